@@ -13,6 +13,7 @@ const nextConfig: NextConfig = {
     "yazl",
   ],
   poweredByHeader: false,
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
 };
 
 export default nextConfig;
