@@ -1,0 +1,65 @@
+import "server-only";
+
+import MarkdownIt from "markdown-it";
+import sanitizeHtml from "sanitize-html";
+
+// Raw HTML in the source is shown as text (html: false). That alone should make the output safe;
+// sanitize-html below is a second wall in case a markdown-it rule or plugin ever emits something
+// dangerous.
+const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
+
+const ALIGNMENTS = new Set(["left", "center", "right"]);
+
+/** markdown-it aligns table cells with inline styles; styles are not allowed, so keep the intent as a class. */
+function alignedCell(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  const align = /^\s*text-align:\s*(\w+)\s*;?\s*$/i.exec(attribs.style ?? "")?.[1]?.toLowerCase();
+  return { tagName, attribs: align && ALIGNMENTS.has(align) ? { class: `align-${align}` } : {} };
+}
+
+const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: [
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code",
+    "ul", "ol", "li", "em", "strong", "s", "del", "a", "img",
+    "table", "thead", "tbody", "tr", "th", "td",
+  ],
+  allowedAttributes: {
+    a: ["href", "title", "rel"],
+    img: ["src", "alt", "title"],
+    ol: ["start"],
+    code: ["class"],
+    th: ["class"],
+    td: ["class"],
+  },
+  allowedClasses: {
+    code: [/^language-[\w+#-]+$/],
+    th: ["align-left", "align-center", "align-right"],
+    td: ["align-left", "align-center", "align-right"],
+  },
+  allowedSchemes: ["http", "https", "mailto"],
+  // Images load without a click, so they must not leak the reader over plain http or embed data: payloads.
+  allowedSchemesByTag: { img: ["https"] },
+  allowProtocolRelative: false,
+  // sanitize-html lets scheme-less (relative) src through; an image must be an absolute https URL.
+  exclusiveFilter: (frame) => frame.tag === "img" && !/^https:\/\//i.test(frame.attribs.src ?? ""),
+  transformTags: {
+    // ugc/nofollow: links are written by users, not vouched for by us; noopener in case target is ever added.
+    a: sanitizeHtml.simpleTransform("a", { rel: "nofollow ugc noopener" }),
+    th: alignedCell,
+    td: alignedCell,
+  },
+  disallowedTagsMode: "discard",
+};
+
+/**
+ * Renders user-written Markdown (a snippet's description or README) to sanitised HTML, safe to
+ * insert with `dangerouslySetInnerHTML`: no raw HTML, scripts, event handlers, styles, or
+ * `javascript:`/`data:` URLs; images only from https; links marked `rel="nofollow ugc noopener"`.
+ */
+export function renderMarkdown(src: string): string {
+  return sanitizeMarkdownHtml(markdown.render(src));
+}
+
+/** The second wall on its own: cleans HTML as if markdown-it had emitted it. Exported for tests. */
+export function sanitizeMarkdownHtml(html: string): string {
+  return sanitizeHtml(html, SANITIZE_OPTIONS);
+}
