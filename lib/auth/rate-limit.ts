@@ -1,0 +1,51 @@
+import "server-only";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { AppError } from "@/lib/errors";
+
+/*
+ * In-process rate limits (rate-limiter-flexible). One server process owns the site, so memory
+ * is the right store; several processes would move these to Postgres or Redis.
+ */
+const g = globalThis as unknown as { __cellarLimiters?: Map<string, RateLimiterMemory> };
+
+function limiter(name: string, points: number, durationSeconds: number): RateLimiterMemory {
+  g.__cellarLimiters ??= new Map();
+  let l = g.__cellarLimiters.get(name);
+  if (!l) {
+    l = new RateLimiterMemory({ keyPrefix: name, points, duration: durationSeconds });
+    g.__cellarLimiters.set(name, l);
+  }
+  return l;
+}
+
+/** Spends one point of `name` for `key`; past the limit throws a 429 saying when to retry. */
+export async function consume(name: "signin" | "signin-ip" | "signup" | "write", key: string): Promise<void> {
+  const [points, duration] = LIMITS[name];
+  try {
+    await limiter(name, points, duration).consume(key);
+  } catch (e) {
+    if (e instanceof RateLimiterRes) {
+      const seconds = Math.max(1, Math.ceil(e.msBeforeNext / 1000));
+      throw new AppError("RATE_LIMITED", `Too many attempts. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`, {
+        details: { retryAfter: seconds },
+      });
+    }
+    throw e;
+  }
+}
+
+/** [points, seconds]: sign-in 10 per account and 30 per address in 15 minutes. */
+const LIMITS = {
+  signin: [10, 15 * 60],
+  "signin-ip": [30, 15 * 60],
+  signup: [20, 60 * 60],
+  write: [120, 60],
+} as const satisfies Record<string, readonly [number, number]>;
+
+/** The client address as seen through a local proxy, or "local". */
+export function clientAddress(headers: Headers | Record<string, string | string[] | undefined> | undefined): string {
+  if (!headers) return "local";
+  const get = (name: string) =>
+    headers instanceof Headers ? headers.get(name) : ([] as (string | undefined)[]).concat(headers[name]).filter(Boolean)[0] ?? null;
+  return get("x-forwarded-for")?.split(",")[0]?.trim() || get("x-real-ip") || "local";
+}

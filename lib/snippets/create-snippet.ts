@@ -1,0 +1,106 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { getDb } from "@/lib/db/client";
+import { createRepo, deleteRepo, repoPathFor } from "@/lib/repos";
+import { ZDescription, ZTags, ZTitle, ZVisibility, firstIssue, slugify, ZSlug, type TActor, type TFileInput, type TVisibility } from "./schema";
+import { authorFor, checkFiles, fromRepoError, freeSlug, isUniqueViolation, repoDir, upsertTagIds } from "./internal";
+
+const ZCreate = z.object({
+  title: ZTitle,
+  description: ZDescription.default(""),
+  tags: ZTags.default([]),
+  visibility: ZVisibility.default("public"),
+  slug: ZSlug.optional(),
+  message: z.string().trim().max(2000, "The revision message must be at most 2,000 characters.").optional(),
+});
+
+export type TCreateSnippetOptions = {
+  actor: TActor | null;
+  title: string;
+  description?: string;
+  tags?: string[];
+  visibility?: TVisibility;
+  /** URL name; derived from the title when absent. */
+  slug?: string;
+  files: TFileInput[];
+  message?: string;
+};
+
+export type TCreatedSnippet = { id: string; owner: string; slug: string; head: string; url: string };
+
+/**
+ * Publishes a new snippet: a bare repository with one commit, then its row.
+ * If the repository cannot be written, no row is made; if the row cannot be written,
+ * the repository is removed. A name clash with a concurrent create picks the next free name.
+ */
+export async function createSnippet(options: TCreateSnippetOptions): Promise<TCreatedSnippet> {
+  const { actor } = options;
+  if (!actor) throw new AppError("UNAUTHORIZED", "Sign in to publish a snippet.");
+  const parsed = ZCreate.safeParse(options);
+  if (!parsed.success) throw new AppError("INVALID", firstIssue(parsed.error));
+  const input = parsed.data;
+  const files = checkFiles(options.files);
+
+  const base = input.slug ?? slugify(input.title);
+  if (input.slug) {
+    const clash = await getDb().snippet.findFirst({ where: { ownerId: actor.id, slug: base }, select: { id: true } });
+    if (clash) throw new AppError("CONFLICT", `You already have a snippet named "${base}".`);
+  }
+
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const slug = input.slug ?? (await freeSlug(actor.id, base));
+    const repoPath = freeRepoPath(`${actor.username}/${slug}`);
+    const dir = repoDir(repoPath);
+    let head: string;
+    try {
+      ({ head } = await createRepo({
+        dir,
+        files,
+        message: input.message || `Create ${input.title}`,
+        author: authorFor(actor),
+      }));
+    } catch (e) {
+      throw fromRepoError(e);
+    }
+    try {
+      const row = await getDb().$transaction(async (tx) => {
+        const tagIds = await upsertTagIds(tx, input.tags);
+        return tx.snippet.create({
+          data: {
+            ownerId: actor.id,
+            slug,
+            title: input.title,
+            description: input.description,
+            visibility: input.visibility === "public" ? "PUBLIC" : "UNLISTED",
+            repoPath,
+            head,
+            tags: { create: tagIds.map((tagId) => ({ tagId })) },
+          },
+          select: { id: true },
+        });
+      });
+      return { id: row.id, owner: actor.username, slug, head, url: `/${actor.username}/${slug}` };
+    } catch (e) {
+      await deleteRepo({ dir });
+      if (isUniqueViolation(e) && !input.slug) continue;
+      if (isUniqueViolation(e)) throw new AppError("CONFLICT", `You already have a snippet named "${base}".`);
+      throw e;
+    }
+  }
+  throw new AppError("CONFLICT", "Could not find a free name for this snippet. Try another title.");
+}
+
+/**
+ * The repository path for `owner/slug`. The path is kept on the row, so a name that was used
+ * before (and whose repository may still exist, e.g. while being deleted) gets a salted path.
+ */
+function freeRepoPath(key: string): string {
+  let repoPath = repoPathFor(key);
+  for (let n = 1; existsSync(repoDir(repoPath)); n++) {
+    repoPath = repoPathFor(`${key}#${n}:${createHash("sha1").update(String(Date.now())).digest("hex").slice(0, 8)}`);
+  }
+  return repoPath;
+}

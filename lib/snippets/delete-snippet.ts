@@ -1,0 +1,21 @@
+import "server-only";
+import { getDb } from "@/lib/db/client";
+import { deleteRepo } from "@/lib/repos";
+import type { TActor } from "./schema";
+import { findOwnSnippetOrThrow, repoDir } from "./internal";
+
+/**
+ * Deletes a snippet (owner only). The row goes first, so the snippet disappears at once;
+ * forks stay and keep the name of what they came from. Then the repository is removed
+ * (its objects live on in forks through their own hard links).
+ */
+export async function deleteSnippet(options: { actor: TActor | null; owner: string; slug: string }): Promise<void> {
+  const row = await findOwnSnippetOrThrow(options.actor, options.owner, options.slug);
+  await getDb().snippet.delete({ where: { id: row.id } });
+  try {
+    await deleteRepo({ dir: repoDir(row.repoPath) });
+  } catch (e) {
+    // The snippet is gone for users; a leftover directory only costs disk. Say so in the log.
+    console.error(`Snippet ${options.owner}/${options.slug} deleted, but its repository ${row.repoPath} could not be removed`, e);
+  }
+}

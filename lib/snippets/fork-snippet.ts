@@ -1,0 +1,65 @@
+import "server-only";
+import { AppError } from "@/lib/errors";
+import { getDb } from "@/lib/db/client";
+import { deleteRepo, forkRepo, repoPathFor } from "@/lib/repos";
+import { ZSlug, firstIssue, type TActor } from "./schema";
+import { findSnippetOrThrow, fromRepoError, freeSlug, isUniqueViolation, repoDir, type TCreatedSnippetLike } from "./internal";
+import { existsSync } from "node:fs";
+
+/**
+ * Makes the actor's own copy of a snippet: a new repository sharing the source's objects
+ * (hard links, so it takes about the same time whatever the history), and a row that
+ * remembers where it came from. A failed row write removes the new repository.
+ */
+export async function forkSnippet(options: { actor: TActor | null; owner: string; slug: string; newSlug?: string }): Promise<TCreatedSnippetLike> {
+  const { actor } = options;
+  if (!actor) throw new AppError("UNAUTHORIZED", "Sign in to fork a snippet.");
+  const source = await findSnippetOrThrow(options.owner, options.slug);
+  let wanted: string | undefined;
+  if (options.newSlug !== undefined) {
+    const parsed = ZSlug.safeParse(options.newSlug);
+    if (!parsed.success) throw new AppError("INVALID", firstIssue(parsed.error));
+    wanted = parsed.data;
+    const clash = await getDb().snippet.findFirst({ where: { ownerId: actor.id, slug: wanted }, select: { id: true } });
+    if (clash) throw new AppError("CONFLICT", `You already have a snippet named "${wanted}".`);
+  }
+
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const slug = wanted ?? (await freeSlug(actor.id, source.slug));
+    let repoPath = repoPathFor(`${actor.username}/${slug}`);
+    for (let n = 1; existsSync(repoDir(repoPath)); n++) repoPath = repoPathFor(`${actor.username}/${slug}#${n}:${Date.now()}`);
+    const dir = repoDir(repoPath);
+    let head: string;
+    try {
+      ({ head } = await forkRepo({ sourceDir: repoDir(source.repoPath), targetDir: dir }));
+    } catch (e) {
+      throw fromRepoError(e);
+    }
+    try {
+      const row = await getDb().snippet.create({
+        data: {
+          ownerId: actor.id,
+          slug,
+          title: source.title,
+          description: source.description,
+          visibility: source.visibility,
+          repoPath,
+          head,
+          mainFile: source.mainFile,
+          forkedFromId: source.id,
+          forkedFromName: `${source.owner.username}/${source.slug}`,
+          updatedAt: source.updatedAt,
+          tags: { create: source.tags.map((t) => ({ tag: { connect: { name: t.tag.name } } })) },
+        },
+        select: { id: true },
+      });
+      return { id: row.id, owner: actor.username, slug, head, url: `/${actor.username}/${slug}` };
+    } catch (e) {
+      await deleteRepo({ dir });
+      if (isUniqueViolation(e) && !wanted) continue;
+      if (isUniqueViolation(e)) throw new AppError("CONFLICT", `You already have a snippet named "${wanted}".`);
+      throw e;
+    }
+  }
+  throw new AppError("CONFLICT", "Could not find a free name for the fork. Give it a name.");
+}

@@ -1,0 +1,161 @@
+import "server-only";
+import path from "node:path";
+import { AppError } from "@/lib/errors";
+import { getEnv } from "@/lib/env";
+import { getDb } from "@/lib/db/client";
+import { RepoError, validateFiles } from "@/lib/repos";
+import type { TActor, TFileInput } from "./schema";
+
+/*
+ * Pieces shared by the snippet operations: where a repository lives, how a user signs a
+ * commit, how store errors become user-facing errors, and how a snippet row is found.
+ */
+
+const encoder = new TextEncoder();
+
+/** Absolute directory of a snippet's bare repository. */
+export function repoDir(repoPath: string): string {
+  return path.join(getEnv().reposDir, repoPath);
+}
+
+/** Commit identity of a user. The e-mail is not an address: it maps a commit back to its account. */
+export function authorFor(actor: TActor): { name: string; email: string } {
+  return { name: actor.username, email: `${actor.username}@users.cellar.invalid` };
+}
+
+/** Username behind a commit e-mail written by {@link authorFor}, or null for foreign commits. */
+export function usernameFromEmail(email: string): string | null {
+  const m = /^([a-z0-9-]+)@users\.cellar\.invalid$/.exec(email);
+  return m?.[1] ?? null;
+}
+
+export function toBytes(files: TFileInput[]): { path: string; content: Uint8Array }[] {
+  return files.map((f) => ({ path: f.path, content: typeof f.content === "string" ? encoder.encode(f.content) : f.content }));
+}
+
+/** Validates files for the store, turning its errors into 422/413 AppErrors. */
+export function checkFiles(files: TFileInput[]): { path: string; content: Uint8Array }[] {
+  const bytes = toBytes(files);
+  try {
+    validateFiles(bytes);
+  } catch (e) {
+    throw fromRepoError(e);
+  }
+  return bytes;
+}
+
+/** Maps a store error to the app's error; anything else passes through unchanged. */
+export function fromRepoError(e: unknown): unknown {
+  if (!(e instanceof RepoError)) return e;
+  switch (e.code) {
+    case "INVALID_FILES":
+      return new AppError("INVALID", e.message, { cause: e });
+    case "TOO_LARGE":
+      return new AppError("TOO_LARGE", e.message, { cause: e });
+    case "NOT_FOUND":
+      return new AppError("NOT_FOUND", "That revision or file does not exist in this snippet.", { cause: e });
+    case "STALE_HEAD":
+      return new AppError("CONFLICT", "This snippet changed since you started editing. Reload to see the new revision, then apply your change again.", {
+        cause: e,
+        details: { head: e.currentHead },
+      });
+    case "LOCKED":
+      return new AppError("CONFLICT", "Someone else is saving this snippet right now. Try again in a moment.", { cause: e });
+    default:
+      return e;
+  }
+}
+
+export const snippetInclude = {
+  owner: { select: { id: true, username: true, displayName: true } },
+  tags: { select: { tag: { select: { name: true } } } },
+  forkedFrom: { select: { slug: true, owner: { select: { username: true } } } },
+  _count: { select: { forks: true } },
+} as const;
+
+/**
+ * The snippet `owner/slug`, or a 404. Every snippet that exists is readable by URL (public or
+ * unlisted), so this is also the read-permission check.
+ */
+export async function findSnippetOrThrow(owner: string, slug: string) {
+  const row = await getDb().snippet.findFirst({
+    where: { slug: slug.toLowerCase(), owner: { username: owner.toLowerCase() } },
+    include: snippetInclude,
+  });
+  if (!row) throw new AppError("NOT_FOUND", `There is no snippet ${owner}/${slug}.`);
+  return row;
+}
+
+export type TSnippetRow = Awaited<ReturnType<typeof findSnippetOrThrow>>;
+
+/** A snippet the actor may change: their own. Others' snippets are readable, so this is a 403. */
+export async function findOwnSnippetOrThrow(actor: TActor | null, owner: string, slug: string): Promise<TSnippetRow> {
+  if (!actor) throw new AppError("UNAUTHORIZED", "Sign in to change a snippet.");
+  const row = await findSnippetOrThrow(owner, slug);
+  if (row.ownerId !== actor.id) throw new AppError("FORBIDDEN", "Only the owner can change this snippet. Fork it to make your own version.");
+  return row;
+}
+
+/** Public shape of a snippet row, as pages and the API show it. */
+export function toSnippetSummary(row: TSnippetRow) {
+  return {
+    id: row.id,
+    owner: row.owner.username,
+    ownerName: row.owner.displayName ?? row.owner.username,
+    slug: row.slug,
+    title: row.title,
+    description: row.description,
+    visibility: row.visibility === "PUBLIC" ? ("public" as const) : ("unlisted" as const),
+    tags: row.tags.map((t) => t.tag.name).sort(),
+    head: row.head,
+    mainFile: row.mainFile,
+    forkedFrom: row.forkedFrom
+      ? { owner: row.forkedFrom.owner.username, slug: row.forkedFrom.slug, deleted: false }
+      : row.forkedFromName
+        ? { owner: row.forkedFromName.split("/")[0] ?? "", slug: row.forkedFromName.split("/")[1] ?? "", deleted: true }
+        : null,
+    forkCount: row._count.forks,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    url: `/${row.owner.username}/${row.slug}`,
+  };
+}
+
+export type TSnippetSummary = ReturnType<typeof toSnippetSummary>;
+
+/** Creates missing tags and returns their ids, in a transaction client or the main one. */
+export async function upsertTagIds(
+  db: Pick<ReturnType<typeof getDb>, "tag">,
+  names: string[],
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const name of names) {
+    const tag = await db.tag.upsert({ where: { name }, create: { name }, update: {}, select: { id: true } });
+    ids.push(tag.id);
+  }
+  return ids;
+}
+
+/** Picks `base`, or `base-2`, `base-3`… so the owner has no two snippets with one name. */
+export async function freeSlug(ownerId: string, base: string): Promise<string> {
+  const taken = new Set(
+    (
+      await getDb().snippet.findMany({
+        where: { ownerId, slug: { startsWith: base } },
+        select: { slug: true },
+      })
+    ).map((r) => r.slug),
+  );
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) {
+    const candidate = `${base}-${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+export function isUniqueViolation(e: unknown): boolean {
+  return typeof e === "object" && e !== null && "code" in e && (e as { code: unknown }).code === "P2002";
+}
+
+/** What create and fork return. */
+export type TCreatedSnippetLike = { id: string; owner: string; slug: string; head: string; url: string };

@@ -1,0 +1,82 @@
+import "server-only";
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { getDb } from "@/lib/db/client";
+import { commitFiles } from "@/lib/repos";
+import { ZDescription, ZTags, ZTitle, ZVisibility, firstIssue, type TActor, type TFileInput, type TVisibility } from "./schema";
+import { authorFor, checkFiles, findOwnSnippetOrThrow, fromRepoError, repoDir, upsertTagIds } from "./internal";
+
+const ZUpdate = z.object({
+  title: ZTitle.optional(),
+  description: ZDescription.optional(),
+  tags: ZTags.optional(),
+  visibility: ZVisibility.optional(),
+  base: z.string().regex(/^[0-9a-f]{40}$/, "base must be the full id (40 hex characters) of the revision the edit started from.").optional(),
+  message: z.string().trim().max(2000, "The revision message must be at most 2,000 characters.").optional(),
+});
+
+export type TUpdateSnippetOptions = {
+  actor: TActor | null;
+  owner: string;
+  slug: string;
+  /** The head the edit started from; required when files change. */
+  base?: string;
+  /** The full new set of files. */
+  files?: TFileInput[];
+  message?: string;
+  title?: string;
+  description?: string;
+  tags?: string[];
+  visibility?: TVisibility;
+};
+
+/**
+ * Changes a snippet. New files make a new revision, written only if the snippet's head is still
+ * `base` (otherwise 409 with the current head, never a silent overwrite). Metadata changes
+ * are saved after the revision, so a refused revision changes nothing.
+ */
+export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ head: string; changed: boolean }> {
+  const row = await findOwnSnippetOrThrow(options.actor, options.owner, options.slug);
+  const actor = options.actor as TActor;
+  const parsed = ZUpdate.safeParse(options);
+  if (!parsed.success) throw new AppError("INVALID", firstIssue(parsed.error));
+  const input = parsed.data;
+
+  let head = row.head;
+  let changed = false;
+  if (options.files) {
+    if (!input.base) throw new AppError("INVALID", "base is required when files change: the id of the revision the edit started from.");
+    const files = checkFiles(options.files);
+    try {
+      const result = await commitFiles({
+        dir: repoDir(row.repoPath),
+        files,
+        message: input.message || "Edit",
+        author: authorFor(actor),
+        expectedHead: input.base,
+      });
+      changed = result.head !== input.base;
+      head = result.head;
+    } catch (e) {
+      throw fromRepoError(e);
+    }
+  }
+
+  await getDb().$transaction(async (tx) => {
+    await tx.snippet.update({
+      where: { id: row.id },
+      data: {
+        ...(changed ? { head, updatedAt: new Date() } : {}),
+        ...(input.title !== undefined ? { title: input.title } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(input.visibility !== undefined ? { visibility: input.visibility === "public" ? "PUBLIC" : "UNLISTED" } : {}),
+      },
+    });
+    if (input.tags !== undefined) {
+      const tagIds = await upsertTagIds(tx, input.tags);
+      await tx.snippetTag.deleteMany({ where: { snippetId: row.id } });
+      await tx.snippetTag.createMany({ data: tagIds.map((tagId) => ({ snippetId: row.id, tagId })) });
+    }
+  });
+  return { head, changed };
+}
