@@ -1,0 +1,75 @@
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { getEnv } from "@/lib/env";
+import { PrismaClient } from "@/lib/db/generated/client";
+import { acquirePgliteLock, releasePgliteLock } from "@/lib/db/pglite-lock";
+
+/**
+ * The database connection of the process. Not `server-only`: the launcher, the CLI and the
+ * seed script use it too. Kept on `globalThis` so Next's dev-mode module reloading (and vitest
+ * module isolation within one worker) does not open a second pool or a second PGlite instance.
+ */
+
+type TDbState = {
+  prisma: PrismaClient;
+  /** Set when the embedded database is in use; migrations talk to it directly. */
+  pglite: { instance: PGlite; dir: string } | undefined;
+};
+
+const globalForDb = globalThis as typeof globalThis & { __cellarDb?: TDbState };
+
+function open(): TDbState {
+  const env = getEnv();
+  if (env.databaseUrl) {
+    return { prisma: new PrismaClient({ adapter: new PrismaPg({ connectionString: env.databaseUrl }) }), pglite: undefined };
+  }
+  acquirePgliteLock(env.pgliteDir);
+  try {
+    const instance = new PGlite(env.pgliteDir);
+    return { prisma: new PrismaClient({ adapter: new PrismaPGlite(instance) }), pglite: { instance, dir: env.pgliteDir } };
+  } catch (e) {
+    releasePgliteLock(env.pgliteDir);
+    throw e;
+  }
+}
+
+function state(): TDbState {
+  globalForDb.__cellarDb ??= open();
+  return globalForDb.__cellarDb;
+}
+
+/**
+ * The one PrismaClient of this process: PostgreSQL when DATABASE_URL is set, otherwise the
+ * embedded PGlite database in PGLITE_DIR. Throws `PgliteLockedError` when another process owns
+ * that directory.
+ */
+export function getDb(): PrismaClient {
+  return state().prisma;
+}
+
+/** The embedded database instance, or undefined when DATABASE_URL points at a server. Opens the db. */
+export function getPglite(): PGlite | undefined {
+  return state().pglite?.instance;
+}
+
+/**
+ * Closes the connection (and the embedded database, releasing its ownership lock) so another
+ * process can use it. A later `getDb()` opens a fresh one.
+ */
+export async function closeDb(): Promise<void> {
+  const current = globalForDb.__cellarDb;
+  if (!current) return;
+  delete globalForDb.__cellarDb;
+  try {
+    await current.prisma.$disconnect();
+  } finally {
+    if (current.pglite) {
+      try {
+        await current.pglite.instance.close();
+      } finally {
+        releasePgliteLock(current.pglite.dir);
+      }
+    }
+  }
+}
