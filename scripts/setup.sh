@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Installs what Cellar needs on Debian/Ubuntu, and only what is missing, so that a second run
+# takes a few seconds. Used by `npm run serve` and `npm test`.
+#   bash scripts/setup.sh                 system packages, npm packages, Prisma client
+#   bash scripts/setup.sh --with-postgres also a local PostgreSQL server for the tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_postgres=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-postgres) with_postgres=1 ;;
+    *) echo "setup: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: FAILED: %s\n' "$*" >&2; exit 1; }
+
+# Root runs apt-get directly; anyone else needs sudo, non-interactively (CI has no stdin).
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo -n "$@" || die "'$*' needs root: run as root or allow passwordless sudo"
+  else
+    die "'$*' needs root and sudo is not installed"
+  fi
+}
+
+apt_updated=0
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 \
+    || die "missing packages ($*) and no apt-get: install them by hand (Debian/Ubuntu expected)"
+  if [ "$apt_updated" -eq 0 ]; then
+    say "apt-get update"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+      || die "apt-get update failed"
+    apt_updated=1
+  fi
+  say "apt-get install $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
+    >/dev/null || die "apt-get install $* failed"
+}
+
+has_cmd() { command -v "$1" >/dev/null 2>&1; }
+
+# --- system packages -------------------------------------------------------------------------
+missing=()
+has_cmd git || missing+=(git)
+has_cmd bwrap || missing+=(bubblewrap)
+has_cmd unzip || missing+=(unzip)
+# Snippets run under Debian's own interpreter: the `python3` first on PATH may be another one
+# (pyenv, conda) without numpy and matplotlib.
+/usr/bin/python3 -c "import numpy, matplotlib" >/dev/null 2>&1 \
+  || missing+=(python3 python3-numpy python3-matplotlib)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+
+if [ "$with_postgres" -eq 1 ] && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  apt_install "${missing[@]}"
+else
+  say "system packages present"
+fi
+
+# A fresh Debian PostgreSQL only lets the `postgres` OS user in (peer auth on the socket,
+# passwords on TCP). Give the current user a superuser role and a password kept in ~/.pgpass,
+# which libpq and node-postgres both read, so tests can reach 127.0.0.1:5432 as on CI machines.
+if [ "$with_postgres" -eq 1 ]; then
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    say "starting PostgreSQL"
+    cluster_version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n1)
+    [ -n "$cluster_version" ] || die "PostgreSQL is installed but has no cluster in /etc/postgresql"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$cluster_version" main start \
+      || die "could not start PostgreSQL $cluster_version/main (see /var/log/postgresql/)"
+  fi
+  me=$(id -un)
+  if ! psql -h 127.0.0.1 -p 5432 -d postgres -w -Atc "select 1" >/dev/null 2>&1; then
+    say "creating PostgreSQL superuser role $me"
+    password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+    as_root runuser -u postgres -- psql -q -d postgres -v ON_ERROR_STOP=1 \
+      -v name="$me" -v pw="$password" <<'SQL' || die "could not create role $me"
+SELECT format('CREATE ROLE %I SUPERUSER LOGIN', :'name')
+  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'name') \gexec
+SELECT format('ALTER ROLE %I PASSWORD %L', :'name', :'pw') \gexec
+SQL
+    printf '127.0.0.1:5432:*:%s:%s\nlocalhost:5432:*:%s:%s\n' "$me" "$password" "$me" "$password" \
+      >>"$HOME/.pgpass"
+    chmod 600 "$HOME/.pgpass"
+  fi
+fi
+
+# --- npm packages ----------------------------------------------------------------------------
+# npm records a finished install in node_modules/.package-lock.json; a manifest newer than that
+# means someone changed dependencies since.
+stamp=node_modules/.package-lock.json
+if [ ! -e "$stamp" ] || [ package.json -nt "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+  say "npm install"
+  npm install --no-audit --no-fund --loglevel=error || die "npm install failed"
+  # npm leaves the stamp alone when nothing changed; touch it so the next run skips this step.
+  touch "$stamp"
+else
+  say "npm packages up to date"
+fi
+
+# --- Prisma client ---------------------------------------------------------------------------
+# `postinstall` normally generates it, but npm skips that when it had nothing to install.
+# The schema engine binary cannot be downloaded here; generate does not need it.
+if [ ! -e lib/db/generated/client.ts ] || [ prisma/schema.prisma -nt lib/db/generated/client.ts ]; then
+  say "prisma generate"
+  PRISMA_SCHEMA_ENGINE_BINARY=/bin/false npx --no-install prisma generate >/dev/null \
+    || die "prisma generate failed"
+  touch lib/db/generated/client.ts
+else
+  say "Prisma client up to date"
+fi
+
+say "ready"

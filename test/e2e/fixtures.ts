@@ -1,0 +1,48 @@
+/**
+ * Playwright fixtures for Cellar. `user` signs a fresh, unique account up and logs it in
+ * through the API (not by typing), so its session cookie is already in the page's browser
+ * context when the test starts. Only the test of the login form itself should type.
+ */
+import { randomBytes } from "node:crypto";
+import { test as base, expect, type APIRequestContext } from "@playwright/test";
+
+export type TE2EUser = { username: string; password: string };
+
+/** A username no other test, worker or run uses: lowercase letters and digits. */
+export function uniqueUsername(prefix = "e2e"): string {
+  return `${prefix}${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
+}
+
+/** Creates an account through the public sign-up endpoint. */
+export async function signUp(request: APIRequestContext, user: TE2EUser): Promise<void> {
+  const response = await request.post("/api/v1/users", { data: user });
+  expect(response.status(), `sign-up of ${user.username}: ${await response.text()}`).toBe(201);
+}
+
+/**
+ * Signs in with next-auth's credentials provider. `request` must be `page.request` (or the
+ * context's), whose cookie jar is the browser context's: that is how the page gets the session.
+ */
+export async function signIn(request: APIRequestContext, user: TE2EUser): Promise<void> {
+  const csrf = await request.get("/api/auth/csrf");
+  expect(csrf.ok(), "GET /api/auth/csrf").toBe(true);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  await request.post("/api/auth/callback/credentials", {
+    form: { csrfToken, username: user.username, password: user.password, json: "true" },
+  });
+  // next-auth answers a failed credentials login with a redirect too; the session tells.
+  const session = await request.get("/api/auth/session");
+  const body = (await session.json()) as { user?: { name?: string | null } };
+  expect(body.user, `session after signing in as ${user.username}`).toBeTruthy();
+}
+
+export const test = base.extend<{ user: TE2EUser }>({
+  user: async ({ page }, use) => {
+    const user = { username: uniqueUsername(), password: `pw-${randomBytes(9).toString("hex")}` };
+    await signUp(page.request, user);
+    await signIn(page.request, user);
+    await use(user);
+  },
+});
+
+export { expect };

@@ -1,0 +1,17 @@
+import { expect, test } from "./fixtures";
+
+test("home page shows the site name and logs no console errors", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+
+  const response = await page.goto("/");
+  expect(response?.status()).toBe(200);
+  await expect(page.locator("header")).toContainText("Cellar");
+  await expect(page).toHaveTitle(/Cellar/);
+  // Hydration warnings and failed script loads arrive after the first paint.
+  await page.waitForLoadState("networkidle");
+  expect(errors).toEqual([]);
+});
