@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { renderMarkdown, sanitizeMarkdownHtml } from "./markdown";
+import { markdownExcerpt, renderMarkdown, sanitizeMarkdownHtml } from "./markdown";
 
 type Element = { tag: string; attributes: Map<string, string> };
 
@@ -156,5 +156,23 @@ describe("renderMarkdown", () => {
   it("does not let a user's link overwrite rel", () => {
     expect(renderMarkdown("[x](https://example.com)")).not.toContain('rel="noreferrer"');
     expect(renderMarkdown("[x](mailto:a@example.com)")).toContain('href="mailto:a@example.com"');
+  });
+});
+
+describe("markdownExcerpt", () => {
+  it("keeps the words and drops the markup", () => {
+    expect(markdownExcerpt("# Newton's method\n\nFinds a **root** of `f` — see [the docs](https://x.example).\n\n- fast\n- simple")).toBe(
+      "Newton's method Finds a root of f — see the docs. fast simple",
+    );
+  });
+
+  it("cuts long text at a word boundary", () => {
+    const excerpt = markdownExcerpt("word ".repeat(100), 42);
+    expect(excerpt.length).toBeLessThanOrEqual(43);
+    expect(excerpt).toMatch(/^(word )+word…$/);
+  });
+
+  it("leaves raw HTML as harmless text", () => {
+    expect(markdownExcerpt("<script>alert(1)</script>")).toBe("<script>alert(1)</script>");
   });
 });

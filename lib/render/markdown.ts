@@ -63,3 +63,27 @@ export function renderMarkdown(src: string): string {
 export function sanitizeMarkdownHtml(html: string): string {
   return sanitizeHtml(html, SANITIZE_OPTIONS);
 }
+
+/**
+ * The words of a Markdown text without its markup, cut to about `maxLength` characters at a word
+ * boundary (with "…"): for card excerpts and meta descriptions, rendered as plain text.
+ */
+export function markdownExcerpt(src: string, maxLength = 200): string {
+  const words: string[] = [];
+  for (const token of markdown.parse(src, {})) {
+    if (token.type === "inline") {
+      for (const child of token.children ?? []) {
+        if (child.type === "text" || child.type === "code_inline") words.push(child.content);
+        else if (child.type === "softbreak" || child.type === "hardbreak") words.push(" ");
+      }
+      words.push(" ");
+    } else if (token.type === "fence" || token.type === "code_block") {
+      words.push(token.content, " ");
+    }
+  }
+  const text = words.join("").replace(/\s+/g, " ").trim();
+  if (text.length <= maxLength) return text;
+  const cut = text.slice(0, maxLength + 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > maxLength * 0.6 ? cut.slice(0, space) : cut.slice(0, maxLength)).trimEnd()}…`;
+}
