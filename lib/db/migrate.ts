@@ -116,9 +116,20 @@ async function pgConnection(connectionString: string): Promise<TMigrationConnect
  * file has changed or an earlier run failed half-way.
  * @returns the names of the migrations applied by this call.
  */
-export async function applyMigrations(
-  options: { migrationsDir?: string; log?: (line: string) => void } = {},
-): Promise<{ applied: string[] }> {
+export function applyMigrations(options: { migrationsDir?: string; log?: (line: string) => void } = {}): Promise<{ applied: string[] }> {
+  // Calls within one process queue up: the advisory lock serialises processes, but PGlite has
+  // no second session to take it from, and two overlapping runs would both try the same file.
+  const run = inProcessQueue.then(() => applyPending(options));
+  inProcessQueue = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
+}
+
+let inProcessQueue: Promise<void> = Promise.resolve();
+
+async function applyPending(options: { migrationsDir?: string; log?: (line: string) => void }): Promise<{ applied: string[] }> {
   const migrations = readMigrations(options.migrationsDir);
   const env = getEnv();
   const conn = env.databaseUrl ? await pgConnection(env.databaseUrl) : pgliteConnection(getPglite()!);
