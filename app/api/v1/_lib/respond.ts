@@ -31,11 +31,23 @@ export function api<P = Record<string, never>>(handler: THandler<P>) {
   };
 }
 
-/** Parses a JSON body with a zod schema; a non-JSON body or a bad field is a 400/422 naming it. */
-export async function readJson<T>(request: Request, schema: ZodType<T>): Promise<T> {
+/**
+ * Largest request body the API reads. A snippet may hold 5 MB, and binary files travel as
+ * base64 (4/3 larger), so 8 MB leaves room for that plus JSON overhead and nothing more.
+ */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Parses a JSON body with a zod schema; a non-JSON body or a bad field is a 400/422 naming it.
+ * A body over `maxBytes` is a 413, refused from its Content-Length before reading when that
+ * is given, and otherwise as soon as the bytes read pass the limit (a chunked upload or a
+ * client that lies about the length cannot make the server buffer more).
+ */
+export async function readJson<T>(request: Request, schema: ZodType<T>, maxBytes: number = MAX_BODY_BYTES): Promise<T> {
+  const text = await readBodyText(request, maxBytes);
   let body: unknown;
   try {
-    body = await request.json();
+    body = JSON.parse(text);
   } catch {
     throw new AppError("BAD_REQUEST", "The request body must be JSON.");
   }
@@ -51,4 +63,39 @@ export async function readJson<T>(request: Request, schema: ZodType<T>): Promise
 export function requireActor(actor: TActor | null, what: string): TActor {
   if (!actor) throw new AppError("UNAUTHORIZED", `Sign in or send an API token to ${what}.`);
   return actor;
+}
+
+function tooLarge(maxBytes: number): AppError {
+  return new AppError("TOO_LARGE", `The request body is larger than ${Math.round(maxBytes / (1024 * 1024))} MB.`);
+}
+
+async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    // fatal: a body that is not UTF-8 is not JSON either, rather than silently mangled text.
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new AppError("BAD_REQUEST", "The request body must be JSON (UTF-8).");
+  }
 }

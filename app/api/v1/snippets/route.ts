@@ -1,0 +1,41 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { createSnippet } from "@/lib/snippets/create-snippet";
+import { listSnippets } from "@/lib/snippets/list-snippets";
+import { ZDescription, ZSlug, ZTags, ZTitle, ZVisibility } from "@/lib/snippets/schema";
+import { ZFilesBody, toFileInputs } from "../_lib/files";
+import { spendWrite } from "../_lib/limits";
+import { api, readJson } from "../_lib/respond";
+import { parseQuery } from "../_lib/query";
+import { createdJson, snippetJson } from "../_lib/snippet-json";
+
+const ZCreateBody = z.strictObject({
+  title: ZTitle,
+  description: ZDescription.optional(),
+  tags: ZTags.optional(),
+  visibility: ZVisibility.optional(),
+  slug: ZSlug.optional(),
+  message: z.string().optional(),
+  files: ZFilesBody,
+});
+
+const ZListQuery = z.object({
+  owner: z.string().min(1).optional(),
+  tag: z.string().min(1).optional(),
+  sort: z.enum(["recent", "popular", "created"]).optional(),
+  page: z.coerce.number({ error: "page must be a whole number from 1." }).int("page must be a whole number from 1.").min(1, "page must be a whole number from 1.").optional(),
+});
+
+/** Public snippets, 20 a page; with `owner`, that user's (their unlisted ones too, for themselves). */
+export const GET = api(async (request, { actor }) => {
+  const query = parseQuery(request, ZListQuery);
+  const page = await listSnippets({ actor, ...query });
+  return NextResponse.json({ items: page.items.map((s) => snippetJson(request, s)), page: page.page, hasNext: page.hasNext });
+});
+
+export const POST = api(async (request, { actor }) => {
+  await spendWrite(actor);
+  const body = await readJson(request, ZCreateBody);
+  const created = await createSnippet({ actor, ...body, files: toFileInputs(body.files) });
+  return NextResponse.json(createdJson(request, created), { status: 201 });
+});
