@@ -1,0 +1,196 @@
+import git, { Errors } from "isomorphic-git";
+import { RepoError } from "./errors";
+import { gitFs } from "./fs";
+import { readRef } from "./lock";
+import { assertAbsoluteDir, FULL_OID } from "./paths";
+
+/** A file of a revision as listed by `readTree`. */
+export interface TreeFile {
+  path: string;
+  oid: string;
+  size: number;
+}
+
+/** A file of a revision with its content. */
+export interface FileContent {
+  path: string;
+  oid: string;
+  content: Uint8Array;
+}
+
+/** isomorphic-git's cache only holds pack indexes and never evicts: one per call. */
+export type GitCache = Record<string, unknown>;
+
+/** Most repositories whose set of reachable commits we remember (one Set of oids each). */
+const MAX_REACHABLE_CACHED = 1_000;
+const reachableCache = new Map<string, { head: string; commits: Set<string> }>();
+
+/** Commits reachable from `head`, reusing `known` (the set of an older head) when it is an ancestor. */
+async function walkCommits(dir: string, head: string, known: { head: string; commits: Set<string> } | undefined, cache: GitCache): Promise<Set<string>> {
+  const walked = new Set<string>();
+  let metKnownHead = false;
+  const stack = [head];
+  while (stack.length > 0) {
+    const oid = stack.pop() as string;
+    if (walked.has(oid)) continue;
+    if (known && oid === known.head) {
+      metKnownHead = true;
+      continue;
+    }
+    walked.add(oid);
+    const { commit } = await git.readCommit({ fs: gitFs, gitdir: dir, oid, cache });
+    stack.push(...commit.parent);
+  }
+  if (!known) return walked;
+  // History on main only grows, so this is the usual case; otherwise start over.
+  if (metKnownHead) {
+    for (const oid of known.commits) walked.add(oid);
+    return walked;
+  }
+  return walkCommits(dir, head, undefined, cache);
+}
+
+/**
+ * The commits reachable from the current head of `dir`, cached per repository: commits are
+ * immutable and main only moves forward, so a cached set is extended, never invalidated.
+ */
+async function reachableCommits(dir: string, head: string, cache: GitCache): Promise<Set<string>> {
+  const known = reachableCache.get(dir);
+  if (known?.head === head) {
+    // Refresh the LRU position.
+    reachableCache.delete(dir);
+    reachableCache.set(dir, known);
+    return known.commits;
+  }
+  const commits = await walkCommits(dir, head, known, cache);
+  reachableCache.delete(dir);
+  reachableCache.set(dir, { head, commits });
+  if (reachableCache.size > MAX_REACHABLE_CACHED) {
+    const oldest = reachableCache.keys().next().value;
+    if (oldest !== undefined) reachableCache.delete(oldest);
+  }
+  return commits;
+}
+
+/** The current head of `dir`, or NOT_FOUND when there is no such repository. */
+export async function readHead(dir: string): Promise<string> {
+  const head = await readRef(dir).catch(() => null);
+  if (head === null) throw new RepoError("NOT_FOUND", `No repository at ${dir}`);
+  return head;
+}
+
+/** Internal resolveRevision that shares the caller's isomorphic-git cache. */
+export async function resolveWith(dir: string, rev: string, cache: GitCache): Promise<string> {
+  if (typeof rev !== "string") throw new TypeError("rev must be a string");
+  const head = await readHead(dir);
+  if (rev === "HEAD") return head;
+  const wanted = rev.toLowerCase();
+  if (!/^[0-9a-f]{7,40}$/.test(wanted)) throw new RepoError("NOT_FOUND", `Unknown revision ${JSON.stringify(rev)}`);
+  if (wanted === head) return head;
+  const commits = await reachableCommits(dir, head, cache);
+  if (FULL_OID.test(wanted)) {
+    if (commits.has(wanted)) return wanted;
+    throw new RepoError("NOT_FOUND", `Unknown revision ${rev}`);
+  }
+  let found: string | undefined;
+  for (const oid of commits) {
+    if (!oid.startsWith(wanted)) continue;
+    if (found !== undefined) throw new RepoError("NOT_FOUND", `Revision ${rev} is ambiguous; use more characters`);
+    found = oid;
+  }
+  if (found === undefined) throw new RepoError("NOT_FOUND", `Unknown revision ${rev}`);
+  return found;
+}
+
+/**
+ * The full commit id `rev` names in `dir`: `HEAD`, a full oid, or an abbreviation of at least 7
+ * hex characters. Only commits reachable from main count, so an object that merely exists in
+ * the object store (shared with a fork, left by a lost race) is NOT_FOUND, as is an ambiguous
+ * abbreviation.
+ */
+export async function resolveRevision(opts: { dir: string; rev: string }): Promise<string> {
+  assertAbsoluteDir(opts.dir);
+  return resolveWith(opts.dir, opts.rev, {});
+}
+
+/** Sizes by blob oid: content-addressed, so entries never go stale. Bounded (insertion order). */
+const MAX_SIZES_CACHED = 50_000;
+const blobSizes = new Map<string, number>();
+
+function rememberSize(oid: string, size: number): void {
+  blobSizes.set(oid, size);
+  if (blobSizes.size > MAX_SIZES_CACHED) {
+    const oldest = blobSizes.keys().next().value;
+    if (oldest !== undefined) blobSizes.delete(oldest);
+  }
+}
+
+/** Every file (blob) under the tree of `commit`, depth first, with its path. */
+export async function listBlobs(dir: string, commit: string, cache: GitCache): Promise<{ path: string; oid: string }[]> {
+  const out: { path: string; oid: string }[] = [];
+  const visit = async (oid: string, prefix: string): Promise<void> => {
+    const { tree } = await git.readTree({ fs: gitFs, gitdir: dir, oid, cache });
+    for (const entry of tree) {
+      const path = prefix + entry.path;
+      if (entry.type === "tree") await visit(entry.oid, `${path}/`);
+      else if (entry.type === "blob") out.push({ path, oid: entry.oid });
+      // Submodule entries ("commit") cannot occur in snippets; skip rather than fail.
+    }
+  };
+  await visit(commit, "");
+  return out;
+}
+
+/** The content of blob `oid`. */
+export async function readBlobContent(dir: string, oid: string, cache: GitCache): Promise<Uint8Array> {
+  const { blob } = await git.readBlob({ fs: gitFs, gitdir: dir, oid, cache });
+  rememberSize(oid, blob.length);
+  return blob;
+}
+
+/**
+ * The files of revision `rev` of `dir` (paths with `/`, git's order, which sorts a folder as if
+ * its name ended in `/`), with blob oids and sizes in bytes.
+ */
+export async function readTree(opts: { dir: string; rev: string }): Promise<TreeFile[]> {
+  assertAbsoluteDir(opts.dir);
+  const cache: GitCache = {};
+  const commit = await resolveWith(opts.dir, opts.rev, cache);
+  const blobs = await listBlobs(opts.dir, commit, cache);
+  return Promise.all(
+    blobs.map(async ({ path, oid }) => {
+      const size = blobSizes.get(oid) ?? (await readBlobContent(opts.dir, oid, cache)).length;
+      return { path, oid, size };
+    }),
+  );
+}
+
+/** Read one file of revision `rev`; NOT_FOUND when the revision or the file does not exist. */
+export async function readFile(opts: { dir: string; rev: string; path: string }): Promise<{ oid: string; content: Uint8Array }> {
+  assertAbsoluteDir(opts.dir);
+  if (typeof opts.path !== "string" || opts.path === "") throw new TypeError("path must be a non-empty string");
+  const cache: GitCache = {};
+  const commit = await resolveWith(opts.dir, opts.rev, cache);
+  try {
+    const { oid, blob } = await git.readBlob({ fs: gitFs, gitdir: opts.dir, oid: commit, filepath: opts.path, cache });
+    rememberSize(oid, blob.length);
+    return { oid, content: blob };
+  } catch (err) {
+    // NotFound: no such path; ObjectTypeError: the path is a folder.
+    if (err instanceof Errors.NotFoundError || err instanceof Errors.ObjectTypeError) {
+      throw new RepoError("NOT_FOUND", `No file ${JSON.stringify(opts.path)} in revision ${commit.slice(0, 7)}`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+/** Every file of revision `rev` with its content, in the same order as `readTree`. */
+export async function readFiles(opts: { dir: string; rev: string }): Promise<FileContent[]> {
+  assertAbsoluteDir(opts.dir);
+  const cache: GitCache = {};
+  const commit = await resolveWith(opts.dir, opts.rev, cache);
+  const blobs = await listBlobs(opts.dir, commit, cache);
+  return Promise.all(
+    blobs.map(async ({ path, oid }) => ({ path, oid, content: await readBlobContent(opts.dir, oid, cache) })),
+  );
+}
