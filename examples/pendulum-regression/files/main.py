@@ -28,7 +28,7 @@ print(f"intercept b = {b:.3f} ± {se_b:.3f} s^2")
 print(f"g = 4 pi^2 / a = {g:.2f} ± {se_g:.2f} m/s^2")
 
 fig, (fit, resid) = plt.subplots(2, 1, figsize=(7, 7), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
-for name, marker in (("A", "o"), ("B", "s")):
+for name, marker in zip(sorted(set(group)), "osD^v"):
     mine = group == name
     fit.plot(length[mine], y[mine], marker, label=f"group {name}")
     resid.plot(length[mine], (y - (a * length + b))[mine], marker)
