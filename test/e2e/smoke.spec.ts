@@ -3,7 +3,8 @@ import { expect, test } from "./fixtures";
 test("home page shows the site name and logs no console errors", async ({ page }) => {
   const errors: string[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
+    // "Failed to load resource" alone does not say which; the location names the address.
+    if (message.type() === "error") errors.push(`${message.text()} (${message.location().url})`);
   });
   page.on("pageerror", (error) => errors.push(error.message));
 
@@ -11,7 +12,7 @@ test("home page shows the site name and logs no console errors", async ({ page }
   expect(response?.status()).toBe(200);
   await expect(page.locator("header")).toContainText("Cellar");
   await expect(page).toHaveTitle(/Cellar/);
-  // Hydration warnings and failed script loads arrive after the first paint.
+  // Hydration warnings, failed script loads and the favicon arrive after the first paint.
   await page.waitForLoadState("networkidle");
   expect(errors).toEqual([]);
 });

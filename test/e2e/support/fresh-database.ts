@@ -3,9 +3,10 @@
  * CELLAR_TEST_PG_URL names the maintenance database to connect to for CREATE/DROP.
  */
 import { randomBytes } from "node:crypto";
+import { userInfo } from "node:os";
 import pg from "pg";
 
-const adminUrl = process.env.CELLAR_TEST_PG_URL ?? "postgresql://127.0.0.1:5432/postgres";
+const adminUrl = withUser(process.env.CELLAR_TEST_PG_URL ?? "postgresql://127.0.0.1:5432/postgres");
 
 export type TFreshDatabase = { name: string; url: string };
 
@@ -43,4 +44,14 @@ async function withAdmin(work: (client: pg.Client) => Promise<void>): Promise<vo
   } finally {
     await client.end();
   }
+}
+
+/**
+ * node-postgres takes the user name from $USER, which CI and Playwright's webServer may not
+ * set; Postgres then refuses the connection. Name the OS user explicitly, as psql would.
+ */
+function withUser(raw: string): string {
+  const url = new URL(raw);
+  if (!url.username) url.username = process.env.PGUSER ?? userInfo().username;
+  return url.toString();
 }

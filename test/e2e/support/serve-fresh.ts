@@ -20,7 +20,9 @@ if (!existsSync(join(distDir, "BUILD_ID"))) {
   fail(`no built site in ${distDir}/: run \`npm run build\` first (scripts/test.sh does)`);
 }
 
-const database = await createFreshDatabase("cellar_e2e");
+const database = await createFreshDatabase("cellar_e2e").catch((error: unknown) =>
+  fail(error instanceof Error ? error.message : String(error)),
+);
 const root = mkdtempSync(join(tmpdir(), "cellar-e2e-"));
 console.log(`e2e: database ${database.name}, files in ${root}`);
 
