@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
 import { createRepo, deleteRepo, repoPathFor } from "@/lib/repos";
 import { ZDescription, ZTags, ZTitle, ZVisibility, firstIssue, slugify, ZSlug, type TActor, type TFileInput, type TVisibility } from "./schema";
+import { revalidateSnippet } from "./revalidate";
 import { authorFor, checkFiles, fromRepoError, freeSlug, isUniqueViolation, repoDir, upsertTagIds } from "./internal";
 
 const ZCreate = z.object({
@@ -82,6 +83,7 @@ export async function createSnippet(options: TCreateSnippetOptions): Promise<TCr
           select: { id: true },
         });
       });
+      revalidateSnippet(actor.username, slug);
       return { id: row.id, owner: actor.username, slug, head, url: `/${actor.username}/${slug}` };
     } catch (e) {
       await deleteRepo({ dir });

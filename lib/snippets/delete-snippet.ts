@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db/client";
 import { deleteRepo } from "@/lib/repos";
 import type { TActor } from "./schema";
 import { findOwnSnippetOrThrow, repoDir } from "./internal";
+import { revalidateSnippet } from "./revalidate";
 
 /**
  * Deletes a snippet (owner only). The row goes first, so the snippet disappears at once;
@@ -12,6 +13,7 @@ import { findOwnSnippetOrThrow, repoDir } from "./internal";
 export async function deleteSnippet(options: { actor: TActor | null; owner: string; slug: string }): Promise<void> {
   const row = await findOwnSnippetOrThrow(options.actor, options.owner, options.slug);
   await getDb().snippet.delete({ where: { id: row.id } });
+  revalidateSnippet(row.owner.username, row.slug, { parent: row.forkedFrom ? `${row.forkedFrom.owner.username}/${row.forkedFrom.slug}` : null });
   try {
     await deleteRepo({ dir: repoDir(row.repoPath) });
   } catch (e) {

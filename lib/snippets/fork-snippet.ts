@@ -5,6 +5,7 @@ import { deleteRepo, forkRepo, repoPathFor } from "@/lib/repos";
 import { ZSlug, firstIssue, type TActor } from "./schema";
 import { findSnippetOrThrow, fromRepoError, freeSlug, isUniqueViolation, repoDir, type TCreatedSnippetLike } from "./internal";
 import { existsSync } from "node:fs";
+import { revalidateSnippet } from "./revalidate";
 
 /**
  * Makes the actor's own copy of a snippet: a new repository sharing the source's objects
@@ -53,6 +54,7 @@ export async function forkSnippet(options: { actor: TActor | null; owner: string
         },
         select: { id: true },
       });
+      revalidateSnippet(actor.username, slug, { parent: `${source.owner.username}/${source.slug}` });
       return { id: row.id, owner: actor.username, slug, head, url: `/${actor.username}/${slug}` };
     } catch (e) {
       await deleteRepo({ dir });

@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
 import { commitFiles } from "@/lib/repos";
 import { ZDescription, ZTags, ZTitle, ZVisibility, firstIssue, type TActor, type TFileInput, type TVisibility } from "./schema";
+import { revalidateSnippet } from "./revalidate";
 import { authorFor, checkFiles, findOwnSnippetOrThrow, fromRepoError, repoDir, upsertTagIds } from "./internal";
 
 const ZUpdate = z.object({
@@ -78,5 +79,6 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
       await tx.snippetTag.createMany({ data: tagIds.map((tagId) => ({ snippetId: row.id, tagId })) });
     }
   });
+  revalidateSnippet(row.owner.username, row.slug, { parent: row.forkedFrom ? `${row.forkedFrom.owner.username}/${row.forkedFrom.slug}` : null });
   return { head, changed };
 }

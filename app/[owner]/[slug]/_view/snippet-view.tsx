@@ -1,0 +1,128 @@
+import Link from "next/link";
+import { FileView } from "@/components/file-view";
+import { Markdown } from "@/components/markdown";
+import { CopyButton } from "@/components/copy-button";
+import { SnippetActions } from "@/components/forms/snippet-actions";
+import { highlightFile } from "@/lib/render/highlight";
+import { formatDateTime } from "@/lib/render/format";
+import type { TSnippetAtRevision } from "@/lib/snippets/get-snippet";
+import type { TRevision } from "@/lib/snippets/list-revisions";
+import { contributorsOf } from "@/lib/snippets/list-revisions";
+import { SnippetTabs } from "./snippet-tabs";
+
+/** Anchor id of a file on the page: stable, URL-safe, derived from its path. */
+export function fileAnchor(path: string): string {
+  return "file-" + path.replace(/[^A-Za-z0-9_-]+/g, "-").toLowerCase();
+}
+
+function rawHref(owner: string, slug: string, rev: string, path: string): string {
+  return `/${owner}/${slug}/raw/${rev}/${path.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+/**
+ * A snippet at one revision: title, blurb, credits, every file highlighted, and the links
+ * (raw, ZIP, history, forks, permalink). Shared by the latest view and the permalink view.
+ */
+export async function SnippetView({ data, revisions, pinned }: { data: TSnippetAtRevision; revisions: TRevision[]; pinned: boolean }) {
+  const { snippet, rev, isHead } = data;
+  const base = `/${snippet.owner}/${snippet.slug}`;
+  const current = revisions.find((r) => r.oid === rev);
+  const contributors = contributorsOf(revisions, snippet.owner);
+  const files = await Promise.all(
+    data.files.map(async (f) => ({ ...f, lines: f.text === null ? undefined : (await highlightFile({ path: f.path, oid: f.oid, content: f.text })).lines })),
+  );
+  const permalink = `${base}/rev/${rev}`;
+
+  return (
+    <article className="snippet">
+      <header className="snippet-head">
+        <p className="snippet-path">
+          <Link href={`/${snippet.owner}`}>{snippet.owner}</Link> / <Link href={base}>{snippet.slug}</Link>
+          {snippet.visibility === "unlisted" ? <span className="badge">Unlisted</span> : null}
+        </p>
+        <h1>{snippet.title}</h1>
+        <p className="credits">
+          By <Link href={`/${snippet.owner}`}>{snippet.ownerName}</Link>
+          {contributors.length > 0 ? (
+            <>
+              {" "}with{" "}
+              {contributors.map((c, i) => (
+                <span key={c}>
+                  {i > 0 ? ", " : ""}
+                  <Link href={`/${c}`}>{c}</Link>
+                </span>
+              ))}
+            </>
+          ) : null}
+          {snippet.forkedFrom ? (
+            <>
+              {" · forked from "}
+              {snippet.forkedFrom.deleted ? (
+                <span>
+                  {snippet.forkedFrom.owner}/{snippet.forkedFrom.slug} (deleted)
+                </span>
+              ) : (
+                <Link href={`/${snippet.forkedFrom.owner}/${snippet.forkedFrom.slug}`}>
+                  {snippet.forkedFrom.owner}/{snippet.forkedFrom.slug}
+                </Link>
+              )}
+            </>
+          ) : null}
+        </p>
+        {snippet.tags.length > 0 ? (
+          <ul className="tags" aria-label="Tags">
+            {snippet.tags.map((t) => (
+              <li key={t} className="tag">
+                {t}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <SnippetActions owner={snippet.owner} slug={snippet.slug} />
+      </header>
+
+      {pinned ? (
+        <p className={isHead ? "notice" : "notice notice-old"} role="status">
+          {isHead ? "This is the latest revision" : "You are viewing an older revision"}
+          {current ? (
+            <>
+              {": "}
+              <strong>{current.message}</strong> by {current.author.username ?? current.author.name} on{" "}
+              <time dateTime={current.date.toISOString()}>{formatDateTime(current.date)}</time>
+            </>
+          ) : null}
+          . {isHead ? null : <Link href={base}>See the latest</Link>}
+        </p>
+      ) : null}
+
+      {snippet.description ? <Markdown source={snippet.description} /> : null}
+
+      <nav className="snippet-bar" aria-label="Snippet">
+        <SnippetTabs base={base} active="code" forkCount={snippet.forkCount} revisionCount={revisions.length} />
+        <div className="snippet-bar-actions">
+          <span className="rev-id" title={rev}>
+            Revision <Link href={permalink}><code>{rev.slice(0, 7)}</code></Link>
+          </span>
+          <CopyButton text={permalink} label="Copy permalink" absolute />
+          <a className="button" href={`${base}/archive/${rev}.zip`} download>
+            Download ZIP
+          </a>
+        </div>
+      </nav>
+
+      <div className="files">
+        {files.map((f) => (
+          <FileView
+            key={f.path}
+            anchor={fileAnchor(f.path)}
+            path={f.path}
+            size={f.size}
+            binary={f.binary}
+            {...(f.lines ? { lines: [...f.lines] } : {})}
+            rawUrl={rawHref(snippet.owner, snippet.slug, rev, f.path)}
+          />
+        ))}
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,104 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { formatDateTime } from "@/lib/render/format";
+import { getSnippet } from "@/lib/snippets/get-snippet";
+import { getForkNetwork, type TForkNode } from "@/lib/snippets/get-fork-network";
+import { listSnippetRevisions } from "@/lib/snippets/list-revisions";
+import { orNotFound, segment } from "../_view/load";
+import { SnippetTabs } from "../_view/snippet-tabs";
+
+export const revalidate = 3600;
+export function generateStaticParams() {
+  return [];
+}
+
+type Props = { params: Promise<{ owner: string; slug: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const p = await params;
+  return { title: `Forks of ${segment(p.owner)}/${segment(p.slug)}` };
+}
+
+function countForks(node: TForkNode): number {
+  return node.forks.reduce((n, f) => n + 1 + countForks(f), 0);
+}
+
+function ForkTree({ nodes }: { nodes: TForkNode[] }) {
+  return (
+    <ul className="fork-tree">
+      {nodes.map((n) => (
+        <li key={`${n.owner}/${n.slug}`}>
+          <Link href={`/${n.owner}/${n.slug}`}>
+            {n.owner}/{n.slug}
+          </Link>{" "}
+          <span className="muted">
+            {n.title} · latest revision <time dateTime={n.updatedAt.toISOString()}>{formatDateTime(n.updatedAt)}</time>
+          </span>
+          {n.forks.length > 0 ? <ForkTree nodes={n.forks} /> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The fork network: where this snippet came from, and every fork made from it since. */
+export default async function ForksPage({ params }: Props) {
+  const p = await params;
+  const owner = segment(p.owner);
+  const slug = segment(p.slug);
+  const [data, network, revisions] = await orNotFound(() =>
+    Promise.all([getSnippet({ owner, slug }), getForkNetwork({ owner, slug }), listSnippetRevisions({ owner, slug })]),
+  );
+  const base = `/${data.snippet.owner}/${data.snippet.slug}`;
+  const total = countForks(network.tree);
+  return (
+    <article className="snippet">
+      <header className="snippet-head">
+        <p className="snippet-path">
+          <Link href={`/${data.snippet.owner}`}>{data.snippet.owner}</Link> / <Link href={base}>{data.snippet.slug}</Link>
+        </p>
+        <h1>Forks of {data.snippet.title}</h1>
+      </header>
+      <nav className="snippet-bar" aria-label="Snippet">
+        <SnippetTabs base={base} active="forks" forkCount={data.snippet.forkCount} revisionCount={revisions.length} />
+      </nav>
+
+      {network.ancestors.length > 0 ? (
+        <section aria-labelledby="upstream">
+          <h2 id="upstream">Forked from</h2>
+          <ol className="fork-chain">
+            {network.ancestors.map((a) => (
+              <li key={`${a.owner}/${a.slug}`}>
+                {a.deleted ? (
+                  <span>
+                    {a.owner}/{a.slug} <span className="muted">(deleted)</span>
+                  </span>
+                ) : (
+                  <>
+                    <Link href={`/${a.owner}/${a.slug}`}>
+                      {a.owner}/{a.slug}
+                    </Link>{" "}
+                    <span className="muted">
+                      {a.title} · latest revision <time dateTime={a.updatedAt.toISOString()}>{formatDateTime(a.updatedAt)}</time>
+                    </span>
+                  </>
+                )}
+              </li>
+            ))}
+            <li aria-current="page">
+              <strong>
+                {data.snippet.owner}/{data.snippet.slug}
+              </strong>{" "}
+              <span className="muted">(this snippet)</span>
+            </li>
+          </ol>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="downstream">
+        <h2 id="downstream">{total === 0 ? "No forks yet" : total === 1 ? "1 fork" : `${total} forks`}</h2>
+        {total === 0 ? <p className="muted">Fork this snippet to make your own version; it will show up here.</p> : <ForkTree nodes={network.tree.forks} />}
+      </section>
+    </article>
+  );
+}

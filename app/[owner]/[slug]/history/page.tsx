@@ -1,0 +1,130 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { DiffView } from "@/components/diff-view";
+import { Pagination } from "@/components/pagination";
+import { formatDateTime } from "@/lib/render/format";
+import { getSnippet } from "@/lib/snippets/get-snippet";
+import { diffSnippet } from "@/lib/snippets/diff-snippet";
+import { listSnippetRevisions, type TRevision } from "@/lib/snippets/list-revisions";
+import { orNotFound, segment } from "../_view/load";
+import { SnippetTabs } from "../_view/snippet-tabs";
+
+type Props = {
+  params: Promise<{ owner: string; slug: string }>;
+  searchParams: Promise<{ from?: string | string[]; to?: string | string[]; page?: string | string[] }>;
+};
+
+const PER_PAGE = 10;
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const p = await params;
+  return { title: `History of ${segment(p.owner)}/${segment(p.slug)}` };
+}
+
+function one(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function shortLabel(r: TRevision): string {
+  const msg = r.message.split("\n")[0] ?? "";
+  return `${r.oid.slice(0, 7)} · ${msg.length > 50 ? msg.slice(0, 49) + "…" : msg}`;
+}
+
+/** Revisions with the change each made, and a comparison of any two. */
+export default async function HistoryPage({ params, searchParams }: Props) {
+  const p = await params;
+  const q = await searchParams;
+  const owner = segment(p.owner);
+  const slug = segment(p.slug);
+  const [data, revisions] = await orNotFound(() => Promise.all([getSnippet({ owner, slug }), listSnippetRevisions({ owner, slug })]));
+  const base = `/${data.snippet.owner}/${data.snippet.slug}`;
+  const page = Math.max(1, Number.parseInt(one(q.page) ?? "1", 10) || 1);
+  const shown = revisions.slice((page - 1) * PER_PAGE, page * PER_PAGE);
+
+  const from = one(q.from);
+  const to = one(q.to);
+  const compare = from && to ? await orNotFound(() => diffSnippet({ owner, slug, from, to })) : null;
+  const diffs = await Promise.all(shown.map((r) => diffSnippet({ owner, slug, from: r.parents[0] ?? null, to: r.oid })));
+
+  return (
+    <article className="snippet">
+      <header className="snippet-head">
+        <p className="snippet-path">
+          <Link href={`/${data.snippet.owner}`}>{data.snippet.owner}</Link> / <Link href={base}>{data.snippet.slug}</Link>
+        </p>
+        <h1>History of {data.snippet.title}</h1>
+      </header>
+      <nav className="snippet-bar" aria-label="Snippet">
+        <SnippetTabs base={base} active="history" forkCount={data.snippet.forkCount} revisionCount={revisions.length} />
+      </nav>
+
+      {revisions.length > 1 ? (
+        <form className="compare-form" method="get" action={`${base}/history`}>
+          <h2>Compare two revisions</h2>
+          <label>
+            From{" "}
+            <select name="from" defaultValue={from ?? revisions[1]?.oid}>
+              {revisions.map((r) => (
+                <option key={r.oid} value={r.oid}>
+                  {shortLabel(r)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            To{" "}
+            <select name="to" defaultValue={to ?? revisions[0]?.oid}>
+              {revisions.map((r) => (
+                <option key={r.oid} value={r.oid}>
+                  {shortLabel(r)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit">Compare</button>
+        </form>
+      ) : null}
+
+      {compare ? (
+        <section aria-labelledby="compare-title" className="compare-result">
+          <h2 id="compare-title">
+            Changes from <code>{compare.from?.slice(0, 7)}</code> to <code>{compare.to.slice(0, 7)}</code>
+          </h2>
+          {compare.files.length === 0 ? <p>These revisions have the same files.</p> : <DiffView files={compare.files} />}
+        </section>
+      ) : null}
+
+      <h2>{revisions.length === 1 ? "1 revision" : `${revisions.length} revisions`}</h2>
+      <ol className="revisions">
+        {shown.map((r, i) => {
+          const diff = diffs[i];
+          const who = r.author.username ?? r.author.name;
+          return (
+            <li key={r.oid} className="revision" id={`rev-${r.oid}`}>
+              <div className="revision-head">
+                <strong className="revision-message">{r.message || "(no message)"}</strong>
+                <span className="revision-meta">
+                  {r.author.username ? <Link href={`/${who}`}>{who}</Link> : who} ·{" "}
+                  <time dateTime={r.date.toISOString()}>{formatDateTime(r.date)}</time> ·{" "}
+                  <Link href={`${base}/rev/${r.oid}`} title="Permalink to this revision">
+                    <code>{r.oid.slice(0, 7)}</code>
+                  </Link>
+                  {i === 0 && page === 1 ? <span className="badge">Latest</span> : null}
+                </span>
+              </div>
+              {diff ? (
+                <details open={i === 0 && page === 1}>
+                  <summary>
+                    {r.parents.length === 0 ? "Files in the first revision" : "Changes in this revision"} ({diff.files.length} file{diff.files.length === 1 ? "" : "s"})
+                  </summary>
+                  <DiffView files={diff.files} />
+                </details>
+              ) : null}
+            </li>
+          );
+        })}
+      </ol>
+      <Pagination page={page} hasNext={page * PER_PAGE < revisions.length} hrefFor={(n) => `${base}/history?page=${n}`} />
+    </article>
+  );
+}
