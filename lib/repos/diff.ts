@@ -1,6 +1,6 @@
 import { structuredPatch } from "diff";
 import { assertAbsoluteDir } from "./paths";
-import { listBlobs, readBlobContent, resolveWith, type GitCache } from "./read";
+import { compareCodePoints, listBlobs, readBlobContent, resolveWith, type GitCache } from "./read";
 import { isBinary } from "./validate";
 
 /** A run of changed lines, as in a unified diff (`lines` start with " ", "-", "+" or "\\"). */
@@ -56,7 +56,7 @@ export async function diffRevisions(opts: {
   const [before, after] = await Promise.all([flatten(opts.dir, from, cache), flatten(opts.dir, to, cache)]);
   const paths = [...new Set([...before.keys(), ...after.keys()])]
     .filter((p) => before.get(p) !== after.get(p))
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort(compareCodePoints);
   const deadline = Date.now() + (opts.timeoutMs ?? DIFF_TIMEOUT_MS);
   const out: FileDiff[] = [];
   for (const path of paths) {

@@ -125,6 +125,12 @@ function rememberSize(oid: string, size: number): void {
   }
 }
 
+/** Compare like UTF-8 bytes do (code points), unlike `<`, which compares UTF-16 units. */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
 /** Every file (blob) under the tree of `commit`, depth first, with its path. */
 export async function listBlobs(dir: string, commit: string, cache: GitCache): Promise<{ path: string; oid: string }[]> {
   const out: { path: string; oid: string }[] = [];
@@ -138,7 +144,9 @@ export async function listBlobs(dir: string, commit: string, cache: GitCache): P
     }
   };
   await visit(commit, "");
-  return out;
+  // isomorphic-git lists a folder where a plain sort would put it ("a" before "a.txt"); git's
+  // order, which `git ls-tree -r` shows, is that of the full paths' UTF-8 bytes.
+  return out.sort((a, b) => compareCodePoints(a.path, b.path));
 }
 
 /** The content of blob `oid`. */
