@@ -1,13 +1,40 @@
+import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 
-export const metadata = { title: { default: "Cellar", template: "%s · Cellar" } };
+import { SiteHeader } from "@/components/site-header";
+import { getCurrentUser } from "@/lib/auth/session";
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Cellar", template: "%s · Cellar" },
+  description: "A library of runnable code snippets for mathematicians and teachers.",
+  icons: { icon: { url: "/favicon.svg", type: "image/svg+xml" } },
+};
+
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#ffffff" },
+    { media: "(prefers-color-scheme: dark)", color: "#161b22" },
+  ],
+};
+
+/** The page frame: header with the signed-in user, main content, footer. */
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await getCurrentUser();
   return (
     <html lang="en">
       <body>
-        <header>Cellar</header>
-        <main>{children}</main>
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
+        <SiteHeader user={user} />
+        <main id="main" className="site-main">
+          {children}
+        </main>
+        <footer className="site-footer">Cellar · runnable snippets for mathematics and teaching</footer>
       </body>
     </html>
   );

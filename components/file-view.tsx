@@ -1,0 +1,84 @@
+import type { ReactNode } from "react";
+
+import { fileAnchor } from "@/lib/render/anchors";
+import { formatBytes } from "@/lib/render/format";
+import { isImagePath } from "@/lib/render/languages";
+
+/** Props of {@link FileView}. */
+export type FileViewProps = {
+  path: string;
+  /** Size in bytes, shown in the header. */
+  size: number;
+  /** HTML per line from `highlightFile` (escaped there). Omit for binary files. */
+  lines?: readonly string[];
+  binary: boolean;
+  /** Where the file's bytes can be fetched: the image source, and the link for binary files. */
+  rawUrl: string;
+  /** Links or buttons for the header, e.g. Raw, Copy permalink. */
+  actions?: ReactNode;
+  /** Element id of the file, prefix of its line ids; defaults to `fileAnchor(path)`. */
+  anchor?: string;
+};
+
+/**
+ * One file of a snippet: a header with its name and size, then its numbered, highlighted lines
+ * (each line number links to `#<anchor>-L<n>`), an image preview, or a note for other binary files.
+ */
+export function FileView({ path, size, lines, binary, rawUrl, actions, anchor = fileAnchor(path) }: FileViewProps) {
+  return (
+    <section className="file" id={anchor} aria-label={path}>
+      <header className="file__header">
+        <h2 className="file__path">
+          <a href={`#${anchor}`}>{path}</a>
+        </h2>
+        <span className="file__meta">
+          {lines && !binary ? `${lines.length} ${lines.length === 1 ? "line" : "lines"} · ` : null}
+          {formatBytes(size)}
+        </span>
+        {actions ? <div className="file__actions">{actions}</div> : null}
+      </header>
+      <FileBody path={path} size={size} lines={lines} binary={binary} rawUrl={rawUrl} anchor={anchor} />
+    </section>
+  );
+}
+
+function FileBody({ path, size, lines, binary, rawUrl, anchor }: Omit<FileViewProps, "actions"> & { anchor: string }) {
+  if (isImagePath(path)) {
+    return (
+      <div className="file__image">
+        {/* User images of unknown size from our own raw route: next/image would add nothing here. */}
+        {/* eslint-disable-next-line @next/next/no-img-element */}
+        <img src={rawUrl} alt={path} loading="lazy" />
+      </div>
+    );
+  }
+  if (binary || !lines) {
+    return (
+      <p className="file__note">
+        Binary file ({formatBytes(size)}). <a href={rawUrl}>Download</a>
+      </p>
+    );
+  }
+  if (lines.length === 0) return <p className="file__note">Empty file.</p>;
+  return (
+    <div className="code-scroll">
+      <table className="code">
+        <tbody>
+          {lines.map((html, index) => {
+            const id = `${anchor}-L${index + 1}`;
+            return (
+              <tr key={index} id={id} className="code__row">
+                <td className="code__number">
+                  {/* The number comes from CSS so that copying code does not copy line numbers. */}
+                  <a href={`#${id}`} data-line={index + 1} aria-label={`Line ${index + 1}`} />
+                </td>
+                {/* highlightFile escaped every character of the file; its only markup is colour spans. */}
+                <td className="code__line" dangerouslySetInnerHTML={{ __html: html }} />
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+import Link from "next/link";
+
+import { formatDateTime, formatRelativeDate } from "@/lib/render/format";
+import { markdownExcerpt } from "@/lib/render/markdown";
+
+/**
+ * Props of {@link SnippetCard}. Field names match the snippet summaries from `lib/snippets`, so
+ * `<SnippetCard {...summary} />` works.
+ */
+export type SnippetCardProps = {
+  /** Link to the snippet, e.g. "/ada/newton". */
+  url: string;
+  title: string;
+  /** Owner's username. */
+  owner: string;
+  /** Markdown description; the card shows a short plain-text excerpt. */
+  description?: string;
+  tags: readonly string[];
+  /** Omit when unknown; it is then not shown. */
+  fileCount?: number;
+  forkCount?: number;
+  forkedFrom?: { owner: string; slug: string; deleted?: boolean } | null;
+  visibility?: "public" | "unlisted";
+  /** Time of the latest revision. */
+  updatedAt: Date;
+  /** "Now" for the relative date; pass one value for a whole list so cards agree. */
+  now?: Date;
+  /** Where a tag links to; defaults to the explore page filtered by the tag. */
+  tagHref?: (tag: string) => string;
+};
+
+const exploreByTag = (tag: string) => `/?tag=${encodeURIComponent(tag)}`;
+
+/** A snippet in a list: title, owner, excerpt, tags and a few facts. */
+export function SnippetCard({
+  url,
+  title,
+  owner,
+  description = "",
+  tags,
+  fileCount,
+  forkCount,
+  forkedFrom,
+  visibility,
+  updatedAt,
+  now,
+  tagHref = exploreByTag,
+}: SnippetCardProps) {
+  const excerpt = markdownExcerpt(description, 180);
+  return (
+    <article className="card snippet-card">
+      <h3 className="snippet-card__title">
+        <Link href={`/${encodeURIComponent(owner)}`} className="snippet-card__owner">
+          {owner}
+        </Link>
+        <span aria-hidden="true"> / </span>
+        <Link href={url} className="snippet-card__name">
+          {title}
+        </Link>
+        {visibility === "unlisted" ? <span className="badge">Unlisted</span> : null}
+      </h3>
+      {forkedFrom ? (
+        <p className="snippet-card__fork">
+          forked from{" "}
+          {forkedFrom.deleted ? (
+            <span>
+              {forkedFrom.owner}/{forkedFrom.slug} (deleted)
+            </span>
+          ) : (
+            <Link href={`/${encodeURIComponent(forkedFrom.owner)}/${encodeURIComponent(forkedFrom.slug)}`}>
+              {forkedFrom.owner}/{forkedFrom.slug}
+            </Link>
+          )}
+        </p>
+      ) : null}
+      {excerpt ? <p className="snippet-card__excerpt">{excerpt}</p> : null}
+      {tags.length > 0 ? (
+        <ul className="tags" aria-label="Tags">
+          {tags.map((tag) => (
+            <li key={tag}>
+              <Link href={tagHref(tag)} className="tag">
+                {tag}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <p className="snippet-card__facts">
+        {fileCount !== undefined ? <span>{fileCount === 1 ? "1 file" : `${fileCount} files`}</span> : null}
+        {forkCount ? <span>{forkCount === 1 ? "1 fork" : `${forkCount} forks`}</span> : null}
+        <span>
+          Updated{" "}
+          <time dateTime={updatedAt.toISOString()} title={formatDateTime(updatedAt)}>
+            {formatRelativeDate(updatedAt, now)}
+          </time>
+        </span>
+      </p>
+    </article>
+  );
+}
