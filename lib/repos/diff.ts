@@ -3,7 +3,10 @@ import { assertAbsoluteDir } from "./paths";
 import { compareCodePoints, listBlobs, readBlobContent, resolveWith, type GitCache } from "./read";
 import { isBinary } from "./validate";
 
-/** A run of changed lines, as in a unified diff (`lines` start with " ", "-", "+" or "\\"). */
+/**
+ * A run of changed lines with the numbers of a unified diff header (`@@ -oldStart,oldLines
+ * +newStart,newLines @@`, so an empty side starts at 0). `lines` start with " ", "-", "+" or "\\".
+ */
 export interface DiffHunk {
   oldStart: number;
   oldLines: number;
@@ -81,7 +84,14 @@ export async function diffRevisions(opts: {
       out.push({ ...base, binary: false, hunks: null, tooLarge: true });
       continue;
     }
-    const hunks = patch.hunks.map(({ oldStart, oldLines, newStart, newLines, lines }) => ({ oldStart, oldLines, newStart, newLines, lines }));
+    // jsdiff keeps start 1 for an empty side; unified diffs (and git) write 0 there.
+    const hunks = patch.hunks.map(({ oldStart, oldLines, newStart, newLines, lines }) => ({
+      oldStart: oldLines === 0 ? oldStart - 1 : oldStart,
+      oldLines,
+      newStart: newLines === 0 ? newStart - 1 : newStart,
+      newLines,
+      lines,
+    }));
     out.push({ ...base, binary: false, hunks, tooLarge: false });
   }
   return out;
