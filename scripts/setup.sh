@@ -67,9 +67,10 @@ else
   say "system packages present"
 fi
 
-# A fresh Debian PostgreSQL only lets the `postgres` OS user in (peer auth on the socket,
-# passwords on TCP). Give the current user a superuser role and a password kept in ~/.pgpass,
-# which libpq and node-postgres both read, so tests can reach 127.0.0.1:5432 as on CI machines.
+# A fresh Debian PostgreSQL lets the `postgres` role in only over the unix socket (peer auth);
+# over TCP it wants a password. The tests connect as postgres@127.0.0.1:5432, as on CI machines
+# (trust auth): give the role a random password kept in ~/.pgpass, which libpq and
+# node-postgres both read.
 if [ "$with_postgres" -eq 1 ]; then
   if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
     say "starting PostgreSQL"
@@ -78,17 +79,14 @@ if [ "$with_postgres" -eq 1 ]; then
     as_root pg_ctlcluster --skip-systemctl-redirect "$cluster_version" main start \
       || die "could not start PostgreSQL $cluster_version/main (see /var/log/postgresql/)"
   fi
-  me=$(id -un)
-  if ! psql -h 127.0.0.1 -p 5432 -d postgres -w -Atc "select 1" >/dev/null 2>&1; then
-    say "creating PostgreSQL superuser role $me"
+  if ! psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -w -Atc "select 1" >/dev/null 2>&1; then
+    say "giving the postgres role a password for TCP logins (kept in ~/.pgpass)"
     password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-    as_root runuser -u postgres -- psql -q -d postgres -v ON_ERROR_STOP=1 \
-      -v name="$me" -v pw="$password" <<'SQL' || die "could not create role $me"
-SELECT format('CREATE ROLE %I SUPERUSER LOGIN', :'name')
-  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'name') \gexec
-SELECT format('ALTER ROLE %I PASSWORD %L', :'name', :'pw') \gexec
+    as_root runuser -u postgres -- psql -q -d postgres -v ON_ERROR_STOP=1 -v pw="$password" \
+      <<'SQL' || die "could not set a password for the postgres role"
+SELECT format('ALTER ROLE postgres PASSWORD %L', :'pw') \gexec
 SQL
-    printf '127.0.0.1:5432:*:%s:%s\nlocalhost:5432:*:%s:%s\n' "$me" "$password" "$me" "$password" \
+    printf '127.0.0.1:5432:*:postgres:%s\nlocalhost:5432:*:postgres:%s\n' "$password" "$password" \
       >>"$HOME/.pgpass"
     chmod 600 "$HOME/.pgpass"
   fi

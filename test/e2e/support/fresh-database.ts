@@ -1,12 +1,13 @@
 /**
  * A throw-away database on the local Postgres, for one e2e run or one benchmark run.
- * CELLAR_TEST_PG_URL names the maintenance database to connect to for CREATE/DROP.
+ * CELLAR_TEST_PG_ADMIN_URL names the maintenance database to connect to for CREATE/DROP.
  */
 import { randomBytes } from "node:crypto";
-import { userInfo } from "node:os";
 import pg from "pg";
 
-const adminUrl = withUser(process.env.CELLAR_TEST_PG_URL ?? "postgresql://127.0.0.1:5432/postgres");
+// The same setting and default as the integration tests (test/support/global-setup.ts).
+const adminUrl =
+  process.env.CELLAR_TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export type TFreshDatabase = { name: string; url: string };
 
@@ -46,12 +47,3 @@ async function withAdmin(work: (client: pg.Client) => Promise<void>): Promise<vo
   }
 }
 
-/**
- * node-postgres takes the user name from $USER, which CI and Playwright's webServer may not
- * set; Postgres then refuses the connection. Name the OS user explicitly, as psql would.
- */
-function withUser(raw: string): string {
-  const url = new URL(raw);
-  if (!url.username) url.username = process.env.PGUSER ?? userInfo().username;
-  return url.toString();
-}
