@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
-import { createRepo, deleteRepo, repoPathFor } from "@/lib/repos";
+import { RepoError, createRepo, deleteRepo, repoPathFor } from "@/lib/repos";
 import { ZDescription, ZTags, ZTitle, ZVisibility, firstIssue, slugify, ZSlug, type TActor, type TFileInput, type TVisibility } from "./schema";
 import { revalidateSnippet } from "./revalidate";
 import { authorFor, checkFiles, fromRepoError, freeSlug, isUniqueViolation, repoDir, upsertTagIds } from "./internal";
@@ -64,6 +64,10 @@ export async function createSnippet(options: TCreateSnippetOptions): Promise<TCr
         author: authorFor(actor),
       }));
     } catch (e) {
+      // A concurrent create or fork of the same name took this path between our check and
+      // the store's rename: try again, which picks a salted path (and, after the other row
+      // lands, the next free name).
+      if (!(e instanceof RepoError) && existsSync(dir)) continue;
       throw fromRepoError(e);
     }
     try {

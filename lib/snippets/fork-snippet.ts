@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
-import { deleteRepo, forkRepo, repoPathFor } from "@/lib/repos";
+import { RepoError, deleteRepo, forkRepo, repoPathFor } from "@/lib/repos";
 import { ZSlug, firstIssue, type TActor } from "./schema";
 import { findSnippetOrThrow, fromRepoError, freeSlug, isUniqueViolation, repoDir, type TCreatedSnippetLike } from "./internal";
 import { existsSync } from "node:fs";
@@ -34,6 +34,10 @@ export async function forkSnippet(options: { actor: TActor | null; owner: string
     try {
       ({ head } = await forkRepo({ sourceDir: repoDir(source.repoPath), targetDir: dir }));
     } catch (e) {
+      // A concurrent create or fork of the same name took this path between our check and
+      // the store's rename: try again, which picks a salted path (and, after the other row
+      // lands, the next free name).
+      if (!(e instanceof RepoError) && existsSync(dir)) continue;
       throw fromRepoError(e);
     }
     try {
