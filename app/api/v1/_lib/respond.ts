@@ -22,13 +22,26 @@ type THandler<P> = (request: Request, ctx: { params: P; actor: TActor | null }) 
 export function api<P = Record<string, never>>(handler: THandler<P>) {
   return async (request: Request, ctx: { params: Promise<P> }): Promise<Response> => {
     try {
-      const actor = await getActor(request);
+      const actor = isCrossSiteWrite(request) ? null : await getActor(request);
       if (actor === "invalid-token") throw new AppError("UNAUTHORIZED", "The API token is not valid. Create one at /settings/tokens.");
       return await handler(request, { params: await ctx.params, actor });
     } catch (e) {
       return errorResponse(e);
     }
   };
+}
+
+const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * A write that a browser sent on behalf of another site (a form or fetch from elsewhere,
+ * which would carry our session cookie). Such requests count as anonymous. Token requests are
+ * not affected: a token is never sent by the browser on its own.
+ */
+function isCrossSiteWrite(request: Request): boolean {
+  if (!UNSAFE_METHODS.has(request.method) || request.headers.has("authorization")) return false;
+  const site = request.headers.get("sec-fetch-site");
+  return site !== null && site !== "same-origin" && site !== "none";
 }
 
 /**
