@@ -53,14 +53,18 @@ export const ZExampleManifest = z
     description: z.string().default(""),
     tags: z.array(z.string()).default([]),
     visibility: z.enum(["public", "unlisted"]).default("public"),
-    /** Message of the final commit (the tree in files/). */
+    /** Message of the final commit (the tree in files/); required with `revisions`. */
     message: z.string().min(1).optional(),
     /** Earlier revisions, oldest first; each directory holds that revision's whole tree. */
     revisions: z.array(z.object({ dir: ZExampleDir, message: z.string().min(1) }).strict()).default([]),
     /** Forks made after the history is written, each with one commit of the tree in `dir`. */
     forks: z.array(z.object({ by: ZDemoUser, dir: ZExampleDir, message: z.string().min(1) }).strict()).default([]),
   })
-  .strict();
+  .strict()
+  .refine((m) => m.revisions.length === 0 || m.message !== undefined, {
+    message: "message (of the final commit) is required when there are revisions",
+    path: ["message"],
+  });
 export type TExampleManifest = z.infer<typeof ZExampleManifest>;
 
 export type TExample = { name: string; dir: string; manifest: TExampleManifest };
@@ -156,7 +160,7 @@ export async function seedExamples(options: TSeedOptions = {}): Promise<TSeedRes
     // Oldest first: the listed revisions, then files/ as the head.
     const history = [
       ...manifest.revisions.map((r) => ({ files: readTreeFromDisk(path.join(dir, r.dir)), message: r.message })),
-      { files: readTreeFromDisk(path.join(dir, "files")), message: manifest.message ?? `Add ${manifest.title}` },
+      { files: readTreeFromDisk(path.join(dir, "files")), message: manifest.message ?? "Initial version" },
     ];
     const [first, ...later] = history;
     if (!first) continue;

@@ -1,0 +1,123 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getSnippet } from "@/lib/snippets/get-snippet";
+import { listSnippetRevisions } from "@/lib/snippets/list-revisions";
+import { listSnippets } from "@/lib/snippets/list-snippets";
+import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
+import { getUserByUsername } from "@/lib/users/get-user";
+import { DEFAULT_EXAMPLES_DIR, readExamples, readTreeFromDisk, seedExamples, type TSeedResult } from "@/scripts/seed";
+import { closeDbAfterAll } from "@/test/support/db";
+
+// The seed owns the user names `example` and `student`; no other test uses them.
+closeDbAfterAll();
+
+const examples = readExamples();
+const decoder = new TextDecoder();
+
+/** The files of examples/<name>/<dir> as path → bytes. */
+function diskTree(name: string, dir: string): Map<string, Uint8Array> {
+  return new Map(
+    readTreeFromDisk(path.join(DEFAULT_EXAMPLES_DIR, name, dir)).map((f) => [f.path, typeof f.content === "string" ? new TextEncoder().encode(f.content) : f.content]),
+  );
+}
+
+async function snippetsOf(username: string) {
+  const user = await getUserByUsername({ username });
+  if (!user) return [];
+  const page = await listSnippets({ actor: { id: user.id, username }, owner: username, perPage: 100 });
+  return page.items;
+}
+
+describe("seedExamples", () => {
+  let first: TSeedResult;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    first = await seedExamples({ log: (line) => lines.push(line) });
+  }, 180_000);
+
+  it("publishes every example as a public snippet of the example user", async () => {
+    expect(examples.length).toBeGreaterThanOrEqual(12);
+    expect(first.status).toBe("created");
+    const mine = await snippetsOf("example");
+    expect(mine.map((s) => s.slug).sort()).toEqual(examples.map((e) => e.name).sort());
+    expect(mine.every((s) => s.visibility === "public")).toBe(true);
+    const user = await getUserByUsername({ username: "example" });
+    expect(user?.displayName).toBe("Example Teacher");
+    const forkCount = examples.reduce((n, e) => n + e.manifest.forks.length, 0);
+    expect(lines.at(-1)).toBe(`Seeded ${examples.length} example snippets and ${forkCount} forks.`);
+  });
+
+  it("keeps title, description and tags from snippet.json", async () => {
+    const example = examples.find((e) => e.name === "prime-counting");
+    expect(example).toBeDefined();
+    const { snippet } = await getSnippet({ owner: "example", slug: "prime-counting" });
+    expect(snippet.title).toBe(example?.manifest.title);
+    expect(snippet.description).toBe(example?.manifest.description);
+    expect(snippet.tags).toEqual([...(example?.manifest.tags ?? [])].sort());
+  });
+
+  it("stores a multi-file example with nested folders byte for byte at head", async () => {
+    const { files } = await readSnippetFiles({ owner: "example", slug: "pendulum-regression" });
+    const expected = diskTree("pendulum-regression", "files");
+    expect(files.map((f) => f.path).sort()).toEqual([...expected.keys()].sort());
+    expect(files.map((f) => f.path)).toContain("data/pendulum.csv");
+    for (const file of files) expect(decoder.decode(file.content)).toBe(decoder.decode(expected.get(file.path)));
+  });
+
+  it("stores a binary file unchanged", async () => {
+    const { files } = await readSnippetFiles({ owner: "example", slug: "mandelbrot-set" });
+    const png = files.find((f) => f.path === "preview.png");
+    expect(png?.binary).toBe(true);
+    expect(Buffer.from(png?.content ?? []).equals(readFileSync(path.join(DEFAULT_EXAMPLES_DIR, "mandelbrot-set", "files", "preview.png")))).toBe(true);
+  });
+
+  it("writes the history of an example with revisions, oldest first, ending with files/", async () => {
+    const example = examples.find((e) => e.name === "logistic-map");
+    expect(example?.manifest.revisions.length).toBe(2);
+    const revisions = await listSnippetRevisions({ owner: "example", slug: "logistic-map" });
+    expect(revisions.map((r) => r.message)).toEqual([example?.manifest.message, ...(example?.manifest.revisions ?? []).map((r) => r.message).reverse()]);
+    expect(revisions.every((r) => r.author.username === "example")).toBe(true);
+
+    const oldest = revisions.at(-1);
+    const firstRevision = await readSnippetFiles({ owner: "example", slug: "logistic-map", rev: oldest?.oid ?? "" });
+    expect(decoder.decode(firstRevision.files.find((f) => f.path === "main.py")?.content)).toBe(
+      decoder.decode(diskTree("logistic-map", "revisions/1").get("main.py")),
+    );
+    const head = await readSnippetFiles({ owner: "example", slug: "logistic-map" });
+    expect(decoder.decode(head.files.find((f) => f.path === "main.py")?.content)).toBe(decoder.decode(diskTree("logistic-map", "files").get("main.py")));
+  });
+
+  it("gives every example without revisions a single revision", async () => {
+    const revisions = await listSnippetRevisions({ owner: "example", slug: "newtons-method" });
+    expect(revisions).toHaveLength(1);
+  });
+
+  it("lets the student fork an example and commit a change to the fork", async () => {
+    const forks = await snippetsOf("student");
+    expect(forks.map((s) => s.slug)).toEqual(expect.arrayContaining(["monte-carlo-pi", "pendulum-regression"]));
+
+    const { snippet } = await getSnippet({ owner: "student", slug: "pendulum-regression" });
+    expect(snippet.forkedFrom).toMatchObject({ owner: "example", slug: "pendulum-regression" });
+    const revisions = await listSnippetRevisions({ owner: "student", slug: "pendulum-regression" });
+    expect(revisions.map((r) => r.author.username)).toEqual(["student", "example"]);
+
+    const { files } = await readSnippetFiles({ owner: "student", slug: "pendulum-regression" });
+    const csv = decoder.decode(files.find((f) => f.path === "data/pendulum.csv")?.content);
+    expect(csv).toBe(decoder.decode(diskTree("pendulum-regression", "forks/student").get("data/pendulum.csv")));
+    // The original is untouched by the fork's commit.
+    const original = await readSnippetFiles({ owner: "example", slug: "pendulum-regression" });
+    expect(decoder.decode(original.files.find((f) => f.path === "data/pendulum.csv")?.content)).not.toBe(csv);
+  });
+
+  it("creates nothing when run again", async () => {
+    const studentBefore = (await snippetsOf("student")).length;
+    const again: string[] = [];
+    const second = await seedExamples({ log: (line) => again.push(line) });
+    expect(second.status).toBe("present");
+    expect(again).toEqual(["Examples already present"]);
+    expect(await snippetsOf("example")).toHaveLength(examples.length);
+    expect(await snippetsOf("student")).toHaveLength(studentBefore);
+  });
+});
