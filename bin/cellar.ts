@@ -1,0 +1,140 @@
+/**
+ * The implementation behind bin/cellar. Every command first applies pending migrations, so a
+ * fresh install can be administered before the server has ever run.
+ */
+import { existsSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { closeDb, getDb } from "@/lib/db/client";
+import { applyMigrations } from "@/lib/db/migrate";
+import { PgliteLockedError } from "@/lib/db/pglite-lock";
+import { EnvError, getEnv } from "@/lib/env";
+import { isAppError } from "@/lib/errors";
+
+const HELP = `Usage: bin/cellar <command>
+
+Commands:
+  user add NAME --password PASSWORD [--display-name TEXT]
+                          create an account with a password
+  token add USERNAME [--name LABEL]
+                          create an API token for USERNAME; prints only the token
+  repack                  repack every snippet repository (saves space, speeds reads)
+  migrate                 apply pending database migrations
+  help                    show this text
+
+Settings come from the same environment variables as the server (DATABASE_URL, PGLITE_DIR,
+DATA_DIR, REPOS_DIR). With the embedded database (no DATABASE_URL) stop the server first:
+only one process can use it at a time.`;
+
+/** Bad command line: exit code 2 and the usage line. */
+class UsageError extends Error {}
+
+/** A failure the user caused or can fix; printed without a stack trace. */
+class CommandError extends Error {}
+
+type TArgs = { positionals: string[]; values: Record<string, string | boolean | undefined> };
+
+function parse(argv: string[], options: Record<string, { type: "string" }>): TArgs {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+function onePositional(args: TArgs, usage: string): string {
+  const [only] = args.positionals;
+  if (args.positionals.length !== 1 || only === undefined) throw new UsageError(`Usage: ${usage}`);
+  return only;
+}
+
+function noPositionals(args: TArgs, usage: string): void {
+  if (args.positionals.length !== 0) throw new UsageError(`Usage: ${usage}`);
+}
+
+/** Migration progress goes to stderr so that stdout carries only a command's answer (e.g. a token). */
+async function migrateQuietly(): Promise<string[]> {
+  const { applied } = await applyMigrations({ log: (line) => console.error(line) });
+  return applied;
+}
+
+async function userAdd(argv: string[]): Promise<void> {
+  const usage = "bin/cellar user add NAME --password PASSWORD [--display-name TEXT]";
+  const args = parse(argv, { password: { type: "string" }, "display-name": { type: "string" } });
+  const name = onePositional(args, usage);
+  const password = args.values.password;
+  if (typeof password !== "string") throw new UsageError(`user add needs --password PASSWORD\nUsage: ${usage}`);
+  const displayName = args.values["display-name"];
+  await migrateQuietly();
+  const { createUser } = await import("@/lib/users/create-user");
+  const user = await createUser({ username: name, password, ...(typeof displayName === "string" ? { displayName } : {}) });
+  console.log(`Created user ${user.username} (id ${user.id})`);
+}
+
+async function tokenAdd(argv: string[]): Promise<void> {
+  const args = parse(argv, { name: { type: "string" } });
+  const username = onePositional(args, "bin/cellar token add USERNAME [--name LABEL]");
+  const label = typeof args.values.name === "string" ? args.values.name : "command line";
+  await migrateQuietly();
+  const user = await getDb().user.findUnique({
+    where: { username: username.trim().toLowerCase() },
+    select: { id: true, username: true },
+  });
+  if (!user) throw new CommandError(`There is no user "${username}".`);
+  const { createToken } = await import("@/lib/tokens/create-token");
+  const { token } = await createToken({ actor: user, name: label });
+  console.log(token);
+}
+
+async function repack(argv: string[]): Promise<void> {
+  noPositionals(parse(argv, {}), "bin/cellar repack");
+  await migrateQuietly();
+  const { repackAll } = await import("@/lib/repos");
+  const { reposDir } = getEnv();
+  if (!existsSync(reposDir)) {
+    console.log(`No repositories yet in ${reposDir}`);
+    return;
+  }
+  const result = await repackAll({ reposDir });
+  console.log(`Repacked ${result.packed} repositories in ${reposDir}`);
+  for (const f of result.failed) console.error(`  failed: ${f.dir}: ${f.error}`);
+  if (result.failed.length > 0) throw new CommandError(`${result.failed.length} repositories could not be repacked.`);
+}
+
+async function migrate(argv: string[]): Promise<void> {
+  noPositionals(parse(argv, {}), "bin/cellar migrate");
+  const applied = await migrateQuietly();
+  console.log(applied.length === 0 ? "The database is up to date." : `Applied ${applied.length} migration(s).`);
+}
+
+async function run(argv: string[]): Promise<void> {
+  const [command, sub, ...rest] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    console.log(HELP);
+    return;
+  }
+  if (command === "user" && sub === "add") return userAdd(rest);
+  if (command === "token" && sub === "add") return tokenAdd(rest);
+  if (command === "repack") return repack(argv.slice(1));
+  if (command === "migrate") return migrate(argv.slice(1));
+  throw new UsageError(`Unknown command "${argv.slice(0, 2).join(" ")}". Run bin/cellar help for the list.`);
+}
+
+async function main(): Promise<number> {
+  try {
+    await run(process.argv.slice(2));
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(e.message);
+      return 2;
+    }
+    if (e instanceof EnvError) console.error(["Cellar: the environment is not usable:", ...e.problems.map((p) => `  - ${p}`)].join("\n"));
+    else if (e instanceof CommandError || e instanceof PgliteLockedError || isAppError(e)) console.error(e.message);
+    else console.error(e);
+    return 1;
+  } finally {
+    await closeDb().catch(() => {});
+  }
+}
+
+main().then((code) => process.exit(code));
