@@ -105,12 +105,16 @@ export function readExamples(examplesDir: string = DEFAULT_EXAMPLES_DIR): TExamp
     });
 }
 
+/** What running an example leaves behind, which is not part of it. */
+const isRunLeftover = (name: string): boolean => name === "__pycache__" || name.endsWith(".pyc");
+
 /** The files under `root`, with paths relative to it ("/"-separated) and their exact bytes. */
 export function readTreeFromDisk(root: string): TFileInput[] {
   const files: TFileInput[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
+      if (isRunLeftover(entry.name)) continue;
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile()) files.push({ path: path.relative(root, full).split(path.sep).join("/"), content: new Uint8Array(readFileSync(full)) });
     }
@@ -149,19 +153,24 @@ export async function seedExamples(options: TSeedOptions = {}): Promise<TSeedRes
     log("Examples already present");
     return { status: "present", snippets: [], forks: [] };
   }
-  const examples = readExamples(options.examplesDir);
+  // Every tree is read before the first write, so a broken example stops the seed before it starts.
+  const examples = readExamples(options.examplesDir).map(({ name, dir, manifest }) => ({
+    name,
+    manifest,
+    // Oldest first: the listed revisions, then files/ as the head.
+    history: [
+      ...manifest.revisions.map((r) => ({ files: readTreeFromDisk(path.join(dir, r.dir)), message: r.message })),
+      { files: readTreeFromDisk(path.join(dir, "files")), message: manifest.message ?? "Initial version" },
+    ],
+    forks: manifest.forks.map((f) => ({ ...f, files: readTreeFromDisk(path.join(dir, f.dir)) })),
+  }));
 
   const users: Record<TDemoUser, TActor> = { example: await ensureDemoUser("example"), student: await ensureDemoUser("student") };
   const author = users.example;
   const snippets: TSeededSnippet[] = [];
   const forks: (TSeededSnippet & { from: string })[] = [];
 
-  for (const { name, dir, manifest } of examples) {
-    // Oldest first: the listed revisions, then files/ as the head.
-    const history = [
-      ...manifest.revisions.map((r) => ({ files: readTreeFromDisk(path.join(dir, r.dir)), message: r.message })),
-      { files: readTreeFromDisk(path.join(dir, "files")), message: manifest.message ?? "Initial version" },
-    ];
+  for (const { name, manifest, history, forks: wantedForks } of examples) {
     const [first, ...later] = history;
     if (!first) continue;
 
@@ -182,7 +191,7 @@ export async function seedExamples(options: TSeedOptions = {}): Promise<TSeedRes
     snippets.push({ owner: created.owner, slug: created.slug, head, revisions: history.length });
     log(`Created ${created.owner}/${created.slug} (${history.length} revision${history.length === 1 ? "" : "s"}): ${manifest.title}`);
 
-    for (const fork of manifest.forks) {
+    for (const fork of wantedForks) {
       const actor = users[fork.by];
       const forked = await forkSnippet({ actor, owner: created.owner, slug: created.slug });
       const { head: forkHead } = await updateSnippet({
@@ -190,7 +199,7 @@ export async function seedExamples(options: TSeedOptions = {}): Promise<TSeedRes
         owner: forked.owner,
         slug: forked.slug,
         base: forked.head,
-        files: readTreeFromDisk(path.join(dir, fork.dir)),
+        files: fork.files,
         message: fork.message,
       });
       const from = `${created.owner}/${created.slug}`;

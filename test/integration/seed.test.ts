@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getSnippet } from "@/lib/snippets/get-snippet";
 import { listSnippetRevisions } from "@/lib/snippets/list-revisions";
 import { listSnippets } from "@/lib/snippets/list-snippets";
@@ -119,5 +120,33 @@ describe("seedExamples", () => {
     expect(again).toEqual(["Examples already present"]);
     expect(await snippetsOf("example")).toHaveLength(examples.length);
     expect(await snippetsOf("student")).toHaveLength(studentBefore);
+  });
+});
+
+describe("reading examples from disk", () => {
+  const scratch = mkdtempSync(path.join(tmpdir(), "cellar-seed-test-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  function write(file: string, content: string): void {
+    mkdirSync(path.dirname(path.join(scratch, file)), { recursive: true });
+    writeFileSync(path.join(scratch, file), content);
+  }
+
+  it("keeps nested paths and leaves out what running Python leaves behind", () => {
+    write("tree/main.py", "import helper\n");
+    write("tree/helper.py", "X = 1\n");
+    write("tree/data/points.csv", "x,y\n1,2\n");
+    write("tree/__pycache__/helper.cpython-311.pyc", "bytecode");
+    expect(readTreeFromDisk(path.join(scratch, "tree")).map((f) => f.path)).toEqual(["data/points.csv", "helper.py", "main.py"]);
+  });
+
+  it("refuses a snippet.json with revisions but no final message, naming the file", () => {
+    write("bad/broken/snippet.json", JSON.stringify({ title: "Broken", revisions: [{ dir: "revisions/1", message: "First" }] }));
+    expect(() => readExamples(path.join(scratch, "bad"))).toThrow(/examples\/broken\/snippet\.json: message/);
+  });
+
+  it("refuses a revision directory outside the example", () => {
+    write("escape/sneaky/snippet.json", JSON.stringify({ title: "Sneaky", message: "Last", revisions: [{ dir: "../../etc", message: "First" }] }));
+    expect(() => readExamples(path.join(scratch, "escape"))).toThrow(/revisions\.0\.dir/);
   });
 });
