@@ -142,7 +142,8 @@ async function createSnippet(site: TSite): Promise<string> {
     }),
   });
   if (response.status !== 201) {
-    throw new Error(`POST /api/v1/snippets answered ${response.status}: ${await response.text()}`);
+    const body = (await response.text()).slice(0, 300);
+    throw new Error(`POST /api/v1/snippets answered ${response.status}: ${body}`);
   }
   const created = ZCreated.parse(await response.json());
   return `/${created.owner}/${created.slug}`;
