@@ -75,7 +75,7 @@ ensure_postgres() {
 run_vitest() { # name project engine
   local name=$1 project=$2 engine=${3:-} report="$results/$1.json"
   stage "$name"
-  CELLAR_TEST_DB=$engine npx --no-install vitest run --project "$project" \
+  env ${engine:+CELLAR_TEST_DB=$engine} npx --no-install vitest run --project "$project" \
     --reporter=default --reporter=json --outputFile.json="$report"
   local code=$?
   count_vitest "$report" || fail "$name" "vitest wrote no report (exit code $code)"
