@@ -2,8 +2,9 @@ import git from "isomorphic-git";
 import { Readable } from "node:stream";
 import yazl from "yazl";
 import { gitFs } from "./fs";
+import { cacheFor } from "./cache";
 import { assertAbsoluteDir } from "./paths";
-import { listBlobs, readBlobContent, resolveWith, type GitCache } from "./read";
+import { listBlobs, readBlobContent, resolveWith } from "./read";
 
 /**
  * A ZIP of revision `rev` of `dir`, streamed: entries are `prefix/<path>`, each blob is read
@@ -16,7 +17,7 @@ export async function archiveRevision(opts: { dir: string; rev: string; prefix: 
   if (typeof opts.prefix !== "string" || !/^[^/\\\u0000-\u001f]+$/.test(opts.prefix) || opts.prefix === "." || opts.prefix === "..") {
     throw new TypeError(`prefix must be a single folder name, got ${JSON.stringify(opts.prefix)}`);
   }
-  const cache: GitCache = {};
+  const cache = cacheFor(opts.dir);
   const commit = await resolveWith(opts.dir, opts.rev, cache);
   const [{ commit: info }, blobs] = await Promise.all([
     git.readCommit({ fs: gitFs, gitdir: opts.dir, oid: commit, cache }),

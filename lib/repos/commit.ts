@@ -3,8 +3,10 @@ import { lstat, mkdir, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { RepoError } from "./errors";
 import { gitFs, tempNameFor } from "./fs";
+import { cacheFor } from "./cache";
 import { compareAndSwapRef, readRef } from "./lock";
 import { initBare } from "./init";
+import { forgetCache } from "./cache";
 import { assertAbsoluteDir } from "./paths";
 import { validateFiles, type SnippetFile } from "./validate";
 
@@ -161,7 +163,7 @@ export async function commitFiles(opts: {
     throw new RepoError("STALE_HEAD", "The snippet changed since you loaded it.", { currentHead: current });
   }
   const tree = await writeSnapshot(opts.dir, opts.files);
-  const parent = await git.readCommit({ fs: gitFs, gitdir: opts.dir, oid: opts.expectedHead, cache: {} });
+  const parent = await git.readCommit({ fs: gitFs, gitdir: opts.dir, oid: opts.expectedHead, cache: cacheFor(opts.dir) });
   if (parent.commit.tree === tree) return { head: opts.expectedHead, changed: false };
   const head = await writeCommitObject({
     gitdir: opts.dir,
@@ -188,6 +190,7 @@ export async function deleteRepo(opts: { dir: string }): Promise<{ deleted: bool
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return { deleted: false };
     throw err;
   }
+  forgetCache(opts.dir);
   await rm(trash, { recursive: true, force: true });
   return { deleted: true };
 }

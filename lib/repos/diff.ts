@@ -1,6 +1,7 @@
 import { structuredPatch } from "diff";
 import { assertAbsoluteDir } from "./paths";
-import { compareCodePoints, listBlobs, readBlobContent, resolveWith, type GitCache } from "./read";
+import { cacheFor, type GitCache } from "./cache";
+import { compareCodePoints, listBlobs, readBlobContent, resolveWith } from "./read";
 import { isBinary } from "./validate";
 
 /**
@@ -53,7 +54,7 @@ export async function diffRevisions(opts: {
   timeoutMs?: number;
 }): Promise<FileDiff[]> {
   assertAbsoluteDir(opts.dir);
-  const cache: GitCache = {};
+  const cache = cacheFor(opts.dir);
   const from = opts.from === null ? null : await resolveWith(opts.dir, opts.from, cache);
   const to = await resolveWith(opts.dir, opts.to, cache);
   const [before, after] = await Promise.all([flatten(opts.dir, from, cache), flatten(opts.dir, to, cache)]);

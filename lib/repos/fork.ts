@@ -1,6 +1,8 @@
 import git from "isomorphic-git";
+import { execFile } from "node:child_process";
 import { copyFile, link, lstat, mkdir, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { promisify } from "node:util";
 import { gitFs, tempNameFor } from "./fs";
 import { initBare } from "./init";
 import { compareAndSwapRef } from "./lock";
@@ -24,6 +26,21 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
     if (code === "EXDEV" || code === "EMLINK" || code === "EPERM") await copyFile(from, to);
     else throw err;
   }
+}
+
+/**
+ * Linking costs a syscall per loose object, so a fork of a long loose history is slow. With at
+ * least this many fan-out folders in objects/ (about 75+ loose objects) the source's loose
+ * objects are packed first (incremental `git repack -d`, safe beside writers), and this and
+ * every later fork link a few pack files instead.
+ */
+export const PACK_BEFORE_FORK_FANOUT = 64;
+
+async function packIfManyLoose(dir: string): Promise<void> {
+  const fanout = (await readdir(join(dir, "objects"))).filter((n) => /^[0-9a-f]{2}$/.test(n)).length;
+  if (fanout < PACK_BEFORE_FORK_FANOUT) return;
+  // Best effort: if git is missing or fails, linking the loose objects is still correct.
+  await promisify(execFile)("git", ["-C", dir, "repack", "-dq"]).catch(() => undefined);
 }
 
 /** Share every object of `sourceDir` with `targetDir` (which has an empty object store). */
@@ -65,6 +82,7 @@ export async function forkRepo(opts: { sourceDir: string; targetDir: string }): 
   assertAbsoluteDir(opts.targetDir, "targetDir");
   // Read the head before linking: every object it needs was written before the ref moved.
   const head = await readHead(opts.sourceDir);
+  await packIfManyLoose(opts.sourceDir);
   if (await lstat(opts.targetDir).then(() => true, () => false)) {
     throw new Error(`A repository already exists at ${opts.targetDir}`);
   }

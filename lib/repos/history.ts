@@ -1,7 +1,8 @@
 import git from "isomorphic-git";
 import { gitFs } from "./fs";
+import { cacheFor } from "./cache";
 import { assertAbsoluteDir } from "./paths";
-import { resolveWith, type GitCache } from "./read";
+import { resolveWith } from "./read";
 
 /** One revision in a snippet's history. `timestamp` is in Unix seconds. */
 export interface Revision {
@@ -20,7 +21,7 @@ export async function listRevisions(opts: { dir: string; rev?: string; limit?: n
   if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) {
     throw new TypeError("limit must be a positive integer");
   }
-  const cache: GitCache = {};
+  const cache = cacheFor(opts.dir);
   const start = await resolveWith(opts.dir, opts.rev ?? "HEAD", cache);
   const entries = await git.log({
     fs: gitFs,

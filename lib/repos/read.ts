@@ -1,6 +1,7 @@
 import git, { Errors } from "isomorphic-git";
 import { RepoError } from "./errors";
 import { gitFs } from "./fs";
+import { cacheFor, type GitCache } from "./cache";
 import { readRef } from "./lock";
 import { assertAbsoluteDir, FULL_OID } from "./paths";
 
@@ -18,8 +19,7 @@ export interface FileContent {
   content: Uint8Array;
 }
 
-/** isomorphic-git's cache only holds pack indexes and never evicts: one per call. */
-export type GitCache = Record<string, unknown>;
+export type { GitCache } from "./cache";
 
 /** Most repositories whose set of reachable commits we remember (one Set of oids each). */
 const MAX_REACHABLE_CACHED = 1_000;
@@ -110,7 +110,7 @@ export async function resolveWith(dir: string, rev: string, cache: GitCache): Pr
  */
 export async function resolveRevision(opts: { dir: string; rev: string }): Promise<string> {
   assertAbsoluteDir(opts.dir);
-  return resolveWith(opts.dir, opts.rev, {});
+  return resolveWith(opts.dir, opts.rev, cacheFor(opts.dir));
 }
 
 /** Sizes by blob oid: content-addressed, so entries never go stale. Bounded (insertion order). */
@@ -162,7 +162,7 @@ export async function readBlobContent(dir: string, oid: string, cache: GitCache)
  */
 export async function readTree(opts: { dir: string; rev: string }): Promise<TreeFile[]> {
   assertAbsoluteDir(opts.dir);
-  const cache: GitCache = {};
+  const cache = cacheFor(opts.dir);
   const commit = await resolveWith(opts.dir, opts.rev, cache);
   const blobs = await listBlobs(opts.dir, commit, cache);
   return Promise.all(
@@ -177,7 +177,7 @@ export async function readTree(opts: { dir: string; rev: string }): Promise<Tree
 export async function readFile(opts: { dir: string; rev: string; path: string }): Promise<{ oid: string; content: Uint8Array }> {
   assertAbsoluteDir(opts.dir);
   if (typeof opts.path !== "string" || opts.path === "") throw new TypeError("path must be a non-empty string");
-  const cache: GitCache = {};
+  const cache = cacheFor(opts.dir);
   const commit = await resolveWith(opts.dir, opts.rev, cache);
   try {
     const { oid, blob } = await git.readBlob({ fs: gitFs, gitdir: opts.dir, oid: commit, filepath: opts.path, cache });
@@ -195,7 +195,7 @@ export async function readFile(opts: { dir: string; rev: string; path: string })
 /** Every file of revision `rev` with its content, in the same order as `readTree`. */
 export async function readFiles(opts: { dir: string; rev: string }): Promise<FileContent[]> {
   assertAbsoluteDir(opts.dir);
-  const cache: GitCache = {};
+  const cache = cacheFor(opts.dir);
   const commit = await resolveWith(opts.dir, opts.rev, cache);
   const blobs = await listBlobs(opts.dir, commit, cache);
   return Promise.all(
