@@ -143,7 +143,7 @@ function loadOrCreateAuthSecret(dataDir: string): string {
  * Parses `source` (default `process.env`) without memoising. Throws `EnvError` listing every problem.
  * Side effect: may create `DATA_DIR/auth-secret` when AUTH_SECRET is not set.
  */
-export function parseEnv(source: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): TEnv {
+export function parseEnv(source: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): TEnv {
   const parsed = ZRawEnv.safeParse(source);
   const problems: string[] = [];
   if (!parsed.success) {

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { applyMigrations, MigrationError, readMigrations } from "@/lib/db/migrate";
 import { acquirePgliteLock, LOCK_FILE, PgliteLockedError, releasePgliteLock } from "@/lib/db/pglite-lock";
+import { EnvError, parseEnv } from "@/lib/env";
 import { closeDbAfterAll, uniqueName } from "@/test/support/db";
 
 closeDbAfterAll();
@@ -195,5 +196,39 @@ describe("embedded database ownership", () => {
     writeFileSync(path.join(dir, LOCK_FILE), `${process.ppid}\n`);
     expect(() => acquirePgliteLock(dir)).toThrow(PgliteLockedError);
     expect(readFileSync(path.join(dir, LOCK_FILE), "utf8").trim()).toBe(String(process.ppid));
+  });
+});
+
+describe("environment", () => {
+  it("lists every problem at once, in plain words", () => {
+    const cwd = path.join(scratch, uniqueName("env"));
+    let error: unknown;
+    try {
+      parseEnv({ PORT: "abc", DATABASE_URL: "mysql://db", GITLAB_SECRET: "s", AUTH_SECRET: "x".repeat(32) }, cwd);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    expect((error as EnvError).problems).toEqual([
+      'PORT must be a whole number between 1 and 65535 (got "abc")',
+      "DATABASE_URL must be a PostgreSQL URL starting with postgresql:// or postgres://",
+      "GITLAB_SECRET is set but GITLAB_ID is not: set both to enable GitLab sign-in, or neither to disable it",
+    ]);
+  });
+
+  it("defaults to port 3000 and PGlite under ./data, and keeps one generated secret private on disk", () => {
+    const cwd = path.join(scratch, uniqueName("env"));
+    const env = parseEnv({ DATABASE_URL: "" }, cwd);
+    expect(env).toMatchObject({ port: 3000, databaseUrl: undefined, pgliteDir: path.join(cwd, "data", "pglite"), reposDir: path.join(cwd, "repos") });
+    expect(env.github).toBeUndefined();
+    const secretFile = path.join(cwd, "data", "auth-secret");
+    expect(readFileSync(secretFile, "utf8").trim()).toBe(env.authSecret);
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+    expect(parseEnv({}, cwd).authSecret).toBe(env.authSecret);
+  });
+
+  it("enables an OAuth provider only when both halves are set", () => {
+    const env = parseEnv({ AUTH_SECRET: "x".repeat(32), GITLAB_ID: "id", GITLAB_SECRET: "s", GITLAB_URL: "https://git.example.org/" }, scratch);
+    expect(env.gitlab).toEqual({ id: "id", secret: "s", url: "https://git.example.org" });
   });
 });
