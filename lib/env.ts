@@ -49,6 +49,12 @@ const ZRawEnv = z.object({
       .refine(isHttpOrigin, { message: "AUTH_URL must be an http:// or https:// URL, e.g. https://cellar.example.org" })
       .optional(),
   ),
+  TRUST_PROXY: optionalText.pipe(
+    z
+      .enum(["0", "1", "true", "false"], { message: 'TRUST_PROXY must be "1" or "0"' })
+      .optional()
+      .transform((v) => v === "1" || v === "true"),
+  ),
   GITHUB_ID: optionalText,
   GITHUB_SECRET: optionalText,
   GITLAB_ID: optionalText,
@@ -84,6 +90,8 @@ export type TEnv = {
   authSecret: string;
   /** Public origin, e.g. `https://cellar.example.org`; absent → `http://localhost:PORT`. */
   authUrl: string | undefined;
+  /** Whether X-Forwarded-For names the client (set when a reverse proxy in front sets it). */
+  trustProxy: boolean;
   /** Present only when both GITHUB_ID and GITHUB_SECRET are set. */
   github: TOAuthApp | undefined;
   /** Present only when both GITLAB_ID and GITLAB_SECRET are set; `url` defaults to gitlab.com. */
@@ -171,6 +179,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     reposDir: path.resolve(cwd, raw.REPOS_DIR ?? "repos"),
     authSecret: raw.AUTH_SECRET ?? loadOrCreateAuthSecret(dataDir),
     authUrl: raw.AUTH_URL?.replace(/\/+$/, ""),
+    trustProxy: raw.TRUST_PROXY,
     github,
     gitlab: gitlabApp ? { ...gitlabApp, url: (raw.GITLAB_URL ?? "https://gitlab.com").replace(/\/+$/, "") } : undefined,
   };

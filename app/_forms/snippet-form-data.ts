@@ -9,7 +9,7 @@ export type TSnippetFormValues = {
   tags: string;
   visibility: "public" | "unlisted";
   message: string;
-  files: { path: string; content: string; binary?: boolean; orig?: string }[];
+  files: { path: string; content: string; binary?: boolean }[];
 };
 
 export type TSnippetFormState = { error: string | null; values: TSnippetFormValues | null };
@@ -18,7 +18,7 @@ const MAX_UPLOADS = 50;
 
 /**
  * Reads the snippet form: `files[i][path]`, `files[i][content]`, and for binary files kept
- * from the base revision `files[i][keep]=1` with `files[i][orig]` (the path they had there).
+ * from the base revision `files[i][keep]=1` with `files[i][from]` (the path they had there).
  * Uploaded files (`uploads`) are added as they are. Comma- or newline-separated tags.
  */
 export async function readSnippetForm(
@@ -46,9 +46,9 @@ export async function readSnippetForm(
   for (const i of [...indexes].sort((a, b) => a - b)) {
     const path = text(`files[${i}][path]`).trim();
     const keep = text(`files[${i}][keep]`) === "1";
-    const orig = text(`files[${i}][orig]`);
+    const orig = text(`files[${i}][from]`);
     if (keep) {
-      values.files.push({ path, content: "", binary: true, orig });
+      values.files.push({ path, content: "", binary: true });
       // An empty row (no name, nothing typed) is ignored rather than refused.
       files.push({ path, content: await readKept(orig || path) });
     } else {

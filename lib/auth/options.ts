@@ -49,8 +49,9 @@ export function getAuthOptions(): NextAuthOptions {
         if (!username || !password) return null;
         const ip = clientAddress(req.headers);
         try {
-          await consume("signin-ip", ip);
-          await consume("signin", `${username}|${ip}`);
+          // Per account always (guessing one password), per address when we know it.
+          if (ip) await consume("signin-ip", ip);
+          await consume("signin", username);
         } catch (e) {
           // next-auth v4 shows the thrown message as the error in the callback URL.
           if (isAppError(e)) throw new Error(e.message);

@@ -1,6 +1,7 @@
 import "server-only";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "@/lib/errors";
+import { getEnv } from "@/lib/env";
 
 /*
  * In-process rate limits (rate-limiter-flexible). One server process owns the site, so memory
@@ -19,7 +20,7 @@ function limiter(name: string, points: number, durationSeconds: number): RateLim
 }
 
 /** Spends one point of `name` for `key`; past the limit throws a 429 saying when to retry. */
-export async function consume(name: "signin" | "signin-ip" | "signup" | "write", key: string): Promise<void> {
+export async function consume(name: keyof typeof LIMITS, key: string): Promise<void> {
   const [points, duration] = LIMITS[name];
   try {
     await limiter(name, points, duration).consume(key);
@@ -34,18 +35,25 @@ export async function consume(name: "signin" | "signin-ip" | "signup" | "write",
   }
 }
 
-/** [points, seconds]: sign-in 10 per account and 30 per address in 15 minutes. */
+/**
+ * [points, seconds]: sign-in 10 per account and 30 per address in 15 minutes; sign-up 20 per
+ * address an hour, and 300 an hour in all when addresses are unknown.
+ */
 const LIMITS = {
   signin: [10, 15 * 60],
   "signin-ip": [30, 15 * 60],
   signup: [20, 60 * 60],
+  "signup-all": [300, 60 * 60],
   write: [120, 60],
 } as const satisfies Record<string, readonly [number, number]>;
 
-/** The client address as seen through a local proxy, or "local". */
-export function clientAddress(headers: Headers | Record<string, string | string[] | undefined> | undefined): string {
-  if (!headers) return "local";
-  const get = (name: string) =>
-    headers instanceof Headers ? headers.get(name) : ([] as (string | undefined)[]).concat(headers[name]).filter(Boolean)[0] ?? null;
-  return get("x-forwarded-for")?.split(",")[0]?.trim() || get("x-real-ip") || "local";
+/**
+ * The client's address when a trusted reverse proxy names it (TRUST_PROXY=1 and
+ * X-Forwarded-For), else null: Next.js does not expose the socket's address to route code,
+ * and a header a client sets itself must not pick its own rate-limit bucket.
+ */
+export function clientAddress(headers: Headers | Record<string, string | string[] | undefined> | undefined): string | null {
+  if (!headers || !getEnv().trustProxy) return null;
+  const raw = headers instanceof Headers ? headers.get("x-forwarded-for") : ([] as (string | undefined)[]).concat(headers["x-forwarded-for"])[0];
+  return raw?.split(",")[0]?.trim() || null;
 }

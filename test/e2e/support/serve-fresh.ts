@@ -34,6 +34,8 @@ const server = spawn("npm", ["start", "--silent"], {
     REPOS_DIR: join(root, "repos"),
     DATA_DIR: join(root, "data"),
     AUTH_URL: `http://127.0.0.1:${port}`,
+    // Tests stand for many clients; each names its address in X-Forwarded-For (see fixtures.ts).
+    TRUST_PROXY: "1",
   },
   stdio: "inherit",
   // Its own process group, so stopping it reaches `next start` below npm and tsx.

@@ -57,7 +57,7 @@ export default async function EditSnippetPage({ params, searchParams }: Props) {
           tags: snippet.tags.join(", "),
           visibility: snippet.visibility,
           message: "",
-          files: data.files.map((f) => (f.text === null ? { path: f.path, content: "", binary: true, orig: f.path } : { path: f.path, content: f.text })),
+          files: data.files.map((f) => (f.text === null ? { path: f.path, content: "", binary: true } : { path: f.path, content: f.text })),
         }}
       />
       <section className="danger-zone" aria-labelledby="danger">

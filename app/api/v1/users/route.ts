@@ -12,7 +12,8 @@ const ZSignUp = z.strictObject({
 
 /** Public sign-up. Limited per client address, so one client cannot mint accounts in bulk. */
 export const POST = api(async (request) => {
-  await consume("signup", clientAddress(request.headers));
+  const address = clientAddress(request.headers);
+  await consume(address ? "signup" : "signup-all", address ?? "all");
   const body = await readJson(request, ZSignUp);
   const user = await createUser({ username: body.username, password: body.password });
   return NextResponse.json({ username: user.username }, { status: 201 });
