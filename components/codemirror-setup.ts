@@ -6,7 +6,7 @@
  * builds the equivalent from the @codemirror/* parts.
  */
 import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
-import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+import { defaultKeymap, history, historyKeymap, indentLess, indentMore } from "@codemirror/commands";
 import {
   bracketMatching,
   HighlightStyle,
@@ -16,7 +16,7 @@ import {
   syntaxHighlighting,
 } from "@codemirror/language";
 import { languages } from "@codemirror/language-data";
-import { Compartment, EditorState } from "@codemirror/state";
+import { Compartment, EditorSelection, EditorState } from "@codemirror/state";
 import {
   drawSelection,
   dropCursor,
@@ -26,6 +26,7 @@ import {
   highlightSpecialChars,
   keymap,
   lineNumbers,
+  type Command,
 } from "@codemirror/view";
 import { tags as t } from "@lezer/highlight";
 
@@ -80,6 +81,29 @@ export type CodeEditorHandle = {
   destroy(): void;
 };
 
+/**
+ * Tab: with a selection, indent the selected lines; otherwise insert spaces up to the next indent
+ * stop at the cursor, as in most code editors (CodeMirror's indentWithTab would shift the whole
+ * line, which surprises people typing an aligned comment).
+ */
+const insertIndent: Command = (view) => {
+  if (view.state.readOnly) return false;
+  if (view.state.selection.ranges.some((range) => !range.empty)) return indentMore(view);
+  const width = view.state.facet(indentUnit).length || 4;
+  view.dispatch(
+    view.state.changeByRange((range) => {
+      const column = range.head - view.state.doc.lineAt(range.head).from;
+      const spaces = width - (column % width);
+      return {
+        changes: { from: range.head, insert: " ".repeat(spaces) },
+        range: EditorSelection.cursor(range.head + spaces),
+      };
+    }),
+    { scrollIntoView: true, userEvent: "input" },
+  );
+  return true;
+};
+
 function describe(path: string): LanguageDescription | null {
   const name = path.slice(path.lastIndexOf("/") + 1);
   const dot = name.lastIndexOf(".");
@@ -124,7 +148,7 @@ export function createCodeEditor({ textarea, parent, path, describedBy }: CodeEd
         bracketMatching(),
         closeBrackets(),
         highlightActiveLine(),
-        keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
+        keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, { key: "Tab", run: insertIndent, shift: indentLess }]),
         theme,
         language.of([]),
         label.of(labelFor(path, describedBy)),

@@ -42,7 +42,7 @@ export function CopyButton({ text, label = "Copy", ariaLabel, className }: CopyB
   }
 
   return (
-    <button type="button" className={className ?? "button button--small"} onClick={copy} aria-label={ariaLabel}>
+    <button type="button" className={className ?? "button"} onClick={copy} aria-label={ariaLabel}>
       {/* A live region, so screen-reader users hear that the copy worked. */}
       <span aria-live="polite">{state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : label}</span>
     </button>
