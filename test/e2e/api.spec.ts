@@ -178,7 +178,7 @@ test("errors: bad JSON, bad fields, no or bad credentials, missing snippets, bod
   const alice = await account(playwright, baseURL, "apid");
   const good = { title: "Limits", files: [{ path: "a.txt", content: "a\n" }] };
 
-  const badJson = await alice.api.post("/api/v1/snippets", { headers: { "content-type": "application/json" }, data: '{"title": "oops",' });
+  const badJson = await alice.api.post("/api/v1/snippets", { headers: { "content-type": "application/json" }, data: Buffer.from('{"title": "oops",') });
   await errorOf(badJson, 400, "BAD_REQUEST");
 
   const badField = await errorOf(await alice.api.post("/api/v1/snippets", { data: { ...good, visibility: "secret" } }), 422, "INVALID");
@@ -206,6 +206,19 @@ test("errors: bad JSON, bad fields, no or bad credentials, missing snippets, bod
   // A body over 8 MB: refused before it is parsed.
   const huge = "y".repeat(9 * 1024 * 1024);
   await errorOf(await alice.api.post("/api/v1/snippets", { data: { title: "Huge", files: [{ path: "h.txt", content: huge }] } }), 413, "TOO_LARGE");
+
+  // The same without a Content-Length (chunked upload): refused while reading. Node's fetch,
+  // because Playwright always sends the length.
+  const chunks = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (let i = 0; i < 9; i++) controller.enqueue(new Uint8Array(1024 * 1024).fill(0x20));
+      controller.close();
+    },
+  });
+  // `duplex` is required by Node for a streamed body but missing from the DOM RequestInit type.
+  const chunked = await fetch(`${baseURL}/api/v1/snippets`, { method: "POST", body: chunks, duplex: "half" } as RequestInit);
+  expect(chunked.status).toBe(413);
+  expect(((await chunked.json()) as { error: { code: string } }).error.code).toBe("TOO_LARGE");
 
   // Nothing was created by any of the refused requests.
   const mine = (await (await alice.api.get(`/api/v1/snippets?owner=${alice.username}`)).json()) as { items: unknown[] };
