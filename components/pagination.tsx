@@ -20,7 +20,8 @@ export function Pagination({ page, hasNext, hrefFor }: PaginationProps) {
           ← Previous
         </Link>
       ) : (
-        <span className="button" aria-disabled="true">
+        // Kept for layout (Next stays on the right); hidden from screen readers, as it does nothing.
+        <span className="button" aria-disabled="true" aria-hidden="true">
           ← Previous
         </span>
       )}
@@ -30,7 +31,7 @@ export function Pagination({ page, hasNext, hrefFor }: PaginationProps) {
           Next →
         </Link>
       ) : (
-        <span className="button" aria-disabled="true">
+        <span className="button" aria-disabled="true" aria-hidden="true">
           Next →
         </span>
       )}
