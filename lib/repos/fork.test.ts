@@ -83,20 +83,6 @@ describe("forkRepo", () => {
     expect(text((await readFile({ dir: target, rev: "HEAD", path: "a.txt" })).content)).toBe("3\n");
   });
 
-  it("packs a long loose history before linking, so the fork shares one pack instead of hundreds of files", async () => {
-    const head = await historyOf(40);
-    const looseBefore = readdirSync(join(source, "objects")).filter((d) => /^[0-9a-f]{2}$/.test(d)).length;
-    expect(looseBefore).toBeGreaterThanOrEqual(64);
-    await forkRepo({ sourceDir: source, targetDir: target });
-    fsckStrict(source);
-    fsckStrict(target);
-    const targetFiles = objectFiles(target).filter((f) => !f.startsWith("info"));
-    expect(targetFiles.filter((f) => !f.startsWith("pack/"))).toEqual([]);
-    for (const f of targetFiles) expect(statSync(join(target, "objects", f)).ino).toBe(statSync(join(source, "objects", f)).ino);
-    expect(gitCli(target, "rev-list", "--count", head).trim()).toBe("40");
-    expect(text((await readFile({ dir: target, rev: "HEAD", path: "a.txt" })).content)).toBe("39\n");
-  });
-
   it("fails without leaving anything when the source is missing or the target exists", async () => {
     await expect(forkRepo({ sourceDir: source, targetDir: target })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(existsSync(target)).toBe(false);

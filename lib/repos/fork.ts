@@ -1,8 +1,6 @@
 import git from "isomorphic-git";
-import { execFile } from "node:child_process";
 import { copyFile, link, lstat, mkdir, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { promisify } from "node:util";
 import { gitFs, tempNameFor } from "./fs";
 import { initBare } from "./init";
 import { compareAndSwapRef } from "./lock";
@@ -26,21 +24,6 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
     if (code === "EXDEV" || code === "EMLINK" || code === "EPERM") await copyFile(from, to);
     else throw err;
   }
-}
-
-/**
- * Linking costs a syscall per loose object, so a fork of a long loose history is slow. With at
- * least this many fan-out folders in objects/ (about 75+ loose objects) the source's loose
- * objects are packed first (incremental `git repack -d`, safe beside writers), and this and
- * every later fork link a few pack files instead.
- */
-export const PACK_BEFORE_FORK_FANOUT = 64;
-
-async function packIfManyLoose(dir: string): Promise<void> {
-  const fanout = (await readdir(join(dir, "objects"))).filter((n) => /^[0-9a-f]{2}$/.test(n)).length;
-  if (fanout < PACK_BEFORE_FORK_FANOUT) return;
-  // Best effort: if git is missing or fails, linking the loose objects is still correct.
-  await promisify(execFile)("git", ["-C", dir, "repack", "-dq"]).catch(() => undefined);
 }
 
 /** Share every object of `sourceDir` with `targetDir` (which has an empty object store). */
@@ -73,8 +56,10 @@ async function linkObjects(sourceDir: string, targetDir: string): Promise<void> 
 
 /**
  * Fork `sourceDir` into the new repository `targetDir` (parents created): same history, main at
- * the source's current head, objects shared by hard links so the cost does not grow with the
- * history once it is packed. Afterwards each repository moves on its own. The fork is built
+ * the source's current head, objects shared by hard links. The cost is one link per loose object
+ * plus one per pack file, so it is flat in history length once the source is packed
+ * (`repackAll`); linking is done here rather than by `git clone --bare`, which measured slower
+ * (see bench/repos/run.ts). Afterwards each repository moves on its own. The fork is built
  * under a temporary name and renamed into place; it fails if `targetDir` exists.
  */
 export async function forkRepo(opts: { sourceDir: string; targetDir: string }): Promise<{ head: string }> {
@@ -82,7 +67,6 @@ export async function forkRepo(opts: { sourceDir: string; targetDir: string }): 
   assertAbsoluteDir(opts.targetDir, "targetDir");
   // Read the head before linking: every object it needs was written before the ref moved.
   const head = await readHead(opts.sourceDir);
-  await packIfManyLoose(opts.sourceDir);
   if (await lstat(opts.targetDir).then(() => true, () => false)) {
     throw new Error(`A repository already exists at ${opts.targetDir}`);
   }
