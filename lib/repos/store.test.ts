@@ -145,6 +145,16 @@ describe("commitFiles", () => {
     expect(existsSync(lock)).toBe(false);
   });
 
+  it("gives up with LOCKED on a lock nobody releases, and leaves that lock alone", async () => {
+    const { head } = await createRepo({ dir, files: files({ "a.txt": "1" }), message: "m", author });
+    const { writeFileSync } = await import("node:fs");
+    const lock = join(dir, "refs/heads/main.lock");
+    writeFileSync(lock, "someone else's\n");
+    await expect(commitFiles({ dir, files: files({ "a.txt": "2" }), message: "m", author, expectedHead: head })).rejects.toMatchObject({ code: "LOCKED" });
+    expect(existsSync(lock)).toBe(true);
+    expect(gitCli(dir, "rev-parse", "HEAD").trim()).toBe(head);
+  }, 20_000);
+
   it("throws NOT_FOUND for a missing repository", async () => {
     await expect(commitFiles({ dir, files: files({ a: "1" }), message: "m", author, expectedHead: "0".repeat(40) })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
