@@ -2,7 +2,7 @@ import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 
 import { SiteHeader } from "@/components/site-header";
-import { getCurrentUser } from "@/lib/auth/session";
+import { Providers } from "@/components/providers";
 
 import "./globals.css";
 
@@ -21,20 +21,21 @@ export const viewport: Viewport = {
   ],
 };
 
-/** The page frame: header with the signed-in user, main content, footer. */
-export default async function RootLayout({ children }: { children: ReactNode }) {
-  const user = await getCurrentUser();
+/** The page frame: header, main content, footer. Nothing here reads the request, so pages can be cached. */
+export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <a href="#main" className="skip-link">
-          Skip to content
-        </a>
-        <SiteHeader user={user} />
-        <main id="main" className="site-main">
-          {children}
-        </main>
-        <footer className="site-footer">Cellar · runnable snippets for mathematics and teaching</footer>
+        <Providers>
+          <a href="#main" className="skip-link">
+            Skip to content
+          </a>
+          <SiteHeader />
+          <main id="main" className="site-main">
+            {children}
+          </main>
+          <footer className="site-footer">Cellar · runnable snippets for mathematics and teaching</footer>
+        </Providers>
       </body>
     </html>
   );

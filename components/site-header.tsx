@@ -1,15 +1,12 @@
 import Link from "next/link";
 
-import { SignOutButton } from "./sign-out-button";
+import { AccountMenu } from "./account-menu";
 
-/** Props of {@link SiteHeader}. */
-export type SiteHeaderProps = {
-  /** The signed-in user, or null for a visitor. */
-  user: { username: string } | null;
-};
-
-/** The bar at the top of every page: site name, main navigation and the account links. */
-export function SiteHeader({ user }: SiteHeaderProps) {
+/**
+ * The bar at the top of every page: site name, main navigation and the account links (filled
+ * in by the browser, so the page around them can be cached for everyone).
+ */
+export function SiteHeader() {
   return (
     <header className="site-header">
       <div className="site-header__inner">
@@ -31,22 +28,10 @@ export function SiteHeader({ user }: SiteHeaderProps) {
           <Link href="/new">New snippet</Link>
         </nav>
         <nav aria-label="Account" className="site-header__account">
-          {user ? (
-            <>
-              <Link href={`/${encodeURIComponent(user.username)}`} className="site-header__user">
-                {user.username}
-              </Link>
-              <Link href="/settings/tokens">Tokens</Link>
-              <SignOutButton />
-            </>
-          ) : (
-            <>
-              <Link href="/signin">Sign in</Link>
-              <Link href="/signup" className="button button--primary button--small">
-                Sign up
-              </Link>
-            </>
-          )}
+          <AccountMenu />
+          <noscript>
+            <Link href="/signin">Sign in</Link>
+          </noscript>
         </nav>
       </div>
     </header>
