@@ -16,3 +16,10 @@ test("home page shows the site name and logs no console errors", async ({ page }
   await page.waitForLoadState("networkidle");
   expect(errors).toEqual([]);
 });
+
+test("a signed-in visitor sees their account in the header, not a sign-in link", async ({ page, user }) => {
+  await page.goto("/");
+  const header = page.locator("header");
+  await expect(header.getByRole("link", { name: user.username })).toBeVisible();
+  await expect(header.getByRole("link", { name: "Sign in" })).toHaveCount(0);
+});
