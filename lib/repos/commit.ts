@@ -10,6 +10,7 @@ import { gitFs, tempNameFor } from "./fs";
 import { initBare } from "./init";
 import { compareAndSwapRef, readRef } from "./lock";
 import { assertAbsoluteDir } from "./paths";
+import { forgetHistory, readCommitInfo } from "./read";
 import { validateFiles, type SnippetFile } from "./validate";
 
 /** Who made a revision. `timestamp` is in Unix seconds (git's unit); it defaults to now. */
@@ -183,8 +184,8 @@ export async function commitFiles(opts: {
     throw new RepoError("STALE_HEAD", "The snippet changed since you loaded it.", { currentHead: current });
   }
   const tree = await writeSnapshot(opts.dir, opts.files);
-  const parent = await git.readCommit({ fs: gitFs, gitdir: opts.dir, oid: opts.expectedHead, cache: cacheFor(opts.dir) });
-  if (parent.commit.tree === tree) return { head: opts.expectedHead, changed: false };
+  const parent = await readCommitInfo(opts.dir, opts.expectedHead, cacheFor(opts.dir));
+  if (parent.tree === tree) return { head: opts.expectedHead, changed: false };
   const head = await writeCommitObject({
     gitdir: opts.dir,
     tree,
@@ -211,6 +212,7 @@ export async function deleteRepo(opts: { dir: string }): Promise<{ deleted: bool
     throw err;
   }
   forgetCache(opts.dir);
+  forgetHistory(opts.dir);
   await rm(trash, { recursive: true, force: true });
   return { deleted: true };
 }

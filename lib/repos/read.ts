@@ -1,7 +1,7 @@
-import git, { Errors } from "isomorphic-git";
+import git from "isomorphic-git";
 import { RepoError } from "./errors";
 import { gitFs } from "./fs";
-import { cacheFor, type GitCache } from "./cache";
+import { BoundedMap, cacheFor, type GitCache } from "./cache";
 import { readRef } from "./lock";
 import { assertAbsoluteDir, FULL_OID } from "./paths";
 
@@ -21,9 +21,43 @@ export interface FileContent {
 
 export type { GitCache } from "./cache";
 
-/** Most repositories whose set of reachable commits we remember (one Set of oids each). */
-const MAX_REACHABLE_CACHED = 1_000;
-const reachableCache = new Map<string, { head: string; commits: Set<string> }>();
+/** Per repository: the commits reachable from the head we last saw (one Set of oids each). */
+const reachableCache = new BoundedMap<string, { head: string; commits: Set<string> }>(1_000);
+
+/** Forget what we know about the history of `dir` (it was deleted; a new repo may take its path). */
+export function forgetHistory(dir: string): void {
+  reachableCache.delete(dir);
+}
+
+/*
+ * Parsed commits and trees by oid. Objects are immutable and named by their content, so an entry
+ * is valid in every repository that has the object; callers only look up oids reached from a
+ * commit already known to be in the repository (resolveWith), so sharing across forks is safe.
+ */
+type TreeEntry = { path: string; oid: string; type: "blob" | "tree" | "commit" };
+const commitTrees = new BoundedMap<string, { tree: string; parents: string[] }>(20_000);
+const trees = new BoundedMap<string, TreeEntry[]>(5_000);
+
+/** Tree and parents of commit `oid` (cached by oid). */
+export async function readCommitInfo(dir: string, oid: string, cache: GitCache): Promise<{ tree: string; parents: string[] }> {
+  let info = commitTrees.get(oid);
+  if (!info) {
+    const { commit } = await git.readCommit({ fs: gitFs, gitdir: dir, oid, cache });
+    info = { tree: commit.tree, parents: commit.parent };
+    commitTrees.set(oid, info);
+  }
+  return info;
+}
+
+async function readTreeEntries(dir: string, oid: string, cache: GitCache): Promise<TreeEntry[]> {
+  let entries = trees.get(oid);
+  if (!entries) {
+    const { tree } = await git.readTree({ fs: gitFs, gitdir: dir, oid, cache });
+    entries = tree.map(({ path, oid: child, type }) => ({ path, oid: child, type }));
+    trees.set(oid, entries);
+  }
+  return entries;
+}
 
 /** Commits reachable from `head`, reusing `known` (the set of an older head) when it is an ancestor. */
 async function walkCommits(dir: string, head: string, known: { head: string; commits: Set<string> } | undefined, cache: GitCache): Promise<Set<string>> {
@@ -38,8 +72,7 @@ async function walkCommits(dir: string, head: string, known: { head: string; com
       continue;
     }
     walked.add(oid);
-    const { commit } = await git.readCommit({ fs: gitFs, gitdir: dir, oid, cache });
-    stack.push(...commit.parent);
+    stack.push(...(await readCommitInfo(dir, oid, cache)).parents);
   }
   if (!known) return walked;
   // History on main only grows, so this is the usual case; otherwise start over.
@@ -56,19 +89,9 @@ async function walkCommits(dir: string, head: string, known: { head: string; com
  */
 async function reachableCommits(dir: string, head: string, cache: GitCache): Promise<Set<string>> {
   const known = reachableCache.get(dir);
-  if (known?.head === head) {
-    // Refresh the LRU position.
-    reachableCache.delete(dir);
-    reachableCache.set(dir, known);
-    return known.commits;
-  }
+  if (known?.head === head) return known.commits;
   const commits = await walkCommits(dir, head, known, cache);
-  reachableCache.delete(dir);
   reachableCache.set(dir, { head, commits });
-  if (reachableCache.size > MAX_REACHABLE_CACHED) {
-    const oldest = reachableCache.keys().next().value;
-    if (oldest !== undefined) reachableCache.delete(oldest);
-  }
   return commits;
 }
 
@@ -113,17 +136,8 @@ export async function resolveRevision(opts: { dir: string; rev: string }): Promi
   return resolveWith(opts.dir, opts.rev, cacheFor(opts.dir));
 }
 
-/** Sizes by blob oid: content-addressed, so entries never go stale. Bounded (insertion order). */
-const MAX_SIZES_CACHED = 50_000;
-const blobSizes = new Map<string, number>();
-
-function rememberSize(oid: string, size: number): void {
-  blobSizes.set(oid, size);
-  if (blobSizes.size > MAX_SIZES_CACHED) {
-    const oldest = blobSizes.keys().next().value;
-    if (oldest !== undefined) blobSizes.delete(oldest);
-  }
-}
+/** Sizes by blob oid: content-addressed, so entries never go stale. */
+const blobSizes = new BoundedMap<string, number>(50_000);
 
 /** Compare like UTF-8 bytes do (code points), unlike `<`, which compares UTF-16 units. */
 export function compareCodePoints(a: string, b: string): number {
@@ -135,15 +149,14 @@ export function compareCodePoints(a: string, b: string): number {
 export async function listBlobs(dir: string, commit: string, cache: GitCache): Promise<{ path: string; oid: string }[]> {
   const out: { path: string; oid: string }[] = [];
   const visit = async (oid: string, prefix: string): Promise<void> => {
-    const { tree } = await git.readTree({ fs: gitFs, gitdir: dir, oid, cache });
-    for (const entry of tree) {
+    for (const entry of await readTreeEntries(dir, oid, cache)) {
       const path = prefix + entry.path;
       if (entry.type === "tree") await visit(entry.oid, `${path}/`);
       else if (entry.type === "blob") out.push({ path, oid: entry.oid });
       // Submodule entries ("commit") cannot occur in snippets; skip rather than fail.
     }
   };
-  await visit(commit, "");
+  await visit((await readCommitInfo(dir, commit, cache)).tree, "");
   // isomorphic-git lists a folder where a plain sort would put it ("a" before "a.txt"); git's
   // order, which `git ls-tree -r` shows, is that of the full paths' UTF-8 bytes.
   return out.sort((a, b) => compareCodePoints(a.path, b.path));
@@ -152,7 +165,7 @@ export async function listBlobs(dir: string, commit: string, cache: GitCache): P
 /** The content of blob `oid`. */
 export async function readBlobContent(dir: string, oid: string, cache: GitCache): Promise<Uint8Array> {
   const { blob } = await git.readBlob({ fs: gitFs, gitdir: dir, oid, cache });
-  rememberSize(oid, blob.length);
+  blobSizes.set(oid, blob.length);
   return blob;
 }
 
@@ -179,17 +192,17 @@ export async function readFile(opts: { dir: string; rev: string; path: string })
   if (typeof opts.path !== "string" || opts.path === "") throw new TypeError("path must be a non-empty string");
   const cache = cacheFor(opts.dir);
   const commit = await resolveWith(opts.dir, opts.rev, cache);
-  try {
-    const { oid, blob } = await git.readBlob({ fs: gitFs, gitdir: opts.dir, oid: commit, filepath: opts.path, cache });
-    rememberSize(oid, blob.length);
-    return { oid, content: blob };
-  } catch (err) {
-    // NotFound: no such path; ObjectTypeError: the path is a folder.
-    if (err instanceof Errors.NotFoundError || err instanceof Errors.ObjectTypeError) {
-      throw new RepoError("NOT_FOUND", `No file ${JSON.stringify(opts.path)} in revision ${commit.slice(0, 7)}`, { cause: err });
-    }
-    throw err;
+  const notFound = () => new RepoError("NOT_FOUND", `No file ${JSON.stringify(opts.path)} in revision ${commit.slice(0, 7)}`);
+  let entry: TreeEntry = { path: "", oid: (await readCommitInfo(opts.dir, commit, cache)).tree, type: "tree" };
+  for (const name of opts.path.split("/")) {
+    if (entry.type !== "tree") throw notFound();
+    const next = (await readTreeEntries(opts.dir, entry.oid, cache)).find((e) => e.path === name);
+    if (!next) throw notFound();
+    entry = next;
   }
+  // A folder is not a file; a submodule entry cannot occur in snippets.
+  if (entry.type !== "blob") throw notFound();
+  return { oid: entry.oid, content: await readBlobContent(opts.dir, entry.oid, cache) };
 }
 
 /** Every file of revision `rev` with its content, in the same order as `readTree`. */

@@ -176,6 +176,8 @@ describe("reading", () => {
     await createRepo({ dir, files: files({ "a/b.txt": "1" }), message: "m", author });
     await expect(readFile({ dir, rev: "HEAD", path: "a" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(readFile({ dir, rev: "HEAD", path: "nope" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(readFile({ dir, rev: "HEAD", path: "a/b.txt/c" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(readFile({ dir, rev: "HEAD", path: "a//b.txt" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("resolveRevision accepts HEAD, full and abbreviated oids, and rejects unknown, too short and unreachable ones", async () => {
