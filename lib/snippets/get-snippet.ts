@@ -1,5 +1,6 @@
 import "server-only";
 import { isBinary, readFiles, resolveRevision } from "@/lib/repos";
+import { inReadingOrder, mainFileOf } from "./main-file";
 import { findSnippetOrThrow, fromRepoError, repoDir, toSnippetSummary, type TSnippetSummary } from "./internal";
 
 export type TSnippetFile = {
@@ -18,7 +19,10 @@ export type TSnippetAtRevision = {
   /** Whether `rev` is the latest revision. */
   isHead: boolean;
   head: string;
+  /** Files in reading order: the main file first. */
   files: TSnippetFile[];
+  /** The file Run executes, when one can be chosen. */
+  mainFile: string | null;
 };
 
 const decoder = new TextDecoder("utf-8");
@@ -34,12 +38,17 @@ export async function getSnippet(options: { owner: string; slug: string; rev?: s
     const head = await resolveRevision({ dir, rev: "HEAD" });
     const rev = options.rev && options.rev !== "HEAD" ? await resolveRevision({ dir, rev: options.rev }) : head;
     const files = await readFiles({ dir, rev });
+    const mainFile = mainFileOf(
+      files.map((f) => f.path),
+      row.mainFile,
+    );
     return {
       snippet: { ...toSnippetSummary(row), head },
       rev,
       isHead: rev === head,
       head,
-      files: files.map((f) => {
+      mainFile,
+      files: inReadingOrder(files, mainFile).map((f) => {
         const binary = isBinary(f.content);
         return { path: f.path, oid: f.oid, size: f.content.byteLength, binary, text: binary ? null : decoder.decode(f.content) };
       }),

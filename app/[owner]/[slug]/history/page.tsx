@@ -81,7 +81,9 @@ export default async function HistoryPage({ params, searchParams }: Props) {
               ))}
             </select>
           </label>
-          <button type="submit">Compare</button>
+          <button type="submit" className="button">
+            Compare
+          </button>
         </form>
       ) : null}
 
