@@ -8,19 +8,26 @@ const run = promisify(execFile);
 
 /**
  * Pack every repository under `reposDir` (`aa/<38 hex>.git`): `git repack -adq` then
- * `git prune-packed`. Safe while the app runs: repack never removes loose objects that are not
- * yet packed (a commit in flight), and a fork's hard links keep their own copies of any file
- * repack deletes. Returns how many repositories were packed and which failed.
+ * `git prune-packed`, `concurrency` repositories at a time (default 2). Safe while the app runs:
+ * repack writes the new pack before deleting anything, never removes loose objects it did not
+ * pack (a commit in flight), and a fork's hard links keep their own copies of any file it
+ * deletes. Returns how many repositories were packed and which failed (the rest go on).
  */
-export async function repackAll(opts: { reposDir: string }): Promise<{ packed: number; failed: { dir: string; error: string }[] }> {
+export async function repackAll(opts: { reposDir: string; concurrency?: number }): Promise<{ packed: number; failed: { dir: string; error: string }[] }> {
   assertAbsoluteDir(opts.reposDir, "reposDir");
-  let packed = 0;
-  const failed: { dir: string; error: string }[] = [];
-  for (const shard of (await readdir(opts.reposDir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  const dirs: string[] = [];
+  for (const shard of await readdir(opts.reposDir, { withFileTypes: true })) {
     if (!shard.isDirectory()) continue;
     for (const entry of await readdir(join(opts.reposDir, shard.name), { withFileTypes: true })) {
-      if (!entry.isDirectory() || !entry.name.endsWith(".git")) continue;
-      const dir = join(opts.reposDir, shard.name, entry.name);
+      if (entry.isDirectory() && entry.name.endsWith(".git")) dirs.push(join(opts.reposDir, shard.name, entry.name));
+    }
+  }
+  dirs.sort();
+  let packed = 0;
+  const failed: { dir: string; error: string }[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (let dir = dirs[next++]; dir !== undefined; dir = dirs[next++]) {
       try {
         await run("git", ["-C", dir, "repack", "-adq"]);
         await run("git", ["-C", dir, "prune-packed"]);
@@ -29,6 +36,8 @@ export async function repackAll(opts: { reposDir: string }): Promise<{ packed: n
         failed.push({ dir, error: err instanceof Error ? err.message : String(err) });
       }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
+  failed.sort((a, b) => (a.dir < b.dir ? -1 : 1));
   return { packed, failed };
 }
