@@ -41,6 +41,7 @@ test("create, read, edit with a stale base, revisions, delete", async ({ playwri
         { path: "main.py", content: "from lib.step import euler\nprint(euler(1.0))\n" },
         { path: "lib/step.py", content: "def euler(h):\n    return 1 + h\n" },
         { path: "plot.png", content: { base64: PNG.toString("base64") } },
+        { path: "data/two words#1.csv", content: "x,y\n1,2\n" },
       ],
     },
   });
@@ -56,7 +57,8 @@ test("create, read, edit with a stale base, revisions, delete", async ({ playwri
   expect(meta.status()).toBe(200);
   const metaBody = (await meta.json()) as { title: string; tags: string[]; visibility: string; head: string; files: { path: string; size: number; binary: boolean; raw_url: string }[] };
   expect(metaBody).toMatchObject({ title: "Euler vs RK4", tags: ["numerics", "ode"], visibility: "public", head: snippet.head });
-  expect(metaBody.files.map((f) => [f.path, f.binary])).toEqual([
+  expect(metaBody.files.map((f) => [f.path, f.binary]).sort()).toEqual([
+    ["data/two words#1.csv", false],
     ["lib/step.py", false],
     ["main.py", false],
     ["plot.png", true],
@@ -70,6 +72,10 @@ test("create, read, edit with a stale base, revisions, delete", async ({ playwri
   const rawText = await alice.api.get(metaBody.files.find((f) => f.path === "lib/step.py")!.raw_url);
   expect(rawText.headers()["content-type"]).toContain("text/plain");
   expect(await rawText.text()).toBe("def euler(h):\n    return 1 + h\n");
+  // Spaces and '#' in a path survive the trip through the URL.
+  const rawCsv = await alice.api.get(metaBody.files.find((f) => f.path.endsWith(".csv"))!.raw_url);
+  expect(rawCsv.status()).toBe(200);
+  expect(await rawCsv.text()).toBe("x,y\n1,2\n");
 
   // Contents: text as strings, binary as base64.
   const files = await alice.api.get(`${at}/files`);
@@ -100,7 +106,7 @@ test("create, read, edit with a stale base, revisions, delete", async ({ playwri
   // The old revision is still there.
   const old = (await (await alice.api.get(`${at}/files?rev=${snippet.head}`)).json()) as { rev: string; files: unknown[] };
   expect(old.rev).toBe(snippet.head);
-  expect(old.files).toHaveLength(3);
+  expect(old.files).toHaveLength(4);
 
   const revisions = await alice.api.get(`${at}/revisions`);
   expect(revisions.status()).toBe(200);
@@ -180,6 +186,8 @@ test("errors: bad JSON, bad fields, no or bad credentials, missing snippets, bod
 
   const badJson = await alice.api.post("/api/v1/snippets", { headers: { "content-type": "application/json" }, data: Buffer.from('{"title": "oops",') });
   await errorOf(badJson, 400, "BAD_REQUEST");
+  const notObject = await errorOf(await alice.api.post("/api/v1/snippets", { data: ["title"] }), 422, "INVALID");
+  expect(notObject.message).toBe("The request body must be a JSON object.");
 
   const badField = await errorOf(await alice.api.post("/api/v1/snippets", { data: { ...good, visibility: "secret" } }), 422, "INVALID");
   expect(badField.message).toMatch(/^visibility: /);

@@ -67,6 +67,8 @@ export async function readJson<T>(request: Request, schema: ZodType<T>, maxBytes
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    // zod's own words for a body that is `"text"` or `[]` would not tell the client what to send.
+    if (issue?.path.length === 0 && issue.code === "invalid_type") throw new AppError("INVALID", "The request body must be a JSON object.");
     const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
     throw new AppError("INVALID", `${where}${issue?.message ?? "invalid input"}`);
   }
