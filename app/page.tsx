@@ -51,7 +51,7 @@ export default async function HomePage({ searchParams }: Props) {
             <ul className="cards">
               {list.items.map((s) => (
                 <li key={s.id}>
-                  <SnippetCard snippet={s} />
+                  <SnippetCard {...s} />
                 </li>
               ))}
             </ul>

@@ -42,7 +42,7 @@ export default async function UserPage({ params, searchParams }: Props) {
         <ul className="cards">
           {originals.map((s) => (
             <li key={s.id}>
-              <SnippetCard snippet={s} />
+              <SnippetCard {...s} />
             </li>
           ))}
         </ul>
@@ -53,7 +53,7 @@ export default async function UserPage({ params, searchParams }: Props) {
           <ul className="cards">
             {forks.map((s) => (
               <li key={s.id}>
-                <SnippetCard snippet={s} />
+                <SnippetCard {...s} />
               </li>
             ))}
           </ul>

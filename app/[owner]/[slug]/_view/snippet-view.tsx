@@ -8,12 +8,8 @@ import { formatDateTime } from "@/lib/render/format";
 import type { TSnippetAtRevision } from "@/lib/snippets/get-snippet";
 import type { TRevision } from "@/lib/snippets/list-revisions";
 import { contributorsOf } from "@/lib/snippets/list-revisions";
+import { publicOrigin } from "@/lib/env";
 import { SnippetTabs } from "./snippet-tabs";
-
-/** Anchor id of a file on the page: stable, URL-safe, derived from its path. */
-export function fileAnchor(path: string): string {
-  return "file-" + path.replace(/[^A-Za-z0-9_-]+/g, "-").toLowerCase();
-}
 
 function rawHref(owner: string, slug: string, rev: string, path: string): string {
   return `/${owner}/${slug}/raw/${rev}/${path.split("/").map(encodeURIComponent).join("/")}`;
@@ -103,7 +99,7 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
           <span className="rev-id" title={rev}>
             Revision <Link href={permalink}><code>{rev.slice(0, 7)}</code></Link>
           </span>
-          <CopyButton text={permalink} label="Copy permalink" absolute />
+          <CopyButton text={publicOrigin() + permalink} label="Copy permalink" />
           <a className="button" href={`${base}/archive/${rev}.zip`} download>
             Download ZIP
           </a>
@@ -114,12 +110,16 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
         {files.map((f) => (
           <FileView
             key={f.path}
-            anchor={fileAnchor(f.path)}
             path={f.path}
             size={f.size}
             binary={f.binary}
             {...(f.lines ? { lines: [...f.lines] } : {})}
             rawUrl={rawHref(snippet.owner, snippet.slug, rev, f.path)}
+            actions={
+              <a className="button button-small" href={rawHref(snippet.owner, snippet.slug, rev, f.path)}>
+                Raw
+              </a>
+            }
           />
         ))}
       </div>
