@@ -16,6 +16,7 @@ import {
   diffRevisions,
   forkRepo,
   listRevisions,
+  packIfLoose,
   readFile,
   readTree,
   repoPathFor,
@@ -58,7 +59,11 @@ async function measure(label: string, n: number, target: string | null, fn: (i: 
   console.log(`${label}: median ${fmt(at(0.5))} ms, p95 ${fmt(at(0.95))} ms (n=${n})${target ? `   [target ${target}]` : ""}`);
 }
 
-async function repoWithHistory(revisions: number): Promise<{ dir: string; heads: string[] }> {
+/**
+ * A repository with `revisions` revisions. `packAsTheSiteDoes`: after each revision, pack when
+ * loose objects pile up, as lib/snippets/update-snippet does in the background.
+ */
+async function repoWithHistory(revisions: number, packAsTheSiteDoes = false): Promise<{ dir: string; heads: string[] }> {
   const dir = freshDir();
   const heads: string[] = [];
   let { head } = await createRepo({ dir, files: [file("main.py", code(2000)), file("lib/util.py", code(1000, 1))], message: "r0", author });
@@ -66,6 +71,7 @@ async function repoWithHistory(revisions: number): Promise<{ dir: string; heads:
   for (let i = 1; i < revisions; i++) {
     ({ head } = await commitFiles({ dir, files: [file("main.py", code(2000) + `# rev ${i}\n`), file("lib/util.py", code(1000, 1))], message: `r${i}`, author, expectedHead: head }));
     heads.push(head);
+    if (packAsTheSiteDoes) await packIfLoose({ dir });
   }
   return { dir, heads };
 }
@@ -102,6 +108,10 @@ async function main(): Promise<void> {
   await measure("  alternative: git clone --bare (hardlinks) of 100-revision repo (loose)", 20, null, async () => {
     execFileSync("git", ["clone", "-q", "--bare", histDir, freshDir()]);
   });
+  const kept = await repoWithHistory(100, true);
+  await measure("fork of 100-revision repo (kept as the site keeps it: packed when loose objects pile up)", 40, "≤ 20 ms flat", () =>
+    forkRepo({ sourceDir: kept.dir, targetDir: freshDir() }),
+  );
 
   repack(small.dir);
   repack(histDir);

@@ -13,3 +13,4 @@ export { forkRepo } from "./fork";
 export { diffRevisions, DIFF_TIMEOUT_MS, type DiffHunk, type FileDiff } from "./diff";
 export { archiveRevision } from "./archive";
 export { repackAll } from "./repack";
+export { packIfLoose, LOOSE_FOLDERS_BEFORE_PACKING } from "./maintenance";

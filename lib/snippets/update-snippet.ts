@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
-import { commitFiles } from "@/lib/repos";
+import { commitFiles, packIfLoose } from "@/lib/repos";
 import { ZDescription, ZTags, ZTitle, ZVisibility, firstIssue, type TActor, type TFileInput, type TVisibility } from "./schema";
 import { revalidateSnippet } from "./revalidate";
 import { authorFor, checkFiles, findOwnSnippetOrThrow, fromRepoError, repoDir, upsertTagIds } from "./internal";
@@ -56,11 +56,13 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
         author: authorFor(actor),
         expectedHead: input.base,
       });
-      changed = result.head !== input.base;
+      changed = result.changed;
       head = result.head;
     } catch (e) {
       throw fromRepoError(e);
     }
+    // Keep forks flat in history length: pack loose objects once they pile up (in the background).
+    if (changed) packIfLoose({ dir: repoDir(row.repoPath) }).catch((e: unknown) => console.error(`Packing ${row.repoPath} failed`, e));
   }
 
   await getDb().$transaction(async (tx) => {
