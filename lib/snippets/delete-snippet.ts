@@ -12,8 +12,11 @@ import { revalidateSnippet } from "./revalidate";
  */
 export async function deleteSnippet(options: { actor: TActor | null; owner: string; slug: string }): Promise<void> {
   const row = await findOwnSnippetOrThrow(options.actor, options.owner, options.slug);
+  const forks = await getDb().snippet.findMany({ where: { forkedFromId: row.id }, select: { slug: true, owner: { select: { username: true } } } });
   await getDb().snippet.delete({ where: { id: row.id } });
   revalidateSnippet(row.owner.username, row.slug, { parent: row.forkedFrom ? `${row.forkedFrom.owner.username}/${row.forkedFrom.slug}` : null });
+  // Their pages say where they came from; now it is "(deleted)".
+  for (const f of forks) revalidateSnippet(f.owner.username, f.slug);
   try {
     await deleteRepo({ dir: repoDir(row.repoPath) });
   } catch (e) {

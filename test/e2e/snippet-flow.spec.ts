@@ -140,7 +140,7 @@ test("reading works with JavaScript off", async ({ browser, playwright, baseURL 
     data: { title: "Readable without script", files: [{ path: "main.py", content: "print('no js needed')\n" }] },
   });
   expect(created.status(), await created.text()).toBe(201);
-  await api.dispose();
+  const { slug, head } = (await created.json()) as { slug: string; head: string };
 
   const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
   const page = await context.newPage();
@@ -149,5 +149,14 @@ test("reading works with JavaScript off", async ({ browser, playwright, baseURL 
   await expect(page.getByRole("region", { name: "main.py" })).toContainText("print('no js needed')");
   await page.getByRole("link", { name: /^History/ }).click();
   await expect(page.getByRole("heading", { name: "1 revision" })).toBeVisible();
+
+  // The page is cached for everyone; a revision made through the API replaces it at once.
+  const patched = await api.patch(`/api/v1/snippets/${author.username}/${slug}`, {
+    data: { base: head, message: "Louder", files: [{ path: "main.py", content: "print('STILL no js needed')\n" }] },
+  });
+  expect(patched.status(), await patched.text()).toBe(200);
+  await page.goto(`/${author.username}/${slug}`);
+  await expect(page.getByRole("region", { name: "main.py" })).toContainText("print('STILL no js needed')");
+  await api.dispose();
   await context.close();
 });
