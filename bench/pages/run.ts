@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     const path = process.env.BENCH_PATH ?? (await createSnippet(site));
     const label = process.env.BENCH_PATH ? `page ${path}` : "snippet page";
     const url = site.baseUrl + path;
-    await warm(url);
+    await warm(url, process.env.BENCH_PATH ? undefined : SNIPPET_TITLE);
 
     const max = await measure({ url, connections: CONNECTIONS, duration: seconds });
     console.log(
@@ -133,7 +133,7 @@ async function createSnippet(site: TSite): Promise<string> {
     method: "POST",
     headers: { authorization: `Bearer ${site.token}`, "content-type": "application/json" },
     body: JSON.stringify({
-      title: "Benchmark: Monte Carlo pi",
+      title: SNIPPET_TITLE,
       description: "A snippet of typical size for the page benchmark.",
       files: [
         { path: "pi.py", content: SAMPLE_PY },
@@ -149,12 +149,13 @@ async function createSnippet(site: TSite): Promise<string> {
   return `/${created.owner}/${created.slug}`;
 }
 
-/** Renders the page until highlighting and caches are warm, and checks it is a real page. */
-async function warm(url: string): Promise<void> {
+/** Renders the page until highlighting and caches are warm, and checks it is the real page. */
+async function warm(url: string, expectedText: string | undefined): Promise<void> {
   for (let i = 0; i < 50; i++) {
     const response = await fetch(url);
-    await response.arrayBuffer();
+    const html = await response.text();
     if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}`);
+    if (expectedText && !html.includes(expectedText)) throw new Error(`GET ${url} lacks "${expectedText}"`);
   }
 }
 
@@ -206,6 +207,8 @@ function freePort(): Promise<number> {
 
 const count = (n: number) => Math.round(n).toLocaleString("en-US");
 const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
+
+const SNIPPET_TITLE = "Benchmark: Monte Carlo pi";
 
 const SAMPLE_PY = `"""Estimate pi by throwing random points at the unit square."""
 import random
