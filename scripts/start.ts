@@ -4,6 +4,8 @@
  * A bad setting stops it here with one line per problem, before anything listens on a port.
  */
 import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import path from "node:path";
 import { createRequire } from "node:module";
 import { EnvError, getEnv, publicOrigin, type TEnv } from "@/lib/env";
 
@@ -17,6 +19,15 @@ async function migrate(): Promise<void> {
     // Releases the embedded database so the Next server process can own it.
     await closeDb();
   }
+}
+
+/**
+ * Forgets pages cached by an earlier run. Snippet pages are cached on disk and kept fresh by
+ * the site's own writes; what changed while it was down (the seed, another database) would
+ * otherwise be served stale, or as a cached 404.
+ */
+function dropPageCache(): void {
+  rmSync(path.join(process.env.NEXT_DIST_DIR ?? ".next", "server", "route-cache"), { recursive: true, force: true });
 }
 
 function runNext(env: TEnv, dev: boolean): Promise<number> {
@@ -64,6 +75,7 @@ async function main(): Promise<number> {
     console.error(`Cellar cannot start: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
+  dropPageCache();
   return runNext(env, dev);
 }
 

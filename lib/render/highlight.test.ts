@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { highlightFile, MAX_HIGHLIGHT_LINES } from "./highlight";
+import { highlightFile, highlightStylesheet, MAX_HIGHLIGHT_LINES } from "./highlight";
 
 /** Text a browser would show for one line of HTML: tags dropped, the entities we emit decoded. */
 function visibleText(html: string): string {
@@ -31,9 +31,16 @@ describe("highlightFile", () => {
     expect(lines.map(visibleText)).toEqual(content.trimEnd().split("\n"));
   });
 
-  it("colours known languages", async () => {
-    const { lines } = await highlightFile({ path: "f.sage", oid: oid(), content: "def f(x):\n    return x^2\n" });
-    expect(lines[0]).toMatch(/<span style="color:#[0-9a-f]{6}/i);
+  it("colours known languages with classes whose rules come with the result", async () => {
+    const result = await highlightFile({ path: "f.sage", oid: oid(), content: "def f(x):\n    return x^2\n" });
+    const classes = [...result.lines.join("").matchAll(/<span class='(s[0-9a-z]+)'>/g)].map((m) => m[1]);
+    // `def` and `return` are keywords: the same class on both lines.
+    expect(classes.length).toBeGreaterThanOrEqual(2);
+    expect(result.lines[0]).toMatch(/^<span class='(s[0-9a-z]+)'>def/);
+    const css = highlightStylesheet([result]);
+    for (const c of new Set(classes)) expect(css).toMatch(new RegExp(`\\.code \\.${c}\\{color:#[0-9a-f]{6};--shiki-dark:#[0-9a-f]{6}`, "i"));
+    // The themes' plain foreground needs no span: "(x):" is plain text.
+    expect(result.lines[0]).toContain("(x):");
   });
 
   it("returns one entry per line, ignoring a final newline and keeping blank lines", async () => {

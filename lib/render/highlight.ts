@@ -9,10 +9,15 @@ import { languageForPath, type HighlightLanguage } from "./languages";
 export type HighlightInput = { path: string; oid: string; content: string };
 
 /**
- * Highlighted file: one HTML string per line, without the line break. Shared with the cache, so
- * callers must not mutate it.
+ * Highlighted file: one HTML string per line, without the line break, and the CSS rules of the
+ * classes its spans use (`[className, declarations]`). Shared with the cache, so callers must
+ * not mutate it.
  */
-export type HighlightResult = { readonly lines: readonly string[]; readonly language: HighlightLanguage };
+export type HighlightResult = {
+  readonly lines: readonly string[];
+  readonly language: HighlightLanguage;
+  readonly styles: readonly (readonly [string, string])[];
+};
 
 /** Files above either limit are shown escaped but uncoloured: tokenizing them would stall a request. */
 export const MAX_HIGHLIGHT_BYTES = 200 * 1024;
@@ -78,18 +83,53 @@ function splitLines(content: string): string[] {
   return lines;
 }
 
-function styleAttribute(token: ThemedToken): string {
-  // With two themes shiki puts both colours (and font style) in htmlStyle; the CSS picks one.
+/** CSS declarations of a token: with two themes shiki puts both colours (and font style) in htmlStyle. */
+function tokenCss(token: ThemedToken): string {
   const style = token.htmlStyle;
-  if (!style) return token.color ? ` style="color:${escapeHtml(token.color)}"` : "";
-  const css = Object.entries(style)
+  if (!style) return token.color ? `color:${token.color}` : "";
+  return Object.entries(style)
     .map(([property, value]) => `${property}:${value}`)
     .join(";");
-  return css ? ` style="${escapeHtml(css)}"` : "";
 }
 
-function renderTokens(tokens: ThemedToken[]): string {
-  return tokens.map((token) => `<span${styleAttribute(token)}>${escapeHtml(token.content)}</span>`).join("");
+/** A short class name that is a pure function of the declarations (FNV-1a), stable across processes. */
+function classFor(css: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < css.length; i++) hash = Math.imul(hash ^ css.charCodeAt(i), 0x01000193) >>> 0;
+  return "s" + hash.toString(36);
+}
+
+/**
+ * One line's tokens as HTML. Neighbours of one style share a span, the themes' default colour
+ * needs none, and a style is a class rather than an inline attribute: pages carry their code
+ * twice (HTML and React's payload), so every byte here counts twice.
+ */
+function renderTokens(tokens: ThemedToken[], plainCss: string, styles: Map<string, string>): string {
+  let html = "";
+  let runCss = "";
+  let runText = "";
+  const flush = () => {
+    if (!runText) return;
+    if (runCss === "" || runCss.toLowerCase() === plainCss) html += escapeHtml(runText);
+    else {
+      const name = classFor(runCss);
+      styles.set(name, runCss);
+      // Single quotes: in React's payload a `"` costs a backslash or two; `'` costs nothing.
+      html += `<span class='${name}'>${escapeHtml(runText)}</span>`;
+    }
+    runText = "";
+  };
+  for (const token of tokens) {
+    const css = tokenCss(token);
+    // Whitespace looks the same in any colour: let it join the run it is in.
+    if (css !== runCss && token.content.trim() !== "") {
+      flush();
+      runCss = css;
+    }
+    runText += token.content;
+  }
+  flush();
+  return html;
 }
 
 function remember(key: string, result: HighlightResult): void {
@@ -106,8 +146,9 @@ function remember(key: string, result: HighlightResult): void {
 
 /**
  * Highlights a text file for display, one HTML string per line (so pages can number and anchor
- * lines). All file text in the output is HTML-escaped; the markup is only `<span style>` elements
- * with theme colours, so the lines are safe to insert as HTML.
+ * lines). All file text in the output is HTML-escaped; the markup is only `<span class>` elements
+ * whose rules come with the result (`styles`, see {@link highlightStylesheet}), so the lines are
+ * safe to insert as HTML.
  *
  * Results are cached by blob oid and language. Files over {@link MAX_HIGHLIGHT_BYTES} or
  * {@link MAX_HIGHLIGHT_LINES}, and unknown file types, come back escaped but uncoloured.
@@ -116,7 +157,7 @@ export async function highlightFile({ path, oid, content }: HighlightInput): Pro
   const lines = splitLines(content);
   const tooLarge = Buffer.byteLength(content, "utf8") > MAX_HIGHLIGHT_BYTES || lines.length > MAX_HIGHLIGHT_LINES;
   const language: HighlightLanguage = tooLarge ? "plaintext" : languageForPath(path);
-  const plain = (): HighlightResult => ({ lines: lines.map(escapeHtml), language: "plaintext" });
+  const plain = (): HighlightResult => ({ lines: lines.map(escapeHtml), language: "plaintext", styles: [] });
   // Plain escaping is cheaper than a cache lookup's bookkeeping is worth, and would crowd out real entries.
   if (language === "plaintext") return plain();
 
@@ -138,7 +179,19 @@ export async function highlightFile({ path, oid, content }: HighlightInput): Pro
   // Shiki splits lines itself; if it ever disagrees with ours, line numbers would drift, so show plain text.
   if (tokens.length !== lines.length) return plain();
 
-  const result: HighlightResult = { lines: tokens.map(renderTokens), language };
+  const styles = new Map<string, string>();
+  // Text in the themes' own foreground needs no span: .code__line has that colour (globals.css).
+  const plainCss = `color:${highlighter.getTheme(LIGHT_THEME).fg};--shiki-dark:${highlighter.getTheme(DARK_THEME).fg}`.toLowerCase();
+  const html = tokens.map((line) => renderTokens(line, plainCss, styles));
+  const result: HighlightResult = { lines: html, language, styles: [...styles] };
   remember(key, result);
   return result;
+}
+
+/** The stylesheet for the classes used by some highlighted files (each rule once). */
+export function highlightStylesheet(results: readonly HighlightResult[]): string {
+  const rules = new Map<string, string>();
+  for (const r of results) for (const [name, css] of r.styles) rules.set(name, css);
+  // Declarations come from the themes (colours, font styles); `<` cannot occur, so this cannot end the <style>.
+  return [...rules].map(([name, css]) => `.code .${name}{${css.replace(/[<>]/g, "")}}`).join("");
 }

@@ -60,7 +60,7 @@ test("publish, edit, history, permalink, raw, ZIP and fork", async ({ page, brow
   await expect(main).toContainText("from helpers import newton");
   await expect(helpers).toContainText("x = (x + a / x) / 2");
   // Highlighted on the server: keywords are coloured spans.
-  await expect(helpers.locator(".code__line span[style*='color']").first()).toBeVisible();
+  await expect(helpers.locator(".code-file span[class^='s']").first()).toBeVisible();
   const firstRevisionLink = await page.locator(".rev-id a").getAttribute("href");
   expect(firstRevisionLink).toMatch(/\/rev\/[0-9a-f]{40}$/);
 

@@ -3,7 +3,7 @@ import { FileView } from "@/components/file-view";
 import { Markdown } from "@/components/markdown";
 import { CopyButton } from "@/components/copy-button";
 import { SnippetActions } from "@/components/forms/snippet-actions";
-import { highlightFile } from "@/lib/render/highlight";
+import { highlightFile, highlightStylesheet } from "@/lib/render/highlight";
 import { formatDateTime } from "@/lib/render/format";
 import type { TSnippetAtRevision } from "@/lib/snippets/get-snippet";
 import type { TRevision } from "@/lib/snippets/list-revisions";
@@ -25,8 +25,9 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
   const current = revisions.find((r) => r.oid === rev);
   const contributors = contributorsOf(revisions, snippet.owner);
   const files = await Promise.all(
-    data.files.map(async (f) => ({ ...f, lines: f.text === null ? undefined : (await highlightFile({ path: f.path, oid: f.oid, content: f.text })).lines })),
+    data.files.map(async (f) => ({ ...f, highlighted: f.text === null ? null : await highlightFile({ path: f.path, oid: f.oid, content: f.text }) })),
   );
+  const stylesheet = highlightStylesheet(files.flatMap((f) => (f.highlighted ? [f.highlighted] : [])));
   const permalink = `${base}/rev/${rev}`;
 
   return (
@@ -106,6 +107,8 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
         </div>
       </nav>
 
+      {/* The highlighting classes of these files; theme colours only (see highlightStylesheet). */}
+      {stylesheet ? <style>{stylesheet}</style> : null}
       <div className="files">
         {files.map((f) => (
           <FileView
@@ -113,7 +116,7 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
             path={f.path}
             size={f.size}
             binary={f.binary}
-            {...(f.lines ? { lines: [...f.lines] } : {})}
+            {...(f.highlighted ? { lines: f.highlighted.lines } : {})}
             rawUrl={rawHref(snippet.owner, snippet.slug, rev, f.path)}
             actions={
               <a className="button button-small" href={rawHref(snippet.owner, snippet.slug, rev, f.path)}>
