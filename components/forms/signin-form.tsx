@@ -53,7 +53,15 @@ export function SignInForm({ mode, callbackUrl, providers }: Props) {
 
   return (
     <div className="auth-box">
-      <form action={submit} className="auth-form">
+      {/* onSubmit rather than a form action: React resets a form after its action, and a
+          mistyped password must not cost the username too. */}
+      <form
+        className="auth-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit(new FormData(event.currentTarget));
+        }}
+      >
         {error ? (
           <p className="flash flash-error" role="alert">
             {error}
