@@ -23,6 +23,7 @@ import { join } from "node:path";
 import autocannon, { type TAutocannonResult } from "autocannon";
 import { z } from "zod";
 import { createFreshDatabase, dropDatabase, type TFreshDatabase } from "../../test/e2e/support/fresh-database";
+import { stopProcessGroup } from "../../test/e2e/support/process-group";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -74,7 +75,7 @@ async function startBuiltSite(): Promise<TSite> {
   let database: TFreshDatabase | undefined;
   let server: ChildProcess | undefined;
   const stop = async (): Promise<void> => {
-    if (server) await stopGroup(server);
+    if (server) await stopProcessGroup(server);
     if (database) await dropDatabase(database.name);
     rmSync(root, { recursive: true, force: true });
   };
@@ -181,17 +182,6 @@ async function waitUntilUp(baseUrl: string, server: ChildProcess): Promise<void>
     }
   }
   throw new Error("the site did not answer within 60 s");
-}
-
-/** Stops a process started with `detached` and everything it started (npm → tsx → next). */
-async function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const pid = child.pid;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  process.kill(-pid, "SIGTERM");
-  const timer = setTimeout(() => process.kill(-pid, "SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 function freePort(): Promise<number> {

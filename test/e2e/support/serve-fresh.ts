@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFreshDatabase, dropDatabase } from "./fresh-database";
+import { stopProcessGroup } from "./process-group";
 
 const port = process.env.CELLAR_E2E_PORT;
 if (!port) fail("CELLAR_E2E_PORT is not set (playwright.config.ts sets it)");
@@ -43,25 +44,27 @@ const server = spawn("npm", ["start", "--silent"], {
 });
 
 let stopping = false;
-async function cleanUp(code: number): Promise<never> {
-  if (stopping) process.exit(code);
+/** Stops the site, then removes its database and files. Runs once, whatever signals follow. */
+async function cleanUp(code: number): Promise<void> {
+  if (stopping) return;
   stopping = true;
-  if (server.exitCode === null && server.pid !== undefined) {
-    const exited = new Promise((resolve) => server.once("exit", resolve));
-    process.kill(-server.pid, "SIGTERM");
-    const timer = setTimeout(() => server.pid && process.kill(-server.pid, "SIGKILL"), 10_000);
-    await exited;
-    clearTimeout(timer);
+  await stopProcessGroup(server);
+  try {
+    rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+  } catch (error) {
+    console.error(`e2e: could not remove ${root}:`, error);
   }
   await dropDatabase(database.name).catch((error: unknown) => {
     console.error(`e2e: could not drop database ${database.name}:`, error);
   });
-  rmSync(root, { recursive: true, force: true });
   process.exit(code);
 }
 
-process.on("SIGTERM", () => void cleanUp(0));
-process.on("SIGINT", () => void cleanUp(0));
+// Playwright signals the whole process group (npx, tsx and this script), so the same signal
+// can arrive more than once; cleanUp ignores the repeats.
+for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, () => void cleanUp(0));
+// Once Playwright has gone, writing to its pipe fails with EPIPE; that must not stop the cleanup.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
 server.on("exit", (code, signal) => {
   if (stopping) return;
   console.error(`e2e: the site exited early (${signal ?? `code ${code}`})`);
