@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { SnippetCard } from "@/components/snippet-card";
+import { SnippetCards } from "@/components/snippet-cards";
 import { Pagination } from "@/components/pagination";
 import { listSnippets } from "@/lib/snippets/list-snippets";
 
@@ -48,13 +48,7 @@ export default async function HomePage({ searchParams }: Props) {
               No snippets yet. <Link href="/new">Publish the first one.</Link>
             </p>
           ) : (
-            <ul className="cards">
-              {list.items.map((s) => (
-                <li key={s.id}>
-                  <SnippetCard {...s} />
-                </li>
-              ))}
-            </ul>
+            <SnippetCards snippets={list.items} />
           )}
           <Pagination page={page} hasNext={list.hasNext} hrefFor={(n) => (sort === "popular" ? `/?sort=popular&page=${n}` : `/?page=${n}`)} />
         </section>

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { SnippetCard } from "@/components/snippet-card";
+import { SnippetCards } from "@/components/snippet-cards";
 import { Pagination } from "@/components/pagination";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getUserByUsername } from "@/lib/users/get-user";
@@ -39,24 +39,12 @@ export default async function UserPage({ params, searchParams }: Props) {
       <section aria-labelledby="own">
         <h2 id="own">Snippets</h2>
         {originals.length === 0 ? <p className="muted">No snippets on this page.</p> : null}
-        <ul className="cards">
-          {originals.map((s) => (
-            <li key={s.id}>
-              <SnippetCard {...s} />
-            </li>
-          ))}
-        </ul>
+        <SnippetCards snippets={originals} />
       </section>
       {forks.length > 0 ? (
         <section aria-labelledby="forks">
           <h2 id="forks">Forks</h2>
-          <ul className="cards">
-            {forks.map((s) => (
-              <li key={s.id}>
-                <SnippetCard {...s} />
-              </li>
-            ))}
-          </ul>
+          <SnippetCards snippets={forks} />
         </section>
       ) : null}
       <Pagination page={page} hasNext={list.hasNext} hrefFor={(n) => `/${owner}?page=${n}`} />

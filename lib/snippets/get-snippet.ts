@@ -1,7 +1,6 @@
 import "server-only";
-import { isBinary, readFiles, resolveRevision } from "@/lib/repos";
 import { inReadingOrder, mainFileOf } from "./main-file";
-import { findSnippetOrThrow, fromRepoError, repoDir, toSnippetSummary, type TSnippetSummary } from "./internal";
+import { findSnippetOrThrow, readRevision, toSnippetSummary, type TSnippetSummary } from "./internal";
 
 export type TSnippetFile = {
   path: string;
@@ -27,33 +26,26 @@ export type TSnippetAtRevision = {
 
 const decoder = new TextDecoder("utf-8");
 
-/**
- * A snippet with its files at a revision (`HEAD`, a full or abbreviated oid). The repository,
- * not the row, says what the head is: git is the source of truth for revisions.
- */
+/** A snippet with its files at a revision (`HEAD`, a full or abbreviated oid), text decoded. */
 export async function getSnippet(options: { owner: string; slug: string; rev?: string }): Promise<TSnippetAtRevision> {
   const row = await findSnippetOrThrow(options.owner, options.slug);
-  const dir = repoDir(row.repoPath);
-  try {
-    const head = await resolveRevision({ dir, rev: "HEAD" });
-    const rev = options.rev && options.rev !== "HEAD" ? await resolveRevision({ dir, rev: options.rev }) : head;
-    const files = await readFiles({ dir, rev });
-    const mainFile = mainFileOf(
-      files.map((f) => f.path),
-      row.mainFile,
-    );
-    return {
-      snippet: { ...toSnippetSummary(row), head },
-      rev,
-      isHead: rev === head,
-      head,
-      mainFile,
-      files: inReadingOrder(files, mainFile).map((f) => {
-        const binary = isBinary(f.content);
-        return { path: f.path, oid: f.oid, size: f.content.byteLength, binary, text: binary ? null : decoder.decode(f.content) };
-      }),
-    };
-  } catch (e) {
-    throw fromRepoError(e);
-  }
+  const { rev, head, files } = await readRevision(row.repoPath, options.rev);
+  const mainFile = mainFileOf(
+    files.map((f) => f.path),
+    row.mainFile,
+  );
+  return {
+    snippet: { ...toSnippetSummary(row), head },
+    rev,
+    isHead: rev === head,
+    head,
+    mainFile,
+    files: inReadingOrder(files, mainFile).map((f) => ({
+      path: f.path,
+      oid: f.oid,
+      size: f.size,
+      binary: f.binary,
+      text: f.binary ? null : decoder.decode(f.content),
+    })),
+  };
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import { AppError } from "@/lib/errors";
 import { getEnv } from "@/lib/env";
 import { getDb } from "@/lib/db/client";
-import { RepoError, validateFiles } from "@/lib/repos";
+import { RepoError, isBinary, readFiles, resolveRevision, validateFiles } from "@/lib/repos";
 import type { TActor, TFileInput } from "./schema";
 
 /*
@@ -159,3 +159,25 @@ export function isUniqueViolation(e: unknown): boolean {
 
 /** What create and fork return. */
 export type TCreatedSnippetLike = { id: string; owner: string; slug: string; head: string; url: string };
+
+export type TSnippetFileBytes = { path: string; oid: string; size: number; binary: boolean; content: Uint8Array };
+
+/**
+ * A snippet's files at a revision (`HEAD`, a full or abbreviated oid), with its head. The
+ * repository, not the row, says what the head is: git is the source of truth for revisions.
+ */
+export async function readRevision(repoPath: string, wanted: string | undefined): Promise<{ rev: string; head: string; files: TSnippetFileBytes[] }> {
+  const dir = repoDir(repoPath);
+  try {
+    const head = await resolveRevision({ dir, rev: "HEAD" });
+    const rev = wanted && wanted !== "HEAD" ? await resolveRevision({ dir, rev: wanted }) : head;
+    const files = await readFiles({ dir, rev });
+    return {
+      rev,
+      head,
+      files: files.map((f) => ({ path: f.path, oid: f.oid, size: f.content.byteLength, binary: isBinary(f.content), content: f.content })),
+    };
+  } catch (e) {
+    throw fromRepoError(e);
+  }
+}

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { formatDateTime } from "@/lib/render/format";
-import { getSnippet } from "@/lib/snippets/get-snippet";
+import { getSnippetSummary } from "@/lib/snippets/get-snippet-summary";
 import { getForkNetwork, type TForkNode } from "@/lib/snippets/get-fork-network";
 import { listSnippetRevisions } from "@/lib/snippets/list-revisions";
 import { orNotFound, segment } from "../_view/load";
-import { SnippetTabs } from "../_view/snippet-tabs";
+import { SubpageHeader } from "../_view/subpage-header";
 
 export const revalidate = 3600;
 export function generateStaticParams() {
@@ -46,22 +46,13 @@ export default async function ForksPage({ params }: Props) {
   const p = await params;
   const owner = segment(p.owner);
   const slug = segment(p.slug);
-  const [data, network, revisions] = await orNotFound(() =>
-    Promise.all([getSnippet({ owner, slug }), getForkNetwork({ owner, slug }), listSnippetRevisions({ owner, slug })]),
+  const [snippet, network, revisions] = await orNotFound(() =>
+    Promise.all([getSnippetSummary({ owner, slug }), getForkNetwork({ owner, slug }), listSnippetRevisions({ owner, slug })]),
   );
-  const base = `/${data.snippet.owner}/${data.snippet.slug}`;
   const total = countForks(network.tree);
   return (
     <article className="snippet">
-      <header className="snippet-head">
-        <p className="snippet-path">
-          <Link href={`/${data.snippet.owner}`}>{data.snippet.owner}</Link> / <Link href={base}>{data.snippet.slug}</Link>
-        </p>
-        <h1>Forks of {data.snippet.title}</h1>
-      </header>
-      <nav className="snippet-bar" aria-label="Snippet">
-        <SnippetTabs base={base} active="forks" forkCount={data.snippet.forkCount} revisionCount={revisions.length} />
-      </nav>
+      <SubpageHeader snippet={snippet} heading={`Forks of ${snippet.title}`} active="forks" revisionCount={revisions.length} />
 
       {network.ancestors.length > 0 ? (
         <section aria-labelledby="upstream">
@@ -87,7 +78,7 @@ export default async function ForksPage({ params }: Props) {
             ))}
             <li aria-current="page">
               <strong>
-                {data.snippet.owner}/{data.snippet.slug}
+                {snippet.owner}/{snippet.slug}
               </strong>{" "}
               <span className="muted">(this snippet)</span>
             </li>

@@ -3,11 +3,11 @@ import Link from "next/link";
 import { DiffView } from "@/components/diff-view";
 import { Pagination } from "@/components/pagination";
 import { formatDateTime } from "@/lib/render/format";
-import { getSnippet } from "@/lib/snippets/get-snippet";
+import { getSnippetSummary } from "@/lib/snippets/get-snippet-summary";
 import { diffSnippet } from "@/lib/snippets/diff-snippet";
 import { listSnippetRevisions, type TRevision } from "@/lib/snippets/list-revisions";
 import { orNotFound, segment } from "../_view/load";
-import { SnippetTabs } from "../_view/snippet-tabs";
+import { SubpageHeader } from "../_view/subpage-header";
 
 type Props = {
   params: Promise<{ owner: string; slug: string }>;
@@ -30,14 +30,29 @@ function shortLabel(r: TRevision): string {
   return `${r.oid.slice(0, 7)} · ${msg.length > 50 ? msg.slice(0, 49) + "…" : msg}`;
 }
 
+function RevisionSelect({ label, name, revisions, selected }: { label: string; name: string; revisions: TRevision[]; selected: string | undefined }) {
+  return (
+    <label>
+      {label}{" "}
+      <select name={name} defaultValue={selected}>
+        {revisions.map((r) => (
+          <option key={r.oid} value={r.oid}>
+            {shortLabel(r)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** Revisions with the change each made, and a comparison of any two. */
 export default async function HistoryPage({ params, searchParams }: Props) {
   const p = await params;
   const q = await searchParams;
   const owner = segment(p.owner);
   const slug = segment(p.slug);
-  const [data, revisions] = await orNotFound(() => Promise.all([getSnippet({ owner, slug }), listSnippetRevisions({ owner, slug })]));
-  const base = `/${data.snippet.owner}/${data.snippet.slug}`;
+  const [snippet, revisions] = await orNotFound(() => Promise.all([getSnippetSummary({ owner, slug }), listSnippetRevisions({ owner, slug })]));
+  const base = snippet.url;
   const page = Math.max(1, Number.parseInt(one(q.page) ?? "1", 10) || 1);
   const shown = revisions.slice((page - 1) * PER_PAGE, page * PER_PAGE);
 
@@ -48,39 +63,13 @@ export default async function HistoryPage({ params, searchParams }: Props) {
 
   return (
     <article className="snippet">
-      <header className="snippet-head">
-        <p className="snippet-path">
-          <Link href={`/${data.snippet.owner}`}>{data.snippet.owner}</Link> / <Link href={base}>{data.snippet.slug}</Link>
-        </p>
-        <h1>History of {data.snippet.title}</h1>
-      </header>
-      <nav className="snippet-bar" aria-label="Snippet">
-        <SnippetTabs base={base} active="history" forkCount={data.snippet.forkCount} revisionCount={revisions.length} />
-      </nav>
+      <SubpageHeader snippet={snippet} heading={`History of ${snippet.title}`} active="history" revisionCount={revisions.length} />
 
       {revisions.length > 1 ? (
         <form className="compare-form" method="get" action={`${base}/history`}>
           <h2>Compare two revisions</h2>
-          <label>
-            From{" "}
-            <select name="from" defaultValue={from ?? revisions[1]?.oid}>
-              {revisions.map((r) => (
-                <option key={r.oid} value={r.oid}>
-                  {shortLabel(r)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            To{" "}
-            <select name="to" defaultValue={to ?? revisions[0]?.oid}>
-              {revisions.map((r) => (
-                <option key={r.oid} value={r.oid}>
-                  {shortLabel(r)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <RevisionSelect label="From" name="from" revisions={revisions} selected={from ?? revisions[1]?.oid} />
+          <RevisionSelect label="To" name="to" revisions={revisions} selected={to ?? revisions[0]?.oid} />
           <button type="submit" className="button">
             Compare
           </button>
