@@ -22,6 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon, { type TAutocannonResult } from "autocannon";
 import { z } from "zod";
+import { openLoop } from "./open-loop";
 import { createFreshDatabase, dropDatabase, type TFreshDatabase } from "../../test/e2e/support/fresh-database";
 import { stopProcessGroup } from "../../test/e2e/support/process-group";
 
@@ -52,10 +53,15 @@ async function main(): Promise<void> {
       `${label} max: ${count(max.requests.average)} req/s, p50 ${ms(max.latency.p50)}, ` +
         `p99 ${ms(max.latency.p99)} (target ≥ 1,500 req/s)${problems(max)}`,
     );
+    const even = await openLoop({ url, rate: STEADY_RATE, seconds });
+    console.log(
+      `${label} at ${STEADY_RATE} req/s (evenly spaced, open loop): p50 ${ms(even.p50)}, p99 ${ms(even.p99)}, max ${ms(even.max)} ` +
+        `(target p99 ≤ 50 ms)${even.failed > 0 ? ` — WARNING: ${even.failed} of ${even.sent} failed` : ""}`,
+    );
     const steady = await measure({ url, connections: CONNECTIONS, duration: seconds, overallRate: STEADY_RATE });
     console.log(
-      `${label} at ${STEADY_RATE} req/s: p50 ${ms(steady.latency.p50)}, p99 ${ms(steady.latency.p99)} ` +
-        `(target p99 ≤ 50 ms)${problems(steady)}`,
+      `${label} at ${STEADY_RATE} req/s (autocannon: ${CONNECTIONS} connections, each in bursts): p50 ${ms(steady.latency.p50)}, ` +
+        `p99 ${ms(steady.latency.p99)}${problems(steady)}`,
     );
   } finally {
     await site.stop();
