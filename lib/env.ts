@@ -76,6 +76,105 @@ function isHttpOrigin(v: string): boolean {
   }
 }
 
+/**
+ * Settings of the execution service (docs/exec.md section 3). Parsed on their own by
+ * `parseExecEnv` because the service process gets only these (no database URL, no secrets).
+ */
+const execInt = (name: string, fallback: number, min: number, max: number) =>
+  optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return fallback;
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n < min || n > max) {
+          ctx.addIssue({ code: "custom", message: `${name} must be a whole number between ${min} and ${max} (got "${v}")` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+  );
+
+const ZRawExecEnv = z.object({
+  EXEC_URL: optionalText.pipe(
+    z
+      .string()
+      .refine((v) => isHttpOrigin(v) && v.startsWith("http://"), {
+        message: "EXEC_URL must be an http:// URL, e.g. http://127.0.0.1:3101",
+      })
+      .optional(),
+  ),
+  EXEC_DIR: optionalText,
+  EXEC_KERNELS: optionalText,
+  EXEC_MEMORY_MB: execInt("EXEC_MEMORY_MB", 512, 16, 1_048_576),
+  EXEC_PIDS: execInt("EXEC_PIDS", 64, 4, 100_000),
+  EXEC_CPU_SECONDS: execInt("EXEC_CPU_SECONDS", 30, 1, 86_400),
+  EXEC_WALL_SECONDS: execInt("EXEC_WALL_SECONDS", 30, 1, 86_400),
+  EXEC_OUTPUT_BYTES: execInt("EXEC_OUTPUT_BYTES", 1_048_576, 1024, 1_073_741_824),
+  EXEC_FILES_BYTES: execInt("EXEC_FILES_BYTES", 52_428_800, 1024, 1_099_511_627_776),
+  EXEC_POOL_SIZE: execInt("EXEC_POOL_SIZE", 2, 1, 64),
+  EXEC_MAX_SESSIONS: execInt("EXEC_MAX_SESSIONS", 16, 1, 10_000),
+  EXEC_QUEUE: execInt("EXEC_QUEUE", 32, 0, 100_000),
+  EXEC_PER_CLIENT: execInt("EXEC_PER_CLIENT", 2, 1, 10_000),
+  EXEC_IDLE_SECONDS: execInt("EXEC_IDLE_SECONDS", 600, 1, 86_400),
+});
+
+/** The execution service's settings; `dir` and `kernelsFile` are absolute. */
+export type TExecEnv = {
+  /** Where the service listens and the site's client connects (loopback). */
+  url: string;
+  dir: string;
+  /** A JSON file of extra kernel descriptions (lib/exec/kernels.ts), or undefined for the default `python`. */
+  kernelsFile: string | undefined;
+  memoryMb: number;
+  pids: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+  outputBytes: number;
+  filesBytes: number;
+  poolSize: number;
+  maxSessions: number;
+  queue: number;
+  perClient: number;
+  idleSeconds: number;
+};
+
+/** One plain sentence per zod issue, naming the variable. */
+function issueLines(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? "environment");
+    // Our messages already name the variable; zod's built-in ones don't.
+    return issue.message.startsWith(key) ? issue.message : `${key}: ${issue.message}`;
+  });
+}
+
+/**
+ * Parses only the EXEC_* settings (the execution service's process has nothing else).
+ * Throws `EnvError` listing every problem.
+ */
+export function parseExecEnv(source: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): TExecEnv {
+  const parsed = ZRawExecEnv.safeParse(source);
+  if (!parsed.success) throw new EnvError(issueLines(parsed.error));
+  const raw = parsed.data;
+  return {
+    url: (raw.EXEC_URL ?? "http://127.0.0.1:3101").replace(/\/+$/, ""),
+    dir: path.resolve(cwd, raw.EXEC_DIR ?? path.join("data", "exec")),
+    kernelsFile: raw.EXEC_KERNELS === undefined ? undefined : path.resolve(cwd, raw.EXEC_KERNELS),
+    memoryMb: raw.EXEC_MEMORY_MB,
+    pids: raw.EXEC_PIDS,
+    cpuSeconds: raw.EXEC_CPU_SECONDS,
+    wallSeconds: raw.EXEC_WALL_SECONDS,
+    outputBytes: raw.EXEC_OUTPUT_BYTES,
+    filesBytes: raw.EXEC_FILES_BYTES,
+    poolSize: raw.EXEC_POOL_SIZE,
+    maxSessions: raw.EXEC_MAX_SESSIONS,
+    queue: raw.EXEC_QUEUE,
+    perClient: raw.EXEC_PER_CLIENT,
+    idleSeconds: raw.EXEC_IDLE_SECONDS,
+  };
+}
+
 /** An OAuth application's credentials. */
 export type TOAuthApp = { id: string; secret: string };
 
@@ -96,6 +195,8 @@ export type TEnv = {
   github: TOAuthApp | undefined;
   /** Present only when both GITLAB_ID and GITLAB_SECRET are set; `url` defaults to gitlab.com. */
   gitlab: (TOAuthApp & { url: string }) | undefined;
+  /** The execution service's settings (EXEC_*). */
+  exec: TExecEnv;
 };
 
 /** Thrown when the environment is unusable; `problems` has one plain sentence each. */
@@ -154,12 +255,15 @@ function loadOrCreateAuthSecret(dataDir: string): string {
 export function parseEnv(source: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): TEnv {
   const parsed = ZRawEnv.safeParse(source);
   const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = String(issue.path[0] ?? "environment");
-      // Our messages already name the variable; zod's built-in ones don't.
-      problems.push(issue.message.startsWith(key) ? issue.message : `${key}: ${issue.message}`);
-    }
+  let exec: TExecEnv | undefined;
+  try {
+    exec = parseExecEnv(source, cwd);
+  } catch (e) {
+    if (!(e instanceof EnvError)) throw e;
+    problems.push(...e.problems);
+  }
+  if (!parsed.success || exec === undefined) {
+    if (!parsed.success) problems.push(...issueLines(parsed.error));
     // OAuth pairing checks still run on the raw values so the operator sees everything at once.
     oauthApp(problems, "GitHub", "GITHUB", source.GITHUB_ID?.trim() || undefined, source.GITHUB_SECRET?.trim() || undefined);
     oauthApp(problems, "GitLab", "GITLAB", source.GITLAB_ID?.trim() || undefined, source.GITLAB_SECRET?.trim() || undefined);
@@ -182,6 +286,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     trustProxy: raw.TRUST_PROXY,
     github,
     gitlab: gitlabApp ? { ...gitlabApp, url: (raw.GITLAB_URL ?? "https://gitlab.com").replace(/\/+$/, "") } : undefined,
+    exec,
   };
 }
 

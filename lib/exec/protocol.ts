@@ -1,0 +1,210 @@
+/**
+ * Message shapes of the execution service (docs/exec.md): the zygote's JSON lines (section 1),
+ * the session child's JSON lines (section 2), the Jupyter envelope the HTTP API streams
+ * (section 3) and nbformat v4 outputs (section 4). Everything crossing a process boundary is
+ * parsed with these; nothing from the sandbox is trusted.
+ */
+import { z } from "zod";
+
+/** A session id: also a directory and cgroup name, so kept to a safe alphabet. */
+export const ZSessionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "a session id is 8–64 letters, digits, - or _");
+export type TSessionId = z.infer<typeof ZSessionId>;
+
+// ── Section 1: zygote ↔ service ────────────────────────────────────────────────────────────
+
+export const ZZygoteReady = z.object({
+  op: z.literal("ready"),
+  pid: z.number().int().positive(),
+  kernel: z.string(),
+  preloaded: z.array(z.string()),
+});
+export const ZZygoteSpawned = z.object({
+  op: z.literal("spawned"),
+  session: z.string(),
+  pid: z.number().int().positive(),
+  child_pid: z.number().int().positive(),
+});
+export const ZZygoteSpawnFailed = z.object({ op: z.literal("spawn_failed"), session: z.string(), error: z.string() });
+/** What a zygote may write on its stdout. */
+export const ZZygoteMessage = z.discriminatedUnion("op", [ZZygoteReady, ZZygoteSpawned, ZZygoteSpawnFailed]);
+export type TZygoteMessage = z.infer<typeof ZZygoteMessage>;
+
+/** service → zygote. */
+export type TSpawnRequest = {
+  op: "spawn";
+  session: string;
+  dir: string;
+  limits: { cpu_seconds: number; file_bytes: number };
+};
+
+// ── Section 2: session child ↔ service ─────────────────────────────────────────────────────
+
+export const ZHello = z.object({ op: z.literal("hello"), session: z.string() });
+
+/** service → session child. */
+export type TExecuteRequest = {
+  op: "execute";
+  msg_id: string;
+  code: string;
+  filename: string | null;
+  cpu_seconds: number;
+};
+
+/** A MIME bundle: `text/plain`, `image/png` (base64), `text/html`, ... */
+export const ZMimeBundle = z.record(z.string(), z.unknown());
+
+export const ZStatusContent = z.object({ execution_state: z.enum(["busy", "idle", "starting", "dead"]) });
+export const ZStreamContent = z.object({ name: z.enum(["stdout", "stderr"]), text: z.string() });
+export const ZDisplayDataContent = z.object({
+  data: ZMimeBundle,
+  metadata: z.record(z.string(), z.unknown()).default({}),
+  transient: z.record(z.string(), z.unknown()).optional(),
+});
+export const ZExecuteResultContent = ZDisplayDataContent.extend({ execution_count: z.number().int().nullable() });
+export const ZErrorContent = z.object({ ename: z.string(), evalue: z.string(), traceback: z.array(z.string()) });
+export const ZExecuteReplyContent = z
+  .object({ status: z.enum(["ok", "error", "aborted"]), execution_count: z.number().int().nullable().default(null) })
+  .loose();
+
+/** A message from the session child (G): Jupyter content without the envelope. */
+export const ZChildMessage = z.discriminatedUnion("msg_type", [
+  z.object({ msg_type: z.literal("status"), parent: z.string(), content: ZStatusContent }),
+  z.object({ msg_type: z.literal("stream"), parent: z.string(), content: ZStreamContent }),
+  z.object({ msg_type: z.literal("display_data"), parent: z.string(), content: ZDisplayDataContent }),
+  z.object({ msg_type: z.literal("execute_result"), parent: z.string(), content: ZExecuteResultContent }),
+  z.object({ msg_type: z.literal("error"), parent: z.string(), content: ZErrorContent }),
+  z.object({ msg_type: z.literal("execute_reply"), parent: z.string(), content: ZExecuteReplyContent }),
+]);
+export type TChildMessage = z.infer<typeof ZChildMessage>;
+
+// ── Section 3: the Jupyter envelope served over SSE ────────────────────────────────────────
+
+export const ZHeader = z.object({
+  msg_id: z.string(),
+  msg_type: z.string(),
+  session: z.string(),
+  date: z.string(),
+  version: z.string(),
+  username: z.string().optional(),
+});
+
+/** Which limit stopped a cell, on the `metadata.limit` of a `LimitExceeded` error. */
+export const ZLimitKind = z.enum(["time", "cpu", "memory", "output", "files", "processes"]);
+export type TLimitKind = z.infer<typeof ZLimitKind>;
+
+const envelope = <T extends string, C extends z.ZodType>(msgType: T, content: C) =>
+  z.object({
+    header: ZHeader.extend({ msg_type: z.literal(msgType) }),
+    parent_header: z.union([ZHeader.partial().extend({ msg_id: z.string() }), z.object({})]),
+    metadata: z.record(z.string(), z.unknown()),
+    content,
+  });
+
+/** A Jupyter message as the browser (and lib/runs) sees it. */
+export const ZJupyterMessage = z.union([
+  envelope("status", ZStatusContent),
+  envelope("stream", ZStreamContent),
+  envelope("display_data", ZDisplayDataContent),
+  envelope("execute_result", ZExecuteResultContent),
+  envelope("error", ZErrorContent),
+  envelope("execute_reply", ZExecuteReplyContent),
+]);
+export type TJupyterMessage = z.infer<typeof ZJupyterMessage>;
+
+/** A message with its position in the session's log (the SSE `id`, used to resume). */
+export type TSessionEvent = { seq: number; message: TJupyterMessage };
+
+/** Files of a session: as sent to `POST /sessions`. */
+export const ZInputFile = z.object({
+  path: z
+    .string()
+    .min(1)
+    .max(1024)
+    .refine(
+      (p) => !p.startsWith("/") && !p.split("/").some((s) => s === "" || s === "." || s === "..") && !/[\0-\x1f]/.test(p),
+      "a file path is relative, without empty, '.' or '..' parts or control characters",
+    ),
+  base64: z.string(),
+});
+export type TInputFile = z.infer<typeof ZInputFile>;
+
+export const ZCreateSessionRequest = z.object({
+  kernel: z.string().default("python"),
+  files: z.array(ZInputFile).max(1000).default([]),
+  client: z.string().max(200).default("anonymous"),
+});
+export const ZCreateSessionResponse = z.object({ session: ZSessionId });
+
+export const ZExecuteHttpRequest = z.object({
+  code: z.string().max(10_000_000),
+  filename: z.string().min(1).max(1024).nullable().optional(),
+  /** Wall-clock seconds for this cell; at most the service's EXEC_WALL_SECONDS. */
+  timeout: z.number().positive().optional(),
+});
+export const ZExecuteHttpResponse = z.object({ msg_id: z.string() });
+
+export const ZFileEntry = z.object({ name: z.string(), size: z.number().int().nonnegative() });
+export type TFileEntry = z.infer<typeof ZFileEntry>;
+export const ZFileList = z.array(ZFileEntry);
+
+export const ZErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export const ZHealth = z.object({
+  ok: z.boolean(),
+  pool: z.object({ ready: z.number(), busy: z.number() }),
+  queue: z.number(),
+  sessions: z.number().optional(),
+});
+export type THealth = z.infer<typeof ZHealth>;
+
+// ── Section 4: nbformat v4 outputs ─────────────────────────────────────────────────────────
+
+export const ZNbOutput = z.discriminatedUnion("output_type", [
+  z.object({ output_type: z.literal("stream"), name: z.enum(["stdout", "stderr"]), text: z.string() }),
+  z.object({ output_type: z.literal("display_data"), data: ZMimeBundle, metadata: z.record(z.string(), z.unknown()) }),
+  z.object({
+    output_type: z.literal("execute_result"),
+    execution_count: z.number().int().nullable(),
+    data: ZMimeBundle,
+    metadata: z.record(z.string(), z.unknown()),
+  }),
+  z.object({ output_type: z.literal("error"), ename: z.string(), evalue: z.string(), traceback: z.array(z.string()) }),
+]);
+export type TNbOutput = z.infer<typeof ZNbOutput>;
+
+/**
+ * The nbformat v4 output of a message, or null for messages that are not output (status, reply).
+ * Consecutive stream chunks are not merged here; `appendOutput` does that.
+ */
+export function toNbOutput(message: TJupyterMessage): TNbOutput | null {
+  switch (message.header.msg_type) {
+    case "stream": {
+      const c = message.content as z.infer<typeof ZStreamContent>;
+      return { output_type: "stream", name: c.name, text: c.text };
+    }
+    case "display_data": {
+      const c = message.content as z.infer<typeof ZDisplayDataContent>;
+      return { output_type: "display_data", data: c.data, metadata: c.metadata };
+    }
+    case "execute_result": {
+      const c = message.content as z.infer<typeof ZExecuteResultContent>;
+      return { output_type: "execute_result", execution_count: c.execution_count, data: c.data, metadata: c.metadata };
+    }
+    case "error": {
+      const c = message.content as z.infer<typeof ZErrorContent>;
+      return { output_type: "error", ename: c.ename, evalue: c.evalue, traceback: c.traceback };
+    }
+    default:
+      return null;
+  }
+}
+
+/** Appends an output, merging it into the previous one when both are the same stream (as Jupyter does). */
+export function appendOutput(outputs: TNbOutput[], output: TNbOutput): void {
+  const last = outputs.at(-1);
+  if (output.output_type === "stream" && last?.output_type === "stream" && last.name === output.name) {
+    last.text += output.text;
+    return;
+  }
+  outputs.push(output);
+}

@@ -1,0 +1,165 @@
+/**
+ * Per-session cgroups (v1): memory and pids under /sys/fs/cgroup/{memory,pids}/cellar/<id>.
+ * The kernel enforces the limits; the service adds the session's two processes before their
+ * code runs, kills everything in the groups at the end, and removes them.
+ */
+import { promises as fs, mkdirSync, readFileSync, writeFileSync, accessSync, constants } from "node:fs";
+import path from "node:path";
+
+export const CGROUP_ROOT = "/sys/fs/cgroup";
+const CONTROLLERS = ["memory", "pids"] as const;
+
+/** The parent groups of all sessions (`<root>/<controller>/<parent>`). */
+export type TCgroupOptions = { root?: string; parent?: string };
+
+/** Limits of one session's cgroups. */
+export type TCgroupLimits = { memoryBytes: number; pids: number };
+
+const parentDir = (o: TCgroupOptions, controller: string) => path.join(o.root ?? CGROUP_ROOT, controller, o.parent ?? "cellar");
+
+/**
+ * Creates the parent groups and checks they are writable. Returns one plain sentence per problem
+ * (empty when all is well), e.g. when cgroup v1's memory controller is not mounted.
+ */
+export function prepareCgroups(o: TCgroupOptions = {}): string[] {
+  const problems: string[] = [];
+  for (const controller of CONTROLLERS) {
+    const mount = path.join(o.root ?? CGROUP_ROOT, controller);
+    const dir = parentDir(o, controller);
+    try {
+      accessSync(path.join(mount, "cgroup.procs"), constants.R_OK);
+    } catch {
+      problems.push(`the cgroup v1 ${controller} controller is not mounted at ${mount}`);
+      continue;
+    }
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(path.join(dir, "cgroup.procs"), constants.W_OK);
+    } catch (e) {
+      problems.push(`cannot create or write the cgroup ${dir}: ${(e as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+/** One session's memory and pids groups. */
+export class SessionCgroups {
+  readonly dirs: Record<(typeof CONTROLLERS)[number], string>;
+  private oomKillsAtStart = 0;
+
+  private constructor(id: string, o: TCgroupOptions) {
+    this.dirs = { memory: path.join(parentDir(o, "memory"), id), pids: path.join(parentDir(o, "pids"), id) };
+  }
+
+  /** Creates the groups with their limits (memory+swap too, when the kernel accounts swap). */
+  static create(id: string, limits: TCgroupLimits, o: TCgroupOptions = {}): SessionCgroups {
+    const g = new SessionCgroups(id, o);
+    mkdirSync(g.dirs.memory);
+    mkdirSync(g.dirs.pids);
+    writeFileSync(path.join(g.dirs.memory, "memory.limit_in_bytes"), String(limits.memoryBytes));
+    try {
+      writeFileSync(path.join(g.dirs.memory, "memory.memsw.limit_in_bytes"), String(limits.memoryBytes));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e; // no swap accounting: nothing to cap
+    }
+    writeFileSync(path.join(g.dirs.pids, "pids.max"), String(limits.pids));
+    g.oomKillsAtStart = g.oomKills();
+    return g;
+  }
+
+  /** Moves processes into both groups (before they may run anything that forks or allocates). */
+  add(pids: number[], o: { gone?: "throw" | "ignore" } = {}): void {
+    for (const dir of Object.values(this.dirs)) {
+      // One write per pid: cgroup.procs takes a single pid per write(2).
+      for (const pid of pids) {
+        try {
+          writeFileSync(path.join(dir, "cgroup.procs"), String(pid));
+        } catch (e) {
+          if (o.gone !== "ignore" || (e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
+        }
+      }
+    }
+  }
+
+  /** Host pids currently in the groups. */
+  members(): number[] {
+    const pids = new Set<number>();
+    for (const dir of Object.values(this.dirs)) {
+      try {
+        for (const line of readFileSync(path.join(dir, "cgroup.procs"), "utf8").split("\n")) {
+          const n = Number(line);
+          if (line !== "" && Number.isInteger(n)) pids.add(n);
+        }
+      } catch {
+        // removed already
+      }
+    }
+    return [...pids];
+  }
+
+  /** OOM kills in the memory group since it was created (memory.oom_control's `oom_kill`). */
+  oomKilled(): boolean {
+    return this.oomKills() > this.oomKillsAtStart;
+  }
+
+  private oomKills(): number {
+    try {
+      const text = readFileSync(path.join(this.dirs.memory, "memory.oom_control"), "utf8");
+      const m = /^oom_kill (\d+)$/m.exec(text);
+      if (m) return Number(m[1]);
+      // Older kernels lack the counter; hitting the limit at all (failcnt) is the best sign left.
+      return Number(readFileSync(path.join(this.dirs.memory, "memory.failcnt"), "utf8").trim()) > 0 ? 1 : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Whether the pids group refused a fork (its `pids.events` max counter). */
+  hitPidsLimit(): boolean {
+    try {
+      const m = /^max (\d+)$/m.exec(readFileSync(path.join(this.dirs.pids, "pids.events"), "utf8"));
+      return m !== null && Number(m[1]) > 0;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * SIGKILLs every member until none is left (a fork bomb keeps forking while we kill), then
+   * removes the groups, retrying while the kernel still reports them busy (EBUSY).
+   */
+  async destroy(): Promise<void> {
+    for (let round = 0; round < 200; round++) {
+      const members = this.members();
+      if (members.length === 0) break;
+      for (const pid of members) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // exited meanwhile
+        }
+      }
+      await new Promise((r) => setTimeout(r, round < 10 ? 5 : 50));
+    }
+    for (const dir of Object.values(this.dirs)) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await fs.rmdir(dir);
+          break;
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === "ENOENT") break;
+          if (code !== "EBUSY" || attempt >= 100) throw new Error(`cannot remove cgroup ${dir}: ${(e as Error).message}`);
+          for (const pid of this.members()) {
+            try {
+              process.kill(pid, "SIGKILL");
+            } catch {
+              // exited meanwhile
+            }
+          }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Entry of the execution service: `tsx lib/exec/service/main.ts`. Reads the EXEC_* environment,
+ * listens on EXEC_URL's host and port (loopback), and exits non-zero with one line per problem
+ * when this host cannot sandbox (no bwrap, cgroups not writable, ...).
+ */
+import { EnvError, parseExecEnv } from "@/lib/env";
+import { configFromEnv, ServiceUnavailableError, startExecService } from "@/lib/exec/service/service";
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = configFromEnv(parseExecEnv());
+  } catch (e) {
+    const lines = e instanceof EnvError ? e.problems : [(e as Error).message];
+    for (const line of lines) console.error(`exec: cannot start: ${line}`);
+    return 1;
+  }
+  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(config.host)) {
+    console.error(`exec: cannot start: EXEC_URL must name a loopback address (got ${config.host}); the API has no authentication`);
+    return 1;
+  }
+  let service;
+  try {
+    service = await startExecService({ ...config, log: (line) => console.error(`exec: ${line}`) });
+  } catch (e) {
+    const lines = e instanceof ServiceUnavailableError ? e.problems : [(e as Error).message];
+    for (const line of lines) console.error(`exec: cannot start: ${line}`);
+    return 1;
+  }
+  console.log(`exec: listening on ${service.url} (kernels: ${[...config.kernels.keys()].join(", ")}; pool ${config.poolSize} per kernel)`);
+  return new Promise<number>((resolve) => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.once(signal, () => {
+        void service.close().finally(() => resolve(0));
+      });
+    }
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error("exec: crashed:", e);
+    process.exit(1);
+  },
+);

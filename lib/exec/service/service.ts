@@ -1,0 +1,143 @@
+/**
+ * Wires the execution service together: checks the host, prepares EXEC_DIR (matplotlib cache),
+ * starts one zygote pool per kernel, and serves the HTTP API. Used by main.ts and, in-process, by
+ * the tests and the benchmark.
+ */
+import { chmodSync, mkdirSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import type { TExecEnv } from "@/lib/env";
+import { loadKernels, type TKernel } from "@/lib/exec/kernels";
+import { prepareCgroups, type TCgroupOptions } from "@/lib/exec/service/cgroups";
+import type { TLimits } from "@/lib/exec/service/limits";
+import { ZygotePool } from "@/lib/exec/service/pool";
+import { Registry } from "@/lib/exec/service/registry";
+import { prepareExecDir, RUNNER_DIR, sandboxProblems, sessionsDir, type TSandboxPaths } from "@/lib/exec/service/sandbox";
+import { createExecServer } from "@/lib/exec/service/server";
+
+export type TServiceConfig = {
+  execDir: string;
+  runnerDir?: string;
+  kernels: Map<string, TKernel>;
+  limits: TLimits;
+  poolSize: number;
+  maxSessions: number;
+  perClient: number;
+  queue: number;
+  idleSeconds: number;
+  retainSeconds?: number;
+  interruptGraceMs?: number;
+  cgroups?: TCgroupOptions;
+  host: string;
+  /** 0 → any free port (tests). */
+  port: number;
+  log?: (line: string) => void;
+};
+
+export type TExecService = {
+  url: string;
+  registry: Registry;
+  pools: Map<string, ZygotePool>;
+  close: () => Promise<void>;
+};
+
+/** The service's configuration from the parsed EXEC_* environment. */
+export function configFromEnv(env: TExecEnv): TServiceConfig {
+  const url = new URL(env.url);
+  return {
+    execDir: env.dir,
+    kernels: loadKernels(env.kernelsFile),
+    limits: {
+      memoryBytes: env.memoryMb * 1024 * 1024,
+      pids: env.pids,
+      cpuSeconds: env.cpuSeconds,
+      wallSeconds: env.wallSeconds,
+      outputBytes: env.outputBytes,
+      filesBytes: env.filesBytes,
+      fileCount: 10_000,
+    },
+    poolSize: env.poolSize,
+    maxSessions: env.maxSessions,
+    perClient: env.perClient,
+    queue: env.queue,
+    idleSeconds: env.idleSeconds,
+    host: url.hostname,
+    port: Number(url.port || 80),
+  };
+}
+
+/** Thrown when this host cannot run the service; `problems` has one plain sentence each. */
+export class ServiceUnavailableError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"));
+    this.name = "ServiceUnavailableError";
+  }
+}
+
+/**
+ * Starts the service and resolves once it listens and every kernel has a ready zygote.
+ * Throws `ServiceUnavailableError` when bwrap, namespaces or cgroups are missing.
+ */
+export async function startExecService(config: TServiceConfig): Promise<TExecService> {
+  const log = config.log ?? ((line: string) => console.log(line));
+  const paths: TSandboxPaths = { execDir: config.execDir, runnerDir: config.runnerDir ?? RUNNER_DIR };
+  mkdirSync(config.execDir, { recursive: true });
+  chmodSync(config.execDir, 0o711); // the sandbox user walks through it to /sessions and /mplconfig
+  const problems = [...sandboxProblems(paths), ...prepareCgroups(config.cgroups)];
+  if (problems.length > 0) throw new ServiceUnavailableError(problems);
+
+  // Run directories of an earlier run have no session any more.
+  rmSync(sessionsDir(config.execDir), { recursive: true, force: true });
+  const defaultKernel = config.kernels.get("python") ?? [...config.kernels.values()][0];
+  if (!defaultKernel) throw new ServiceUnavailableError(["no kernel is configured"]);
+  await prepareExecDir(defaultKernel, paths);
+
+  const pools = new Map<string, ZygotePool>();
+  for (const kernel of config.kernels.values()) pools.set(kernel.name, new ZygotePool(kernel, paths, config.poolSize, log));
+  const registry = new Registry({
+    maxSessions: config.maxSessions,
+    perClient: config.perClient,
+    queue: config.queue,
+    sessionOptions: (name) => {
+      const pool = pools.get(name);
+      if (!pool) return undefined;
+      return {
+        execDir: config.execDir,
+        pool,
+        limits: config.limits,
+        idleSeconds: config.idleSeconds,
+        retainSeconds: config.retainSeconds ?? 900,
+        interruptGraceMs: config.interruptGraceMs ?? 2000,
+        cgroups: config.cgroups ?? {},
+        log,
+      };
+    },
+  });
+  const server = createExecServer({
+    registry,
+    log,
+    health: () => {
+      const stats = registry.stats();
+      let ready = 0;
+      for (const pool of pools.values()) ready += pool.readyCount;
+      return { ok: ready > 0, pool: { ready, busy: stats.busy }, queue: stats.queue, sessions: stats.sessions };
+    },
+  });
+  const close = async () => {
+    server.closeAllConnections?.();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await registry.closeAll();
+    for (const pool of pools.values()) pool.close();
+  };
+  try {
+    await Promise.all([...pools.values()].map((p) => p.whenReady(60_000)));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (e) {
+    await close().catch(() => {});
+    throw e;
+  }
+  const address = server.address() as AddressInfo;
+  return { url: `http://${config.host}:${address.port}`, registry, pools, close };
+}

@@ -1,0 +1,425 @@
+/**
+ * One session: a forked, namespaced child G of a zygote in its own cgroups and run directory,
+ * talking JSON lines over `<run dir>/sock` (docs/exec.md section 2). The session runs one cell at
+ * a time, turns G's messages into Jupyter messages in a log with sequence numbers (for resume),
+ * enforces the wall clock, output, files and memory limits, and cleans up when it ends.
+ */
+import { randomUUID } from "node:crypto";
+import { chownSync, promises as fs } from "node:fs";
+import { createServer, type Server, type Socket } from "node:net";
+import path from "node:path";
+import {
+  ZChildMessage,
+  ZHello,
+  type TExecuteRequest,
+  type TFileEntry,
+  type TInputFile,
+  type TJupyterMessage,
+  type TLimitKind,
+  type TSessionEvent,
+} from "@/lib/exec/protocol";
+import { SessionCgroups, type TCgroupOptions } from "@/lib/exec/service/cgroups";
+import { limitMessage, type TLimits } from "@/lib/exec/service/limits";
+import type { ZygotePool } from "@/lib/exec/service/pool";
+import { SANDBOX_UID, sessionsDir } from "@/lib/exec/service/sandbox";
+import { changedFiles, measureDir, openWorkFile, populateWorkDir, type TSnapshot } from "@/lib/exec/service/workdir";
+
+/** How long G has to connect and say hello after the spawn. */
+const HELLO_TIMEOUT_MS = 10_000;
+/** How often a running cell's files and memory are checked. */
+const WATCH_INTERVAL_MS = 100;
+
+export type TSessionOptions = {
+  id: string;
+  client: string;
+  kernel: string;
+  files: TInputFile[];
+  execDir: string;
+  pool: ZygotePool;
+  limits: TLimits;
+  idleSeconds: number;
+  /** How long a run directory with files the cells wrote stays downloadable after the end. */
+  retainSeconds: number;
+  /** After an interrupt, how long a cell may take to stop before the session is killed. */
+  interruptGraceMs: number;
+  cgroups: TCgroupOptions;
+  log: (line: string) => void;
+};
+
+type TCell = { msgId: string; code: string; filename: string | null; wallSeconds: number; date: string };
+type TRunning = TCell & { outputBytes: number; timers: NodeJS.Timeout[]; interrupted: boolean };
+/** Why a session ends: a limit, a request, or G going away. */
+type TEnd = { limit: TLimitKind; evalue?: string } | { reason: "closed" | "idle" | "replaced" | "shutdown" | "exited" | "failed" };
+
+export type TSessionState = "starting" | "idle" | "busy" | "dead";
+
+export class Session {
+  readonly id: string;
+  readonly client: string;
+  readonly runDir: string;
+  readonly workDir: string;
+  state: TSessionState = "starting";
+  lastActive = Date.now();
+  /** Called once when the session has ended (after its processes are gone). */
+  onEnd: (s: Session) => void = () => {};
+  /** Called when the session stops running a cell (it may be evicted then). */
+  onIdle: (s: Session) => void = () => {};
+
+  private readonly o: TSessionOptions;
+  private readonly log: TSessionEvent[] = [];
+  private readonly listeners = new Set<(e: TSessionEvent) => void>();
+  private readonly queue: TCell[] = [];
+  private running: TRunning | null = null;
+  private socket: Socket | null = null;
+  private server: Server | null = null;
+  private cgroups: SessionCgroups | null = null;
+  private pids: number[] = [];
+  private snapshot: TSnapshot = new Map();
+  private ending: Promise<void> | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private lastParent: TCell | null = null;
+  private socketClosed = false;
+
+  constructor(o: TSessionOptions) {
+    this.o = o;
+    this.id = o.id;
+    this.client = o.client;
+    this.runDir = path.join(sessionsDir(o.execDir), o.id);
+    this.workDir = path.join(this.runDir, "work");
+  }
+
+  /** Starts the session: run directory, socket, cgroups, spawn, hello, cgroup membership, go. */
+  async start(): Promise<void> {
+    try {
+      this.snapshot = populateWorkDir(this.runDir, this.o.files);
+      const sockPath = path.join(this.runDir, "sock");
+      const hello = this.listen(sockPath);
+      this.cgroups = SessionCgroups.create(this.id, { memoryBytes: this.o.limits.memoryBytes, pids: this.o.limits.pids }, this.o.cgroups);
+      const zygote = await this.o.pool.acquire();
+      const [spawned, socket] = await Promise.all([
+        zygote.spawn({
+          session: this.id,
+          dir: `/sessions/${this.id}`,
+          limits: { cpu_seconds: this.o.limits.cpuSeconds, file_bytes: this.o.limits.filesBytes },
+        }),
+        hello,
+      ]);
+      this.pids = [spawned.pid, spawned.childPid];
+      // Before "go", nothing in G has forked or allocated for the user: the limits hold from the first line.
+      this.cgroups.add([spawned.childPid]);
+      this.cgroups.add([spawned.pid], { gone: "ignore" }); // I only waits for G; it may be gone already
+      if (this.ending || this.socketClosed) throw new Error("the session child exited while starting");
+      socket.write(JSON.stringify({ op: "go" }) + "\n");
+      this.state = "idle";
+      this.touch();
+    } catch (e) {
+      await this.end({ reason: "failed" });
+      throw e;
+    }
+  }
+
+  /** Listens on the session's socket for G's single connection; resolves after its hello. */
+  private listen(sockPath: string): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the session child did not connect within ${HELLO_TIMEOUT_MS / 1000} s`)), HELLO_TIMEOUT_MS);
+      const server = createServer((socket) => {
+        if (this.socket) return socket.destroy(); // only G, once
+        this.socket = socket;
+        server.close(); // no second connection; the path is unlinked at the end
+        let buffered = "";
+        let greeted = false;
+        socket.setEncoding("utf8");
+        socket.on("data", (chunk: string) => {
+          buffered += chunk;
+          // A line longer than the output limit can only be an attack or a runaway: it is the output limit.
+          if (buffered.length > this.o.limits.outputBytes * 2 + 65536) {
+            buffered = "";
+            if (this.running) void this.end({ limit: "output" });
+            else socket.destroy();
+            return;
+          }
+          let nl: number;
+          while ((nl = buffered.indexOf("\n")) >= 0) {
+            const line = buffered.slice(0, nl);
+            buffered = buffered.slice(nl + 1);
+            if (!greeted) {
+              greeted = this.onHello(line);
+              if (greeted) {
+                clearTimeout(timer);
+                resolve(socket);
+              } else {
+                socket.destroy();
+                reject(new Error("the session child's first message was not a hello for this session"));
+                return;
+              }
+            } else this.onLine(line);
+          }
+        });
+        socket.on("error", () => {}); // "close" follows
+        socket.on("close", () => {
+          clearTimeout(timer);
+          reject(new Error("the session child hung up before saying hello"));
+          this.socketClosed = true;
+          if (this.state !== "starting") void this.end({ reason: "exited" });
+        });
+      });
+      this.server = server;
+      server.on("error", reject);
+      server.listen(sockPath, () => {
+        // Root made the socket; G (uid 65534) must be able to connect to it.
+        chownSync(sockPath, SANDBOX_UID, SANDBOX_UID);
+      });
+    });
+  }
+
+  private onHello(line: string): boolean {
+    try {
+      const hello = ZHello.safeParse(JSON.parse(line));
+      return hello.success && hello.data.session === this.id;
+    } catch {
+      return false;
+    }
+  }
+
+  /** One line from G: untrusted. Anything malformed or outside a cell is dropped. */
+  private onLine(line: string): void {
+    const cell = this.running;
+    if (!cell) return;
+    cell.outputBytes += Buffer.byteLength(line);
+    let parsed;
+    try {
+      parsed = ZChildMessage.safeParse(JSON.parse(line));
+    } catch {
+      return;
+    }
+    if (!parsed.success) {
+      this.o.log(`session ${this.id}: dropped a malformed message: ${parsed.error.issues[0]?.message}`);
+      return;
+    }
+    const msg = parsed.data;
+    if (cell.outputBytes > this.o.limits.outputBytes) {
+      // Show what fits of a stream chunk, then the notice; the cell is stopped.
+      if (msg.msg_type === "stream") {
+        const room = this.o.limits.outputBytes - (cell.outputBytes - Buffer.byteLength(line));
+        if (room > 0) {
+          const text = Buffer.from(msg.content.text).subarray(0, room).toString("utf8").replace(/\uFFFD+$/, "");
+          if (text) this.emit("stream", cell, { name: msg.content.name, text });
+        }
+      }
+      this.emit("stream", cell, { name: "stderr", text: "\n[output truncated]\n" });
+      void this.end({ limit: "output" });
+      return;
+    }
+    if (msg.msg_type === "status") {
+      // busy is ours to say (at execute); idle from G closes the cell.
+      if (msg.content.execution_state === "idle") this.finishCell();
+      return;
+    }
+    this.emit(msg.msg_type, cell, msg.content);
+  }
+
+  /** Appends a Jupyter message to the log and hands it to live listeners. */
+  private emit(msgType: string, parent: TCell | null, content: object, metadata: Record<string, unknown> = {}): void {
+    const message = {
+      header: { msg_id: randomUUID(), msg_type: msgType, session: this.id, date: new Date().toISOString(), version: "5.3" },
+      parent_header: parent
+        ? { msg_id: parent.msgId, msg_type: "execute_request", session: this.id, date: parent.date, version: "5.3" }
+        : {},
+      metadata,
+      content,
+    } as TJupyterMessage;
+    const event = { seq: this.log.length + 1, message };
+    this.log.push(event);
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /**
+   * Queues a cell; cells run one after another. `timeout` (seconds) shortens the wall clock for
+   * this cell, never lengthens it. Throws when the session has ended.
+   */
+  execute(code: string, filename: string | null, timeout?: number): string {
+    if (this.state === "dead" || this.ending) throw new SessionEndedError(this.id);
+    const wall = Math.max(1, Math.min(this.o.limits.wallSeconds, timeout ?? Infinity));
+    const cell: TCell = { msgId: randomUUID(), code, filename, wallSeconds: wall, date: new Date().toISOString() };
+    this.queue.push(cell);
+    this.touch();
+    this.pump();
+    return cell.msgId;
+  }
+
+  private pump(): void {
+    if (this.running || this.state !== "idle" || !this.socket) return;
+    const cell = this.queue.shift();
+    if (!cell) return;
+    const running: TRunning = { ...cell, outputBytes: 0, timers: [], interrupted: false };
+    this.running = running;
+    this.lastParent = cell;
+    this.state = "busy";
+    this.emit("status", cell, { execution_state: "busy" });
+    running.timers.push(setTimeout(() => void this.end({ limit: "time", evalue: limitMessage("time", this.o.limits, cell.wallSeconds) }), cell.wallSeconds * 1000));
+    running.timers.push(setInterval(() => void this.watch(running), WATCH_INTERVAL_MS));
+    const request: TExecuteRequest = {
+      op: "execute",
+      msg_id: cell.msgId,
+      code: cell.code,
+      filename: cell.filename,
+      cpu_seconds: this.o.limits.cpuSeconds,
+    };
+    this.socket.write(JSON.stringify(request) + "\n");
+  }
+
+  private watching = false;
+  /** Checks a running cell's files and memory; a hit limit ends the session. */
+  private async watch(cell: TRunning): Promise<void> {
+    if (this.watching || this.running !== cell) return;
+    this.watching = true;
+    try {
+      if (this.cgroups?.oomKilled()) return void (await this.end({ limit: "memory" }));
+      const { bytes, count } = await measureDir(this.workDir, { bytes: this.o.limits.filesBytes, count: this.o.limits.fileCount });
+      if (this.running !== cell) return;
+      if (bytes > this.o.limits.filesBytes) await this.end({ limit: "files" });
+      else if (count > this.o.limits.fileCount) await this.end({ limit: "files", evalue: `stopped: created more than ${this.o.limits.fileCount} files` });
+    } finally {
+      this.watching = false;
+    }
+  }
+
+  private finishCell(): void {
+    const cell = this.running;
+    if (!cell) return;
+    for (const t of cell.timers) clearTimeout(t);
+    this.running = null;
+    this.state = "idle";
+    this.emit("status", cell, { execution_state: "idle" });
+    this.touch();
+    if (this.queue.length > 0) this.pump();
+    else this.onIdle(this);
+  }
+
+  /** SIGINT to G (KeyboardInterrupt in the cell); if the cell still runs after the grace period, the session is killed. */
+  interrupt(): void {
+    const cell = this.running;
+    const g = this.pids[1];
+    if (!cell || g === undefined) return;
+    cell.interrupted = true;
+    try {
+      process.kill(g, "SIGINT");
+    } catch {
+      // already gone: "close" ends the session
+    }
+    cell.timers.push(
+      setTimeout(() => {
+        if (this.running === cell) void this.end({ reason: "closed" });
+      }, this.o.interruptGraceMs),
+    );
+  }
+
+  private touch(): void {
+    this.lastActive = Date.now();
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (!this.running) void this.end({ reason: "idle" });
+    }, this.o.idleSeconds * 1000);
+    this.idleTimer.unref();
+  }
+
+  /** Whether the session is ending or has ended. */
+  get ending_(): boolean {
+    return this.ending !== null;
+  }
+
+  /** Whether a cell is running or waiting. */
+  get busy(): boolean {
+    return this.running !== null || this.queue.length > 0 || this.state === "starting";
+  }
+
+  /** Events after `after`, then live ones through `listener` until the returned function is called. */
+  subscribe(after: number, listener: (e: TSessionEvent) => void): () => void {
+    for (const e of this.log.slice(Math.max(0, after))) listener(e);
+    if (this.state === "dead") return () => {};
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Files the cells created or changed. */
+  listFiles(): Promise<TFileEntry[]> {
+    return changedFiles(this.workDir, this.snapshot);
+  }
+
+  /** A file of the working directory to send, or null when there is no such regular file inside it. */
+  openFile(name: string) {
+    return openWorkFile(this.workDir, name);
+  }
+
+  /**
+   * Ends the session (idempotent): reports a limit or an unexpected exit on the running cell,
+   * aborts queued cells, kills every process of the session, says `dead`, removes the cgroups,
+   * and removes the run directory now (nothing written) or after the retention time.
+   */
+  end(how: TEnd): Promise<void> {
+    this.ending ??= this.doEnd(how);
+    return this.ending;
+  }
+
+  private async doEnd(how: TEnd): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    const cell = this.running;
+    this.running = null;
+    // Kill first, then report: nothing more arrives from G once we tell the user why it stopped.
+    for (const pid of this.pids) {
+      try {
+        process.kill(pid, "SIGKILL"); // G is pid 1 of its namespace: the kernel takes every process in it along
+      } catch {
+        // gone already
+      }
+    }
+    this.socket?.destroy();
+    this.server?.close();
+    if (cell) {
+      for (const t of cell.timers) clearTimeout(t);
+      let end = how;
+      // G died by itself: the memory group's OOM killer is the usual cause.
+      if ("reason" in end && end.reason === "exited" && this.cgroups?.oomKilled()) end = { limit: "memory" };
+      if ("limit" in end) {
+        const evalue = end.evalue ?? limitMessage(end.limit, this.o.limits);
+        this.emit("error", cell, { ename: "LimitExceeded", evalue, traceback: [evalue] }, { limit: end.limit });
+        this.emit("execute_reply", cell, { status: "error", execution_count: null });
+      } else if (end.reason === "exited") {
+        const evalue = "the Python process ended while the cell was running";
+        this.emit("error", cell, { ename: "SessionEnded", evalue, traceback: [evalue] });
+        this.emit("execute_reply", cell, { status: "error", execution_count: null });
+      } else {
+        this.emit("execute_reply", cell, { status: "aborted", execution_count: null });
+      }
+      this.emit("status", cell, { execution_state: "idle" });
+    }
+    for (const queued of this.queue.splice(0)) this.emit("execute_reply", queued, { status: "aborted", execution_count: null });
+    this.state = "dead";
+    this.emit("status", cell ?? this.lastParent, { execution_state: "dead" });
+    this.listeners.clear();
+    try {
+      await this.cgroups?.destroy();
+    } catch (e) {
+      this.o.log(`session ${this.id}: ${(e as Error).message}`);
+    }
+    await fs.rm(path.join(this.runDir, "sock"), { force: true }).catch(() => {});
+    const keep = (await this.listFiles().catch(() => [])).length > 0;
+    if (!keep) await fs.rm(this.runDir, { recursive: true, force: true }).catch(() => {});
+    else {
+      setTimeout(() => void fs.rm(this.runDir, { recursive: true, force: true }).catch(() => {}), this.o.retainSeconds * 1000).unref();
+    }
+    this.retainedUntil = Date.now() + (keep ? this.o.retainSeconds * 1000 : 60_000);
+    this.onEnd(this);
+  }
+
+  /** When the service may forget an ended session (its files removed, resume no longer offered). */
+  retainedUntil = 0;
+}
+
+/** Thrown by `execute` on a session that has ended. */
+export class SessionEndedError extends Error {
+  constructor(id: string) {
+    super(`session ${id} has ended`);
+    this.name = "SessionEndedError";
+  }
+}
