@@ -37,7 +37,9 @@ export async function consume(name: keyof typeof LIMITS, key: string): Promise<v
 
 /**
  * [points, seconds]: sign-in 10 per account and 30 per address in 15 minutes; sign-up 20 per
- * address an hour, and 300 an hour in all when addresses are unknown.
+ * address an hour, and 300 an hour in all when addresses are unknown. Run (a session, a cell or
+ * a blocking execution) 60 a minute per user or address, 600 a minute in all for visitors whose
+ * address is unknown (the service's queue and per-client cap bound the work itself).
  */
 const LIMITS = {
   signin: [10, 15 * 60],
@@ -45,6 +47,8 @@ const LIMITS = {
   signup: [20, 60 * 60],
   "signup-all": [300, 60 * 60],
   write: [120, 60],
+  exec: [60, 60],
+  "exec-all": [600, 60],
 } as const satisfies Record<string, readonly [number, number]>;
 
 /**

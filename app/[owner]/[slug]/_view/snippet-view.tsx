@@ -9,6 +9,9 @@ import type { TSnippetAtRevision } from "@/lib/snippets/get-snippet";
 import type { TRevision } from "@/lib/snippets/list-revisions";
 import { contributorsOf } from "@/lib/snippets/list-revisions";
 import { publicOrigin } from "@/lib/env";
+import { RunButton } from "@/components/run/run-button";
+import { RunProvider } from "@/components/run/run-context";
+import { RunPanel } from "@/components/run/run-panel";
 import { SnippetTabs } from "./snippet-tabs";
 
 function rawHref(owner: string, slug: string, rev: string, path: string): string {
@@ -94,18 +97,23 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
 
       {snippet.description ? <Markdown source={snippet.description} /> : null}
 
-      <nav className="snippet-bar" aria-label="Snippet">
-        <SnippetTabs base={base} active="code" forkCount={snippet.forkCount} revisionCount={revisions.length} />
-        <div className="snippet-bar-actions">
-          <span className="rev-id" title={rev}>
-            Revision <Link href={permalink}><code>{rev.slice(0, 7)}</code></Link>
-          </span>
-          <CopyButton text={publicOrigin() + permalink} label="Copy permalink" />
-          <a className="button" href={`${base}/archive/${rev}.zip`} download>
-            Download ZIP
-          </a>
-        </div>
-      </nav>
+      {/* Run is client-side (needs JavaScript); the cached page is the same for every visitor. */}
+      <RunProvider target={{ owner: snippet.owner, slug: snippet.slug, rev: pinned ? rev : null }}>
+        <nav className="snippet-bar" aria-label="Snippet">
+          <SnippetTabs base={base} active="code" forkCount={snippet.forkCount} revisionCount={revisions.length} />
+          <div className="snippet-bar-actions">
+            <RunButton />
+            <span className="rev-id" title={rev}>
+              Revision <Link href={permalink}><code>{rev.slice(0, 7)}</code></Link>
+            </span>
+            <CopyButton text={publicOrigin() + permalink} label="Copy permalink" />
+            <a className="button" href={`${base}/archive/${rev}.zip`} download>
+              Download ZIP
+            </a>
+          </div>
+        </nav>
+        <RunPanel />
+      </RunProvider>
 
       {/* The highlighting classes of these files; theme colours only (see highlightStylesheet). */}
       {stylesheet ? <style>{stylesheet}</style> : null}

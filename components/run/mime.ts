@@ -1,0 +1,49 @@
+import type { TMimeBundle } from "@/lib/runs/run-log";
+
+/**
+ * The richest representation of a MIME bundle the page can show, in Jupyter's order of
+ * preference, with its text (nbformat allows a string or a list of lines).
+ */
+export type TShown =
+  | { type: "text/html" | "text/markdown" | "text/latex" | "image/svg+xml" | "text/plain"; text: string }
+  | { type: "image/png" | "image/jpeg" | "image/gif"; base64: string }
+  | { type: "application/json"; value: unknown };
+
+const ORDER = ["text/html", "text/markdown", "text/latex", "image/svg+xml", "image/png", "image/jpeg", "image/gif", "application/json", "text/plain"] as const;
+
+/** Picks what to show of `data`; null when it holds nothing the page understands. */
+export function pickMime(data: TMimeBundle): TShown | null {
+  for (const type of ORDER) {
+    if (!(type in data)) continue;
+    const value = data[type];
+    if (type === "application/json") return { type, value };
+    const text = textOf(value);
+    if (text === null) continue;
+    if (type === "image/png" || type === "image/jpeg" || type === "image/gif") {
+      const base64 = text.replace(/\s+/g, "");
+      if (/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) return { type, base64 };
+      continue;
+    }
+    return { type, text };
+  }
+  return null;
+}
+
+/** The `text/plain` of a bundle, e.g. matplotlib's "<Figure size 640x480 with 1 Axes>", as alt text. */
+export function plainOf(data: TMimeBundle): string | null {
+  return textOf(data["text/plain"]);
+}
+
+function textOf(value: unknown): string | null {
+  if (typeof value === "string") return value;
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value.join("");
+  return null;
+}
+
+/** UTF-8 text as base64, for a `data:` URL (btoa alone takes only Latin-1). */
+export function utf8Base64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}

@@ -1,0 +1,29 @@
+import { isFinished, type TRunCell, type TRunLog } from "@/lib/runs/run-log";
+
+/** "0.4 s", "12 s", "2 min 5 s": how long a cell took, for the status line. */
+export function formatDuration(ms: number): string {
+  const s = ms / 1000;
+  if (s < 10) return `${s.toFixed(1)} s`;
+  if (s < 60) return `${Math.round(s)} s`;
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+function took(cell: TRunCell): string {
+  return cell.startedAt !== null && cell.endedAt !== null ? formatDuration(Math.max(0, cell.endedAt - cell.startedAt)) : "";
+}
+
+/** The one-line status of a run, read out by the live region: "Running…", "Done in 0.4 s"… */
+export function statusLine(phase: "idle" | "starting" | "open", log: TRunLog): string {
+  if (phase === "starting") return "Starting…";
+  const last = log.cells[log.cells.length - 1];
+  if (!last) return log.dead ? "The session has ended." : phase === "open" ? "Ready." : "";
+  if (!isFinished(last)) return last.state === "queued" ? "Waiting for a runner…" : "Running…";
+  const time = took(last);
+  const interrupted = last.outputs.some((o) => o.kind === "error" && o.ename === "KeyboardInterrupt");
+  if (interrupted) return `Stopped${time ? ` after ${time}` : ""}.`;
+  const limit = last.outputs.find((o) => o.kind === "limit");
+  if (limit?.kind === "limit") return `${limit.text.charAt(0).toUpperCase()}${limit.text.slice(1)}.`;
+  if (last.state === "ok") return `Done${time ? ` in ${time}` : ""}.`;
+  if (last.state === "error") return `Finished with an error${time ? ` after ${time}` : ""}.`;
+  return log.dead ? "The session has ended." : "Stopped.";
+}

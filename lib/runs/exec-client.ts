@@ -1,0 +1,53 @@
+import "server-only";
+import { AppError } from "@/lib/errors";
+import { ExecError, type TExecClient } from "@/lib/exec/client";
+import { ZSessionId } from "@/lib/exec/protocol";
+
+/*
+ * lib/runs takes the execution service's client as a parameter (the site passes lib/exec's
+ * `execClient()`), so a later site with several execution hosts can pick one per session.
+ */
+export type { TExecClient };
+
+/** A 404 for a session id that is malformed, unknown, or whose session has ended. */
+export function sessionNotFound(): AppError {
+  return new AppError("NOT_FOUND", "This run has ended or does not exist. Press Run to start again.");
+}
+
+/** Throws the 404 unless `session` looks like one of the service's (random) ids. */
+export function checkSessionId(session: string): void {
+  if (!ZSessionId.safeParse(session).success) throw sessionNotFound();
+}
+
+/**
+ * Turns the service's refusals into the app's errors: a full queue is a 503 that keeps the
+ * service's Retry-After, a client over its share of sessions a 429, an unknown session a 404,
+ * and a service that does not answer a 503 saying Run is unavailable. Other errors pass through.
+ */
+export function fromExecError(e: unknown): unknown {
+  if (!(e instanceof ExecError)) return e;
+  if (e.status === undefined) {
+    return new AppError("UNAVAILABLE", "Run is unavailable right now: the execution service is not answering. Try again in a minute.", {
+      cause: e,
+      details: { retryAfter: 60 },
+    });
+  }
+  if (e.status === 503) {
+    const seconds = Math.max(1, Math.ceil(e.retryAfter ?? 5));
+    return new AppError("UNAVAILABLE", `All runners are busy. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`, {
+      cause: e,
+      details: { retryAfter: seconds },
+    });
+  }
+  if (e.status === 429) {
+    const seconds = Math.max(1, Math.ceil(e.retryAfter ?? 10));
+    return new AppError("RATE_LIMITED", "You already have as many runs going as one visitor may. Stop one (or close its page), or wait until one ends.", {
+      cause: e,
+      details: { retryAfter: seconds },
+    });
+  }
+  if (e.status === 404) return sessionNotFound();
+  if (e.status === 413) return new AppError("TOO_LARGE", e.message, { cause: e });
+  if (e.status === 400 || e.status === 422) return new AppError("INVALID", e.message, { cause: e });
+  return e;
+}

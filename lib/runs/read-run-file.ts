@@ -1,0 +1,24 @@
+import "server-only";
+import { AppError } from "@/lib/errors";
+import { checkSessionId, fromExecError, type TExecClient } from "./exec-client";
+
+/**
+ * The bytes of a file a session's cells wrote. The name is relative to the working directory;
+ * one that climbs out of it is refused here too, not only by the service.
+ */
+export async function readRunFile(options: { session: string; name: string; client: TExecClient }): Promise<Uint8Array> {
+  checkSessionId(options.session);
+  const parts = options.name.split("/");
+  if (!options.name || options.name.startsWith("/") || parts.some((p) => p === "" || p === "." || p === "..")) {
+    throw new AppError("NOT_FOUND", `There is no file ${JSON.stringify(options.name)} in this run.`);
+  }
+  try {
+    return await options.client.readFile({ session: options.session, name: options.name });
+  } catch (e) {
+    const mapped = fromExecError(e);
+    if (mapped instanceof AppError && mapped.code === "NOT_FOUND") {
+      throw new AppError("NOT_FOUND", `There is no file ${JSON.stringify(options.name)} in this run, or the run has ended.`, { cause: e });
+    }
+    throw mapped;
+  }
+}

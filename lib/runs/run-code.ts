@@ -1,0 +1,56 @@
+import "server-only";
+import { AppError } from "@/lib/errors";
+import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
+import type { TRunStatus } from "@/lib/exec/client";
+import type { TNbOutput } from "@/lib/exec/protocol";
+import { fromExecError, type TExecClient } from "./exec-client";
+import { MAX_CELL_CHARS } from "./run-cell";
+import { serviceClientKey, spendRun, type TRunner } from "./run-client-key";
+
+export type TRunCodeResult = {
+  status: TRunStatus;
+  outputs: TNbOutput[];
+  /** Files the code created or changed. */
+  files: { name: string; size: number }[];
+  /** The session that kept the files, to download them from; null when none was kept. */
+  session: string | null;
+};
+
+/**
+ * Runs `code` to completion and returns nbformat v4 outputs (for `POST /api/v1/exec`): in the
+ * files of `snippet` at its revision (default the latest), or in an empty directory. The code
+ * runs as an interactive cell, so its last expression's value is an `execute_result`.
+ * `timeout` (seconds) can only shorten the service's own wall-clock limit.
+ */
+export async function runToCompletion(
+  options: TRunner & {
+    code: string;
+    snippet?: { owner: string; slug: string; rev?: string | undefined } | undefined;
+    timeout?: number | undefined;
+    client: TExecClient;
+  },
+): Promise<TRunCodeResult> {
+  if (options.code.length > MAX_CELL_CHARS) throw new AppError("TOO_LARGE", `code may hold at most ${MAX_CELL_CHARS.toLocaleString("en")} characters.`);
+  await spendRun(options);
+  const files = options.snippet
+    ? (await readSnippetFiles({ owner: options.snippet.owner, slug: options.snippet.slug, ...(options.snippet.rev ? { rev: options.snippet.rev } : {}) })).files.map((f) => ({
+        path: f.path,
+        content: f.content,
+      }))
+    : [];
+  try {
+    const result = await options.client.runToCompletion({
+      files,
+      code: options.code,
+      filename: null,
+      ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+      client: serviceClientKey(options),
+    });
+    // The files' download URLs need the session that wrote them; the client's answer names it
+    // once it carries `session` (until then the files are listed without a URL).
+    const session = "session" in result && typeof result.session === "string" ? result.session : null;
+    return { status: result.status, outputs: result.outputs, files: result.files, session };
+  } catch (e) {
+    throw fromExecError(e);
+  }
+}

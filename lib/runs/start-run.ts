@@ -1,0 +1,59 @@
+import "server-only";
+import { mainFileOf } from "@/lib/snippets/main-file";
+import { getSnippetSummary } from "@/lib/snippets/get-snippet-summary";
+import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
+import { fromExecError, type TExecClient } from "./exec-client";
+import { serviceClientKey, spendRun, type TRunner } from "./run-client-key";
+
+export type TStartedRun = {
+  session: string;
+  /** The revision whose files the session holds (a full oid). */
+  rev: string;
+  /** The file executed first, or null when the snippet has no clear main file (cells only). */
+  mainFile: string | null;
+  /** msg_id of the main file's execution, null when nothing was executed. */
+  msgId: string | null;
+  /** Why nothing ran yet, for the page to show, when mainFile is null. */
+  note: string | null;
+};
+
+/**
+ * Opens a session with every file of `owner/slug` at `rev` (default the latest) as its working
+ * directory and executes the main file in it (as `__main__`, named so tracebacks point into it).
+ * A snippet without a clear main file still gets its session, for cells only, and says so.
+ * Anyone may run any snippet (all are readable by URL); the Run budget is spent first.
+ */
+export async function startRun(options: TRunner & { owner: string; slug: string; rev?: string | undefined; client: TExecClient }): Promise<TStartedRun> {
+  await spendRun(options);
+  const [summary, revision] = await Promise.all([
+    getSnippetSummary({ owner: options.owner, slug: options.slug }),
+    readSnippetFiles({ owner: options.owner, slug: options.slug, ...(options.rev ? { rev: options.rev } : {}) }),
+  ]);
+  const files = revision.files.map((f) => ({ path: f.path, content: f.content }));
+  const mainFile = mainFileOf(
+    revision.files.map((f) => f.path),
+    summary.mainFile,
+  );
+  const main = mainFile ? revision.files.find((f) => f.path === mainFile) : undefined;
+  let session: string;
+  try {
+    ({ session } = await options.client.createSession({ files, client: serviceClientKey(options) }));
+  } catch (e) {
+    throw fromExecError(e);
+  }
+  try {
+    if (!main || main.binary) {
+      const note = main
+        ? `${main.path} is not a text file, so there is nothing to run first. Type code in the cell below.`
+        : "This snippet has no main file to run first (name one main.py, or keep one Python file). Its files are in the working directory: type code in the cell below.";
+      return { session, rev: revision.rev, mainFile: null, msgId: null, note };
+    }
+    const code = new TextDecoder().decode(main.content);
+    const { msg_id } = await options.client.execute({ session, code, filename: main.path });
+    return { session, rev: revision.rev, mainFile: main.path, msgId: msg_id, note: null };
+  } catch (e) {
+    // A session nobody will hear of must not hold one of the visitor's slots until it idles out.
+    await options.client.close({ session }).catch(() => undefined);
+    throw fromExecError(e);
+  }
+}

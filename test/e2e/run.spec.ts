@@ -1,0 +1,170 @@
+/**
+ * Press Run in a real browser against the real execution service: a plot appears, a cell runs
+ * in the file's namespace with Shift+Enter, Stop interrupts a busy loop, LaTeX is typeset with
+ * KaTeX, and HTML output stays in a sandboxed frame. Screenshots at desktop and phone widths
+ * go to test-results/e2e/run-*.png.
+ */
+import type { APIRequestContext, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+
+let why: string | null = null;
+
+// Run needs the execution service that `npm start` starts beside the site; ask the API once.
+test.beforeAll(async ({ playwright, baseURL }) => {
+  const api = await playwright.request.newContext({ baseURL });
+  const res = await api.post("/api/v1/exec", { data: { code: "print('ok')" }, timeout: 60_000 });
+  const body = await res.text();
+  if (res.status() !== 200) why = `POST /api/v1/exec answered ${res.status()}: ${body.slice(0, 200)}`;
+  await api.dispose();
+});
+
+/** Skips a test that needs the execution service when it is not there, saying why. */
+function needsService(): void {
+  test.skip(why !== null, `the execution service is not available: ${why ?? ""}`);
+}
+
+async function createSnippet(request: APIRequestContext, title: string, files: { path: string; content: string }[]): Promise<string> {
+  const created = await request.post("/api/v1/snippets", { data: { title, files } });
+  expect(created.status(), await created.text()).toBe(201);
+  const { url } = (await created.json()) as { url: string };
+  return new URL(url).pathname;
+}
+
+/** Types a cell into the Run panel's editor and runs it with Shift+Enter. */
+async function runCell(page: Page, code: string): Promise<void> {
+  const editor = page.locator(".run-cellbox .cm-content");
+  await editor.click();
+  for (const [i, line] of code.split("\n").entries()) {
+    if (i > 0) {
+      await page.keyboard.press("Enter");
+      await page.keyboard.press("Shift+Home");
+      await page.keyboard.press("Delete");
+    }
+    await page.keyboard.type(line);
+  }
+  await page.keyboard.press("Shift+Enter");
+}
+
+const status = (page: Page) => page.locator(".run-panel").getByRole("status");
+
+test("Run a snippet that plots, then a cell in the file's namespace", async ({ page, user }) => {
+  needsService();
+  test.setTimeout(60_000);
+  const path = await createSnippet(page.request, "A sine wave", [
+    {
+      path: "main.py",
+      content: [
+        "import numpy as np",
+        "import matplotlib.pyplot as plt",
+        "from helper import AMPLITUDE",
+        "x = np.linspace(0, 2 * np.pi, 200)",
+        "plt.plot(x, AMPLITUDE * np.sin(x))",
+        "plt.title('sine')",
+        "answer = 21",
+        "print('plotted', len(x), 'points')",
+        "",
+      ].join("\n"),
+    },
+    { path: "helper.py", content: "AMPLITUDE = 2\n" },
+  ]);
+  expect(user.username).toBeTruthy();
+  await page.goto(path);
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+
+  const panel = page.getByRole("region", { name: "Run output" });
+  await expect(panel.locator(".run-out--stdout")).toHaveText("plotted 200 points\n");
+  const figure = panel.locator("img.run-image").first();
+  await expect(figure).toBeVisible();
+  await expect(figure).toHaveAttribute("src", /^data:image\/png;base64,/);
+  // A real picture, not a broken image.
+  expect(await figure.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(100);
+  await expect(status(page)).toHaveText(/^Done in \d/);
+
+  await runCell(page, "answer * 2");
+  const result = panel.locator(".run-cell").nth(1);
+  await expect(result.locator(".run-code")).toHaveText("answer * 2");
+  await expect(result.locator(".run-result")).toContainText(/Out\[\d+\]:\s*42/);
+  // The box is empty and ready for the next cell.
+  await expect(page.locator(".run-cellbox .cm-content")).toHaveText("");
+
+  await runCell(page, "print(undefined_name)");
+  await expect(panel.locator(".run-cell").nth(2).locator(".run-out--error")).toContainText("NameError: name 'undefined_name' is not defined");
+
+  await page.screenshot({ path: test.info().outputPath("run-desktop.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(figure).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, "the page scrolls sideways on a phone").toBeLessThanOrEqual(0);
+  await page.screenshot({ path: test.info().outputPath("run-phone.png"), fullPage: true });
+});
+
+test("Stop interrupts a busy loop and the session takes more cells", async ({ page, user }) => {
+  needsService();
+  test.setTimeout(60_000);
+  expect(user.username).toBeTruthy();
+  const path = await createSnippet(page.request, "Counter", [{ path: "main.py", content: "count = 0\nprint('ready')\n" }]);
+  await page.goto(path);
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  const panel = page.getByRole("region", { name: "Run output" });
+  await expect(panel.locator(".run-out--stdout")).toHaveText("ready\n");
+
+  await runCell(page, "while True:\n    count += 1");
+  await expect(status(page)).toHaveText("Running…");
+  const stop = panel.getByRole("button", { name: /Stop/ });
+  await stop.click();
+  await expect(panel.locator(".run-cell").nth(1).locator(".run-out--error")).toContainText("KeyboardInterrupt");
+  await expect(status(page)).toHaveText(/^Stopped/);
+  await expect(stop).toBeHidden();
+
+  await runCell(page, "count > 0");
+  await expect(panel.locator(".run-cell").nth(2).locator(".run-result")).toContainText("True");
+  await page.screenshot({ path: test.info().outputPath("run-stopped.png"), fullPage: true });
+});
+
+test("LaTeX is typeset with KaTeX and HTML stays in a sandboxed frame", async ({ page, user }) => {
+  needsService();
+  test.setTimeout(60_000);
+  expect(user.username).toBeTruthy();
+  const path = await createSnippet(page.request, "Rich output", [
+    {
+      path: "main.py",
+      content: [
+        "from cellar import HTML, Latex, display",
+        "display(Latex(r'$$\\int_0^1 x^2\\,dx = \\frac{1}{3}$$'))",
+        "display(HTML(\"<p id='hello'>Hello <b>table</b></p><script>try { parent.document.title = 'owned' } catch (e) { document.getElementById('hello').dataset.blocked = 'yes' }</script>\"))",
+        "",
+      ].join("\n"),
+    },
+  ]);
+  await page.goto(path);
+  const pageTitle = await page.title();
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  const panel = page.getByRole("region", { name: "Run output" });
+
+  const math = panel.locator(".run-latex .katex-display");
+  await expect(math).toBeVisible();
+  await expect(math.locator(".katex-mathml annotation")).toHaveText(/\\int_0\^1/);
+
+  const frame = panel.locator("iframe.run-html");
+  await expect(frame).toHaveAttribute("sandbox", "allow-scripts");
+  await expect(page.frameLocator("iframe.run-html").locator("#hello")).toHaveText("Hello table");
+  // The frame's script could not reach the page.
+  await expect(page.frameLocator("iframe.run-html").locator("#hello")).toHaveAttribute("data-blocked", "yes");
+  expect(await page.title()).toBe(pageTitle);
+  await page.screenshot({ path: test.info().outputPath("run-rich.png"), fullPage: true });
+});
+
+
+test("With JavaScript off there is no Run button, and the page reads as before", async ({ browser, baseURL, page, user }) => {
+  expect(user.username).toBeTruthy();
+  const path = await createSnippet(page.request, "No script", [{ path: "main.py", content: "print('hi')\n" }]);
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
+  const plain = await context.newPage();
+  await plain.goto(path);
+  await expect(plain.getByRole("region", { name: "main.py" })).toContainText("print('hi')");
+  await expect(plain.getByRole("button", { name: /Run/ })).toHaveCount(0);
+  await context.close();
+  // With JavaScript, the same cached page has it.
+  await page.goto(path);
+  await expect(page.getByRole("button", { name: "Run", exact: true })).toBeVisible();
+});
