@@ -1,0 +1,203 @@
+/**
+ * Hostile cells, one per test, against the real sandbox: each asserts what the cell could not do
+ * (checked from the host where it can be), that a hit limit is said in plain words, and that the
+ * service still runs `print(1)` afterwards.
+ */
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { runCell, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+
+const skip = skipReason();
+const SECRET = "cellar-fake-secret-0d5f";
+
+describe.skipIf(skip !== undefined)("hostile cells", () => {
+  let t: TTestService;
+  beforeAll(async () => {
+    // The service's environment holds a secret; no cell may see it.
+    process.env.CELLAR_FAKE_SECRET = SECRET;
+    t = await startTestService();
+  }, 120_000);
+  afterAll(async () => {
+    delete process.env.CELLAR_FAKE_SECRET;
+    await t?.stop();
+  });
+  afterEach(async () => {
+    const r = await runCell(t.client, "print(1)");
+    expect(r.stdout, "the service still serves print(1)").toBe("1\n");
+  });
+
+  /** The LimitExceeded message of a run, if any. */
+  const limitOf = (r: Awaited<ReturnType<typeof runCell>>) =>
+    (r.outputs.find((o) => o.output_type === "error" && o.ename === "LimitExceeded") as { evalue: string } | undefined)?.evalue;
+
+  it("cannot open a network connection", async () => {
+    const r = await runCell(t.client, "import socket\ntry:\n    socket.create_connection(('1.1.1.1', 80), timeout=2)\n    print('connected')\nexcept OSError as e:\n    print('refused', e.errno)");
+    expect(r.stdout).toMatch(/^refused/);
+  });
+
+  it("cannot resolve a name", async () => {
+    const r = await runCell(t.client, "import socket\ntry:\n    print(socket.gethostbyname('example.com'))\nexcept OSError as e:\n    print('no dns')");
+    expect(r.stdout).toBe("no dns\n");
+  });
+
+  it("cannot write outside its run directory", async () => {
+    const targets = ["/etc/cellar-pwned", "/usr/cellar-pwned", "/cellar-pwned", "/sessions/cellar-pwned", `${t.execDir}/cellar-pwned`, "/cellar/pwned.py", "/mplconfig/matplotlibrc"];
+    const r = await runCell(
+      t.client,
+      `ok = []\nfor p in ${JSON.stringify(targets)}:\n    try:\n        open(p, 'w').write('x')\n        ok.append(p)\n    except OSError:\n        pass\nprint('wrote', ok)`,
+    );
+    expect(r.stdout).toBe("wrote []\n");
+    for (const p of ["/etc/cellar-pwned", "/usr/cellar-pwned", "/cellar-pwned", path.join(t.execDir, "cellar-pwned")]) expect(existsSync(p)).toBe(false);
+  });
+
+  it("cannot read another session's files", async () => {
+    const { session: other } = await t.client.createSession({ files: [{ path: "secret.txt", content: "other's secret" }], client: "other" });
+    try {
+      const r = await runCell(
+        t.client,
+        [
+          "import os, glob",
+          `paths = ['/sessions/${other}/work/secret.txt', '${t.execDir}/sessions/${other}/work/secret.txt', '../${other}/work/secret.txt']`,
+          "found = []",
+          "for top in ['/work', '/tmp', '/sessions', '/cellar', '/mplconfig', '/dev', '/']:",
+          "    paths += glob.glob(top + '/**/secret.txt', recursive=True) if top != '/' else glob.glob('/*/secret.txt')",
+          "for p in paths:",
+          "    try:",
+          "        found.append(open(p).read())",
+          "    except OSError:",
+          "        pass",
+          "print('found', found)",
+        ].join("\n"),
+      );
+      expect(r.stdout).toBe("found []\n");
+    } finally {
+      await t.client.close({ session: other });
+    }
+  });
+
+  it("cannot read the service's environment", async () => {
+    const r = await runCell(
+      t.client,
+      [
+        "import os, glob",
+        "seen = [k for k, v in os.environ.items() if 'cellar-fake' in v]",
+        "for p in ['/proc/1/environ', f'/proc/{os.getppid()}/environ'] + glob.glob('/proc/*/environ'):",
+        "    try:",
+        "        if b'cellar-fake' in open(p, 'rb').read():",
+        "            seen.append(p)",
+        "    except OSError:",
+        "        pass",
+        "print('seen', seen)",
+      ].join("\n"),
+    );
+    expect(r.stdout).toBe("seen []\n");
+  });
+
+  it("cannot signal or ptrace the zygote or another session's process", async () => {
+    const zygotes = t.service.pools.get("python")!.pids();
+    const { session: other } = await t.client.createSession({ files: [], client: "other" });
+    const victim = await t.client.execute({ session: other, code: "import time; time.sleep(20)" });
+    try {
+      const targets = [...zygotes, process.pid];
+      const r = await runCell(
+        t.client,
+        [
+          "import os, ctypes",
+          "libc = ctypes.CDLL(None, use_errno=True)",
+          "reached = []",
+          "own = {int(t) for p in os.listdir('/proc') if p.isdigit() for t in os.listdir(f'/proc/{p}/task')}  # its own namespace's threads",
+          `for pid in [p for p in ${JSON.stringify(targets)} + list(range(2, 400)) if p not in own]:`,
+          "    try:",
+          "        os.kill(pid, 0)",
+          "        reached.append(('kill', pid))",
+          "    except OSError:",
+          "        pass",
+          "    if libc.ptrace(16, pid, None, None) == 0:",
+          "        reached.append(('ptrace', pid))",
+          "print('reached', reached)",
+        ].join("\n"),
+      );
+      // Only its own pid namespace is visible: nothing outside answers.
+      expect(r.stdout).toBe("reached []\n");
+      for (const pid of zygotes) expect(() => process.kill(pid, 0)).not.toThrow();
+      // The other session's cell is still running.
+      const health = await t.client.health();
+      expect(health.pool.busy).toBeGreaterThanOrEqual(1);
+    } finally {
+      await t.client.close({ session: other });
+    }
+    expect(victim.msg_id).toBeTruthy();
+  });
+
+  it("a memory bomb is stopped by the memory limit", async () => {
+    const r = await runCell(t.client, "blocks = []\nwhile True:\n    blocks.append(bytearray(16 * 1024 * 1024))");
+    expect(r.status).toBe("limit");
+    expect(limitOf(r)).toBe("stopped: used more than 128 MB of memory");
+  });
+
+  it("a fork bomb is held by the process limit and cleaned up", async () => {
+    const r = await runCell(
+      t.client,
+      "import os, time\nn = 0\nfor _ in range(200):\n    try:\n        if os.fork() == 0:\n            time.sleep(30)\n            os._exit(0)\n        n += 1\n    except OSError:\n        break\nprint('forked', n)",
+    );
+    expect(r.stdout).toMatch(/^forked \d+\n$/);
+    expect(Number(/\d+/.exec(r.stdout)![0])).toBeLessThan(32);
+    // The session is closed by runToCompletion: no process of it is left in its groups.
+    const parent = readdirSync("/sys/fs/cgroup/pids").find((d) => d.startsWith(`cellar-test-${process.pid}-`));
+    if (parent) {
+      const groups = readdirSync(`/sys/fs/cgroup/pids/${parent}`, { withFileTypes: true }).filter((d) => d.isDirectory());
+      expect(groups.map((d) => d.name)).toEqual([]);
+    }
+  });
+
+  it("an infinite loop is stopped by the wall clock", async () => {
+    const r = await runCell(t.client, "while True:\n    pass");
+    expect(r.status).toBe("timeout");
+    expect(limitOf(r)).toBe("stopped: ran longer than 3 s");
+  });
+
+  it("sleeping past the wall clock is stopped", async () => {
+    const r = await runCell(t.client, "import time\nprint('start', flush=True)\ntime.sleep(60)");
+    expect(r.stdout).toBe("start\n");
+    expect(limitOf(r)).toBe("stopped: ran longer than 3 s");
+  });
+
+  it("an output flood is truncated with a notice and stopped", async () => {
+    const r = await runCell(t.client, "while True:\n    print('x' * 1000)");
+    expect(r.status).toBe("limit");
+    expect(limitOf(r)).toBe("stopped: printed more than 64 KB of output");
+    expect(r.stdout.length).toBeLessThanOrEqual(64 * 1024);
+    expect(r.stderr).toContain("[output truncated]");
+  });
+
+  it("filling the disk is stopped by the files limit", async () => {
+    const r = await runCell(t.client, "import os\ni = 0\nwhile True:\n    with open(f'fill{i}.bin', 'wb') as f:\n        f.write(os.urandom(1024 * 1024))\n    i += 1");
+    expect(r.status).toBe("limit");
+    expect(limitOf(r)).toMatch(/^stopped: (wrote more than 5 MB of files)$/);
+  });
+
+  it("closing stdout and stderr does not break the session or the service", async () => {
+    const { session } = await t.client.createSession({ files: [], client: "t" });
+    await t.client.execute({ session, code: "import os, sys\nos.close(1)\nos.close(2)\nprint('after close')" });
+    const second = await t.client.execute({ session, code: "print('still here')" });
+    const texts: string[] = [];
+    for await (const e of t.client.events({ session })) {
+      if (e.message.header.msg_type === "stream") texts.push((e.message.content as { text: string }).text);
+      const state = (e.message.content as { execution_state?: string }).execution_state;
+      if ((e.message.parent_header as { msg_id?: string }).msg_id === second.msg_id && (state === "idle" || state === "dead")) break;
+    }
+    expect(texts.join("")).toContain("still here");
+    await t.client.close({ session });
+  });
+
+  it("killing its parent and pid 1 only ends its own session", async () => {
+    const zygotes = t.service.pools.get("python")!.pids();
+    const a = await runCell(t.client, "import os\nos.kill(os.getppid(), 9)\nprint('alive')");
+    const b = await runCell(t.client, "import os\nos.kill(1, 9)\nprint('alive')");
+    for (const r of [a, b]) expect(["ok", "error"]).toContain(r.status);
+    // kill(0, 9) (getppid() is 0 outside the namespace) signals the caller's process group: the
+    // session child must not share the zygote's (it calls setsid()).
+    for (const pid of zygotes) expect(() => process.kill(pid, 0), `zygote ${pid} was killed by a cell`).not.toThrow();
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Test support: a real service (real bwrap, Python, cgroups) in-process on a free port with a
+ * temporary EXEC_DIR and small limits, and the reason to skip when this host cannot run it.
+ */
+import { existsSync, mkdtempSync, rmSync, rmdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createExecClient, type TExecClient } from "@/lib/exec/client";
+import { PYTHON_KERNEL } from "@/lib/exec/kernels";
+import type { TLimits } from "@/lib/exec/service/limits";
+import { BWRAP, RUNNER_DIR } from "@/lib/exec/service/sandbox";
+import { startExecService, type TExecService } from "@/lib/exec/service/service";
+
+/** Why the sandbox tests cannot run here, or undefined when they can. */
+export function skipReason(): string | undefined {
+  if (!existsSync(BWRAP)) return `${BWRAP} is missing (apt-get install bubblewrap)`;
+  if (process.getuid?.() !== 0) return "the execution service needs root (uid 65534 sandboxes, cgroups)";
+  if (!existsSync("/sys/fs/cgroup/memory/cgroup.procs")) return "cgroup v1 memory controller is not mounted";
+  if (!existsSync(path.join(RUNNER_DIR, "runner.py"))) return "lib/exec/python/runner.py is not there yet";
+  return undefined;
+}
+
+/** Small limits so that hostile cells hit them quickly. */
+export const TEST_LIMITS: TLimits = {
+  memoryBytes: 128 * 1024 * 1024,
+  pids: 32,
+  cpuSeconds: 10,
+  wallSeconds: 3,
+  outputBytes: 64 * 1024,
+  filesBytes: 5 * 1024 * 1024,
+  fileCount: 2000,
+};
+
+export type TTestService = { service: TExecService; client: TExecClient; execDir: string; stop: () => Promise<void> };
+
+/** Starts a service for one test file. */
+export async function startTestService(overrides: { limits?: Partial<TLimits>; perClient?: number; maxSessions?: number } = {}): Promise<TTestService> {
+  const execDir = mkdtempSync(path.join(tmpdir(), "cellar-exec-test-"));
+  const parent = `cellar-test-${process.pid}-${path.basename(execDir)}`;
+  const service = await startExecService({
+    execDir,
+    kernels: new Map([["python", PYTHON_KERNEL]]),
+    limits: { ...TEST_LIMITS, ...overrides.limits },
+    poolSize: 1,
+    maxSessions: overrides.maxSessions ?? 16,
+    perClient: overrides.perClient ?? 100,
+    queue: 8,
+    idleSeconds: 60,
+    retainSeconds: 60,
+    interruptGraceMs: 1500,
+    cgroups: { parent },
+    host: "127.0.0.1",
+    port: 0,
+    log: () => {},
+  });
+  return {
+    service,
+    client: createExecClient(service.url),
+    execDir,
+    stop: async () => {
+      await service.close();
+      rmSync(execDir, { recursive: true, force: true });
+      for (const c of ["memory", "pids"]) {
+        try {
+          rmdirSync(`/sys/fs/cgroup/${c}/${parent}`);
+        } catch {
+          // a session's group still draining; harmless
+        }
+      }
+    },
+  };
+}
+
+/** Runs `code` in a fresh session and returns stdout, stderr and the run's result. */
+export async function runCell(client: TExecClient, code: string, o: { filename?: string; files?: { path: string; content: string }[]; clientKey?: string } = {}) {
+  const result = await client.runToCompletion({ files: o.files ?? [], code, filename: o.filename, client: o.clientKey ?? "test" });
+  const text = (name: string) =>
+    result.outputs
+      .filter((x) => x.output_type === "stream" && x.name === name)
+      .map((x) => (x as { text: string }).text)
+      .join("");
+  return { ...result, stdout: text("stdout"), stderr: text("stderr") };
+}
