@@ -1,0 +1,38 @@
+"""The session's protocol writer: JSON lines on the session socket (docs/exec.md section 2).
+
+It holds the connected socket object itself, so a cell that closes fd 1 or 2 or replaces
+sys.stdout cannot reach it; a cell can still close the socket's fd by number, and then the
+session ends (the service notices the closed connection)."""
+
+import json
+import os
+import threading
+
+# Private encoder: a cell that monkeypatches json.dumps breaks only its own json.dumps.
+_encode = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), default=repr).encode
+
+
+class Channel:
+    """Sends whole messages atomically: one lock for every thread, interrupts deferred."""
+
+    def __init__(self, sock, gate) -> None:
+        self._sock = sock
+        self._gate = gate
+        self._lock = threading.Lock()
+        self.parent = None
+
+    def send_raw(self, obj: dict) -> None:
+        """Sends one JSON object as a line."""
+        data = (_encode(obj) + "\n").encode("ascii")
+        with self._gate.critical():
+            with self._lock:
+                try:
+                    self._sock.sendall(data)
+                except OSError:
+                    # The service hung up (or the cell closed our fd): nothing left to serve.
+                    os._exit(0)
+
+    def send(self, msg_type: str, content: dict, parent=None) -> None:
+        """Sends a Jupyter-shaped message whose parent is the current cell's msg_id."""
+        self.send_raw({"msg_type": msg_type, "parent": parent if parent is not None else self.parent,
+                       "content": content})

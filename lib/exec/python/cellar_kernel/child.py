@@ -1,0 +1,81 @@
+"""The forked side of a spawn (docs/exec.md section 1): I, the intermediate child, and G, the
+session process. Both report to the zygote through one pipe (a JSON object per line) and end
+with os._exit: they never return into the zygote's loop."""
+
+import json
+import os
+import resource
+import signal
+import socket
+import traceback
+
+from . import sandbox, session
+
+
+def _report(fd: int, obj: dict) -> None:
+    os.write(fd, (json.dumps(obj) + "\n").encode())
+
+
+def run_intermediate(request: dict, report_fd: int) -> None:
+    """I: enters the new namespaces, forks G, reports G's pid, waits for G, exits with its status."""
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; we wait for G
+        null = os.open("/dev/null", os.O_RDWR)
+        os.dup2(null, 0)
+        os.dup2(null, 1)  # the zygote's protocol pipe: never ours to write
+        os.closerange(3, report_fd)
+        os.closerange(report_fd + 1, 1 << 16)
+        sandbox.enter_namespaces()
+        g = os.fork()
+        if g == 0:
+            run_session_child(request, report_fd)
+        _report(report_fd, {"child_pid": g})
+        os.close(report_fd)
+        _, status = os.waitpid(g, 0)
+        code = os.waitstatus_to_exitcode(status)
+        os._exit(code if code >= 0 else 128 - code)
+    except BaseException as e:  # noqa: BLE001
+        try:
+            _report(report_fd, {"error": f"intermediate child: {e}"})
+        finally:
+            os._exit(1)
+
+
+def run_session_child(request: dict, report_fd: int) -> None:
+    """G: connects to the session socket, builds and locks the sandbox, sets limits, closes
+    every other fd, reports ok, then serves the session."""
+    try:
+        directory = request["dir"]
+        limits = request["limits"]
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(os.path.join(directory, "sock"))  # before /sessions disappears
+        sandbox.build_root(os.path.join(directory, "work"))
+        sandbox.lock_down()
+        os.chdir("/work")
+        set_limits(limits)
+        keep = sorted({0, 1, 2, report_fd, sock.fileno()})
+        low = 3
+        for fd in keep[3:] + [1 << 16]:
+            os.closerange(low, fd)
+            low = fd + 1
+        _report(report_fd, {"ok": True})
+        os.close(report_fd)
+    except BaseException as e:  # noqa: BLE001
+        try:
+            _report(report_fd, {"error": f"session child: {e}", "detail": traceback.format_exc(limit=3)})
+        finally:
+            os._exit(1)
+    try:
+        session.serve(sock, request["session"])
+    finally:
+        os._exit(0)
+
+
+def set_limits(limits: dict) -> None:
+    """RLIMIT_FSIZE from file_bytes, no core files, RLIMIT_CPU hard = 10 x cpu_seconds (the
+    engine raises the soft limit before each cell)."""
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    file_bytes = int(limits["file_bytes"])
+    resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
+    hard = int(10 * float(limits["cpu_seconds"]))
+    resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))

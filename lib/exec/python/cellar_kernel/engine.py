@@ -1,0 +1,135 @@
+"""Runs cells in one persistent namespace and reports them as Jupyter messages
+(docs/exec.md section 2): busy, streams, rich output, result or error, execute_reply, idle."""
+
+import ast
+import builtins
+import importlib
+import linecache
+import math
+import os
+import resource
+import sys
+import types
+
+from . import figures
+from .displays import mime_bundle
+from .gate import CpuLimitExceeded
+from .tracebacks import format_error
+
+
+def new_main_namespace(display) -> dict:
+    """A fresh `__main__` module (so pickling and `if __name__ == "__main__"` work) with
+    `display` pre-imported; it replaces the runner's own `__main__` in sys.modules."""
+    module = types.ModuleType("__main__")
+    module.__dict__.update({"__builtins__": builtins, "display": display})
+    sys.modules["__main__"] = module
+    return module.__dict__
+
+
+class Engine:
+    """Executes cells one at a time. `channel` sends messages, `pump` owns stdout/stderr,
+    `gate` decides when interrupts may raise."""
+
+    def __init__(self, channel, pump, gate, namespace: dict, work_dir: str = "/work") -> None:
+        self._work_dir = work_dir
+        self._channel = channel
+        self._pump = pump
+        self._gate = gate
+        self._ns = namespace
+        self.execution_count = 0
+        # Each cell starts with the session's streams, whatever the previous one did to sys.
+        self._streams = (sys.stdout, sys.stderr)
+
+    def publish(self, data: dict, metadata: dict) -> None:
+        """Sends a display_data bundle after the text printed before it."""
+        self._pump.flush()
+        self._channel.send("display_data", {"data": data, "metadata": metadata})
+
+    def execute(self, msg_id: str, code: str, filename, cpu_seconds: float) -> str:
+        """Runs one cell; returns the execute_reply status ("ok" | "error" | "aborted")."""
+        channel = self._channel
+        channel.parent = msg_id
+        self.execution_count += 1
+        count = self.execution_count
+        channel.send("status", {"execution_state": "busy"})
+        sys.stdout, sys.stderr = self._streams
+        self._pump.restore_fds()
+        self._raise_cpu_limit(cpu_seconds)
+        importlib.invalidate_caches()  # files written by earlier cells are importable
+        name = filename or f"<cell {count}>"
+        linecache.cache[name] = (len(code), None, code.splitlines(True), name)
+        status, error = "ok", None
+        try:
+            self._gate.in_user = True
+            try:
+                value = self._run(code, name, interactive=filename is None, filename=filename)
+                if value is not None:
+                    self._ns["_"] = value
+                    data = mime_bundle(value, sys.stderr.write)
+                    self._pump.flush()
+                    channel.send("execute_result", {"execution_count": count, "data": data, "metadata": {}})
+                figures.flush_figures()
+            finally:
+                self._gate.in_user = False
+        except BaseException as e:  # noqa: BLE001 — every way a cell can end is reported
+            self._gate.in_user = False
+            status, error = self._classify(e)
+            self._close_figures()
+        self._gate.clear()
+        self._pump.sync()
+        if error is not None:
+            channel.send("error", error)
+        channel.send("execute_reply", {"status": status, "execution_count": count})
+        channel.send("status", {"execution_state": "idle"})
+        return status
+
+    def _run(self, code: str, name: str, interactive: bool, filename):
+        ns = self._ns
+        if filename is not None:
+            ns["__file__"] = os.path.join(self._work_dir, filename)
+            sys.argv[:] = [filename]
+        tree = ast.parse(code, name, "exec")
+        last = None
+        # Like IPython: the last expression's value is shown unless the cell ends with ";".
+        if interactive and tree.body and isinstance(tree.body[-1], ast.Expr):
+            last = ast.Expression(tree.body.pop().value)
+            if code.rstrip().endswith(";"):
+                tree.body.append(ast.Expr(last.body))
+                ast.fix_missing_locations(tree)
+                last = None
+        exec(compile(tree, name, "exec"), ns)
+        if last is not None:
+            return eval(compile(last, name, "eval"), ns)
+        return None
+
+    def _classify(self, e: BaseException):
+        if isinstance(e, SystemExit):
+            code = e.code
+            if code is None or code == 0:
+                return "ok", None  # sys.exit() ends the cell quietly, not the session
+            return "error", {"ename": "SystemExit", "evalue": str(code), "traceback": [f"SystemExit: {code}"]}
+        if isinstance(e, KeyboardInterrupt):
+            return "aborted", format_error(e, self._work_dir)
+        if isinstance(e, CpuLimitExceeded):
+            return "error", format_error(e, self._work_dir, "LimitExceeded")
+        return "error", format_error(e, self._work_dir)
+
+    def _close_figures(self) -> None:
+        # A failed cell still shows what it drew, as Jupyter does; a broken figure is dropped.
+        try:
+            figures.flush_figures()
+        except BaseException:  # noqa: BLE001
+            pyplot = sys.modules.get("matplotlib.pyplot")
+            if pyplot is not None:
+                pyplot.close("all")
+
+    def _raise_cpu_limit(self, cpu_seconds: float) -> None:
+        """RLIMIT_CPU counts the whole process: this cell may use `cpu_seconds` more than the
+        process has used so far (SIGXCPU then), up to the hard limit set at spawn (SIGKILL)."""
+        self._gate.cpu_seconds = cpu_seconds
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        soft = math.ceil(usage.ru_utime + usage.ru_stime + cpu_seconds)
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))

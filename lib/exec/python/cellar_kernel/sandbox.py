@@ -1,0 +1,99 @@
+"""Per-session isolation, done inside the zygote's bwrap sandbox (docs/exec.md section 1).
+
+I (the intermediate child) calls `enter_namespaces`; G (pid 1 of the new pid namespace) calls
+`build_root` and then `lock_down`.
+
+Why a new root instead of binding onto `/work` in place: the root bwrap gives us is a tmpfs that
+bwrap remounted read-only in its own user namespace, so inside ours that flag is locked and
+`mkdir /work` fails with EROFS. G therefore mounts a small tmpfs of its own, builds a minimal
+tree in it (read-only binds of /usr, /etc, /dev, /cellar, /mplconfig, the same /lib* symlinks,
+the session's directory as /work, a fresh /proc, a private /tmp), `pivot_root`s into it and
+detaches the old root. What the cell sees is only that tree: no /sessions at all.
+"""
+
+import os
+
+from . import linux
+
+# Directories of the zygote's root bound read-only into each session's root. Anything else at
+# the top of the zygote's root (/sessions above all) is left out; symlinks are copied as they are.
+BOUND_DIRS = ("usr", "etc", "cellar", "mplconfig")
+TMP_SIZE = "64m"
+SHM_SIZE = "16m"
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def enter_namespaces() -> None:
+    """In I: new user, mount and pid namespaces, identity uid/gid maps, private mounts.
+    The next fork is pid 1 of the new pid namespace."""
+    uid, gid = os.getuid(), os.getgid()
+    linux.unshare(linux.CLONE_NEWUSER | linux.CLONE_NEWNS | linux.CLONE_NEWPID)
+    _map_identity(uid, gid)
+    linux.mount("none", "/", None, linux.MS_REC | linux.MS_PRIVATE)
+
+
+def _map_identity(uid: int, gid: int) -> None:
+    # setgroups must be denied before an unprivileged process may write gid_map.
+    _write("/proc/self/setgroups", "deny")
+    _write("/proc/self/uid_map", f"{uid} {uid} 1")
+    _write("/proc/self/gid_map", f"{gid} {gid} 1")
+
+
+def build_root(work_dir: str, new_root: str = "/tmp") -> None:
+    """In G: builds the session's root (see the module's comment) and pivots into it.
+    `new_root` must be an existing directory; a tmpfs is mounted on it (in our mount namespace
+    only, so the zygote's /tmp is untouched)."""
+    ro = linux.MS_BIND | linux.MS_REMOUNT | linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV
+    linux.mount("tmpfs", new_root, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV, "size=1m,mode=755")
+    for name in sorted(os.listdir("/")):
+        src = "/" + name
+        dst = os.path.join(new_root, name)
+        if os.path.islink(src):
+            os.symlink(os.readlink(src), dst)
+        elif name in BOUND_DIRS and os.path.isdir(src):
+            os.mkdir(dst)
+            linux.mount(src, dst, None, linux.MS_BIND | linux.MS_REC)
+            linux.mount(None, dst, None, ro)
+    dev = os.path.join(new_root, "dev")
+    os.mkdir(dev)
+    linux.mount("/dev", dev, None, linux.MS_BIND | linux.MS_REC)
+    # bwrap's /dev is one tmpfs shared by every session of this zygote: read-only here, and a
+    # private /dev/shm (multiprocessing's semaphores live there) so sessions cannot meet in it.
+    linux.mount(None, dev, None, ro)
+    if os.path.isdir(os.path.join(dev, "shm")):
+        linux.mount("tmpfs", os.path.join(dev, "shm"), "tmpfs",
+                    linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC, f"size={SHM_SIZE},mode=1777")
+    work = os.path.join(new_root, "work")
+    os.mkdir(work)
+    linux.mount(work_dir, work, None, linux.MS_BIND | linux.MS_REC)
+    linux.mount(None, work, None, linux.MS_BIND | linux.MS_REMOUNT | linux.MS_NOSUID | linux.MS_NODEV)
+    proc = os.path.join(new_root, "proc")
+    os.mkdir(proc)
+    # Mounted by G, a member of the new pid namespace: it lists only this session's processes.
+    linux.mount("proc", proc, "proc", linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC)
+    tmp = os.path.join(new_root, "tmp")
+    os.mkdir(tmp)
+    linux.mount("tmpfs", tmp, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV, f"size={TMP_SIZE},mode=1777")
+    old = os.path.join(new_root, ".oldroot")
+    os.mkdir(old)
+    linux.pivot_root(new_root, old)
+    os.chdir("/")
+    linux.umount2("/.oldroot", linux.MNT_DETACH)
+    os.rmdir("/.oldroot")
+    linux.mount(None, "/", None, ro)
+
+
+def lock_down() -> None:
+    """In G, after the mounts: a nested user namespace (its owner cannot undo mounts made in the
+    outer one), no capabilities, no_new_privs, not dumpable (only after the maps are written:
+    a non-dumpable process cannot write its own /proc/self/setgroups)."""
+    uid, gid = os.getuid(), os.getgid()
+    linux.unshare(linux.CLONE_NEWUSER)
+    _map_identity(uid, gid)
+    linux.drop_all_capabilities()
+    linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
+    linux.prctl(linux.PR_SET_DUMPABLE, 0)
