@@ -1,9 +1,12 @@
 /**
- * `npm start` / `npm run dev`: checks the environment, applies database migrations, then runs
- * Next (`next start`, or `next dev` with --dev) as a child process with the settings it needs.
- * A bad setting stops it here with one line per problem, before anything listens on a port.
+ * `npm start` / `npm run dev`: checks the environment, applies database migrations, starts the
+ * execution service (lib/exec/service, its own process), then runs Next (`next start`, or
+ * `next dev` with --dev) as a child process with the settings it needs. A bad setting stops it
+ * here with one line per problem, before anything listens on a port. A host that cannot sandbox
+ * (no bwrap, no cgroups) still gets the site, with Run answering that it is not available.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -30,6 +33,43 @@ function dropPageCache(): void {
   rmSync(path.join(process.env.NEXT_DIST_DIR ?? ".next", "server", "route-cache"), { recursive: true, force: true });
 }
 
+/** Environment variables the execution service gets: its own settings, never the site's secrets. */
+function execServiceEnv(): NodeJS.ProcessEnv {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", NODE_ENV: "production" };
+  for (const [k, v] of Object.entries(process.env)) if (k.startsWith("EXEC_") && v !== undefined) env[k] = v;
+  return env as NodeJS.ProcessEnv;
+}
+
+/**
+ * Starts the execution service beside Next (same lifetime; its lines prefixed `[exec]`) and waits
+ * until it answers /health. Resolves to the child, or null when it could not start (logged).
+ */
+async function startExecService(env: TEnv): Promise<ChildProcess | null> {
+  const require = createRequire(import.meta.url);
+  const child = spawn(process.execPath, [require.resolve("tsx/cli"), "lib/exec/service/main.ts"], {
+    env: execServiceEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream! }).on("line", (line) => console.log(`[exec] ${line}`));
+  }
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  const deadline = Date.now() + 90_000;
+  while (!exited && Date.now() < deadline) {
+    try {
+      const res = await fetch(`${env.exec.url}/health`);
+      if (res.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  if (!exited) child.kill("SIGTERM");
+  console.log("[exec] Run is not available on this server (the execution service did not start; see the lines above). The site starts without it.");
+  return null;
+}
+
 function runNext(env: TEnv, dev: boolean): Promise<number> {
   const require = createRequire(import.meta.url);
   const nextBin = require.resolve("next/dist/bin/next");
@@ -41,6 +81,7 @@ function runNext(env: TEnv, dev: boolean): Promise<number> {
       AUTH_SECRET: env.authSecret,
       NEXTAUTH_SECRET: env.authSecret,
       NEXTAUTH_URL: publicOrigin(env),
+      EXEC_URL: env.exec.url,
     },
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -76,7 +117,13 @@ async function main(): Promise<number> {
     return 1;
   }
   dropPageCache();
-  return runNext(env, dev);
+  const exec = await startExecService(env);
+  // Same lifetime: the service ends with the launcher, however Next ends.
+  const stopExec = () => exec?.kill("SIGTERM");
+  process.on("exit", stopExec);
+  const code = await runNext(env, dev);
+  stopExec();
+  return code;
 }
 
 main().then(
