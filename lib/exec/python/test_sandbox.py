@@ -123,6 +123,26 @@ class SandboxTest(unittest.TestCase):
         finally:
             conn.close()
 
+    def test_killing_its_parent_ends_only_its_own_session(self):
+        _, victim, _ = self.zygote.spawn("sess-k", {})
+        _, other, _ = self.zygote.spawn("sess-l", {})
+        try:
+            # getppid() is 0 here: kill(0, SIGKILL) reaches only the session's own process group,
+            # whose pid 1 (the session itself) cannot be killed from inside its namespace.
+            msg_id = victim.submit("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nos.kill(-1, signal.SIGKILL)")
+            try:
+                victim.collect(msg_id, timeout=10)
+            except (EOFError, ConnectionResetError):
+                pass  # ending its own session is fine too
+            self.assertIsNone(self.zygote.proc.poll(), "the zygote is still running")
+            self.assertEqual(text(other.execute("print('other')")), "other\n")
+            reply, conn, _ = self.zygote.spawn("sess-m", {})
+            self.assertEqual(text(conn.execute("print('new')")), "new\n")
+            conn.close()
+        finally:
+            victim.close()
+            other.close()
+
     def test_spawn_with_a_bad_request_fails_clearly(self):
         reply = self.zygote.request({"op": "spawn", "session": "../x", "dir": "/etc", "limits": {}})
         self.assertEqual(reply["op"], "spawn_failed")

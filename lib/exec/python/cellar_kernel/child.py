@@ -45,6 +45,9 @@ def run_session_child(request: dict, report_fd: int) -> None:
     """G: connects to the session socket, builds and locks the sandbox, sets limits, closes
     every other fd, reports ok, then serves the session."""
     try:
+        # Its own session and process group: getppid() is 0 in the new pid namespace, so a cell's
+        # kill(os.getppid(), 9) is kill(0, 9), which would otherwise reach the zygote's group.
+        os.setsid()
         directory = request["dir"]
         limits = request["limits"]
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
