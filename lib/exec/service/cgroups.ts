@@ -68,17 +68,20 @@ export class SessionCgroups {
   }
 
   /** Moves processes into both groups (before they may run anything that forks or allocates). */
-  add(pids: number[], o: { gone?: "throw" | "ignore" } = {}): void {
-    for (const dir of Object.values(this.dirs)) {
-      // One write per pid: cgroup.procs takes a single pid per write(2).
-      for (const pid of pids) {
-        try {
-          writeFileSync(path.join(dir, "cgroup.procs"), String(pid));
-        } catch (e) {
-          if (o.gone !== "ignore" || (e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
+  async add(pids: number[], o: { gone?: "throw" | "ignore" } = {}): Promise<void> {
+    // Off the event loop: a cgroup v1 move waits for an RCU grace period (milliseconds) in the kernel.
+    await Promise.all(
+      Object.values(this.dirs).map(async (dir) => {
+        // One write per pid: cgroup.procs takes a single pid per write(2).
+        for (const pid of pids) {
+          try {
+            await fs.writeFile(path.join(dir, "cgroup.procs"), String(pid));
+          } catch (e) {
+            if (o.gone !== "ignore" || (e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
+          }
         }
-      }
-    }
+      }),
+    );
   }
 
   /** Host pids currently in the groups. */
@@ -139,7 +142,8 @@ export class SessionCgroups {
           // exited meanwhile
         }
       }
-      await new Promise((r) => setTimeout(r, round < 10 ? 5 : 50));
+      // A killed process leaves its group within a millisecond or so; a fork bomb takes rounds.
+      await new Promise((r) => setTimeout(r, round < 20 ? 1 : 50));
     }
     for (const dir of Object.values(this.dirs)) {
       for (let attempt = 0; ; attempt++) {

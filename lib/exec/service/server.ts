@@ -76,7 +76,9 @@ async function handle(deps: TServerDeps, req: IncomingMessage, res: ServerRespon
 
   if (action === undefined) {
     if (method !== "DELETE") throw methodNotAllowed(method, url.pathname);
-    await session.end({ reason: "closed" });
+    // Answered once the session is marked ended; its processes are killed at once and its
+    // cgroups and directory are cleaned up in the background.
+    void session.end({ reason: "closed" });
     res.writeHead(204).end();
     return;
   }

@@ -5,7 +5,7 @@
  * enforces the wall clock, output, files and memory limits, and cleans up when it ends.
  */
 import { randomUUID } from "node:crypto";
-import { chownSync, promises as fs } from "node:fs";
+import { chownSync, promises as fs, readFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import path from "node:path";
 import {
@@ -79,6 +79,7 @@ export class Session {
   private idleTimer: NodeJS.Timeout | null = null;
   private lastParent: TCell | null = null;
   private socketClosed = false;
+  private zygotePid = 0;
 
   constructor(o: TSessionOptions) {
     this.o = o;
@@ -93,9 +94,12 @@ export class Session {
     try {
       this.snapshot = populateWorkDir(this.runDir, this.o.files);
       const sockPath = path.join(this.runDir, "sock");
-      const hello = this.listen(sockPath);
+      const { listening, hello } = this.listen(sockPath);
+      hello.catch(() => {}); // awaited below; a failure before then must not go unhandled
+      await listening; // the socket exists and belongs to the sandbox user before G may connect
       this.cgroups = SessionCgroups.create(this.id, { memoryBytes: this.o.limits.memoryBytes, pids: this.o.limits.pids }, this.o.cgroups);
       const zygote = await this.o.pool.acquire();
+      this.zygotePid = zygote.pid;
       const [spawned, socket] = await Promise.all([
         zygote.spawn({
           session: this.id,
@@ -106,8 +110,9 @@ export class Session {
       ]);
       this.pids = [spawned.pid, spawned.childPid];
       // Before "go", nothing in G has forked or allocated for the user: the limits hold from the first line.
-      this.cgroups.add([spawned.childPid]);
-      this.cgroups.add([spawned.pid], { gone: "ignore" }); // I only waits for G; it may be gone already
+      // Only G: I merely waits for G and forks nothing, and each cgroup move costs the kernel an
+      // RCU grace period (milliseconds), so the two writes are what a session start can afford.
+      await this.cgroups.add([spawned.childPid]);
       if (this.ending || this.socketClosed) throw new Error("the session child exited while starting");
       socket.write(JSON.stringify({ op: "go" }) + "\n");
       this.state = "idle";
@@ -119,8 +124,11 @@ export class Session {
   }
 
   /** Listens on the session's socket for G's single connection; resolves after its hello. */
-  private listen(sockPath: string): Promise<Socket> {
-    return new Promise((resolve, reject) => {
+  private listen(sockPath: string): { listening: Promise<void>; hello: Promise<Socket> } {
+    let listened!: () => void;
+    let failed!: (e: Error) => void;
+    const listening = new Promise<void>((res, rej) => ((listened = res), (failed = rej)));
+    const hello = new Promise<Socket>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the session child did not connect within ${HELLO_TIMEOUT_MS / 1000} s`)), HELLO_TIMEOUT_MS);
       const server = createServer((socket) => {
         if (this.socket) return socket.destroy(); // only G, once
@@ -164,12 +172,21 @@ export class Session {
         });
       });
       this.server = server;
-      server.on("error", reject);
+      server.on("error", (e) => {
+        failed(e);
+        reject(e);
+      });
       server.listen(sockPath, () => {
         // Root made the socket; G (uid 65534) must be able to connect to it.
-        chownSync(sockPath, SANDBOX_UID, SANDBOX_UID);
+        try {
+          chownSync(sockPath, SANDBOX_UID, SANDBOX_UID);
+          listened();
+        } catch (e) {
+          failed(e as Error);
+        }
       });
     });
+    return { listening, hello };
   }
 
   private onHello(line: string): boolean {
@@ -300,7 +317,7 @@ export class Session {
   interrupt(): void {
     const cell = this.running;
     const g = this.pids[1];
-    if (!cell || g === undefined) return;
+    if (!cell || g === undefined || !this.cgroups?.members().includes(g)) return;
     cell.interrupted = true;
     try {
       process.kill(g, "SIGINT");
@@ -366,12 +383,27 @@ export class Session {
     const cell = this.running;
     this.running = null;
     // Kill first, then report: nothing more arrives from G once we tell the user why it stopped.
-    for (const pid of this.pids) {
+    // Only pids that are provably still ours: a pid that exited may already belong to someone else.
+    // G alone: it is pid 1 of its namespace, so the kernel takes every process in it along, and I
+    // (its parent) reaps it and exits, to be reaped by the zygote. Killing I too would orphan G's
+    // zombie to the host's init. An I still there a moment later is killed then.
+    const [i, g] = this.pids;
+    if (g !== undefined && (this.cgroups?.members() ?? []).includes(g)) {
       try {
-        process.kill(pid, "SIGKILL"); // G is pid 1 of its namespace: the kernel takes every process in it along
+        process.kill(g, "SIGKILL");
       } catch {
         // gone already
       }
+    }
+    if (i !== undefined) {
+      setTimeout(() => {
+        if (parentOf(i) !== this.zygotePid) return;
+        try {
+          process.kill(i, "SIGKILL");
+        } catch {
+          // gone already
+        }
+      }, 1000).unref();
     }
     this.socket?.destroy();
     this.server?.close();
@@ -414,6 +446,17 @@ export class Session {
 
   /** When the service may forget an ended session (its files removed, resume no longer offered). */
   retainedUntil = 0;
+}
+
+/** The parent pid of a host process, or undefined when it is gone. */
+function parentOf(pid: number): number | undefined {
+  try {
+    // The command name may hold spaces and parentheses: the fields after the last ")" are fixed.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Thrown by `execute` on a session that has ended. */
