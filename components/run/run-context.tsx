@@ -180,6 +180,8 @@ export function RunProvider({ target, children }: { target: TRunTarget; children
       const res = await postJson(`/api/v1/runs/${session}/cells`, { code });
       if (!res.ok) {
         dispatch({ type: "problem", problem: res.problem });
+        // The session is gone (idle too long, a limit, closed): say so instead of a box that cannot run.
+        if (res.problem.code === "CONFLICT" || res.problem.code === "NOT_FOUND") dispatch({ type: "ended", generation });
         return false;
       }
       dispatch({ type: "cell", generation, msgId: (res.body as { msgId: string }).msgId, code });

@@ -1,7 +1,8 @@
 import { isFinished, type TRunCell, type TRunLog } from "@/lib/runs/run-log";
 
-/** "0.4 s", "12 s", "2 min 5 s": how long a cell took, for the status line. */
+/** "8 ms", "0.4 s", "12 s", "2 min 5 s": how long a cell took, for the status line. */
 export function formatDuration(ms: number): string {
+  if (ms < 100) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
   if (s < 10) return `${s.toFixed(1)} s`;
   if (s < 60) return `${Math.round(s)} s`;

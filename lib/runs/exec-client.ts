@@ -21,7 +21,8 @@ export function checkSessionId(session: string): void {
 
 /**
  * Turns the service's refusals into the app's errors: a full queue is a 503 that keeps the
- * service's Retry-After, a client over its share of sessions a 429, an unknown session a 404,
+ * service's Retry-After, a client over its share of sessions a 429, an unknown session a 404, an
+ * ended one a 409,
  * and a service that does not answer a 503 saying Run is unavailable. Other errors pass through.
  */
 export function fromExecError(e: unknown): unknown {
@@ -47,6 +48,7 @@ export function fromExecError(e: unknown): unknown {
     });
   }
   if (e.status === 404) return sessionNotFound();
+  if (e.status === 409) return new AppError("CONFLICT", "This run has ended (it sat idle, hit a limit, or was closed). Press Run again to start a fresh one.", { cause: e });
   if (e.status === 413) return new AppError("TOO_LARGE", e.message, { cause: e });
   if (e.status === 400 || e.status === 422) return new AppError("INVALID", e.message, { cause: e });
   return e;

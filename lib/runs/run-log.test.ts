@@ -37,6 +37,20 @@ describe("run log", () => {
     expect(log.lastSeq).toBe(6);
   });
 
+  it("times a cell by the messages' own dates, not by when they arrived", () => {
+    const at = (type: string, content: Record<string, unknown>, date: string): TRunMessage => ({
+      header: { msg_id: `m-${date}`, msg_type: type, date },
+      parent_header: { msg_id: "t" },
+      content,
+    });
+    const log = [
+      at("status", { execution_state: "busy" }, "2026-11-22T10:00:00.000Z"),
+      at("execute_reply", { status: "ok", execution_count: 1 }, "2026-11-22T10:00:01.250Z"),
+    ].reduce((l, m, i) => applyMessage(l, i, m, 99), EMPTY_LOG);
+    const cell = log.cells[0];
+    expect((cell?.endedAt ?? 0) - (cell?.startedAt ?? 0)).toBe(1250);
+  });
+
   it("ignores messages seen before (a reconnect that repeats the last one)", () => {
     const once = play(EMPTY_LOG, 0, msg("stream", "a", { name: "stdout", text: "x" }));
     const again = applyMessage(once, 0, msg("stream", "a", { name: "stdout", text: "x" }), 5);

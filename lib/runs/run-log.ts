@@ -9,7 +9,7 @@ import { z } from "zod";
 export const ZMimeBundle = z.record(z.string(), z.unknown());
 
 export const ZRunMessage = z.object({
-  header: z.object({ msg_id: z.string(), msg_type: z.string() }),
+  header: z.object({ msg_id: z.string(), msg_type: z.string(), date: z.string().optional() }),
   parent_header: z.object({ msg_id: z.string().optional() }).loose(),
   content: z.record(z.string(), z.unknown()),
 });
@@ -42,7 +42,7 @@ export type TRunCell = {
   state: TCellState;
   count: number | null;
   outputs: TRunOutput[];
-  /** Client clock (ms) when the cell started and ended, for "Done in 0.4 s". */
+  /** When the cell started and ended (ms; the service's clock when messages carry it), for "Done in 0.4 s". */
   startedAt: number | null;
   endedAt: number | null;
 };
@@ -67,8 +67,12 @@ export function addCell(log: TRunLog, cell: { msgId: string; code: string | null
  * Applies one message of the stream. Messages at or below `lastSeq` were seen already (a
  * reconnect may repeat the last one) and change nothing. Malformed content is dropped.
  */
-export function applyMessage(log: TRunLog, seq: number, message: TRunMessage, now: number): TRunLog {
+export function applyMessage(log: TRunLog, seq: number, message: TRunMessage, received: number): TRunLog {
   if (seq <= log.lastSeq) return log;
+  // The message's own time: messages that arrive together (a page that connects late, a
+  // reconnect) still time their cell right. The receiving time when it has none.
+  const stamped = message.header.date ? Date.parse(message.header.date) : NaN;
+  const now = Number.isFinite(stamped) ? stamped : received;
   const next = { ...log, lastSeq: seq };
   const type = message.header.msg_type;
   const c = message.content;

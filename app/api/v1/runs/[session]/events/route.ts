@@ -7,7 +7,7 @@ import { runApi } from "../../_lib/run-api";
 // A live stream: never cached, never prerendered.
 export const dynamic = "force-dynamic";
 
-const ZSeq = z.coerce.number({ error: "after must be a message number." }).int("after must be a message number.").min(-1, "after must be a message number.");
+const ZSeq = z.coerce.number({ error: "after must be a message number." }).int("after must be a message number.").min(0, "after must be a message number.");
 const ZEventsQuery = z.object({ after: ZSeq.optional() });
 
 /**
