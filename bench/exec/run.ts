@@ -10,8 +10,7 @@
  * Prints figures beside the targets; asserts nothing.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -21,6 +20,9 @@ import { coldCommand, RUNNER_DIR, SANDBOX_UID } from "@/lib/exec/service/sandbox
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+/** Comma-separated phases to run (default all): cold, print, plot, open (open needs print). */
+const PHASES = new Set((process.env.BENCH_PHASES ?? "cold,print,plot,open").split(","));
+const SKIPPED = { rate: NaN, p50: NaN, p99: NaN, n: 0, failed: 0, cpu: [NaN, NaN, NaN] };
 const PLOT = "import matplotlib.pyplot as plt\nplt.figure(figsize=(2, 1.5), dpi=50)\nplt.plot([1, 2, 3], [1, 4, 9])";
 
 const quantile = (xs: number[], q: number) => {
@@ -46,9 +48,54 @@ async function pressRun(client: TExecClient, code: string, expect: "stdout" | "p
   }
 }
 
+/**
+ * CPU time of a process tree, from a cgroup v1 cpuacct group it is moved into before it forks
+ * (its zygotes and sessions stay in it: the service moves them only in memory and pids). Unlike
+ * executions/s, CPU ms per execution does not depend on what else this shared machine runs.
+ */
+class CpuMeter {
+  private readonly dir: string | null;
+  constructor(name: string, pid: number) {
+    const root = "/sys/fs/cgroup/cpuacct";
+    this.dir = existsSync(`${root}/cpuacct.usage`) ? `${root}/cellar-bench-${process.pid}-${name}` : null;
+    if (!this.dir) return;
+    mkdirSync(this.dir, { recursive: true });
+    writeFileSync(`${this.dir}/cgroup.procs`, String(pid));
+  }
+  /** CPU nanoseconds used so far (NaN without cpuacct). */
+  usage(): number {
+    return this.dir ? Number(readFileSync(`${this.dir}/cpuacct.usage`, "utf8")) : NaN;
+  }
+  close(): void {
+    if (!this.dir) return;
+    try {
+      writeFileSync("/sys/fs/cgroup/cpuacct/cgroup.procs", String(process.pid));
+      rmdirSync(this.dir);
+    } catch {
+      // the service's last processes are still leaving; harmless
+    }
+  }
+}
+
+/** CPU nanoseconds of one process (all its threads, not its children), from /proc/<pid>/stat. */
+class ProcessCpu {
+  private readonly tick = 1e9 / 100; // USER_HZ is 100 on Linux
+  constructor(private readonly pid: number) {}
+  usage(): number {
+    try {
+      const stat = readFileSync(`/proc/${this.pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(fields[11]) + Number(fields[12])) * this.tick;
+    } catch {
+      return NaN;
+    }
+  }
+}
+
 /** Runs `one` with `concurrency` in flight for `seconds`; returns rate and latencies (ms). */
-async function closedLoop(one: () => Promise<void>, concurrency: number, seconds: number) {
+async function closedLoop(one: () => Promise<void>, concurrency: number, seconds: number, meters: { usage(): number }[] = []) {
   const latencies: number[] = [];
+  const cpu0 = meters.map((m) => m.usage());
   let failed = 0;
   const start = performance.now();
   const end = start + seconds * 1000;
@@ -66,7 +113,9 @@ async function closedLoop(one: () => Promise<void>, concurrency: number, seconds
     }),
   );
   const elapsed = (performance.now() - start) / 1000;
-  return { rate: latencies.length / elapsed, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), n: latencies.length, failed };
+  // CPU ms per execution of each meter (service + sandboxes, benchmark client).
+  const cpu = meters.map((m, i) => (m.usage() - cpu0[i]!) / 1e6 / Math.max(1, latencies.length));
+  return { rate: latencies.length / elapsed, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), n: latencies.length, failed, cpu };
 }
 
 /** Starts `one` at `rate`/s evenly for `seconds`; latency from each start's due time. */
@@ -131,7 +180,7 @@ async function main(): Promise<void> {
   // The service in its own process, as in production: the benchmark's client does not share its event loop.
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const service = spawn(process.execPath, [createRequire(import.meta.url).resolve("tsx/cli"), "lib/exec/service/main.ts"], {
+  const service = spawn(process.execPath, ["--import", "tsx", "lib/exec/service/main.ts"], {
     env: {
       PATH: process.env.PATH,
       EXEC_URL: url,
@@ -143,6 +192,10 @@ async function main(): Promise<void> {
     } as Partial<NodeJS.ProcessEnv> as NodeJS.ProcessEnv,
     stdio: ["ignore", "ignore", "pipe"],
   });
+  // Before the service has started any zygote: the whole tree is counted.
+  const serviceCpu = new CpuMeter("service", service.pid!);
+  const clientCpu = new CpuMeter("client", process.pid);
+  const serviceNodeCpu = new ProcessCpu(service.pid!);
   service.stderr!.on("data", (d: Buffer) => {
     for (const line of d.toString().split("\n")) if (line && !line.includes("Matplotlib created a temporary")) console.error(`  [service] ${line}`);
   });
@@ -157,11 +210,11 @@ async function main(): Promise<void> {
     mkdirSync(coldDir);
     chownSync(coldDir, SANDBOX_UID, SANDBOX_UID);
     chmodSync(coldDir, 0o755);
-    const cold = await closedLoop(() => coldRun(execDir, coldDir), CONCURRENCY, SECONDS);
-    const print = await closedLoop(() => pressRun(client, "print(1)", "stdout"), CONCURRENCY, SECONDS);
-    const plot = await closedLoop(() => pressRun(client, PLOT, "png"), CONCURRENCY, SECONDS);
+    const cold = PHASES.has("cold") ? await closedLoop(() => coldRun(execDir, coldDir), CONCURRENCY, SECONDS, [clientCpu]) : SKIPPED;
+    const print = PHASES.has("print") ? await closedLoop(() => pressRun(client, "print(1)", "stdout"), CONCURRENCY, SECONDS, [serviceCpu, clientCpu, serviceNodeCpu]) : SKIPPED;
+    const plot = PHASES.has("plot") ? await closedLoop(() => pressRun(client, PLOT, "png"), CONCURRENCY, SECONDS, [serviceCpu, clientCpu, serviceNodeCpu]) : SKIPPED;
     const rate = Math.max(1, Math.round(print.rate * 0.8));
-    const open = await openLoop(() => pressRun(client, "print(1)", "stdout"), rate, SECONDS);
+    const open = PHASES.has("open") && PHASES.has("print") ? await openLoop(() => pressRun(client, "print(1)", "stdout"), rate, SECONDS) : { ...SKIPPED, sent: 0 };
 
     const row = (name: string, value: string, target: string, met: boolean) =>
       console.log(`  ${name.padEnd(44)} ${value.padEnd(28)} target ${target.padEnd(12)} ${met ? "met" : "NOT met"}`);
@@ -170,6 +223,9 @@ async function main(): Promise<void> {
     console.log(`  print(1) through the API:                      ${f(print.rate)}/s, p50 ${f(print.p50)} ms, p99 ${f(print.p99)} ms (${print.n} runs, ${print.failed} failed)`);
     console.log(`  matplotlib PNG through the API:                ${f(plot.rate)}/s, p50 ${f(plot.p50)} ms, p99 ${f(plot.p99)} ms (${plot.n} runs, ${plot.failed} failed)`);
     console.log(`  open loop print(1) at ${rate}/s (80% of max):       p50 ${f(open.p50)} ms, p99 ${f(open.p99)} ms (${open.sent} sent, ${open.failed} failed)`);
+    const ms = (x: number | undefined) => f(x ?? NaN);
+    const cpu = (r: typeof print) => `${ms(r.cpu[0])} (node ${ms(r.cpu[2])} + sandboxes ${ms((r.cpu[0] ?? NaN) - (r.cpu[2] ?? NaN))}) | client ${ms(r.cpu[1])}`;
+    console.log(`  CPU ms per execution, service | client: print(1) ${cpu(print)}; PNG ${cpu(plot)}; cold ${ms(cold.cpu[0])} (bwrap + python)`);
     console.log("");
     row("print(1) executions/s", f(print.rate), "≥ 150/s", print.rate >= 150);
     row("print(1) vs cold baseline", `${f(print.rate / cold.rate, 2)}×`, "≥ 1.9×", print.rate / cold.rate >= 1.9);
@@ -180,6 +236,8 @@ async function main(): Promise<void> {
     service.kill("SIGTERM");
     await new Promise((r) => service.once("exit", r));
     rmSync(execDir, { recursive: true, force: true });
+    serviceCpu.close();
+    clientCpu.close();
   }
 }
 
