@@ -1,5 +1,4 @@
-import "server-only";
-
+// No `server-only`: the Run panel renders a cell's text/markdown with the same rules in the browser.
 import MarkdownIt from "markdown-it";
 import sanitizeHtml from "sanitize-html";
 

@@ -1,6 +1,4 @@
 import "server-only";
-import { mainFileOf } from "@/lib/snippets/main-file";
-import { getSnippetSummary } from "@/lib/snippets/get-snippet-summary";
 import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
 import { fromExecError, type TExecClient } from "./exec-client";
 import { serviceClientKey, spendRun, type TRunner } from "./run-client-key";
@@ -25,16 +23,9 @@ export type TStartedRun = {
  */
 export async function startRun(options: TRunner & { owner: string; slug: string; rev?: string | undefined; client: TExecClient }): Promise<TStartedRun> {
   await spendRun(options);
-  const [summary, revision] = await Promise.all([
-    getSnippetSummary({ owner: options.owner, slug: options.slug }),
-    readSnippetFiles({ owner: options.owner, slug: options.slug, ...(options.rev ? { rev: options.rev } : {}) }),
-  ]);
+  const revision = await readSnippetFiles({ owner: options.owner, slug: options.slug, ...(options.rev ? { rev: options.rev } : {}) });
   const files = revision.files.map((f) => ({ path: f.path, content: f.content }));
-  const mainFile = mainFileOf(
-    revision.files.map((f) => f.path),
-    summary.mainFile,
-  );
-  const main = mainFile ? revision.files.find((f) => f.path === mainFile) : undefined;
+  const main = revision.mainFile ? revision.files.find((f) => f.path === revision.mainFile) : undefined;
   let session: string;
   try {
     ({ session } = await options.client.createSession({ files, client: serviceClientKey(options) }));

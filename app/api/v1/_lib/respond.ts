@@ -9,7 +9,7 @@ export function errorResponse(e: unknown): NextResponse {
   const err = toPublicError(e);
   const headers: Record<string, string> = {};
   const retryAfter = err.details?.retryAfter;
-  if (err.status === 429 && typeof retryAfter === "number") headers["Retry-After"] = String(retryAfter);
+  if ((err.status === 429 || err.status === 503) && typeof retryAfter === "number") headers["Retry-After"] = String(retryAfter);
   return NextResponse.json({ error: { code: err.code, message: err.message, ...(err.details ?? {}) } }, { status: err.status, headers });
 }
 
