@@ -180,7 +180,7 @@ async function main(): Promise<void> {
   // The service in its own process, as in production: the benchmark's client does not share its event loop.
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const service = spawn(process.execPath, ["--import", "tsx", "lib/exec/service/main.ts"], {
+  const service = spawn(process.execPath, [...(process.env.BENCH_SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean), "--import", "tsx", "lib/exec/service/main.ts"], {
     env: {
       PATH: process.env.PATH,
       EXEC_URL: url,

@@ -42,28 +42,64 @@ export function prepareCgroups(o: TCgroupOptions = {}): string[] {
   return problems;
 }
 
+/**
+ * Emptied groups kept for later sessions, per parent: making and removing a memory cgroup were
+ * the service's largest costs per session (mkdir + rmdir ~15% of its main thread, more in kernel
+ * workers). A group is reused only once every process in it is gone and it holds (almost) no
+ * memory charge; the counters a session reads (OOM kills, refused forks) are taken relative to
+ * their values when the session got the group.
+ */
+const spare = new Map<string, SessionCgroups[]>();
+const SPARE_MAX = 8;
+/** A group still charged with more than this (page cache of its files) is removed, not reused. */
+const REUSE_MAX_BYTES = 1024 * 1024;
+
+/** Removes the spare groups under the parent of `o` (service shutdown). */
+export async function removeSpareCgroups(o: TCgroupOptions = {}): Promise<void> {
+  const key = parentDir(o, "");
+  const groups = spare.get(key) ?? [];
+  spare.delete(key);
+  await Promise.all(groups.map((g) => g.remove()));
+}
+
 /** One session's memory and pids groups. */
 export class SessionCgroups {
   readonly dirs: Record<(typeof CONTROLLERS)[number], string>;
   private oomKillsAtStart = 0;
+  private pidsRefusedAtStart = 0;
+  private limits: TCgroupLimits | null = null;
 
-  private constructor(id: string, o: TCgroupOptions) {
+  private constructor(
+    id: string,
+    private readonly o: TCgroupOptions,
+  ) {
     this.dirs = { memory: path.join(parentDir(o, "memory"), id), pids: path.join(parentDir(o, "pids"), id) };
   }
 
-  /** Creates the groups with their limits (memory+swap too, when the kernel accounts swap). */
+  /**
+   * Groups with these limits (memory+swap too, when the kernel accounts swap): a spare emptied
+   * group when there is one, else new ones named `id`.
+   */
   static create(id: string, limits: TCgroupLimits, o: TCgroupOptions = {}): SessionCgroups {
-    const g = new SessionCgroups(id, o);
-    mkdirSync(g.dirs.memory);
-    mkdirSync(g.dirs.pids);
-    writeFileSync(path.join(g.dirs.memory, "memory.limit_in_bytes"), String(limits.memoryBytes));
-    try {
-      writeFileSync(path.join(g.dirs.memory, "memory.memsw.limit_in_bytes"), String(limits.memoryBytes));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e; // no swap accounting: nothing to cap
+    const spares = spare.get(parentDir(o, "")) ?? [];
+    // All sessions of a service have the same limits; a spare with others (tests) is not reused.
+    const i = spares.findIndex((g) => g.limits?.memoryBytes === limits.memoryBytes && g.limits.pids === limits.pids);
+    const reused = i >= 0 ? spares.splice(i, 1)[0] : undefined;
+    const g = reused ?? new SessionCgroups(id, o);
+    if (!reused) {
+      mkdirSync(g.dirs.memory);
+      mkdirSync(g.dirs.pids);
+      writeFileSync(path.join(g.dirs.memory, "memory.limit_in_bytes"), String(limits.memoryBytes));
+      try {
+        writeFileSync(path.join(g.dirs.memory, "memory.memsw.limit_in_bytes"), String(limits.memoryBytes));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e; // no swap accounting: nothing to cap
+      }
+      writeFileSync(path.join(g.dirs.pids, "pids.max"), String(limits.pids));
+      g.limits = { ...limits };
     }
-    writeFileSync(path.join(g.dirs.pids, "pids.max"), String(limits.pids));
     g.oomKillsAtStart = g.oomKills();
+    g.pidsRefusedAtStart = g.pidsRefused();
     return g;
   }
 
@@ -117,19 +153,23 @@ export class SessionCgroups {
     }
   }
 
-  /** Whether the pids group refused a fork (its `pids.events` max counter). */
+  /** Whether the pids group refused a fork since this session got it (`pids.events` max counter). */
   hitPidsLimit(): boolean {
+    return this.pidsRefused() > this.pidsRefusedAtStart;
+  }
+
+  private pidsRefused(): number {
     try {
       const m = /^max (\d+)$/m.exec(readFileSync(path.join(this.dirs.pids, "pids.events"), "utf8"));
-      return m !== null && Number(m[1]) > 0;
+      return m ? Number(m[1]) : 0;
     } catch {
-      return false;
+      return 0;
     }
   }
 
   /**
    * SIGKILLs every member until none is left (a fork bomb keeps forking while we kill), then
-   * removes the groups, retrying while the kernel still reports them busy (EBUSY).
+   * keeps the groups as spares for the next session or removes them.
    */
   async destroy(): Promise<void> {
     for (let round = 0; round < 200; round++) {
@@ -145,6 +185,31 @@ export class SessionCgroups {
       // A killed process leaves its group within a millisecond or so; a fork bomb takes rounds.
       await new Promise((r) => setTimeout(r, round < 20 ? 1 : 50));
     }
+    const spares = spare.get(parentDir(this.o, "")) ?? [];
+    if (spares.length < SPARE_MAX && this.members().length === 0 && this.memoryCharge() <= REUSE_MAX_BYTES) {
+      // Older kernels without oom_kill fall back to failcnt (see oomKills): start it from 0 again.
+      try {
+        writeFileSync(path.join(this.dirs.memory, "memory.failcnt"), "0");
+      } catch {
+        // not there: nothing to reset
+      }
+      spares.push(this);
+      spare.set(parentDir(this.o, ""), spares);
+      return;
+    }
+    await this.remove();
+  }
+
+  private memoryCharge(): number {
+    try {
+      return Number(readFileSync(path.join(this.dirs.memory, "memory.usage_in_bytes"), "utf8"));
+    } catch {
+      return Infinity;
+    }
+  }
+
+  /** Removes the (empty) groups, retrying while the kernel still reports them busy (EBUSY). */
+  async remove(): Promise<void> {
     for (const dir of Object.values(this.dirs)) {
       for (let attempt = 0; ; attempt++) {
         try {

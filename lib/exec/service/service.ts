@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { TExecEnv } from "@/lib/env";
 import { loadKernels, type TKernel } from "@/lib/exec/kernels";
-import { prepareCgroups, type TCgroupOptions } from "@/lib/exec/service/cgroups";
+import { prepareCgroups, removeSpareCgroups, type TCgroupOptions } from "@/lib/exec/service/cgroups";
 import type { TLimits } from "@/lib/exec/service/limits";
 import { ZygotePool } from "@/lib/exec/service/pool";
 import { Registry } from "@/lib/exec/service/registry";
@@ -126,6 +126,7 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
     server.closeAllConnections?.();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await registry.closeAll();
+    await removeSpareCgroups(config.cgroups);
     for (const pool of pools.values()) pool.close();
   };
   try {
