@@ -137,21 +137,25 @@ describe.skipIf(skip !== undefined)("hostile cells", () => {
   });
 
   it("a fork bomb is held by the process limit and cleaned up", async () => {
+    const parent = readdirSync("/sys/fs/cgroup/pids").find((d) => d.startsWith(`cellar-test-${process.pid}-`));
+    // Processes in this service's session groups: other tests' sessions may still be alive (idle),
+    // so what must go is what the bomb added.
+    const present = () =>
+      parent
+        ? readdirSync(`/sys/fs/cgroup/pids/${parent}`, { withFileTypes: true })
+            .filter((d) => d.isDirectory())
+            .flatMap((d) => readFileSync(`/sys/fs/cgroup/pids/${parent}/${d.name}/cgroup.procs`, "utf8").split("\n").filter(Boolean))
+        : [];
+    const before = new Set(present());
+    const left = () => present().filter((pid) => !before.has(pid));
     const r = await runCell(
       t.client,
       "import os, time\nn = 0\nfor _ in range(200):\n    try:\n        if os.fork() == 0:\n            time.sleep(30)\n            os._exit(0)\n        n += 1\n    except OSError:\n        break\nprint('forked', n)",
     );
     expect(r.stdout).toMatch(/^forked \d+\n$/);
     expect(Number(/\d+/.exec(r.stdout)![0])).toBeLessThan(32);
-    const parent = readdirSync("/sys/fs/cgroup/pids").find((d) => d.startsWith(`cellar-test-${process.pid}-`));
     // The session is closed by runToCompletion; all its processes go shortly after (its emptied
     // groups may stay as spares for the next session).
-    const left = () =>
-      parent
-        ? readdirSync(`/sys/fs/cgroup/pids/${parent}`, { withFileTypes: true })
-            .filter((d) => d.isDirectory())
-            .flatMap((d) => readFileSync(`/sys/fs/cgroup/pids/${parent}/${d.name}/cgroup.procs`, "utf8").split("\n").filter(Boolean))
-        : [];
     for (let i = 0; i < 100 && left().length > 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(parent).toBeDefined();
     expect(left()).toEqual([]);
