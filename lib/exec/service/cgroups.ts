@@ -1,9 +1,11 @@
 /**
- * Per-session cgroups (v1): memory and pids under /sys/fs/cgroup/{memory,pids}/cellar/<id>.
+ * Per-session cgroups (v1): memory and pids under /sys/fs/cgroup/{memory,pids}/cellar/<owner>.<id>.
  * The kernel enforces the limits; the service adds the session's two processes before their
- * code runs, kills everything in the groups at the end, and removes them.
+ * code runs, kills everything in the groups at the end, and removes them. `<owner>` names the
+ * service process that made the group, so that one starting after a crash can tell its
+ * predecessor's leftovers from the groups of a service still running beside it.
  */
-import { promises as fs, mkdirSync, readFileSync, writeFileSync, accessSync, constants } from "node:fs";
+import { promises as fs, mkdirSync, readdirSync, readFileSync, writeFileSync, accessSync, constants } from "node:fs";
 import path from "node:path";
 
 export const CGROUP_ROOT = "/sys/fs/cgroup";
@@ -73,7 +75,8 @@ export class SessionCgroups {
     id: string,
     private readonly o: TCgroupOptions,
   ) {
-    this.dirs = { memory: path.join(parentDir(o, "memory"), id), pids: path.join(parentDir(o, "pids"), id) };
+    const name = `${ownerTag()}.${id}`;
+    this.dirs = { memory: path.join(parentDir(o, "memory"), name), pids: path.join(parentDir(o, "pids"), name) };
   }
 
   /**
@@ -122,18 +125,7 @@ export class SessionCgroups {
 
   /** Host pids currently in the groups. */
   members(): number[] {
-    const pids = new Set<number>();
-    for (const dir of Object.values(this.dirs)) {
-      try {
-        for (const line of readFileSync(path.join(dir, "cgroup.procs"), "utf8").split("\n")) {
-          const n = Number(line);
-          if (line !== "" && Number.isInteger(n)) pids.add(n);
-        }
-      } catch {
-        // removed already
-      }
-    }
-    return [...pids];
+    return [...new Set(Object.values(this.dirs).flatMap(groupMembers))];
   }
 
   /** OOM kills in the memory group since it was created (memory.oom_control's `oom_kill`). */
@@ -210,25 +202,110 @@ export class SessionCgroups {
 
   /** Removes the (empty) groups, retrying while the kernel still reports them busy (EBUSY). */
   async remove(): Promise<void> {
-    for (const dir of Object.values(this.dirs)) {
-      for (let attempt = 0; ; attempt++) {
+    for (const dir of Object.values(this.dirs)) await removeGroup(dir);
+  }
+}
+
+/** Host pids in one group (none when it is gone). */
+function groupMembers(dir: string): number[] {
+  try {
+    return readFileSync(path.join(dir, "cgroup.procs"), "utf8")
+      .split("\n")
+      .filter((line) => line !== "")
+      .map(Number)
+      .filter((n) => Number.isInteger(n) && n > 0);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Removes one group: SIGKILLs its members and rmdirs it, retrying while the kernel reports it
+ * busy (EBUSY: killed processes, or a fork bomb's new children, have not left yet).
+ */
+async function removeGroup(dir: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fs.rmdir(dir);
+      return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return;
+      if (code !== "EBUSY" || attempt >= 100) throw new Error(`cannot remove cgroup ${dir}: ${(e as Error).message}`);
+      for (const pid of groupMembers(dir)) {
         try {
-          await fs.rmdir(dir);
-          break;
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          if (code === "ENOENT") break;
-          if (code !== "EBUSY" || attempt >= 100) throw new Error(`cannot remove cgroup ${dir}: ${(e as Error).message}`);
-          for (const pid of this.members()) {
-            try {
-              process.kill(pid, "SIGKILL");
-            } catch {
-              // exited meanwhile
-            }
-          }
-          await new Promise((r) => setTimeout(r, 20));
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // exited meanwhile
         }
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+/** Start time of a process in clock ticks since boot (/proc/<pid>/stat field 22), or null if there is no such process. */
+function processStartTime(pid: number | "self"): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields follow the command name, which is in parentheses and may itself hold spaces or ")".
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+let ownTag: string | undefined;
+
+/**
+ * `<pid>-<start time>` of this process: the owner part of its groups' names. The start time
+ * makes it unique per boot, so a pid reused by another process does not keep a dead service's
+ * groups alive (cgroups themselves do not outlive a reboot).
+ */
+function ownerTag(): string {
+  ownTag ??= `${process.pid}-${processStartTime("self") ?? "0"}`;
+  return ownTag;
+}
+
+/** `<pid>-<start time>.<session id>`, the names `SessionCgroups` gives; ids are base64url. */
+const GROUP_NAME = /^(\d+)-(\d+)\.[A-Za-z0-9_-]+$/;
+
+/**
+ * Removes the session groups under the parent of `o` that a service process no longer running
+ * left behind (it crashed or was killed before cleaning up): their processes are SIGKILLed
+ * first, then the groups removed, retrying on EBUSY. Groups of services still running (this
+ * process included) and anything not named as `SessionCgroups` names its groups are left alone.
+ * Returns the groups removed, as paths.
+ */
+export async function removeStaleCgroups(o: TCgroupOptions = {}): Promise<string[]> {
+  const stale: string[] = [];
+  for (const controller of CONTROLLERS) {
+    const dir = parentDir(o, controller);
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue; // no parent group yet: nothing can be left in it
+    }
+    for (const entry of entries) {
+      const m = GROUP_NAME.exec(entry.name);
+      if (!entry.isDirectory() || !m) continue;
+      const [, pid, start] = m;
+      if (processStartTime(Number(pid)) === start) continue; // its service is still running
+      stale.push(path.join(dir, entry.name));
+    }
+  }
+  // Kill every member of every stale group before removing any: a leftover session has its
+  // processes in both its memory and its pids group.
+  for (const dir of stale) {
+    for (const pid of groupMembers(dir)) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // exited meanwhile
       }
     }
   }
+  for (const dir of stale) await removeGroup(dir);
+  return stale;
 }

@@ -1,9 +1,11 @@
 /**
  * Entry of the execution service: `tsx lib/exec/service/main.ts`. Reads the EXEC_* environment,
- * listens on EXEC_URL's host and port (loopback), and exits non-zero with one line per problem
- * when this host cannot sandbox (no bwrap, cgroups not writable, ...).
+ * removes the session cgroups an earlier service process left when it crashed, listens on
+ * EXEC_URL's host and port (loopback), and exits non-zero with one line per problem when this
+ * host cannot sandbox (no bwrap, cgroups not writable, ...).
  */
 import { EnvError, parseExecEnv } from "@/lib/env";
+import { removeStaleCgroups } from "@/lib/exec/service/cgroups";
 import { configFromEnv, ServiceUnavailableError, startExecService } from "@/lib/exec/service/service";
 
 async function main(): Promise<number> {
@@ -18,6 +20,14 @@ async function main(): Promise<number> {
   if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(config.host)) {
     console.error(`exec: cannot start: EXEC_URL must name a loopback address (got ${config.host}); the API has no authentication`);
     return 1;
+  }
+  try {
+    // A crashed service leaves its sessions' processes running in their groups, holding memory.
+    const removed = await removeStaleCgroups(config.cgroups);
+    if (removed.length > 0) console.error(`exec: removed ${removed.length} cgroups left by an earlier run (their processes killed)`);
+  } catch (e) {
+    // Not fatal: the leftovers hold resources, but new sessions get groups of their own.
+    console.error(`exec: ${(e as Error).message}`);
   }
   let service;
   try {
