@@ -21,8 +21,10 @@ export const ZZygoteReady = z.object({
 export const ZZygoteSpawned = z.object({
   op: z.literal("spawned"),
   session: z.string(),
+  /** G's host pid: the session process, cloned by the zygote straight into its namespaces. */
   pid: z.number().int().positive(),
-  child_pid: z.number().int().positive(),
+  /** The same pid (an alias from when an intermediate process stood between). */
+  child_pid: z.number().int().positive().optional(),
 });
 export const ZZygoteSpawnFailed = z.object({ op: z.literal("spawn_failed"), session: z.string(), error: z.string() });
 /** What a zygote may write on its stdout. */

@@ -14,7 +14,8 @@ const SPAWN_TIMEOUT_MS = 10_000;
 /** A zygote that is not ready within this time (preloading hangs) is replaced. */
 const READY_TIMEOUT_MS = 60_000;
 
-export type TSpawned = { pid: number; childPid: number };
+/** The session process G (its host pid). */
+export type TSpawned = { pid: number };
 type TPending = { resolve: (s: TSpawned) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
 
 /** One zygote process and its JSON-lines conversation. */
@@ -64,7 +65,7 @@ export class Zygote {
       if (!waiter) return;
       this.pending.delete(msg.session);
       clearTimeout(waiter.timer);
-      if (msg.op === "spawned") waiter.resolve({ pid: msg.pid, childPid: msg.child_pid });
+      if (msg.op === "spawned") waiter.resolve({ pid: msg.pid });
       else waiter.reject(new Error(`spawn failed: ${msg.error}`));
     });
     createInterface({ input: this.process.stderr }).on("line", (line) => log(`zygote ${this.process.pid}: ${line}`));

@@ -5,7 +5,7 @@
  * enforces the wall clock, output, files and memory limits, and cleans up when it ends.
  */
 import { randomUUID } from "node:crypto";
-import { chownSync, promises as fs, readFileSync } from "node:fs";
+import { chownSync, promises as fs } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import path from "node:path";
 import {
@@ -73,13 +73,13 @@ export class Session {
   private socket: Socket | null = null;
   private server: Server | null = null;
   private cgroups: SessionCgroups | null = null;
-  private pids: number[] = [];
+  /** G's host pid (0 before the spawn). */
+  private pid = 0;
   private snapshot: TSnapshot = new Map();
   private ending: Promise<void> | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private lastParent: TCell | null = null;
   private socketClosed = false;
-  private zygotePid = 0;
 
   constructor(o: TSessionOptions) {
     this.o = o;
@@ -99,7 +99,6 @@ export class Session {
       await listening; // the socket exists and belongs to the sandbox user before G may connect
       this.cgroups = SessionCgroups.create(this.id, { memoryBytes: this.o.limits.memoryBytes, pids: this.o.limits.pids }, this.o.cgroups);
       const zygote = await this.o.pool.acquire();
-      this.zygotePid = zygote.pid;
       const [spawned, socket] = await Promise.all([
         zygote.spawn({
           session: this.id,
@@ -108,11 +107,9 @@ export class Session {
         }),
         hello,
       ]);
-      this.pids = [spawned.pid, spawned.childPid];
+      this.pid = spawned.pid;
       // Before "go", nothing in G has forked or allocated for the user: the limits hold from the first line.
-      // Only G: I merely waits for G and forks nothing, and each cgroup move costs the kernel an
-      // RCU grace period (milliseconds), so the two writes are what a session start can afford.
-      await this.cgroups.add([spawned.childPid]);
+      await this.cgroups.add([spawned.pid]);
       if (this.ending || this.socketClosed) throw new Error("the session child exited while starting");
       socket.write(JSON.stringify({ op: "go" }) + "\n");
       this.state = "idle";
@@ -316,8 +313,8 @@ export class Session {
   /** SIGINT to G (KeyboardInterrupt in the cell); if the cell still runs after the grace period, the session is killed. */
   interrupt(): void {
     const cell = this.running;
-    const g = this.pids[1];
-    if (!cell || g === undefined || !this.cgroups?.members().includes(g)) return;
+    const g = this.pid;
+    if (!cell || g === 0 || !this.cgroups?.members().includes(g)) return;
     cell.interrupted = true;
     try {
       process.kill(g, "SIGINT");
@@ -383,27 +380,16 @@ export class Session {
     const cell = this.running;
     this.running = null;
     // Kill first, then report: nothing more arrives from G once we tell the user why it stopped.
-    // Only pids that are provably still ours: a pid that exited may already belong to someone else.
-    // G alone: it is pid 1 of its namespace, so the kernel takes every process in it along, and I
-    // (its parent) reaps it and exits, to be reaped by the zygote. Killing I too would orphan G's
-    // zombie to the host's init. An I still there a moment later is killed then.
-    const [i, g] = this.pids;
-    if (g !== undefined && (this.cgroups?.members() ?? []).includes(g)) {
+    // Only a pid that is provably still ours (a member of the session's cgroups): a pid that
+    // exited may already belong to someone else. G is pid 1 of its namespace, so the kernel takes
+    // every process in it along; the zygote ignores SIGCHLD, so the kernel reaps G itself.
+    const g = this.pid;
+    if (g !== 0 && (this.cgroups?.members() ?? []).includes(g)) {
       try {
         process.kill(g, "SIGKILL");
       } catch {
         // gone already
       }
-    }
-    if (i !== undefined) {
-      setTimeout(() => {
-        if (parentOf(i) !== this.zygotePid) return;
-        try {
-          process.kill(i, "SIGKILL");
-        } catch {
-          // gone already
-        }
-      }, 1000).unref();
     }
     this.socket?.destroy();
     this.server?.close();
@@ -446,17 +432,6 @@ export class Session {
 
   /** When the service may forget an ended session (its files removed, resume no longer offered). */
   retainedUntil = 0;
-}
-
-/** The parent pid of a host process, or undefined when it is gone. */
-function parentOf(pid: number): number | undefined {
-  try {
-    // The command name may hold spaces and parentheses: the fields after the last ")" are fixed.
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Thrown by `execute` on a session that has ended. */

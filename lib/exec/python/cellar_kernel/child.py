@@ -1,6 +1,6 @@
-"""The forked side of a spawn (docs/exec.md section 1): I, the intermediate child, and G, the
-session process. Both report to the zygote through one pipe (a JSON object per line) and end
-with os._exit: they never return into the zygote's loop."""
+"""The cloned side of a spawn (docs/exec.md section 1): G, the session process. It reports to
+the zygote through a pipe (a JSON object per line) and ends with os._exit: it never returns
+into the zygote's loop."""
 
 import json
 import os
@@ -16,35 +16,20 @@ def _report(fd: int, obj: dict) -> None:
     os.write(fd, (json.dumps(obj) + "\n").encode())
 
 
-def run_intermediate(request: dict, report_fd: int) -> None:
-    """I: enters the new namespaces, forks G, reports G's pid, waits for G, exits with its status."""
+def run_session_child(request: dict, report_fd: int, maps_fd: int) -> None:
+    """G, just cloned into its namespaces: waits until the zygote has written its uid/gid maps
+    (a byte on `maps_fd`), connects to the session socket, builds and locks the sandbox, sets
+    limits, closes every other fd, reports ok, then serves the session."""
     try:
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; we wait for G
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; the cells' subprocesses need it
         null = os.open("/dev/null", os.O_RDWR)
         os.dup2(null, 0)
         os.dup2(null, 1)  # the zygote's protocol pipe: never ours to write
-        os.closerange(3, report_fd)
-        os.closerange(report_fd + 1, 1 << 16)
-        sandbox.enter_namespaces()
-        g = os.fork()
-        if g == 0:
-            run_session_child(request, report_fd)
-        _report(report_fd, {"child_pid": g})
-        os.close(report_fd)
-        _, status = os.waitpid(g, 0)
-        code = os.waitstatus_to_exitcode(status)
-        os._exit(code if code >= 0 else 128 - code)
-    except BaseException as e:  # noqa: BLE001
-        try:
-            _report(report_fd, {"error": f"intermediate child: {e}"})
-        finally:
-            os._exit(1)
-
-
-def run_session_child(request: dict, report_fd: int) -> None:
-    """G: connects to the session socket, builds and locks the sandbox, sets limits, closes
-    every other fd, reports ok, then serves the session."""
-    try:
+        os.close(null)
+        if os.read(maps_fd, 1) != b"1":
+            raise OSError("the zygote could not write the user namespace's maps")
+        os.close(maps_fd)
+        sandbox.make_mounts_private()
         # Its own session and process group: getppid() is 0 in the new pid namespace, so a cell's
         # kill(os.getppid(), 9) is kill(0, 9), which would otherwise reach the zygote's group.
         os.setsid()

@@ -1,4 +1,4 @@
-"""Thin ctypes wrappers over the Linux calls Python's os module lacks (unshare, mount,
+"""Thin ctypes wrappers over the Linux calls Python's os module lacks (clone, unshare, mount,
 pivot_root, prctl, capset). Each raises OSError with the call's name on failure."""
 
 import ctypes
@@ -35,6 +35,14 @@ PR_CAP_AMBIENT = 47
 PR_CAP_AMBIENT_CLEAR_ALL = 4
 
 _SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
+_SYS_CLONE = {"x86_64": 56, "aarch64": 220}
+SIGCHLD = 17
+
+# Called with the GIL held (PyDLL), as os.fork calls fork(): the child must come back into the
+# interpreter holding it, and the interpreter's fork hooks below expect to run under it.
+_pylibc = ctypes.PyDLL(None, use_errno=True)
+_pylibc.syscall.restype = ctypes.c_long
+_pyapi = ctypes.pythonapi
 
 
 def _check(result: int, what: str) -> None:
@@ -50,6 +58,32 @@ def _b(value):
 def unshare(flags: int) -> None:
     """unshare(2) the given CLONE_* namespaces."""
     _check(_libc.unshare(flags), "unshare")
+
+
+def clone_into_namespaces(flags: int) -> int:
+    """fork(2) into new namespaces: a raw clone(2) with `flags` | SIGCHLD and no new stack, so the
+    child continues here like os.fork's child (0 in the child, its host pid in the parent). One
+    process instead of fork + unshare + fork: with CLONE_NEWPID the child itself is pid 1 of the
+    new pid namespace, while the caller stays where it was. Wrapped in the interpreter's own fork
+    steps (PyOS_BeforeFork / AfterFork_Parent / AfterFork_Child: import lock, os.register_at_fork
+    hooks, thread state), as os.fork does. Unlike glibc's fork() it skips glibc's atfork handlers
+    (malloc arena locks): the caller must have no other thread (the zygote sets
+    OPENBLAS_NUM_THREADS=1), and the child's cached thread id is its parent's (only
+    pthread_kill of the child's main thread by name would notice)."""
+    number = _SYS_CLONE.get(platform.machine())
+    if number is None:
+        raise OSError(f"clone: unknown syscall number on {platform.machine()}")
+    _pyapi.PyOS_BeforeFork()
+    zero = ctypes.c_long(0)
+    pid = _pylibc.syscall(ctypes.c_long(number), ctypes.c_long(flags | SIGCHLD), zero, zero, zero, zero)
+    if pid == 0:
+        _pyapi.PyOS_AfterFork_Child()
+        return 0
+    errno = ctypes.get_errno()
+    _pyapi.PyOS_AfterFork_Parent()
+    if pid < 0:
+        raise OSError(errno, f"clone: {os.strerror(errno)}")
+    return pid
 
 
 def mount(source, target, fstype, flags: int, data=None) -> None:

@@ -1,6 +1,7 @@
 """Per-session isolation, done inside the zygote's bwrap sandbox (docs/exec.md section 1).
 
-I (the intermediate child) calls `enter_namespaces`; G (pid 1 of the new pid namespace) calls
+The zygote clones G straight into NAMESPACES and writes its uid/gid maps
+(`map_child_identity`); G (pid 1 of the new pid namespace) calls `make_mounts_private`,
 `build_root` and then `lock_down`.
 
 Why a new root instead of binding onto `/work` in place: the root bwrap gives us is a tmpfs that
@@ -27,20 +28,25 @@ def _write(path: str, text: str) -> None:
         f.write(text)
 
 
-def enter_namespaces() -> None:
-    """In I: new user, mount and pid namespaces, identity uid/gid maps, private mounts.
-    The next fork is pid 1 of the new pid namespace."""
-    uid, gid = os.getuid(), os.getgid()
-    linux.unshare(linux.CLONE_NEWUSER | linux.CLONE_NEWNS | linux.CLONE_NEWPID)
-    _map_identity(uid, gid)
+NAMESPACES = linux.CLONE_NEWUSER | linux.CLONE_NEWNS | linux.CLONE_NEWPID
+
+
+def map_child_identity(pid: int, uid: int, gid: int) -> None:
+    """In the zygote, right after cloning G into NAMESPACES: G's uid/gid maps (identity, our one
+    id), written from the parent user namespace, as an unprivileged owner may."""
+    _map_identity(uid, gid, f"/proc/{pid}")
+
+
+def make_mounts_private() -> None:
+    """In G, once its maps are written: mounts made from now on do not propagate back."""
     linux.mount("none", "/", None, linux.MS_REC | linux.MS_PRIVATE)
 
 
-def _map_identity(uid: int, gid: int) -> None:
+def _map_identity(uid: int, gid: int, proc: str = "/proc/self") -> None:
     # setgroups must be denied before an unprivileged process may write gid_map.
-    _write("/proc/self/setgroups", "deny")
-    _write("/proc/self/uid_map", f"{uid} {uid} 1")
-    _write("/proc/self/gid_map", f"{gid} {gid} 1")
+    _write(f"{proc}/setgroups", "deny")
+    _write(f"{proc}/uid_map", f"{uid} {uid} 1")
+    _write(f"{proc}/gid_map", f"{gid} {gid} 1")
 
 
 def build_root(work_dir: str, new_root: str = "/tmp") -> None:

@@ -23,6 +23,12 @@ def preload(modules) -> list:
     session's first plot costs what every later one costs."""
     from . import figures
 
+    # Single-threaded BLAS: OpenBLAS starts a thread pool at import, and a thread in the zygote
+    # would be copied into no session (clone copies only the caller) while its state says it
+    # exists: the first matrix product in a session would wait for it forever. Sessions run one
+    # per core anyway.
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
     os.environ.setdefault("MPLBACKEND", figures.BACKEND)
     if os.environ["MPLBACKEND"].lower() == "agg":
         os.environ["MPLBACKEND"] = figures.BACKEND  # the service asks for Agg: ours is Agg + show()
@@ -105,7 +111,7 @@ def _parse_spawn(msg) -> dict:
 
 
 def _read_reports(fd: int) -> list:
-    """Reads I's and G's report lines until both have closed the pipe (or the timeout)."""
+    """Reads G's report lines until it has closed the pipe (or the timeout)."""
     data = b""
     deadline = time.monotonic() + SPAWN_TIMEOUT_SECONDS
     while True:
@@ -120,31 +126,54 @@ def _read_reports(fd: int) -> list:
 
 
 def spawn(request: dict) -> dict:
-    """Forks I (which forks G) for one session; returns the `spawned` or `spawn_failed` reply."""
-    from .child import run_intermediate
+    """Clones G for one session straight into its namespaces (one copy of the zygote per session,
+    not two), writes its uid/gid maps, and returns the `spawned` or `spawn_failed` reply."""
+    from . import linux, sandbox
+    from .child import run_session_child
 
     session = request["session"]
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        run_intermediate(request, w)  # never returns
-    os.close(w)
+    report_r, report_w = os.pipe()
+    maps_r, maps_w = os.pipe()
     try:
-        reports = _read_reports(r)
-    except (TimeoutError, ValueError) as e:
+        pid = linux.clone_into_namespaces(sandbox.NAMESPACES)
+    except OSError as e:
+        for fd in (report_r, report_w, maps_r, maps_w):
+            os.close(fd)
+        return {"op": "spawn_failed", "session": session, "error": str(e)}
+    if pid == 0:
+        try:
+            os.close(report_r)
+            os.close(maps_w)
+            run_session_child(request, report_w, maps_r)  # never returns
+        finally:
+            os._exit(1)
+    os.close(report_w)
+    os.close(maps_r)
+    try:
+        sandbox.map_child_identity(pid, os.getuid(), os.getgid())
+        os.write(maps_w, b"1")
+    except OSError as e:
+        os.close(maps_w)  # G reads end-of-file instead of the byte and exits
+        os.close(report_r)
+        return {"op": "spawn_failed", "session": session, "error": f"user namespace maps: {e}"}
+    os.close(maps_w)
+    try:
+        reports = _read_reports(report_r)
+    except TimeoutError as e:
+        _kill(pid)  # stuck before reporting; one that reported an error has exited by itself
+        reports = [{"error": str(e)}]
+    except ValueError as e:
         reports = [{"error": str(e)}]
     finally:
-        os.close(r)
+        os.close(report_r)
     merged = {}
     for report in reports:
         merged.update(report)
-    if "error" in merged or not merged.get("ok") or not isinstance(merged.get("child_pid"), int):
+    if "error" in merged or not merged.get("ok"):
         error = merged.get("error") or "the session child ended without reporting"
-        if "child_pid" in merged:
-            _kill(merged["child_pid"])
         return {"op": "spawn_failed", "session": session, "error": error}
-    return {"op": "spawned", "session": session, "pid": pid, "child_pid": merged["child_pid"]}
+    # child_pid: the same pid, for readers of the earlier two-process reply.
+    return {"op": "spawned", "session": session, "pid": pid, "child_pid": pid}
 
 
 def _kill(pid: int) -> None:
@@ -168,7 +197,11 @@ def serve(modules, kernel: str) -> None:
     gc.collect()
     gc.freeze()  # keeps the preloaded objects' pages shared with the forks (no refcount COW by GC)
     collapse_heap()
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the I processes
+    threads = len(os.listdir("/proc/self/task"))
+    if threads > 1:
+        # See linux.clone_into_namespaces: a session cloned from a threaded zygote could deadlock.
+        raise SystemExit(f"zygote: {threads} threads after preloading {loaded}; sessions need a single-threaded zygote")
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the session children
     send({"op": "ready", "pid": os.getpid(), "kernel": kernel, "preloaded": loaded})
     for line in sys.stdin.buffer:
         if not line.strip():
