@@ -32,9 +32,9 @@ const quantile = (xs: number[], q: number) => {
 
 /** One Run press: session, cell, its output until idle, close. Throws unless the cell printed/plotted. */
 async function pressRun(client: TExecClient, code: string, expect: "stdout" | "png"): Promise<void> {
-  const { session } = await client.createSession({ files: [], client: `bench-${Math.random()}` });
+  // The cell goes with the creation (one request), as runToCompletion sends it.
+  const { session, msg_id } = await client.createSession({ files: [], client: `bench-${Math.random()}`, execute: { code } });
   try {
-    const { msg_id } = await client.execute({ session, code });
     let ok = false;
     for await (const { message } of client.events({ session })) {
       const c = message.content as Record<string, unknown>;

@@ -3,6 +3,8 @@
  * site could later spread sessions over several execution hosts (a session id would then carry
  * its host). Every answer of the service is parsed with the schemas of lib/exec/protocol.ts.
  */
+import http, { type IncomingMessage } from "node:http";
+import https from "node:https";
 import { z } from "zod";
 import {
   appendOutput,
@@ -23,7 +25,8 @@ import {
 export type TClientFile = { path: string; content: Uint8Array | string };
 
 export type TRunStatus = "ok" | "error" | "timeout" | "limit";
-export type TRunResult = { status: TRunStatus; outputs: TNbOutput[]; files: TFileEntry[] };
+/** `session`: the session that ran the cell (its files are downloadable from it for a while). */
+export type TRunResult = { status: TRunStatus; outputs: TNbOutput[]; files: TFileEntry[]; session: string };
 
 /**
  * A refusal or failure of the service. `status` is the service's HTTP status (absent when it
@@ -43,51 +46,109 @@ export class ExecError extends Error {
   }
 }
 
+/** A response body, whole. */
+async function readBody(res: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
 /** The client's operations against one service at `baseUrl`. */
 export type TExecClient = ReturnType<typeof createExecClient>;
 
+type TCallInit = { method?: string; body?: string; headers?: Record<string, string>; signal?: AbortSignal | undefined };
+
+/**
+ * Loopback connections kept open between calls: a Run is several calls in a row, and a new TCP
+ * connection per call (fetch's default pool is small and closes sockets between bursts) cost
+ * more CPU than the call itself. node:http directly also skips fetch's WHATWG streams.
+ */
+const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 256 }), https: new https.Agent({ keepAlive: true, maxSockets: 256 }) };
+
 /** A client for the service at `baseUrl` (e.g. `http://127.0.0.1:3101`). */
 export function createExecClient(baseUrl: string) {
-  const base = baseUrl.replace(/\/+$/, "");
+  const base = new URL(baseUrl.replace(/\/+$/, "") + "/");
+  const secure = base.protocol === "https:";
+  const prefix = base.pathname.replace(/\/+$/, "");
   const enc = encodeURIComponent;
 
-  async function call(path: string, init: RequestInit = {}): Promise<Response> {
-    let res: Response;
+  /** One request; resolves with the response (2xx) once its headers are in, else throws ExecError. */
+  async function call(path: string, init: TCallInit = {}): Promise<IncomingMessage> {
+    let res: IncomingMessage;
     try {
-      res = await fetch(base + path, { ...init, headers: { "Content-Type": "application/json", ...init.headers } });
+      res = await new Promise<IncomingMessage>((resolve, reject) => {
+        const headers: Record<string, string> = { ...init.headers };
+        if (init.body !== undefined) {
+          headers["Content-Type"] = "application/json";
+          headers["Content-Length"] = String(Buffer.byteLength(init.body));
+        }
+        const req = (secure ? https : http).request(
+          {
+            protocol: base.protocol,
+            hostname: base.hostname,
+            port: base.port || undefined,
+            path: prefix + path,
+            method: init.method ?? "GET",
+            headers,
+            agent: secure ? agents.https : agents.http,
+            signal: init.signal,
+          },
+          resolve,
+        );
+        req.on("error", reject);
+        req.end(init.body);
+      });
     } catch (e) {
+      if (init.signal?.aborted) throw e;
       throw new ExecError("UNAVAILABLE", "Run is not available on this server (the execution service is not answering).", undefined, undefined, { cause: e });
     }
-    if (res.ok) return res;
-    const text = await res.text().catch(() => "");
+    const status = res.statusCode ?? 0;
+    if (status >= 200 && status < 300) return res;
+    const text = (await readBody(res).catch(() => Buffer.alloc(0))).toString("utf8");
     let code = "ERROR";
-    let message = `the execution service answered ${res.status}`;
+    let message = `the execution service answered ${status}`;
     try {
       const body = ZErrorBody.parse(JSON.parse(text));
       ({ code, message } = body.error);
     } catch {
       // not our error shape (a proxy?): keep the status line
     }
-    const retry = Number(res.headers.get("retry-after"));
-    throw new ExecError(code, message, res.status, Number.isFinite(retry) && retry >= 0 ? retry : undefined);
+    const header = res.headers["retry-after"];
+    const retry = header === undefined ? NaN : Number(header);
+    throw new ExecError(code, message, status, Number.isFinite(retry) && retry >= 0 ? retry : undefined);
   }
 
-  async function json<T extends z.ZodType>(schema: T, path: string, init?: RequestInit): Promise<z.infer<T>> {
+  async function json<T extends z.ZodType>(schema: T, path: string, init?: TCallInit): Promise<z.infer<T>> {
     const res = await call(path, init);
-    return schema.parse(await res.json());
+    return schema.parse(JSON.parse((await readBody(res)).toString("utf8")));
+  }
+
+  /** Reads a response to its end (which also frees its connection for the next call). */
+  async function drain(res: IncomingMessage): Promise<void> {
+    await readBody(res);
   }
 
   const client = {
-    /** Starts a session whose working directory holds `files`; `client` is the rate key (user or address). */
-    async createSession(o: { files: TClientFile[]; client: string; kernel?: string }): Promise<{ session: string }> {
+    /**
+     * Starts a session whose working directory holds `files`; `client` is the rate key (user or
+     * address). With `execute`, its first cell is queued in the same request (`msg_id`).
+     */
+    async createSession(o: {
+      files: TClientFile[];
+      client: string;
+      kernel?: string;
+      execute?: { code: string; filename?: string | null; timeout?: number | undefined };
+    }): Promise<{ session: string; msg_id?: string }> {
       const files = o.files.map((f) => ({
         path: f.path,
         base64: (typeof f.content === "string" ? Buffer.from(f.content, "utf8") : Buffer.from(f.content)).toString("base64"),
       }));
-      return json(ZCreateSessionResponse, "/sessions", {
+      const execute = o.execute && { code: o.execute.code, filename: o.execute.filename ?? null, timeout: o.execute.timeout };
+      const created = await json(ZCreateSessionResponse, "/sessions", {
         method: "POST",
-        body: JSON.stringify({ kernel: o.kernel ?? "python", files, client: o.client }),
+        body: JSON.stringify({ kernel: o.kernel ?? "python", files, client: o.client, ...(execute ? { execute } : {}) }),
       });
+      return created.msg_id === undefined ? { session: created.session } : created;
     },
 
     /** Queues a cell (a file's text with `filename`, or an interactive cell); cells run in order. */
@@ -104,15 +165,11 @@ export function createExecClient(baseUrl: string) {
      */
     async *events(o: { session: string; after?: number; signal?: AbortSignal }): AsyncGenerator<TSessionEvent> {
       const res = await call(`/sessions/${enc(o.session)}/events?after=${o.after ?? 0}`, { signal: o.signal, headers: { Accept: "text/event-stream" } });
-      if (!res.body) return;
-      const decoder = new TextDecoder();
+      res.setEncoding("utf8");
       let buffer = "";
-      const reader = res.body.getReader();
       try {
-        while (true) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += decoder.decode(value, { stream: true });
+        for await (const chunk of res as AsyncIterable<string>) {
+          buffer += chunk;
           let end: number;
           while ((end = buffer.indexOf("\n\n")) >= 0) {
             const block = buffer.slice(0, end);
@@ -128,18 +185,19 @@ export function createExecClient(baseUrl: string) {
           }
         }
       } finally {
-        await reader.cancel().catch(() => {});
+        // Left early (the caller broke out): the stream never ends by itself, so its connection goes.
+        if (!res.complete) res.destroy();
       }
     },
 
     /** Interrupts the running cell (KeyboardInterrupt; the service kills it after a grace period). */
     async interrupt(o: { session: string }): Promise<void> {
-      await call(`/sessions/${enc(o.session)}/interrupt`, { method: "POST" });
+      await drain(await call(`/sessions/${enc(o.session)}/interrupt`, { method: "POST" }));
     },
 
     /** Ends the session; files it wrote stay downloadable for a while. */
     async close(o: { session: string }): Promise<void> {
-      await call(`/sessions/${enc(o.session)}`, { method: "DELETE" });
+      await drain(await call(`/sessions/${enc(o.session)}`, { method: "DELETE" }));
     },
 
     /** Files the cells created or changed. */
@@ -151,7 +209,7 @@ export function createExecClient(baseUrl: string) {
     async readFile(o: { session: string; name: string }): Promise<Uint8Array> {
       const path = o.name.split("/").map(enc).join("/");
       const res = await call(`/sessions/${enc(o.session)}/files/${path}`);
-      return new Uint8Array(await res.arrayBuffer());
+      return new Uint8Array(await readBody(res));
     },
 
     /** The service's pool and queue. */
@@ -172,12 +230,14 @@ export function createExecClient(baseUrl: string) {
       timeout?: number;
       client: string;
     }): Promise<TRunResult> {
-      const { session } = await client.createSession({ files: o.files, client: o.client });
+      // The cell goes with the creation: one round trip less.
+      const created = await client.createSession({ files: o.files, client: o.client, execute: { code: o.code, filename: o.filename, timeout: o.timeout } });
+      const { session } = created;
       // The service's own wall clock ends every cell; this is a backstop against a lost stream.
       const abort = new AbortController();
       const backstop = setTimeout(() => abort.abort(), ((o.timeout ?? 600) + 30) * 1000);
       try {
-        const { msg_id } = await client.execute({ session, code: o.code, filename: o.filename, timeout: o.timeout });
+        const msg_id = created.msg_id ?? (await client.execute({ session, code: o.code, filename: o.filename, timeout: o.timeout })).msg_id;
         const outputs: TNbOutput[] = [];
         let status: TRunStatus = "ok";
         for await (const { message } of client.events({ session, signal: abort.signal })) {
@@ -195,7 +255,7 @@ export function createExecClient(baseUrl: string) {
           if (type === "status" && (message.content as { execution_state: string }).execution_state === "idle") break;
         }
         const files = await client.listFiles({ session });
-        return { status, outputs, files };
+        return { status, outputs, files, session };
       } finally {
         clearTimeout(backstop);
         await client.close({ session }).catch(() => {});

@@ -130,13 +130,6 @@ export const ZInputFile = z.object({
 });
 export type TInputFile = z.infer<typeof ZInputFile>;
 
-export const ZCreateSessionRequest = z.object({
-  kernel: z.string().default("python"),
-  files: z.array(ZInputFile).max(1000).default([]),
-  client: z.string().max(200).default("anonymous"),
-});
-export const ZCreateSessionResponse = z.object({ session: ZSessionId });
-
 export const ZExecuteHttpRequest = z.object({
   code: z.string().max(10_000_000),
   filename: z.string().min(1).max(1024).nullable().optional(),
@@ -144,6 +137,16 @@ export const ZExecuteHttpRequest = z.object({
   timeout: z.number().positive().optional(),
 });
 export const ZExecuteHttpResponse = z.object({ msg_id: z.string() });
+
+export const ZCreateSessionRequest = z.object({
+  kernel: z.string().default("python"),
+  files: z.array(ZInputFile).max(1000).default([]),
+  client: z.string().max(200).default("anonymous"),
+  /** A first cell, queued as by `POST /sessions/<id>/execute`: one round trip instead of two. */
+  execute: ZExecuteHttpRequest.optional(),
+});
+/** `msg_id` is the first cell's, when the request had one. */
+export const ZCreateSessionResponse = z.object({ session: ZSessionId, msg_id: z.string().optional() });
 
 export const ZFileEntry = z.object({ name: z.string(), size: z.number().int().nonnegative() });
 export type TFileEntry = z.infer<typeof ZFileEntry>;

@@ -66,7 +66,15 @@ async function handle(deps: TServerDeps, req: IncomingMessage, res: ServerRespon
     if (method !== "POST") throw methodNotAllowed(method, url.pathname);
     const body = parseBody(ZCreateSessionRequest, await readJson(req));
     const session = await deps.registry.create(body);
-    return sendJson(res, 201, { session: session.id });
+    if (!body.execute) return sendJson(res, 201, { session: session.id });
+    let msgId: string;
+    try {
+      msgId = session.execute(body.execute.code, body.execute.filename ?? null, body.execute.timeout);
+    } catch (e) {
+      void session.end({ reason: "closed" }); // nobody will hear of this session
+      throw e;
+    }
+    return sendJson(res, 201, { session: session.id, msg_id: msgId });
   }
 
   const id = parts[1]!;
