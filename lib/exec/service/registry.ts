@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { TInputFile } from "@/lib/exec/protocol";
-import { Session, type TSessionOptions } from "@/lib/exec/service/session";
+import { Session, SessionEndedError, type TSessionOptions } from "@/lib/exec/service/session";
 
 /** A creation refused by admission; `status` is the HTTP status the server answers. */
 export class AdmissionError extends Error {
@@ -30,17 +30,106 @@ export type TRegistryOptions = {
   queue: number;
   /** Everything a session needs except its id, client, kernel and files. */
   sessionOptions: (kernel: string) => Omit<TSessionOptions, "id" | "client" | "kernel" | "files"> | undefined;
+  /**
+   * Sessions of `prespawnKernel` kept started (no files, nobody's) while the service is idle, so
+   * a creation skips the spawn: Run's first output comes sooner. Never made while a creation
+   * waits or any session is starting or running a cell, so they cost nothing under load.
+   */
+  prespawn?: number;
+  prespawnKernel?: string;
 };
+
+/** How long the service must have been quiet before a session is pre-spawned. */
+const PRESPAWN_DELAY_MS = 50;
 
 export class Registry {
   private readonly live = new Map<string, Session>();
   private readonly ended = new Map<string, Session>();
   private readonly waiting: (() => void)[] = [];
   private readonly sweeper: NodeJS.Timeout;
+  /** Pre-spawned sessions, ready to be handed out (oldest first). */
+  private readonly ready: Session[] = [];
+  private prespawning = false;
+  private prespawnTimer: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(private readonly o: TRegistryOptions) {
     this.sweeper = setInterval(() => this.sweep(), 30_000);
     this.sweeper.unref();
+    this.schedulePrespawn();
+  }
+
+  /** Pre-spawns one more session soon if the service is still quiet then (see `prespawn`). */
+  private schedulePrespawn(): void {
+    if (this.closed || this.prespawnTimer || this.prespawning || this.ready.length >= (this.o.prespawn ?? 0)) return;
+    this.prespawnTimer = setTimeout(() => {
+      this.prespawnTimer = null;
+      void this.prespawnOne();
+    }, PRESPAWN_DELAY_MS);
+    this.prespawnTimer.unref();
+  }
+
+  private quiet(): boolean {
+    if (this.waiting.length > 0) return false;
+    for (const s of this.live.values()) if (s.busy) return false;
+    return true;
+  }
+
+  private async prespawnOne(): Promise<void> {
+    const kernel = this.o.prespawnKernel ?? "python";
+    const sessionOptions = this.o.sessionOptions(kernel);
+    if (this.closed || !sessionOptions || this.ready.length >= (this.o.prespawn ?? 0) || !this.quiet()) return;
+    if (this.live.size + this.ready.length >= this.o.maxSessions) return;
+    this.prespawning = true;
+    const session = new Session({ ...sessionOptions, id: randomBytes(16).toString("base64url"), client: "", kernel, files: [] });
+    session.onEnd = (s) => {
+      const i = this.ready.indexOf(s);
+      if (i >= 0) this.ready.splice(i, 1); // ended unused (idle timeout, shutdown)
+      else this.onSessionEnd(s);
+      this.schedulePrespawn();
+    };
+    try {
+      await session.start();
+      if (this.closed) await session.end({ reason: "shutdown" });
+      else this.ready.push(session);
+    } catch (e) {
+      sessionOptions.log(`pre-spawning a session failed: ${(e as Error).message}`);
+      return; // not retried until the next session ends or is handed out
+    } finally {
+      this.prespawning = false;
+    }
+    this.schedulePrespawn();
+  }
+
+  /** A pre-spawned session of `kernel` handed to `client` with `files`, or null when none is ready. */
+  private takeReady(input: { kernel: string; files: TInputFile[]; client: string }): Session | null {
+    if (input.kernel !== (this.o.prespawnKernel ?? "python")) return null;
+    while (this.ready.length > 0) {
+      const session = this.ready.shift()!;
+      try {
+        session.assign(input.client, input.files);
+      } catch (e) {
+        void session.end({ reason: "failed" });
+        if (e instanceof SessionEndedError) continue; // it ended while waiting: try the next
+        throw e;
+      }
+      this.live.set(session.id, session);
+      session.onIdle = () => this.onSessionIdle();
+      return session;
+    }
+    return null;
+  }
+
+  private onSessionEnd(s: Session): void {
+    this.live.delete(s.id);
+    this.ended.set(s.id, s);
+    this.wakeOne();
+    this.schedulePrespawn();
+  }
+
+  private onSessionIdle(): void {
+    this.wakeOne();
+    this.schedulePrespawn();
   }
 
   /** Creates and starts a session, waiting in the queue when every slot is running a cell. */
@@ -67,14 +156,15 @@ export class Registry {
         this.waiting.push(wake);
       });
     }
+    const ready = this.takeReady(input);
+    if (ready) {
+      this.schedulePrespawn();
+      return ready;
+    }
     const session = new Session({ ...sessionOptions, id: randomBytes(16).toString("base64url"), client: input.client, kernel: input.kernel, files: input.files });
     this.live.set(session.id, session);
-    session.onEnd = (s) => {
-      this.live.delete(s.id);
-      this.ended.set(s.id, s);
-      this.wakeOne();
-    };
-    session.onIdle = () => this.wakeOne();
+    session.onEnd = (s) => this.onSessionEnd(s);
+    session.onIdle = () => this.onSessionIdle();
     await session.start(); // on failure the session has ended itself (onEnd ran)
     return session;
   }
@@ -115,17 +205,19 @@ export class Registry {
     for (const [id, s] of this.ended) if (s.retainedUntil < now) this.ended.delete(id);
   }
 
-  /** Figures for /health. */
-  stats(): { sessions: number; busy: number; queue: number } {
+  /** Figures for /health (`prespawned`: sessions ready to be handed out, not counted in `sessions`). */
+  stats(): { sessions: number; busy: number; queue: number; prespawned: number } {
     let busy = 0;
     for (const s of this.live.values()) if (s.state === "busy") busy++;
-    return { sessions: this.live.size, busy, queue: this.waiting.length };
+    return { sessions: this.live.size, busy, queue: this.waiting.length, prespawned: this.ready.length };
   }
 
   /** Ends every session (service shutdown). */
   async closeAll(): Promise<void> {
     clearInterval(this.sweeper);
-    await Promise.all([...this.live.values()].map((s) => s.end({ reason: "shutdown" })));
+    this.closed = true;
+    if (this.prespawnTimer) clearTimeout(this.prespawnTimer);
+    await Promise.all([...this.live.values(), ...this.ready.splice(0)].map((s) => s.end({ reason: "shutdown" })));
   }
 }
 

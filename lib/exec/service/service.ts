@@ -26,6 +26,8 @@ export type TServiceConfig = {
   idleSeconds: number;
   retainSeconds?: number;
   interruptGraceMs?: number;
+  /** Sessions kept pre-spawned while the service is idle (default 2; 0 turns it off). */
+  prespawn?: number;
   cgroups?: TCgroupOptions;
   host: string;
   /** 0 → any free port (tests). */
@@ -97,6 +99,8 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
     maxSessions: config.maxSessions,
     perClient: config.perClient,
     queue: config.queue,
+    prespawn: config.prespawn ?? 2,
+    prespawnKernel: defaultKernel.name,
     sessionOptions: (name) => {
       const pool = pools.get(name);
       if (!pool) return undefined;

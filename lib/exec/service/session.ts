@@ -5,7 +5,7 @@
  * enforces the wall clock, output, files and memory limits, and cleans up when it ends.
  */
 import { randomUUID } from "node:crypto";
-import { chownSync, promises as fs } from "node:fs";
+import { chownSync, promises as fs, readdirSync, renameSync, rmdirSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import path from "node:path";
 import {
@@ -55,7 +55,8 @@ export type TSessionState = "starting" | "idle" | "busy" | "dead";
 
 export class Session {
   readonly id: string;
-  readonly client: string;
+  /** The rate key; "" while the session is pre-spawned and nobody's yet (see `assign`). */
+  client: string;
   readonly runDir: string;
   readonly workDir: string;
   state: TSessionState = "starting";
@@ -118,6 +119,25 @@ export class Session {
       await this.end({ reason: "failed" });
       throw e;
     }
+  }
+
+  /**
+   * Hands a pre-spawned session (started with no files, nobody's) to `client`: its files are
+   * written into the working directory G already has as /work (a bind, so they appear there)
+   * and the idle clock starts again. Throws when the session has ended meanwhile.
+   */
+  assign(client: string, files: TInputFile[]): void {
+    if (this.state !== "idle" || this.ending || this.running || this.queue.length > 0) throw new SessionEndedError(this.id);
+    // Written beside /work first (same checks and ownership as at creation), then moved in.
+    const incoming = path.join(this.runDir, "incoming");
+    const snapshot = populateWorkDir(incoming, files);
+    const staged = path.join(incoming, "work");
+    for (const name of readdirSync(staged)) renameSync(path.join(staged, name), path.join(this.workDir, name));
+    rmdirSync(staged);
+    rmdirSync(incoming);
+    this.snapshot = snapshot;
+    this.client = client;
+    this.touch();
   }
 
   /** Listens on the session's socket for G's single connection; resolves after its hello. */
