@@ -26,25 +26,29 @@ export async function startRun(options: TRunner & { owner: string; slug: string;
   const revision = await readSnippetFiles({ owner: options.owner, slug: options.slug, ...(options.rev ? { rev: options.rev } : {}) });
   const files = revision.files.map((f) => ({ path: f.path, content: f.content }));
   const main = revision.mainFile ? revision.files.find((f) => f.path === revision.mainFile) : undefined;
-  let session: string;
+  const runnable = main && !main.binary ? main : undefined;
+  let created: { session: string; msg_id?: string };
   try {
-    ({ session } = await options.client.createSession({ files, client: serviceClientKey(options) }));
+    // The main file goes with the session's creation: one round trip to first output.
+    created = await options.client.createSession({
+      files,
+      client: serviceClientKey(options),
+      ...(runnable ? { execute: { code: new TextDecoder().decode(runnable.content), filename: runnable.path } } : {}),
+    });
   } catch (e) {
     throw fromExecError(e);
   }
-  try {
-    if (!main || main.binary) {
-      const note = main
-        ? `${main.path} is not a text file, so there is nothing to run first. Type code in the cell below.`
-        : "This snippet has no main file to run first (name one main.py, or keep one Python file). Its files are in the working directory: type code in the cell below.";
-      return { session, rev: revision.rev, mainFile: null, msgId: null, note };
-    }
-    const code = new TextDecoder().decode(main.content);
-    const { msg_id } = await options.client.execute({ session, code, filename: main.path });
-    return { session, rev: revision.rev, mainFile: main.path, msgId: msg_id, note: null };
-  } catch (e) {
-    // A session nobody will hear of must not hold one of the visitor's slots until it idles out.
+  const { session } = created;
+  if (!runnable) {
+    const note = main
+      ? `${main.path} is not a text file, so there is nothing to run first. Type code in the cell below.`
+      : "This snippet has no main file to run first (name one main.py, or keep one Python file). Its files are in the working directory: type code in the cell below.";
+    return { session, rev: revision.rev, mainFile: null, msgId: null, note };
+  }
+  if (created.msg_id === undefined) {
+    // The service did not take the first cell with the session: it must be queued, or nobody hears of the session.
     await options.client.close({ session }).catch(() => undefined);
-    throw fromExecError(e);
+    throw new Error("The execution service created a session without running its first cell.");
   }
+  return { session, rev: revision.rev, mainFile: runnable.path, msgId: created.msg_id, note: null };
 }
