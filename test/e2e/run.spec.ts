@@ -1,9 +1,11 @@
 /**
  * Press Run in a real browser against the real execution service: a plot appears, a cell runs
  * in the file's namespace with Shift+Enter, Stop interrupts a busy loop, LaTeX is typeset with
- * KaTeX, and HTML output stays in a sandboxed frame. Screenshots at desktop and phone widths
+ * KaTeX, HTML output stays in a sandboxed frame, files the run wrote are listed and downloadable
+ * (images inline), and Run again starts a fresh namespace. Screenshots at desktop and phone widths
  * go to test-results/e2e/run-*.png.
  */
+import { readFileSync } from "node:fs";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 
@@ -119,6 +121,66 @@ test("Stop interrupts a busy loop and the session takes more cells", async ({ pa
   await runCell(page, "count > 0");
   await expect(panel.locator(".run-cell").nth(2).locator(".run-result")).toContainText("True");
   await page.screenshot({ path: test.info().outputPath("run-stopped.png"), fullPage: true });
+});
+
+test("Files a run writes are listed, downloadable and shown inline; Run again starts afresh", async ({ page, user }) => {
+  needsService();
+  test.setTimeout(60_000);
+  expect(user.username).toBeTruthy();
+  const path = await createSnippet(page.request, "Writes files", [
+    {
+      path: "main.py",
+      content: [
+        "import matplotlib.pyplot as plt",
+        "open('out.txt', 'w').write('hi')",
+        "plt.plot([1, 3, 2])",
+        "plt.savefig('plot.png')",
+        "plt.close()",
+        "print('saved')",
+        "",
+      ].join("\n"),
+    },
+  ]);
+  await page.goto(path);
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  const panel = page.getByRole("region", { name: "Run output" });
+  await expect(panel.locator(".run-out--stdout")).toHaveText("saved\n");
+  // Closed before the end of the file: the only picture is the saved file, not a live figure.
+  await expect(panel.locator(".run-cell img.run-image")).toHaveCount(0);
+
+  const files = panel.locator(".run-files");
+  await expect(files.getByRole("heading", { name: "Files this run wrote" })).toBeVisible();
+  const text = files.getByRole("link", { name: "out.txt" });
+  await expect(text).toBeVisible();
+  const [download] = await Promise.all([page.waitForEvent("download"), text.click()]);
+  expect(download.suggestedFilename()).toBe("out.txt");
+  expect(readFileSync(await download.path(), "utf8")).toBe("hi");
+
+  await expect(files.getByRole("link", { name: "plot.png" })).toBeVisible();
+  const inline = files.locator("img.run-image");
+  await expect(inline).toHaveCount(1);
+  await expect(inline).toHaveAttribute("alt", "plot.png");
+  await inline.scrollIntoViewIfNeeded();
+  // The saved PNG itself, loaded from the run's file URL: a real picture.
+  await expect.poll(() => inline.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(100);
+  const png = await page.request.get(await inline.getAttribute("src") ?? "");
+  expect(png.status()).toBe(200);
+  expect([...(await png.body()).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+
+  // A cell of this run defines a variable and writes a file: both belong to this run only.
+  await runCell(page, "kept = 7\nopen('notes.txt', 'w').write('cell')\nkept * 6");
+  await expect(panel.locator(".run-cell").nth(1).locator(".run-result")).toContainText(/Out\[\d+\]:\s*42/);
+  await expect(files.getByRole("link", { name: "notes.txt" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Run again" }).click();
+  await expect(panel.locator(".run-out--stdout")).toHaveText("saved\n");
+  await expect(status(page)).toHaveText(/^Done in \d/);
+  await expect(panel.locator(".run-cell")).toHaveCount(1);
+  await runCell(page, "kept");
+  await expect(panel.locator(".run-cell").nth(1).locator(".run-out--error")).toContainText("NameError: name 'kept' is not defined");
+  await expect(files.getByRole("link", { name: "out.txt" })).toBeVisible();
+  await expect(files.getByRole("link", { name: "notes.txt" })).toHaveCount(0);
+  await page.screenshot({ path: test.info().outputPath("run-files.png"), fullPage: true });
 });
 
 test("LaTeX is typeset with KaTeX and HTML stays in a sandboxed frame", async ({ page, user }) => {
