@@ -159,7 +159,8 @@ export function parseExecEnv(source: Record<string, string | undefined> = proces
   const raw = parsed.data;
   return {
     url: (raw.EXEC_URL ?? "http://127.0.0.1:3101").replace(/\/+$/, ""),
-    dir: path.resolve(cwd, raw.EXEC_DIR ?? path.join("data", "exec")),
+    // Under DATA_DIR by default, so each site (and each test run) has its own run directories.
+    dir: path.resolve(cwd, raw.EXEC_DIR ?? path.join(source.DATA_DIR?.trim() || "data", "exec")),
     kernelsFile: raw.EXEC_KERNELS === undefined ? undefined : path.resolve(cwd, raw.EXEC_KERNELS),
     memoryMb: raw.EXEC_MEMORY_MB,
     pids: raw.EXEC_PIDS,

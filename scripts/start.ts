@@ -34,9 +34,11 @@ function dropPageCache(): void {
 }
 
 /** Environment variables the execution service gets: its own settings, never the site's secrets. */
-function execServiceEnv(): NodeJS.ProcessEnv {
+function execServiceEnv(site: TEnv): NodeJS.ProcessEnv {
   const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", NODE_ENV: "production" };
   for (const [k, v] of Object.entries(process.env)) if (k.startsWith("EXEC_") && v !== undefined) env[k] = v;
+  // Resolved here, where DATA_DIR is known (the default lives under it).
+  env.EXEC_DIR = site.exec.dir;
   return env as NodeJS.ProcessEnv;
 }
 
@@ -47,7 +49,7 @@ function execServiceEnv(): NodeJS.ProcessEnv {
 async function startExecService(env: TEnv): Promise<ChildProcess | null> {
   const require = createRequire(import.meta.url);
   const child = spawn(process.execPath, [require.resolve("tsx/cli"), "lib/exec/service/main.ts"], {
-    env: execServiceEnv(),
+    env: execServiceEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   for (const stream of [child.stdout, child.stderr]) {

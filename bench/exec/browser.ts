@@ -21,13 +21,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { chromium, request, type APIRequestContext, type Page } from "@playwright/test";
 import { z } from "zod";
 import config from "../../playwright.config";
 import { signIn, signUp, uniqueUsername } from "../../test/e2e/fixtures";
 import { stopProcessGroup } from "../../test/e2e/support/process-group";
+import { freePort } from "../../test/e2e/support/free-port";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
@@ -201,16 +201,6 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const a = server.address();
-      server.close(() => (typeof a === "object" && a ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
 

@@ -17,7 +17,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon, { type TAutocannonResult } from "autocannon";
@@ -25,6 +24,7 @@ import { z } from "zod";
 import { openLoop } from "./open-loop";
 import { createFreshDatabase, dropDatabase, type TFreshDatabase } from "../../test/e2e/support/fresh-database";
 import { stopProcessGroup } from "../../test/e2e/support/process-group";
+import { freePort } from "../../test/e2e/support/free-port";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -95,6 +95,8 @@ async function startBuiltSite(): Promise<TSite> {
       DATA_DIR: join(root, "data"),
       REPOS_DIR: join(root, "repos"),
       AUTH_URL: `http://127.0.0.1:${port}`,
+      // `npm start` also starts an execution service: give it a port of its own.
+      EXEC_URL: `http://127.0.0.1:${await freePort()}`,
     };
     if (engine === "pg") {
       database = await createFreshDatabase("cellar_bench");
@@ -190,16 +192,6 @@ async function waitUntilUp(baseUrl: string, server: ChildProcess): Promise<void>
   throw new Error("the site did not answer within 60 s");
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
-    });
-  });
-}
 
 const count = (n: number) => Math.round(n).toLocaleString("en-US");
 const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFreshDatabase, dropDatabase } from "./fresh-database";
 import { stopProcessGroup } from "./process-group";
+import { freePort } from "./free-port";
 
 const port = process.env.CELLAR_E2E_PORT;
 if (!port) fail("CELLAR_E2E_PORT is not set (playwright.config.ts sets it)");
@@ -37,6 +38,8 @@ const server = spawn("npm", ["start", "--silent"], {
     AUTH_URL: `http://127.0.0.1:${port}`,
     // Tests stand for many clients; each names its address in X-Forwarded-For (see fixtures.ts).
     TRUST_PROXY: "1",
+    // Its own execution service, beside any other site on this machine (run dirs are under DATA_DIR).
+    EXEC_URL: `http://127.0.0.1:${await freePort()}`,
   },
   stdio: "inherit",
   // Its own process group, so stopping it reaches `next start` below npm and tsx.
