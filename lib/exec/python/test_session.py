@@ -264,5 +264,27 @@ class FileLimitTest(unittest.TestCase):
             s.close()
 
 
+class WarmUpTest(unittest.TestCase):
+    """A pre-spawned session's warm-up (go with "warm": true) leaves nothing a reader could see."""
+
+    def test_warm_session_starts_like_a_fresh_one(self):
+        s = LocalSession(warm=True)
+        try:
+            msgs = s.conn.execute(
+                "print(sorted(k for k in globals() if not k.startswith('__')))\n"
+                "import os, matplotlib.pyplot as plt\n"
+                "print(plt.get_fignums(), os.listdir('.'))\n"
+                "print(plt.figure().number)\n"
+                "plt.close('all')")
+            self.assertEqual(text(msgs), "['display']\n[] []\n1\n")
+            self.assertEqual(text(msgs, "stderr"), "")
+            self.assertEqual(of_type(msgs, "execute_reply")[0]["execution_count"], 1)
+            self.assertEqual(of_type(msgs, "display_data"), [])
+            plot = s.conn.execute("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])")
+            self.assertEqual(len(of_type(plot, "display_data")), 1)
+        finally:
+            s.close()
+
+
 if __name__ == "__main__":
     unittest.main()

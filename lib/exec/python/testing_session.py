@@ -50,10 +50,10 @@ class Connection:
     def send(self, obj: dict) -> None:
         self.sock.sendall((json.dumps(obj) + "\n").encode())
 
-    def start(self) -> dict:
-        """Reads hello, sends go; returns hello."""
+    def start(self, warm: bool = False) -> dict:
+        """Reads hello, sends go (with the pre-spawned sessions' warm-up when `warm`); returns hello."""
         hello = self.read()
-        self.send({"op": "go"})
+        self.send({"op": "go", "warm": True} if warm else {"op": "go"})
         return hello
 
     def submit(self, code: str, filename=None, cpu_seconds: float = 30) -> str:
@@ -95,7 +95,7 @@ class LocalSession:
     """runner.py --no-isolation on a socket in a temporary directory, work dir `work`."""
 
     def __init__(self, files: dict = None, preload: str = "numpy,matplotlib,matplotlib.pyplot",
-                 extra_args: tuple = ()):
+                 extra_args: tuple = (), warm: bool = False):
         self.tmp = tempfile.TemporaryDirectory(prefix="cellar-py-test-")
         self.work = os.path.join(self.tmp.name, "work")
         os.mkdir(self.work)
@@ -110,7 +110,7 @@ class LocalSession:
              "--work", self.work, "--preload", preload, *extra_args],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.conn = self.listener.accept()
-        self.hello = self.conn.start()
+        self.hello = self.conn.start(warm)
 
     def close(self) -> None:
         self.conn.close()

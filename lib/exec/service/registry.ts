@@ -81,7 +81,7 @@ export class Registry {
     if (this.closed || !sessionOptions || this.ready.length >= (this.o.prespawn ?? 0) || !this.quiet()) return;
     if (this.live.size + this.ready.length >= this.o.maxSessions) return;
     this.prespawning = true;
-    const session = new Session({ ...sessionOptions, id: randomBytes(16).toString("base64url"), client: "", kernel, files: [] });
+    const session = new Session({ ...sessionOptions, id: randomBytes(16).toString("base64url"), client: "", kernel, files: [], warm: true });
     session.onEnd = (s) => {
       const i = this.ready.indexOf(s);
       if (i >= 0) this.ready.splice(i, 1); // ended unused (idle timeout, shutdown)

@@ -44,6 +44,11 @@ export type TSessionOptions = {
   interruptGraceMs: number;
   cgroups: TCgroupOptions;
   log: (line: string) => void;
+  /**
+   * A pre-spawned session: G runs a throwaway warm-up (a small figure to an in-memory PNG) after
+   * "go", while it waits unassigned, so a reader's first plot does not pay for it.
+   */
+  warm?: boolean;
 };
 
 type TCell = { msgId: string; code: string; filename: string | null; wallSeconds: number; date: string };
@@ -112,7 +117,7 @@ export class Session {
       // Before "go", nothing in G has forked or allocated for the user: the limits hold from the first line.
       await this.cgroups.add([spawned.pid]);
       if (this.ending || this.socketClosed) throw new Error("the session child exited while starting");
-      socket.write(JSON.stringify({ op: "go" }) + "\n");
+      socket.write(JSON.stringify(this.o.warm ? { op: "go", warm: true } : { op: "go" }) + "\n");
       this.state = "idle";
       this.touch();
     } catch (e) {

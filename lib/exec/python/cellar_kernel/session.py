@@ -12,6 +12,7 @@ from .channel import Channel
 from .engine import Engine, new_main_namespace
 from .gate import Gate
 from .streams import OutStream, Pump
+from .warmup import warm_up
 
 DEFAULT_CPU_SECONDS = 30.0
 
@@ -42,7 +43,8 @@ def serve(sock, session_id: str, work_dir: str = "/work") -> None:
     line = reader.readline()
     if not line:
         os._exit(0)
-    if json.loads(line).get("op") != "go":
+    go = json.loads(line)
+    if go.get("op") != "go":
         os._exit(2)
 
     pump.take_fds()
@@ -55,6 +57,8 @@ def serve(sock, session_id: str, work_dir: str = "/work") -> None:
     engine = Engine(channel, pump, gate, new_main_namespace(cellar.display), work_dir)
     cellar._publisher = engine.publish
     figures._publish = engine.publish
+    if go.get("warm") is True:
+        warm_up()  # before the pump runs and before any cell: nothing of it reaches a reader
     pump.start()
 
     while True:
