@@ -164,10 +164,20 @@ export class SessionCgroups {
    * keeps the groups as spares for the next session or removes them.
    */
   async destroy(): Promise<void> {
+    // A killed process stays a member while it exits (freeing its memory takes milliseconds):
+    // a pid is signalled once, later rounds signal only new ones (a fork bomb's), and every
+    // tenth round all again (a pid that was freed and reused by a new member meanwhile).
+    const killed = new Set<number>();
+    let empty = false;
     for (let round = 0; round < 200; round++) {
       const members = this.members();
-      if (members.length === 0) break;
+      if (members.length === 0) {
+        empty = true; // nothing left can fork back in: the groups stay empty
+        break;
+      }
       for (const pid of members) {
+        if (killed.has(pid) && round % 10 !== 0) continue;
+        killed.add(pid);
         try {
           process.kill(pid, "SIGKILL");
         } catch {
@@ -178,7 +188,7 @@ export class SessionCgroups {
       await new Promise((r) => setTimeout(r, round < 20 ? 1 : 50));
     }
     const spares = spare.get(parentDir(this.o, "")) ?? [];
-    if (spares.length < SPARE_MAX && this.members().length === 0 && this.memoryCharge() <= REUSE_MAX_BYTES) {
+    if (spares.length < SPARE_MAX && empty && this.memoryCharge() <= REUSE_MAX_BYTES) {
       // Older kernels without oom_kill fall back to failcnt (see oomKills): start it from 0 again.
       try {
         writeFileSync(path.join(this.dirs.memory, "memory.failcnt"), "0");

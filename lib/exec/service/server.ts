@@ -146,8 +146,20 @@ function streamEvents(session: ReturnType<Registry["get"]> & object, after: numb
   };
   const heartbeat = setInterval(() => res.write(": ping\n\n"), HEARTBEAT_MS);
   let unsubscribe: (() => void) | undefined;
+  // A cell's messages come in bursts (busy, output, reply, idle, dead within a tick): corked until
+  // the tick ends, a burst leaves in one write(2) instead of one per event.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    res.uncork();
+  };
   unsubscribe = session.subscribe(after, (event) => {
     if (done) return;
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(uncork);
+    }
     res.write(`id: ${event.seq}\ndata: ${JSON.stringify(event.message)}\n\n`);
     // The final `dead` status ends the stream: nothing can follow it.
     if (event.message.header.msg_type === "status" && (event.message.content as { execution_state?: string }).execution_state === "dead") {

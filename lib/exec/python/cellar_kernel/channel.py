@@ -23,7 +23,16 @@ class Channel:
 
     def send_raw(self, obj: dict) -> None:
         """Sends one JSON object as a line."""
-        data = (_encode(obj) + "\n").encode("ascii")
+        self._send_bytes((_encode(obj) + "\n").encode("ascii"))
+
+    def send_many(self, messages: list) -> None:
+        """Sends several (msg_type, content) messages of the current cell in one write: the end
+        of a cell (error, execute_reply, idle) reaches the service as one read, not three."""
+        parent = self.parent
+        self._send_bytes("".join(_encode({"msg_type": t, "parent": parent, "content": c}) + "\n"
+                                 for t, c in messages).encode("ascii"))
+
+    def _send_bytes(self, data: bytes) -> None:
         with self._gate.critical():
             with self._lock:
                 try:

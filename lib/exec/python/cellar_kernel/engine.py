@@ -77,10 +77,10 @@ class Engine:
             self._close_figures()
         self._gate.clear()
         self._pump.sync()
-        if error is not None:
-            channel.send("error", error)
-        channel.send("execute_reply", {"status": status, "execution_count": count})
-        channel.send("status", {"execution_state": "idle"})
+        ending = [("error", error)] if error is not None else []
+        ending += [("execute_reply", {"status": status, "execution_count": count}),
+                   ("status", {"execution_state": "idle"})]
+        channel.send_many(ending)
         return status
 
     def _run(self, code: str, name: str, interactive: bool, filename):
