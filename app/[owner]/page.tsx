@@ -5,17 +5,16 @@ import { Pagination } from "@/components/pagination";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getUserByUsername } from "@/lib/users/get-user";
 import { listSnippets } from "@/lib/snippets/list-snippets";
-import { segment } from "./[slug]/_view/load";
 
 type Props = { params: Promise<{ owner: string }>; searchParams: Promise<{ page?: string; deleted?: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: segment((await params).owner) };
+  return { title: (await params).owner };
 }
 
 /** A user's snippets and forks; their own unlisted ones too when they are looking. */
 export default async function UserPage({ params, searchParams }: Props) {
-  const owner = segment((await params).owner).toLowerCase();
+  const owner = (await params).owner.toLowerCase();
   const q = await searchParams;
   const [user, actor] = await Promise.all([getUserByUsername({ username: owner }), getCurrentUser()]);
   if (!user) notFound();

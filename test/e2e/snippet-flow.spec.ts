@@ -137,7 +137,13 @@ test("reading works with JavaScript off", async ({ browser, playwright, baseURL 
   await signUp(api, author);
   await signIn(api, author);
   const created = await api.post("/api/v1/snippets", {
-    data: { title: "Readable without script", files: [{ path: "main.py", content: "print('no js needed')\n" }] },
+    data: {
+      title: "Readable without script",
+      files: [
+        { path: "main.py", content: "print('no js needed')\n" },
+        { path: "notes 100%.txt", content: "odd names work\n" },
+      ],
+    },
   });
   expect(created.status(), await created.text()).toBe(201);
   const { slug, head } = (await created.json()) as { slug: string; head: string };
@@ -147,6 +153,11 @@ test("reading works with JavaScript off", async ({ browser, playwright, baseURL 
   await page.goto(`/${author.username}`);
   await page.getByRole("link", { name: "Readable without script" }).click();
   await expect(page.getByRole("region", { name: "main.py" })).toContainText("print('no js needed')");
+  // A file name with a space and a "%" survives the trip through its Raw link.
+  const rawHref = await page.getByRole("region", { name: "notes 100%.txt" }).getByRole("link", { name: "Raw" }).getAttribute("href");
+  const raw = await page.request.get(rawHref!);
+  expect(raw.status()).toBe(200);
+  expect(await raw.text()).toBe("odd names work\n");
   await page.getByRole("link", { name: /^History/ }).click();
   await expect(page.getByRole("heading", { name: "1 revision" })).toBeVisible();
 

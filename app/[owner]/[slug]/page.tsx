@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { getSnippet } from "@/lib/snippets/get-snippet";
 import { listSnippetRevisions } from "@/lib/snippets/list-revisions";
 import { markdownExcerpt } from "@/lib/render/markdown";
-import { orNotFound, segment } from "./_view/load";
+import { orNotFound } from "./_view/load";
 import { SnippetView } from "./_view/snippet-view";
 
 // Rendered on first request and cached; every write to the snippet revalidates its paths.
@@ -16,7 +16,7 @@ type Props = { params: Promise<{ owner: string; slug: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const p = await params;
-  const data = await orNotFound(() => getSnippet({ owner: segment(p.owner), slug: segment(p.slug) }));
+  const data = await orNotFound(() => getSnippet({ owner: p.owner, slug: p.slug }));
   const unlisted = data.snippet.visibility === "unlisted";
   return {
     title: `${data.snippet.title} (${data.snippet.owner}/${data.snippet.slug})`,
@@ -27,8 +27,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function SnippetPage({ params }: Props) {
   const p = await params;
-  const owner = segment(p.owner);
-  const slug = segment(p.slug);
+  const owner = p.owner;
+  const slug = p.slug;
   const [data, revisions] = await orNotFound(() => Promise.all([getSnippet({ owner, slug }), listSnippetRevisions({ owner, slug })]));
   return <SnippetView data={data} revisions={revisions} pinned={false} />;
 }

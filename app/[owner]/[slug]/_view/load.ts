@@ -11,12 +11,3 @@ export async function orNotFound<T>(load: () => Promise<T>): Promise<T> {
     throw e;
   }
 }
-
-/** Decodes a route segment once; a malformed escape is a 404, not a crash. */
-export function segment(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    notFound();
-  }
-}

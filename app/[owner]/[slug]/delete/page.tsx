@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getSnippet } from "@/lib/snippets/get-snippet";
 import { deleteSnippetAction } from "../actions";
-import { orNotFound, segment } from "../_view/load";
+import { orNotFound } from "../_view/load";
 
 type Props = { params: Promise<{ owner: string; slug: string }> };
 
@@ -13,8 +13,8 @@ export const metadata: Metadata = { title: "Delete snippet" };
 /** Asks before deleting: a page of its own, so it works without JavaScript too. */
 export default async function DeleteSnippetPage({ params }: Props) {
   const p = await params;
-  const owner = segment(p.owner);
-  const slug = segment(p.slug);
+  const owner = p.owner;
+  const slug = p.slug;
   const user = await getCurrentUser();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(`/${owner}/${slug}/delete`)}`);
   const { snippet } = await orNotFound(() => getSnippet({ owner, slug }));

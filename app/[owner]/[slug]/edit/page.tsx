@@ -5,20 +5,20 @@ import { getCurrentUser } from "@/lib/auth/session";
 import { getSnippet } from "@/lib/snippets/get-snippet";
 import { SnippetForm } from "@/components/forms/snippet-form";
 import { updateSnippetAction } from "../actions";
-import { orNotFound, segment } from "../_view/load";
+import { orNotFound } from "../_view/load";
 
 type Props = { params: Promise<{ owner: string; slug: string }>; searchParams: Promise<{ error?: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const p = await params;
-  return { title: `Edit ${segment(p.owner)}/${segment(p.slug)}` };
+  return { title: `Edit ${p.owner}/${p.slug}` };
 }
 
 /** The owner's edit page: a new revision on top of the head shown here (its oid travels as `base`). */
 export default async function EditSnippetPage({ params, searchParams }: Props) {
   const p = await params;
-  const owner = segment(p.owner);
-  const slug = segment(p.slug);
+  const owner = p.owner;
+  const slug = p.slug;
   const user = await getCurrentUser();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(`/${owner}/${slug}/edit`)}`);
   const data = await orNotFound(() => getSnippet({ owner, slug }));

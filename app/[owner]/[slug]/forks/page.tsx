@@ -4,7 +4,7 @@ import { formatDateTime } from "@/lib/render/format";
 import { getSnippetSummary } from "@/lib/snippets/get-snippet-summary";
 import { getForkNetwork, type TForkNode } from "@/lib/snippets/get-fork-network";
 import { listSnippetRevisions } from "@/lib/snippets/list-revisions";
-import { orNotFound, segment } from "../_view/load";
+import { orNotFound } from "../_view/load";
 import { SubpageHeader } from "../_view/subpage-header";
 
 export const revalidate = 3600;
@@ -16,7 +16,7 @@ type Props = { params: Promise<{ owner: string; slug: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const p = await params;
-  return { title: `Forks of ${segment(p.owner)}/${segment(p.slug)}` };
+  return { title: `Forks of ${p.owner}/${p.slug}` };
 }
 
 function countForks(node: TForkNode): number {
@@ -44,8 +44,8 @@ function ForkTree({ nodes }: { nodes: TForkNode[] }) {
 /** The fork network: where this snippet came from, and every fork made from it since. */
 export default async function ForksPage({ params }: Props) {
   const p = await params;
-  const owner = segment(p.owner);
-  const slug = segment(p.slug);
+  const owner = p.owner;
+  const slug = p.slug;
   const [snippet, network, revisions] = await orNotFound(() =>
     Promise.all([getSnippetSummary({ owner, slug }), getForkNetwork({ owner, slug }), listSnippetRevisions({ owner, slug })]),
   );

@@ -6,7 +6,7 @@ import { formatDateTime } from "@/lib/render/format";
 import { getSnippetSummary } from "@/lib/snippets/get-snippet-summary";
 import { diffSnippet } from "@/lib/snippets/diff-snippet";
 import { listSnippetRevisions, type TRevision } from "@/lib/snippets/list-revisions";
-import { orNotFound, segment } from "../_view/load";
+import { orNotFound } from "../_view/load";
 import { SubpageHeader } from "../_view/subpage-header";
 
 type Props = {
@@ -18,7 +18,7 @@ const PER_PAGE = 10;
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const p = await params;
-  return { title: `History of ${segment(p.owner)}/${segment(p.slug)}` };
+  return { title: `History of ${p.owner}/${p.slug}` };
 }
 
 function one(v: string | string[] | undefined): string | undefined {
@@ -49,8 +49,8 @@ function RevisionSelect({ label, name, revisions, selected }: { label: string; n
 export default async function HistoryPage({ params, searchParams }: Props) {
   const p = await params;
   const q = await searchParams;
-  const owner = segment(p.owner);
-  const slug = segment(p.slug);
+  const owner = p.owner;
+  const slug = p.slug;
   const [snippet, revisions] = await orNotFound(() => Promise.all([getSnippetSummary({ owner, slug }), listSnippetRevisions({ owner, slug })]));
   const base = snippet.url;
   const page = Math.max(1, Number.parseInt(one(q.page) ?? "1", 10) || 1);

@@ -10,7 +10,7 @@ export async function GET(_request: Request, { params }: Params): Promise<Respon
   const m = /^([0-9a-fA-F]{4,40}|HEAD)\.zip$/.exec(p.file);
   if (!m?.[1]) return new Response("Not found: the archive name is <revision>.zip\n", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   try {
-    const { rev, fileName, stream } = await archiveSnippet({ owner: decodeURIComponent(p.owner), slug: decodeURIComponent(p.slug), rev: m[1] === "HEAD" ? "HEAD" : m[1].toLowerCase() });
+    const { rev, fileName, stream } = await archiveSnippet({ owner: p.owner, slug: p.slug, rev: m[1] === "HEAD" ? "HEAD" : m[1].toLowerCase() });
     return new Response(Readable.toWeb(stream) as ReadableStream, {
       headers: {
         "Content-Type": "application/zip",

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getSnippet } from "@/lib/snippets/get-snippet";
 import { listSnippetRevisions } from "@/lib/snippets/list-revisions";
-import { orNotFound, segment } from "../../_view/load";
+import { orNotFound } from "../../_view/load";
 import { SnippetView } from "../../_view/snippet-view";
 
 // A permalink: the content of a revision never changes, so the page is cached; only the
@@ -16,14 +16,14 @@ type Props = { params: Promise<{ owner: string; slug: string; oid: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const p = await params;
-  return { title: `${segment(p.owner)}/${segment(p.slug)} at ${segment(p.oid).slice(0, 7)}`, robots: { index: false } };
+  return { title: `${p.owner}/${p.slug} at ${p.oid.slice(0, 7)}`, robots: { index: false } };
 }
 
 export default async function RevisionPage({ params }: Props) {
   const p = await params;
-  const owner = segment(p.owner);
-  const slug = segment(p.slug);
-  const oid = segment(p.oid);
+  const owner = p.owner;
+  const slug = p.slug;
+  const oid = p.oid;
   if (!/^[0-9a-f]{4,40}$/i.test(oid)) notFound();
   const [data, revisions] = await orNotFound(() => Promise.all([getSnippet({ owner, slug, rev: oid.toLowerCase() }), listSnippetRevisions({ owner, slug })]));
   return <SnippetView data={data} revisions={revisions} pinned />;

@@ -1,4 +1,4 @@
-import { AppError, toPublicError } from "@/lib/errors";
+import { toPublicError } from "@/lib/errors";
 import { isBinary } from "@/lib/repos";
 import { readRawFile } from "@/lib/snippets/read-raw-file";
 
@@ -25,8 +25,9 @@ type Params = { params: Promise<{ owner: string; slug: string; rev: string; path
 export async function GET(_request: Request, { params }: Params): Promise<Response> {
   const p = await params;
   try {
-    const path = p.path.map(decode).join("/");
-    const file = await readRawFile({ owner: decode(p.owner), slug: decode(p.slug), rev: decode(p.rev), path });
+    // Next hands route params over already decoded; decoding again broke names with a "%".
+    const path = p.path.join("/");
+    const file = await readRawFile({ owner: p.owner, slug: p.slug, rev: p.rev, path });
     const ext = path.split(".").pop()?.toLowerCase() ?? "";
     const binary = isBinary(file.content);
     const type = IMAGE_TYPES[ext] ?? (binary ? "application/octet-stream" : "text/plain; charset=utf-8");
@@ -49,10 +50,3 @@ export async function GET(_request: Request, { params }: Params): Promise<Respon
   }
 }
 
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new AppError("NOT_FOUND", "Not found.");
-  }
-}
