@@ -1,13 +1,12 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
-import { RepoError, createRepo, deleteRepo, repoPathFor } from "@/lib/repos";
+import { RepoError, createRepo, deleteRepo } from "@/lib/repos";
 import { ZDescription, ZTags, ZTitle, ZVisibility, firstIssue, slugify, ZSlug, type TActor, type TFileInput, type TVisibility } from "./schema";
 import { revalidateSnippet } from "./revalidate";
-import { authorFor, checkFiles, fromRepoError, freeSlug, isUniqueViolation, repoDir, upsertTagIds } from "./internal";
+import { authorFor, checkFiles, freeRepoPath, fromRepoError, freeSlug, isUniqueViolation, repoDir, upsertTagIds, type TCreatedSnippet } from "./internal";
 
 const ZCreate = z.object({
   title: ZTitle,
@@ -30,7 +29,7 @@ export type TCreateSnippetOptions = {
   message?: string;
 };
 
-export type TCreatedSnippet = { id: string; owner: string; slug: string; head: string; url: string };
+export type { TCreatedSnippet };
 
 /**
  * Publishes a new snippet: a bare repository with one commit, then its row.
@@ -97,16 +96,4 @@ export async function createSnippet(options: TCreateSnippetOptions): Promise<TCr
     }
   }
   throw new AppError("CONFLICT", "Could not find a free name for this snippet. Try another title.");
-}
-
-/**
- * The repository path for `owner/slug`. The path is kept on the row, so a name that was used
- * before (and whose repository may still exist, e.g. while being deleted) gets a salted path.
- */
-function freeRepoPath(key: string): string {
-  let repoPath = repoPathFor(key);
-  for (let n = 1; existsSync(repoDir(repoPath)); n++) {
-    repoPath = repoPathFor(`${key}#${n}:${createHash("sha1").update(String(Date.now())).digest("hex").slice(0, 8)}`);
-  }
-  return repoPath;
 }

@@ -20,3 +20,22 @@ export async function diffSnippet(options: { owner: string; slug: string; from: 
 }
 
 export type TSnippetDiff = Awaited<ReturnType<typeof diffSnippet>>;
+
+/**
+ * What each of these revisions changed (against its first parent), for a history page: one
+ * lookup of the snippet for all of them. The oids come from the snippet's own history.
+ */
+export async function diffEachRevision(options: { owner: string; slug: string; revisions: { oid: string; parents: string[] }[] }): Promise<TSnippetDiff[]> {
+  const row = await findSnippetOrThrow(options.owner, options.slug);
+  const dir = repoDir(row.repoPath);
+  try {
+    return await Promise.all(
+      options.revisions.map(async (r) => {
+        const from = r.parents[0] ?? null;
+        return { from, to: r.oid, files: await diffRevisions({ dir, from, to: r.oid }) };
+      }),
+    );
+  } catch (e) {
+    throw fromRepoError(e);
+  }
+}

@@ -1,9 +1,9 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
-import { RepoError, deleteRepo, forkRepo, repoPathFor } from "@/lib/repos";
+import { RepoError, deleteRepo, forkRepo } from "@/lib/repos";
 import { ZSlug, firstIssue, type TActor } from "./schema";
-import { findSnippetOrThrow, fromRepoError, freeSlug, isUniqueViolation, repoDir, type TCreatedSnippetLike } from "./internal";
+import { findSnippetOrThrow, freeRepoPath, fromRepoError, freeSlug, isUniqueViolation, repoDir, type TCreatedSnippet } from "./internal";
 import { existsSync } from "node:fs";
 import { revalidateSnippet } from "./revalidate";
 
@@ -12,7 +12,7 @@ import { revalidateSnippet } from "./revalidate";
  * (hard links, so it takes about the same time whatever the history), and a row that
  * remembers where it came from. A failed row write removes the new repository.
  */
-export async function forkSnippet(options: { actor: TActor | null; owner: string; slug: string; newSlug?: string }): Promise<TCreatedSnippetLike> {
+export async function forkSnippet(options: { actor: TActor | null; owner: string; slug: string; newSlug?: string }): Promise<TCreatedSnippet> {
   const { actor } = options;
   if (!actor) throw new AppError("UNAUTHORIZED", "Sign in to fork a snippet.");
   const source = await findSnippetOrThrow(options.owner, options.slug);
@@ -27,8 +27,7 @@ export async function forkSnippet(options: { actor: TActor | null; owner: string
 
   for (let attempt = 0; attempt < 5; attempt++) {
     const slug = wanted ?? (await freeSlug(actor.id, source.slug));
-    let repoPath = repoPathFor(`${actor.username}/${slug}`);
-    for (let n = 1; existsSync(repoDir(repoPath)); n++) repoPath = repoPathFor(`${actor.username}/${slug}#${n}:${Date.now()}`);
+    const repoPath = freeRepoPath(`${actor.username}/${slug}`);
     const dir = repoDir(repoPath);
     let head: string;
     try {

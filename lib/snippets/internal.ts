@@ -3,7 +3,8 @@ import path from "node:path";
 import { AppError } from "@/lib/errors";
 import { getEnv } from "@/lib/env";
 import { getDb } from "@/lib/db/client";
-import { RepoError, isBinary, readFiles, resolveRevision, validateFiles } from "@/lib/repos";
+import { existsSync } from "node:fs";
+import { RepoError, isBinary, readFiles, repoPathFor, resolveRevision, validateFiles } from "@/lib/repos";
 import type { TActor, TFileInput } from "./schema";
 
 /*
@@ -136,6 +137,17 @@ export async function upsertTagIds(
   return ids;
 }
 
+/**
+ * The repository path for `owner/slug`, kept on the row (renames never move it). A name used
+ * before may still have its repository on disk (being deleted, or a crash's leftover): then
+ * a salted key picks another path.
+ */
+export function freeRepoPath(key: string): string {
+  let repoPath = repoPathFor(key);
+  for (let n = 1; existsSync(repoDir(repoPath)); n++) repoPath = repoPathFor(`${key}#${n}`);
+  return repoPath;
+}
+
 /** Picks `base`, or `base-2`, `base-3`… so the owner has no two snippets with one name. */
 export async function freeSlug(ownerId: string, base: string): Promise<string> {
   const taken = new Set(
@@ -158,7 +170,7 @@ export function isUniqueViolation(e: unknown): boolean {
 }
 
 /** What create and fork return. */
-export type TCreatedSnippetLike = { id: string; owner: string; slug: string; head: string; url: string };
+export type TCreatedSnippet = { id: string; owner: string; slug: string; head: string; url: string };
 
 export type TSnippetFileBytes = { path: string; oid: string; size: number; binary: boolean; content: Uint8Array };
 

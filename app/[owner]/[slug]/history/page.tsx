@@ -4,7 +4,7 @@ import { DiffView } from "@/components/diff-view";
 import { Pagination } from "@/components/pagination";
 import { formatDateTime } from "@/lib/render/format";
 import { getSnippetSummary } from "@/lib/snippets/get-snippet-summary";
-import { diffSnippet } from "@/lib/snippets/diff-snippet";
+import { diffEachRevision, diffSnippet } from "@/lib/snippets/diff-snippet";
 import { listSnippetRevisions, type TRevision } from "@/lib/snippets/list-revisions";
 import { orNotFound } from "../_view/load";
 import { SubpageHeader } from "../_view/subpage-header";
@@ -59,7 +59,7 @@ export default async function HistoryPage({ params, searchParams }: Props) {
   const from = one(q.from);
   const to = one(q.to);
   const compare = from && to ? await orNotFound(() => diffSnippet({ owner, slug, from, to })) : null;
-  const diffs = await Promise.all(shown.map((r) => diffSnippet({ owner, slug, from: r.parents[0] ?? null, to: r.oid })));
+  const diffs = await diffEachRevision({ owner, slug, revisions: shown });
 
   return (
     <article className="snippet">
