@@ -91,8 +91,8 @@ test("the owner deletes a snippet after confirming; it is gone, a fork of it sta
   await other.close();
 });
 
-test("a refused snippet says why and keeps what was typed", async ({ page, user }) => {
-  expect(user.username).toBeTruthy(); // signed in
+// `user: _signedIn`: the fixture signs the page's browser in; the test needs nothing else of it.
+test("a refused snippet says why and keeps what was typed", async ({ page, user: _signedIn }) => {
   await page.goto("/new");
   await page.getByLabel("Title").fill("Escape attempt");
   await page.getByLabel("File name").fill("../evil.py");

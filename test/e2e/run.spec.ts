@@ -47,9 +47,10 @@ async function runCell(page: Page, code: string): Promise<void> {
   await page.keyboard.press("Shift+Enter");
 }
 
+// Tests take `user: _signedIn`: the fixture signs the page in (snippets are made through its session).
 const status = (page: Page) => page.locator(".run-panel").getByRole("status");
 
-test("Run a snippet that plots, then a cell in the file's namespace", async ({ page, user }) => {
+test("Run a snippet that plots, then a cell in the file's namespace", async ({ page, user: _signedIn }) => {
   needsService();
   test.setTimeout(60_000);
   const path = await createSnippet(page.request, "A sine wave", [
@@ -69,7 +70,6 @@ test("Run a snippet that plots, then a cell in the file's namespace", async ({ p
     },
     { path: "helper.py", content: "AMPLITUDE = 2\n" },
   ]);
-  expect(user.username).toBeTruthy();
   await page.goto(path);
   await page.getByRole("button", { name: "Run", exact: true }).click();
 
@@ -100,10 +100,9 @@ test("Run a snippet that plots, then a cell in the file's namespace", async ({ p
   await page.screenshot({ path: test.info().outputPath("run-phone.png"), fullPage: true });
 });
 
-test("Stop interrupts a busy loop and the session takes more cells", async ({ page, user }) => {
+test("Stop interrupts a busy loop and the session takes more cells", async ({ page, user: _signedIn }) => {
   needsService();
   test.setTimeout(60_000);
-  expect(user.username).toBeTruthy();
   const path = await createSnippet(page.request, "Counter", [{ path: "main.py", content: "count = 0\nprint('ready')\n" }]);
   await page.goto(path);
   await page.getByRole("button", { name: "Run", exact: true }).click();
@@ -123,10 +122,9 @@ test("Stop interrupts a busy loop and the session takes more cells", async ({ pa
   await page.screenshot({ path: test.info().outputPath("run-stopped.png"), fullPage: true });
 });
 
-test("Files a run writes are listed, downloadable and shown inline; Run again starts afresh", async ({ page, user }) => {
+test("Files a run writes are listed, downloadable and shown inline; Run again starts afresh", async ({ page, user: _signedIn }) => {
   needsService();
   test.setTimeout(60_000);
-  expect(user.username).toBeTruthy();
   const path = await createSnippet(page.request, "Writes files", [
     {
       path: "main.py",
@@ -183,10 +181,9 @@ test("Files a run writes are listed, downloadable and shown inline; Run again st
   await page.screenshot({ path: test.info().outputPath("run-files.png"), fullPage: true });
 });
 
-test("LaTeX is typeset with KaTeX and HTML stays in a sandboxed frame", async ({ page, user }) => {
+test("LaTeX is typeset with KaTeX and HTML stays in a sandboxed frame", async ({ page, user: _signedIn }) => {
   needsService();
   test.setTimeout(60_000);
-  expect(user.username).toBeTruthy();
   const path = await createSnippet(page.request, "Rich output", [
     {
       path: "main.py",
@@ -217,8 +214,7 @@ test("LaTeX is typeset with KaTeX and HTML stays in a sandboxed frame", async ({
 });
 
 
-test("With JavaScript off there is no Run button, and the page reads as before", async ({ browser, baseURL, page, user }) => {
-  expect(user.username).toBeTruthy();
+test("With JavaScript off there is no Run button, and the page reads as before", async ({ browser, baseURL, page, user: _signedIn }) => {
   const path = await createSnippet(page.request, "No script", [{ path: "main.py", content: "print('hi')\n" }]);
   const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
   const plain = await context.newPage();
