@@ -2,15 +2,18 @@ import { z } from "zod";
 
 /*
  * What a run looks like in the page: its cells, each with its outputs, built from the Jupyter
- * messages the stream delivers. Pure (no server-only): the Run panel imports it, and the
- * integration tests read streams with it.
+ * messages the stream delivers, and its live interacts (docs: /tmp spec, issue 4): each with
+ * the output of its latest run, wherever the message that made it came from. Pure (no
+ * server-only): the Run panel imports it, and the integration tests read streams with it.
  */
 
 export const ZMimeBundle = z.record(z.string(), z.unknown());
 
 export const ZRunMessage = z.object({
   header: z.object({ msg_id: z.string(), msg_type: z.string(), date: z.string().optional() }),
-  parent_header: z.object({ msg_id: z.string().optional() }).loose(),
+  parent_header: z.object({ msg_id: z.string().optional(), msg_type: z.string().optional() }).loose(),
+  /** `interact`: the interact whose function made the message; on the final `dead` status, `reason` and `seconds`. */
+  metadata: z.record(z.string(), z.unknown()).optional(),
   content: z.record(z.string(), z.unknown()),
 });
 export type TRunMessage = z.infer<typeof ZRunMessage>;
@@ -21,6 +24,68 @@ const ZResult = ZDisplay.extend({ execution_count: z.number().int().nullable().o
 const ZError = z.object({ ename: z.string(), evalue: z.string(), traceback: z.array(z.string()).optional() });
 const ZReply = z.object({ status: z.enum(["ok", "error", "aborted"]), execution_count: z.number().int().nullable().optional() });
 const ZStatus = z.object({ execution_state: z.enum(["busy", "idle", "starting", "dead"]) });
+const ZEnd = z.object({ reason: z.string().catch("unknown"), seconds: z.number().positive().nullable().optional().catch(null) });
+
+/** The MIME type of an interact's description (a `display_data` the kernel sends when one is made). */
+export const INTERACT_MIME = "application/vnd.cellar.interact+json";
+
+const ZName = z.string().min(1).max(200);
+const ZLabel = z.string().max(1000).catch("");
+const ZCount = z.number().int().min(1).max(100).nullable().optional().catch(null);
+const ZValues = z.array(z.string()).min(1).max(10_000);
+const ZSlider = z.object({
+  type: z.literal("slider"),
+  name: ZName,
+  label: ZLabel,
+  min: z.number().optional(),
+  max: z.number().optional(),
+  step: z.number().positive().optional(),
+  /** A slider over a list: its labels; the wire value is an index. */
+  values: ZValues.optional(),
+  default: z.number(),
+  display_value: z.boolean().catch(true),
+});
+export const ZInteractControl = z.discriminatedUnion("type", [
+  ZSlider,
+  ZSlider.extend({ type: z.literal("range_slider"), default: z.tuple([z.number(), z.number()]) }),
+  z.object({ type: z.literal("input_box"), name: ZName, label: ZLabel, default: z.string(), width: ZCount, height: z.number().int().min(1).max(100).catch(1) }),
+  z.object({
+    type: z.literal("input_grid"),
+    name: ZName,
+    label: ZLabel,
+    rows: z.number().int().min(1).max(50),
+    cols: z.number().int().min(1).max(50),
+    default: z.array(z.array(z.string())),
+    width: ZCount,
+  }),
+  z.object({ type: z.literal("checkbox"), name: ZName, label: ZLabel, default: z.boolean() }),
+  z.object({
+    type: z.literal("selector"),
+    name: ZName,
+    label: ZLabel,
+    values: ZValues,
+    default: z.number().int().min(0),
+    style: z.enum(["dropdown", "radio", "buttons"]).catch("dropdown"),
+    nrows: ZCount,
+    ncols: ZCount,
+  }),
+  z.object({ type: z.literal("color"), name: ZName, label: ZLabel, default: z.string().regex(/^#[0-9a-fA-F]{6}$/).catch("#000000") }),
+  z.object({ type: z.literal("text"), name: ZName, label: ZLabel, text: z.string() }),
+  z.object({ type: z.literal("button"), name: ZName, label: ZLabel, text: z.string(), default: z.literal(false).catch(false) }),
+  z.object({ type: z.literal("button_bar"), name: ZName, label: ZLabel, values: ZValues, nrows: ZCount, ncols: ZCount, default: z.null().catch(null) }),
+]);
+export type TInteractControl = z.infer<typeof ZInteractControl>;
+
+const ZRows = z.array(z.array(z.string())).catch([]);
+export const ZInteractSpec = z.object({
+  version: z.literal(1),
+  id: z.string().min(1).max(64),
+  name: z.string().catch("f"),
+  auto_update: z.boolean().catch(true),
+  controls: z.array(ZInteractControl).max(200),
+  layout: z.object({ top: ZRows, bottom: ZRows, left: ZRows, right: ZRows }).catch({ top: [], bottom: [], left: [], right: [] }),
+});
+export type TInteractSpec = z.infer<typeof ZInteractSpec>;
 
 export type TMimeBundle = Record<string, unknown>;
 
@@ -30,7 +95,9 @@ export type TRunOutput =
   | { kind: "result"; count: number | null; data: TMimeBundle }
   | { kind: "error"; ename: string; evalue: string; traceback: string[] }
   /** A limit the service enforced, said in plain words ("stopped: used more than 512 MB of memory"). */
-  | { kind: "limit"; text: string };
+  | { kind: "limit"; text: string }
+  /** Where an interact was made: its controls and output area (`interacts[id]` of the log). */
+  | { kind: "interact"; id: string };
 
 export type TCellState = "queued" | "running" | "ok" | "error" | "aborted";
 
@@ -47,20 +114,68 @@ export type TRunCell = {
   endedAt: number | null;
 };
 
+/** A live interact: its description and the output of its latest run. */
+export type TInteract = {
+  id: string;
+  spec: TInteractSpec;
+  /**
+   * Stable across runs, for permalinks and Restart: top-level interacts are "1", "2", ... in
+   * order of appearance; nested ones "<parent key>.<n>" (the nth made by the parent's latest run).
+   */
+  key: string;
+  /** The interact whose function made this one, or null for one made by a cell. */
+  parent: string | null;
+  outputs: TRunOutput[];
+  /** The update in flight (its msgId, once the site answered), until its `status` idle arrives. */
+  pending: string | null;
+  /**
+   * The update whose output `outputs` holds (null: the first run's). The previous output stays
+   * until the next update's first output replaces it, so a plot is swapped, never blanked.
+   */
+  shown: string | null;
+};
+
+/** An update's messages never make cells: they belong to `interact` (null until the site's answer names it). */
+export type TUpdate = { interact: string | null; done: boolean };
+
+/** Why the session ended, from the final `dead` status ("idle", "lifetime", "closed", ...); seconds for idle and lifetime. */
+export type TRunEnd = { reason: string; seconds: number | null };
+
 export type TRunLog = {
   cells: TRunCell[];
   /** Highest seq applied: a reconnect asks for what comes after it, and repeats are dropped. */
   lastSeq: number;
   /** The session ended (idle, a limit, or closed): no more cells can run in it. */
   dead: boolean;
+  /** Set when the ending said why (the stream closing alone does not). */
+  end: TRunEnd | null;
+  /** Live interacts by id; those made by a run that has since been replaced are gone. */
+  interacts: Record<string, TInteract>;
+  updates: Record<string, TUpdate>;
+  /** Top-level interacts seen so far: the next one's key. */
+  topLevel: number;
 };
 
-export const EMPTY_LOG: TRunLog = { cells: [], lastSeq: -1, dead: false };
+export const EMPTY_LOG: TRunLog = { cells: [], lastSeq: -1, dead: false, end: null, interacts: {}, updates: {}, topLevel: 0 };
 
 /** Adds a cell the page just sent (or names one whose messages arrived before the reply). */
 export function addCell(log: TRunLog, cell: { msgId: string; code: string | null; file: string | null }): TRunLog {
   if (log.cells.some((c) => c.msgId === cell.msgId)) return updateCell(log, cell.msgId, (c) => ({ ...c, code: cell.code, file: cell.file }));
   return { ...log, cells: [...log.cells, newCell(cell.msgId, cell)] };
+}
+
+/**
+ * Names the update the site accepted for `interact` (`msgId`, from its answer). Its messages
+ * may have come first: they were kept apart already, and if it finished without output, its
+ * end clears the interact's output now.
+ */
+export function beginUpdate(log: TRunLog, interact: string, msgId: string): TRunLog {
+  const seen = log.updates[msgId];
+  const next = { ...log, updates: { ...log.updates, [msgId]: { interact, done: seen?.done ?? false } } };
+  const x = next.interacts[interact];
+  if (!x || log.dead) return next;
+  if (seen?.done) return x.shown === msgId ? next : withInteract(next, { ...x, shown: msgId, outputs: [] });
+  return withInteract(next, { ...x, pending: msgId });
 }
 
 /**
@@ -79,15 +194,135 @@ export function applyMessage(log: TRunLog, seq: number, message: TRunMessage, re
   if (type === "status") {
     const s = ZStatus.safeParse(c);
     if (!s.success) return next;
-    if (s.data.execution_state === "dead") return endLog(next, now);
+    if (s.data.execution_state === "dead") {
+      const end = ZEnd.safeParse(message.metadata ?? {});
+      return endLog(next, now, end.success && message.metadata?.reason !== undefined ? { reason: end.data.reason, seconds: end.data.seconds ?? null } : null);
+    }
   }
   const parent = message.parent_header.msg_id;
   if (!parent) return next;
+  const tag = message.metadata?.interact;
+  const tagged = typeof tag === "string" ? next.interacts[tag] : undefined;
+  const spec = interactSpecOf(type, c);
+  const output: TRunOutput | null = spec ? { kind: "interact", id: spec.id } : toOutput(type, c);
+  if (parent in next.updates || message.parent_header.msg_type === "interact_request") return applyToUpdate(next, parent, type, c, tagged ?? null, output, spec);
+  if (tagged && output) return appendToInteract(next, tagged, null, output, spec);
   const withCell = next.cells.some((x) => x.msgId === parent) ? next : { ...next, cells: [...next.cells, newCell(parent, { code: null, file: null })] };
-  return updateCell(withCell, parent, (cell) => applyToCell(cell, type, c, now));
+  const registered = spec ? addInteract(withCell, spec, null, String(withCell.topLevel + 1)) : withCell;
+  const counted = spec ? { ...registered, topLevel: registered.topLevel + 1 } : registered;
+  return updateCell(counted, parent, (cell) => applyToCell(cell, type, c, output, now));
 }
 
-function applyToCell(cell: TRunCell, type: string, c: Record<string, unknown>, now: number): TRunCell {
+/** A message of an update: its output goes to the interact that made it; its end frees the interact for the next update. */
+function applyToUpdate(
+  log: TRunLog,
+  msgId: string,
+  type: string,
+  c: Record<string, unknown>,
+  tagged: TInteract | null,
+  output: TRunOutput | null,
+  spec: TInteractSpec | null,
+): TRunLog {
+  const update = log.updates[msgId] ?? { interact: null, done: false };
+  const withUpdate = log.updates[msgId] ? log : { ...log, updates: { ...log.updates, [msgId]: update } };
+  const owner = update.interact !== null ? withUpdate.interacts[update.interact] : undefined;
+  if (output) {
+    // Untagged output (a service error, a session that died) belongs to the interact the update is for.
+    const target = tagged ?? owner;
+    return target ? appendToInteract(withUpdate, target, msgId, output, spec) : withUpdate;
+  }
+  const s = type === "status" ? ZStatus.safeParse(c) : null;
+  if (s?.data?.execution_state !== "idle") return withUpdate;
+  const done = { ...withUpdate, updates: { ...withUpdate.updates, [msgId]: { ...update, done: true } } };
+  if (!owner) return done;
+  const pending = owner.pending === msgId ? null : owner.pending;
+  // An update that showed nothing replaces the previous output with nothing.
+  return owner.shown === msgId ? withInteract(done, { ...owner, pending }) : withInteract(forget(done, owner.outputs), { ...owner, pending, shown: msgId, outputs: [] });
+}
+
+/**
+ * Adds an output to an interact's area. The first output of an update replaces what the
+ * previous run showed (and forgets the interacts that run made); `update` is null for the run
+ * at decoration time, which only adds. A description makes a nested interact.
+ */
+function appendToInteract(log: TRunLog, x: TInteract, update: string | null, output: TRunOutput, spec: TInteractSpec | null): TRunLog {
+  const replacing = update !== null && x.shown !== update;
+  const base = replacing ? forget(log, x.outputs) : log;
+  const previous = replacing ? [] : x.outputs;
+  const outputs = output.kind === "stream" ? appendStream(previous, output.name, output.text) : [...previous, output];
+  const withOutput = withInteract(base, { ...x, outputs, shown: replacing ? update : x.shown });
+  if (!spec) return withOutput;
+  const nth = outputs.filter((o) => o.kind === "interact").length;
+  return addInteract(withOutput, spec, x.id, `${x.key}.${nth}`);
+}
+
+function addInteract(log: TRunLog, spec: TInteractSpec, parent: string | null, key: string): TRunLog {
+  return withInteract(log, { id: spec.id, spec, key, parent, outputs: [], pending: null, shown: null });
+}
+
+/** Drops the interacts described in `outputs` (a run's output being replaced) and everything they made. */
+function forget(log: TRunLog, outputs: TRunOutput[]): TRunLog {
+  const gone = new Set(outputs.flatMap((o) => (o.kind === "interact" ? [o.id] : [])));
+  if (gone.size === 0) return log;
+  // And their descendants, however deep.
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const x of Object.values(log.interacts)) {
+      if (!gone.has(x.id) && x.parent !== null && gone.has(x.parent)) {
+        gone.add(x.id);
+        grew = true;
+      }
+    }
+  }
+  return { ...log, interacts: Object.fromEntries(Object.entries(log.interacts).filter(([id]) => !gone.has(id))) };
+}
+
+function withInteract(log: TRunLog, x: TInteract): TRunLog {
+  return { ...log, interacts: { ...log.interacts, [x.id]: x } };
+}
+
+/** The interact description in a `display_data`, if it is one the page can show. */
+function interactSpecOf(type: string, c: Record<string, unknown>): TInteractSpec | null {
+  if (type !== "display_data") return null;
+  const d = ZDisplay.safeParse(c);
+  if (!d.success || !(INTERACT_MIME in d.data.data)) return null;
+  const spec = ZInteractSpec.safeParse(d.data.data[INTERACT_MIME]);
+  return spec.success ? spec.data : null;
+}
+
+/** What a message shows, or null when it shows nothing (status, replies) or is malformed. */
+function toOutput(type: string, c: Record<string, unknown>): TRunOutput | null {
+  switch (type) {
+    case "stream": {
+      const s = ZStream.safeParse(c);
+      return s.success ? { kind: "stream", name: s.data.name, text: s.data.text } : null;
+    }
+    case "display_data": {
+      const d = ZDisplay.safeParse(c);
+      // A description the page cannot read still has its text/plain ("Interactive function f with controls a").
+      return d.success ? { kind: "display", data: d.data.data } : null;
+    }
+    case "execute_result": {
+      const r = ZResult.safeParse(c);
+      return r.success ? { kind: "result", count: r.data.execution_count ?? null, data: r.data.data } : null;
+    }
+    case "error": {
+      const e = ZError.safeParse(c);
+      if (!e.success) return null;
+      return e.data.ename === "LimitExceeded" ? { kind: "limit", text: e.data.evalue } : { kind: "error", ename: e.data.ename, evalue: e.data.evalue, traceback: e.data.traceback ?? [] };
+    }
+    default:
+      return null;
+  }
+}
+
+function applyToCell(cell: TRunCell, type: string, c: Record<string, unknown>, output: TRunOutput | null, now: number): TRunCell {
+  if (output) {
+    const outputs = output.kind === "stream" ? appendStream(cell.outputs, output.name, output.text) : [...cell.outputs, output];
+    const count = output.kind === "result" ? (output.count ?? cell.count) : cell.count;
+    return { ...cell, outputs, count, state: output.kind === "error" || output.kind === "limit" ? "error" : cell.state };
+  }
   switch (type) {
     case "status": {
       const s = ZStatus.safeParse(c);
@@ -95,25 +330,6 @@ function applyToCell(cell: TRunCell, type: string, c: Record<string, unknown>, n
       if (s.data.execution_state === "busy") return { ...cell, state: isFinished(cell) ? cell.state : "running", startedAt: cell.startedAt ?? now };
       if (s.data.execution_state === "idle") return { ...cell, state: cell.state === "running" || cell.state === "queued" ? "ok" : cell.state, endedAt: cell.endedAt ?? now };
       return cell;
-    }
-    case "stream": {
-      const s = ZStream.safeParse(c);
-      return s.success ? { ...cell, outputs: appendStream(cell.outputs, s.data.name, s.data.text) } : cell;
-    }
-    case "display_data": {
-      const d = ZDisplay.safeParse(c);
-      return d.success ? { ...cell, outputs: [...cell.outputs, { kind: "display", data: d.data.data }] } : cell;
-    }
-    case "execute_result": {
-      const r = ZResult.safeParse(c);
-      return r.success ? { ...cell, count: r.data.execution_count ?? cell.count, outputs: [...cell.outputs, { kind: "result", count: r.data.execution_count ?? null, data: r.data.data }] } : cell;
-    }
-    case "error": {
-      const e = ZError.safeParse(c);
-      if (!e.success) return cell;
-      const output: TRunOutput =
-        e.data.ename === "LimitExceeded" ? { kind: "limit", text: e.data.evalue } : { kind: "error", ename: e.data.ename, evalue: e.data.evalue, traceback: e.data.traceback ?? [] };
-      return { ...cell, state: "error", outputs: [...cell.outputs, output] };
     }
     case "execute_reply": {
       const r = ZReply.safeParse(c);
@@ -125,9 +341,16 @@ function applyToCell(cell: TRunCell, type: string, c: Record<string, unknown>, n
   }
 }
 
-/** The session ended: no more messages come, so unfinished cells end as aborted. */
-export function endLog(log: TRunLog, now: number = Date.now()): TRunLog {
-  return { ...log, dead: true, cells: log.cells.map((cell) => (isFinished(cell) ? cell : { ...cell, state: "aborted", endedAt: cell.endedAt ?? now })) };
+/** The session ended: no more messages come, so unfinished cells end as aborted and no update is in flight. */
+export function endLog(log: TRunLog, now: number = Date.now(), end: TRunEnd | null = null): TRunLog {
+  const interacts = Object.fromEntries(Object.entries(log.interacts).map(([id, x]) => [id, x.pending === null ? x : { ...x, pending: null }]));
+  return {
+    ...log,
+    dead: true,
+    end: end ?? log.end,
+    interacts,
+    cells: log.cells.map((cell) => (isFinished(cell) ? cell : { ...cell, state: "aborted", endedAt: cell.endedAt ?? now })),
+  };
 }
 
 /** Whether a cell has finished (its reply came, or the session ended under it). */
