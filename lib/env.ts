@@ -118,6 +118,11 @@ const ZRawExecEnv = z.object({
   EXEC_QUEUE: execInt("EXEC_QUEUE", 32, 0, 100_000),
   EXEC_PER_CLIENT: execInt("EXEC_PER_CLIENT", 2, 1, 10_000),
   EXEC_IDLE_SECONDS: execInt("EXEC_IDLE_SECONDS", 600, 1, 86_400),
+  EXEC_MAX_LIFE_SECONDS: execInt("EXEC_MAX_LIFE_SECONDS", 1800, 1, 604_800),
+  EXEC_HOST_ID: z
+    .string()
+    .regex(/^[a-z0-9]{0,16}$/, "EXEC_HOST_ID must be up to 16 lowercase letters or digits (the id the site's EXEC_HOSTS gives this host)")
+    .default(""),
 });
 
 /** The execution service's settings; `dir` and `kernelsFile` are absolute. */
@@ -138,6 +143,10 @@ export type TExecEnv = {
   queue: number;
   perClient: number;
   idleSeconds: number;
+  /** The longest a session (a live interact) lives, however active. */
+  maxLifeSeconds: number;
+  /** This host's id in the site's EXEC_HOSTS ("" for a lone host): the prefix of its session ids. */
+  hostId: string;
 };
 
 /** One plain sentence per zod issue, naming the variable. */
@@ -173,6 +182,8 @@ export function parseExecEnv(source: Record<string, string | undefined> = proces
     queue: raw.EXEC_QUEUE,
     perClient: raw.EXEC_PER_CLIENT,
     idleSeconds: raw.EXEC_IDLE_SECONDS,
+    maxLifeSeconds: raw.EXEC_MAX_LIFE_SECONDS,
+    hostId: raw.EXEC_HOST_ID,
   };
 }
 

@@ -39,7 +39,9 @@ export async function consume(name: keyof typeof LIMITS, key: string): Promise<v
  * [points, seconds]: sign-in 10 per account and 30 per address in 15 minutes; sign-up 20 per
  * address an hour, and 300 an hour in all when addresses are unknown. Run (a session, a cell or
  * a blocking execution) 60 a minute per user or address, 600 a minute in all for visitors whose
- * address is unknown (the service's queue and per-client cap bound the work itself).
+ * address is unknown (the service's queue and per-client cap bound the work itself). Interact
+ * updates 1200 a minute per user or address (a dragged slider sends one after another), 12,000
+ * in all for unknown addresses (each session runs one update at a time and queues a bounded number).
  */
 const LIMITS = {
   signin: [10, 15 * 60],
@@ -49,6 +51,8 @@ const LIMITS = {
   write: [120, 60],
   exec: [60, 60],
   "exec-all": [600, 60],
+  interact: [1200, 60],
+  "interact-all": [12_000, 60],
 } as const satisfies Record<string, readonly [number, number]>;
 
 /**

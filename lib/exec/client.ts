@@ -1,7 +1,10 @@
 /**
- * The site's client of the execution service (docs/exec.md section 4). It takes a base URL, so a
- * site could later spread sessions over several execution hosts (a session id would then carry
- * its host). Every answer of the service is parsed with the schemas of lib/exec/protocol.ts.
+ * The site's client of the execution service (docs/exec.md section 4). It talks to one host or
+ * to several: a session id carries its host's id as a prefix (`b-Xy…`, see `hostOfSession`), so
+ * every call about a session goes back to the host whose process holds it (sticky by session id:
+ * a live interact finds its kernel again, whichever site process serves the request). New
+ * sessions go round-robin over the hosts, skipping one that is full or not answering. Every
+ * answer of the service is parsed with the schemas of lib/exec/protocol.ts.
  */
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
@@ -15,6 +18,7 @@ import {
   ZFileList,
   ZHealth,
   ZJupyterMessage,
+  hostOfSession,
   type TFileEntry,
   type THealth,
   type TNbOutput,
@@ -53,8 +57,29 @@ async function readBody(res: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** The client's operations against one service at `baseUrl`. */
+/** The client's operations against the service (one host or several). */
 export type TExecClient = ReturnType<typeof createExecClient>;
+
+/** An execution host: its id (the prefix of its session ids; "" for a lone host) and base URL. */
+export type TExecHost = { id: string; url: string };
+
+/**
+ * The hosts named by `EXEC_HOSTS` (`a=http://10.0.0.5:3101,b=http://10.0.0.6:3101`, each
+ * service started with the matching `EXEC_HOST_ID`), else the one host at `EXEC_URL`.
+ */
+export function execHostsFromEnv(env: Record<string, string | undefined> = process.env): TExecHost[] {
+  const list = env.EXEC_HOSTS?.trim();
+  if (!list) return [{ id: "", url: (env.EXEC_URL || "http://127.0.0.1:3101").trim() }];
+  return list.split(",").map((entry) => {
+    const eq = entry.indexOf("=");
+    const id = entry.slice(0, eq).trim();
+    const url = entry.slice(eq + 1).trim();
+    if (eq < 0 || !/^[a-z0-9]{1,16}$/.test(id) || !/^https?:\/\//.test(url)) {
+      throw new Error(`EXEC_HOSTS: "${entry.trim()}" is not id=url (id: 1–16 lowercase letters or digits, url: http://host:port)`);
+    }
+    return { id, url };
+  });
+}
 
 type TCallInit = { method?: string; body?: string; headers?: Record<string, string>; signal?: AbortSignal | undefined };
 
@@ -65,15 +90,38 @@ type TCallInit = { method?: string; body?: string; headers?: Record<string, stri
  */
 const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 256 }), https: new https.Agent({ keepAlive: true, maxSockets: 256 }) };
 
-/** A client for the service at `baseUrl` (e.g. `http://127.0.0.1:3101`). */
-export function createExecClient(baseUrl: string) {
-  const base = new URL(baseUrl.replace(/\/+$/, "") + "/");
-  const secure = base.protocol === "https:";
-  const prefix = base.pathname.replace(/\/+$/, "");
+type TBase = { id: string; url: URL; secure: boolean; prefix: string };
+
+/**
+ * A client for the service at `hosts`: one base URL (e.g. `http://127.0.0.1:3101`), or several
+ * hosts whose session ids carry their id (see `TExecHost`).
+ */
+export function createExecClient(hosts: string | TExecHost[]) {
+  const bases: TBase[] = (typeof hosts === "string" ? [{ id: "", url: hosts }] : hosts).map((h) => {
+    const url = new URL(h.url.replace(/\/+$/, "") + "/");
+    return { id: h.id, url, secure: url.protocol === "https:", prefix: url.pathname.replace(/\/+$/, "") };
+  });
+  if (bases.length === 0) throw new Error("createExecClient: no execution host");
   const enc = encodeURIComponent;
+  let nextHost = 0;
+
+  /** The host holding `session`: by its id's prefix; a lone host holds every session. */
+  function hostFor(session: string): TBase {
+    if (bases.length === 1) return bases[0]!;
+    const id = hostOfSession(session);
+    const host = bases.find((b) => b.id === id);
+    if (!host) throw new ExecError("NOT_FOUND", "No such session (its execution host is not one of this site's).", 404);
+    return host;
+  }
+
+  /** A call about a session, sent to its host. */
+  function sessionCall(session: string, rest: string, init?: TCallInit): Promise<IncomingMessage> {
+    return call(hostFor(session), `/sessions/${enc(session)}${rest}`, init);
+  }
 
   /** One request; resolves with the response (2xx) once its headers are in, else throws ExecError. */
-  async function call(path: string, init: TCallInit = {}): Promise<IncomingMessage> {
+  async function call(base: TBase, path: string, init: TCallInit = {}): Promise<IncomingMessage> {
+    const secure = base.secure;
     let res: IncomingMessage;
     try {
       res = await new Promise<IncomingMessage>((resolve, reject) => {
@@ -84,10 +132,10 @@ export function createExecClient(baseUrl: string) {
         }
         const req = (secure ? https : http).request(
           {
-            protocol: base.protocol,
-            hostname: base.hostname,
-            port: base.port || undefined,
-            path: prefix + path,
+            protocol: base.url.protocol,
+            hostname: base.url.hostname,
+            port: base.url.port || undefined,
+            path: base.prefix + path,
             method: init.method ?? "GET",
             headers,
             agent: secure ? agents.https : agents.http,
@@ -118,9 +166,26 @@ export function createExecClient(baseUrl: string) {
     throw new ExecError(code, message, status, Number.isFinite(retry) && retry >= 0 ? retry : undefined);
   }
 
-  async function json<T extends z.ZodType>(schema: T, path: string, init?: TCallInit): Promise<z.infer<T>> {
-    const res = await call(path, init);
+  async function parse<T extends z.ZodType>(schema: T, res: IncomingMessage): Promise<z.infer<T>> {
     return schema.parse(JSON.parse((await readBody(res)).toString("utf8")));
+  }
+
+  /**
+   * `POST /sessions` on the next host in turn; a host that is full (503) or not answering passes
+   * the request to the next one, and the last refusal is thrown when every host refused.
+   */
+  async function create(body: string): Promise<IncomingMessage> {
+    let refusal: unknown;
+    for (let tried = 0; tried < bases.length; tried++) {
+      const base = bases[nextHost++ % bases.length]!;
+      try {
+        return await call(base, "/sessions", { method: "POST", body });
+      } catch (e) {
+        if (!(e instanceof ExecError) || (e.status !== undefined && e.status !== 503)) throw e;
+        refusal = e;
+      }
+    }
+    throw refusal;
   }
 
   /** Reads a response to its end (which also frees its connection for the next call). */
@@ -144,19 +209,27 @@ export function createExecClient(baseUrl: string) {
         base64: (typeof f.content === "string" ? Buffer.from(f.content, "utf8") : Buffer.from(f.content)).toString("base64"),
       }));
       const execute = o.execute && { code: o.execute.code, filename: o.execute.filename ?? null, timeout: o.execute.timeout };
-      const created = await json(ZCreateSessionResponse, "/sessions", {
-        method: "POST",
-        body: JSON.stringify({ kernel: o.kernel ?? "python", files, client: o.client, ...(execute ? { execute } : {}) }),
-      });
+      const created = await parse(
+        ZCreateSessionResponse,
+        await create(JSON.stringify({ kernel: o.kernel ?? "python", files, client: o.client, ...(execute ? { execute } : {}) })),
+      );
       return created.msg_id === undefined ? { session: created.session } : created;
     },
 
     /** Queues a cell (a file's text with `filename`, or an interactive cell); cells run in order. */
     async execute(o: { session: string; code: string; filename?: string | null; timeout?: number }): Promise<{ msg_id: string }> {
-      return json(ZExecuteHttpResponse, `/sessions/${enc(o.session)}/execute`, {
-        method: "POST",
-        body: JSON.stringify({ code: o.code, filename: o.filename ?? null, timeout: o.timeout }),
-      });
+      return parse(
+        ZExecuteHttpResponse,
+        await sessionCall(o.session, "/execute", { method: "POST", body: JSON.stringify({ code: o.code, filename: o.filename ?? null, timeout: o.timeout }) }),
+      );
+    },
+
+    /** Queues an interact update: the kernel re-runs interact `interact` with `values`. */
+    async updateInteract(o: { session: string; interact: string; values: Record<string, unknown>; timeout?: number }): Promise<{ msg_id: string }> {
+      return parse(
+        ZExecuteHttpResponse,
+        await sessionCall(o.session, "/interact", { method: "POST", body: JSON.stringify({ interact: o.interact, values: o.values, timeout: o.timeout }) }),
+      );
     },
 
     /**
@@ -164,7 +237,7 @@ export function createExecClient(baseUrl: string) {
      * session ends (its `dead` status is the last) or `signal` aborts.
      */
     async *events(o: { session: string; after?: number; signal?: AbortSignal }): AsyncGenerator<TSessionEvent> {
-      const res = await call(`/sessions/${enc(o.session)}/events?after=${o.after ?? 0}`, { signal: o.signal, headers: { Accept: "text/event-stream" } });
+      const res = await sessionCall(o.session, `/events?after=${o.after ?? 0}`, { signal: o.signal, headers: { Accept: "text/event-stream" } });
       res.setEncoding("utf8");
       let buffer = "";
       try {
@@ -192,29 +265,29 @@ export function createExecClient(baseUrl: string) {
 
     /** Interrupts the running cell (KeyboardInterrupt; the service kills it after a grace period). */
     async interrupt(o: { session: string }): Promise<void> {
-      await drain(await call(`/sessions/${enc(o.session)}/interrupt`, { method: "POST" }));
+      await drain(await sessionCall(o.session, "/interrupt", { method: "POST" }));
     },
 
     /** Ends the session; files it wrote stay downloadable for a while. */
     async close(o: { session: string }): Promise<void> {
-      await drain(await call(`/sessions/${enc(o.session)}`, { method: "DELETE" }));
+      await drain(await sessionCall(o.session, "", { method: "DELETE" }));
     },
 
     /** Files the cells created or changed. */
     async listFiles(o: { session: string }): Promise<TFileEntry[]> {
-      return json(ZFileList, `/sessions/${enc(o.session)}/files`);
+      return parse(ZFileList, await sessionCall(o.session, "/files"));
     },
 
     /** The bytes of a file of the session's working directory. */
     async readFile(o: { session: string; name: string }): Promise<Uint8Array> {
       const path = o.name.split("/").map(enc).join("/");
-      const res = await call(`/sessions/${enc(o.session)}/files/${path}`);
+      const res = await sessionCall(o.session, `/files/${path}`);
       return new Uint8Array(await readBody(res));
     },
 
-    /** The service's pool and queue. */
-    async health(): Promise<THealth> {
-      return json(ZHealth, "/health");
+    /** The pool and queue of each host, in order. */
+    async health(): Promise<THealth[]> {
+      return Promise.all(bases.map(async (b) => parse(ZHealth, await call(b, "/health"))));
     },
 
     /**
@@ -267,8 +340,8 @@ export function createExecClient(baseUrl: string) {
 
 let defaultClient: TExecClient | undefined;
 
-/** The client of the service named by EXEC_URL (default http://127.0.0.1:3101). */
+/** The client of the service hosts named by EXEC_HOSTS, or of the one at EXEC_URL (default http://127.0.0.1:3101). */
 export function execClient(): TExecClient {
-  defaultClient ??= createExecClient((process.env.EXEC_URL || "http://127.0.0.1:3101").trim());
+  defaultClient ??= createExecClient(execHostsFromEnv());
   return defaultClient;
 }

@@ -6,9 +6,21 @@
  */
 import { z } from "zod";
 
-/** A session id: also a directory and cgroup name, so kept to a safe alphabet. */
+/**
+ * A session id: also a directory and cgroup name, so kept to a safe alphabet. A host with an id
+ * (one of several, `EXEC_HOST_ID`) starts its session ids with it and a dash (`b-Xy…`).
+ */
 export const ZSessionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "a session id is 8–64 letters, digits, - or _");
 export type TSessionId = z.infer<typeof ZSessionId>;
+
+/**
+ * The id of the host holding a session, for a site with several hosts (each with an id, which
+ * has no dash): what comes before the first dash.
+ */
+export function hostOfSession(session: string): string {
+  const dash = session.indexOf("-");
+  return dash < 0 ? "" : session.slice(0, dash);
+}
 
 // ── Section 1: zygote ↔ service ────────────────────────────────────────────────────────────
 
@@ -52,6 +64,24 @@ export type TExecuteRequest = {
   cpu_seconds: number;
 };
 
+/** service → session child: re-run interact `interact` with control values (untrusted; G constrains them). */
+export type TInteractRequest = {
+  op: "interact";
+  msg_id: string;
+  interact: string;
+  values: Record<string, unknown>;
+  cpu_seconds: number;
+};
+
+/** An interact's id, as the kernel makes them ("i7"); also what the browser sends back. */
+export const ZInteractId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "an interact id is 1–64 letters, digits, '.', ':', '_' or '-'");
+
+/**
+ * Metadata G puts on a message: `interact` names the interact whose function was running when
+ * the message was made (its output area in the page). Anything else is dropped.
+ */
+export const ZChildMetadata = z.object({ interact: ZInteractId.optional() }).optional().catch(undefined);
+
 /** A MIME bundle: `text/plain`, `image/png` (base64), `text/html`, ... */
 export const ZMimeBundle = z.record(z.string(), z.unknown());
 
@@ -69,13 +99,15 @@ export const ZExecuteReplyContent = z
   .loose();
 
 /** A message from the session child (G): Jupyter content without the envelope. */
+const child = <T extends string, C extends z.ZodType>(msgType: T, content: C) =>
+  z.object({ msg_type: z.literal(msgType), parent: z.string(), content, metadata: ZChildMetadata });
 export const ZChildMessage = z.discriminatedUnion("msg_type", [
-  z.object({ msg_type: z.literal("status"), parent: z.string(), content: ZStatusContent }),
-  z.object({ msg_type: z.literal("stream"), parent: z.string(), content: ZStreamContent }),
-  z.object({ msg_type: z.literal("display_data"), parent: z.string(), content: ZDisplayDataContent }),
-  z.object({ msg_type: z.literal("execute_result"), parent: z.string(), content: ZExecuteResultContent }),
-  z.object({ msg_type: z.literal("error"), parent: z.string(), content: ZErrorContent }),
-  z.object({ msg_type: z.literal("execute_reply"), parent: z.string(), content: ZExecuteReplyContent }),
+  child("status", ZStatusContent),
+  child("stream", ZStreamContent),
+  child("display_data", ZDisplayDataContent),
+  child("execute_result", ZExecuteResultContent),
+  child("error", ZErrorContent),
+  child("execute_reply", ZExecuteReplyContent),
 ]);
 export type TChildMessage = z.infer<typeof ZChildMessage>;
 
@@ -137,6 +169,19 @@ export const ZExecuteHttpRequest = z.object({
   timeout: z.number().positive().optional(),
 });
 export const ZExecuteHttpResponse = z.object({ msg_id: z.string() });
+
+/** `POST /sessions/<id>/interact`: an interact's new control values (docs/exec.md section 3). */
+export const ZInteractHttpRequest = z.object({
+  interact: ZInteractId,
+  /** Wire values by control name; bounded here, constrained to each control by the kernel. */
+  values: z.record(z.string().max(200), z.unknown()).refine((v) => Object.keys(v).length <= 200, "at most 200 values"),
+  timeout: z.number().positive().optional(),
+});
+export type TInteractHttpRequest = z.infer<typeof ZInteractHttpRequest>;
+
+/** Why a session ended, on the `metadata.reason` of its final `dead` status. */
+export const ZEndReason = z.enum(["idle", "lifetime", "closed", "replaced", "limit", "exited", "shutdown", "failed"]);
+export type TEndReason = z.infer<typeof ZEndReason>;
 
 export const ZCreateSessionRequest = z.object({
   kernel: z.string().default("python"),

@@ -122,8 +122,8 @@ describe.skipIf(skip !== undefined)("hostile cells", () => {
       expect(r.stdout).toBe("reached []\n");
       for (const pid of zygotes) expect(() => process.kill(pid, 0)).not.toThrow();
       // The other session's cell is still running.
-      const health = await t.client.health();
-      expect(health.pool.busy).toBeGreaterThanOrEqual(1);
+      const [health] = await t.client.health();
+      expect(health?.pool.busy).toBeGreaterThanOrEqual(1);
     } finally {
       await t.client.close({ session: other });
     }
@@ -147,7 +147,16 @@ describe.skipIf(skip !== undefined)("hostile cells", () => {
             .flatMap((d) => readFileSync(`/sys/fs/cgroup/pids/${parent}/${d.name}/cgroup.procs`, "utf8").split("\n").filter(Boolean))
         : [];
     const before = new Set(present());
-    const left = () => present().filter((pid) => !before.has(pid));
+    // Sessions pre-spawned meanwhile add their own G (pid 1 of its namespace); the bomb's
+    // processes are its children (pid 2 and up in the bomb's namespace).
+    const innermostPid = (pid: string) => {
+      try {
+        return /^NSpid:.*\s(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+      } catch {
+        return undefined; // exited meanwhile
+      }
+    };
+    const left = () => present().filter((pid) => !before.has(pid) && innermostPid(pid) !== "1");
     const r = await runCell(
       t.client,
       "import os, time\nn = 0\nfor _ in range(200):\n    try:\n        if os.fork() == 0:\n            time.sleep(30)\n            os._exit(0)\n        n += 1\n    except OSError:\n        break\nprint('forked', n)",

@@ -37,6 +37,8 @@ export type TRegistryOptions = {
    */
   prespawn?: number;
   prespawnKernel?: string;
+  /** Prefix of session ids (with a dash), naming this host to a site with several. */
+  hostId?: string;
 };
 
 /** How long the service must have been quiet before a session is pre-spawned. */
@@ -57,6 +59,12 @@ export class Registry {
     this.sweeper = setInterval(() => this.sweep(), 30_000);
     this.sweeper.unref();
     this.schedulePrespawn();
+  }
+
+  /** A new session id: random, after this host's id (see `ZSessionId`). */
+  private newId(): string {
+    const random = randomBytes(16).toString("base64url");
+    return this.o.hostId ? `${this.o.hostId}-${random}` : random;
   }
 
   /** Pre-spawns one more session soon if the service is still quiet then (see `prespawn`). */
@@ -81,7 +89,7 @@ export class Registry {
     if (this.closed || !sessionOptions || this.ready.length >= (this.o.prespawn ?? 0) || !this.quiet()) return;
     if (this.live.size + this.ready.length >= this.o.maxSessions) return;
     this.prespawning = true;
-    const session = new Session({ ...sessionOptions, id: randomBytes(16).toString("base64url"), client: "", kernel, files: [], warm: true });
+    const session = new Session({ ...sessionOptions, id: this.newId(), client: "", kernel, files: [], warm: true });
     session.onEnd = (s) => {
       const i = this.ready.indexOf(s);
       if (i >= 0) this.ready.splice(i, 1); // ended unused (idle timeout, shutdown)
@@ -161,7 +169,7 @@ export class Registry {
       this.schedulePrespawn();
       return ready;
     }
-    const session = new Session({ ...sessionOptions, id: randomBytes(16).toString("base64url"), client: input.client, kernel: input.kernel, files: input.files });
+    const session = new Session({ ...sessionOptions, id: this.newId(), client: input.client, kernel: input.kernel, files: input.files });
     this.live.set(session.id, session);
     session.onEnd = (s) => this.onSessionEnd(s);
     session.onIdle = () => this.onSessionIdle();

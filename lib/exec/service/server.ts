@@ -4,9 +4,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { z } from "zod";
-import { ZCreateSessionRequest, ZExecuteHttpRequest, type THealth } from "@/lib/exec/protocol";
+import { ZCreateSessionRequest, ZExecuteHttpRequest, ZInteractHttpRequest, type THealth } from "@/lib/exec/protocol";
 import { AdmissionError, UnknownKernelError, type Registry } from "@/lib/exec/service/registry";
-import { SessionEndedError } from "@/lib/exec/service/session";
+import { SessionEndedError, SessionQueueFullError } from "@/lib/exec/service/session";
 
 /** Bodies larger than this are refused (a snippet is at most 5 MB, ~6.7 MB as base64). */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -43,7 +43,9 @@ export function createExecServer(deps: TServerDeps): Server {
               ? new HttpError(400, "UNKNOWN_KERNEL", e.message)
               : e instanceof SessionEndedError
                 ? new HttpError(409, "SESSION_ENDED", "This session has ended; start a new one.")
-                : null;
+                : e instanceof SessionQueueFullError
+                  ? new HttpError(429, "QUEUE_FULL", "Too many cells are waiting in this session; wait for them to finish.", { "Retry-After": "1" })
+                  : null;
       if (!err) deps.log(`${req.method} ${req.url}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       const { status, code, message, headers } = err ?? new HttpError(500, "INTERNAL", "The execution service failed; see its log.");
       if (res.headersSent) return void res.destroy();
@@ -94,6 +96,12 @@ async function handle(deps: TServerDeps, req: IncomingMessage, res: ServerRespon
     if (method !== "POST") throw methodNotAllowed(method, url.pathname);
     const body = parseBody(ZExecuteHttpRequest, await readJson(req));
     const msgId = session.execute(body.code, body.filename ?? null, body.timeout);
+    return sendJson(res, 202, { msg_id: msgId });
+  }
+  if (action === "interact" && parts.length === 3) {
+    if (method !== "POST") throw methodNotAllowed(method, url.pathname);
+    const body = parseBody(ZInteractHttpRequest, await readJson(req));
+    const msgId = session.updateInteract(body.interact, body.values, body.timeout);
     return sendJson(res, 202, { msg_id: msgId });
   }
   if (action === "interrupt" && parts.length === 3) {

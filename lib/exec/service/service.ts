@@ -24,6 +24,9 @@ export type TServiceConfig = {
   perClient: number;
   queue: number;
   idleSeconds: number;
+  maxLifeSeconds?: number;
+  /** This host's id: session ids start with it and a dash, so a site with several hosts routes by id. */
+  hostId?: string;
   retainSeconds?: number;
   interruptGraceMs?: number;
   /** Sessions kept pre-spawned while the service is idle (default 2; 0 turns it off). */
@@ -62,6 +65,8 @@ export function configFromEnv(env: TExecEnv): TServiceConfig {
     perClient: env.perClient,
     queue: env.queue,
     idleSeconds: env.idleSeconds,
+    maxLifeSeconds: env.maxLifeSeconds,
+    hostId: env.hostId,
     host: url.hostname,
     port: Number(url.port || 80),
   };
@@ -101,6 +106,7 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
     queue: config.queue,
     prespawn: config.prespawn ?? 2,
     prespawnKernel: defaultKernel.name,
+    hostId: config.hostId ?? "",
     sessionOptions: (name) => {
       const pool = pools.get(name);
       if (!pool) return undefined;
@@ -109,6 +115,7 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
         pool,
         limits: config.limits,
         idleSeconds: config.idleSeconds,
+        maxLifeSeconds: config.maxLifeSeconds ?? 1800,
         retainSeconds: config.retainSeconds ?? 900,
         interruptGraceMs: config.interruptGraceMs ?? 2000,
         cgroups: config.cgroups ?? {},

@@ -11,8 +11,10 @@ import path from "node:path";
 import {
   ZChildMessage,
   ZHello,
+  type TEndReason,
   type TExecuteRequest,
   type TFileEntry,
+  type TInteractRequest,
   type TInputFile,
   type TJupyterMessage,
   type TLimitKind,
@@ -26,6 +28,8 @@ import { changedFiles, measureDir, openWorkFile, populateWorkDir, type TSnapshot
 
 /** How long G has to connect and say hello after the spawn. */
 const HELLO_TIMEOUT_MS = 10_000;
+/** Cells and updates waiting in one session: a page sends one at a time, so more is a runaway client. */
+const MAX_QUEUED_CELLS = 64;
 /** How often a running cell's files and memory are checked. */
 const WATCH_INTERVAL_MS = 100;
 
@@ -38,6 +42,8 @@ export type TSessionOptions = {
   pool: ZygotePool;
   limits: TLimits;
   idleSeconds: number;
+  /** The longest a session lives once it is someone's, however active (a live interact's maximum life). */
+  maxLifeSeconds: number;
   /** How long a run directory with files the cells wrote stays downloadable after the end. */
   retainSeconds: number;
   /** After an interrupt, how long a cell may take to stop before the session is killed. */
@@ -51,10 +57,18 @@ export type TSessionOptions = {
   warm?: boolean;
 };
 
-type TCell = { msgId: string; code: string; filename: string | null; wallSeconds: number; date: string };
+/** A cell of code, or an interact update (`interact` set: re-run that interact with these values). */
+type TCell = {
+  msgId: string;
+  code: string;
+  filename: string | null;
+  interact?: { id: string; values: Record<string, unknown> };
+  wallSeconds: number;
+  date: string;
+};
 type TRunning = TCell & { outputBytes: number; timers: NodeJS.Timeout[]; interrupted: boolean };
 /** Why a session ends: a limit, a request, or G going away. */
-type TEnd = { limit: TLimitKind; evalue?: string } | { reason: "closed" | "idle" | "replaced" | "shutdown" | "exited" | "failed" };
+type TEnd = { limit: TLimitKind; evalue?: string } | { reason: Exclude<TEndReason, "limit"> };
 
 export type TSessionState = "starting" | "idle" | "busy" | "dead";
 
@@ -84,6 +98,7 @@ export class Session {
   private snapshot: TSnapshot = new Map();
   private ending: Promise<void> | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
+  private lifeTimer: NodeJS.Timeout | null = null;
   private lastParent: TCell | null = null;
   private socketClosed = false;
 
@@ -120,6 +135,7 @@ export class Session {
       socket.write(JSON.stringify(this.o.warm ? { op: "go", warm: true } : { op: "go" }) + "\n");
       this.state = "idle";
       this.touch();
+      if (this.client !== "") this.startLifeClock();
     } catch (e) {
       await this.end({ reason: "failed" });
       throw e;
@@ -143,6 +159,14 @@ export class Session {
     this.snapshot = snapshot;
     this.client = client;
     this.touch();
+    this.startLifeClock();
+  }
+
+  /** From now on the session lives at most `maxLifeSeconds`, even while a reader keeps using it. */
+  private startLifeClock(): void {
+    if (this.lifeTimer) return;
+    this.lifeTimer = setTimeout(() => void this.end({ reason: "lifetime" }), this.o.maxLifeSeconds * 1000);
+    this.lifeTimer.unref();
   }
 
   /** Listens on the session's socket for G's single connection; resolves after its hello. */
@@ -254,7 +278,7 @@ export class Session {
       if (msg.content.execution_state === "idle") this.finishCell();
       return;
     }
-    this.emit(msg.msg_type, cell, msg.content);
+    this.emit(msg.msg_type, cell, msg.content, msg.metadata?.interact ? { interact: msg.metadata.interact } : {});
   }
 
   /** Appends a Jupyter message to the log and hands it to live listeners. */
@@ -262,7 +286,7 @@ export class Session {
     const message = {
       header: { msg_id: randomUUID(), msg_type: msgType, session: this.id, date: new Date().toISOString(), version: "5.3" },
       parent_header: parent
-        ? { msg_id: parent.msgId, msg_type: "execute_request", session: this.id, date: parent.date, version: "5.3" }
+        ? { msg_id: parent.msgId, msg_type: parent.interact ? "interact_request" : "execute_request", session: this.id, date: parent.date, version: "5.3" }
         : {},
       metadata,
       content,
@@ -277,9 +301,22 @@ export class Session {
    * this cell, never lengthens it. Throws when the session has ended.
    */
   execute(code: string, filename: string | null, timeout?: number): string {
+    return this.enqueue({ code, filename }, timeout);
+  }
+
+  /**
+   * Queues an interact update: the kernel re-runs interact `id` with `values` (section 2), with
+   * the same limits as a cell. Its messages carry `metadata.interact`. Throws when the session has ended.
+   */
+  updateInteract(id: string, values: Record<string, unknown>, timeout?: number): string {
+    return this.enqueue({ code: "", filename: null, interact: { id, values } }, timeout);
+  }
+
+  private enqueue(what: Pick<TCell, "code" | "filename" | "interact">, timeout: number | undefined): string {
     if (this.state === "dead" || this.ending) throw new SessionEndedError(this.id);
+    if (this.queue.length >= MAX_QUEUED_CELLS) throw new SessionQueueFullError(this.id);
     const wall = Math.max(1, Math.min(this.o.limits.wallSeconds, timeout ?? Infinity));
-    const cell: TCell = { msgId: randomUUID(), code, filename, wallSeconds: wall, date: new Date().toISOString() };
+    const cell: TCell = { msgId: randomUUID(), ...what, wallSeconds: wall, date: new Date().toISOString() };
     this.queue.push(cell);
     this.touch();
     this.pump();
@@ -297,13 +334,9 @@ export class Session {
     this.emit("status", cell, { execution_state: "busy" });
     running.timers.push(setTimeout(() => void this.end({ limit: "time", evalue: limitMessage("time", this.o.limits, cell.wallSeconds) }), cell.wallSeconds * 1000));
     running.timers.push(setInterval(() => void this.watch(running), WATCH_INTERVAL_MS));
-    const request: TExecuteRequest = {
-      op: "execute",
-      msg_id: cell.msgId,
-      code: cell.code,
-      filename: cell.filename,
-      cpu_seconds: this.o.limits.cpuSeconds,
-    };
+    const request: TExecuteRequest | TInteractRequest = cell.interact
+      ? { op: "interact", msg_id: cell.msgId, interact: cell.interact.id, values: cell.interact.values, cpu_seconds: this.o.limits.cpuSeconds }
+      : { op: "execute", msg_id: cell.msgId, code: cell.code, filename: cell.filename, cpu_seconds: this.o.limits.cpuSeconds };
     this.socket.write(JSON.stringify(request) + "\n");
   }
 
@@ -402,6 +435,7 @@ export class Session {
 
   private async doEnd(how: TEnd): Promise<void> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.lifeTimer) clearTimeout(this.lifeTimer);
     const cell = this.running;
     this.running = null;
     // Kill first, then report: nothing more arrives from G once we tell the user why it stopped.
@@ -423,13 +457,15 @@ export class Session {
       let end = how;
       // G died by itself: the memory group's OOM killer is the usual cause.
       if ("reason" in end && end.reason === "exited" && this.cgroups?.oomKilled()) end = { limit: "memory" };
+      // An update's messages belong in its interact's output area, the service's own included.
+      const tag = cell.interact ? { interact: cell.interact.id } : {};
       if ("limit" in end) {
         const evalue = end.evalue ?? limitMessage(end.limit, this.o.limits);
-        this.emit("error", cell, { ename: "LimitExceeded", evalue, traceback: [evalue] }, { limit: end.limit });
+        this.emit("error", cell, { ename: "LimitExceeded", evalue, traceback: [evalue] }, { limit: end.limit, ...tag });
         this.emit("execute_reply", cell, { status: "error", execution_count: null });
       } else if (end.reason === "exited") {
         const evalue = "the Python process ended while the cell was running";
-        this.emit("error", cell, { ename: "SessionEnded", evalue, traceback: [evalue] });
+        this.emit("error", cell, { ename: "SessionEnded", evalue, traceback: [evalue] }, tag);
         this.emit("execute_reply", cell, { status: "error", execution_count: null });
       } else {
         this.emit("execute_reply", cell, { status: "aborted", execution_count: null });
@@ -438,7 +474,7 @@ export class Session {
     }
     for (const queued of this.queue.splice(0)) this.emit("execute_reply", queued, { status: "aborted", execution_count: null });
     this.state = "dead";
-    this.emit("status", cell ?? this.lastParent, { execution_state: "dead" });
+    this.emit("status", cell ?? this.lastParent, { execution_state: "dead" }, endMetadata(how, this.o));
     this.listeners.clear();
     try {
       await this.cgroups?.destroy();
@@ -457,6 +493,22 @@ export class Session {
 
   /** When the service may forget an ended session (its files removed, resume no longer offered). */
   retainedUntil = 0;
+}
+
+/** The final `dead` status's metadata: why the session ended, in words the page can say plainly. */
+function endMetadata(how: TEnd, o: TSessionOptions): { reason: TEndReason; seconds?: number } {
+  if ("limit" in how) return { reason: "limit" };
+  if (how.reason === "idle") return { reason: "idle", seconds: o.idleSeconds };
+  if (how.reason === "lifetime") return { reason: "lifetime", seconds: o.maxLifeSeconds };
+  return { reason: how.reason };
+}
+
+/** Thrown by `execute` when the session already has `MAX_QUEUED_CELLS` waiting. */
+export class SessionQueueFullError extends Error {
+  constructor(id: string) {
+    super(`session ${id} has ${MAX_QUEUED_CELLS} cells waiting`);
+    this.name = "SessionQueueFullError";
+  }
 }
 
 /** Thrown by `execute` on a session that has ended. */

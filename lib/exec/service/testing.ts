@@ -34,7 +34,9 @@ export const TEST_LIMITS: TLimits = {
 export type TTestService = { service: TExecService; client: TExecClient; execDir: string; stop: () => Promise<void> };
 
 /** Starts a service for one test file. */
-export async function startTestService(overrides: { limits?: Partial<TLimits>; perClient?: number; maxSessions?: number } = {}): Promise<TTestService> {
+export async function startTestService(
+  overrides: { limits?: Partial<TLimits>; perClient?: number; maxSessions?: number; idleSeconds?: number; maxLifeSeconds?: number; hostId?: string } = {},
+): Promise<TTestService> {
   const execDir = mkdtempSync(path.join(tmpdir(), "cellar-exec-test-"));
   const parent = `cellar-test-${process.pid}-${path.basename(execDir)}`;
   const service = await startExecService({
@@ -45,7 +47,9 @@ export async function startTestService(overrides: { limits?: Partial<TLimits>; p
     maxSessions: overrides.maxSessions ?? 16,
     perClient: overrides.perClient ?? 100,
     queue: 8,
-    idleSeconds: 60,
+    idleSeconds: overrides.idleSeconds ?? 60,
+    maxLifeSeconds: overrides.maxLifeSeconds ?? 600,
+    hostId: overrides.hostId ?? "",
     retainSeconds: 60,
     interruptGraceMs: 1500,
     cgroups: { parent },
