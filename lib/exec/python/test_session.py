@@ -276,7 +276,10 @@ class WarmUpTest(unittest.TestCase):
                 "print(plt.get_fignums(), os.listdir('.'))\n"
                 "print(plt.figure().number)\n"
                 "plt.close('all')")
-            self.assertEqual(text(msgs), "['display']\n[] []\n1\n")
+            preimported = sorted(["display", "interact", "slider", "range_slider", "input_box", "input_grid",
+                                  "checkbox", "selector", "color_selector", "text_control", "button",
+                                  "button_bar", "Color"])
+            self.assertEqual(text(msgs), f"{preimported}\n[] []\n1\n")
             self.assertEqual(text(msgs, "stderr"), "")
             self.assertEqual(of_type(msgs, "execute_reply")[0]["execution_count"], 1)
             self.assertEqual(of_type(msgs, "display_data"), [])

@@ -6,6 +6,9 @@
 `display` is also available in every cell without importing it. Any object with IPython-style
 `_repr_html_`, `_repr_png_`, ... methods displays richly; a matplotlib figure displays as PNG.
 Outside a Cellar session, `display` prints the plain-text form.
+
+Live interacts (`@interact` and its controls) are in `cellar.interact`, also importable as the
+top-level module `interact`.
 """
 
 import os
@@ -15,6 +18,10 @@ __all__ = ["display", "HTML", "Markdown", "Latex", "SVG", "Image", "JSON"]
 # Set by the session to a function that sends a display_data bundle. A cell that replaces it
 # only changes its own display() calls: the session's own output does not go through here.
 _publisher = None
+# Set by the session to a function (interact id, fn) -> bool that runs one interact function run
+# under that interact's tag (its output goes to the interact's area), showing its error if it
+# raises. None outside a session: cellar.interact then runs functions plainly.
+_interact_runner = None
 
 
 def display(*objs, raw: bool = False, metadata=None) -> None:

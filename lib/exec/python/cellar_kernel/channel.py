@@ -20,17 +20,20 @@ class Channel:
         self._gate = gate
         self._lock = threading.Lock()
         self.parent = None
+        # Ids of the interacts whose functions are running, innermost last: every message sent
+        # meanwhile (by any thread) carries the innermost one as metadata.interact.
+        self.tags: list = []
 
     def send_raw(self, obj: dict) -> None:
         """Sends one JSON object as a line."""
         self._send_bytes((_encode(obj) + "\n").encode("ascii"))
 
     def send_many(self, messages: list) -> None:
-        """Sends several (msg_type, content) messages of the current cell in one write: the end
-        of a cell (error, execute_reply, idle) reaches the service as one read, not three."""
+        """Sends several (msg_type, content[, interact id]) messages of the current cell in one
+        write: the end of a cell (error, execute_reply, idle) reaches the service as one read."""
         parent = self.parent
-        self._send_bytes("".join(_encode({"msg_type": t, "parent": parent, "content": c}) + "\n"
-                                 for t, c in messages).encode("ascii"))
+        self._send_bytes("".join(_line(t, c, parent, tag[0] if tag else None)
+                                 for t, c, *tag in messages).encode("ascii"))
 
     def _send_bytes(self, data: bytes) -> None:
         with self._gate.critical():
@@ -42,6 +45,16 @@ class Channel:
                     os._exit(0)
 
     def send(self, msg_type: str, content: dict, parent=None) -> None:
-        """Sends a Jupyter-shaped message whose parent is the current cell's msg_id."""
-        self.send_raw({"msg_type": msg_type, "parent": parent if parent is not None else self.parent,
-                       "content": content})
+        """Sends a Jupyter-shaped message whose parent is the current cell's msg_id, tagged with
+        the running interact if any."""
+        tags = self.tags
+        tag = tags[-1] if tags else None
+        line = _line(msg_type, content, parent if parent is not None else self.parent, tag)
+        self._send_bytes(line.encode("ascii"))
+
+
+def _line(msg_type: str, content: dict, parent, tag) -> str:
+    msg = {"msg_type": msg_type, "parent": parent, "content": content}
+    if tag is not None:
+        msg["metadata"] = {"interact": tag}
+    return _encode(msg) + "\n"

@@ -1,5 +1,6 @@
 """Runs cells in one persistent namespace and reports them as Jupyter messages
-(docs/exec.md section 2): busy, streams, rich output, result or error, execute_reply, idle."""
+(docs/exec.md section 2): busy, streams, rich output, result or error, execute_reply, idle.
+Interact updates are answered the same way, their messages tagged with the interact's id."""
 
 import ast
 import builtins
@@ -11,17 +12,22 @@ import resource
 import sys
 import types
 
+# Private references, taken before any cell runs: a cell that replaces cellar.interact.update
+# changes only its own calls.
+from cellar.interact import InteractGone
+from cellar.interact import update as update_interact
+
 from . import figures
 from .displays import mime_bundle
 from .gate import CpuLimitExceeded
 from .tracebacks import format_error
 
 
-def new_main_namespace(display) -> dict:
-    """A fresh `__main__` module (so pickling and `if __name__ == "__main__"` work) with
-    `display` pre-imported; it replaces the runner's own `__main__` in sys.modules."""
+def new_main_namespace(preimported: dict) -> dict:
+    """A fresh `__main__` module (so pickling and `if __name__ == "__main__"` work) with the
+    `preimported` names; it replaces the runner's own `__main__` in sys.modules."""
     module = types.ModuleType("__main__")
-    module.__dict__.update({"__builtins__": builtins, "display": display})
+    module.__dict__.update({"__builtins__": builtins, **preimported})
     sys.modules["__main__"] = module
     return module.__dict__
 
@@ -45,17 +51,23 @@ class Engine:
         self._pump.flush()
         self._channel.send("display_data", {"data": data, "metadata": metadata})
 
-    def execute(self, msg_id: str, code: str, filename, cpu_seconds: float) -> str:
-        """Runs one cell; returns the execute_reply status ("ok" | "error" | "aborted")."""
+    def _begin(self, msg_id: str, cpu_seconds: float) -> None:
+        """Starts a request: busy, the session's streams and fds back, the CPU limit raised."""
         channel = self._channel
         channel.parent = msg_id
-        self.execution_count += 1
-        count = self.execution_count
+        channel.tags.clear()  # whatever an interrupted request left
         channel.send("status", {"execution_state": "busy"})
         sys.stdout, sys.stderr = self._streams
         self._pump.restore_fds()
         self._raise_cpu_limit(cpu_seconds)
         importlib.invalidate_caches()  # files written by earlier cells are importable
+
+    def execute(self, msg_id: str, code: str, filename, cpu_seconds: float) -> str:
+        """Runs one cell; returns the execute_reply status ("ok" | "error" | "aborted")."""
+        channel = self._channel
+        self.execution_count += 1
+        count = self.execution_count
+        self._begin(msg_id, cpu_seconds)
         name = filename or f"<cell {count}>"
         linecache.cache[name] = (len(code), None, code.splitlines(True), name)
         status, error = "ok", None
@@ -77,11 +89,70 @@ class Engine:
             self._close_figures()
         self._gate.clear()
         self._pump.sync()
+        channel.tags.clear()
         ending = [("error", error)] if error is not None else []
         ending += [("execute_reply", {"status": status, "execution_count": count}),
                    ("status", {"execution_state": "idle"})]
         channel.send_many(ending)
         return status
+
+    def update_interact(self, msg_id: str, interact_id, values, cpu_seconds: float) -> str:
+        """Re-runs an interact with the page's values (an `interact` request), answered like a
+        cell: every message up to the error carries the interact's id, the reply has no
+        execution_count (updates do not count). Returns the reply's status."""
+        channel = self._channel
+        self._begin(msg_id, cpu_seconds)
+        tag = interact_id if isinstance(interact_id, str) else None
+        if tag is not None:
+            channel.tags.append(tag)  # what the interact's own run does not cover is its too
+        status, error = "ok", None
+        try:
+            self._gate.in_user = True
+            try:
+                if not update_interact(interact_id, values):
+                    status = "error"
+            finally:
+                self._gate.in_user = False
+        except InteractGone as e:
+            status, error = "error", {"ename": "InteractGone", "evalue": str(e), "traceback": [f"InteractGone: {e}"]}
+        except BaseException as e:  # noqa: BLE001 — interrupt, CPU limit, SystemExit
+            self._gate.in_user = False
+            status, error = self._classify(e)
+            self._close_figures()
+        self._gate.clear()
+        self._pump.sync()
+        channel.tags.clear()
+        ending = [("error", error, tag)] if error is not None else []
+        ending += [("execute_reply", {"status": status, "execution_count": None}),
+                   ("status", {"execution_state": "idle"})]
+        channel.send_many(ending)
+        return status
+
+    def run_interact(self, interact_id: str, call) -> bool:
+        """One run of an interact's function (`call`), under the interact's tag: streams are
+        flushed at both ends so text lands in the right interact, figures the run left open are
+        shown inside the tag, and an exception becomes the interact's `error` (returns False).
+        Interrupts and the CPU limit go on up to the cell or update."""
+        channel, pump = self._channel, self._pump
+        before = figures.open_figures()
+        with self._gate.critical():
+            pump.sync()
+            channel.tags.append(interact_id)
+        try:
+            try:
+                call()
+            except Exception as e:  # noqa: BLE001 — the user's error, shown in place
+                self._close_figures(before)
+                pump.sync()
+                channel.send("error", format_error(e, self._work_dir))
+                return False
+            figures.flush_figures(before)
+            return True
+        finally:
+            with self._gate.critical():
+                pump.sync()
+                if channel.tags:
+                    channel.tags.pop()
 
     def _run(self, code: str, name: str, interactive: bool, filename):
         ns = self._ns
@@ -114,14 +185,15 @@ class Engine:
             return "error", format_error(e, self._work_dir, "LimitExceeded")
         return "error", format_error(e, self._work_dir)
 
-    def _close_figures(self) -> None:
+    def _close_figures(self, keep: frozenset = frozenset()) -> None:
         # A failed cell still shows what it drew, as Jupyter does; a broken figure is dropped.
         try:
-            figures.flush_figures()
+            figures.flush_figures(keep)
         except BaseException:  # noqa: BLE001
             pyplot = sys.modules.get("matplotlib.pyplot")
             if pyplot is not None:
-                pyplot.close("all")
+                for manager in figures.open_figures() - keep:
+                    pyplot.close(manager.canvas.figure)
 
     def _raise_cpu_limit(self, cpu_seconds: float) -> None:
         """RLIMIT_CPU counts the whole process: this cell may use `cpu_seconds` more than the

@@ -1,5 +1,6 @@
-"""matplotlib in a session: open figures become display_data at the end of each cell, and
-plt.show() emits them at once (through the `module://cellar_kernel.mpl_backend` backend)."""
+"""matplotlib in a session: open figures become display_data at the end of each cell (and of
+each interact function run, for the figures it made), and plt.show() emits them at once
+(through the `module://cellar_kernel.mpl_backend` backend)."""
 
 import sys
 
@@ -11,18 +12,31 @@ BACKEND = "module://cellar_kernel.mpl_backend"
 _publish = None
 
 
-def flush_figures() -> None:
-    """Sends every open figure as image/png and closes it. Does nothing if pyplot was never
-    imported (so cells that do not plot pay nothing)."""
+def open_figures() -> frozenset:
+    """The figures open now (their managers), to show later only the ones made after."""
+    if sys.modules.get("matplotlib.pyplot") is None:
+        return frozenset()
+    from matplotlib._pylab_helpers import Gcf
+
+    return frozenset(Gcf.get_all_fig_managers())
+
+
+def flush_figures(keep: frozenset = frozenset()) -> None:
+    """Sends every open figure but those in `keep` (from `open_figures`) as image/png and closes
+    it. Does nothing if pyplot was never imported (so cells that do not plot pay nothing)."""
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is None or _publish is None:
         return
     from matplotlib._pylab_helpers import Gcf
 
-    managers = Gcf.get_all_fig_managers()
+    managers = [m for m in Gcf.get_all_fig_managers() if m not in keep]
     try:
         for manager in managers:
             fig = manager.canvas.figure
             _publish({"image/png": figure_png(fig), "text/plain": repr(fig)}, {})
     finally:
-        pyplot.close("all")
+        if keep:
+            for manager in managers:
+                pyplot.close(manager.canvas.figure)
+        else:
+            pyplot.close("all")

@@ -1,11 +1,12 @@
-"""A session on its socket (docs/exec.md section 2): hello, wait for go, then execute requests
-one at a time until the service closes the connection."""
+"""A session on its socket (docs/exec.md section 2): hello, wait for go, then execute and
+interact requests one at a time until the service closes the connection."""
 
 import json
 import os
 import sys
 
 import cellar
+import cellar.interact
 
 from . import figures
 from .channel import Channel
@@ -17,19 +18,33 @@ from .warmup import warm_up
 DEFAULT_CPU_SECONDS = 30.0
 
 
-def _parse_execute(msg) -> tuple:
-    """(msg_id, code, filename, cpu_seconds) of a well-formed execute request, else ValueError."""
-    if not isinstance(msg, dict) or msg.get("op") != "execute":
-        raise ValueError(f"expected an execute request, got {str(msg)[:80]}")
-    msg_id, code, filename = msg.get("msg_id"), msg.get("code"), msg.get("filename")
+def _parse_request(msg) -> tuple:
+    """("execute", msg_id, code, filename, cpu_seconds) or ("interact", msg_id, interact id,
+    values, cpu_seconds) of a well-formed request, else ValueError. An update's id and values
+    are the engine's to judge: it answers an unknown id, and ignores values it cannot take."""
+    op = msg.get("op") if isinstance(msg, dict) else None
+    if op not in ("execute", "interact"):
+        raise ValueError(f"expected an execute or interact request, got {str(msg)[:80]}")
+    msg_id = msg.get("msg_id")
     cpu = msg.get("cpu_seconds", DEFAULT_CPU_SECONDS)
-    if not isinstance(msg_id, str) or not isinstance(code, str):
-        raise ValueError("execute: msg_id and code must be strings")
+    if not isinstance(msg_id, str):
+        raise ValueError(f"{op}: msg_id must be a string")
+    if isinstance(cpu, bool) or not isinstance(cpu, (int, float)) or cpu <= 0:
+        raise ValueError(f"{op}: cpu_seconds must be a positive number")
+    if op == "interact":
+        return op, msg_id, msg.get("interact"), msg.get("values"), float(cpu)
+    code, filename = msg.get("code"), msg.get("filename")
+    if not isinstance(code, str):
+        raise ValueError("execute: code must be a string")
     if filename is not None and (not isinstance(filename, str) or not filename):
         raise ValueError("execute: filename must be a non-empty string or null")
-    if isinstance(cpu, bool) or not isinstance(cpu, (int, float)) or cpu <= 0:
-        raise ValueError("execute: cpu_seconds must be a positive number")
-    return msg_id, code, filename, float(cpu)
+    return op, msg_id, code, filename, float(cpu)
+
+
+def _preimported() -> dict:
+    """The names every cell has without importing them: display and the interact API."""
+    api = cellar.interact
+    return {"display": cellar.display, **{name: getattr(api, name) for name in api.__all__}}
 
 
 def serve(sock, session_id: str, work_dir: str = "/work") -> None:
@@ -54,8 +69,9 @@ def serve(sock, session_id: str, work_dir: str = "/work") -> None:
     sys.path[:] = [work_dir] + [p for p in sys.path if p not in ("", work_dir)]
     sys.argv[:] = [""]
     _reseed_numpy()
-    engine = Engine(channel, pump, gate, new_main_namespace(cellar.display), work_dir)
+    engine = Engine(channel, pump, gate, new_main_namespace(_preimported()), work_dir)
     cellar._publisher = engine.publish
+    cellar._interact_runner = engine.run_interact
     figures._publish = engine.publish
     if go.get("warm") is True:
         warm_up()  # before the pump runs and before any cell: nothing of it reaches a reader
@@ -66,11 +82,14 @@ def serve(sock, session_id: str, work_dir: str = "/work") -> None:
         if not line:
             break
         try:
-            msg_id, code, filename, cpu = _parse_execute(json.loads(line))
+            op, *args = _parse_request(json.loads(line))
         except ValueError as e:  # json.JSONDecodeError is a ValueError
             os.write(2, f"cellar session: ignored a request: {e}\n".encode())
             continue
-        engine.execute(msg_id, code, filename, cpu)
+        if op == "execute":
+            engine.execute(*args)
+        else:
+            engine.update_interact(*args)
         _reap_orphans()
     os._exit(0)
 
