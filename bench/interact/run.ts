@@ -1,0 +1,226 @@
+/*
+ * Live interact benchmark, server side (`npx tsx bench/interact/run.ts`, as root): starts the real
+ * service (lib/exec/service/main.ts, default limits, a temporary EXEC_DIR) and measures through its
+ * HTTP API, as the page does it (one update in flight per interact, each sent when the last one's
+ * idle status has arrived on the open event stream):
+ *   - update round trip, print-only interact: POST …/interact → the update's idle status, p50/p99;
+ *   - the same for an interact that draws a small matplotlib plot (as the seeded examples do);
+ *   - idle live interact sessions: memory charged to each session's memory cgroup after its
+ *     interact has run once, and how many such sessions this machine's available memory holds.
+ * Prints figures beside the targets; asserts nothing.
+ *
+ * Settings (environment): BENCH_UPDATES (300 per interact), BENCH_SESSIONS (40 idle sessions).
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
+import { freemem, loadavg, tmpdir, totalmem } from "node:os";
+import path from "node:path";
+import { createExecClient, type TExecClient } from "@/lib/exec/client";
+import type { TSessionEvent } from "@/lib/exec/protocol";
+
+const UPDATES = Number(process.env.BENCH_UPDATES ?? 300);
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 40);
+const MIME = "application/vnd.cellar.interact+json";
+/** The cgroup parent of this benchmark's service: its sessions' memory groups are under it. */
+const CGROUP_PARENT = "cellar";
+
+const PRINT_INTERACT = "@interact\ndef f(n=slider(0, 1000, 1, default=1)):\n    print(n * n)\n";
+const PLOT_INTERACT = [
+  "import numpy as np",
+  "import matplotlib.pyplot as plt",
+  "x = np.linspace(0, 10, 400)",
+  "@interact",
+  "def f(a=slider(0.1, 5, 0.1, default=1)):",
+  "    fig, ax = plt.subplots(figsize=(5, 3))",
+  "    ax.plot(x, np.sin(a * x))",
+  "    ax.set_title(f'a = {a:g}')",
+].join("\n");
+
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
+const f = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : "n/a");
+
+/** A session with an open event stream: resolves each cell's or update's idle status as it arrives. */
+class LiveSession {
+  private readonly waiting = new Map<string, { resolve: (events: TSessionEvent[]) => void; events: TSessionEvent[] }>();
+  private readonly early = new Map<string, TSessionEvent[]>();
+  private readonly abort = new AbortController();
+  private constructor(
+    readonly client: TExecClient,
+    readonly session: string,
+  ) {}
+
+  static async start(client: TExecClient, code: string, key: string): Promise<{ live: LiveSession; interact: string }> {
+    const { session, msg_id } = await client.createSession({ files: [], client: key });
+    const live = new LiveSession(client, session);
+    live.follow();
+    const { msg_id: cell } = await client.execute({ session, code });
+    void msg_id;
+    const events = await live.done(cell);
+    const spec = events.map((e) => (e.message.content as { data?: Record<string, { id: string }> }).data?.[MIME]).find(Boolean);
+    if (!spec) throw new Error(`the cell made no interact: ${JSON.stringify(events.map((e) => e.message.content)).slice(0, 400)}`);
+    return { live, interact: spec.id };
+  }
+
+  private follow(): void {
+    void (async () => {
+      try {
+        for await (const e of this.client.events({ session: this.session, signal: this.abort.signal })) {
+          const parent = (e.message.parent_header as { msg_id?: string }).msg_id;
+          if (!parent) continue;
+          const entry = this.waiting.get(parent);
+          const list = entry?.events ?? this.early.get(parent) ?? [];
+          list.push(e);
+          if (!entry) this.early.set(parent, list);
+          const state = (e.message.content as { execution_state?: string }).execution_state;
+          if (e.message.header.msg_type === "status" && state === "idle" && entry) {
+            this.waiting.delete(parent);
+            entry.resolve(list);
+          }
+        }
+      } catch {
+        // aborted at close
+      }
+    })();
+  }
+
+  /** The messages of `msgId` once its idle status has arrived. */
+  done(msgId: string): Promise<TSessionEvent[]> {
+    const early = this.early.get(msgId) ?? [];
+    this.early.delete(msgId);
+    const finished = early.some((e) => e.message.header.msg_type === "status" && (e.message.content as { execution_state?: string }).execution_state === "idle");
+    if (finished) return Promise.resolve(early);
+    return new Promise((resolve) => this.waiting.set(msgId, { resolve, events: early }));
+  }
+
+  async update(interact: string, values: Record<string, unknown>): Promise<TSessionEvent[]> {
+    const { msg_id } = await this.client.updateInteract({ session: this.session, interact, values });
+    return this.done(msg_id);
+  }
+
+  async close(): Promise<void> {
+    this.abort.abort();
+    await this.client.close({ session: this.session }).catch(() => undefined);
+  }
+}
+
+/** `UPDATES` updates one after another, each timed from its request to its idle status (ms). */
+async function roundTrips(client: TExecClient, code: string, values: (i: number) => Record<string, unknown>, expect: (events: TSessionEvent[]) => boolean) {
+  const { live, interact } = await LiveSession.start(client, code, `bench-${Math.random()}`);
+  const times: number[] = [];
+  let failed = 0;
+  try {
+    for (let i = 0; i < 10; i++) await live.update(interact, values(i)); // warm-up, not counted
+    for (let i = 0; i < UPDATES; i++) {
+      const t = performance.now();
+      const events = await live.update(interact, values(i));
+      times.push(performance.now() - t);
+      if (!expect(events)) failed++;
+    }
+  } finally {
+    await live.close();
+  }
+  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), n: times.length, failed };
+}
+
+/** Memory charged to the live sessions' memory cgroups (bytes), one figure per non-empty group. */
+function sessionMemory(): number[] {
+  const dir = `/sys/fs/cgroup/memory/${CGROUP_PARENT}`;
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && readFileSync(path.join(dir, d.name, "cgroup.procs"), "utf8").trim() !== "")
+    .map((d) => Number(readFileSync(path.join(dir, d.name, "memory.usage_in_bytes"), "utf8")));
+}
+
+function memAvailable(): number {
+  const m = /^MemAvailable:\s+(\d+) kB/m.exec(readFileSync("/proc/meminfo", "utf8"));
+  return m ? Number(m[1]) * 1024 : freemem();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const execDir = mkdtempSync(path.join(tmpdir(), "cellar-interact-bench-"));
+  const url = `http://127.0.0.1:${await freePort()}`;
+  const service = spawn(process.execPath, ["--import", "tsx", "lib/exec/service/main.ts"], {
+    env: { PATH: process.env.PATH, EXEC_URL: url, EXEC_DIR: execDir, EXEC_MAX_SESSIONS: String(SESSIONS + 8), EXEC_PER_CLIENT: String(SESSIONS + 8), EXEC_QUEUE: "256" } as Partial<NodeJS.ProcessEnv> as NodeJS.ProcessEnv,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  service.stderr!.on("data", (d: Buffer) => {
+    for (const line of d.toString().split("\n")) if (line && !line.includes("Matplotlib created a temporary")) console.error(`  [service] ${line}`);
+  });
+  const client = createExecClient(url);
+  for (let i = 0; ; i++) {
+    if (service.exitCode !== null) throw new Error(`the service exited (${service.exitCode})`);
+    if (await client.health().then(() => true, () => false)) break;
+    if (i > 300) throw new Error("the service did not answer /health within 60 s");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  try {
+    console.log(`interact bench: ${UPDATES} updates per interact, ${SESSIONS} idle sessions; load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+    const printed = await roundTrips(
+      client,
+      PRINT_INTERACT,
+      (i) => ({ n: i % 1000 }),
+      (events) => events.some((e) => e.message.header.msg_type === "stream"),
+    );
+    const plotted = await roundTrips(
+      client,
+      PLOT_INTERACT,
+      (i) => ({ a: 0.1 + (i % 49) * 0.1 }),
+      (events) => events.some((e) => e.message.header.msg_type === "display_data" && "image/png" in ((e.message.content as { data: object }).data ?? {})),
+    );
+
+    // Idle sessions, each with the plotting interact defined and drawn once, as a page leaves them.
+    const before = sessionMemory().length;
+    const available0 = memAvailable();
+    const lives: LiveSession[] = [];
+    for (let i = 0; i < SESSIONS; i++) lives.push((await LiveSession.start(client, PLOT_INTERACT, `idle-${i}`)).live);
+    await new Promise((r) => setTimeout(r, 2000));
+    const charged = sessionMemory();
+    const available1 = memAvailable();
+    const perSession = quantile(charged, 0.5);
+    const perSessionByHost = (available0 - available1) / SESSIONS;
+    await Promise.all(lives.map((l) => l.close()));
+
+    const mb = (b: number) => `${f(b / 1048576)} MB`;
+    const row = (name: string, value: string, target: string, met: boolean | null) =>
+      console.log(`  ${name.padEnd(46)} ${value.padEnd(30)} target ${target.padEnd(10)} ${met === null ? "" : met ? "met" : "NOT met"}`);
+    console.log("");
+    console.log(`  update round trip, print interact:  p50 ${f(printed.p50)} ms, p99 ${f(printed.p99)} ms (${printed.n} updates, ${printed.failed} without output)`);
+    console.log(`  update round trip, plot interact:   p50 ${f(plotted.p50)} ms, p99 ${f(plotted.p99)} ms (${plotted.n} updates, ${plotted.failed} without a PNG)`);
+    console.log(
+      `  idle interact sessions: ${charged.length} live (${before} before), memory cgroup charge per session median ${mb(perSession)}, ` +
+        `max ${mb(Math.max(...charged))}; host MemAvailable fell ${mb(perSessionByHost)} per session`,
+    );
+    console.log(
+      `  this machine (${mb(totalmem())} RAM, ${mb(available0)} available) holds ≈ ${Math.floor(available0 / Math.max(perSession, perSessionByHost))} idle interact sessions by memory ` +
+        `(the service admits EXEC_MAX_SESSIONS, default 16)`,
+    );
+    console.log("");
+    row("update round trip p50, print interact", `${f(printed.p50)} ms`, "≤ 10 ms", printed.p50 <= 10);
+    row("update round trip p50, plot interact", `${f(plotted.p50)} ms`, "≤ 80 ms", plotted.p50 <= 80);
+    row("memory per idle interact session", mb(Math.max(perSession, perSessionByHost)), "(figure)", null);
+  } finally {
+    service.kill("SIGTERM");
+    await new Promise((r) => service.once("exit", r));
+    rmSync(execDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error("interact bench failed:", e);
+    process.exit(1);
+  },
+);
