@@ -77,6 +77,16 @@ class Connection:
     def execute(self, code: str, filename=None, cpu_seconds: float = 30, timeout: float = 30.0) -> list:
         return self.collect(self.submit(code, filename, cpu_seconds), timeout)
 
+    def submit_update(self, interact_id: str, values: dict, cpu_seconds: float = 30) -> str:
+        """Sends an interact update (the service's `op: interact`); returns its msg_id."""
+        msg_id = uuid.uuid4().hex
+        self.send({"op": "interact", "msg_id": msg_id, "interact": interact_id, "values": values,
+                   "cpu_seconds": cpu_seconds})
+        return msg_id
+
+    def update(self, interact_id: str, values: dict, cpu_seconds: float = 30, timeout: float = 30.0) -> list:
+        return self.collect(self.submit_update(interact_id, values, cpu_seconds), timeout)
+
     def close(self) -> None:
         self.reader.close()
         self.sock.close()
