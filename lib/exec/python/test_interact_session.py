@@ -186,6 +186,18 @@ class InteractSessionCase:
         self.assertEqual(len(of_type(update, "display_data")), 1)
         self.assertEqual(self.cell("import matplotlib.pyplot as plt\nprint(plt.get_fignums())")[1]["content"]["text"], "[]\n")
 
+    def test_show_inside_an_interact_shows_its_own_figures_only(self):
+        msgs = self.cell("import matplotlib.pyplot as plt\n"
+                         "plt.figure(); plt.plot([0, 1])  # the cell's own figure\n"
+                         "@interact\n"
+                         "def shown(f=(1, 3)):\n"
+                         "    plt.figure(); plt.plot([0, f]); plt.show()\n"
+                         "    print('after show')\n")
+        interact_id = self.only_interact(msgs)
+        order = [(m["msg_type"], tag(m)) for m in msgs if m["msg_type"] in ("stream", "display_data")]
+        self.assertEqual(order, [("display_data", None), ("display_data", interact_id), ("stream", interact_id),
+                                 ("display_data", None)])
+
     def test_output_of_subprocesses_lands_in_the_interact(self):
         msgs = self.cell("import subprocess\n"
                          "@interact\n"

@@ -47,8 +47,8 @@ class Channel:
     def send(self, msg_type: str, content: dict, parent=None) -> None:
         """Sends a Jupyter-shaped message whose parent is the current cell's msg_id, tagged with
         the running interact if any."""
-        tags = self.tags
-        tag = tags[-1] if tags else None
+        last = self.tags[-1:]  # one step: the main thread may pop while another thread sends
+        tag = last[0] if last else None
         line = _line(msg_type, content, parent if parent is not None else self.parent, tag)
         self._send_bytes(line.encode("ascii"))
 

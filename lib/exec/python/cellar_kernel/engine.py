@@ -56,6 +56,7 @@ class Engine:
         channel = self._channel
         channel.parent = msg_id
         channel.tags.clear()  # whatever an interrupted request left
+        figures.keep_on_show = frozenset()
         channel.send("status", {"execution_state": "busy"})
         sys.stdout, sys.stderr = self._streams
         self._pump.restore_fds()
@@ -134,10 +135,11 @@ class Engine:
         shown inside the tag, and an exception becomes the interact's `error` (returns False).
         Interrupts and the CPU limit go on up to the cell or update."""
         channel, pump = self._channel, self._pump
-        before = figures.open_figures()
+        before, outer_keep = figures.open_figures(), figures.keep_on_show
         with self._gate.critical():
             pump.sync()
             channel.tags.append(interact_id)
+            figures.keep_on_show = before
         try:
             try:
                 call()
@@ -151,6 +153,7 @@ class Engine:
         finally:
             with self._gate.critical():
                 pump.sync()
+                figures.keep_on_show = outer_keep
                 if channel.tags:
                     channel.tags.pop()
 

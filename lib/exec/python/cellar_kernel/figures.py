@@ -10,6 +10,9 @@ BACKEND = "module://cellar_kernel.mpl_backend"
 
 # Set by the session: sends one display_data bundle.
 _publish = None
+# The figures that were open when the running interact function started (set by the engine):
+# plt.show() inside it shows only the ones it made, the cell's own stay for the cell's end.
+keep_on_show = frozenset()
 
 
 def open_figures() -> frozenset:

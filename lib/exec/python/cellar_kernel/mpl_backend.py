@@ -10,4 +10,4 @@ class _BackendCellar(_BackendAgg):
     def show(*args, **kwargs):
         from . import figures
 
-        figures.flush_figures()
+        figures.flush_figures(figures.keep_on_show)
