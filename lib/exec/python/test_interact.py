@@ -114,6 +114,7 @@ class Controls(unittest.TestCase):
 
     def test_range_slider(self):
         r = range_slider(0, 10, default=(7, 3))
+        self.assertEqual(r.kind, "range_slider")
         self.assertEqual(r.describe(), {"min": 0, "max": 10, "step": 1, "default": [3, 7], "display_value": True})
         self.assertEqual(r.to_python([3, 7], {}), (3, 7))
         self.assertEqual(range_slider(0, 1, 0.25).default, [0, 1])
@@ -395,7 +396,7 @@ class Description(unittest.TestCase):
                 {"name": "a", "type": "slider", "label": "alpha", "min": 0, "max": 1, "step": 0.1, "default": 0.5,
                  "display_value": True},
                 {"name": "b", "type": "slider", "label": "b", "values": ["x", "y"], "default": 0, "display_value": False},
-                {"name": "c", "type": "slider", "label": "c", "min": 0, "max": 100, "step": 5, "default": [20, 40],
+                {"name": "c", "type": "range_slider", "label": "c", "min": 0, "max": 100, "step": 5, "default": [20, 40],
                  "display_value": True},
                 {"name": "d", "type": "input_box", "label": "d", "default": "hi", "width": 20, "height": 1},
                 {"name": "e", "type": "input_grid", "label": "e", "rows": 2, "cols": 2,

@@ -195,6 +195,7 @@ class Slider(Control):
     def __init__(self, vmin, vmax=None, step_size=None, default=None, label=None,
                  display_value=True, pair=False) -> None:
         self.pair = pair
+        self.kind = "range_slider" if pair else "slider"
         self.display_value = bool(display_value)
         if vmax is None and not isinstance(vmin, numbers.Number):
             if step_size is not None:
