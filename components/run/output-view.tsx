@@ -2,6 +2,7 @@
 
 import dynamic from "next/dynamic";
 import type { TMimeBundle, TRunOutput } from "@/lib/runs/run-log";
+import { InteractView } from "@/components/interact/interact-view";
 import { stripAnsi } from "./ansi";
 import { HtmlOutput } from "./html-output";
 import { pickMime, plainOf, utf8Base64 } from "./mime";
@@ -10,7 +11,7 @@ import { pickMime, plainOf, utf8Base64 } from "./mime";
 const LatexOutput = dynamic(() => import("./latex-output"), { ssr: false, loading: () => <p className="run-loading">Typesetting…</p> });
 const MarkdownOutput = dynamic(() => import("./markdown-output"), { ssr: false, loading: () => <p className="run-loading">Rendering…</p> });
 
-/** One output of a cell: a stream, a rich value, a result with its prompt, an error or a limit. */
+/** One output of a cell: a stream, a rich value, a result with its prompt, an error, a limit or a live interact. */
 export function OutputView({ output }: { output: TRunOutput }) {
   switch (output.kind) {
     case "stream":
@@ -38,6 +39,8 @@ export function OutputView({ output }: { output: TRunOutput }) {
       );
     case "display":
       return <MimeView data={output.data} />;
+    case "interact":
+      return <InteractView id={output.id} />;
   }
 }
 

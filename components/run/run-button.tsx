@@ -14,7 +14,7 @@ export function RunButton() {
   if (!mounted) return null;
   const again = phase !== "idle" || session !== null;
   return (
-    <button type="button" className="button button--primary run-button" onClick={run} disabled={phase === "starting"} aria-controls="run-panel">
+    <button type="button" className="button button--primary run-button" onClick={() => run()} disabled={phase === "starting"} aria-controls="run-panel">
       <span aria-hidden="true">▶ </span>
       {again ? "Run again" : "Run"}
     </button>

@@ -1,7 +1,8 @@
 "use client";
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from "react";
-import { EMPTY_LOG, ZRunMessage, addCell, applyMessage, endLog, isFinished, type TRunLog } from "@/lib/runs/run-log";
+import { EMPTY_LOG, ZRunMessage, addCell, applyMessage, beginUpdate, endLog, isFinished, type TRunLog } from "@/lib/runs/run-log";
+import { coalesce, lastingValues, restoreValues, sameValues, savedFromSearch, defaultValues, type TInteractValues, type TSavedValues } from "@/components/interact/interact-values";
 import { postJson, type TRunProblem } from "./run-api";
 
 /** Which snippet (and revision) the page shows: what Run runs. */
@@ -18,25 +19,53 @@ type TRunState = {
   files: TRunFile[];
   /** Bumped by each new run, so late answers of an earlier one are ignored. */
   generation: number;
+  /** Each live interact's control values (what the controls show), by interact id. */
+  values: Record<string, TInteractValues>;
+  /**
+   * Values to give the interacts of this run as they appear, by key (a permalink, or Restart),
+   * until the reader changes a control: a nested interact its parent's restored update makes
+   * again gets them too, one made again later by the reader's change starts from its defaults.
+   */
+  saved: TSavedValues | null;
+  /** Interacts given saved values that differ from their defaults: each needs one update. */
+  restored: string[];
+  /** A refused update, shown in its interact until the next one is accepted. */
+  interactProblems: Record<string, TRunProblem>;
 };
 
 type TAction =
-  | { type: "start" }
+  | { type: "start"; saved: TSavedValues | null }
   | { type: "started"; generation: number; session: string; note: string | null; msgId: string | null; mainFile: string | null }
   | { type: "problem"; problem: TRunProblem | null }
   | { type: "cell"; generation: number; msgId: string; code: string }
   | { type: "message"; generation: number; seq: number; data: string }
   | { type: "files"; generation: number; files: TRunFile[] }
   | { type: "ended"; generation: number }
+  | { type: "values"; generation: number; id: string; values: TInteractValues; byReader: boolean }
+  | { type: "update"; generation: number; id: string; msgId: string }
+  | { type: "restoredSent"; generation: number; ids: string[] }
+  | { type: "interactProblem"; generation: number; id: string; problem: TRunProblem }
   | { type: "reset" };
 
-const INITIAL: TRunState = { phase: "idle", session: null, note: null, problem: null, log: EMPTY_LOG, files: [], generation: 0 };
+const INITIAL: TRunState = {
+  phase: "idle",
+  session: null,
+  note: null,
+  problem: null,
+  log: EMPTY_LOG,
+  files: [],
+  generation: 0,
+  values: {},
+  saved: null,
+  restored: [],
+  interactProblems: {},
+};
 
 function reducer(state: TRunState, action: TAction): TRunState {
   if ("generation" in action && action.generation !== state.generation) return state;
   switch (action.type) {
     case "start":
-      return { ...INITIAL, phase: "starting", generation: state.generation + 1 };
+      return { ...INITIAL, phase: "starting", generation: state.generation + 1, saved: action.saved };
     case "started": {
       const log = action.msgId ? addCell(state.log, { msgId: action.msgId, code: null, file: action.mainFile }) : state.log;
       return { ...state, phase: "open", session: action.session, note: action.note, log };
@@ -53,23 +82,67 @@ function reducer(state: TRunState, action: TAction): TRunState {
         return state;
       }
       const m = ZRunMessage.safeParse(parsed);
-      return m.success ? { ...state, log: applyMessage(state.log, action.seq, m.data, Date.now()) } : state;
+      return m.success ? withNewInteracts({ ...state, log: applyMessage(state.log, action.seq, m.data, Date.now()) }) : state;
     }
     case "files":
       return { ...state, files: action.files };
     case "ended":
       return { ...state, log: endLog(state.log) };
+    case "values":
+      return { ...state, values: { ...state.values, [action.id]: action.values }, saved: action.byReader ? null : state.saved };
+    case "update": {
+      const { [action.id]: _solved, ...interactProblems } = state.interactProblems;
+      return { ...state, log: beginUpdate(state.log, action.id, action.msgId), interactProblems };
+    }
+    case "restoredSent":
+      return { ...state, restored: state.restored.filter((id) => !action.ids.includes(id)) };
+    case "interactProblem":
+      return { ...state, interactProblems: { ...state.interactProblems, [action.id]: action.problem } };
     case "reset":
       return { ...INITIAL, generation: state.generation + 1 };
   }
 }
 
+/**
+ * Gives interacts that just appeared their values: the saved ones for their key, else their
+ * defaults. Values of interacts that are gone are dropped.
+ */
+function withNewInteracts(state: TRunState): TRunState {
+  const { interacts } = state.log;
+  const ids = Object.keys(interacts);
+  if (ids.every((id) => id in state.values) && Object.keys(state.values).length === ids.length) return state;
+  const values: Record<string, TInteractValues> = {};
+  const restored = [...state.restored];
+  for (const x of Object.values(interacts)) {
+    const known = state.values[x.id];
+    if (known) {
+      values[x.id] = known;
+      continue;
+    }
+    const v = restoreValues(x.spec, state.saved?.[x.key]);
+    values[x.id] = v;
+    if (!sameValues(v, defaultValues(x.spec))) restored.push(x.id);
+  }
+  return { ...state, values, restored };
+}
+
 export type TRunContext = TRunState & {
   target: TRunTarget;
+  /** The revision the page shows (a permalink's oid even on the latest view). */
+  oid: string;
   busy: boolean;
   run: () => void;
   runCell: (code: string) => Promise<boolean>;
   stop: () => void;
+  /** Runs again and gives every interact back its last values. */
+  restart: () => void;
+  /** Sets an interact's controls without running it (auto_update=False until Update). */
+  setInteractValues: (id: string, values: TInteractValues) => void;
+  /**
+   * Re-runs an interact with these wire values. One update per interact is in flight; values
+   * given meanwhile wait, and only the latest are sent when it finishes.
+   */
+  updateInteract: (id: string, values: TInteractValues) => void;
 };
 
 const RunContext = createContext<TRunContext | null>(null);
@@ -81,18 +154,26 @@ export function useRun(): TRunContext {
   return ctx;
 }
 
+/** An update sent for an interact: its msgId once the site answers, and the values waiting to go next. */
+type TFlight = { msgId: string | null; waiting: TInteractValues | null };
+
 /**
  * Holds one run of a snippet: starts it (`POST /api/v1/runs`), follows its messages over
  * Server-Sent Events (the browser resumes with Last-Event-ID by itself after a dropped
- * connection), sends cells and interrupts, and closes the session when a new run replaces it
- * or the page is left, so it does not hold one of the visitor's slots until it idles out.
+ * connection), sends cells, interrupts and interact updates, and closes the session when a new
+ * run replaces it or the page is left, so it does not hold one of the visitor's slots until it
+ * idles out. A page opened with `?values=` (an interact's permalink) runs at once and gives the
+ * interacts those values as they appear.
  */
-export function RunProvider({ target, children }: { target: TRunTarget; children: ReactNode }) {
+export function RunProvider({ target, oid, children }: { target: TRunTarget; oid: string; children: ReactNode }) {
   const [state, dispatch] = useReducer(reducer, INITIAL);
   const sourceRef = useRef<EventSource | null>(null);
   const sessionRef = useRef<string | null>(null);
   const generationRef = useRef(0);
   generationRef.current = state.generation;
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const flightsRef = useRef(new Map<string, TFlight>());
 
   const closeSession = useCallback((keepalive: boolean) => {
     sourceRef.current?.close();
@@ -118,22 +199,19 @@ export function RunProvider({ target, children }: { target: TRunTarget; children
     if (body?.files) dispatch({ type: "files", generation, files: body.files });
   }, []);
 
-  const follow = useCallback(
-    (session: string, generation: number) => {
-      const source = new EventSource(`/api/v1/runs/${session}/events`);
-      sourceRef.current = source;
-      source.onmessage = (e: MessageEvent<string>) => {
-        const seq = Number(e.lastEventId);
-        if (!Number.isInteger(seq)) return;
-        dispatch({ type: "message", generation, seq, data: e.data });
-      };
-      source.onerror = () => {
-        // CLOSED: the server refused the stream (the run ended); CONNECTING: the browser retries itself.
-        if (source.readyState === EventSource.CLOSED && sourceRef.current === source) dispatch({ type: "ended", generation });
-      };
-    },
-    [],
-  );
+  const follow = useCallback((session: string, generation: number) => {
+    const source = new EventSource(`/api/v1/runs/${session}/events`);
+    sourceRef.current = source;
+    source.onmessage = (e: MessageEvent<string>) => {
+      const seq = Number(e.lastEventId);
+      if (!Number.isInteger(seq)) return;
+      dispatch({ type: "message", generation, seq, data: e.data });
+    };
+    source.onerror = () => {
+      // CLOSED: the server refused the stream (the run ended); CONNECTING: the browser retries itself.
+      if (source.readyState === EventSource.CLOSED && sourceRef.current === source) dispatch({ type: "ended", generation });
+    };
+  }, []);
 
   // Files can change with every cell: look again each time one finishes.
   const finished = state.log.cells.filter(isFinished).length;
@@ -149,46 +227,68 @@ export function RunProvider({ target, children }: { target: TRunTarget; children
     }
   }, [state.log.dead]);
 
-  const run = useCallback(() => {
-    closeSession(false);
-    dispatch({ type: "start" });
-    const generation = generationRef.current + 1;
-    void (async () => {
-      const res = await postJson("/api/v1/runs", { owner: target.owner, slug: target.slug, ...(target.rev ? { rev: target.rev } : {}) });
-      if (!res.ok) {
-        dispatch({ type: "problem", problem: res.problem });
-        return;
-      }
-      const body = res.body as { session: string; note: string | null; msgId: string | null; mainFile: string | null };
-      if (generationRef.current !== generation) {
-        // Another Run was pressed meanwhile: this session is nobody's.
-        void fetch(`/api/v1/runs/${body.session}`, { method: "DELETE" }).catch(() => undefined);
-        return;
-      }
-      sessionRef.current = body.session;
-      dispatch({ type: "started", generation, session: body.session, note: body.note, msgId: body.msgId, mainFile: body.mainFile });
-      follow(body.session, generation);
-    })();
-  }, [closeSession, follow, target.owner, target.slug, target.rev]);
-
-
-  const runCell = useCallback(
-    async (code: string): Promise<boolean> => {
-      const session = sessionRef.current;
-      if (!session) return false;
-      const generation = generationRef.current;
-      const res = await postJson(`/api/v1/runs/${session}/cells`, { code });
-      if (!res.ok) {
-        dispatch({ type: "problem", problem: res.problem });
-        // The session is gone (idle too long, a limit, closed): say so instead of a box that cannot run.
-        if (res.problem.code === "CONFLICT" || res.problem.code === "NOT_FOUND") dispatch({ type: "ended", generation });
-        return false;
-      }
-      dispatch({ type: "cell", generation, msgId: (res.body as { msgId: string }).msgId, code });
-      return true;
+  const start = useCallback(
+    (saved: TSavedValues | null) => {
+      closeSession(false);
+      flightsRef.current.clear();
+      dispatch({ type: "start", saved });
+      const generation = generationRef.current + 1;
+      void (async () => {
+        const res = await postJson("/api/v1/runs", { owner: target.owner, slug: target.slug, ...(target.rev ? { rev: target.rev } : {}) });
+        if (!res.ok) {
+          dispatch({ type: "problem", problem: res.problem });
+          return;
+        }
+        const body = res.body as { session: string; note: string | null; msgId: string | null; mainFile: string | null };
+        if (generationRef.current !== generation) {
+          // Another Run was pressed meanwhile: this session is nobody's.
+          void fetch(`/api/v1/runs/${body.session}`, { method: "DELETE" }).catch(() => undefined);
+          return;
+        }
+        sessionRef.current = body.session;
+        dispatch({ type: "started", generation, session: body.session, note: body.note, msgId: body.msgId, mainFile: body.mainFile });
+        follow(body.session, generation);
+      })();
     },
-    [],
+    [closeSession, follow, target.owner, target.slug, target.rev],
   );
+
+  const run = useCallback(() => start(null), [start]);
+
+  const restart = useCallback(() => {
+    const { log, values } = stateRef.current;
+    const saved: TSavedValues = {};
+    for (const x of Object.values(log.interacts)) {
+      const v = values[x.id];
+      if (v) saved[x.key] = lastingValues(x.spec, v);
+    }
+    start(saved);
+  }, [start]);
+
+  // A permalink with values: run at once (the cached page is the same for everyone, so the
+  // values are read here, in the browser, never on the server).
+  const openedRef = useRef(false);
+  useEffect(() => {
+    if (openedRef.current) return;
+    openedRef.current = true;
+    const saved = savedFromSearch(window.location.search);
+    if (saved) start(saved);
+  }, [start]);
+
+  const runCell = useCallback(async (code: string): Promise<boolean> => {
+    const session = sessionRef.current;
+    if (!session) return false;
+    const generation = generationRef.current;
+    const res = await postJson(`/api/v1/runs/${session}/cells`, { code });
+    if (!res.ok) {
+      dispatch({ type: "problem", problem: res.problem });
+      // The session is gone (idle too long, a limit, closed): say so instead of a box that cannot run.
+      if (res.problem.code === "CONFLICT" || res.problem.code === "NOT_FOUND") dispatch({ type: "ended", generation });
+      return false;
+    }
+    dispatch({ type: "cell", generation, msgId: (res.body as { msgId: string }).msgId, code });
+    return true;
+  }, []);
 
   const stop = useCallback(() => {
     const session = sessionRef.current;
@@ -198,7 +298,73 @@ export function RunProvider({ target, children }: { target: TRunTarget; children
     });
   }, []);
 
+  const send = useCallback((id: string, values: TInteractValues) => {
+    const session = sessionRef.current;
+    if (!session) return;
+    const generation = generationRef.current;
+    const flight: TFlight = { msgId: null, waiting: null };
+    flightsRef.current.set(id, flight);
+    void postJson(`/api/v1/runs/${session}/interacts`, { interact: id, values }).then((res) => {
+      if (generationRef.current !== generation || flightsRef.current.get(id) !== flight) return;
+      if (res.ok) {
+        flight.msgId = (res.body as { msgId: string }).msgId;
+        dispatch({ type: "update", generation, id, msgId: flight.msgId });
+        return;
+      }
+      flightsRef.current.delete(id);
+      dispatch({ type: "interactProblem", generation, id, problem: res.problem });
+      if (res.problem.code === "CONFLICT" || res.problem.code === "NOT_FOUND") dispatch({ type: "ended", generation });
+      else if (flight.waiting) send(id, flight.waiting);
+    });
+  }, []);
+
+  const keep = useCallback((id: string, values: TInteractValues, byReader: boolean) => {
+    const x = stateRef.current.log.interacts[id];
+    if (x) dispatch({ type: "values", generation: generationRef.current, id, values: lastingValues(x.spec, values), byReader });
+  }, []);
+
+  const push = useCallback(
+    (id: string, values: TInteractValues, byReader: boolean) => {
+      const { log } = stateRef.current;
+      const x = log.interacts[id];
+      if (!x || log.dead) return;
+      keep(id, values, byReader);
+      const flight = flightsRef.current.get(id);
+      if (flight) flight.waiting = coalesce(x.spec, flight.waiting, values);
+      else send(id, values);
+    },
+    [keep, send],
+  );
+
+  const setInteractValues = useCallback((id: string, values: TInteractValues) => keep(id, values, true), [keep]);
+  const updateInteract = useCallback((id: string, values: TInteractValues) => push(id, values, true), [push]);
+
+  // An update finished (its status idle came): the values that waited meanwhile go now.
+  useEffect(() => {
+    for (const [id, flight] of flightsRef.current) {
+      if (flight.msgId === null) continue;
+      const live = !state.log.dead && id in state.log.interacts;
+      if (live && !state.log.updates[flight.msgId]?.done) continue;
+      flightsRef.current.delete(id);
+      if (live && flight.waiting) send(id, flight.waiting);
+    }
+  }, [state.log, send]);
+
+  // Interacts that got saved values (a permalink, Restart) run once with them.
+  useEffect(() => {
+    if (state.restored.length === 0) return;
+    const ids = state.restored;
+    dispatch({ type: "restoredSent", generation: state.generation, ids });
+    for (const id of ids) {
+      const v = state.values[id];
+      if (v) push(id, v, false);
+    }
+  }, [state.restored, state.values, state.generation, push]);
+
   const busy = state.phase === "starting" || state.log.cells.some((c) => !isFinished(c));
-  const value = useMemo<TRunContext>(() => ({ ...state, target, busy, run, runCell, stop }), [state, target, busy, run, runCell, stop]);
+  const value = useMemo<TRunContext>(
+    () => ({ ...state, target, oid, busy, run, runCell, stop, restart, setInteractValues, updateInteract }),
+    [state, target, oid, busy, run, runCell, stop, restart, setInteractValues, updateInteract],
+  );
   return <RunContext.Provider value={value}>{children}</RunContext.Provider>;
 }

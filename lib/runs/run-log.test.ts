@@ -239,6 +239,11 @@ describe("run log", () => {
       expect(log.interacts.i2?.key).toBe("2");
     });
 
+    it("reads a range slider sent as a slider whose default is a pair", () => {
+      const log = play(EMPTY_LOG, 0, msg("display_data", "c", description("i1", [{ type: "slider", name: "r", label: "r", min: 0, max: 10, step: 1, default: [2, 5], display_value: true }])));
+      expect(log.interacts.i1?.spec.controls[0]).toMatchObject({ type: "range_slider", default: [2, 5] });
+    });
+
     it("shows a description it cannot read as its plain text", () => {
       const log = play(EMPTY_LOG, 0, msg("display_data", "c", { data: { [INTERACT_MIME]: { version: 2 }, "text/plain": "Interactive function f" } }));
       expect(log.cells[0]?.outputs).toEqual([{ kind: "display", data: { [INTERACT_MIME]: { version: 2 }, "text/plain": "Interactive function f" } }]);

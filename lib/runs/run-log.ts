@@ -45,7 +45,13 @@ const ZSlider = z.object({
   default: z.number(),
   display_value: z.boolean().catch(true),
 });
-export const ZInteractControl = z.discriminatedUnion("type", [
+/** A range slider may come as a "slider" whose default is a pair (the spec's "like slider"): read both. */
+function rangeSliderType(control: unknown): unknown {
+  if (typeof control !== "object" || control === null) return control;
+  const c = control as Record<string, unknown>;
+  return c.type === "slider" && Array.isArray(c.default) ? { ...c, type: "range_slider" } : control;
+}
+const ZControlUnion = z.discriminatedUnion("type", [
   ZSlider,
   ZSlider.extend({ type: z.literal("range_slider"), default: z.tuple([z.number(), z.number()]) }),
   z.object({ type: z.literal("input_box"), name: ZName, label: ZLabel, default: z.string(), width: ZCount, height: z.number().int().min(1).max(100).catch(1) }),
@@ -74,7 +80,8 @@ export const ZInteractControl = z.discriminatedUnion("type", [
   z.object({ type: z.literal("button"), name: ZName, label: ZLabel, text: z.string(), default: z.literal(false).catch(false) }),
   z.object({ type: z.literal("button_bar"), name: ZName, label: ZLabel, values: ZValues, nrows: ZCount, ncols: ZCount, default: z.null().catch(null) }),
 ]);
-export type TInteractControl = z.infer<typeof ZInteractControl>;
+export const ZInteractControl = z.preprocess(rangeSliderType, ZControlUnion);
+export type TInteractControl = z.infer<typeof ZControlUnion>;
 
 const ZRows = z.array(z.array(z.string())).catch([]);
 export const ZInteractSpec = z.object({

@@ -98,7 +98,7 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
       {snippet.description ? <Markdown source={snippet.description} /> : null}
 
       {/* Run is client-side (needs JavaScript); the cached page is the same for every visitor. */}
-      <RunProvider target={{ owner: snippet.owner, slug: snippet.slug, rev: pinned ? rev : null }}>
+      <RunProvider target={{ owner: snippet.owner, slug: snippet.slug, rev: pinned ? rev : null }} oid={rev}>
         <nav className="snippet-bar" aria-label="Snippet">
           <SnippetTabs base={base} active="code" forkCount={snippet.forkCount} revisionCount={revisions.length} />
           <div className="snippet-bar-actions">

@@ -1,0 +1,128 @@
+"use client";
+
+import type { CSSProperties } from "react";
+import type { TInteractControl } from "@/lib/runs/run-log";
+import { ControlLabel, accessibleName, type TControlProps } from "./control-label";
+
+type TCheckbox = Extract<TInteractControl, { type: "checkbox" }>;
+type TSelector = Extract<TInteractControl, { type: "selector" }>;
+type TColor = Extract<TInteractControl, { type: "color" }>;
+type TButton = Extract<TInteractControl, { type: "button" }>;
+type TButtonBar = Extract<TInteractControl, { type: "button_bar" }>;
+
+/** Columns for a set of choices laid out as nrows × ncols (Sage's arguments); null: one wrapping row. */
+function columns(count: number, nrows: number | null | undefined, ncols: number | null | undefined): CSSProperties | undefined {
+  const cols = ncols ?? (nrows ? Math.ceil(count / nrows) : null);
+  return cols ? ({ "--cols": cols } as CSSProperties) : undefined;
+}
+
+export function CheckboxControl({ control, value, id, disabled, onChange }: TControlProps<TCheckbox, boolean>) {
+  return (
+    <div className="interact-control interact-control--check">
+      <input id={id} type="checkbox" checked={value} disabled={disabled} aria-label={accessibleName(control)} onChange={(e) => onChange(e.target.checked)} />
+      <ControlLabel control={control} htmlFor={id} />
+    </div>
+  );
+}
+
+/** A selector as Sage draws it: a dropdown, a radio group, or a bar of toggle buttons (one pressed). */
+export function SelectorControl({ control, value, id, disabled, onChange }: TControlProps<TSelector, number>) {
+  const name = control.label || control.name;
+  if (control.style === "dropdown") {
+    return (
+      <div className="interact-control">
+        <ControlLabel control={control} htmlFor={id} />
+        <select id={id} className="interact-select" value={value} disabled={disabled} aria-label={accessibleName(control)} onChange={(e) => onChange(Number(e.target.value))}>
+          {control.values.map((label, i) => (
+            <option key={i} value={i}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </div>
+    );
+  }
+  const layout = columns(control.values.length, control.nrows, control.ncols);
+  if (control.style === "radio") {
+    return (
+      <fieldset className="interact-control interact-control--stack interact-choices" disabled={disabled}>
+        <legend className={control.label ? "interact-label" : "visually-hidden"}>{name}</legend>
+        <div className={layout ? "interact-choices__grid" : "interact-choices__row"} style={layout}>
+          {control.values.map((label, i) => (
+            <label key={i} className="interact-radio">
+              <input type="radio" name={id} value={i} checked={value === i} onChange={() => onChange(i)} />
+              {label}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+    );
+  }
+  return (
+    <div className="interact-control">
+      <ControlLabel control={control} id={`${id}-label`} />
+      <div
+        role="group"
+        aria-label={control.label ? undefined : name}
+        aria-labelledby={control.label ? `${id}-label` : undefined}
+        className={`interact-bar ${layout ? "interact-choices__grid" : "interact-choices__row"}`}
+        style={layout}
+      >
+        {control.values.map((label, i) => (
+          <button key={i} type="button" className="button button--small interact-bar__button" aria-pressed={value === i} disabled={disabled} onClick={() => onChange(i)}>
+            {label}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** The browser's own colour picker, with the chosen colour's hex code beside it. */
+export function ColorControl({ control, value, id, disabled, onChange }: TControlProps<TColor, string>) {
+  return (
+    <div className="interact-control">
+      <ControlLabel control={control} htmlFor={id} />
+      <input id={id} type="color" className="interact-color" value={value} disabled={disabled} aria-label={accessibleName(control)} onChange={(e) => onChange(e.target.value)} />
+      <output htmlFor={id} className="interact-value">
+        {value}
+      </output>
+    </div>
+  );
+}
+
+/** A push button: a press re-runs the function with this argument true. */
+export function ButtonControl({ control, id, disabled, onPress }: Omit<TControlProps<TButton, boolean>, "value" | "onChange"> & { onPress: (value: true) => void }) {
+  return (
+    <div className="interact-control">
+      <ControlLabel control={control} htmlFor={id} />
+      <button id={id} type="button" className="button button--small" disabled={disabled} onClick={() => onPress(true)}>
+        {control.text}
+      </button>
+    </div>
+  );
+}
+
+/** A bar of push buttons: a press re-runs the function with the pressed one's index. */
+export function ButtonBarControl({ control, id, disabled, onPress }: Omit<TControlProps<TButtonBar, number | null>, "value" | "onChange"> & { onPress: (value: number) => void }) {
+  const layout = columns(control.values.length, control.nrows, control.ncols);
+  const name = control.label || control.name;
+  return (
+    <div className="interact-control">
+      <ControlLabel control={control} id={`${id}-label`} />
+      <div
+        role="group"
+        aria-label={control.label ? undefined : name}
+        aria-labelledby={control.label ? `${id}-label` : undefined}
+        className={`interact-bar ${layout ? "interact-choices__grid" : "interact-choices__row"}`}
+        style={layout}
+      >
+        {control.values.map((label, i) => (
+          <button key={i} type="button" className="button button--small interact-bar__button" disabled={disabled} onClick={() => onPress(i)}>
+            {label}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}

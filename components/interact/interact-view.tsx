@@ -1,0 +1,103 @@
+"use client";
+
+import { useId } from "react";
+import { CopyButton } from "@/components/copy-button";
+import { OutputView } from "@/components/run/output-view";
+import { useRun } from "@/components/run/run-context";
+import type { TInteract } from "@/lib/runs/run-log";
+import { ControlView } from "./control-view";
+import { defaultValues, endMessage, valuesLink } from "./interact-values";
+import "./interact.css";
+
+const SIDES = ["top", "left", "right", "bottom"] as const;
+
+/**
+ * A live interact: its controls, laid out around its output area as the description says,
+ * and the output of its latest run (nested interacts render inside it). A change re-runs the
+ * function (or waits for Update when auto_update is off). When the session ends, it says why
+ * and offers Restart.
+ */
+export function InteractView({ id }: { id: string }) {
+  const { log, values: allValues, interactProblems, target, oid, updateInteract, setInteractValues, restart } = useRun();
+  const x = log.interacts[id];
+  const base = useId();
+  if (!x) return null;
+  const { spec } = x;
+  const values = allValues[id] ?? defaultValues(spec);
+  const dead = log.dead;
+  const problem = interactProblems[id];
+  const byName = new Map(spec.controls.map((c) => [c.name, c]));
+
+  const change = (name: string, value: unknown) => {
+    const next = { ...values, [name]: value };
+    if (spec.auto_update) updateInteract(id, next);
+    else setInteractValues(id, next);
+  };
+  const press = (name: string, value: unknown) => updateInteract(id, { ...values, [name]: value });
+
+  const side = (where: (typeof SIDES)[number]) => {
+    const rows = spec.layout[where].map((row) => row.flatMap((name) => (byName.has(name) ? [name] : []))).filter((row) => row.length > 0);
+    if (rows.length === 0) return null;
+    return (
+      <div key={where} className={`interact__side interact__side--${where}`}>
+        {rows.map((row, i) => (
+          <div key={i} className="interact__row">
+            {row.map((name) => {
+              const control = byName.get(name);
+              return control ? (
+                <ControlView
+                  key={name}
+                  control={control}
+                  value={values[name]}
+                  id={`${base}-${name}`}
+                  disabled={dead}
+                  onChange={(v) => change(name, v)}
+                  onPress={(v) => press(name, v)}
+                />
+              ) : null;
+            })}
+          </div>
+        ))}
+      </div>
+    );
+  };
+
+  return (
+    <section className={`interact${dead ? " interact--ended" : ""}`} aria-label={`Interact ${spec.name}`}>
+      {dead ? (
+        <div className="interact__ended" role="status">
+          <p>{endMessage(log.end)}</p>
+          <button type="button" className="button button--small button--primary" onClick={restart}>
+            Restart
+          </button>
+        </div>
+      ) : null}
+      <div className="interact__body">
+        {SIDES.map(side)}
+        <div className="interact__output" aria-busy={x.pending !== null} aria-label={`Output of ${spec.name}`} role="region">
+          {x.outputs.map((output, i) => (
+            <OutputView key={output.kind === "interact" ? output.id : i} output={output} />
+          ))}
+        </div>
+      </div>
+      <div className="interact__foot">
+        {spec.auto_update ? null : (
+          <button type="button" className="button button--small button--primary" disabled={dead} onClick={() => updateInteract(id, values)}>
+            Update
+          </button>
+        )}
+        {problem ? (
+          <p className="interact__problem" role="alert">
+            {problem.message}
+          </p>
+        ) : null}
+        {/* Interacts exist only in the browser (after Run), so the page's origin is at hand. */}
+        <CopyButton
+          text={valuesLink({ origin: window.location.origin, owner: target.owner, slug: target.slug, oid, interacts: log.interacts, values: allValues, id })}
+          label="Link to these values"
+          className="button button--small button--quiet interact__link"
+        />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+"use client";
+
+import type { CSSProperties } from "react";
+import type { TInteractControl } from "@/lib/runs/run-log";
+import { ControlLabel, accessibleName, type TControlProps } from "./control-label";
+
+type TSlider = Extract<TInteractControl, { type: "slider" }>;
+type TRangeSlider = Extract<TInteractControl, { type: "range_slider" }>;
+
+/** min, max and step of a slider: a list slider moves over the indices of its values. */
+function bounds(control: TSlider | TRangeSlider): { min: number; max: number; step: number } {
+  if (control.values) return { min: 0, max: control.values.length - 1, step: 1 };
+  return { min: control.min ?? 0, max: control.max ?? 100, step: control.step ?? 1 };
+}
+
+/** A slider's value as it reads: the label at an index, or the number with as many decimals as the step has. */
+function shown(control: TSlider | TRangeSlider, value: number): string {
+  if (control.values) return control.values[value] ?? String(value);
+  const decimals = (String(control.step ?? 1).split(".")[1] ?? "").length;
+  return value.toFixed(Math.min(decimals, 10));
+}
+
+/** A slider, continuous or over a list, with its value shown beside it; every move re-runs (updates coalesce). */
+export function SliderControl({ control, value, id, disabled, onChange }: TControlProps<TSlider, number>) {
+  const { min, max, step } = bounds(control);
+  const text = shown(control, value);
+  return (
+    <div className="interact-control interact-control--slider">
+      <ControlLabel control={control} htmlFor={id} />
+      <input
+        id={id}
+        type="range"
+        className="interact-range-input"
+        min={min}
+        max={max}
+        step={step}
+        value={value}
+        disabled={disabled}
+        aria-label={accessibleName(control)}
+        aria-valuetext={text}
+        onChange={(e) => onChange(Number(e.target.value))}
+      />
+      {control.display_value ? (
+        <output htmlFor={id} className="interact-value">
+          {text}
+        </output>
+      ) : null}
+    </div>
+  );
+}
+
+/** Two thumbs on one track (two native range inputs, each reachable with Tab and the arrow keys). */
+export function RangeSliderControl({ control, value, id, disabled, onChange }: TControlProps<TRangeSlider, [number, number]>) {
+  const { min, max, step } = bounds(control);
+  const [lo, hi] = value;
+  const span = max - min || 1;
+  const name = control.label || control.name;
+  return (
+    <div className="interact-control interact-control--slider">
+      <ControlLabel control={control} htmlFor={`${id}-lo`} />
+      <div
+        className="interact-twothumb"
+        role="group"
+        aria-label={name}
+        style={{ "--lo": (lo - min) / span, "--hi": (hi - min) / span } as CSSProperties}
+      >
+        <span className="interact-twothumb__fill" aria-hidden="true" />
+        <input
+          id={`${id}-lo`}
+          type="range"
+          min={min}
+          max={max}
+          step={step}
+          value={lo}
+          disabled={disabled}
+          aria-label={`${name}, from`}
+          aria-valuetext={shown(control, lo)}
+          onChange={(e) => onChange([Math.min(Number(e.target.value), hi), hi])}
+        />
+        <input
+          id={`${id}-hi`}
+          type="range"
+          min={min}
+          max={max}
+          step={step}
+          value={hi}
+          disabled={disabled}
+          aria-label={`${name}, to`}
+          aria-valuetext={shown(control, hi)}
+          onChange={(e) => onChange([lo, Math.max(Number(e.target.value), lo)])}
+        />
+      </div>
+      {control.display_value ? (
+        <output htmlFor={`${id}-lo ${id}-hi`} className="interact-value">
+          {shown(control, lo)} – {shown(control, hi)}
+        </output>
+      ) : null}
+    </div>
+  );
+}
