@@ -1,15 +1,33 @@
 "use client";
 
-import { useId } from "react";
+import { useId, type CSSProperties } from "react";
 import { CopyButton } from "@/components/copy-button";
 import { OutputView } from "@/components/run/output-view";
 import { useRun } from "@/components/run/run-context";
-import type { TInteract } from "@/lib/runs/run-log";
+import type { TInteractControl } from "@/lib/runs/run-log";
 import { ControlView } from "./control-view";
 import { defaultValues, endMessage, valuesLink } from "./interact-values";
 import "./interact.css";
 
 const SIDES = ["top", "left", "right", "bottom"] as const;
+
+/** Whether a control's label sits before it on its line (others put it above, or after a checkbox). */
+function labelBeside(control: TInteractControl | undefined): boolean {
+  switch (control?.type) {
+    case "slider":
+    case "range_slider":
+    case "color":
+    case "button":
+    case "button_bar":
+      return true;
+    case "input_box":
+      return control.height === 1;
+    case "selector":
+      return control.style !== "radio";
+    default:
+      return false;
+  }
+}
 
 /**
  * A live interact: its controls, laid out around its output area as the description says,
@@ -38,8 +56,10 @@ export function InteractView({ id }: { id: string }) {
   const side = (where: (typeof SIDES)[number]) => {
     const rows = spec.layout[where].map((row) => row.flatMap((name) => (byName.has(name) ? [name] : []))).filter((row) => row.length > 0);
     if (rows.length === 0) return null;
+    // Labels beside their control line up in a column: as wide as this side's longest.
+    const chars = Math.max(0, ...rows.flat().map((name) => (labelBeside(byName.get(name)) ? (byName.get(name)?.label.length ?? 0) : 0)));
     return (
-      <div key={where} className={`interact__side interact__side--${where}`}>
+      <div key={where} className={`interact__side interact__side--${where}`} style={{ "--label-chars": chars } as CSSProperties}>
         {rows.map((row, i) => (
           <div key={i} className="interact__row">
             {row.map((name) => {

@@ -1,6 +1,7 @@
 "use client";
 
 import dynamic from "next/dynamic";
+import { memo } from "react";
 import type { TMimeBundle, TRunOutput } from "@/lib/runs/run-log";
 import { InteractView } from "@/components/interact/interact-view";
 import { stripAnsi } from "./ansi";
@@ -12,7 +13,8 @@ const LatexOutput = dynamic(() => import("./latex-output"), { ssr: false, loadin
 const MarkdownOutput = dynamic(() => import("./markdown-output"), { ssr: false, loading: () => <p className="run-loading">Rendering…</p> });
 
 /** One output of a cell: a stream, a rich value, a result with its prompt, an error, a limit or a live interact. */
-export function OutputView({ output }: { output: TRunOutput }) {
+// Memoized: a control moved re-renders the panel, and outputs (a plot's base64) do not change with it.
+export const OutputView = memo(function OutputView({ output }: { output: TRunOutput }) {
   switch (output.kind) {
     case "stream":
       return <pre className={`run-out run-out--${output.name}`}>{stripAnsi(output.text)}</pre>;
@@ -42,7 +44,7 @@ export function OutputView({ output }: { output: TRunOutput }) {
     case "interact":
       return <InteractView id={output.id} />;
   }
-}
+});
 
 /** The richest part of a MIME bundle the page can show safely. */
 export function MimeView({ data }: { data: TMimeBundle }) {

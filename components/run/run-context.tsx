@@ -29,6 +29,8 @@ type TRunState = {
   saved: TSavedValues | null;
   /** Interacts given saved values that differ from their defaults: each needs one update. */
   restored: string[];
+  /** Every interact that got such values this run (its update makes its nested interacts again). */
+  everRestored: string[];
   /** A refused update, shown in its interact until the next one is accepted. */
   interactProblems: Record<string, TRunProblem>;
 };
@@ -58,6 +60,7 @@ const INITIAL: TRunState = {
   values: {},
   saved: null,
   restored: [],
+  everRestored: [],
   interactProblems: {},
 };
 
@@ -113,6 +116,7 @@ function withNewInteracts(state: TRunState): TRunState {
   if (ids.every((id) => id in state.values) && Object.keys(state.values).length === ids.length) return state;
   const values: Record<string, TInteractValues> = {};
   const restored = [...state.restored];
+  const everRestored = [...state.everRestored];
   for (const x of Object.values(interacts)) {
     const known = state.values[x.id];
     if (known) {
@@ -121,9 +125,18 @@ function withNewInteracts(state: TRunState): TRunState {
     }
     const v = restoreValues(x.spec, state.saved?.[x.key]);
     values[x.id] = v;
-    if (!sameValues(v, defaultValues(x.spec))) restored.push(x.id);
+    if (sameValues(v, defaultValues(x.spec))) continue;
+    everRestored.push(x.id);
+    // A parent that re-runs with its values makes this one again: no update for this copy.
+    if (!ancestorsOf(state.log, x.id).some((a) => everRestored.includes(a))) restored.push(x.id);
   }
-  return { ...state, values, restored };
+  return { ...state, values, restored, everRestored };
+}
+
+function ancestorsOf(log: TRunLog, id: string): string[] {
+  const out: string[] = [];
+  for (let p = log.interacts[id]?.parent ?? null; p !== null; p = log.interacts[p]?.parent ?? null) out.push(p);
+  return out;
 }
 
 export type TRunContext = TRunState & {
