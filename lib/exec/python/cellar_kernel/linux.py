@@ -11,6 +11,10 @@ _libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
 _libc.unshare.argtypes = [ctypes.c_int]
 _libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
 _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+# Every function a session calls is looked up here, in the zygote: ctypes resolves a name on
+# first use and caches it in the library object, which would otherwise happen in every session.
+_libc.capset.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+_libc.syscall.restype = ctypes.c_long
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
@@ -122,13 +126,29 @@ class _CapData(ctypes.Structure):
     _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
 
 
+# _LINUX_CAPABILITY_VERSION_3 takes two 32-bit words per set. A ctypes array type is a class
+# made on first use: made here, once.
+_CapDataPair = _CapData * 2
+
+
+def _last_capability() -> int:
+    try:
+        with open("/proc/sys/kernel/cap_last_cap") as f:
+            return int(f.read())
+    except OSError:
+        return 40
+
+
+# Read once at import (in the zygote), not by every session.
+LAST_CAP = _last_capability()
+
+
 def drop_all_capabilities() -> None:
     """Empties the bounding, ambient, effective, permitted and inheritable sets, so nothing the
     process runs later holds a capability, even in the user namespaces it owns."""
-    last = int(open("/proc/sys/kernel/cap_last_cap").read()) if os.path.exists("/proc/sys/kernel/cap_last_cap") else 40
-    for cap in range(last + 1):
+    for cap in range(LAST_CAP + 1):
         _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)  # fails only for caps we never had
     _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
-    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3: two 32-bit words
-    data = (_CapData * 2)()
+    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
+    data = _CapDataPair()
     _check(_libc.capset(ctypes.byref(header), ctypes.byref(data)), "capset")

@@ -24,8 +24,13 @@ SHM_SIZE = "16m"
 
 
 def _write(path: str, text: str) -> None:
-    with open(path, "w") as f:
-        f.write(text)
+    # Raw os calls, not open(): a buffered text file is a dozen objects, each a page a session
+    # (or the zygote, after a clone) writes to for the first time.
+    fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+    try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
 
 
 NAMESPACES = linux.CLONE_NEWUSER | linux.CLONE_NEWNS | linux.CLONE_NEWPID

@@ -13,6 +13,12 @@ import signal
 import sys
 import time
 
+# At import, not in spawn(): a function-level `from . import` runs importlib's Python code in
+# the zygote on every spawn, pages written again after each clone. (None of these imports
+# numpy: the BLAS thread setting in preload() still comes first.)
+from . import linux, sandbox
+from .child import run_session_child
+
 DEFAULT_PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot")
 SPAWN_TIMEOUT_SECONDS = 10.0
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -36,8 +42,7 @@ def preload(modules) -> list:
         importlib.import_module(name)
     if "matplotlib.pyplot" in sys.modules:
         _warm_matplotlib()
-    # Everything a session imports, so forks do not each import it again.
-    from . import child, session  # noqa: F401
+    # Everything a session imports (child imports the rest), so forks do not each import it again.
     import cellar  # noqa: F401
     return list(modules)
 
@@ -54,6 +59,15 @@ def _warm_matplotlib() -> None:
     ax.legend()
     figure_png(fig)
     plt.close("all")
+    # matplotlib empties its font cache in every forked child (os.register_at_fork: its FT2Font
+    # objects read their files through descriptors a fork shares), so the fonts loaded above
+    # would only be freed again in every session, ~1 ms of page faults each: free them once here.
+    # A session loads the fonts it draws with anyway. (_get_font is private: skip if it moves.)
+    from matplotlib import font_manager
+
+    cache_clear = getattr(getattr(font_manager, "_get_font", None), "cache_clear", None)
+    if cache_clear is not None:
+        cache_clear()
 
 
 HUGE_PAGE = 2 << 20
@@ -66,8 +80,6 @@ def collapse_heap() -> int:
     fork + exit of this ~45 MB heap. Pages a session writes are still copied 4 kB at a time
     (the kernel splits a shared huge page on the first write), so memory per session is
     unchanged. Best effort: an older kernel or THP set to "never" leaves the heap as it is."""
-    from . import linux
-
     made = 0
     try:
         with open("/proc/self/maps") as maps:
@@ -128,9 +140,6 @@ def _read_reports(fd: int) -> list:
 def spawn(request: dict) -> dict:
     """Clones G for one session straight into its namespaces (one copy of the zygote per session,
     not two), writes its uid/gid maps, and returns the `spawned` or `spawn_failed` reply."""
-    from . import linux, sandbox
-    from .child import run_session_child
-
     session = request["session"]
     report_r, report_w = os.pipe()
     maps_r, maps_w = os.pipe()
