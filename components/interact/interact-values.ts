@@ -49,16 +49,18 @@ export function lastingValues(spec: TInteractSpec, values: TInteractValues): TIn
 }
 
 /**
- * Later values for an update that must wait (one is in flight): the latest values win, but a
- * press that is still waiting to be sent is not lost to a slider moved after it.
+ * The updates waiting while one is in flight, after `latest`: changes coalesce (only the latest
+ * values are sent, a dragged slider does not queue a hundred runs), but each press of a button
+ * is an event of its own and keeps its place, so three presses of "Roll" roll three times.
  */
-export function coalesce(spec: TInteractSpec, waiting: TInteractValues | null, latest: TInteractValues): TInteractValues {
-  if (!waiting) return latest;
-  const merged = { ...latest };
-  for (const c of spec.controls) {
-    if (isPress(c) && latest[c.name] === c.default && waiting[c.name] !== c.default) merged[c.name] = waiting[c.name];
-  }
-  return merged;
+export function coalesce(spec: TInteractSpec, waiting: TInteractValues[], latest: TInteractValues): TInteractValues[] {
+  const last = waiting[waiting.length - 1];
+  if (last && !pressIn(spec, last) && !pressIn(spec, latest)) return [...waiting.slice(0, -1), latest];
+  return [...waiting, latest];
+}
+
+function pressIn(spec: TInteractSpec, values: TInteractValues): boolean {
+  return spec.controls.some((c) => isPress(c) && values[c.name] !== c.default);
 }
 
 export function sameValues(a: TInteractValues, b: TInteractValues): boolean {

@@ -153,7 +153,7 @@ export type TRunContext = TRunState & {
   setInteractValues: (id: string, values: TInteractValues) => void;
   /**
    * Re-runs an interact with these wire values. One update per interact is in flight; values
-   * given meanwhile wait, and only the latest are sent when it finishes.
+   * given meanwhile wait, and only the latest are sent when it finishes (presses keep their own).
    */
   updateInteract: (id: string, values: TInteractValues) => void;
 };
@@ -167,8 +167,8 @@ export function useRun(): TRunContext {
   return ctx;
 }
 
-/** An update sent for an interact: its msgId once the site answers, and the values waiting to go next. */
-type TFlight = { msgId: string | null; waiting: TInteractValues | null };
+/** An update sent for an interact: its msgId once the site answers, and the updates waiting to go next. */
+type TFlight = { msgId: string | null; waiting: TInteractValues[] };
 
 /**
  * Holds one run of a snippet: starts it (`POST /api/v1/runs`), follows its messages over
@@ -311,11 +311,11 @@ export function RunProvider({ target, oid, children }: { target: TRunTarget; oid
     });
   }, []);
 
-  const send = useCallback((id: string, values: TInteractValues) => {
+  const send = useCallback((id: string, values: TInteractValues, waiting: TInteractValues[] = []) => {
     const session = sessionRef.current;
     if (!session) return;
     const generation = generationRef.current;
-    const flight: TFlight = { msgId: null, waiting: null };
+    const flight: TFlight = { msgId: null, waiting };
     flightsRef.current.set(id, flight);
     void postJson(`/api/v1/runs/${session}/interacts`, { interact: id, values }).then((res) => {
       if (generationRef.current !== generation || flightsRef.current.get(id) !== flight) return;
@@ -327,7 +327,10 @@ export function RunProvider({ target, oid, children }: { target: TRunTarget; oid
       flightsRef.current.delete(id);
       dispatch({ type: "interactProblem", generation, id, problem: res.problem });
       if (res.problem.code === "CONFLICT" || res.problem.code === "NOT_FOUND") dispatch({ type: "ended", generation });
-      else if (flight.waiting) send(id, flight.waiting);
+      else {
+        const [next, ...rest] = flight.waiting;
+        if (next) send(id, next, rest);
+      }
     });
   }, []);
 
@@ -359,7 +362,8 @@ export function RunProvider({ target, oid, children }: { target: TRunTarget; oid
       const live = !state.log.dead && id in state.log.interacts;
       if (live && !state.log.updates[flight.msgId]?.done) continue;
       flightsRef.current.delete(id);
-      if (live && flight.waiting) send(id, flight.waiting);
+      const [next, ...rest] = flight.waiting;
+      if (live && next) send(id, next, rest);
     }
   }, [state.log, send]);
 
