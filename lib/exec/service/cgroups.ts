@@ -5,7 +5,7 @@
  * service process that made the group, so that one starting after a crash can tell its
  * predecessor's leftovers from the groups of a service still running beside it.
  */
-import { promises as fs, mkdirSync, readdirSync, readFileSync, writeFileSync, accessSync, constants } from "node:fs";
+import { promises as fs, accessSync, closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, write, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export const CGROUP_ROOT = "/sys/fs/cgroup";
@@ -70,6 +70,8 @@ export class SessionCgroups {
   private oomKillsAtStart = 0;
   private pidsRefusedAtStart = 0;
   private limits: TCgroupLimits | null = null;
+  /** Write descriptors of both groups' cgroup.procs, opened on first use and kept with the group (spares too). */
+  private procsFds: number[] | null = null;
 
   private constructor(
     id: string,
@@ -108,13 +110,16 @@ export class SessionCgroups {
 
   /** Moves processes into both groups (before they may run anything that forks or allocates). */
   async add(pids: number[], o: { gone?: "throw" | "ignore" } = {}): Promise<void> {
-    // Off the event loop: a cgroup v1 move waits for an RCU grace period (milliseconds) in the kernel.
+    // Off the event loop: a cgroup v1 move can wait for an RCU grace period (milliseconds) in the
+    // kernel. One thread-pool job per write on a kept descriptor: fs.writeFile's open, write and
+    // close were three jobs per group, each a thread wake-up, ~0.7 ms CPU per session instead of ~0.3.
+    this.procsFds ??= Object.values(this.dirs).map((dir) => openSync(path.join(dir, "cgroup.procs"), constants.O_WRONLY));
     await Promise.all(
-      Object.values(this.dirs).map(async (dir) => {
+      this.procsFds.map(async (fd) => {
         // One write per pid: cgroup.procs takes a single pid per write(2).
         for (const pid of pids) {
           try {
-            await fs.writeFile(path.join(dir, "cgroup.procs"), String(pid));
+            await new Promise<void>((resolve, reject) => write(fd, String(pid), (e) => (e ? reject(e) : resolve())));
           } catch (e) {
             if (o.gone !== "ignore" || (e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
           }
@@ -212,6 +217,8 @@ export class SessionCgroups {
 
   /** Removes the (empty) groups, retrying while the kernel still reports them busy (EBUSY). */
   async remove(): Promise<void> {
+    for (const fd of this.procsFds ?? []) closeSync(fd);
+    this.procsFds = null;
     for (const dir of Object.values(this.dirs)) await removeGroup(dir);
   }
 }
