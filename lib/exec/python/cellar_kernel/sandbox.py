@@ -54,21 +54,36 @@ def _map_identity(uid: int, gid: int, proc: str = "/proc/self") -> None:
     _write(f"{proc}/gid_map", f"{gid} {gid} 1")
 
 
+def _survey_root() -> tuple:
+    """The top of the zygote's root as ([(symlink target, name)], [directory to bind])."""
+    links, dirs = [], []
+    for name in sorted(os.listdir("/")):
+        src = "/" + name
+        if os.path.islink(src):
+            links.append((os.readlink(src), name))
+        elif name in BOUND_DIRS and os.path.isdir(src):
+            dirs.append(name)
+    return links, dirs
+
+
+# Surveyed once, at import in the zygote (bwrap made its root before Python started), instead of
+# listing and stat-ing it in every session.
+_ROOT_LINKS, _ROOT_DIRS = _survey_root()
+
+
 def build_root(work_dir: str, new_root: str = "/tmp") -> None:
     """In G: builds the session's root (see the module's comment) and pivots into it.
     `new_root` must be an existing directory; a tmpfs is mounted on it (in our mount namespace
     only, so the zygote's /tmp is untouched)."""
     ro = linux.MS_BIND | linux.MS_REMOUNT | linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV
     linux.mount("tmpfs", new_root, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV, "size=1m,mode=755")
-    for name in sorted(os.listdir("/")):
-        src = "/" + name
+    for target, name in _ROOT_LINKS:
+        os.symlink(target, os.path.join(new_root, name))
+    for name in _ROOT_DIRS:
         dst = os.path.join(new_root, name)
-        if os.path.islink(src):
-            os.symlink(os.readlink(src), dst)
-        elif name in BOUND_DIRS and os.path.isdir(src):
-            os.mkdir(dst)
-            linux.mount(src, dst, None, linux.MS_BIND | linux.MS_REC)
-            linux.mount(None, dst, None, ro)
+        os.mkdir(dst)
+        linux.mount("/" + name, dst, None, linux.MS_BIND | linux.MS_REC)
+        linux.mount(None, dst, None, ro)
     dev = os.path.join(new_root, "dev")
     os.mkdir(dev)
     linux.mount("/dev", dev, None, linux.MS_BIND | linux.MS_REC)
