@@ -11,6 +11,11 @@ import { defineConfig, devices } from "@playwright/test";
 process.env.CELLAR_E2E_PORT ??= freePort();
 const port = Number(process.env.CELLAR_E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
+// A second site whose execution sessions end after a few idle seconds, for the tests of what a
+// reader sees when a live interact's session ends (test/e2e/interact-expiry.spec.ts).
+process.env.CELLAR_E2E_SHORT_PORT ??= freePort();
+const shortPort = Number(process.env.CELLAR_E2E_SHORT_PORT);
+export const SHORT_IDLE_SECONDS = 6;
 
 export default defineConfig({
   testDir: "test/e2e",
@@ -46,17 +51,29 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  webServer: {
-    command: "npx --no-install tsx test/e2e/support/serve-fresh.ts",
-    url: `${baseURL}/`,
-    env: { CELLAR_E2E_PORT: String(port) },
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    // The wrapper drops its database and temp directories on SIGTERM; SIGKILL would leak them.
-    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
-  },
+  webServer: [
+    {
+      command: "npx --no-install tsx test/e2e/support/serve-fresh.ts",
+      url: `${baseURL}/`,
+      env: { CELLAR_E2E_PORT: String(port) },
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      // The wrapper drops its database and temp directories on SIGTERM; SIGKILL would leak them.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    },
+    {
+      command: "npx --no-install tsx test/e2e/support/serve-fresh.ts",
+      url: `http://127.0.0.1:${shortPort}/`,
+      env: { CELLAR_E2E_PORT: String(shortPort), EXEC_IDLE_SECONDS: String(SHORT_IDLE_SECONDS) },
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    },
+  ],
 });
 
 /** Asks the kernel for a free loopback port (synchronously: a config file cannot await). */

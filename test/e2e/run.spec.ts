@@ -8,22 +8,10 @@
 import { readFileSync } from "node:fs";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { expectExecService } from "./support/exec-service";
 
-let why: string | null = null;
-
-// Run needs the execution service that `npm start` starts beside the site; ask the API once.
-test.beforeAll(async ({ playwright, baseURL }) => {
-  const api = await playwright.request.newContext({ baseURL });
-  const res = await api.post("/api/v1/exec", { data: { code: "print('ok')" }, timeout: 60_000 });
-  const body = await res.text();
-  if (res.status() !== 200) why = `POST /api/v1/exec answered ${res.status()}: ${body.slice(0, 200)}`;
-  await api.dispose();
-});
-
-/** Skips a test that needs the execution service when it is not there, saying why. */
-function needsService(): void {
-  test.skip(why !== null, `the execution service is not available: ${why ?? ""}`);
-}
+// Run needs the execution service that `npm start` starts beside the site.
+test.beforeAll(async ({ playwright, baseURL }) => expectExecService(playwright, baseURL));
 
 async function createSnippet(request: APIRequestContext, title: string, files: { path: string; content: string }[]): Promise<string> {
   const created = await request.post("/api/v1/snippets", { data: { title, files } });
@@ -51,7 +39,6 @@ async function runCell(page: Page, code: string): Promise<void> {
 const status = (page: Page) => page.locator(".run-panel").getByRole("status");
 
 test("Run a snippet that plots, then a cell in the file's namespace", async ({ page, user: _signedIn }) => {
-  needsService();
   test.setTimeout(60_000);
   const path = await createSnippet(page.request, "A sine wave", [
     {
@@ -101,7 +88,6 @@ test("Run a snippet that plots, then a cell in the file's namespace", async ({ p
 });
 
 test("Stop interrupts a busy loop and the session takes more cells", async ({ page, user: _signedIn }) => {
-  needsService();
   test.setTimeout(60_000);
   const path = await createSnippet(page.request, "Counter", [{ path: "main.py", content: "count = 0\nprint('ready')\n" }]);
   await page.goto(path);
@@ -123,7 +109,6 @@ test("Stop interrupts a busy loop and the session takes more cells", async ({ pa
 });
 
 test("Files a run writes are listed, downloadable and shown inline; Run again starts afresh", async ({ page, user: _signedIn }) => {
-  needsService();
   test.setTimeout(60_000);
   const path = await createSnippet(page.request, "Writes files", [
     {
@@ -182,7 +167,6 @@ test("Files a run writes are listed, downloadable and shown inline; Run again st
 });
 
 test("LaTeX is typeset with KaTeX and HTML stays in a sandboxed frame", async ({ page, user: _signedIn }) => {
-  needsService();
   test.setTimeout(60_000);
   const path = await createSnippet(page.request, "Rich output", [
     {

@@ -7,7 +7,7 @@
  * and the database can be dropped.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFreshDatabase, dropDatabase } from "./fresh-database";
@@ -26,6 +26,9 @@ const database = await createFreshDatabase("cellar_e2e").catch((error: unknown) 
   fail(error instanceof Error ? error.message : String(error)),
 );
 const root = mkdtempSync(join(tmpdir(), "cellar-e2e-"));
+// mkdtemp makes it 0700; the sandbox user (65534) must walk through it to the run directories
+// under DATA_DIR/exec, or the execution service refuses to start.
+chmodSync(root, 0o711);
 console.log(`e2e: database ${database.name}, files in ${root}`);
 
 const server = spawn("npm", ["start", "--silent"], {
