@@ -46,18 +46,24 @@ async function flatten(dir: string, rev: string | null, cache: GitCache): Promis
  * The changes from revision `from` (null: the empty tree, for a first revision) to `to`, one
  * entry per changed file sorted by path, with 3 lines of context. A line diff that runs past
  * `timeoutMs` (shared by all files of the call) is abandoned and reported as `tooLarge`.
+ * `to` is read from `toDir` when given: comparing a snippet with a fork, whose new revisions
+ * only the fork's repository has.
  */
 export async function diffRevisions(opts: {
   dir: string;
   from: string | null;
   to: string;
+  toDir?: string;
   timeoutMs?: number;
 }): Promise<FileDiff[]> {
   assertAbsoluteDir(opts.dir);
+  const toDir = opts.toDir ?? opts.dir;
+  assertAbsoluteDir(toDir, "toDir");
   const cache = cacheFor(opts.dir);
+  const toCache = cacheFor(toDir);
   const from = opts.from === null ? null : await resolveWith(opts.dir, opts.from, cache);
-  const to = await resolveWith(opts.dir, opts.to, cache);
-  const [before, after] = await Promise.all([flatten(opts.dir, from, cache), flatten(opts.dir, to, cache)]);
+  const to = await resolveWith(toDir, opts.to, toCache);
+  const [before, after] = await Promise.all([flatten(opts.dir, from, cache), flatten(toDir, to, toCache)]);
   const paths = [...new Set([...before.keys(), ...after.keys()])]
     .filter((p) => before.get(p) !== after.get(p))
     .sort(compareCodePoints);
@@ -69,7 +75,7 @@ export async function diffRevisions(opts: {
     const status = oldOid === null ? "added" : newOid === null ? "removed" : "modified";
     const [oldBytes, newBytes] = await Promise.all([
       oldOid === null ? new Uint8Array() : readBlobContent(opts.dir, oldOid, cache),
-      newOid === null ? new Uint8Array() : readBlobContent(opts.dir, newOid, cache),
+      newOid === null ? new Uint8Array() : readBlobContent(toDir, newOid, toCache),
     ]);
     const base = { path, status, oldOid, newOid } as const;
     if (isBinary(oldBytes) || isBinary(newBytes)) {

@@ -9,6 +9,8 @@ export interface Revision {
   oid: string;
   message: string;
   author: { name: string; email: string; timestamp: number };
+  /** Who wrote the revision into the repository (the same as the author for Cellar's own commits). */
+  committer: { name: string; email: string; timestamp: number };
   parents: string[];
 }
 
@@ -34,6 +36,7 @@ export async function listRevisions(opts: { dir: string; rev?: string; limit?: n
     oid,
     message: commit.message,
     author: { name: commit.author.name, email: commit.author.email, timestamp: commit.author.timestamp },
+    committer: { name: commit.committer.name, email: commit.committer.email, timestamp: commit.committer.timestamp },
     parents: commit.parent,
   }));
 }

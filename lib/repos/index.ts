@@ -10,6 +10,7 @@ export { createRepo, commitFiles, deleteRepo, type Author } from "./commit";
 export { resolveRevision, readTree, readFile, readFiles, type TreeFile, type FileContent } from "./read";
 export { listRevisions, type Revision } from "./history";
 export { forkRepo } from "./fork";
+export { compareHistories, type HistoryComparison } from "./compare";
 export { diffRevisions, DIFF_TIMEOUT_MS, type DiffHunk, type FileDiff } from "./diff";
 export { archiveRevision } from "./archive";
 export { repackAll } from "./repack";

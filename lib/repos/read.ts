@@ -87,7 +87,7 @@ async function walkCommits(dir: string, head: string, known: { head: string; com
  * The commits reachable from the current head of `dir`, cached per repository: commits are
  * immutable and main only moves forward, so a cached set is extended, never invalidated.
  */
-async function reachableCommits(dir: string, head: string, cache: GitCache): Promise<Set<string>> {
+export async function reachableCommits(dir: string, head: string, cache: GitCache): Promise<Set<string>> {
   const known = reachableCache.get(dir);
   if (known?.head === head) return known.commits;
   const commits = await walkCommits(dir, head, known, cache);
