@@ -17,23 +17,13 @@
  * BENCH_WARMUP (3 presses per snippet first, not counted), BENCH_SITE_LOG (a file for the site's
  * and the execution service's log lines; otherwise only their errors are shown).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium, request, type APIRequestContext, type Page } from "@playwright/test";
-import { z } from "zod";
+import { chromium, request, type Page } from "@playwright/test";
 import config from "../../playwright.config";
-import { signIn, signUp, uniqueUsername } from "../../test/e2e/fixtures";
-import { stopProcessGroup } from "../../test/e2e/support/process-group";
-import { freePort } from "../../test/e2e/support/free-port";
+import { address, createSnippet, load, ms, quantile, startSite } from "../support/site";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const TARGET_P50_MS = 150;
-
-const ZCreated = z.object({ url: z.string() });
 
 /** One press: click → first output drawn, and click → the run's creation answered (ms). */
 type TSample = { ms: number; startedMs: number };
@@ -52,14 +42,11 @@ const CASES: TCase[] = [
 async function main(): Promise<void> {
   if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`BENCH_RUNS must be a positive integer, not ${process.env.BENCH_RUNS}`);
   const site = await startSite();
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => void site.stop().finally(() => process.exit(130)));
-  }
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: config.use?.launchOptions?.args ?? [] });
   try {
     const api = await request.newContext({ baseURL: site.baseUrl });
     const paths = [];
-    for (const c of CASES) paths.push(await createSnippet(api, c));
+    for (const c of CASES) paths.push(await createSnippet(api, `Benchmark: ${c.label}`, c.code));
     await api.dispose();
 
     const page = await browser.newPage({ baseURL: site.baseUrl });
@@ -84,56 +71,6 @@ async function main(): Promise<void> {
     await browser.close();
     await site.stop();
   }
-}
-
-const load = () => loadavg().map((n) => n.toFixed(2)).join(" ");
-
-/** The built site on fresh data, started by the e2e suite's starter in its own process group. */
-async function startSite(): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
-  const distDir = process.env.NEXT_DIST_DIR ?? ".next";
-  if (!existsSync(join(distDir, "BUILD_ID"))) throw new Error(`no built site in ${distDir}/: build it first (see the top of this file)`);
-  const [port, execPort] = [await freePort(), await freePort()];
-  // The execution service's own port and directory: the defaults (3101, data/exec) are shared
-  // with any other site started from this checkout, and a starting service empties its directory.
-  const execDir = mkdtempSync(join(tmpdir(), "cellar-bench-exec-"));
-  console.log(`starting the built site (${distDir}) on port ${port}, its execution service on ${execPort}; load average ${load()}`);
-  const server: ChildProcess = spawn("npx", ["--no-install", "tsx", "test/e2e/support/serve-fresh.ts"], {
-    env: { ...process.env, CELLAR_E2E_PORT: String(port), EXEC_URL: `http://127.0.0.1:${execPort}`, EXEC_DIR: execDir },
-    stdio: ["ignore", process.env.BENCH_SITE_LOG ? openSync(process.env.BENCH_SITE_LOG, "a") : "ignore", "inherit"],
-    detached: true,
-  });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    await stopProcessGroup(server, 20_000);
-    rmSync(execDir, { recursive: true, force: true });
-  };
-  try {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      if (server.exitCode !== null) throw new Error(`the site exited with code ${server.exitCode}`);
-      if (Date.now() > deadline) throw new Error("the site did not answer within 120 s");
-      const up = await fetch(baseUrl + "/").then((r) => r.arrayBuffer().then(() => r.ok), () => false);
-      if (up) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    // Run needs the execution service beside the site; without it there is nothing to measure.
-    const probe = await fetch(baseUrl + "/api/v1/exec", { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": address() }, body: JSON.stringify({ code: "print('ok')" }) });
-    if (probe.status !== 200) throw new Error(`the execution service is not available: POST /api/v1/exec answered ${probe.status}: ${(await probe.text()).slice(0, 200)}`);
-    return { baseUrl, stop };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-}
-
-/** A new user creates the snippet through the API; returns its page path. */
-async function createSnippet(api: APIRequestContext, c: TCase): Promise<string> {
-  const user = { username: uniqueUsername("bench"), password: `pw-${randomBytes(9).toString("hex")}` };
-  await signUp(api, user);
-  await signIn(api, user);
-  const response = await api.post("/api/v1/snippets", { data: { title: `Benchmark: ${c.label}`, files: [{ path: "main.py", content: c.code }] } });
-  if (response.status() !== 201) throw new Error(`POST /api/v1/snippets answered ${response.status()}: ${(await response.text()).slice(0, 300)}`);
-  return new URL(ZCreated.parse(await response.json()).url).pathname;
 }
 
 /**
@@ -190,19 +127,6 @@ function timeFirstOutput(first: "text" | "image"): Promise<TSample | { error: st
     button.click();
   });
 }
-
-/** A client address from the RFC 2544 benchmarking range (as the e2e fixtures use); nothing is sent there. */
-function address(): string {
-  const [a = 0, b = 0, c = 0] = randomBytes(3);
-  return `198.${18 + (a % 2)}.${b}.${c}`;
-}
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-}
-
-
-const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
 
 main().catch((error: unknown) => {
   console.error(`bench/exec/browser: ${error instanceof Error ? error.message : String(error)}`);
