@@ -1,3 +1,4 @@
+import "katex/dist/katex.min.css";
 import { renderMarkdown } from "@/lib/render/markdown";
 
 /** Props of {@link Markdown}. */
@@ -7,7 +8,7 @@ export type MarkdownProps = {
   className?: string;
 };
 
-/** Renders user Markdown (snippet descriptions, READMEs) as typeset prose. */
+/** Renders user Markdown (snippet descriptions, READMEs, comments) as typeset prose, $math$ with KaTeX's stylesheet. */
 export function Markdown({ source, className }: MarkdownProps) {
   // renderMarkdown escapes raw HTML and sanitises the result, which is what makes innerHTML safe here.
   return <div className={className ? `prose ${className}` : "prose"} dangerouslySetInnerHTML={{ __html: renderMarkdown(source) }} />;

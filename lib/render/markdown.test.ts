@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { markdownExcerpt, renderMarkdown, sanitizeMarkdownHtml } from "./markdown";
+import { MATH_TAGS } from "./markdown-math";
 
 type Element = { tag: string; attributes: Map<string, string> };
 
@@ -30,9 +31,23 @@ function decodeEntities(value: string): string {
     .replace(/&amp;/g, "&");
 }
 
-const SAFE_TAGS = new Set(
-  "h1 h2 h3 h4 h5 h6 p br hr blockquote pre code ul ol li em strong s del a img table thead tbody tr th td".split(" "),
-);
+const SAFE_TAGS = new Set([
+  ..."h1 h2 h3 h4 h5 h6 p br hr blockquote pre code ul ol li em strong s del a img table thead tbody tr th td".split(" "),
+  ...MATH_TAGS,
+]);
+
+/** KaTeX's inline styles: sizes, offsets, colours and `position: relative`, nothing that loads or covers. */
+function unsafeStyle(style: string): boolean {
+  return style
+    .split(";")
+    .filter((d) => d.trim())
+    .some((declaration) => {
+      const [property = "", value = ""] = declaration.split(/:(.*)/s).map((p) => p.trim().toLowerCase());
+      if (/url\(|expression|javascript|@import|\\/.test(value)) return true;
+      if (property === "position") return value !== "relative";
+      return /^(display|visibility|z-index|content|opacity|transform|left|right|inset|font|background(-image)?|cursor|pointer-events)$/.test(property);
+    });
+}
 
 /** Everything in rendered markdown that could run script, restyle the page or load from elsewhere. */
 function problems(html: string): string[] {
@@ -40,7 +55,9 @@ function problems(html: string): string[] {
   for (const { tag, attributes } of elements(html)) {
     if (!SAFE_TAGS.has(tag)) found.push(`<${tag}>`);
     for (const [name, value] of attributes) {
-      if (name.startsWith("on") || name === "style" || name === "srcset") found.push(`${tag}[${name}]`);
+      if (name.startsWith("on") || name === "srcset") found.push(`${tag}[${name}]`);
+      if (name === "style" && (!["span", "svg"].includes(tag) || unsafeStyle(value))) found.push(`${tag}[style=${value}]`);
+      if (name === "class" && !["span", "p", "code", "th", "td"].includes(tag)) found.push(`${tag}[class]`);
       if (name === "href" || name === "src") {
         // Browsers ignore whitespace and control characters inside a URL scheme.
         const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value.replace(/[\u0000-\u0020]/g, ""))?.[1]?.toLowerCase();
@@ -80,6 +97,17 @@ const PAYLOADS: Record<string, string> = {
   "object and embed": '<object data="x.swf"></object><embed src="x.swf">',
   "form": '<form action="https://evil.example"><input name=x></form>',
   "html comment trick": "<!--><script>alert(1)</script>-->",
+  "math \\href": "$\\href{javascript:alert(1)}{click}$",
+  "math \\url": "$\\url{javascript:alert(1)}$",
+  "math \\includegraphics": "$\\includegraphics{http://tracker.example/pixel.png}$",
+  "math \\htmlStyle": "$\\htmlStyle{position:fixed;top:0;left:0;width:100vw;height:100vh}{x}$",
+  "math \\htmlClass and \\htmlId": "$\\htmlClass{skip-link}{x}\\htmlId{main}{y}\\htmlData{foo=bar}{z}$",
+  "math colour breaking out of style": "$\\color{red;position:fixed}{x}$ $\\color{url(javascript:alert(1))}{x}$",
+  "math text with HTML": "$\\text{<img src=x onerror=alert(1)>}$",
+  "math display with script": "$$\n</span><script>alert(1)</script>\n$$",
+  "math huge rule": "$\\rule{10000em}{10000em}$",
+  "math inside link text": "[$x$](javascript:alert(1))",
+  "math with raw html around": "<b onclick=alert(1)>$x$</b>",
 };
 
 describe("renderMarkdown", () => {
@@ -97,13 +125,9 @@ describe("renderMarkdown", () => {
   });
 
   it("flags dangerous markup (so the checks above can fail)", () => {
-    expect(problems('<p><img src="x" onerror="alert(1)"></p><a href=" java\tscript:x">y</a><svg></svg>')).toEqual([
-      "img[onerror]",
-      "img without https src",
-      "a[href=javascript:]",
-      "a without rel",
-      "<svg>",
-    ]);
+    expect(
+      problems('<p><img src="x" onerror="alert(1)"></p><a href=" java\tscript:x">y</a><iframe></iframe><span style="position:fixed"></span><p style="color:red"></p>'),
+    ).toEqual(["img[onerror]", "img without https src", "a[href=javascript:]", "a without rel", "<iframe>", "span[style=position:fixed]", "p[style=color:red]"]);
   });
 
   it("shows raw HTML as text instead of dropping what the author wrote", () => {
@@ -153,6 +177,23 @@ describe("renderMarkdown", () => {
     expect(html).toContain('<td class="align-right">9</td>');
   });
 
+  it("typesets $inline$, $$display$$ and $$ blocks with KaTeX, leaving prices alone", () => {
+    const html = renderMarkdown("Euler: $e^{i\\pi}+1=0$, costs $5 and $10.\n\n$$\n\\frac{a}{b}\n$$\n\nand \\$x\\$ stays");
+    expect(html).toContain('<span class="katex">');
+    expect(html).toContain('<annotation encoding="application/x-tex">e^{i\\pi}+1=0</annotation>');
+    expect(html).toContain("costs $5 and $10.");
+    expect(html).toMatch(/<p class="math-display"><span class="katex-display">.*<mfrac>/s);
+    expect(html).toContain("and $x$ stays");
+    // KaTeX's sizes survive the sanitiser, so the formula is laid out, not a heap of glyphs.
+    expect(html).toMatch(/class="katex-strut" style="height:[\d.]+em/);
+  });
+
+  it("shows a formula KaTeX cannot parse as red source text, not an error", () => {
+    const html = renderMarkdown("$\\frac{1}{$ and $\\undefinedmacro$");
+    expect(html).toContain("\\undefinedmacro");
+    expect(html).toContain("color:#cc0000");
+  });
+
   it("does not let a user's link overwrite rel", () => {
     expect(renderMarkdown("[x](https://example.com)")).not.toContain('rel="noreferrer"');
     expect(renderMarkdown("[x](mailto:a@example.com)")).toContain('href="mailto:a@example.com"');
@@ -170,6 +211,10 @@ describe("markdownExcerpt", () => {
     const excerpt = markdownExcerpt("word ".repeat(100), 42);
     expect(excerpt.length).toBeLessThanOrEqual(43);
     expect(excerpt).toMatch(/^(word )+word…$/);
+  });
+
+  it("keeps a formula's source", () => {
+    expect(markdownExcerpt("Area $\\pi r^2$ of a disc")).toBe("Area \\pi r^2 of a disc");
   });
 
   it("leaves raw HTML as harmless text", () => {

@@ -1,11 +1,12 @@
 // No `server-only`: the Run panel renders a cell's text/markdown with the same rules in the browser.
 import MarkdownIt from "markdown-it";
 import sanitizeHtml from "sanitize-html";
+import { MATH_ATTRIBUTES, MATH_STYLES, MATH_TAGS, mathPlugin } from "./markdown-math";
 
 // Raw HTML in the source is shown as text (html: false). That alone should make the output safe;
 // sanitize-html below is a second wall in case a markdown-it rule or plugin ever emits something
-// dangerous.
-const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
+// dangerous. `$…$` and `$$…$$` are LaTeX math, typeset by KaTeX (see markdown-math.ts).
+const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false }).use(mathPlugin);
 
 const ALIGNMENTS = new Set(["left", "center", "right"]);
 
@@ -20,8 +21,10 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code",
     "ul", "ol", "li", "em", "strong", "s", "del", "a", "img",
     "table", "thead", "tbody", "tr", "th", "td",
+    ...MATH_TAGS,
   ],
   allowedAttributes: {
+    ...MATH_ATTRIBUTES,
     a: ["href", "title", "rel"],
     img: ["src", "alt", "title"],
     ol: ["start"],
@@ -29,7 +32,9 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     th: ["class"],
     td: ["class"],
   },
+  allowedStyles: MATH_STYLES,
   allowedClasses: {
+    p: ["math-display"],
     code: [/^language-[\w+#-]+$/],
     th: ["align-left", "align-center", "align-right"],
     td: ["align-left", "align-center", "align-right"],
@@ -50,9 +55,11 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
 };
 
 /**
- * Renders user-written Markdown (a snippet's description or README) to sanitised HTML, safe to
- * insert with `dangerouslySetInnerHTML`: no raw HTML, scripts, event handlers, styles, or
- * `javascript:`/`data:` URLs; images only from https; links marked `rel="nofollow ugc noopener"`.
+ * Renders user-written Markdown (a snippet's description, a comment, a cell's text/markdown) to
+ * sanitised HTML, safe to insert with `dangerouslySetInnerHTML`: no raw HTML, scripts, event
+ * handlers, or `javascript:`/`data:` URLs; images only from https; links marked
+ * `rel="nofollow ugc noopener"`; `$math$` typeset by KaTeX (whose sizes are the only styles
+ * allowed). Pages that show it load KaTeX's stylesheet (components/markdown.tsx).
  */
 export function renderMarkdown(src: string): string {
   return sanitizeMarkdownHtml(markdown.render(src));
@@ -72,11 +79,11 @@ export function markdownExcerpt(src: string, maxLength = 200): string {
   for (const token of markdown.parse(src, {})) {
     if (token.type === "inline") {
       for (const child of token.children ?? []) {
-        if (child.type === "text" || child.type === "code_inline") words.push(child.content);
+        if (child.type === "text" || child.type === "code_inline" || child.type.startsWith("math_")) words.push(child.content);
         else if (child.type === "softbreak" || child.type === "hardbreak") words.push(" ");
       }
       words.push(" ");
-    } else if (token.type === "fence" || token.type === "code_block") {
+    } else if (token.type === "fence" || token.type === "code_block" || token.type === "math_block") {
       words.push(token.content, " ");
     }
   }
