@@ -1,8 +1,6 @@
 // No `server-only`: lib/render/markdown.ts uses this, and it renders in the Run panel too.
 import katex from "katex";
-import type MarkdownIt from "markdown-it";
-import type StateBlock from "markdown-it/lib/rules_block/state_block.mjs";
-import type StateInline from "markdown-it/lib/rules_inline/state_inline.mjs";
+import type { MarkdownIt, StateBlock, StateInline } from "markdown-it";
 import type sanitizeHtml from "sanitize-html";
 
 /*
