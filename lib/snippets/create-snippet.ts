@@ -6,6 +6,10 @@ import { getDb } from "@/lib/db/client";
 import { RepoError, createRepo, deleteRepo } from "@/lib/repos";
 import { ZDescription, ZTags, ZTitle, ZVisibility, firstIssue, slugify, ZSlug, type TActor, type TFileInput, type TVisibility } from "./schema";
 import { revalidateSnippet } from "./revalidate";
+import { DEFAULT_LICENSE, ZLicense } from "./licenses";
+import { codeTraitsOf } from "./code-traits";
+import { thumbnailAtPublication } from "./capture-thumbnail";
+import { recordActivity } from "@/lib/activity/record-activity";
 import { authorFor, checkFiles, freeRepoPath, fromRepoError, freeSlug, isUniqueViolation, repoDir, upsertTagIds, type TCreatedSnippet } from "./internal";
 
 const ZCreate = z.object({
@@ -14,6 +18,7 @@ const ZCreate = z.object({
   tags: ZTags.default([]),
   visibility: ZVisibility.default("public"),
   slug: ZSlug.optional(),
+  license: ZLicense.optional(),
   message: z.string().trim().max(2000, "The revision message must be at most 2,000 characters.").optional(),
 });
 
@@ -25,6 +30,8 @@ export type TCreateSnippetOptions = {
   visibility?: TVisibility;
   /** URL name; derived from the title when absent. */
   slug?: string;
+  /** "CC-BY-SA-4.0" (the default), "CC-BY-4.0", "CC0-1.0", "MIT", "GPL-3.0-or-later" or "all-rights-reserved". */
+  license?: string;
   files: TFileInput[];
   message?: string;
 };
@@ -72,7 +79,7 @@ export async function createSnippet(options: TCreateSnippetOptions): Promise<TCr
     try {
       const row = await getDb().$transaction(async (tx) => {
         const tagIds = await upsertTagIds(tx, input.tags);
-        return tx.snippet.create({
+        const created = await tx.snippet.create({
           data: {
             ownerId: actor.id,
             slug,
@@ -81,12 +88,18 @@ export async function createSnippet(options: TCreateSnippetOptions): Promise<TCr
             visibility: input.visibility === "public" ? "PUBLIC" : "UNLISTED",
             repoPath,
             head,
+            license: input.license ?? DEFAULT_LICENSE,
+            ...codeTraitsOf(files, null),
             tags: { create: tagIds.map((tagId) => ({ tagId })) },
           },
           select: { id: true },
         });
+        // A new snippet starts its own fork network; its forks join it (fork-snippet.ts).
+        return tx.snippet.update({ where: { id: created.id }, data: { networkId: created.id }, select: { id: true } });
       });
       revalidateSnippet(actor.username, slug);
+      void thumbnailAtPublication({ snippetId: row.id, rev: head, files, mainFile: null });
+      await recordActivity({ kind: "CREATE", actorId: actor.id, snippetId: row.id, networkId: row.id, rev: head, summary: input.title });
       return { id: row.id, owner: actor.username, slug, head, url: `/${actor.username}/${slug}` };
     } catch (e) {
       await deleteRepo({ dir });

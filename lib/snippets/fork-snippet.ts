@@ -6,6 +6,7 @@ import { ZSlug, firstIssue, type TActor } from "./schema";
 import { findSnippetOrThrow, freeRepoPath, fromRepoError, freeSlug, isUniqueViolation, repoDir, type TCreatedSnippet } from "./internal";
 import { existsSync } from "node:fs";
 import { revalidateSnippet } from "./revalidate";
+import { recordActivity } from "@/lib/activity/record-activity";
 
 /**
  * Makes the actor's own copy of a snippet: a new repository sharing the source's objects
@@ -52,12 +53,14 @@ export async function forkSnippet(options: { actor: TActor | null; owner: string
           mainFile: source.mainFile,
           forkedFromId: source.id,
           forkedFromName: `${source.owner.username}/${source.slug}`,
+          networkId: source.networkId ?? source.id,
           updatedAt: source.updatedAt,
           tags: { create: source.tags.map((t) => ({ tag: { connect: { name: t.tag.name } } })) },
         },
         select: { id: true },
       });
       revalidateSnippet(actor.username, slug, { parent: `${source.owner.username}/${source.slug}` });
+      await recordActivity({ kind: "FORK", actorId: actor.id, snippetId: row.id, networkId: source.networkId ?? source.id, rev: head, summary: `${source.owner.username}/${source.slug}` });
       return { id: row.id, owner: actor.username, slug, head, url: `/${actor.username}/${slug}` };
     } catch (e) {
       await deleteRepo({ dir });

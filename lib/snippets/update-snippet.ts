@@ -5,6 +5,11 @@ import { getDb } from "@/lib/db/client";
 import { commitFiles, packIfLoose } from "@/lib/repos";
 import { ZDescription, ZTags, ZTitle, ZVisibility, firstIssue, type TActor, type TFileInput, type TVisibility } from "./schema";
 import { revalidateSnippet } from "./revalidate";
+import { ZLicense, licenseChangeRefusal } from "./licenses";
+import { codeTraitsOf } from "./code-traits";
+import { thumbnailAtPublication } from "./capture-thumbnail";
+import { ZRelatedNames, ZRelatedTags, resolveRelated, writeRelated } from "./related";
+import { recordActivity } from "@/lib/activity/record-activity";
 import { authorFor, checkFiles, findOwnSnippetOrThrow, fromRepoError, repoDir, upsertTagIds } from "./internal";
 
 const ZUpdate = z.object({
@@ -12,6 +17,9 @@ const ZUpdate = z.object({
   description: ZDescription.optional(),
   tags: ZTags.optional(),
   visibility: ZVisibility.optional(),
+  license: ZLicense.optional(),
+  relatedSnippets: ZRelatedNames.optional(),
+  relatedTags: ZRelatedTags.optional(),
   base: z.string().regex(/^[0-9a-f]{40}$/, "base must be the full id (40 hex characters) of the revision the edit started from.").optional(),
   message: z.string().trim().max(2000, "The revision message must be at most 2,000 characters.").optional(),
 });
@@ -29,6 +37,11 @@ export type TUpdateSnippetOptions = {
   description?: string;
   tags?: string[];
   visibility?: TVisibility;
+  /** A license id (see create-snippet); a fork may change it only when its license allows. */
+  license?: string;
+  /** Related snippets ("owner/slug" or addresses) and tags, replacing the current ones. */
+  relatedSnippets?: string[];
+  relatedTags?: string[];
 };
 
 /**
@@ -42,6 +55,9 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
   const parsed = ZUpdate.safeParse(options);
   if (!parsed.success) throw new AppError("INVALID", firstIssue(parsed.error));
   const input = parsed.data;
+  const licenseRefusal = input.license && licenseChangeRefusal({ current: row.license, wanted: input.license, isFork: row.forkedFromName !== null });
+  if (licenseRefusal) throw new AppError("FORBIDDEN", licenseRefusal);
+  const relatedIds = input.relatedSnippets && (await resolveRelated(row.id, input.relatedSnippets));
 
   let head = row.head;
   let changed = false;
@@ -73,8 +89,12 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
         ...(input.title !== undefined ? { title: input.title } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(input.visibility !== undefined ? { visibility: input.visibility === "public" ? "PUBLIC" : "UNLISTED" } : {}),
+        ...(input.license !== undefined ? { license: input.license } : {}),
+        ...(input.relatedTags !== undefined ? { relatedTags: input.relatedTags } : {}),
+        ...(options.files ? codeTraitsOf(options.files, row.mainFile) : {}),
       },
     });
+    if (relatedIds) await writeRelated(tx, row.id, relatedIds);
     if (input.tags !== undefined) {
       const tagIds = await upsertTagIds(tx, input.tags);
       await tx.snippetTag.deleteMany({ where: { snippetId: row.id } });
@@ -82,5 +102,6 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
     }
   });
   revalidateSnippet(row.owner.username, row.slug, { parent: row.forkedFrom ? `${row.forkedFrom.owner.username}/${row.forkedFrom.slug}` : null });
+  if (changed) await recordActivity({ kind: "COMMIT", actorId: actor.id, snippetId: row.id, networkId: row.networkId, rev: head, summary: input.message || "Edit" });
   return { head, changed };
 }
