@@ -5,7 +5,7 @@
  * enforces the wall clock, output, files and memory limits, and cleans up when it ends.
  */
 import { randomUUID } from "node:crypto";
-import { chownSync, promises as fs, readdirSync, renameSync, rmdirSync } from "node:fs";
+import { chownSync, promises as fs, readdirSync, renameSync, rmdirSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import path from "node:path";
 import {
@@ -481,9 +481,11 @@ export class Session {
     } catch (e) {
       this.o.log(`session ${this.id}: ${(e as Error).message}`);
     }
-    await fs.rm(path.join(this.runDir, "sock"), { force: true }).catch(() => {});
+    // Synchronous: a run directory is a handful of entries, and fs.rm's thread-pool round trips
+    // cost more CPU than the removal itself.
+    removeQuietly(path.join(this.runDir, "sock"));
     const keep = (await this.listFiles().catch(() => [])).length > 0;
-    if (!keep) await fs.rm(this.runDir, { recursive: true, force: true }).catch(() => {});
+    if (!keep) removeQuietly(this.runDir);
     else {
       setTimeout(() => void fs.rm(this.runDir, { recursive: true, force: true }).catch(() => {}), this.o.retainSeconds * 1000).unref();
     }
@@ -493,6 +495,14 @@ export class Session {
 
   /** When the service may forget an ended session (its files removed, resume no longer offered). */
   retainedUntil = 0;
+}
+
+function removeQuietly(target: string): void {
+  try {
+    rmSync(target, { recursive: true, force: true });
+  } catch {
+    // already gone, or busy: the service's start removes leftovers
+  }
 }
 
 /** The final `dead` status's metadata: why the session ended, in words the page can say plainly. */

@@ -4,7 +4,6 @@ Interact updates are answered the same way, their messages tagged with the inter
 
 import ast
 import builtins
-import importlib
 import linecache
 import math
 import os
@@ -61,7 +60,7 @@ class Engine:
         sys.stdout, sys.stderr = self._streams
         self._pump.restore_fds()
         self._raise_cpu_limit(cpu_seconds)
-        importlib.invalidate_caches()  # files written by earlier cells are importable
+        self._invalidate_work_finders()  # files written by earlier cells are importable
 
     def execute(self, msg_id: str, code: str, filename, cpu_seconds: float) -> str:
         """Runs one cell; returns the execute_reply status ("ok" | "error" | "aborted")."""
@@ -156,6 +155,17 @@ class Engine:
                 figures.keep_on_show = outer_keep
                 if channel.tags:
                     channel.tags.pop()
+
+    def _invalidate_work_finders(self) -> None:
+        """Forgets what the import system cached about the working directory (and folders under
+        it), where earlier cells may have written modules. Only those finders: importlib's
+        invalidate_caches() visits every finder of every path, ten times the cost."""
+        prefix = self._work_dir.rstrip("/") + "/"
+        for path, finder in list(sys.path_importer_cache.items()):
+            if finder is not None and (path == self._work_dir or path.startswith(prefix)):
+                invalidate = getattr(finder, "invalidate_caches", None)
+                if invalidate is not None:
+                    invalidate()
 
     def _run(self, code: str, name: str, interactive: bool, filename):
         ns = self._ns
