@@ -19,6 +19,7 @@ Commands:
                           create an API token for USERNAME; prints only the token
   repack                  repack every snippet repository (saves space, speeds reads)
   migrate                 apply pending database migrations
+  reindex                 rebuild the search index from every public snippet
   help                    show this text
 
 Settings come from the same environment variables as the server (DATABASE_URL, PGLITE_DIR,
@@ -106,6 +107,15 @@ async function migrate(argv: string[]): Promise<void> {
   console.log(applied.length === 0 ? "The database is up to date." : `Applied ${applied.length} migration(s).`);
 }
 
+async function reindex(argv: string[]): Promise<void> {
+  noPositionals(parse(argv, {}), "bin/cellar reindex");
+  await migrateQuietly();
+  const { reindexAll } = await import("@/lib/search/reindex-all");
+  const started = Date.now();
+  const result = await reindexAll({ onProgress: (done) => console.error(`  ${done} snippets indexed`) });
+  console.log(`Indexed ${result.indexed} public snippets with ${result.engine} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
 async function run(argv: string[]): Promise<void> {
   const [command, sub, ...rest] = argv;
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
@@ -116,6 +126,7 @@ async function run(argv: string[]): Promise<void> {
   if (command === "token" && sub === "add") return tokenAdd(rest);
   if (command === "repack") return repack(argv.slice(1));
   if (command === "migrate") return migrate(argv.slice(1));
+  if (command === "reindex") return reindex(argv.slice(1));
   throw new UsageError(`Unknown command "${argv.slice(0, 2).join(" ")}". Run bin/cellar help for the list.`);
 }
 

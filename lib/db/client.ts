@@ -1,4 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { getEnv } from "@/lib/env";
@@ -26,7 +27,8 @@ function open(): TDbState {
   }
   acquirePgliteLock(env.pgliteDir);
   try {
-    const instance = new PGlite(env.pgliteDir);
+    // pg_trgm backs the search index's typo tolerance (lib/search); PGlite loads contrib extensions only when named here.
+    const instance = new PGlite(env.pgliteDir, { extensions: { pg_trgm } });
     return { prisma: new PrismaClient({ adapter: new PrismaPGlite(instance) }), pglite: { instance, dir: env.pgliteDir } };
   } catch (e) {
     releasePgliteLock(env.pgliteDir);

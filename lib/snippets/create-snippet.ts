@@ -6,6 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { RepoError, createRepo, deleteRepo } from "@/lib/repos";
 import { ZDescription, ZTags, ZTitle, ZVisibility, firstIssue, slugify, ZSlug, type TActor, type TFileInput, type TVisibility } from "./schema";
 import { revalidateSnippet } from "./revalidate";
+import { syncSearchIndex } from "@/lib/search/sync-search-index";
 import { DEFAULT_LICENSE, ZLicense } from "./licenses";
 import { codeTraitsOf } from "./code-traits";
 import { thumbnailAtPublication } from "./capture-thumbnail";
@@ -98,6 +99,7 @@ export async function createSnippet(options: TCreateSnippetOptions): Promise<TCr
         return tx.snippet.update({ where: { id: created.id }, data: { networkId: created.id }, select: { id: true } });
       });
       revalidateSnippet(actor.username, slug);
+      await syncSearchIndex({ snippetId: row.id });
       void thumbnailAtPublication({ snippetId: row.id, rev: head, files, mainFile: null });
       await recordActivity({ kind: "CREATE", actorId: actor.id, snippetId: row.id, networkId: row.id, rev: head, summary: input.title });
       return { id: row.id, owner: actor.username, slug, head, url: `/${actor.username}/${slug}` };

@@ -4,6 +4,7 @@ import { deleteRepo } from "@/lib/repos";
 import type { TActor } from "./schema";
 import { findOwnSnippetOrThrow, repoDir } from "./internal";
 import { revalidateSnippet } from "./revalidate";
+import { syncSearchIndex } from "@/lib/search/sync-search-index";
 
 /**
  * Deletes a snippet (owner only). The row goes first, so the snippet disappears at once;
@@ -14,6 +15,7 @@ export async function deleteSnippet(options: { actor: TActor | null; owner: stri
   const row = await findOwnSnippetOrThrow(options.actor, options.owner, options.slug);
   const forks = await getDb().snippet.findMany({ where: { forkedFromId: row.id }, select: { slug: true, owner: { select: { username: true } } } });
   await getDb().snippet.delete({ where: { id: row.id } });
+  await syncSearchIndex({ snippetId: row.id });
   revalidateSnippet(row.owner.username, row.slug, { parent: row.forkedFrom ? `${row.forkedFrom.owner.username}/${row.forkedFrom.slug}` : null });
   // Their pages say where they came from; now it is "(deleted)".
   for (const f of forks) revalidateSnippet(f.owner.username, f.slug);

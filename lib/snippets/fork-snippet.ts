@@ -6,6 +6,7 @@ import { ZSlug, firstIssue, type TActor } from "./schema";
 import { findSnippetOrThrow, freeRepoPath, fromRepoError, freeSlug, isUniqueViolation, repoDir, type TCreatedSnippet } from "./internal";
 import { existsSync } from "node:fs";
 import { revalidateSnippet } from "./revalidate";
+import { syncSearchIndex } from "@/lib/search/sync-search-index";
 import { recordActivity } from "@/lib/activity/record-activity";
 
 /**
@@ -60,6 +61,7 @@ export async function forkSnippet(options: { actor: TActor | null; owner: string
         select: { id: true },
       });
       revalidateSnippet(actor.username, slug, { parent: `${source.owner.username}/${source.slug}` });
+      await syncSearchIndex({ snippetId: row.id });
       await recordActivity({ kind: "FORK", actorId: actor.id, snippetId: row.id, networkId: source.networkId ?? source.id, rev: head, summary: `${source.owner.username}/${source.slug}` });
       return { id: row.id, owner: actor.username, slug, head, url: `/${actor.username}/${slug}` };
     } catch (e) {

@@ -5,6 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { commitFiles, packIfLoose } from "@/lib/repos";
 import { ZDescription, ZTags, ZTitle, ZVisibility, firstIssue, type TActor, type TFileInput, type TVisibility } from "./schema";
 import { revalidateSnippet } from "./revalidate";
+import { syncSearchIndex } from "@/lib/search/sync-search-index";
 import { ZLicense, licenseChangeRefusal } from "./licenses";
 import { codeTraitsOf } from "./code-traits";
 import { thumbnailAtPublication } from "./capture-thumbnail";
@@ -102,6 +103,7 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
     }
   });
   revalidateSnippet(row.owner.username, row.slug, { parent: row.forkedFrom ? `${row.forkedFrom.owner.username}/${row.forkedFrom.slug}` : null });
+  await syncSearchIndex({ snippetId: row.id });
   if (changed) await recordActivity({ kind: "COMMIT", actorId: actor.id, snippetId: row.id, networkId: row.networkId, rev: head, summary: input.message || "Edit" });
   return { head, changed };
 }

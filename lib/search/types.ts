@@ -1,0 +1,92 @@
+/**
+ * The search index's one interface. Two engines implement it (postgres-engine.ts, the default,
+ * and meili-engine.ts when MEILI_URL is set); everything else in the app talks to it through
+ * `getSearchEngine()` and the operations beside it, never to an engine directly.
+ */
+
+/** What the index holds about one public snippet. Built from the row and the files at its head. */
+export type TSearchDoc = {
+  id: string;
+  owner: string;
+  /** The owner's display name (or username), so the author is searchable by either. */
+  ownerName: string;
+  slug: string;
+  title: string;
+  blurb: string;
+  tags: string[];
+  /** Text files as UTF-8 (capped); binary files with empty text, still findable by name. */
+  files: { path: string; text: string }[];
+  updatedAt: Date;
+};
+
+export const SEARCH_SORTS = ["relevance", "recent"] as const;
+export type TSearchSort = (typeof SEARCH_SORTS)[number];
+
+/** A parsed query: the words of `q` (see words.ts), tag filters (all must hold), order, page. */
+export type TEngineQuery = {
+  words: string[];
+  /** Each tag filter matches the tag and its descendants. */
+  tags: string[];
+  sort: TSearchSort;
+  /** 0-based offset and page size; the engine returns up to `limit + 1` hits to tell if more follow. */
+  offset: number;
+  limit: number;
+};
+
+/** One result as an engine returns it: enough to show the card and find the matching line. */
+export type TEngineHit = {
+  id: string;
+  owner: string;
+  ownerName: string;
+  slug: string;
+  title: string;
+  blurb: string;
+  tags: string[];
+  updatedAt: Date;
+  files: { path: string; text: string }[];
+};
+
+export type TEngineResult = {
+  hits: TEngineHit[];
+  /** Lower-case words the query matched in these hits (the query's words, their typo corrections, completions). */
+  matched: string[];
+};
+
+export type TTitleSuggestion = { owner: string; slug: string; title: string };
+
+export interface TSearchEngine {
+  readonly name: "postgres" | "meilisearch";
+  /** Adds or replaces documents (by id). */
+  upsert(docs: TSearchDoc[]): Promise<void>;
+  remove(ids: string[]): Promise<void>;
+  /** Empties the index (before a rebuild). */
+  clear(): Promise<void>;
+  search(query: TEngineQuery): Promise<TEngineResult>;
+  /** Snippet titles for the search box as the user types (`words`' last one is a prefix). */
+  suggestTitles(words: string[], limit: number): Promise<TTitleSuggestion[]>;
+}
+
+/** A run of a matching line; `mark` runs are the words the query matched. */
+export type TSegment = { text: string; mark: boolean };
+
+/** The line of a result that matched, for display; null when only the title, tags or author matched. */
+export type TMatchLine = { path: string | null; line: number; segments: TSegment[] };
+
+export type TSearchResultItem = {
+  id: string;
+  owner: string;
+  ownerName: string;
+  slug: string;
+  title: string;
+  tags: string[];
+  updatedAt: Date;
+  url: string;
+  match: TMatchLine | null;
+};
+
+export type TSearchPage = { items: TSearchResultItem[]; page: number; hasNext: boolean };
+
+export type TSuggestions = {
+  snippets: (TTitleSuggestion & { url: string })[];
+  tags: { name: string; count: number }[];
+};

@@ -1,0 +1,181 @@
+/**
+ * Search as a user meets it, on whichever engine this run uses: Postgres or PGlite (the two
+ * integration runs), or Meilisearch when MEILI_URL is set. The database is shared with other
+ * test files, so every word searched for here is made unique to this run.
+ */
+import { randomInt } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { isAppError } from "@/lib/errors";
+import { getSearchEngine } from "@/lib/search/get-search-engine";
+import { reindexAll } from "@/lib/search/reindex-all";
+import { searchSnippets } from "@/lib/search/search-snippets";
+import { suggestSearch } from "@/lib/search/suggest-search";
+import type { TSearchResultItem } from "@/lib/search/types";
+import { createSnippet } from "@/lib/snippets/create-snippet";
+import { deleteSnippet } from "@/lib/snippets/delete-snippet";
+import { forkSnippet } from "@/lib/snippets/fork-snippet";
+import type { TActor } from "@/lib/snippets/schema";
+import { updateSnippet } from "@/lib/snippets/update-snippet";
+import { createUser } from "@/lib/users/create-user";
+import { closeDbAfterAll, uniqueName } from "@/test/support/db";
+
+closeDbAfterAll();
+
+/** Lower-case letters only: words the index keeps whole and the vocabulary corrects towards. */
+function letters(n: number): string {
+  return Array.from({ length: n }, () => String.fromCharCode(97 + randomInt(26))).join("");
+}
+
+async function newUser(prefix = "s", displayName?: string): Promise<TActor> {
+  const user = await createUser({ username: uniqueName(prefix), password: "correct horse battery", ...(displayName ? { displayName } : {}) });
+  return { id: user.id, username: user.username };
+}
+
+const titles = (items: TSearchResultItem[]) => items.map((i) => i.title);
+const marked = (item: TSearchResultItem | undefined) => item?.match?.segments.filter((s) => s.mark).map((s) => s.text) ?? [];
+
+describe(`search (${getSearchEngine().name} engine)`, () => {
+  const run = letters(5);
+  // One made-up word per concern, long enough for typo correction (and Meilisearch's 2-typo rule).
+  const word = `${run}quaternion`;
+  let alice: TActor;
+
+  beforeAll(async () => {
+    alice = await newUser("alice", `Alice ${run}lovelace`);
+    // Same word in three places: the title should rank first, the code last.
+    await createSnippet({
+      actor: alice,
+      title: "Plotting helpers",
+      description: "Utilities for figures.",
+      files: [{ path: "main.py", content: `import numpy as np\n\n# rotate with a ${word}\nq = ${word}_rotate(v, angle)\nprint(q)\n` }],
+    });
+    await createSnippet({ actor: alice, title: `${word} rotations`, description: "Rotating vectors in 3D.", files: [{ path: "main.py", content: "print(1)\n" }] });
+    await createSnippet({
+      actor: alice,
+      title: "Spatial rotations",
+      description: `Why a unit ${word} describes a rotation.`,
+      files: [{ path: "notes.md", content: "Nothing here.\n" }],
+    });
+  });
+
+  it("ranks a title match first and a match in code last, showing the matching line with the word marked", async () => {
+    const page = await searchSnippets({ q: word });
+    expect(titles(page.items)).toEqual([`${word} rotations`, "Spatial rotations", "Plotting helpers"]);
+    const inCode = page.items[2]!;
+    expect(inCode.match).toMatchObject({ path: "main.py", line: 3 });
+    expect(inCode.match!.segments.map((s) => s.text).join("")).toBe(`# rotate with a ${word}`);
+    expect(marked(inCode)).toEqual([word]);
+    const inBlurb = page.items[1]!;
+    expect(inBlurb.match).toMatchObject({ path: null, line: 1 });
+    expect(marked(inBlurb)).toEqual([word]);
+    expect(inCode.url).toBe(`/${alice.username}/plotting-helpers`);
+  });
+
+  it("forgives a typo and finds a word by its beginning", async () => {
+    const typo = word.slice(0, -4) + word.slice(-3); // one letter dropped: "…quaternon"
+    expect(titles((await searchSnippets({ q: typo })).items)).toContain(`${word} rotations`);
+    const swapped = word.slice(0, 7) + word[8] + word[7] + word.slice(9); // two letters swapped
+    expect(titles((await searchSnippets({ q: swapped })).items)).toContain(`${word} rotations`);
+    const prefix = word.slice(0, run.length + 5); // "…quate", as typed so far
+    expect(titles((await searchSnippets({ q: prefix })).items)).toContain(`${word} rotations`);
+    // Code identifiers are found by their parts: q = <word>_rotate(v, angle)
+    expect(titles((await searchSnippets({ q: `${word} rotate` })).items)).toContain("Plotting helpers");
+  });
+
+  it("finds a snippet by its author, a file name and a tag, and needs every word of the query when some snippet has them all", async () => {
+    const bob = await newUser("bob");
+    await createSnippet({ actor: bob, title: "Wave equation", tags: [`${run}pde/wave`], files: [{ path: `${run}solver.py`, content: "pass\n" }] });
+    expect(titles((await searchSnippets({ q: `${run}lovelace` })).items)).toHaveLength(3);
+    expect(titles((await searchSnippets({ q: `${run}solver` })).items)).toEqual(["Wave equation"]);
+    expect(titles((await searchSnippets({ q: `${run}pde` })).items)).toEqual(["Wave equation"]);
+    expect(titles((await searchSnippets({ q: `${word} spatial` })).items)).toEqual(["Spatial rotations"]);
+  });
+
+  it("filters by tag including descendants, combines tags, and lists a tag alone newest first", async () => {
+    const carol = await newUser("carol");
+    const topic = `${run}calc`;
+    const term = `${run}epsilon`;
+    await createSnippet({ actor: carol, title: "Limits one", tags: [`${topic}/limits`], files: [{ path: "a.py", content: `${term} = 1e-9\n` }] });
+    await createSnippet({ actor: carol, title: "Series two", tags: [`${topic}/series`, `${run}numerics`], files: [{ path: "a.py", content: `${term} = 1e-6\n` }] });
+    await createSnippet({ actor: carol, title: "Algebra three", tags: [`${run}algebra`], files: [{ path: "a.py", content: `${term} = 0\n` }] });
+    expect(titles((await searchSnippets({ q: term })).items).sort()).toEqual(["Algebra three", "Limits one", "Series two"]);
+    expect(titles((await searchSnippets({ q: term, tags: [topic] })).items).sort()).toEqual(["Limits one", "Series two"]);
+    expect(titles((await searchSnippets({ q: term, tags: [`${topic}/limits`] })).items)).toEqual(["Limits one"]);
+    expect(titles((await searchSnippets({ q: term, tags: [topic, `${run}numerics`] })).items)).toEqual(["Series two"]);
+    expect(titles((await searchSnippets({ tags: [topic] })).items)).toEqual(["Series two", "Limits one"]);
+    expect(titles((await searchSnippets({ q: term, sort: "recent" })).items)).toEqual(["Algebra three", "Series two", "Limits one"]);
+  });
+
+  it("follows every write: edit, tag change, unlisting, fork and delete", async () => {
+    const dave = await newUser("dave");
+    const before = `${run}bisection`;
+    const after = `${run}secantmethod`;
+    const s = await createSnippet({ actor: dave, title: `Root finding ${before}`, files: [{ path: "root.py", content: "x = 1\n" }] });
+    expect(titles((await searchSnippets({ q: before })).items)).toEqual([`Root finding ${before}`]);
+
+    await updateSnippet({ actor: dave, owner: dave.username, slug: s.slug, title: "Root finding", base: s.head, files: [{ path: "root.py", content: `# ${after}\n` }] });
+    expect((await searchSnippets({ q: before })).items).toEqual([]);
+    const edited = (await searchSnippets({ q: after })).items;
+    expect(titles(edited)).toEqual(["Root finding"]);
+    expect(edited[0]!.match).toMatchObject({ path: "root.py", line: 1 });
+
+    await updateSnippet({ actor: dave, owner: dave.username, slug: s.slug, tags: [`${run}roots`] });
+    expect(titles((await searchSnippets({ tags: [`${run}roots`] })).items)).toEqual(["Root finding"]);
+
+    const erin = await newUser("erin");
+    const fork = await forkSnippet({ actor: erin, owner: dave.username, slug: s.slug });
+    expect((await searchSnippets({ q: after })).items.map((i) => i.owner).sort()).toEqual([dave.username, erin.username].sort());
+
+    await updateSnippet({ actor: dave, owner: dave.username, slug: s.slug, visibility: "unlisted" });
+    expect((await searchSnippets({ q: after })).items.map((i) => i.owner)).toEqual([erin.username]);
+
+    await deleteSnippet({ actor: erin, owner: erin.username, slug: fork.slug });
+    expect((await searchSnippets({ q: after })).items).toEqual([]);
+  });
+
+  it("suggests titles and tags as the user types", async () => {
+    const frank = await newUser("frank");
+    await createSnippet({ actor: frank, title: `${run}fourier series demo`, tags: [`${run}analysis/${run}fourier`], files: [{ path: "f.py", content: "pass\n" }] });
+    const typed = await suggestSearch({ q: `${run}four` });
+    expect(typed.snippets.map((s) => s.title)).toEqual([`${run}fourier series demo`]);
+    expect(typed.snippets[0]!.url).toBe(`/${frank.username}/${run}fourier-series-demo`);
+    expect(typed.tags).toEqual([{ name: `${run}analysis/${run}fourier`, count: 1 }]);
+    expect((await suggestSearch({ q: `${run}analy` })).tags.map((t) => t.name)).toEqual([`${run}analysis/${run}fourier`]);
+    expect(await suggestSearch({ q: "  " })).toEqual({ snippets: [], tags: [] });
+  });
+
+  it("pages through results", async () => {
+    const gina = await newUser("gina");
+    const term = `${run}pagination`;
+    for (let i = 0; i < 21; i++) {
+      await createSnippet({ actor: gina, title: `Page item ${i}`, files: [{ path: "p.py", content: `${term}(${i})\n` }] });
+    }
+    const first = await searchSnippets({ q: term });
+    const second = await searchSnippets({ q: term, page: 2 });
+    expect(first.items).toHaveLength(20);
+    expect(first.hasNext).toBe(true);
+    expect(second.items).toHaveLength(1);
+    expect(second.hasNext).toBe(false);
+    expect(new Set([...titles(first.items), ...titles(second.items)]).size).toBe(21);
+  });
+
+  it("refuses bad input with a message naming the parameter", async () => {
+    const refused = async (options: Parameters<typeof searchSnippets>[0]) => {
+      const e = await searchSnippets(options).catch((err: unknown) => err);
+      expect(isAppError(e) && e.code).toBe("INVALID");
+      return (e as Error).message;
+    };
+    expect(await refused({ q: "x", page: 0 })).toMatch(/page/);
+    expect(await refused({ q: "x", page: 51 })).toMatch(/page must be at most 50/);
+    expect(await refused({ q: "x", sort: "stars" })).toMatch(/sort must be one of relevance, recent/);
+    expect(await refused({ q: "x".repeat(201) })).toMatch(/q must be at most 200/);
+    expect(await refused({ tags: ["Not a tag!"] })).toMatch(/tag/);
+    expect(await searchSnippets({ q: "" })).toEqual({ items: [], page: 1, hasNext: false });
+  });
+
+  it("rebuilds the index from scratch with what the database holds", async () => {
+    const result = await reindexAll();
+    expect(result.indexed).toBeGreaterThanOrEqual(3);
+    expect(titles((await searchSnippets({ q: word })).items)).toEqual([`${word} rotations`, "Spatial rotations", "Plotting helpers"]);
+  });
+});
