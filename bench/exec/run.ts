@@ -11,12 +11,12 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createExecClient, type TExecClient } from "@/lib/exec/client";
 import { PYTHON_KERNEL } from "@/lib/exec/kernels";
 import { coldCommand, RUNNER_DIR, SANDBOX_UID } from "@/lib/exec/service/sandbox";
+import { freePort } from "../../test/e2e/support/free-port";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -174,17 +174,6 @@ function coldRun(execDir: string, workDir: string): Promise<void> {
 }
 
 const f = (n: number, digits = 1) => n.toFixed(digits);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 300; i++) {

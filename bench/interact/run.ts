@@ -13,11 +13,11 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { freemem, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { createExecClient, type TExecClient } from "@/lib/exec/client";
 import type { TSessionEvent } from "@/lib/exec/protocol";
+import { freePort } from "../../test/e2e/support/free-port";
 
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 300);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 40);
@@ -135,17 +135,6 @@ function sessionMemory(): number[] {
 function memAvailable(): number {
   const m = /^MemAvailable:\s+(\d+) kB/m.exec(readFileSync("/proc/meminfo", "utf8"));
   return m ? Number(m[1]) * 1024 : freemem();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function main(): Promise<void> {

@@ -87,13 +87,18 @@ class Engine:
             self._gate.in_user = False
             status, error = self._classify(e)
             self._close_figures()
+        return self._end(status, error, count)
+
+    def _end(self, status: str, error, count, tag=None) -> str:
+        """Ends a cell or an update: its output sent, then (error,) execute_reply and idle in one
+        write; the error carries the interact's id when an update's own run did not report it."""
         self._gate.clear()
         self._pump.sync()
-        channel.tags.clear()
-        ending = [("error", error)] if error is not None else []
+        self._channel.tags.clear()
+        ending = [("error", error, tag)] if error is not None else []
         ending += [("execute_reply", {"status": status, "execution_count": count}),
                    ("status", {"execution_state": "idle"})]
-        channel.send_many(ending)
+        self._channel.send_many(ending)
         return status
 
     def update_interact(self, msg_id: str, interact_id, values, cpu_seconds: float) -> str:
@@ -119,14 +124,7 @@ class Engine:
             self._gate.in_user = False
             status, error = self._classify(e)
             self._close_figures()
-        self._gate.clear()
-        self._pump.sync()
-        channel.tags.clear()
-        ending = [("error", error, tag)] if error is not None else []
-        ending += [("execute_reply", {"status": status, "execution_count": None}),
-                   ("status", {"execution_state": "idle"})]
-        channel.send_many(ending)
-        return status
+        return self._end(status, error, None, tag)
 
     def run_interact(self, interact_id: str, call) -> bool:
         """One run of an interact's function (`call`), under the interact's tag: streams are
