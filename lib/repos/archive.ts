@@ -10,9 +10,11 @@ import { listBlobs, readBlobContent, resolveWith } from "./read";
  * A ZIP of revision `rev` of `dir`, streamed: entries are `prefix/<path>`, each blob is read
  * only when the zip writer reaches it, so at most one file is held in memory. Revision errors
  * (NOT_FOUND) are thrown before the stream is returned; a later read failure destroys the stream.
- * `prefix` is one folder name such as `alice-hello-1a2b3c4`.
+ * `prefix` is one folder name such as `alice-hello-1a2b3c4`. `extra` files (a LICENSE written by
+ * the site) are added after the revision's own, under the same prefix; the caller picks paths
+ * the revision does not have.
  */
-export async function archiveRevision(opts: { dir: string; rev: string; prefix: string }): Promise<Readable> {
+export async function archiveRevision(opts: { dir: string; rev: string; prefix: string; extra?: { path: string; content: Uint8Array }[] }): Promise<Readable> {
   assertAbsoluteDir(opts.dir);
   if (typeof opts.prefix !== "string" || !/^[^/\\\u0000-\u001f]+$/.test(opts.prefix) || opts.prefix === "." || opts.prefix === "..") {
     throw new TypeError(`prefix must be a single folder name, got ${JSON.stringify(opts.prefix)}`);
@@ -34,6 +36,7 @@ export async function archiveRevision(opts: { dir: string; rev: string; prefix: 
       );
     });
   }
+  for (const { path, content } of opts.extra ?? []) zip.addBuffer(Buffer.from(content), `${opts.prefix}/${path}`, { mtime, mode: 0o100644 });
   zip.end();
   // yazl's outputStream is a PassThrough; typed loosely as NodeJS.ReadableStream.
   const stream = zip.outputStream as Readable;

@@ -1,5 +1,6 @@
 import "server-only";
 import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
+import { noteRunStart } from "@/lib/snippets/note-run-start";
 import { fromExecError, type TExecClient } from "./exec-client";
 import { serviceClientKey, spendRun, type TRunner } from "./run-client-key";
 
@@ -21,7 +22,9 @@ export type TStartedRun = {
  * A snippet without a clear main file still gets its session, for cells only, and says so.
  * Anyone may run any snippet (all are readable by URL); the Run budget is spent first.
  */
-export async function startRun(options: TRunner & { owner: string; slug: string; rev?: string | undefined; client: TExecClient }): Promise<TStartedRun> {
+export async function startRun(
+  options: TRunner & { owner: string; slug: string; rev?: string | undefined; client: TExecClient; /** The visitor cookie, to count anonymous runs. */ visitorCookie?: string | null },
+): Promise<TStartedRun> {
   await spendRun(options);
   const revision = await readSnippetFiles({ owner: options.owner, slug: options.slug, ...(options.rev ? { rev: options.rev } : {}) });
   const files = revision.files.map((f) => ({ path: f.path, content: f.content }));
@@ -39,6 +42,7 @@ export async function startRun(options: TRunner & { owner: string; slug: string;
     throw fromExecError(e);
   }
   const { session } = created;
+  noteRunStart({ owner: options.owner, slug: options.slug, rev: revision.rev, session, client: options.client, visitor: { actor: options.actor, address: options.address, cookie: options.visitorCookie ?? null } });
   if (!runnable) {
     const note = main
       ? `${main.path} is not a text file, so there is nothing to run first. Type code in the cell below.`

@@ -7,6 +7,7 @@ import { findSnippetOrThrow, freeRepoPath, fromRepoError, freeSlug, isUniqueViol
 import { existsSync } from "node:fs";
 import { revalidateSnippet } from "./revalidate";
 import { syncSearchIndex } from "@/lib/search/sync-search-index";
+import { inheritOnFork } from "./inherit-on-fork";
 import { recordActivity } from "@/lib/activity/record-activity";
 
 /**
@@ -14,7 +15,7 @@ import { recordActivity } from "@/lib/activity/record-activity";
  * (hard links, so it takes about the same time whatever the history), and a row that
  * remembers where it came from. A failed row write removes the new repository.
  */
-export async function forkSnippet(options: { actor: TActor | null; owner: string; slug: string; newSlug?: string }): Promise<TCreatedSnippet> {
+export async function forkSnippet(options: { actor: TActor | null; owner: string; slug: string; newSlug?: string; /** Another license, when the source's allows it (licenses.ts). */ license?: string }): Promise<TCreatedSnippet> {
   const { actor } = options;
   if (!actor) throw new AppError("UNAUTHORIZED", "Sign in to fork a snippet.");
   const source = await findSnippetOrThrow(options.owner, options.slug);
@@ -26,6 +27,8 @@ export async function forkSnippet(options: { actor: TActor | null; owner: string
     const clash = await getDb().snippet.findFirst({ where: { ownerId: actor.id, slug: wanted }, select: { id: true } });
     if (clash) throw new AppError("CONFLICT", `You already have a snippet named "${wanted}".`);
   }
+
+  const inherited = await inheritOnFork(source, options.license);
 
   for (let attempt = 0; attempt < 5; attempt++) {
     const slug = wanted ?? (await freeSlug(actor.id, source.slug));
@@ -57,6 +60,7 @@ export async function forkSnippet(options: { actor: TActor | null; owner: string
           networkId: source.networkId ?? source.id,
           updatedAt: source.updatedAt,
           tags: { create: source.tags.map((t) => ({ tag: { connect: { name: t.tag.name } } })) },
+          ...inherited,
         },
         select: { id: true },
       });

@@ -6,6 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { existsSync } from "node:fs";
 import { RepoError, isBinary, readFiles, repoPathFor, resolveRevision, validateFiles } from "@/lib/repos";
 import type { TActor, TFileInput } from "./schema";
+import { communityFieldsOf } from "./community-fields";
 
 /*
  * Pieces shared by the snippet operations: where a repository lives, how a user signs a
@@ -116,6 +117,7 @@ export function toSnippetSummary(row: TSnippetRow) {
         ? { owner: row.forkedFromName.split("/")[0] ?? "", slug: row.forkedFromName.split("/")[1] ?? "", deleted: true }
         : null,
     forkCount: row._count.forks,
+    ...communityFieldsOf(row),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     url: `/${row.owner.username}/${row.slug}`,

@@ -11,7 +11,7 @@ import { codeTraitsOf } from "./code-traits";
 import { thumbnailAtPublication } from "./capture-thumbnail";
 import { ZRelatedNames, ZRelatedTags, resolveRelated, writeRelated } from "./related";
 import { recordActivity } from "@/lib/activity/record-activity";
-import { authorFor, checkFiles, findOwnSnippetOrThrow, fromRepoError, repoDir, upsertTagIds } from "./internal";
+import { authorFor, checkFiles, findOwnSnippetOrThrow, fromRepoError, repoDir, toBytes, upsertTagIds } from "./internal";
 
 const ZUpdate = z.object({
   title: ZTitle.optional(),
@@ -104,6 +104,7 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
   });
   revalidateSnippet(row.owner.username, row.slug, { parent: row.forkedFrom ? `${row.forkedFrom.owner.username}/${row.forkedFrom.slug}` : null });
   await syncSearchIndex({ snippetId: row.id });
+  if (changed && options.files) void thumbnailAtPublication({ snippetId: row.id, rev: head, files: toBytes(options.files), mainFile: row.mainFile });
   if (changed) await recordActivity({ kind: "COMMIT", actorId: actor.id, snippetId: row.id, networkId: row.networkId, rev: head, summary: input.message || "Edit" });
   return { head, changed };
 }

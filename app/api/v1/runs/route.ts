@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { execClient } from "@/lib/runs/service";
 import { startRun } from "@/lib/runs/start-run";
+import { visitorCookieOf } from "@/lib/snippets/count-hit";
 import { readJson } from "../_lib/respond";
 import { runApi } from "./_lib/run-api";
 
@@ -17,6 +18,6 @@ const ZStartBody = z.strictObject({
  */
 export const POST = runApi(async (request, { runner }) => {
   const body = await readJson(request, ZStartBody, 4096);
-  const run = await startRun({ ...runner, owner: body.owner, slug: body.slug, rev: body.rev, client: execClient() });
+  const run = await startRun({ ...runner, owner: body.owner, slug: body.slug, rev: body.rev, client: execClient(), visitorCookie: visitorCookieOf(request.headers) });
   return NextResponse.json({ ...run, events: `/api/v1/runs/${run.session}/events` }, { status: 201 });
 });

@@ -15,6 +15,7 @@ const ZCreateBody = z.strictObject({
   tags: ZTags.optional(),
   visibility: ZVisibility.optional(),
   slug: ZSlug.optional(),
+  license: z.string().optional(),
   message: z.string().optional(),
   files: ZFilesBody,
 });

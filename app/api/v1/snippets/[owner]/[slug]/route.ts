@@ -21,6 +21,9 @@ const ZPatchBody = z.strictObject({
   description: ZDescription.optional(),
   tags: ZTags.optional(),
   visibility: ZVisibility.optional(),
+  license: z.string().optional(),
+  relatedSnippets: z.array(z.string()).optional(),
+  relatedTags: z.array(z.string()).optional(),
 });
 
 /** Metadata and the file list at the latest revision (contents: see `files`). */

@@ -9,7 +9,7 @@ import { createdJson } from "../../../../_lib/snippet-json";
 
 type TParams = { owner: string; slug: string };
 
-const ZForkBody = z.strictObject({ slug: ZSlug.optional() });
+const ZForkBody = z.strictObject({ slug: ZSlug.optional(), license: z.string().optional() });
 
 /** The fork network: the chain of ancestors and the tree of public descendants. */
 export const GET = api<TParams>(async (_request, { params }) => {
@@ -22,6 +22,6 @@ export const POST = api<TParams>(async (request, { params, actor }) => {
   // An empty body is allowed: forking needs no input.
   const empty = request.body === null || request.headers.get("content-length") === "0";
   const body = empty ? {} : await readJson(request, ZForkBody);
-  const created = await forkSnippet({ actor, owner: params.owner, slug: params.slug, ...(body.slug ? { newSlug: body.slug } : {}) });
+  const created = await forkSnippet({ actor, owner: params.owner, slug: params.slug, ...(body.slug ? { newSlug: body.slug } : {}), ...(body.license ? { license: body.license } : {}) });
   return NextResponse.json(createdJson(request, created), { status: 201 });
 });

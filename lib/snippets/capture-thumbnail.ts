@@ -1,0 +1,90 @@
+import "server-only";
+import { execClient, type TExecClient } from "@/lib/exec/client";
+import { toNbOutput } from "@/lib/exec/protocol";
+import { mainFileOf } from "./main-file";
+import { saveThumbnail } from "./save-thumbnail";
+import { imageFromBundle } from "./thumbnail-image";
+
+/*
+ * Thumbnails come from two places:
+ *  - the owner's own runs: the first image a session of the owner's shows (the main file's
+ *    figure, or the first a later cell or an interact draws) becomes its revision's thumbnail;
+ *  - publication: after a create or an edit that makes a revision, the site runs the main file
+ *    once in the same sandbox Run uses, as if the owner pressed Run, and keeps its first image.
+ *    This is done on the server rather than by the owner's page so that snippets published
+ *    through the API, or never opened by their owner, get a thumbnail too. Only code that could
+ *    draw (matplotlib, PIL, an image display) is run, one publication at a time, so publishing
+ *    costs the sandbox nothing for text-only snippets and bursts of publications queue up.
+ * Both skip silently when the execution service is unavailable; a later owner's run fills in.
+ */
+
+/** How long an owner's session is watched for its first image at most (a session's own lifetime). */
+const WATCH_MS = 30 * 60_000;
+/** Wall-clock seconds the publication run may take. */
+const PUBLICATION_SECONDS = 20;
+const MAY_DRAW = /\b(matplotlib|pyplot|plt\.|PIL|imshow|savefig|display\(|Image\b|plot\()/;
+
+/** The first image of an owner's run (session `session`, at `rev`) becomes the revision's thumbnail. */
+export function watchRunForThumbnail(options: { client: TExecClient; session: string; snippetId: string; rev: string }): void {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), WATCH_MS);
+  void (async () => {
+    for await (const { message } of options.client.events({ session: options.session, signal: abort.signal })) {
+      const type = message.header.msg_type;
+      if (type === "status" && (message.content as { execution_state: string }).execution_state === "dead") return;
+      const output = toNbOutput(message);
+      const image = output && "data" in output ? imageFromBundle(output.data) : null;
+      if (image) {
+        await saveThumbnail({ snippetId: options.snippetId, rev: options.rev, ...image });
+        return;
+      }
+    }
+  })()
+    .catch((e: unknown) => {
+      if (!abort.signal.aborted) console.error(`Watching run ${options.session} for a thumbnail failed`, e);
+    })
+    .finally(() => {
+      clearTimeout(timer);
+      abort.abort();
+    });
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs a just-published revision's main file in the background and keeps its first image as the
+ * revision's thumbnail (see above). Returns the queued work, which never rejects, for tests.
+ */
+export function thumbnailAtPublication(options: {
+  client?: TExecClient;
+  snippetId: string;
+  rev: string;
+  files: readonly { path: string; content: Uint8Array }[];
+  mainFile: string | null;
+}): Promise<void> {
+  const main = mainFileOf(
+    options.files.map((f) => f.path),
+    options.mainFile,
+  );
+  const file = options.files.find((f) => f.path === main);
+  const code = file && /\.(py|sage)$/.test(file.path) ? new TextDecoder().decode(file.content) : null;
+  if (!file || !code || !options.files.some((f) => /\.(py|sage)$/.test(f.path) && MAY_DRAW.test(new TextDecoder().decode(f.content)))) return Promise.resolve();
+  const work = queue.then(async () => {
+    const result = await (options.client ?? execClient()).runToCompletion({
+      files: options.files.map((f) => ({ path: f.path, content: f.content })),
+      code,
+      filename: file.path,
+      timeout: PUBLICATION_SECONDS,
+      client: `thumbnail:${options.snippetId}`,
+    });
+    for (const output of result.outputs) {
+      const image = "data" in output ? imageFromBundle(output.data) : null;
+      if (image) {
+        await saveThumbnail({ snippetId: options.snippetId, rev: options.rev, ...image });
+        return;
+      }
+    }
+  });
+  queue = work.catch((e: unknown) => console.error(`The publication run of ${options.snippetId} for its thumbnail failed`, e));
+  return queue as Promise<void>;
+}

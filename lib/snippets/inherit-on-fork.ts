@@ -1,0 +1,36 @@
+import "server-only";
+import type { License } from "@/lib/db/generated/enums";
+import { getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { LICENSES, ZLicense } from "./licenses";
+
+/**
+ * What a fork takes over from its source besides the files: the license (another one only when
+ * the source's license lets derived works change it, see licenses.ts), the code's traits, and
+ * the thumbnail of the revision both now share. Checked before the fork is made.
+ */
+export async function inheritOnFork(
+  source: { id: string; license: License; hasInteracts: boolean; language: string; thumbnailRev: string | null },
+  wantedLicense: string | undefined,
+) {
+  let license = source.license;
+  if (wantedLicense !== undefined) {
+    const parsed = ZLicense.safeParse(wantedLicense);
+    if (!parsed.success) throw new AppError("INVALID", parsed.error.issues[0]?.message ?? "Unknown license.");
+    if (parsed.data !== source.license && !LICENSES[source.license].forksMayChange) {
+      const name = LICENSES[source.license].name;
+      throw new AppError("FORBIDDEN", `A fork keeps its source's license (${name})${source.license === "ALL_RIGHTS_RESERVED" ? "" : `: ${name} requires adaptations to use the same license`}.`);
+    }
+    license = parsed.data;
+  }
+  const thumb = source.thumbnailRev
+    ? await getDb().thumbnail.findUnique({ where: { snippetId_rev: { snippetId: source.id, rev: source.thumbnailRev } }, select: { rev: true, mime: true, data: true } })
+    : null;
+  return {
+    license,
+    hasInteracts: source.hasInteracts,
+    language: source.language,
+    thumbnailRev: thumb?.rev ?? null,
+    ...(thumb ? { thumbnails: { create: [{ rev: thumb.rev, mime: thumb.mime, data: thumb.data }] } } : {}),
+  };
+}
