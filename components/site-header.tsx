@@ -25,6 +25,7 @@ export function SiteHeader() {
         </Link>
         <nav aria-label="Main" className="site-header__nav">
           <Link href="/">Explore</Link>
+          <Link href="/tags">Tags</Link>
           <Link href="/new">New snippet</Link>
         </nav>
         <nav aria-label="Account" className="site-header__account">

@@ -29,7 +29,7 @@ export type SnippetCardProps = {
   tagHref?: (tag: string) => string;
 };
 
-const exploreByTag = (tag: string) => `/?tag=${encodeURIComponent(tag)}`;
+const exploreByTag = (tag: string) => `/tags/${tag.split("/").map(encodeURIComponent).join("/")}`;
 
 /** A snippet in a list: title, owner, excerpt, tags and a few facts. */
 export function SnippetCard({

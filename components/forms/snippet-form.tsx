@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { SnippetEditor } from "@/components/snippet-editor";
+import { TagInput } from "@/components/tags/tag-input";
 import type { TSnippetFormState, TSnippetFormValues } from "@/app/_forms/snippet-form-data";
 
 type Props = {
@@ -46,7 +47,7 @@ export function SnippetForm({ action, initial, submitLabel, hidden, askMessage }
           <label htmlFor="tags">
             Tags <span className="muted">(comma-separated, e.g. calculus/derivatives)</span>
           </label>
-          <input id="tags" name="tags" defaultValue={v.tags} placeholder="calculus/derivatives, numerical-methods" />
+          <TagInput id="tags" name="tags" defaultValue={v.tags} placeholder="calculus/derivatives, numerical-methods" />
         </div>
         <fieldset className="field visibility">
           <legend>Visibility</legend>

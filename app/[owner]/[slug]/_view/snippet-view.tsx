@@ -13,6 +13,7 @@ import { RunButton } from "@/components/run/run-button";
 import { RunProvider } from "@/components/run/run-context";
 import { RunPanel } from "@/components/run/run-panel";
 import { SnippetTabs } from "./snippet-tabs";
+import { TagPathList } from "@/components/tags/tag-path-links";
 
 function rawHref(owner: string, slug: string, rev: string, path: string): string {
   return `/${owner}/${slug}/raw/${rev}/${path.split("/").map(encodeURIComponent).join("/")}`;
@@ -69,15 +70,7 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
             </>
           ) : null}
         </p>
-        {snippet.tags.length > 0 ? (
-          <ul className="tags" aria-label="Tags">
-            {snippet.tags.map((t) => (
-              <li key={t} className="tag">
-                {t}
-              </li>
-            ))}
-          </ul>
-        ) : null}
+        <TagPathList tags={snippet.tags} />
         <SnippetActions owner={snippet.owner} slug={snippet.slug} />
       </header>
 
