@@ -42,6 +42,7 @@ export async function consume(name: keyof typeof LIMITS, key: string): Promise<v
  * address is unknown (the service's queue and per-client cap bound the work itself). Interact
  * updates 1200 a minute per user or address (a dragged slider sends one after another), 12,000
  * in all for unknown addresses (each session runs one update at a time and queues a bounded number).
+ * Comments 10 a minute and 100 a day per user: enough for a review, too few to flood a page.
  */
 const LIMITS = {
   signin: [10, 15 * 60],
@@ -53,6 +54,8 @@ const LIMITS = {
   "exec-all": [600, 60],
   interact: [1200, 60],
   "interact-all": [12_000, 60],
+  comment: [10, 60],
+  "comment-day": [100, 24 * 60 * 60],
 } as const satisfies Record<string, readonly [number, number]>;
 
 /**

@@ -76,7 +76,7 @@ async function loadLanguage(highlighter: Highlighter, language: HighlightLanguag
 }
 
 /** Splits into display lines: "\n" or "\r\n" ends a line, and a final line break adds no empty line. */
-function splitLines(content: string): string[] {
+export function splitLines(content: string): string[] {
   if (content === "") return [];
   const lines = content.split(/\r?\n/);
   if (lines.at(-1) === "") lines.pop();
