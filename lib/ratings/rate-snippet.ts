@@ -6,6 +6,7 @@ import { findSnippetOrThrow } from "@/lib/snippets/internal";
 import { revalidateSnippet } from "@/lib/snippets/revalidate";
 import type { TActor } from "@/lib/snippets/schema";
 import { averageOf } from "./rating-average";
+import { recordActivity } from "@/lib/activity/record-activity";
 
 export const ZStars = z.number({ error: "stars must be a whole number from 1 to 5." }).int("stars must be a whole number from 1 to 5.").min(1, "stars must be from 1 to 5.").max(5, "stars must be from 1 to 5.");
 
@@ -41,5 +42,6 @@ export async function rateSnippet(options: { actor: TActor | null; owner: string
     return { average: averageOf(sum, count), count, mine: stars ? stars.data : null };
   });
   revalidateSnippet(row.owner.username, row.slug);
+  if (stars) await recordActivity({ kind: "RATE", actorId: actor.id, snippetId: row.id, networkId: row.networkId, summary: `${stars.data} ${stars.data === 1 ? "star" : "stars"}` });
   return state;
 }
