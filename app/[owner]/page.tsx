@@ -5,8 +5,9 @@ import { Pagination } from "@/components/pagination";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getUserByUsername } from "@/lib/users/get-user";
 import { listSnippets } from "@/lib/snippets/list-snippets";
+import { UserActivity } from "@/components/activity/user-activity";
 
-type Props = { params: Promise<{ owner: string }>; searchParams: Promise<{ page?: string; deleted?: string }> };
+type Props = { params: Promise<{ owner: string }>; searchParams: Promise<{ page?: string; deleted?: string; activity?: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: (await params).owner };
@@ -47,6 +48,7 @@ export default async function UserPage({ params, searchParams }: Props) {
         </section>
       ) : null}
       <Pagination page={page} hasNext={list.hasNext} hrefFor={(n) => `/${owner}?page=${n}`} />
+      <UserActivity username={user.username} actor={actor} page={q.activity} />
     </div>
   );
 }

@@ -7,7 +7,8 @@ import { highlightFile, highlightStylesheet } from "@/lib/render/highlight";
 import { formatDateTime } from "@/lib/render/format";
 import type { TSnippetAtRevision } from "@/lib/snippets/get-snippet";
 import type { TRevision } from "@/lib/snippets/list-revisions";
-import { contributorsOf } from "@/lib/snippets/list-revisions";
+import { CreditLines } from "@/components/activity/credit-lines";
+import { NetworkActivity } from "@/components/activity/network-activity";
 import { publicOrigin } from "@/lib/env";
 import { RunButton } from "@/components/run/run-button";
 import { RunProvider } from "@/components/run/run-context";
@@ -27,7 +28,6 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
   const { snippet, rev, isHead } = data;
   const base = `/${snippet.owner}/${snippet.slug}`;
   const current = revisions.find((r) => r.oid === rev);
-  const contributors = contributorsOf(revisions, snippet.owner);
   const files = await Promise.all(
     data.files.map(async (f) => ({ ...f, highlighted: f.text === null ? null : await highlightFile({ path: f.path, oid: f.oid, content: f.text }) })),
   );
@@ -43,18 +43,7 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
         </p>
         <h1>{snippet.title}</h1>
         <p className="credits">
-          By <Link href={`/${snippet.owner}`}>{snippet.ownerName}</Link>
-          {contributors.length > 0 ? (
-            <>
-              {" "}with{" "}
-              {contributors.map((c, i) => (
-                <span key={c}>
-                  {i > 0 ? ", " : ""}
-                  <Link href={`/${c}`}>{c}</Link>
-                </span>
-              ))}
-            </>
-          ) : null}
+          <CreditLines owner={snippet.owner} slug={snippet.slug} />
           {snippet.forkedFrom ? (
             <>
               {" · forked from "}
@@ -127,6 +116,7 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
           />
         ))}
       </div>
+      <NetworkActivity owner={snippet.owner} slug={snippet.slug} />
     </article>
   );
 }
