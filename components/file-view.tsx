@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 
+import { LineComments } from "@/components/comments/line-comments";
 import { fileAnchor } from "@/lib/render/anchors";
 import { formatBytes } from "@/lib/render/format";
 import { isImagePath } from "@/lib/render/languages";
@@ -18,13 +19,16 @@ export type FileViewProps = {
   actions?: ReactNode;
   /** Element id of the file, prefix of its line ids; defaults to `fileAnchor(path)`. */
   anchor?: string;
+  /** The snippet and revision shown: its lines take comments (loaded in the browser, shown under their lines). */
+  comments?: { owner: string; slug: string; rev: string };
 };
 
 /**
  * One file of a snippet: a header with its name and size, then its numbered, highlighted lines
- * (each line number links to `#<anchor>-L<n>`), an image preview, or a note for other binary files.
+ * (each line number links to `#<anchor>-L<n>`) with their comments, an image preview, or a note
+ * for other binary files.
  */
-export function FileView({ path, size, lines, binary, rawUrl, actions, anchor = fileAnchor(path) }: FileViewProps) {
+export function FileView({ path, size, lines, binary, rawUrl, actions, anchor = fileAnchor(path), comments }: FileViewProps) {
   return (
     <section className="file" id={anchor} aria-label={path}>
       <header className="file__header">
@@ -38,6 +42,7 @@ export function FileView({ path, size, lines, binary, rawUrl, actions, anchor = 
         {actions ? <div className="file__actions">{actions}</div> : null}
       </header>
       <FileBody path={path} size={size} lines={lines} binary={binary} rawUrl={rawUrl} anchor={anchor} />
+      {comments && lines && lines.length > 0 && !binary && !isImagePath(path) ? <LineComments target={comments} path={path} anchor={anchor} /> : null}
     </section>
   );
 }
