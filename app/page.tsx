@@ -1,3 +1,4 @@
+import { unstable_cache } from "next/cache";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { Pagination } from "@/components/pagination";
@@ -21,6 +22,20 @@ const SORTS = [
 
 const POPULAR_TAGS = 12;
 
+/**
+ * The most used tags. Counting them reads every tagged public snippet, too much for each visit
+ * of the busiest page, and a minute-old count is as good here.
+ */
+const popularTags = unstable_cache(
+  async () =>
+    [...(await countTags())]
+      .map(([name, count]) => ({ name, count }))
+      .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
+      .slice(0, POPULAR_TAGS),
+  ["home-popular-tags"],
+  { revalidate: 60 },
+);
+
 /** Featured interacts (with thumbnails), the list of public snippets in a chosen order, top rated and popular tags. */
 export default async function HomePage({ searchParams }: Props) {
   const q = await searchParams;
@@ -29,15 +44,12 @@ export default async function HomePage({ searchParams }: Props) {
   const page = Math.max(1, Number.parseInt(q.page ?? "1", 10) || 1);
   const order = SORTS.find((s) => s.key === q.sort) ?? SORTS[0];
   const first = page === 1;
-  const [list, featured, topRated, tagCounts] = await Promise.all([
+  const [list, featured, topRated, tags] = await Promise.all([
     listSnippets({ sort: order.sort, page }),
     first ? listSnippets({ hasInteracts: true, sort: "featured", perPage: 6 }) : null,
     first && order.key !== "top" ? listSnippets({ sort: "rating", ratedOnly: true, perPage: 5 }) : null,
-    first ? countTags() : null,
+    first ? popularTags() : [],
   ]);
-  const popularTags = tagCounts
-    ? [...tagCounts].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)).slice(0, POPULAR_TAGS)
-    : [];
   const hrefFor = (n: number) => {
     const params = new URLSearchParams();
     if (order.key !== "recent") params.set("sort", order.key);
@@ -128,10 +140,10 @@ export default async function HomePage({ searchParams }: Props) {
                 </p>
               </section>
             ) : null}
-            {popularTags.length > 0 ? (
+            {tags.length > 0 ? (
               <section aria-labelledby="popular-tags-title">
                 <h2 id="popular-tags-title">Popular tags</h2>
-                <TagChips tags={popularTags} label="Popular tags" />
+                <TagChips tags={tags} label="Popular tags" />
                 <p className="home-aside__more">
                   <Link href="/tags">All tags</Link>
                 </p>
