@@ -15,6 +15,7 @@ import { RunProvider } from "@/components/run/run-context";
 import { RunPanel } from "@/components/run/run-panel";
 import { SnippetTabs } from "./snippet-tabs";
 import { TagPathList } from "@/components/tags/tag-path-links";
+import { SnippetComments } from "@/components/comments/snippet-comments";
 
 function rawHref(owner: string, slug: string, rev: string, path: string): string {
   return `/${owner}/${slug}/raw/${rev}/${path.split("/").map(encodeURIComponent).join("/")}`;
@@ -108,6 +109,7 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
             binary={f.binary}
             {...(f.highlighted ? { lines: f.highlighted.lines } : {})}
             rawUrl={rawHref(snippet.owner, snippet.slug, rev, f.path)}
+            comments={{ owner: snippet.owner, slug: snippet.slug, rev }}
             actions={
               <a className="button button-small" href={rawHref(snippet.owner, snippet.slug, rev, f.path)}>
                 Raw
@@ -116,6 +118,7 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
           />
         ))}
       </div>
+      <SnippetComments owner={snippet.owner} slug={snippet.slug} rev={rev} />
       <NetworkActivity owner={snippet.owner} slug={snippet.slug} />
     </article>
   );
