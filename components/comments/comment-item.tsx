@@ -1,5 +1,6 @@
 "use client";
 
+import "katex/dist/katex.min.css";
 import Link from "next/link";
 import { useState } from "react";
 import { lineAnchor } from "@/lib/render/anchors";

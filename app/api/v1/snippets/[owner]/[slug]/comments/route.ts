@@ -5,7 +5,7 @@ import { listComments } from "@/lib/comments/list-comments";
 import { ZCommentsOn } from "@/lib/comments/schema";
 import { parseQuery } from "../../../../_lib/query";
 import { api, readJson } from "../../../../_lib/respond";
-import { commentJson } from "./comment-json";
+import { commentJson, MAX_COMMENT_REQUEST_BYTES } from "./comment-json";
 
 type TParams = { owner: string; slug: string };
 
@@ -14,9 +14,6 @@ const ZListQuery = z.object({
   on: ZCommentsOn.optional(),
   page: z.coerce.number({ error: "page must be a number." }).int().min(1, "page must be 1 or more.").max(10_000).optional(),
 });
-
-// Comments are small: 64 KB is ample for 10,000 characters of Markdown in JSON.
-const MAX_COMMENT_BODY_BYTES = 64 * 1024;
 
 const ZCreateBody = z.strictObject({
   body: z.string({ error: "body is required: the comment's text (Markdown, $math$ allowed)." }),
@@ -36,7 +33,7 @@ export const GET = api<TParams>(async (request, { params, actor }) => {
 
 /** A comment on the snippet, or on `line` of the file `path`, written on revision `rev` (default: the latest). */
 export const POST = api<TParams>(async (request, { params, actor }) => {
-  const body = await readJson(request, ZCreateBody, MAX_COMMENT_BODY_BYTES);
+  const body = await readJson(request, ZCreateBody, MAX_COMMENT_REQUEST_BYTES);
   const comment = await createComment({ actor, owner: params.owner, slug: params.slug, ...body });
   return NextResponse.json(commentJson(request, params.owner.toLowerCase(), params.slug.toLowerCase(), comment), { status: 201 });
 });

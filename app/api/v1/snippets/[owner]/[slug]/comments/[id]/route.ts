@@ -4,7 +4,7 @@ import { deleteComment } from "@/lib/comments/delete-comment";
 import { updateComment } from "@/lib/comments/update-comment";
 import { spendWrite } from "../../../../../_lib/limits";
 import { api, readJson } from "../../../../../_lib/respond";
-import { commentJson } from "../comment-json";
+import { commentJson, MAX_COMMENT_REQUEST_BYTES } from "../comment-json";
 
 type TParams = { owner: string; slug: string; id: string };
 
@@ -15,7 +15,7 @@ const ZPatchBody = z.strictObject({
 /** New text for your own comment. */
 export const PATCH = api<TParams>(async (request, { params, actor }) => {
   await spendWrite(actor);
-  const body = await readJson(request, ZPatchBody, 64 * 1024);
+  const body = await readJson(request, ZPatchBody, MAX_COMMENT_REQUEST_BYTES);
   const comment = await updateComment({ actor, owner: params.owner, slug: params.slug, id: params.id, body: body.body });
   return NextResponse.json(commentJson(request, params.owner.toLowerCase(), params.slug.toLowerCase(), comment));
 });
