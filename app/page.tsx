@@ -1,11 +1,10 @@
-import { unstable_cache } from "next/cache";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { Pagination } from "@/components/pagination";
 import { SnippetCards } from "@/components/snippet-cards";
 import { TagChips } from "@/components/tags/tag-chips";
 import { listSnippets, type TListedSnippet, type TSnippetSort } from "@/lib/snippets/list-snippets";
-import { countTags } from "@/lib/tags/count-tags";
+import { cachedTagCounts } from "@/lib/tags/cached-tag-counts";
 import { tagHref } from "@/lib/tags/tag-path";
 import "./home.css";
 
@@ -22,19 +21,13 @@ const SORTS = [
 
 const POPULAR_TAGS = 12;
 
-/**
- * The most used tags. Counting them reads every tagged public snippet, too much for each visit
- * of the busiest page, and a minute-old count is as good here.
- */
-const popularTags = unstable_cache(
-  async () =>
-    [...(await countTags())]
-      .map(([name, count]) => ({ name, count }))
-      .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
-      .slice(0, POPULAR_TAGS),
-  ["home-popular-tags"],
-  { revalidate: 60 },
-);
+/** The most used tags, at any level. */
+async function popularTags() {
+  return [...(await cachedTagCounts())]
+    .map(([name, count]) => ({ name, count }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
+    .slice(0, POPULAR_TAGS);
+}
 
 /** Featured interacts (with thumbnails), the list of public snippets in a chosen order, top rated and popular tags. */
 export default async function HomePage({ searchParams }: Props) {

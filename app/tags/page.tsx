@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Pagination } from "@/components/pagination";
 import { TagTree } from "@/components/tags/tag-tree";
 import { buildTagTree } from "@/lib/tags/build-tag-tree";
-import { countTags } from "@/lib/tags/count-tags";
+import { cachedTagCounts } from "@/lib/tags/cached-tag-counts";
 
 export const metadata: Metadata = { title: "Tags" };
 
@@ -14,7 +14,7 @@ type Props = { searchParams: Promise<{ page?: string }> };
 /** The tag hierarchy: every top-level tag with its count and its children, alphabetically. */
 export default async function TagsPage({ searchParams }: Props) {
   const page = Math.max(1, Number.parseInt((await searchParams).page ?? "1", 10) || 1);
-  const counts = await countTags();
+  const counts = await cachedTagCounts();
   const tree = buildTagTree(counts);
   const nodes = tree.slice((page - 1) * PER_PAGE, page * PER_PAGE);
   return (

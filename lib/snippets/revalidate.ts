@@ -1,5 +1,6 @@
 import "server-only";
 import { revalidatePath } from "next/cache";
+import { forgetTagCounts } from "@/lib/tags/cached-tag-counts";
 
 /**
  * Drops cached pages that show a snippet after it changed. Snippet pages are rendered once
@@ -16,6 +17,7 @@ export function revalidateSnippet(owner: string, slug: string, extra: { parent?:
     ["/[owner]/[slug]/rev/[oid]", "page"],
   ];
   if (extra.parent) paths.push([`/${extra.parent}`, undefined], [`/${extra.parent}/forks`, undefined]);
+  forgetTagCounts();
   for (const [path, type] of paths) {
     try {
       revalidatePath(path, type);

@@ -7,7 +7,7 @@ import { SnippetFilters } from "@/components/tags/snippet-filters";
 import { TagChips } from "@/components/tags/tag-chips";
 import { listSnippets } from "@/lib/snippets/list-snippets";
 import { buildTagTree } from "@/lib/tags/build-tag-tree";
-import { countTags } from "@/lib/tags/count-tags";
+import { cachedTagCounts } from "@/lib/tags/cached-tag-counts";
 import { listLanguages } from "@/lib/tags/list-languages";
 import { TAG_PAGE_SORTS, listQueryHref, parseListQuery } from "@/lib/tags/parse-list-query";
 import { normaliseTag, tagAncestors, tagHref, tagLeaf } from "@/lib/tags/tag-path";
@@ -38,7 +38,7 @@ export default async function TagPage({ params, searchParams }: Props) {
   const base = tagHref(path);
   const { query, options, rejected } = parseListQuery(search);
   const [counts, list, languages] = await Promise.all([
-    countTags({ under: path }),
+    cachedTagCounts(path),
     listSnippets({ ...options, tags: [path, ...(options.tags ?? [])] }),
     listLanguages(),
   ]);
