@@ -6,17 +6,15 @@ const SHOWN = 6;
 
 /** The latest new snippets, revisions and forks across a snippet's fork network, for its page. */
 export async function NetworkActivity({ owner, slug }: { owner: string; slug: string }) {
-  const { items, hasNext } = await listNetworkActivity({ owner, slug, perPage: SHOWN });
+  const { items } = await listNetworkActivity({ owner, slug, perPage: SHOWN });
   if (items.length === 0) return null;
   return (
     <section className="network-activity" aria-labelledby="network-activity">
       <h2 id="network-activity">Network activity</h2>
       <ActivityList items={items} label="Recent activity in this fork network" />
-      {hasNext ? (
-        <p className="network-activity__more">
-          <Link href={`/${owner}/${slug}/forks#activity`}>All activity and the fork network →</Link>
-        </p>
-      ) : null}
+      <p className="network-activity__more">
+        <Link href={`/${owner}/${slug}/forks`}>The fork network and all its activity →</Link>
+      </p>
     </section>
   );
 }

@@ -7,7 +7,7 @@ import { ActivityList } from "./activity-list";
 export async function UserActivity({ username, actor, page }: { username: string; actor: TActor | null; page: string | undefined }) {
   const activity = await listUserActivity({ username, actor, page, perPage: 15 });
   return (
-    <section aria-labelledby="activity">
+    <section className="user-activity" aria-labelledby="activity">
       <h2 id="activity">Recent activity</h2>
       {activity.items.length === 0 ? (
         <p className="muted">No activity {activity.page > 1 ? "on this page" : "yet"}.</p>
