@@ -2,7 +2,7 @@
 
 import type { CSSProperties } from "react";
 import type { TInteractControl } from "@/lib/runs/run-log";
-import { ControlLabel, accessibleName, type TControlProps } from "./control-label";
+import { ControlLabel, accessibleName, plainName, type TControlProps } from "./control-label";
 
 type TCheckbox = Extract<TInteractControl, { type: "checkbox" }>;
 type TSelector = Extract<TInteractControl, { type: "selector" }>;
@@ -25,9 +25,9 @@ export function CheckboxControl({ control, value, id, disabled, onChange }: TCon
   );
 }
 
-/** A selector as Sage draws it: a dropdown, a radio group, or a bar of toggle buttons (one pressed). */
+/** A selector as Sage draws it: a dropdown, a radio group (arrow keys move the choice), or a bar of toggle buttons (one pressed). */
 export function SelectorControl({ control, value, id, disabled, onChange }: TControlProps<TSelector, number>) {
-  const name = control.label || control.name;
+  const name = plainName(control);
   if (control.style === "dropdown") {
     return (
       <div className="interact-control">
@@ -45,17 +45,23 @@ export function SelectorControl({ control, value, id, disabled, onChange }: TCon
   const layout = columns(control.values.length, control.nrows, control.ncols);
   if (control.style === "radio") {
     return (
-      <fieldset className="interact-control interact-control--stack interact-choices" disabled={disabled}>
-        <legend className={control.label ? "interact-label" : "visually-hidden"}>{name}</legend>
-        <div className={layout ? "interact-choices__grid" : "interact-choices__row"} style={layout}>
+      <div className="interact-control interact-control--tall">
+        <ControlLabel control={control} id={`${id}-label`} />
+        <div
+          role="radiogroup"
+          aria-label={control.label ? undefined : name}
+          aria-labelledby={control.label ? `${id}-label` : undefined}
+          className={layout ? "interact-choices__grid" : "interact-choices__row"}
+          style={layout}
+        >
           {control.values.map((label, i) => (
             <label key={i} className="interact-radio">
-              <input type="radio" name={id} value={i} checked={value === i} onChange={() => onChange(i)} />
+              <input type="radio" name={id} value={i} checked={value === i} disabled={disabled} onChange={() => onChange(i)} />
               {label}
             </label>
           ))}
         </div>
-      </fieldset>
+      </div>
     );
   }
   return (
@@ -83,20 +89,25 @@ export function ColorControl({ control, value, id, disabled, onChange }: TContro
   return (
     <div className="interact-control">
       <ControlLabel control={control} htmlFor={id} />
-      <input id={id} type="color" className="interact-color" value={value} disabled={disabled} aria-label={accessibleName(control)} onChange={(e) => onChange(e.target.value)} />
-      <output htmlFor={id} className="interact-value">
-        {value}
-      </output>
+      <span className="interact-color">
+        <input id={id} type="color" value={value} disabled={disabled} aria-label={accessibleName(control)} onChange={(e) => onChange(e.target.value)} />
+        <output htmlFor={id} className="interact-value">
+          {value}
+        </output>
+      </span>
     </div>
   );
 }
 
-/** A push button: a press re-runs the function with this argument true. */
+/**
+ * A push button: a press re-runs the function with this argument true. Its text names it (what
+ * the reader sees on it and says to voice control); the label beside it describes it.
+ */
 export function ButtonControl({ control, id, disabled, onPress }: Omit<TControlProps<TButton, boolean>, "value" | "onChange"> & { onPress: (value: true) => void }) {
   return (
     <div className="interact-control">
-      <ControlLabel control={control} htmlFor={id} />
-      <button id={id} type="button" className="button button--small" disabled={disabled} onClick={() => onPress(true)}>
+      <ControlLabel control={control} id={`${id}-label`} />
+      <button id={id} type="button" className="button button--small" aria-describedby={control.label ? `${id}-label` : undefined} disabled={disabled} onClick={() => onPress(true)}>
         {control.text}
       </button>
     </div>
@@ -106,7 +117,7 @@ export function ButtonControl({ control, id, disabled, onPress }: Omit<TControlP
 /** A bar of push buttons: a press re-runs the function with the pressed one's index. */
 export function ButtonBarControl({ control, id, disabled, onPress }: Omit<TControlProps<TButtonBar, number | null>, "value" | "onChange"> & { onPress: (value: number) => void }) {
   const layout = columns(control.values.length, control.nrows, control.ncols);
-  const name = control.label || control.name;
+  const name = plainName(control);
   return (
     <div className="interact-control">
       <ControlLabel control={control} id={`${id}-label`} />

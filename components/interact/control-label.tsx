@@ -1,3 +1,4 @@
+import { lazy, Suspense } from "react";
 import type { TInteractControl } from "@/lib/runs/run-log";
 
 /** What every control gets: its description, its current wire value, a DOM id, and where a change goes. */
@@ -9,6 +10,21 @@ export type TControlProps<C extends TInteractControl, V> = {
   onChange: (value: V) => void;
 };
 
+const MATH = /\$[^$]+\$|\\\(.+?\\\)/;
+
+const LabelMath = lazy(() => import("./label-math"));
+
+/** A label's text, typeset when it has `$…$` in it (KaTeX is fetched only for those; its source shows meanwhile). */
+function LabelText({ text }: { text: string }) {
+  return MATH.test(text) ? (
+    <Suspense fallback={text}>
+      <LabelMath text={text} />
+    </Suspense>
+  ) : (
+    text
+  );
+}
+
 /**
  * A control's visible label, bound to its input. An empty label (`label=""`) shows none; the
  * input is then named by the argument (see {@link accessibleName}).
@@ -17,11 +33,11 @@ export function ControlLabel({ control, htmlFor, id }: { control: TInteractContr
   if (!control.label) return null;
   return htmlFor ? (
     <label className="interact-label" htmlFor={htmlFor} id={id}>
-      {control.label}
+      <LabelText text={control.label} />
     </label>
   ) : (
     <span className="interact-label" id={id}>
-      {control.label}
+      <LabelText text={control.label} />
     </span>
   );
 }
@@ -29,4 +45,9 @@ export function ControlLabel({ control, htmlFor, id }: { control: TInteractContr
 /** aria-label for an input whose label is hidden; undefined when the visible label names it. */
 export function accessibleName(control: TInteractControl): string | undefined {
   return control.label ? undefined : control.name;
+}
+
+/** The control's name in plain words, for the names of its parts ("A, row 1, column 2"): TeX delimiters dropped. */
+export function plainName(control: TInteractControl): string {
+  return control.label ? control.label.replace(/\$|\\\(|\\\)/g, "") : control.name;
 }

@@ -1,33 +1,14 @@
 "use client";
 
-import { useId, type CSSProperties } from "react";
+import { useId } from "react";
 import { CopyButton } from "@/components/copy-button";
 import { OutputView } from "@/components/run/output-view";
 import { useRun } from "@/components/run/run-context";
-import type { TInteractControl } from "@/lib/runs/run-log";
 import { ControlView } from "./control-view";
 import { defaultValues, endMessage, valuesLink } from "./interact-values";
 import "./interact.css";
 
 const SIDES = ["top", "left", "right", "bottom"] as const;
-
-/** Whether a control's label sits before it on its line (others put it above, or after a checkbox). */
-function labelBeside(control: TInteractControl | undefined): boolean {
-  switch (control?.type) {
-    case "slider":
-    case "range_slider":
-    case "color":
-    case "button":
-    case "button_bar":
-      return true;
-    case "input_box":
-      return control.height === 1;
-    case "selector":
-      return control.style !== "radio";
-    default:
-      return false;
-  }
-}
 
 /**
  * A live interact: its controls, laid out around its output area as the description says,
@@ -53,31 +34,29 @@ export function InteractView({ id }: { id: string }) {
   };
   const press = (name: string, value: unknown) => updateInteract(id, { ...values, [name]: value });
 
+  const control = (name: string) => {
+    const c = byName.get(name);
+    return c ? (
+      <ControlView key={name} control={c} value={values[name]} id={`${base}-${name}`} disabled={dead} onChange={(v) => change(name, v)} onPress={(v) => press(name, v)} />
+    ) : null;
+  };
+
+  // Each side is a grid of label, control and value columns (a form, as SageMathCell's table):
+  // a row of one control takes its place in the columns, a row of several flows on its own.
   const side = (where: (typeof SIDES)[number]) => {
-    const rows = spec.layout[where].map((row) => row.flatMap((name) => (byName.has(name) ? [name] : []))).filter((row) => row.length > 0);
+    const rows = spec.layout[where].map((row) => row.filter((name) => byName.has(name))).filter((row) => row.length > 0);
     if (rows.length === 0) return null;
-    // Labels beside their control line up in a column: as wide as this side's longest.
-    const chars = Math.max(0, ...rows.flat().map((name) => (labelBeside(byName.get(name)) ? (byName.get(name)?.label.length ?? 0) : 0)));
     return (
-      <div key={where} className={`interact__side interact__side--${where}`} style={{ "--label-chars": chars } as CSSProperties}>
-        {rows.map((row, i) => (
-          <div key={i} className="interact__row">
-            {row.map((name) => {
-              const control = byName.get(name);
-              return control ? (
-                <ControlView
-                  key={name}
-                  control={control}
-                  value={values[name]}
-                  id={`${base}-${name}`}
-                  disabled={dead}
-                  onChange={(v) => change(name, v)}
-                  onPress={(v) => press(name, v)}
-                />
-              ) : null;
-            })}
-          </div>
-        ))}
+      <div key={where} className={`interact__side interact__side--${where}`}>
+        {rows.map((row) =>
+          row.length === 1 ? (
+            control(row[0] ?? "")
+          ) : (
+            <div key={row.join(" ")} className="interact__row">
+              {row.map(control)}
+            </div>
+          ),
+        )}
       </div>
     );
   };

@@ -2,7 +2,7 @@
 
 import type { CSSProperties } from "react";
 import type { TInteractControl } from "@/lib/runs/run-log";
-import { ControlLabel, accessibleName, type TControlProps } from "./control-label";
+import { ControlLabel, accessibleName, plainName, type TControlProps } from "./control-label";
 
 type TSlider = Extract<TInteractControl, { type: "slider" }>;
 type TRangeSlider = Extract<TInteractControl, { type: "range_slider" }>;
@@ -20,6 +20,21 @@ function shown(control: TSlider | TRangeSlider, value: number): string {
   return value.toFixed(Math.min(decimals, 10));
 }
 
+/**
+ * The widest a slider's value can read, in characters: its box keeps that width, so neither
+ * the box nor the track beside it twitches while the slider moves.
+ */
+function valueChars(control: TSlider | TRangeSlider): number {
+  const { min, max } = bounds(control);
+  const texts = control.values ?? [shown(control, min), shown(control, max)];
+  return Math.max(1, ...texts.map((t) => t.length));
+}
+
+/** Where a value sits on the track, 0 to 1: the filled part of the track ends there. */
+function fraction(value: number, min: number, max: number): number {
+  return max > min ? Math.min(1, Math.max(0, (value - min) / (max - min))) : 0;
+}
+
 /** A slider, continuous or over a list, with its value shown beside it; every move re-runs (updates coalesce). */
 export function SliderControl({ control, value, id, disabled, onChange }: TControlProps<TSlider, number>) {
   const { min, max, step } = bounds(control);
@@ -31,6 +46,7 @@ export function SliderControl({ control, value, id, disabled, onChange }: TContr
         id={id}
         type="range"
         className="interact-range-input"
+        style={{ "--fill": fraction(value, min, max) } as CSSProperties}
         min={min}
         max={max}
         step={step}
@@ -41,7 +57,7 @@ export function SliderControl({ control, value, id, disabled, onChange }: TContr
         onChange={(e) => onChange(Number(e.target.value))}
       />
       {control.display_value ? (
-        <output htmlFor={id} className="interact-value">
+        <output htmlFor={id} className="interact-value" style={{ "--value-chars": valueChars(control) } as CSSProperties}>
           {text}
         </output>
       ) : null}
@@ -53,8 +69,7 @@ export function SliderControl({ control, value, id, disabled, onChange }: TContr
 export function RangeSliderControl({ control, value, id, disabled, onChange }: TControlProps<TRangeSlider, [number, number]>) {
   const { min, max, step } = bounds(control);
   const [lo, hi] = value;
-  const span = max - min || 1;
-  const name = control.label || control.name;
+  const name = plainName(control);
   return (
     <div className="interact-control interact-control--slider">
       <ControlLabel control={control} htmlFor={`${id}-lo`} />
@@ -62,7 +77,7 @@ export function RangeSliderControl({ control, value, id, disabled, onChange }: T
         className="interact-twothumb"
         role="group"
         aria-label={name}
-        style={{ "--lo": (lo - min) / span, "--hi": (hi - min) / span } as CSSProperties}
+        style={{ "--lo": fraction(lo, min, max), "--hi": fraction(hi, min, max) } as CSSProperties}
       >
         <span className="interact-twothumb__fill" aria-hidden="true" />
         <input
@@ -91,7 +106,7 @@ export function RangeSliderControl({ control, value, id, disabled, onChange }: T
         />
       </div>
       {control.display_value ? (
-        <output htmlFor={`${id}-lo ${id}-hi`} className="interact-value">
+        <output htmlFor={`${id}-lo ${id}-hi`} className="interact-value" style={{ "--value-chars": 2 * valueChars(control) + 3 } as CSSProperties}>
           {shown(control, lo)} – {shown(control, hi)}
         </output>
       ) : null}

@@ -2,7 +2,7 @@
 
 import { useState, type KeyboardEvent } from "react";
 import type { TInteractControl } from "@/lib/runs/run-log";
-import { ControlLabel, accessibleName, type TControlProps } from "./control-label";
+import { ControlLabel, accessibleName, plainName, type TControlProps } from "./control-label";
 
 type TInputBox = Extract<TInteractControl, { type: "input_box" }>;
 type TInputGrid = Extract<TInteractControl, { type: "input_grid" }>;
@@ -48,7 +48,7 @@ export function InputBoxControl({ control, value, id, disabled, onChange }: TCon
     onBlur: commit,
   };
   return (
-    <div className={`interact-control${control.height > 1 ? " interact-control--stack" : ""}`}>
+    <div className={`interact-control${control.height > 1 ? " interact-control--tall" : ""}`}>
       <ControlLabel control={control} htmlFor={id} />
       {control.height > 1 ? (
         <textarea {...common} rows={control.height} onChange={(e) => setDraft(e.target.value)} />
@@ -62,13 +62,13 @@ export function InputBoxControl({ control, value, id, disabled, onChange }: TCon
 /** A table of text inputs (a matrix): Enter in a cell, or leaving a changed cell, sends the whole grid. */
 export function InputGridControl({ control, value, id, disabled, onChange }: TControlProps<TInputGrid, string[][]>) {
   const [draft, setDraft] = useDraft(value);
-  const name = control.label || control.name;
+  const name = plainName(control);
   const commit = () => {
     if (JSON.stringify(draft) !== JSON.stringify(value)) onChange(draft);
   };
   const set = (r: number, c: number, text: string) => setDraft(draft.map((row, i) => (i === r ? row.map((cell, j) => (j === c ? text : cell)) : row)));
   return (
-    <div className="interact-control interact-control--stack">
+    <div className="interact-control interact-control--tall">
       <ControlLabel control={control} id={`${id}-label`} />
       <table className="interact-grid" aria-label={control.label ? undefined : name} aria-labelledby={control.label ? `${id}-label` : undefined}>
         <tbody>

@@ -8,10 +8,10 @@ import "katex/dist/katex.min.css";
  * \href, \includegraphics and \html* out, so a cell's LaTeX cannot make links or markup; the
  * size and macro-expansion caps stop a formula from freezing the page.
  */
-const OPTIONS = { throwOnError: false, trust: false, strict: "ignore", maxSize: 50, maxExpand: 1000, output: "htmlAndMathml" } as const;
+export const KATEX_OPTIONS = { throwOnError: false, trust: false, strict: "ignore", maxSize: 50, maxExpand: 1000, output: "htmlAndMathml" } as const;
 
 /** Math and text parts of a LaTeX output: `$$…$$`, `\[…\]`, `$…$` and `\(…\)` are math. */
-function splitMath(tex: string): { math: boolean; display: boolean; text: string }[] {
+export function splitMath(tex: string): { math: boolean; display: boolean; text: string }[] {
   const t = tex.trim();
   const whole = /^\$\$([\s\S]*)\$\$$/.exec(t) ?? /^\\\[([\s\S]*)\\\]$/.exec(t) ?? /^\$([^$]*)\$$/.exec(t);
   if (whole) return [{ math: true, display: true, text: whole[1] ?? "" }];
@@ -36,7 +36,7 @@ export default function LatexOutput({ tex }: { tex: string }) {
       {splitMath(tex).map((p, i) =>
         p.math ? (
           // KaTeX's own output with trust off: markup it generated, not the cell's.
-          <span key={i} dangerouslySetInnerHTML={{ __html: katex.renderToString(p.text, { ...OPTIONS, displayMode: p.display }) }} />
+          <span key={i} dangerouslySetInnerHTML={{ __html: katex.renderToString(p.text, { ...KATEX_OPTIONS, displayMode: p.display }) }} />
         ) : (
           <span key={i}>{p.text}</span>
         ),
