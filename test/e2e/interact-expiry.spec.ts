@@ -20,7 +20,7 @@ test("an idle interact says it stopped, and Restart brings it back with its valu
   await page.getByRole("button", { name: "Run", exact: true }).click();
   const interact = page.getByRole("region", { name: "Interact grow" });
   const output = page.getByRole("region", { name: "Output of grow" });
-  await expect(output).toHaveText("n is 1");
+  await expect(output).toHaveText("n is 1", { timeout: 30_000 });
   await interact.getByRole("slider", { name: "n" }).focus();
   for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowRight");
   await expect(output).toHaveText("n is 5");
@@ -32,7 +32,7 @@ test("an idle interact says it stopped, and Restart brings it back with its valu
   await page.screenshot({ path: "test-results/e2e/interact-expired.png", fullPage: true });
 
   await interact.getByRole("button", { name: "Restart" }).click();
-  await expect(page.getByRole("region", { name: "Output of grow" })).toHaveText("n is 5");
+  await expect(page.getByRole("region", { name: "Output of grow" })).toHaveText("n is 5", { timeout: 30_000 });
   await expect(page.getByRole("region", { name: "Interact grow" }).getByRole("slider", { name: "n" })).toHaveValue("5");
   await expect(page.getByRole("region", { name: "Interact grow" }).getByRole("slider", { name: "n" })).toBeEnabled();
 });

@@ -24,7 +24,8 @@ async function runInteract(page: Page, path: string, name: string) {
   await page.goto(path);
   await page.getByRole("button", { name: "Run", exact: true }).click();
   const interact = page.getByRole("region", { name: `Interact ${name}` });
-  await expect(interact).toBeVisible();
+  // The first run waits for a free runner: longer than a control change on a busy machine.
+  await expect(interact).toBeVisible({ timeout: 30_000 });
   return { interact, output: page.getByRole("region", { name: `Output of ${name}` }) };
 }
 
@@ -165,7 +166,7 @@ test("a link with values reopens the page, runs it and sets the controls", async
   const reader = await context.newPage();
   await reader.goto(url.pathname + url.search);
   const reopened = reader.getByRole("region", { name: "Interact power" });
-  await expect(reader.getByRole("region", { name: "Output of power" })).toHaveText("7^3 = 343");
+  await expect(reader.getByRole("region", { name: "Output of power" })).toHaveText("7^3 = 343", { timeout: 30_000 });
   await expect(reopened.getByRole("slider", { name: "n" })).toHaveValue("7");
   await expect(reopened.getByRole("textbox", { name: "exponent" })).toHaveValue("3");
   await reader.close();
