@@ -2,6 +2,8 @@ import Link from "next/link";
 
 import { formatDateTime, formatRelativeDate } from "@/lib/render/format";
 import { markdownExcerpt } from "@/lib/render/markdown";
+import { RatingStars } from "./rating-stars";
+import "./community.css";
 
 /**
  * Props of {@link SnippetCard}. Field names match the snippet summaries from `lib/snippets`, so
@@ -27,6 +29,12 @@ export type SnippetCardProps = {
   now?: Date;
   /** Where a tag links to; defaults to the explore page filtered by the tag. */
   tagHref?: (tag: string) => string;
+  /** The thumbnail's address (the first image of a run), or null for none. */
+  thumbnailUrl?: string | null;
+  /** Plain average (null before the first rating) and the number of ratings. */
+  rating?: { average: number | null; count: number };
+  viewCount?: number;
+  runCount?: number;
 };
 
 const exploreByTag = (tag: string) => `/tags/${tag.split("/").map(encodeURIComponent).join("/")}`;
@@ -45,10 +53,20 @@ export function SnippetCard({
   updatedAt,
   now,
   tagHref = exploreByTag,
+  thumbnailUrl,
+  rating,
+  viewCount,
+  runCount,
 }: SnippetCardProps) {
   const excerpt = markdownExcerpt(description, 180);
   return (
-    <article className="card snippet-card">
+    <article className={thumbnailUrl ? "card snippet-card snippet-card--thumb" : "card snippet-card"}>
+      {thumbnailUrl ? (
+        // Decorative: the title link names the snippet. Our own route, cached per revision; next/image would only re-encode it.
+        <Link href={url} className="snippet-card__thumb" tabIndex={-1} aria-hidden="true">
+          <img src={thumbnailUrl} alt="" loading="lazy" decoding="async" width={160} height={100} />
+        </Link>
+      ) : null}
       <h3 className="snippet-card__title">
         <Link href={`/${encodeURIComponent(owner)}`} className="snippet-card__owner">
           {owner}
@@ -87,6 +105,9 @@ export function SnippetCard({
       ) : null}
       <p className="snippet-card__facts">
         {fileCount !== undefined ? <span>{fileCount === 1 ? "1 file" : `${fileCount} files`}</span> : null}
+        {rating && rating.average !== null ? <RatingStars average={rating.average} count={rating.count} /> : null}
+        {runCount ? <span>{runCount === 1 ? "1 run" : `${runCount.toLocaleString("en")} runs`}</span> : null}
+        {viewCount ? <span>{viewCount === 1 ? "1 view" : `${viewCount.toLocaleString("en")} views`}</span> : null}
         {forkCount ? <span>{forkCount === 1 ? "1 fork" : `${forkCount} forks`}</span> : null}
         <span>
           Updated{" "}

@@ -10,6 +10,13 @@ export type TSnippetFormValues = {
   visibility: "public" | "unlisted";
   message: string;
   files: { path: string; content: string; binary?: boolean }[];
+  /** A license id (licenses.ts); empty: the default, or unchanged when editing. */
+  license?: string;
+  /** Why the license cannot change (a fork under a share-alike license), shown instead of the choice. */
+  licenseLocked?: string | null;
+  /** One related snippet per line; related tags comma-separated (edits only). */
+  relatedSnippets?: string;
+  relatedTags?: string;
 };
 
 export type TSnippetFormState = { error: string | null; values: TSnippetFormValues | null };
@@ -41,6 +48,10 @@ export async function readSnippetForm(
     visibility: text("visibility") === "unlisted" ? "unlisted" : "public",
     message: text("message"),
     files: [],
+    license: text("license"),
+    licenseLocked: text("licenseLocked") || null,
+    relatedSnippets: text("relatedSnippets"),
+    relatedTags: text("relatedTags"),
   };
   const files: TFileInput[] = [];
   for (const i of [...indexes].sort((a, b) => a - b)) {

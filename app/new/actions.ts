@@ -23,6 +23,7 @@ export async function createSnippetAction(_prev: TSnippetFormState, form: FormDa
       description: parsed.values.description,
       tags: parsed.tags,
       visibility: parsed.values.visibility,
+      ...(parsed.values.license ? { license: parsed.values.license } : {}),
       files: parsed.files,
       ...(parsed.values.message.trim() ? { message: parsed.values.message } : {}),
     });

@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { SnippetEditor } from "@/components/snippet-editor";
 import { TagInput } from "@/components/tags/tag-input";
+import { SnippetCommunityFields } from "@/components/community/snippet-community-fields";
 import type { TSnippetFormState, TSnippetFormValues } from "@/app/_forms/snippet-form-data";
 
 type Props = {
@@ -60,6 +61,7 @@ export function SnippetForm({ action, initial, submitLabel, hidden, askMessage }
           </label>
         </fieldset>
       </div>
+      <SnippetCommunityFields values={v} editing={Boolean(askMessage)} />
       <SnippetEditor initialFiles={v.files} />
       <div className="field">
         <label htmlFor="uploads">

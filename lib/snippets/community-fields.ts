@@ -25,7 +25,7 @@ type TCommunityRow = {
 export function communityFieldsOf(row: TCommunityRow) {
   const info = LICENSES[row.license];
   return {
-    license: { id: info.id, name: info.name, url: info.url },
+    license: { id: info.id, name: info.name, url: info.url, summary: info.summary },
     hasInteracts: row.hasInteracts,
     language: row.language,
     viewCount: row.viewCount,

@@ -2,7 +2,7 @@ import "server-only";
 import type { License } from "@/lib/db/generated/enums";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { LICENSES, ZLicense } from "./licenses";
+import { ZLicense, licenseChangeRefusal } from "./licenses";
 
 /**
  * What a fork takes over from its source besides the files: the license (another one only when
@@ -17,10 +17,8 @@ export async function inheritOnFork(
   if (wantedLicense !== undefined) {
     const parsed = ZLicense.safeParse(wantedLicense);
     if (!parsed.success) throw new AppError("INVALID", parsed.error.issues[0]?.message ?? "Unknown license.");
-    if (parsed.data !== source.license && !LICENSES[source.license].forksMayChange) {
-      const name = LICENSES[source.license].name;
-      throw new AppError("FORBIDDEN", `A fork keeps its source's license (${name})${source.license === "ALL_RIGHTS_RESERVED" ? "" : `: ${name} requires adaptations to use the same license`}.`);
-    }
+    const refusal = licenseChangeRefusal({ current: source.license, wanted: parsed.data, isFork: true });
+    if (refusal) throw new AppError("FORBIDDEN", refusal);
     license = parsed.data;
   }
   const thumb = source.thumbnailRev

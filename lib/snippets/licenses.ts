@@ -102,10 +102,15 @@ export function licenseInfo(license: License): TLicenseInfo {
  * to the user. `isFork`: the snippet was forked (its source may since be deleted).
  */
 export function licenseChangeRefusal(options: { current: License; wanted: License; isFork: boolean }): string | null {
-  const { current, wanted, isFork } = options;
-  if (current === wanted || !isFork || LICENSES[current].forksMayChange) return null;
-  const name = LICENSES[current].name;
-  return current === "ALL_RIGHTS_RESERVED"
+  if (options.current === options.wanted || !options.isFork) return null;
+  return forkLockReason(options.current);
+}
+
+/** Why a fork under `license` must keep it, or null when its owner may choose another. */
+function forkLockReason(license: License): string | null {
+  if (LICENSES[license].forksMayChange) return null;
+  const name = LICENSES[license].name;
+  return license === "ALL_RIGHTS_RESERVED"
     ? "This fork keeps its source's license (All rights reserved): only the author can grant other terms."
     : `This fork keeps its source's license (${name}): ${name} requires adaptations to use the same license.`;
 }
@@ -149,3 +154,10 @@ NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FO
 DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT
 OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
 `;
+
+/** Why a snippet's license cannot change (a fork under a license that keeps forks to it), or null. */
+export function licenseLockReason(snippet: { forkedFrom: unknown; license: { id: string } }): string | null {
+  const license = BY_ID.get(snippet.license.id.toLowerCase());
+  if (!license || snippet.forkedFrom === null) return null;
+  return forkLockReason(license);
+}

@@ -154,7 +154,7 @@ describe("view and run counts", () => {
 describe("licenses", () => {
   it("defaults to CC BY-SA 4.0, takes one from the list, and refuses others by name", async () => {
     const owner = await newUser("owner");
-    expect((await summaryOf(await newSnippet(owner))).license).toEqual({ id: "CC-BY-SA-4.0", name: "CC BY-SA 4.0", url: "https://creativecommons.org/licenses/by-sa/4.0/" });
+    expect((await summaryOf(await newSnippet(owner))).license).toMatchObject({ id: "CC-BY-SA-4.0", name: "CC BY-SA 4.0", url: "https://creativecommons.org/licenses/by-sa/4.0/" });
     expect((await summaryOf(await newSnippet(owner, { license: "mit" }))).license.id).toBe("MIT");
     const bad = await errorOf(newSnippet(owner, { license: "WTFPL" }));
     expect(bad.code).toBe("INVALID");

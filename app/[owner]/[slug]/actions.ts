@@ -37,6 +37,9 @@ export async function updateSnippetAction(_prev: TSnippetFormState, form: FormDa
       description: parsed.values.description,
       tags: parsed.tags,
       visibility: parsed.values.visibility,
+      ...(parsed.values.license ? { license: parsed.values.license } : {}),
+      relatedSnippets: (parsed.values.relatedSnippets ?? "").split("\n"),
+      relatedTags: (parsed.values.relatedTags ?? "").split(",").map((t) => t.trim()).filter(Boolean),
       ...(parsed.values.message.trim() ? { message: parsed.values.message } : {}),
     });
   } catch (e) {

@@ -15,6 +15,8 @@ import { RunProvider } from "@/components/run/run-context";
 import { RunPanel } from "@/components/run/run-panel";
 import { SnippetTabs } from "./snippet-tabs";
 import { TagPathList } from "@/components/tags/tag-path-links";
+import { SnippetMeta } from "@/components/community/snippet-meta";
+import { SnippetRelated } from "@/components/community/snippet-related";
 import { SnippetComments } from "@/components/comments/snippet-comments";
 
 function rawHref(owner: string, slug: string, rev: string, path: string): string {
@@ -61,6 +63,7 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
           ) : null}
         </p>
         <TagPathList tags={snippet.tags} />
+        <SnippetMeta snippet={snippet} />
         <SnippetActions owner={snippet.owner} slug={snippet.slug} />
       </header>
 
@@ -119,6 +122,7 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
         ))}
       </div>
       <SnippetComments owner={snippet.owner} slug={snippet.slug} rev={rev} />
+      <SnippetRelated snippet={snippet} />
       <NetworkActivity owner={snippet.owner} slug={snippet.slug} />
     </article>
   );

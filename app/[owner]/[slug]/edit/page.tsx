@@ -3,6 +3,8 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getSnippet } from "@/lib/snippets/get-snippet";
+import { listRelated } from "@/lib/snippets/related";
+import { licenseLockReason } from "@/lib/snippets/licenses";
 import { SnippetForm } from "@/components/forms/snippet-form";
 import { updateSnippetAction } from "../actions";
 import { orNotFound } from "../_view/load";
@@ -35,6 +37,7 @@ export default async function EditSnippetPage({ params, searchParams }: Props) {
     );
   }
   const error = (await searchParams).error;
+  const related = await listRelated({ owner, slug });
   return (
     <div className="page-narrow">
       <p className="snippet-path">
@@ -57,6 +60,10 @@ export default async function EditSnippetPage({ params, searchParams }: Props) {
           tags: snippet.tags.join(", "),
           visibility: snippet.visibility,
           message: "",
+          license: snippet.license.id,
+          licenseLocked: licenseLockReason(snippet),
+          relatedSnippets: related.map((r) => `${r.owner}/${r.slug}`).join("\n"),
+          relatedTags: snippet.relatedTags.join(", "),
           files: data.files.map((f) => (f.text === null ? { path: f.path, content: "", binary: true } : { path: f.path, content: f.text })),
         }}
       />

@@ -1,0 +1,42 @@
+import "../community.css";
+import Link from "next/link";
+import { publicOrigin } from "@/lib/env";
+import type { TSnippetSummary } from "@/lib/snippets/internal";
+import { listRelated } from "@/lib/snippets/related";
+import { tagHref } from "@/lib/tags/tag-path";
+import { ShareLinks } from "./share-links";
+
+/** After a snippet's files: the related snippets and tags its owner linked, and ways to share it. */
+export async function SnippetRelated({ snippet }: { snippet: TSnippetSummary }) {
+  const related = await listRelated({ owner: snippet.owner, slug: snippet.slug });
+  return (
+    <aside className="snippet-related">
+      {related.length > 0 || snippet.relatedTags.length > 0 ? (
+        <section aria-labelledby="related-title">
+          <h2 id="related-title">Related</h2>
+          {related.length > 0 ? (
+            <ul className="related-list">
+              {related.map((r) => (
+                <li key={r.url}>
+                  <Link href={r.url}>{r.title}</Link> <span className="muted">{`${r.owner}/${r.slug}`}</span>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {snippet.relatedTags.length > 0 ? (
+            <ul className="tags" aria-label="Related tags">
+              {snippet.relatedTags.map((t) => (
+                <li key={t}>
+                  <Link href={tagHref(t)} className="tag">
+                    {t}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </section>
+      ) : null}
+      <ShareLinks url={`${publicOrigin()}/${snippet.owner}/${snippet.slug}`} title={snippet.title} />
+    </aside>
+  );
+}
