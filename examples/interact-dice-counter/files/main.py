@@ -9,7 +9,7 @@ from interact import *  # in a Cellar cell these names are there even without th
 tally = Counter()
 
 
-@interact
+@interact(layout=[["roll", "reset"], ["throws"]])
 def dice(roll=button(text="Roll", value=True, default=False, label=""),
          reset=button(text="Reset", value=True, default=False, label=""),
          throws=selector([1, 10, 100], default=1, label="throws per press", buttons=True)):
