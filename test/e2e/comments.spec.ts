@@ -141,3 +141,35 @@ test("signed out, comments are read and the form asks to sign in", async ({ page
   await expect(comments.getByRole("textbox")).toHaveCount(0);
   await context.close();
 });
+
+test("the comments API answers bad requests with a clear 4xx", async ({ page, user, browser, baseURL }) => {
+  const { slug, head } = await newSnippet(page);
+  const api = `/api/v1/snippets/${user.username}/${slug}/comments`;
+  const errorOf = async (response: { status(): number; json(): Promise<unknown> }) => {
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    return [response.status(), body.error.code, body.error.message] as const;
+  };
+
+  expect(await errorOf(await page.request.get(`${api}?page=0`))).toEqual([422, "INVALID", "page: page must be 1 or more."]);
+  expect(await errorOf(await page.request.get(`${api}?on=everything`))).toEqual([422, "INVALID", 'on: on must be "all", "lines" or "snippet".']);
+  expect((await errorOf(await page.request.get(`${api}?rev=${"0".repeat(40)}`)))[0]).toBe(404);
+  expect((await errorOf(await page.request.post(api, { data: { body: "hi", line: 2 } })))[2]).toMatch(/both path and line/);
+  expect((await errorOf(await page.request.post(api, { data: { body: "hi", colour: "red" } })))[0]).toBe(422);
+  expect((await errorOf(await page.request.post(api, { data: Buffer.from("{not json"), headers: { "content-type": "application/json" } })))[0]).toBe(400);
+
+  const posted = await page.request.post(api, { data: { body: "Mine", rev: head, path: "main.py", line: 1 } });
+  expect(posted.status()).toBe(201);
+  const comment = (await posted.json()) as { id: string; url: string; revision: string; currentLine: number };
+  expect(comment).toMatchObject({ revision: "this", currentLine: 1, url: `${baseURL}/${user.username}/${slug}/rev/${head}#file-main-py-L1` });
+
+  const context = await browser.newContext({ baseURL });
+  const anonymous = context.request;
+  expect((await errorOf(await anonymous.post(api, { data: { body: "hi" } })))[0]).toBe(401);
+  expect((await errorOf(await anonymous.delete(`${api}/${comment.id}`)))[0]).toBe(401);
+  const listed = (await (await anonymous.get(api)).json()) as { items: { id: string; canDelete: boolean }[]; hasNext: boolean };
+  expect(listed).toMatchObject({ items: [{ id: comment.id, canDelete: false }], hasNext: false });
+  await context.close();
+
+  expect((await page.request.delete(`${api}/${comment.id}`)).status()).toBe(204);
+  expect((await errorOf(await page.request.delete(`${api}/${comment.id}`)))[0]).toBe(404);
+});
