@@ -135,6 +135,28 @@ describe("fork networks", () => {
     expect(dave).toBeTruthy();
   });
 
+  it("pages a large network 50 snippets at a time, opening on the page that holds the snippet", async () => {
+    const alice = await newUser("alice");
+    const bob = await newUser("bob");
+    const a = await createSnippet({ actor: alice, title: "Big network", files: [{ path: "main.py", content: "x = 1\n" }] });
+    for (let batch = 0; batch < 51; batch += 10) {
+      await Promise.all(
+        Array.from({ length: Math.min(10, 51 - batch) }, (_, i) => forkSnippet({ actor: bob, owner: a.owner, slug: a.slug, newSlug: `f-${String(batch + i).padStart(2, "0")}` })),
+      );
+    }
+    const last = (await getDb().snippet.findMany({ where: { ownerId: bob.id }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1, select: { slug: true } }))[0]!;
+    const opened = await listForkNetwork({ owner: bob.username, slug: last.slug });
+    expect(opened).toMatchObject({ total: 52, pageCount: 2, page: 2, currentPage: 2 });
+    expect(opened.nodes).toHaveLength(2);
+    expect(opened.nodes.find((n) => n.current)?.slug).toBe(last.slug);
+    const first = await listForkNetwork({ owner: bob.username, slug: last.slug, page: 1 });
+    expect(first.nodes).toHaveLength(50);
+    expect(first.nodes[0]).toMatchObject({ owner: a.owner, slug: a.slug, depth: 0, ahead: 0, behind: 0 });
+    expect(first.nodes.slice(1).every((n) => n.depth === 1 && n.ahead === 0 && n.behind === 0)).toBe(true);
+    // A page past the end shows the last one.
+    expect((await listForkNetwork({ owner: a.owner, slug: a.slug, page: 99 })).page).toBe(2);
+  });
+
   it("shows forks whose source was deleted as roots that name it", async () => {
     const { alice, a, b, c } = await network();
     await deleteSnippet({ actor: alice, owner: a.owner, slug: a.slug });
