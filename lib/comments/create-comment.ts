@@ -65,6 +65,8 @@ export async function createComment(options: TCreateCommentOptions): Promise<TCo
     data: { snippetId: snippet.id, authorId: actor.id, rev, path: path ?? null, line: line ?? null, lineText, body: body.data },
     select: commentSelect,
   });
-  await recordActivity({ kind: "COMMENT", actorId: actor.id, snippetId: snippet.id, networkId: snippet.networkId, rev, summary: body.data });
+  // The activity says where, not what: a deleted comment's words must not live on in lists.
+  const summary = path !== undefined ? `on line ${line} of ${path}` : "";
+  await recordActivity({ kind: "COMMENT", actorId: actor.id, snippetId: snippet.id, networkId: snippet.networkId, rev, summary });
   return toComment(row, { revision: "this", currentLine: row.line }, { actor, snippetOwnerId: snippet.ownerId });
 }
