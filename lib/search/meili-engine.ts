@@ -55,22 +55,25 @@ export function createMeiliEngine(settings: TMeiliSettings): TSearchEngine {
     return ready;
   };
 
+  const upsert = async (docs: TSearchDoc[]) => {
+    await ensureIndex();
+    for (let i = 0; i < docs.length; i += BATCH) {
+      await index.addDocuments(docs.slice(i, i + BATCH).map(toMeiliDoc), { primaryKey: "id" }).waitTask(WAIT);
+    }
+  };
+
   return {
     name: "meilisearch",
-    async upsert(docs) {
-      await ensureIndex();
-      for (let i = 0; i < docs.length; i += BATCH) {
-        await index.addDocuments(docs.slice(i, i + BATCH).map(toMeiliDoc), { primaryKey: "id" }).waitTask(WAIT);
-      }
-    },
+    upsert,
     async remove(ids) {
       if (ids.length === 0) return;
       await ensureIndex();
       await index.deleteDocuments(ids).waitTask(WAIT);
     },
-    async clear() {
+    async rebuild(load) {
       await ensureIndex();
       await index.deleteAllDocuments().waitTask(WAIT);
+      await load(upsert);
     },
     async search(query: TEngineQuery): Promise<TEngineResult> {
       await ensureIndex();

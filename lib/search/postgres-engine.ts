@@ -26,10 +26,19 @@ const BATCH = 200;
 /** Text indexed per file and per snippet; the rest of a huge file is not searched. */
 const MAX_FILE_TEXT = 64 * 1024;
 const MAX_DOC_TEXT = 256 * 1024;
-/** Suggestions rank at most this many title matches (the first found), to stay fast for a 2-letter prefix. */
-const SUGGEST_CANDIDATES = 200;
+/** Suggestions rank at most this many title matches, to stay fast for a 2-letter prefix. */
+const SUGGEST_CANDIDATES = 100;
+/**
+ * Results come in three tiers: title matches, then matches in tags, author, file names or
+ * blurb (both ranked by the weighted `head` vector), then matches only in the code (newest
+ * first). Each tier takes at most this many matches, the first the GIN index yields (pages stop
+ * at 1,000 results anyway), so a word found in half the library costs a bounded read instead
+ * of ranking 50,000 rows; a tier with more matches than that ranks a sample of them.
+ */
+const TIER_CANDIDATES = 1000;
+const MAX_BLURB_IN_HEAD = 2000;
 
-type TRow = Omit<TEngineHit, "files">;
+type TRow = Omit<TEngineHit, "files"> & { paths: string[]; texts: string[] };
 
 export function createPostgresEngine(): TSearchEngine {
   return {
@@ -39,12 +48,39 @@ export function createPostgresEngine(): TSearchEngine {
       if (ids.length === 0) return;
       await getDb().$executeRawUnsafe(`DELETE FROM "SearchDoc" WHERE "snippetId" = ANY($1::text[])`, ids);
     },
-    async clear() {
-      await getDb().$executeRawUnsafe(`TRUNCATE "SearchDoc", "SearchWord"`);
-    },
+    rebuild,
     search,
     suggestTitles,
   };
+}
+
+/**
+ * The text-search indexes, as migrations create them (with the settings of 20261122043000):
+ * dropped while a rebuild loads, built once afterwards, which is several times faster than
+ * maintaining them row by row.
+ */
+const BULK_INDEXES = [
+  `CREATE INDEX "SearchDoc_content_idx" ON "SearchDoc" USING GIN ("content") WITH (fastupdate = off)`,
+  `CREATE INDEX "SearchDoc_head_idx" ON "SearchDoc" USING GIN ("head") WITH (fastupdate = off)`,
+  `CREATE INDEX "SearchDoc_titleVec_idx" ON "SearchDoc" USING GIN ("titleVec") WITH (fastupdate = off)`,
+  `CREATE INDEX "SearchDoc_tagPaths_idx" ON "SearchDoc" USING GIN ("tagPaths") WITH (fastupdate = off)`,
+  `CREATE INDEX "SearchWord_trgm_idx" ON "SearchWord" USING GIN ("word" gin_trgm_ops) WITH (fastupdate = off)`,
+];
+
+async function rebuild(load: (add: (docs: TSearchDoc[]) => Promise<void>) => Promise<void>): Promise<void> {
+  const db = getDb();
+  await db.$executeRawUnsafe(`TRUNCATE "SearchDoc", "SearchWord"`);
+  for (const create of BULK_INDEXES) {
+    const name = /"(\w+_idx)"/.exec(create)![1]!;
+    await db.$executeRawUnsafe(`DROP INDEX IF EXISTS "${name}"`);
+  }
+  try {
+    await load(upsert);
+  } finally {
+    // Whatever happened while loading, the indexes come back (IF NOT EXISTS: a rerun after a crash).
+    for (const create of BULK_INDEXES) await db.$executeRawUnsafe(create.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"));
+    await db.$executeRawUnsafe(`ANALYZE "SearchDoc", "SearchWord"`);
+  }
 }
 
 /** Postgres text cannot hold NUL, and the JSON carrying it would be refused too. */
@@ -83,7 +119,8 @@ async function upsert(docs: TSearchDoc[]): Promise<void> {
         updatedAt: d.updatedAt.toISOString(),
         titleWords: toIndexText(clean(d.title)),
         headWords: toIndexText([...d.tags, d.owner, clean(d.ownerName), ...files.map((f) => f.path)].join(" ")),
-        blurbWords: toIndexText(clean(d.blurb)),
+        // The blurb's start only: head is ranked row by row and must stay small (see the migration).
+        blurbWords: toIndexText(clean(d.blurb).slice(0, MAX_BLURB_IN_HEAD)),
         bodyWords: toIndexText(files.map((f) => f.text).join("\n")),
       };
     });
@@ -94,17 +131,18 @@ async function upsert(docs: TSearchDoc[]): Promise<void> {
            paths text[], texts text[], "updatedAt" timestamp(3), "titleWords" text, "headWords" text, "blurbWords" text, "bodyWords" text)
        ), v AS (
          SELECT d.*, setweight(to_tsvector('${CONFIG}', "titleWords"), 'A') || setweight(to_tsvector('${CONFIG}', "headWords"), 'B')
-                  || setweight(to_tsvector('${CONFIG}', "blurbWords"), 'C') AS head
+                  || setweight(to_tsvector('${CONFIG}', "blurbWords"), 'C') AS head,
+                to_tsvector('${CONFIG}', "titleWords") AS "titleVec"
          FROM d
        ), saved AS (
-         INSERT INTO "SearchDoc" ("snippetId", owner, "ownerName", slug, title, blurb, tags, "tagPaths", paths, texts, "updatedAt", head, content)
-         SELECT id, owner, "ownerName", slug, title, blurb, tags, "tagPaths", paths, texts, "updatedAt", head,
+         INSERT INTO "SearchDoc" ("snippetId", owner, "ownerName", slug, title, blurb, tags, "tagPaths", paths, texts, "updatedAt", head, "titleVec", content)
+         SELECT id, owner, "ownerName", slug, title, blurb, tags, "tagPaths", paths, texts, "updatedAt", head, "titleVec",
                 head || setweight(to_tsvector('${CONFIG}', "bodyWords"), 'D')
          FROM v
          ON CONFLICT ("snippetId") DO UPDATE SET
            owner = EXCLUDED.owner, "ownerName" = EXCLUDED."ownerName", slug = EXCLUDED.slug, title = EXCLUDED.title,
            blurb = EXCLUDED.blurb, tags = EXCLUDED.tags, "tagPaths" = EXCLUDED."tagPaths", paths = EXCLUDED.paths,
-           texts = EXCLUDED.texts, "updatedAt" = EXCLUDED."updatedAt", head = EXCLUDED.head, content = EXCLUDED.content
+           texts = EXCLUDED.texts, "updatedAt" = EXCLUDED."updatedAt", head = EXCLUDED.head, "titleVec" = EXCLUDED."titleVec", content = EXCLUDED.content
        )
        INSERT INTO "SearchWord" (word) SELECT unnest($2::text[]) ON CONFLICT DO NOTHING`,
       JSON.stringify(rows),
@@ -113,21 +151,26 @@ async function upsert(docs: TSearchDoc[]): Promise<void> {
   }
 }
 
+type TWordInfo = {
+  /** The vocabulary holds the word as typed (stemming then covers its other forms). */
+  exact: boolean;
+  /** Vocabulary words it may stand for when it is not known: up to CORRECTIONS of the most similar. */
+  corrections: string[];
+};
+
 /**
- * For each query word, the words of the vocabulary it may stand for: none when the word is
- * known as typed (for the last word: when some word starts with it), otherwise up to
- * CORRECTIONS of the most similar. One round trip for all words.
+ * What the vocabulary says about each query word, in one round trip: whether it is known as
+ * typed, whether some word starts with it, and, for a word that is neither, its corrections.
  */
-async function correctionsFor(words: string[]): Promise<string[][]> {
-  const rows = await getDb().$queryRawUnsafe<{ i: number; word: string | null }[]>(
+async function lookUpWords(words: string[]): Promise<TWordInfo[]> {
+  const rows = await getDb().$queryRawUnsafe<{ i: number; exact: boolean; word: string | null }[]>(
     `WITH w AS (
-       SELECT t.q, t.i::int AS i, EXISTS (
-         SELECT 1 FROM "SearchWord"
-         WHERE word >= t.q AND word < t.q || chr(1114111) AND (t.i = $2 OR word = t.q)
-       ) AS known
+       SELECT t.q, t.i::int AS i,
+              EXISTS (SELECT 1 FROM "SearchWord" WHERE word = t.q) AS exact,
+              EXISTS (SELECT 1 FROM "SearchWord" WHERE word >= t.q AND word < t.q || chr(1114111)) AS known
        FROM unnest($1::text[]) WITH ORDINALITY AS t(q, i)
      )
-     SELECT w.i, s.word
+     SELECT w.i, w.exact, s.word
      FROM w LEFT JOIN LATERAL (
        SELECT word FROM "SearchWord"
        WHERE NOT w.known AND length(w.q) >= ${MIN_CORRECTED_LENGTH} AND word % w.q
@@ -136,29 +179,35 @@ async function correctionsFor(words: string[]): Promise<string[][]> {
      ) s ON true
      ORDER BY w.i`,
     words,
-    words.length,
   );
-  const out: string[][] = words.map(() => []);
-  for (const r of rows) if (r.word !== null) out[Number(r.i) - 1]?.push(r.word);
+  const out: TWordInfo[] = words.map(() => ({ exact: false, corrections: [] }));
+  for (const r of rows) {
+    const info = out[Number(r.i) - 1];
+    if (!info) continue;
+    info.exact = r.exact;
+    if (r.word !== null) info.corrections.push(r.word);
+  }
   return out;
 }
 
 /**
- * The tsquery text for the words: each word OR its corrections, the groups joined with `op`;
- * the last word as typed is a prefix. Words hold only letters and digits (words.ts), so they
- * cannot carry tsquery syntax. `weight` restricts every term to that weight (suggestions: titles).
+ * The tsquery text for the words: each word OR its corrections, the groups joined with `op`.
+ * The last word is a prefix unless it is a known word: "deriv" finds "derivative", but "plot"
+ * means plot (stemming still finds "plots" and "plotting"), which keeps a complete common word
+ * from expanding to every word that starts with it. Words hold only letters and digits
+ * (words.ts), so they cannot carry tsquery syntax.
  */
-function tsqueryText(words: string[], corrections: string[][], op: "&" | "|", weight = ""): string {
+function tsqueryText(words: string[], info: TWordInfo[], op: "&" | "|"): string {
   return words
     .map((w, i) => {
-      const last = i === words.length - 1;
-      const alternatives = [`${w}:${last ? "*" : ""}${weight}`, ...(corrections[i] ?? []).map((c) => `${c}:${weight}`)];
-      return `(${alternatives.map((a) => a.replace(/:$/, "")).join(" | ")})`;
+      const prefix = i === words.length - 1 && !info[i]?.exact;
+      return `(${[prefix ? `${w}:*` : w, ...(info[i]?.corrections ?? [])].join(" | ")})`;
     })
     .join(` ${op} `);
 }
 
-const HIT_COLUMNS = `d."snippetId" AS id, d.owner, d."ownerName", d.slug, d.title, d.blurb, d.tags, d."updatedAt"`;
+/** A result's columns, with its file texts: only ever selected for the rows of one page. */
+const HIT_COLUMNS = `d."snippetId" AS id, d.owner, d."ownerName", d.slug, d.title, d.blurb, d.tags, d."updatedAt", d.paths, d.texts`;
 
 async function search(query: TEngineQuery): Promise<TEngineResult> {
   // Parameters: $1 limit, $2 offset, then the tags (when filtering), then the tsquery.
@@ -177,46 +226,47 @@ async function search(query: TEngineQuery): Promise<TEngineResult> {
       ...params,
     );
   } else {
-    const corrections = await correctionsFor(query.words);
-    matched = [...query.words, ...corrections.flat()];
-    const q = `$${params.length + 1}`;
-    where.push(`d.content @@ to_tsquery('${CONFIG}', ${q})`);
-    const order = query.sort === "recent" ? `d."updatedAt" DESC` : `ts_rank(d.head, to_tsquery('${CONFIG}', ${q})) DESC, d."updatedAt" DESC`;
-    const run = (op: "&" | "|") =>
-      getDb().$queryRawUnsafe<TRow[]>(
-        `SELECT ${HIT_COLUMNS} FROM "SearchDoc" d WHERE ${where.join(" AND ")}
-         ORDER BY ${order}, d."snippetId" LIMIT $1 OFFSET $2`,
-        ...params,
-        tsqueryText(query.words, corrections, op),
+    const info = await lookUpWords(query.words);
+    matched = [...query.words, ...info.flatMap((i) => i.corrections)];
+    const q = `to_tsquery('${CONFIG}', $${params.length + 1})`;
+    const rankedQ = `to_tsquery('${CONFIG}', $4)`;
+    const filter = where.map((w) => ` AND ${w}`).join("");
+    const run = (op: "&" | "|"): Promise<TRow[]> => {
+      const text = tsqueryText(query.words, info, op);
+      if (query.sort === "recent") {
+        // Newest first: for a common word, walking the updatedAt index finds a page at once.
+        return getDb().$queryRawUnsafe<TRow[]>(
+          `SELECT ${HIT_COLUMNS} FROM "SearchDoc" d WHERE d.content @@ ${q}${filter}
+           ORDER BY d."updatedAt" DESC, d."snippetId" LIMIT $1 OFFSET $2`,
+          ...params,
+          text,
+        );
+      }
+      // $1 limit, $2 offset, then the tags when filtering: the function takes the tags always.
+      return getDb().$queryRawUnsafe<TRow[]>(
+        `SELECT ${HIT_COLUMNS} FROM cellar_search_ranked(${rankedQ}, $3::text[], $1::int, $2::int, ${TIER_CANDIDATES}) m
+         JOIN "SearchDoc" d ON d."snippetId" = m.id
+         ORDER BY m.tier, m.rank DESC, m."updatedAt" DESC, m.id`,
+        query.limit + 1,
+        query.offset,
+        query.tags,
+        text,
       );
+    };
     rows = await run("&");
     // No snippet has every word: show those with some of them (the most first) rather than nothing.
     if (rows.length === 0 && query.offset === 0 && query.words.length > 1) rows = await run("|");
   }
-  const files = await filesOf(rows.map((r) => r.id));
-  return { hits: rows.map((r) => ({ ...r, updatedAt: new Date(r.updatedAt), files: files.get(r.id) ?? [] })), matched };
-}
-
-/** The indexed file texts of a page of results (read only for the page, not while ranking). */
-async function filesOf(ids: string[]): Promise<Map<string, { path: string; text: string }[]>> {
-  if (ids.length === 0) return new Map();
-  const rows = await getDb().$queryRawUnsafe<{ id: string; paths: string[]; texts: string[] }[]>(
-    `SELECT "snippetId" AS id, paths, texts FROM "SearchDoc" WHERE "snippetId" = ANY($1::text[])`,
-    ids,
-  );
-  return new Map(rows.map((r) => [r.id, r.paths.map((path, i) => ({ path, text: r.texts[i] ?? "" }))]));
+  const hits = rows.map(({ paths, texts, ...r }) => ({ ...r, updatedAt: new Date(r.updatedAt), files: paths.map((path, i) => ({ path, text: texts[i] ?? "" })) }));
+  return { hits, matched };
 }
 
 async function suggestTitles(words: string[], limit: number): Promise<TTitleSuggestion[]> {
   if (words.length === 0) return [];
-  const corrections = await correctionsFor(words);
+  const info = await lookUpWords(words);
   return getDb().$queryRawUnsafe<TTitleSuggestion[]>(
-    `SELECT c.owner, c.slug, c.title FROM (
-       SELECT d.owner, d.slug, d.title, d.head, d."updatedAt" FROM "SearchDoc" d
-       WHERE d.head @@ to_tsquery('${CONFIG}', $1) LIMIT ${SUGGEST_CANDIDATES}
-     ) c
-     ORDER BY ts_rank(c.head, to_tsquery('${CONFIG}', $1)) DESC, c."updatedAt" DESC LIMIT $2`,
-    tsqueryText(words, corrections, "&", "A"),
+    `SELECT owner, slug, title FROM cellar_suggest_titles(to_tsquery('${CONFIG}', $1), $2::int, ${SUGGEST_CANDIDATES})`,
+    tsqueryText(words, info, "&"),
     limit,
   );
 }

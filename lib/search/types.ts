@@ -59,8 +59,12 @@ export interface TSearchEngine {
   /** Adds or replaces documents (by id). */
   upsert(docs: TSearchDoc[]): Promise<void>;
   remove(ids: string[]): Promise<void>;
-  /** Empties the index (before a rebuild). */
-  clear(): Promise<void>;
+  /**
+   * Replaces the whole index with what `load` adds (through `add`, in batches). Faster than
+   * upserting one by one: the Postgres engine builds its indexes once at the end. Searches
+   * meanwhile see only what was added so far.
+   */
+  rebuild(load: (add: (docs: TSearchDoc[]) => Promise<void>) => Promise<void>): Promise<void>;
   search(query: TEngineQuery): Promise<TEngineResult>;
   /** Snippet titles for the search box as the user types (`words`' last one is a prefix). */
   suggestTitles(words: string[], limit: number): Promise<TTitleSuggestion[]>;

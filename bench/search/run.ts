@@ -1,0 +1,179 @@
+/**
+ * Search benchmark: builds the index of 100,000 generated snippets (generate.ts: Python and
+ * Markdown around ~30 teaching topics, a few thousand authors, hierarchical tags) on a fresh
+ * database, then times queries (words, typos, prefixes, tag filters; with the matching line
+ * found, as the page shows it) and search-box suggestions. Prints figures; asserts nothing.
+ *
+ *   npx tsx --conditions=react-server bench/search/run.ts
+ *
+ * Settings (environment):
+ *   BENCH_DB         pg (default: a fresh cellar_bench_search_* database on the local Postgres,
+ *                    dropped afterwards) or pglite (a temporary directory).
+ *   BENCH_SNIPPETS   library size (100000).
+ *   BENCH_QUERIES    timed queries and suggestions each (1000).
+ *   MEILI_URL        when set, the Meilisearch engine is measured instead (rows still go to the
+ *                    fresh database, which the documents' ids refer to).
+ *
+ * The index build time is the engine's work for all documents (vectors, vocabulary, GIN
+ * indexes, then ANALYZE); reading 100,000 git repositories is not part of it (`bin/cellar
+ * reindex` adds that).
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import type { PrismaClient } from "@/lib/db/generated/client";
+import type { TSearchDoc } from "@/lib/search/types";
+import { QUERIES, TYPED, makeAuthors, makeSnippet } from "./generate";
+import { createFreshDatabase, dropDatabase, type TFreshDatabase } from "../../test/e2e/support/fresh-database";
+
+const SNIPPETS = Number(process.env.BENCH_SNIPPETS ?? 100_000);
+const TIMED = Number(process.env.BENCH_QUERIES ?? 1000);
+const AUTHORS = 3000;
+const CHUNK = 5000;
+
+async function main(): Promise<void> {
+  const engineKind = process.env.BENCH_DB ?? "pg";
+  const tmp = mkdtempSync(path.join(tmpdir(), "cellar-bench-search-"));
+  process.env.DATA_DIR = path.join(tmp, "data");
+  process.env.REPOS_DIR = path.join(tmp, "repos");
+  process.env.AUTH_SECRET ??= randomBytes(32).toString("base64url");
+  let fresh: TFreshDatabase | undefined;
+  if (engineKind === "pg") {
+    fresh = await createFreshDatabase("cellar_bench_search");
+    process.env.DATABASE_URL = fresh.url;
+  } else {
+    delete process.env.DATABASE_URL;
+    process.env.PGLITE_DIR = path.join(tmp, "pglite");
+  }
+  // Imported after the environment is set: lib/env reads it once.
+  const { closeDb, getDb } = await import("@/lib/db/client");
+  try {
+    const { applyMigrations } = await import("@/lib/db/migrate");
+    const { getSearchEngine } = await import("@/lib/search/get-search-engine");
+    const { searchSnippets } = await import("@/lib/search/search-snippets");
+    const { suggestSearch } = await import("@/lib/search/suggest-search");
+    await applyMigrations();
+    const db = getDb();
+    const engine = getSearchEngine();
+    console.log(`search bench: ${SNIPPETS.toLocaleString("en")} snippets, engine ${engine.name}, database ${engineKind}`);
+
+    // Rows the documents belong to (the index refers to snippets), written in bulk.
+    const authors = makeAuthors(AUTHORS);
+    await db.$executeRawUnsafe(
+      `INSERT INTO "User" (id, username, "displayName") SELECT 'u' || username, username, "displayName"
+       FROM jsonb_to_recordset($1::jsonb) AS x(username text, "displayName" text)`,
+      JSON.stringify(authors),
+    );
+    const tagIds = new Map<string, string>();
+    let rowsSeconds = 0;
+    let textBytes = 0;
+    const started = performance.now();
+    // The rows (which the documents refer to) are written inside the load, but timed apart.
+    await engine.rebuild(async (add) => {
+      for (let start = 0; start < SNIPPETS; start += CHUNK) {
+        const docs = Array.from({ length: Math.min(CHUNK, SNIPPETS - start) }, (_, k) => ({ id: `s${start + k}`, ...makeSnippet(start + k, authors) }));
+        const t0 = performance.now();
+        await insertRows(db, docs, tagIds);
+        rowsSeconds += (performance.now() - t0) / 1000;
+        await add(docs);
+        for (const d of docs) for (const f of d.files) textBytes += f.text.length;
+        process.stderr.write(`\r  ${(start + docs.length).toLocaleString("en")} added`);
+      }
+      process.stderr.write("\n");
+    });
+    const indexSeconds = (performance.now() - started) / 1000 - rowsSeconds;
+    console.log(
+      `index build: ${indexSeconds.toFixed(1)} s for ${SNIPPETS.toLocaleString("en")} snippets (${((SNIPPETS / indexSeconds) | 0).toLocaleString("en")}/s, ` +
+        `${(textBytes / 1e6).toFixed(0)} MB of file text; documents, vocabulary, indexes and ANALYZE), not counting ${rowsSeconds.toFixed(1)} s writing the snippet rows`,
+    );
+    if (engine.name === "postgres") {
+      const [size] = await db.$queryRawUnsafe<{ table: string; words: bigint }[]>(
+        `SELECT pg_size_pretty(pg_total_relation_size('"SearchDoc"')) AS table, (SELECT count(*) FROM "SearchWord") AS words`,
+      );
+      console.log(`index size: ${size?.table} (table, TOAST and indexes), vocabulary ${Number(size?.words).toLocaleString("en")} words`);
+    }
+
+    // Warm caches the way a running site has them, then time.
+    for (const q of QUERIES) await searchSnippets(q);
+    for (const t of TYPED) await suggestSearch({ q: t });
+
+    const queryTimes: number[] = [];
+    const perQuery = new Map<string, number[]>();
+    let found = 0;
+    for (let i = 0; i < TIMED; i++) {
+      const q = QUERIES[i % QUERIES.length]!;
+      const t = performance.now();
+      const page = await searchSnippets(q);
+      const ms = performance.now() - t;
+      queryTimes.push(ms);
+      const key = `${q.q}${q.tags ? ` tag:${q.tags.join(",")}` : ""}${q.sort ? ` sort:${q.sort}` : ""}`;
+      perQuery.set(key, [...(perQuery.get(key) ?? []), ms]);
+      if (page.items.length > 0) found++;
+    }
+    const suggestTimes: number[] = [];
+    for (let i = 0; i < TIMED; i++) {
+      const t = performance.now();
+      await suggestSearch({ q: TYPED[i % TYPED.length]! });
+      suggestTimes.push(performance.now() - t);
+    }
+    console.log(`query: p50 ${pct(queryTimes, 50)}, p95 ${pct(queryTimes, 95)}, max ${pct(queryTimes, 100)} over ${TIMED} queries (target p95 ≤ 25 ms); ${found} of ${TIMED} found something`);
+    console.log(`suggestions: p50 ${pct(suggestTimes, 50)}, p95 ${pct(suggestTimes, 95)}, max ${pct(suggestTimes, 100)} over ${TIMED} (target p95 ≤ 10 ms)`);
+    const slowest = [...perQuery.entries()].map(([q, t]) => [q, median(t)] as const).sort((a, b) => b[1] - a[1]).slice(0, 5);
+    console.log(`slowest queries (median): ${slowest.map(([q, t]) => `"${q}" ${t.toFixed(1)} ms`).join(", ")}`);
+  } finally {
+    await closeDb();
+    if (fresh) await dropDatabase(fresh.name);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Users' snippets, tags and taggings for a batch of generated documents, in bulk. */
+async function insertRows(db: PrismaClient, docs: TSearchDoc[], tagIds: Map<string, string>): Promise<void> {
+  const rows = docs.map((d) => ({ id: d.id, owner: d.owner, slug: d.slug, title: d.title, description: d.blurb, updatedAt: d.updatedAt.toISOString() }));
+  await db.$executeRawUnsafe(
+    `INSERT INTO "Snippet" (id, "ownerId", slug, title, description, "repoPath", head, "updatedAt", "createdAt")
+     SELECT x.id, u.id, x.slug, x.title, x.description, 'bench/' || x.id, repeat('0', 40), x."updatedAt", x."updatedAt"
+     FROM jsonb_to_recordset($1::jsonb) AS x(id text, owner text, slug text, title text, description text, "updatedAt" timestamp(3))
+     JOIN "User" u ON u.username = x.owner`,
+    JSON.stringify(rows),
+  );
+  const links: { snippetId: string; tagId: string }[] = [];
+  const newTags: { id: string; name: string }[] = [];
+  for (const d of docs) {
+    for (const name of d.tags) {
+      let id = tagIds.get(name);
+      if (!id) {
+        id = `t${tagIds.size}`;
+        tagIds.set(name, id);
+        newTags.push({ id, name });
+      }
+      links.push({ snippetId: d.id, tagId: id });
+    }
+  }
+  await db.$executeRawUnsafe(`INSERT INTO "Tag" (id, name) SELECT id, name FROM jsonb_to_recordset($1::jsonb) AS x(id text, name text)`, JSON.stringify(newTags));
+  await db.$executeRawUnsafe(
+    `INSERT INTO "SnippetTag" ("snippetId", "tagId") SELECT "snippetId", "tagId" FROM jsonb_to_recordset($1::jsonb) AS x("snippetId" text, "tagId" text)`,
+    JSON.stringify(links),
+  );
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+function pct(xs: number[], p: number): string {
+  const s = [...xs].sort((a, b) => a - b);
+  const v = s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? 0;
+  return `${v.toFixed(1)} ms`;
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
