@@ -11,15 +11,22 @@ const MAX_NAMED = 200;
  * snippet, revision or fork anywhere in the network. Naming each URL is cheap for the usual
  * small network; a huge one revalidates the route patterns instead (pages then re-render on
  * their next request). Outside a Next.js request (CLI, seed, tests) there is no cache.
+ * Called after a write has succeeded, so it never throws: if the members cannot be listed, the
+ * route patterns are revalidated instead.
  */
 export async function revalidateNetwork(networkId: string): Promise<void> {
-  const members = await getDb().snippet.findMany({
-    where: { networkId },
-    select: { slug: true, owner: { select: { username: true } } },
-    take: MAX_NAMED + 1,
-  });
+  const members = await getDb()
+    .snippet.findMany({
+      where: { networkId },
+      select: { slug: true, owner: { select: { username: true } } },
+      take: MAX_NAMED + 1,
+    })
+    .catch((e: unknown) => {
+      console.error(`Listing fork network ${networkId} to revalidate its pages failed`, e);
+      return null;
+    });
   const paths: [string, "page" | undefined][] =
-    members.length > MAX_NAMED
+    members === null || members.length > MAX_NAMED
       ? [
           ["/[owner]/[slug]", "page"],
           ["/[owner]/[slug]/forks", "page"],

@@ -4,6 +4,7 @@ import { deleteRepo } from "@/lib/repos";
 import type { TActor } from "./schema";
 import { findOwnSnippetOrThrow, repoDir } from "./internal";
 import { revalidateSnippet } from "./revalidate";
+import { revalidateNetwork } from "@/lib/activity/revalidate-network";
 import { syncSearchIndex } from "@/lib/search/sync-search-index";
 
 /**
@@ -19,6 +20,8 @@ export async function deleteSnippet(options: { actor: TActor | null; owner: stri
   revalidateSnippet(row.owner.username, row.slug, { parent: row.forkedFrom ? `${row.forkedFrom.owner.username}/${row.forkedFrom.slug}` : null });
   // Their pages say where they came from; now it is "(deleted)".
   for (const f of forks) revalidateSnippet(f.owner.username, f.slug);
+  // The rest of its fork network lists it in their trees and activity.
+  await revalidateNetwork(row.networkId ?? row.id);
   try {
     await deleteRepo({ dir: repoDir(row.repoPath) });
   } catch (e) {

@@ -11,6 +11,7 @@ import { codeTraitsOf } from "./code-traits";
 import { thumbnailAtPublication } from "./capture-thumbnail";
 import { ZRelatedNames, ZRelatedTags, resolveRelated, writeRelated } from "./related";
 import { recordActivity } from "@/lib/activity/record-activity";
+import { revalidateNetwork } from "@/lib/activity/revalidate-network";
 import { authorFor, checkFiles, findOwnSnippetOrThrow, fromRepoError, repoDir, toBytes, upsertTagIds } from "./internal";
 
 const ZUpdate = z.object({
@@ -106,5 +107,7 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
   await syncSearchIndex({ snippetId: row.id });
   if (changed && options.files) void thumbnailAtPublication({ snippetId: row.id, rev: head, files: toBytes(options.files), mainFile: row.mainFile });
   if (changed) await recordActivity({ kind: "COMMIT", actorId: actor.id, snippetId: row.id, networkId: row.networkId, rev: head, summary: input.message || "Edit" });
+  // Fork trees across the network show its title and hide it when unlisted (a new revision revalidates them above).
+  else if (input.title !== undefined || input.visibility !== undefined) await revalidateNetwork(row.networkId ?? row.id);
   return { head, changed };
 }
