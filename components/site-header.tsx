@@ -1,6 +1,7 @@
 import Link from "next/link";
 
 import { AccountMenu } from "./account-menu";
+import { SearchBox } from "./search/search-box";
 
 /**
  * The bar at the top of every page: site name, main navigation and the account links (filled
@@ -28,6 +29,7 @@ export function SiteHeader() {
           <Link href="/tags">Tags</Link>
           <Link href="/new">New snippet</Link>
         </nav>
+        <SearchBox />
         <nav aria-label="Account" className="site-header__account">
           <AccountMenu />
           <noscript>

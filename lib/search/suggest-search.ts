@@ -10,7 +10,8 @@ const TAGS = 4;
 /**
  * What the search box offers as the user types `q`: snippets whose title matches (the last
  * word as a prefix, typos forgiven) and tags containing the text (as a whole path or one of
- * its parts), most used first. Tags come from the database whatever the engine.
+ * its parts), most used by public snippets first (tags only unlisted snippets use are left
+ * out). Tags come from the database whatever the engine.
  */
 export async function suggestSearch(options: { q: string }): Promise<TSuggestions> {
   const q = options.q.trim().toLowerCase().slice(0, 100);
@@ -24,7 +25,9 @@ export async function suggestSearch(options: { q: string }): Promise<TSuggestion
 async function suggestTags(q: string): Promise<TSuggestions["tags"]> {
   const text = q.replace(/\s+/g, "-").replace(/[%_\\]/g, (c) => `\\${c}`);
   const rows = await getDb().$queryRawUnsafe<{ name: string; count: number | bigint }[]>(
-    `SELECT t.name, (SELECT count(*) FROM "SnippetTag" st WHERE st."tagId" = t.id) AS count
+    `SELECT t.name, (
+       SELECT count(*) FROM "SnippetTag" st JOIN "Snippet" s ON s.id = st."snippetId" AND s.visibility = 'PUBLIC' WHERE st."tagId" = t.id
+     ) AS count
      FROM "Tag" t
      WHERE t.name LIKE $1 || '%' OR t.name LIKE '%/' || $1 || '%'
      ORDER BY count DESC, t.name LIMIT ${TAGS}`,
