@@ -32,6 +32,8 @@ export type TForkNetworkPage = {
   nodes: TNetworkNode[];
   /** Snippets shown in the whole tree (all pages). */
   total: number;
+  /** How many of them are forks (all but the root, or all when the root was deleted). */
+  forkCount: number;
   page: number;
   pageCount: number;
   /** The page that holds the current snippet. */
@@ -133,5 +135,6 @@ export async function listForkNetwork(options: { owner: string; slug: string; pa
       };
     }),
   );
-  return { nodes, total: order.length, page, pageCount, currentPage };
+  const forkCount = order.filter((o) => o.member.forkedFromId !== null || o.member.forkedFromName !== null).length;
+  return { nodes, total: order.length, forkCount, page, pageCount, currentPage };
 }

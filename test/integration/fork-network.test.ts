@@ -114,7 +114,7 @@ describe("fork networks", () => {
       [name(c), false, 1, 3],
     ]);
     expect(await gitCount(d, c)).toEqual([3, 1]);
-    expect(fromLeaf).toMatchObject({ total: 4, page: 1, pageCount: 1, currentPage: 1 });
+    expect(fromLeaf).toMatchObject({ total: 4, forkCount: 3, page: 1, pageCount: 1, currentPage: 1 });
   });
 
   it("hides unlisted forks from everyone but themselves, keeping their public forks in the tree", async () => {
@@ -166,6 +166,8 @@ describe("fork networks", () => {
       [name(c), { owner: a.owner, slug: a.slug, deleted: true }],
     ]);
     expect(tree.nodes.find((n) => name(n) === name(b))).toMatchObject({ ahead: 2, behind: 1 });
+    // Every one left is a fork (of a deleted snippet): the page says "3 forks in this network".
+    expect([tree.total, tree.forkCount]).toEqual([3, 3]);
   });
 });
 

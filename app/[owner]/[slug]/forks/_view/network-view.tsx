@@ -92,14 +92,13 @@ export async function NetworkView({ owner, slug, page }: { owner: string; slug: 
   );
   const base = snippet.url;
   const from = `${snippet.owner}/${snippet.slug}`;
-  const others = network.total - 1;
   return (
     <article className="snippet">
       <SubpageHeader snippet={snippet} heading={`Fork network of ${snippet.title}`} active="forks" revisionCount={revisions.length} />
 
       <section aria-labelledby="network">
-        <h2 id="network">{others === 0 ? "No forks yet" : `${plural(network.total, "snippet")} in this network`}</h2>
-        {others === 0 ? <p className="muted">Fork this snippet to make your own version; it will show up here.</p> : null}
+        <h2 id="network">{network.forkCount === 0 ? "No forks yet" : `${plural(network.forkCount, "fork")} in this network`}</h2>
+        {network.total === 1 ? <p className="muted">Fork this snippet to make your own version; it will show up here.</p> : null}
         <ol className="network" aria-label="Fork network">
           {network.nodes.map((n) => (
             <NodeRow key={`${n.owner}/${n.slug}`} node={n} base={base} from={from} />
