@@ -1,5 +1,5 @@
 import "server-only";
-import { execClient, type TExecClient } from "@/lib/exec/client";
+import { ExecError, execClient, type TExecClient } from "@/lib/exec/client";
 import { toNbOutput } from "@/lib/exec/protocol";
 import { mainFileOf } from "./main-file";
 import { saveThumbnail } from "./save-thumbnail";
@@ -85,6 +85,10 @@ export function thumbnailAtPublication(options: {
       }
     }
   });
-  queue = work.catch((e: unknown) => console.error(`The publication run of ${options.snippetId} for its thumbnail failed`, e));
+  queue = work.catch((e: unknown) => {
+    // No service (a CLI seeding, a site without bubblewrap) or all runners busy: one line, no stack.
+    if (e instanceof ExecError && (e.status === undefined || e.status === 503)) console.warn(`No publication thumbnail for snippet ${options.snippetId}: ${e.message}`);
+    else console.error(`The publication run of snippet ${options.snippetId} for its thumbnail failed`, e);
+  });
   return queue as Promise<void>;
 }
