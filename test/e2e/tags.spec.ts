@@ -72,7 +72,7 @@ test("tag a snippet with autocomplete, then browse the tag tree to it", async ({
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`${root}/calculus`);
 });
 
-test("GET /api/v1/tags completes a prefix with counts, pages, and refuses a bad limit", async ({ page, user: _signedIn }) => {
+test("GET /api/v1/tags completes a prefix with counts and pages; GET /api/v1/snippets filters by several tags", async ({ page, user: _signedIn }) => {
   const root = uniqueUsername("tga");
   for (const tags of [[`${root}/algebra/groups`], [`${root}/algebra/rings`, `${root}/algebra`], [`${root}/analysis`]]) {
     const created = await page.request.post("/api/v1/snippets", { data: { title: "T", tags, files: [{ path: "main.py", content: "1\n" }] } });
@@ -89,6 +89,13 @@ test("GET /api/v1/tags completes a prefix with counts, pages, and refuses a bad 
   expect(body.hasNext).toBe(true);
   const second = (await (await page.request.get(`/api/v1/tags?prefix=${root}/al&limit=2&page=2`)).json()) as typeof body;
   expect([second.items.map((t) => t.name), second.hasNext]).toEqual([[`${root}/algebra/rings`], false]);
+
+  // The snippet list filters by tags with their descendants, several at once.
+  const listed = async (query: string) =>
+    ((await (await page.request.get(`/api/v1/snippets?${query}`)).json()) as { items: { tags: string[] }[] }).items.map((s) => s.tags.join(" "));
+  expect(await listed(`tag=${root}/algebra&sort=created`)).toEqual([`${root}/algebra ${root}/algebra/rings`, `${root}/algebra/groups`]);
+  expect(await listed(`tag=${root}/algebra,${root}/algebra/rings`)).toEqual([`${root}/algebra ${root}/algebra/rings`]);
+  expect((await page.request.get("/api/v1/snippets?tag=a//b")).status()).toBe(422);
 
   const bad = await page.request.get("/api/v1/tags?prefix=a&limit=500");
   expect(bad.status()).toBe(422);

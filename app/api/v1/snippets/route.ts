@@ -22,15 +22,23 @@ const ZCreateBody = z.strictObject({
 
 const ZListQuery = z.object({
   owner: z.string().min(1).optional(),
+  /** One tag, or several separated by commas (all must hold); each includes the tags below it. */
   tag: z.string().min(1).optional(),
-  sort: z.enum(["recent", "popular", "created"]).optional(),
+  language: z.string().min(1).max(40).optional(),
+  interacts: z.enum(["true", "false"], { error: 'interacts must be "true" or "false".' }).optional(),
+  sort: z.enum(["recent", "popular", "created", "rating", "runs", "views"]).optional(),
   page: z.coerce.number({ error: "page must be a whole number from 1." }).int("page must be a whole number from 1.").min(1, "page must be a whole number from 1.").optional(),
 });
 
 /** Public snippets, 20 a page; with `owner`, that user's (their unlisted ones too, for themselves). */
 export const GET = api(async (request, { actor }) => {
-  const query = parseQuery(request, ZListQuery);
-  const page = await listSnippets({ actor, ...query });
+  const { tag, interacts, ...query } = parseQuery(request, ZListQuery);
+  const page = await listSnippets({
+    actor,
+    ...query,
+    ...(tag ? { tags: tag.split(",") } : {}),
+    ...(interacts ? { hasInteracts: interacts === "true" } : {}),
+  });
   return NextResponse.json({ items: page.items.map((s) => snippetJson(request, s)), page: page.page, hasNext: page.hasNext });
 });
 
