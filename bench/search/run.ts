@@ -20,7 +20,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { PrismaClient } from "@/lib/db/generated/client";
@@ -98,6 +98,15 @@ async function main(): Promise<void> {
     // Warm caches the way a running site has them, then time.
     for (const q of QUERIES) await searchSnippets(q);
     for (const t of TYPED) await suggestSearch({ q: t });
+
+    // The floor under every figure below: one round trip through Prisma, on this machine now.
+    const floor: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t = performance.now();
+      await db.$queryRawUnsafe("SELECT 1");
+      floor.push(performance.now() - t);
+    }
+    console.log(`database round trip (SELECT 1 through Prisma): p50 ${pct(floor, 50)}, p95 ${pct(floor, 95)}; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} cores`);
 
     const queryTimes: number[] = [];
     const perQuery = new Map<string, number[]>();

@@ -1,0 +1,59 @@
+/**
+ * Search as a reader uses it: suggestions in the header's box while typing, a search with a
+ * typo that finds a word in the code with the matching line marked (markup in it shown as
+ * text), and narrowing the results by a tag.
+ */
+import { randomInt } from "node:crypto";
+import { expect, test } from "./fixtures";
+
+/** Lower-case letters only, so the made-up words below are whole words to the index. */
+function letters(n: number): string {
+  return Array.from({ length: n }, () => String.fromCharCode(97 + randomInt(26))).join("");
+}
+
+test("suggestions as you type, a typo forgiven in code, the line marked, a tag filter", async ({ page, user }) => {
+  const run = letters(5);
+  const title = `${run}spectral decomposition`;
+  const codeWord = `${run}eigensolver`;
+  const tag = `${run}algebra/${run}eigen`;
+  for (const [t, tags, content] of [
+    [title, [tag], `import numpy as np\n\n# <b>not bold</b> via ${codeWord}\nw = ${codeWord}(np.eye(3))\n`],
+    [`${run}other matrix`, [`${run}misc`], `w = ${codeWord}(m)\n`],
+  ] as const) {
+    const response = await page.request.post("/api/v1/snippets", { data: { title: t, tags, files: [{ path: "main.py", content }] } });
+    expect(response.status(), await response.text()).toBe(201);
+  }
+
+  await page.goto("/");
+  const box = page.getByRole("combobox", { name: "Search snippets" });
+  await box.fill(`${run}spectr`);
+  const listbox = page.getByRole("listbox", { name: "Suggestions" });
+  await expect(listbox.getByRole("option", { name: new RegExp(title) })).toBeVisible();
+  await box.fill(`${run}eige`);
+  await expect(listbox.getByRole("option", { name: new RegExp(tag) })).toBeVisible();
+  await box.fill(`${run}spectr`);
+  await expect(listbox.getByRole("option", { name: new RegExp(title) })).toBeVisible();
+  await box.press("ArrowDown");
+  await box.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/${user.username}/`));
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(title);
+
+  // A letter dropped from a word that only appears in the code.
+  const typo = codeWord.slice(0, -3) + codeWord.slice(-2);
+  await page.goto("/");
+  await box.fill(typo);
+  await box.press("Enter");
+  await expect(page).toHaveURL(/\/search\?q=/);
+  const results = page.getByRole("list", { name: "Results" }).getByRole("listitem").filter({ has: page.getByRole("heading", { level: 2 }) });
+  await expect(results).toHaveCount(2);
+  const first = results.filter({ hasText: title });
+  await expect(first.locator("mark").first()).toHaveText(codeWord);
+  await expect(first.locator(".search-match__line")).toContainText(`# <b>not bold</b> via ${codeWord}`);
+  await expect(first.locator(".search-match__line b")).toHaveCount(0);
+  await expect(first.getByRole("link", { name: "main.py:3" })).toBeVisible();
+
+  await first.getByRole("link", { name: tag }).click();
+  await expect(page).toHaveURL(new RegExp(`tag=${encodeURIComponent(tag).replace(/%2F/g, "(%2F|/)")}`));
+  await expect(results).toHaveCount(1);
+  await expect(results.first()).toContainText(title);
+});
