@@ -65,7 +65,7 @@ export async function errorMessage(response: Response): Promise<string> {
 class Store {
   state: TState = { lines: [], general: [], nextPage: null, status: "loading", composing: null };
   private listeners = new Set<() => void>();
-  private started = false;
+  private loading: Promise<void> | null = null;
 
   constructor(private readonly target: TTarget) {}
 
@@ -88,20 +88,26 @@ class Store {
     return (await response.json()) as { items: TCommentJson[]; hasNext: boolean };
   }
 
+  /**
+   * (Re)loads the comments. Every component showing them calls this when it mounts; those of one
+   * page mount together and share one load, and coming back to the page later loads afresh.
+   */
   start() {
-    if (this.started) return;
-    this.started = true;
-    void (async () => {
+    if (this.loading) return;
+    this.loading = (async () => {
       try {
         const [first, general] = await Promise.all([this.page("lines", 1), this.page("snippet", 1)]);
-        this.set({ lines: first.items, general: general.items, nextPage: general.hasNext ? 2 : null, status: "ready" });
+        const lines = [...first.items];
         for (let p = 2, more = first.hasNext; more && p <= MAX_LINE_PAGES; p++) {
           const next = await this.page("lines", p);
-          this.set({ lines: [...this.state.lines, ...next.items] });
+          lines.push(...next.items);
           more = next.hasNext;
         }
+        this.set({ lines, general: general.items, nextPage: general.hasNext ? 2 : null, status: "ready" });
       } catch {
-        this.set({ status: "failed" });
+        if (this.state.status === "loading") this.set({ status: "failed" });
+      } finally {
+        this.loading = null;
       }
     })();
   }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useLayoutEffect, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { createPortal } from "react-dom";
 import { CommentForm } from "./comment-form";
 import { CommentItem } from "./comment-item";
@@ -26,6 +26,9 @@ export function LineComments({ target, path, anchor }: LineCommentsProps) {
   const [state, store] = useComments(target);
   const [hovered, setHovered] = useState<number | null>(null);
   const [cells, setCells] = useState<[number, HTMLElement][]>([]);
+  // The rows this component added, by line. Only these are ever removed: on a client-side move to
+  // another revision the next page's table has the same ids, and its own rows are not ours.
+  const rows = useRef(new Map<number, HTMLTableRowElement>());
 
   useEffect(() => {
     const scroll = document.getElementById(anchor)?.querySelector<HTMLElement>(".code-scroll");
@@ -59,15 +62,16 @@ export function LineComments({ target, path, anchor }: LineCommentsProps) {
 
   // One row under each line with a thread; rows of threads that are gone are removed.
   useLayoutEffect(() => {
-    const table = document.getElementById(anchor)?.querySelector("table.code-file");
-    if (!table) return;
     const wanted = linesKey ? linesKey.split(",").map(Number) : [];
-    const existing = new Map<number, HTMLTableRowElement>();
-    for (const row of table.querySelectorAll<HTMLTableRowElement>("tr.line-comments")) existing.set(Number(row.dataset.line), row);
-    for (const [line, row] of existing) if (!wanted.includes(line)) row.remove();
+    for (const [line, row] of rows.current) {
+      if (!wanted.includes(line)) {
+        row.remove();
+        rows.current.delete(line);
+      }
+    }
     const next: [number, HTMLElement][] = [];
     for (const line of wanted) {
-      let row = existing.get(line);
+      let row = rows.current.get(line);
       if (!row) {
         const lineRow = document.getElementById(`${anchor}-L${line}`);
         if (!lineRow) continue;
@@ -78,18 +82,20 @@ export function LineComments({ target, path, anchor }: LineCommentsProps) {
         cell.colSpan = 2;
         row.append(cell);
         lineRow.after(row);
+        rows.current.set(line, row);
       }
       next.push([line, row.firstElementChild as HTMLElement]);
     }
     setCells(next);
   }, [anchor, linesKey]);
 
-  useEffect(
-    () => () => {
-      for (const row of document.getElementById(anchor)?.querySelectorAll("tr.line-comments") ?? []) row.remove();
-    },
-    [anchor],
-  );
+  useEffect(() => {
+    const added = rows.current;
+    return () => {
+      for (const row of added.values()) row.remove();
+      added.clear();
+    };
+  }, []);
 
   const numberCell = hovered === null ? null : document.getElementById(`${anchor}-L${hovered}`)?.firstElementChild;
   return (

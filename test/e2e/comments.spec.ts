@@ -65,6 +65,11 @@ test("comment on a line, then see it on the next revision under its moved line, 
   const original = page.locator("#file-main-py-L4 + tr.line-comments");
   await expect(original).toContainText("Why not r * r?");
   await expect(original).not.toContainText("on an older revision");
+
+  // Back (a client-side move between two tables with the same line ids): each keeps its own thread.
+  await page.goBack();
+  await expect(page.locator("#file-main-py-L6 + tr.line-comments")).toContainText("on an older revision");
+  await expect(page.locator("tr.line-comments")).toHaveCount(1);
 });
 
 test("a comment whose line changed stays readable below the files", async ({ page, user }) => {
