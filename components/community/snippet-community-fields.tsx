@@ -26,7 +26,7 @@ export function SnippetCommunityFields({ values, editing }: { values: TSnippetFo
             </p>
           </>
         ) : (
-          <select id="license" name="license" defaultValue={current} aria-describedby="license-note">
+          <select id="license" name="license" defaultValue={current}>
             {LICENSE_ORDER.map((l) => (
               <option key={l} value={LICENSES[l].id}>
                 {LICENSES[l].name} — {LICENSES[l].summary}
