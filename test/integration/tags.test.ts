@@ -15,6 +15,7 @@ import { listSnippets } from "@/lib/snippets/list-snippets";
 import type { TActor, TVisibility } from "@/lib/snippets/schema";
 import { updateSnippet } from "@/lib/snippets/update-snippet";
 import { buildTagTree } from "@/lib/tags/build-tag-tree";
+import { cachedTagCounts } from "@/lib/tags/cached-tag-counts";
 import { countTags } from "@/lib/tags/count-tags";
 import { suggestTags } from "@/lib/tags/suggest-tags";
 import { createUser } from "@/lib/users/create-user";
@@ -74,6 +75,21 @@ describe("tag counts", () => {
     const slug = await snippet(ada, "Mover", [`${root}/a`]);
     await updateSnippet({ actor: ada, owner: ada.username, slug, tags: [`${root}/b/c`] });
     expect(Object.fromEntries(await countTags({ under: root }))).toEqual({ [root]: 1, [`${root}/b`]: 1, [`${root}/b/c`]: 1 });
+  });
+});
+
+describe("cached tag counts", () => {
+  it("are reused until a snippet write forgets them", async () => {
+    const root = uniqueName("cache");
+    const ada = await newUser("ada");
+    const first = await createSnippet({ actor: ada, title: "First", tags: [`${root}/a`], files: [{ path: "main.py", content: "1\n" }] });
+    expect(Object.fromEntries(await cachedTagCounts(root))).toEqual({ [root]: 1, [`${root}/a`]: 1 });
+    // A change that bypasses the snippet operations (another process, say) is not seen yet...
+    await getDb().snippetTag.deleteMany({ where: { snippetId: first.id } });
+    expect(Object.fromEntries(await cachedTagCounts(root))).toEqual({ [root]: 1, [`${root}/a`]: 1 });
+    // ...until a write through them forgets the cache.
+    await snippet(ada, "Second", [`${root}/b`]);
+    expect(Object.fromEntries(await cachedTagCounts(root))).toEqual({ [root]: 1, [`${root}/b`]: 1 });
   });
 });
 
