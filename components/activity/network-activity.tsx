@@ -13,7 +13,7 @@ export async function NetworkActivity({ owner, slug }: { owner: string; slug: st
       <h2 id="network-activity">Network activity</h2>
       <ActivityList items={items} label="Recent activity in this fork network" />
       <p className="network-activity__more">
-        <Link href={`/${owner}/${slug}/forks`}>The fork network and all its activity →</Link>
+        <Link href={`/${owner}/${slug}/forks`}>Fork network</Link> · <Link href={`/${owner}/${slug}/forks/activity`}>All activity in the network →</Link>
       </p>
     </section>
   );

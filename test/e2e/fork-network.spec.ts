@@ -53,6 +53,11 @@ test("open the fork network, see a fork's commits ahead, and compare with it", a
   await expect(forkRow).toContainText("Longer run");
   await expect(tree.locator('[aria-current="page"]')).toContainText(`${user.username}/${slug}`);
 
+  // The network's whole activity has its own page.
+  await page.getByRole("link", { name: "Activity in this network →" }).click();
+  await expect(page.getByRole("list", { name: "Activity in this fork network" }).getByRole("listitem")).toHaveCount(5);
+  await page.goBack();
+
   // Compare with the fork: its own commits and the diff from the source's files to its files.
   await forkRow.getByRole("link", { name: "Compare" }).click();
   await expect(page).toHaveURL(new RegExp(`${source}/forks/compare/${bob.username}/${slug}$`));

@@ -1,15 +1,11 @@
 import Link from "next/link";
-import { ActivityList } from "@/components/activity/activity-list";
 import { Pagination } from "@/components/pagination";
-import { listNetworkActivity } from "@/lib/activity/list-network-activity";
 import { formatDate, formatDateTime } from "@/lib/render/format";
 import { getSnippetSummary } from "@/lib/snippets/get-snippet-summary";
 import { listForkNetwork, type TNetworkNode } from "@/lib/snippets/list-fork-network";
 import { listSnippetRevisions } from "@/lib/snippets/list-revisions";
 import { orNotFound } from "../../_view/load";
 import { SubpageHeader } from "../../_view/subpage-header";
-
-const ACTIVITY_SHOWN = 10;
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -79,15 +75,14 @@ function NodeRow({ node, base, from }: { node: TNetworkNode; base: string; from:
 /**
  * The fork network page of a snippet: the whole network as a tree (one page of it), each
  * snippet with its latest commit and how far it is ahead of and behind this one, a Compare
- * link per snippet, and the network's recent activity.
+ * link per snippet; the network's activity has its own page (forks/activity).
  */
 export async function NetworkView({ owner, slug, page }: { owner: string; slug: string; page?: number }) {
-  const [snippet, network, revisions, activity] = await orNotFound(() =>
+  const [snippet, network, revisions] = await orNotFound(() =>
     Promise.all([
       getSnippetSummary({ owner, slug }),
       listForkNetwork({ owner, slug, ...(page ? { page } : {}) }),
       listSnippetRevisions({ owner, slug }),
-      listNetworkActivity({ owner, slug, perPage: ACTIVITY_SHOWN }),
     ]),
   );
   const base = snippet.url;
@@ -104,20 +99,11 @@ export async function NetworkView({ owner, slug, page }: { owner: string; slug: 
             <NodeRow key={`${n.owner}/${n.slug}`} node={n} base={base} from={from} />
           ))}
         </ol>
+        <p>
+          <Link href={`${base}/forks/activity`}>Activity in this network →</Link>
+        </p>
         <Pagination page={network.page} hasNext={network.page < network.pageCount} hrefFor={(n) => (n === network.currentPage ? `${base}/forks` : `${base}/forks/page/${n}`)} />
       </section>
-
-      {activity.items.length > 0 ? (
-        <section aria-labelledby="activity">
-          <h2 id="activity">Recent activity in the network</h2>
-          <ActivityList items={activity.items} label="Recent activity in this fork network" />
-          {activity.hasNext ? (
-            <p>
-              <Link href={`${base}/forks/activity?page=2`}>Older activity →</Link>
-            </p>
-          ) : null}
-        </section>
-      ) : null}
     </article>
   );
 }
