@@ -17,7 +17,7 @@ function optionsOf(s: TSuggestions): { snippets: TOption[]; tags: TOption[] } {
       key: `t:${t.name}`,
       href: `/search?tag=${encodeURIComponent(t.name)}`,
       label: t.name,
-      detail: t.count === 1 ? "1 snippet" : `${t.count} snippets`,
+      detail: "tag",
     })),
   };
 }

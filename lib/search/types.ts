@@ -92,5 +92,5 @@ export type TSearchPage = { items: TSearchResultItem[]; page: number; hasNext: b
 
 export type TSuggestions = {
   snippets: (TTitleSuggestion & { url: string })[];
-  tags: { name: string; count: number }[];
+  tags: { name: string }[];
 };
