@@ -1,5 +1,6 @@
 "use client";
 
+import "katex/dist/katex.min.css";
 import { renderMarkdown } from "@/lib/render/markdown";
 
 /** A cell's `text/markdown`, rendered and sanitised exactly like descriptions on the server. */
