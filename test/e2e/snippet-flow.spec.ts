@@ -31,6 +31,8 @@ async function typeInEditor(page: Page, index: number, text: string): Promise<vo
 }
 
 test("publish, edit, history, permalink, raw, ZIP and fork", async ({ page, browser, baseURL }) => {
+  // The whole life of a snippet in one test: many page loads, longer than the default 30 s on a busy machine.
+  test.setTimeout(90_000);
   // Sign up by typing, as a person would; the other tests sign in through the API.
   const username = uniqueUsername("flow");
   const password = `pw-${randomBytes(8).toString("hex")}`;
@@ -45,6 +47,7 @@ test("publish, edit, history, permalink, raw, ZIP and fork", async ({ page, brow
   await page.getByLabel("Title").fill("Newton's method");
   await page.getByLabel(/Description/).fill("Square roots by **Newton's method**.");
   await page.getByLabel(/Tags/).fill("numerics/root-finding, calculus");
+  await page.getByLabel(/Tags/).press("Escape"); // close the tag suggestions before the editor below
   await typeInEditor(page, 0, "from helpers import newton\nprint(newton(2.0))");
   await page.getByRole("button", { name: "+ Add file" }).click();
   await page.getByLabel("File name").nth(1).fill("helpers.py");
