@@ -31,7 +31,8 @@ async function suggestTags(q: string): Promise<TSuggestions["tags"]> {
   const rows = await getDb().$queryRawUnsafe<{ name: string }[]>(
     `SELECT t.name FROM "Tag" t
      WHERE (t.name LIKE $1 || '%' OR t.name LIKE '%/' || $1 || '%')
-       AND EXISTS (SELECT 1 FROM "SnippetTag" st JOIN "Snippet" s ON s.id = st."snippetId" AND s.visibility = 'PUBLIC' WHERE st."tagId" = t.id)
+       -- Row by row (a scalar lookup, never a join the planner could hash over every snippet): stops at the first public one.
+       AND EXISTS (SELECT 1 FROM "SnippetTag" st WHERE st."tagId" = t.id AND (SELECT s.visibility FROM "Snippet" s WHERE s.id = st."snippetId") = 'PUBLIC')
      ORDER BY (SELECT count(*) FROM "SnippetTag" st WHERE st."tagId" = t.id) DESC, t.name LIMIT ${TAGS}`,
     text,
   );
