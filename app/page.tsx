@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import { redirect } from "next/navigation";
 import { Pagination } from "@/components/pagination";
 import { SnippetCards } from "@/components/snippet-cards";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 
 import { AccountMenu } from "./account-menu";
 import { SearchBox } from "./search/search-box";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 
 import { formatDateTime, formatRelativeDate } from "@/lib/render/format";
 import { markdownExcerpt } from "@/lib/render/markdown";

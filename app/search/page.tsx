@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/link";
 import { Pagination } from "@/components/pagination";
 import { MatchExcerpt } from "@/components/search/match-excerpt";
 import { isAppError } from "@/lib/errors";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/link";
 import { oauthProviders } from "@/lib/auth/options";
 import { SignInForm } from "@/components/forms/signin-form";
 import { safeCallbackUrl } from "@/app/_forms/callback-url";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import type { TActivityItem } from "@/lib/activity/internal";
 import { formatDate, formatDateTime } from "@/lib/render/format";
 import "./activity.css";

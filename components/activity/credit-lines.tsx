@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import { getCredits, type TCredit } from "@/lib/snippets/get-credits";
 import "./activity.css";
 

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import { listNetworkActivity } from "@/lib/activity/list-network-activity";
 import { ActivityList } from "./activity-list";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import "katex/dist/katex.min.css";
-import Link from "next/link";
+import Link from "@/components/link";
 import { useState } from "react";
 import { lineAnchor } from "@/lib/render/anchors";
 import { formatDateTime } from "@/lib/render/format";

@@ -1,5 +1,5 @@
 import "../community.css";
-import Link from "next/link";
+import Link from "@/components/link";
 import { publicOrigin } from "@/lib/env";
 import type { TSnippetSummary } from "@/lib/snippets/internal";
 import { listRelated } from "@/lib/snippets/related";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import { lineAnchor } from "@/lib/render/anchors";
 import type { TMatchLine } from "@/lib/search/types";
 

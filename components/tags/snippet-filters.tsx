@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import type { TListQuery } from "@/lib/tags/parse-list-query";
 import { TagInput } from "./tag-input";
 import "./tags.css";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import type { TTagCount } from "@/lib/tags/count-tags";
 import { tagHref, tagLeaf } from "@/lib/tags/tag-path";
 import "./tags.css";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import { tagAncestors, tagHref, tagLeaf } from "@/lib/tags/tag-path";
 import "./tags.css";
 

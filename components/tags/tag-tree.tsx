@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import type { TTagNode } from "@/lib/tags/build-tag-tree";
 import { tagHref, tagLeaf } from "@/lib/tags/tag-path";
 import { TagChips } from "./tag-chips";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 
 /** Code / History / Forks tabs of a snippet. */
 export function SnippetTabs({ base, active, forkCount, revisionCount }: { base: string; active: "code" | "history" | "forks"; forkCount?: number; revisionCount?: number }) {

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import { FileView } from "@/components/file-view";
 import { Markdown } from "@/components/markdown";
 import { CopyButton } from "@/components/copy-button";

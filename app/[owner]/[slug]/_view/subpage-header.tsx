@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import type { TSnippetSummary } from "@/lib/snippets/internal";
 import { SnippetTabs } from "./snippet-tabs";
 

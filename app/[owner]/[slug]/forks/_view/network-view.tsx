@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import { Pagination } from "@/components/pagination";
 import { formatDate, formatDateTime } from "@/lib/render/format";
 import { getSnippetSummary } from "@/lib/snippets/get-snippet-summary";

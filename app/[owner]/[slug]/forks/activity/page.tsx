@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/link";
 import { ActivityList } from "@/components/activity/activity-list";
 import { Pagination } from "@/components/pagination";
 import { listNetworkActivity } from "@/lib/activity/list-network-activity";

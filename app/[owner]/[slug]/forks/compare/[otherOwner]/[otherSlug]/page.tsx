@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/link";
 import { DiffView } from "@/components/diff-view";
 import { isAppError } from "@/lib/errors";
 import { formatDate, formatDateTime } from "@/lib/render/format";
