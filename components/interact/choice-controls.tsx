@@ -27,7 +27,6 @@ export function CheckboxControl({ control, value, id, disabled, onChange }: TCon
 
 /** A selector as Sage draws it: a dropdown, a radio group (arrow keys move the choice), or a bar of toggle buttons (one pressed). */
 export function SelectorControl({ control, value, id, disabled, onChange }: TControlProps<TSelector, number>) {
-  const name = plainName(control);
   if (control.style === "dropdown") {
     return (
       <div className="interact-control">
@@ -42,14 +41,14 @@ export function SelectorControl({ control, value, id, disabled, onChange }: TCon
       </div>
     );
   }
-  const layout = columns(control.values.length, control.nrows, control.ncols);
   if (control.style === "radio") {
+    const layout = columns(control.values.length, control.nrows, control.ncols);
     return (
       <div className="interact-control interact-control--tall">
         <ControlLabel control={control} id={`${id}-label`} />
         <div
           role="radiogroup"
-          aria-label={control.label ? undefined : name}
+          aria-label={control.label ? undefined : plainName(control)}
           aria-labelledby={control.label ? `${id}-label` : undefined}
           className={layout ? "interact-choices__grid" : "interact-choices__row"}
           style={layout}
@@ -64,18 +63,46 @@ export function SelectorControl({ control, value, id, disabled, onChange }: TCon
       </div>
     );
   }
+  return <ButtonGroup control={control} id={id} disabled={disabled} pressed={value} onPress={onChange} />;
+}
+
+/**
+ * A labelled group of push buttons, shared by a selector's toggle buttons (`pressed` marks the
+ * chosen one with aria-pressed) and a button bar (no `pressed`: its buttons are not toggles).
+ */
+function ButtonGroup({
+  control,
+  id,
+  disabled,
+  pressed,
+  onPress,
+}: {
+  control: TSelector | TButtonBar;
+  id: string;
+  disabled: boolean;
+  pressed?: number;
+  onPress: (index: number) => void;
+}) {
+  const layout = columns(control.values.length, control.nrows, control.ncols);
   return (
     <div className="interact-control">
       <ControlLabel control={control} id={`${id}-label`} />
       <div
         role="group"
-        aria-label={control.label ? undefined : name}
+        aria-label={control.label ? undefined : plainName(control)}
         aria-labelledby={control.label ? `${id}-label` : undefined}
         className={`interact-bar ${layout ? "interact-choices__grid" : "interact-choices__row"}`}
         style={layout}
       >
         {control.values.map((label, i) => (
-          <button key={i} type="button" className="button button--small interact-bar__button" aria-pressed={value === i} disabled={disabled} onClick={() => onChange(i)}>
+          <button
+            key={i}
+            type="button"
+            className="button button--small interact-bar__button"
+            aria-pressed={pressed === undefined ? undefined : pressed === i}
+            disabled={disabled}
+            onClick={() => onPress(i)}
+          >
             {label}
           </button>
         ))}
@@ -116,24 +143,5 @@ export function ButtonControl({ control, id, disabled, onPress }: Omit<TControlP
 
 /** A bar of push buttons: a press re-runs the function with the pressed one's index. */
 export function ButtonBarControl({ control, id, disabled, onPress }: Omit<TControlProps<TButtonBar, number | null>, "value" | "onChange"> & { onPress: (value: number) => void }) {
-  const layout = columns(control.values.length, control.nrows, control.ncols);
-  const name = plainName(control);
-  return (
-    <div className="interact-control">
-      <ControlLabel control={control} id={`${id}-label`} />
-      <div
-        role="group"
-        aria-label={control.label ? undefined : name}
-        aria-labelledby={control.label ? `${id}-label` : undefined}
-        className={`interact-bar ${layout ? "interact-choices__grid" : "interact-choices__row"}`}
-        style={layout}
-      >
-        {control.values.map((label, i) => (
-          <button key={i} type="button" className="button button--small interact-bar__button" disabled={disabled} onClick={() => onPress(i)}>
-            {label}
-          </button>
-        ))}
-      </div>
-    </div>
-  );
+  return <ButtonGroup control={control} id={id} disabled={disabled} onPress={onPress} />;
 }
