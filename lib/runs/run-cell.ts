@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { checkSessionId, fromExecError, type TExecClient } from "./exec-client";
-import { spendRun, type TRunner } from "./run-client-key";
+import { spendBudget, type TRunner } from "./run-client-key";
 
 /** Longest cell accepted, in characters: a cell is typed, not a file upload. */
 export const MAX_CELL_CHARS = 100_000;
@@ -14,7 +14,7 @@ export const MAX_CELL_CHARS = 100_000;
 export async function runCell(options: TRunner & { session: string; code: string; client: TExecClient }): Promise<{ msgId: string }> {
   checkSessionId(options.session);
   if (options.code.length > MAX_CELL_CHARS) throw new AppError("TOO_LARGE", `A cell may hold at most ${MAX_CELL_CHARS.toLocaleString("en")} characters.`);
-  await spendRun(options);
+  await spendBudget(options);
   try {
     const { msg_id } = await options.client.execute({ session: options.session, code: options.code, filename: null });
     return { msgId: msg_id };

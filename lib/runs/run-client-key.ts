@@ -7,13 +7,14 @@ import type { TActor } from "@/lib/snippets/schema";
 export type TRunner = { actor: TActor | null; address: string | null };
 
 /**
- * Spends one point of the Run budget: per user when signed in, else per address; visitors whose
- * address is unknown (no trusted proxy) share one larger budget. Past it, a 429 with Retry-After.
+ * Spends one point of a budget, the Run budget unless told (interact updates have their own):
+ * per user when signed in, else per address; visitors whose address is unknown (no trusted proxy)
+ * share one larger budget. Past it, a 429 with Retry-After.
  */
-export async function spendRun(runner: TRunner): Promise<void> {
-  if (runner.actor) await consume("exec", `user:${runner.actor.id}`);
-  else if (runner.address) await consume("exec", `addr:${runner.address}`);
-  else await consume("exec-all", "anonymous");
+export async function spendBudget(runner: TRunner, budget: "exec" | "interact" = "exec"): Promise<void> {
+  if (runner.actor) await consume(budget, `user:${runner.actor.id}`);
+  else if (runner.address) await consume(budget, `addr:${runner.address}`);
+  else await consume(`${budget}-all`, "anonymous");
 }
 
 /**

@@ -5,7 +5,7 @@ import type { TRunStatus } from "@/lib/exec/client";
 import type { TNbOutput } from "@/lib/exec/protocol";
 import { fromExecError, type TExecClient } from "./exec-client";
 import { MAX_CELL_CHARS } from "./run-cell";
-import { serviceClientKey, spendRun, type TRunner } from "./run-client-key";
+import { serviceClientKey, spendBudget, type TRunner } from "./run-client-key";
 
 export type TRunCodeResult = {
   status: TRunStatus;
@@ -31,7 +31,7 @@ export async function runToCompletion(
   },
 ): Promise<TRunCodeResult> {
   if (options.code.length > MAX_CELL_CHARS) throw new AppError("TOO_LARGE", `code may hold at most ${MAX_CELL_CHARS.toLocaleString("en")} characters.`);
-  await spendRun(options);
+  await spendBudget(options);
   const files = options.snippet
     ? (await readSnippetFiles({ owner: options.snippet.owner, slug: options.snippet.slug, ...(options.snippet.rev ? { rev: options.snippet.rev } : {}) })).files.map((f) => ({
         path: f.path,

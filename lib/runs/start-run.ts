@@ -2,7 +2,7 @@ import "server-only";
 import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
 import { noteRunStart } from "@/lib/snippets/note-run-start";
 import { fromExecError, type TExecClient } from "./exec-client";
-import { serviceClientKey, spendRun, type TRunner } from "./run-client-key";
+import { serviceClientKey, spendBudget, type TRunner } from "./run-client-key";
 
 export type TStartedRun = {
   session: string;
@@ -25,7 +25,7 @@ export type TStartedRun = {
 export async function startRun(
   options: TRunner & { owner: string; slug: string; rev?: string | undefined; client: TExecClient; /** The visitor cookie, to count anonymous runs. */ visitorCookie?: string | null },
 ): Promise<TStartedRun> {
-  await spendRun(options);
+  await spendBudget(options);
   const revision = await readSnippetFiles({ owner: options.owner, slug: options.slug, ...(options.rev ? { rev: options.rev } : {}) });
   const files = revision.files.map((f) => ({ path: f.path, content: f.content }));
   const main = revision.mainFile ? revision.files.find((f) => f.path === revision.mainFile) : undefined;

@@ -1,9 +1,8 @@
 import "server-only";
-import { consume } from "@/lib/auth/rate-limit";
 import { AppError } from "@/lib/errors";
 import { ZInteractHttpRequest } from "@/lib/exec/protocol";
 import { checkSessionId, fromExecError, type TExecClient } from "./exec-client";
-import type { TRunner } from "./run-client-key";
+import { spendBudget, type TRunner } from "./run-client-key";
 
 /**
  * Sends an interact's new control values to its session: the kernel re-runs the interact's
@@ -16,9 +15,7 @@ export async function updateInteract(options: TRunner & { session: string; inter
   checkSessionId(options.session);
   const parsed = ZInteractHttpRequest.safeParse({ interact: options.interact, values: options.values });
   if (!parsed.success) throw new AppError("INVALID", `Interact update: ${parsed.error.issues[0]?.message ?? "invalid"}.`);
-  if (options.actor) await consume("interact", `user:${options.actor.id}`);
-  else if (options.address) await consume("interact", `addr:${options.address}`);
-  else await consume("interact-all", "anonymous");
+  await spendBudget(options, "interact");
   try {
     const { msg_id } = await options.client.updateInteract({ session: options.session, interact: options.interact, values: options.values });
     return { msgId: msg_id };
