@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { parseExecHosts } from "@/lib/exec/hosts";
 
 /**
  * The environment, parsed once. Deliberately no `import "server-only"`: the launcher
@@ -65,6 +66,19 @@ const ZRawEnv = z.object({
       .refine(isHttpOrigin, { message: "GITLAB_URL must be an http:// or https:// URL, e.g. https://gitlab.example.org" })
       .optional(),
   ),
+  MEILI_URL: optionalText.pipe(
+    z
+      .string()
+      .refine(isHttpOrigin, { message: "MEILI_URL must be an http:// or https:// URL, e.g. http://127.0.0.1:7700" })
+      .optional(),
+  ),
+  MEILI_KEY: optionalText,
+  MEILI_INDEX: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,100}$/, "MEILI_INDEX may use only letters, digits, '-' and '_' (up to 100)")
+      .optional(),
+  ),
 });
 
 function isHttpOrigin(v: string): boolean {
@@ -105,6 +119,15 @@ const ZRawExecEnv = z.object({
       })
       .optional(),
   ),
+  // Several execution hosts for the site (lib/exec/hosts.ts); checked here so a typo stops the start.
+  EXEC_HOSTS: optionalText.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try {
+      parseExecHosts(v);
+    } catch (e) {
+      ctx.addIssue({ code: "custom", message: (e as Error).message });
+    }
+  }),
   EXEC_DIR: optionalText,
   EXEC_KERNELS: optionalText,
   EXEC_MEMORY_MB: execInt("EXEC_MEMORY_MB", 512, 16, 1_048_576),
@@ -207,9 +230,14 @@ export type TEnv = {
   github: TOAuthApp | undefined;
   /** Present only when both GITLAB_ID and GITLAB_SECRET are set; `url` defaults to gitlab.com. */
   gitlab: (TOAuthApp & { url: string }) | undefined;
+  /** Present only when MEILI_URL is set: the search index lives in Meilisearch (lib/search/meili-engine.ts). */
+  meili: TMeiliEnv | undefined;
   /** The execution service's settings (EXEC_*). */
   exec: TExecEnv;
 };
+
+/** Where Meilisearch is: its URL, API key (if it needs one) and index name (default `snippets`). */
+export type TMeiliEnv = { url: string; key: string | undefined; index: string };
 
 /** Thrown when the environment is unusable; `problems` has one plain sentence each. */
 export class EnvError extends Error {
@@ -298,6 +326,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     trustProxy: raw.TRUST_PROXY,
     github,
     gitlab: gitlabApp ? { ...gitlabApp, url: (raw.GITLAB_URL ?? "https://gitlab.com").replace(/\/+$/, "") } : undefined,
+    meili: raw.MEILI_URL ? { url: raw.MEILI_URL, key: raw.MEILI_KEY, index: raw.MEILI_INDEX ?? "snippets" } : undefined,
     exec,
   };
 }

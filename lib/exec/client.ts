@@ -24,6 +24,7 @@ import {
   type TNbOutput,
   type TSessionEvent,
 } from "@/lib/exec/protocol";
+import { parseExecHosts, type TExecHost } from "@/lib/exec/hosts";
 
 /** A file for a session's working directory. */
 export type TClientFile = { path: string; content: Uint8Array | string };
@@ -60,8 +61,6 @@ async function readBody(res: IncomingMessage): Promise<Buffer> {
 /** The client's operations against the service (one host or several). */
 export type TExecClient = ReturnType<typeof createExecClient>;
 
-/** An execution host: its id (the prefix of its session ids; "" for a lone host) and base URL. */
-export type TExecHost = { id: string; url: string };
 
 /**
  * The hosts named by `EXEC_HOSTS` (`a=http://10.0.0.5:3101,b=http://10.0.0.6:3101`, each
@@ -69,16 +68,7 @@ export type TExecHost = { id: string; url: string };
  */
 export function execHostsFromEnv(env: Record<string, string | undefined> = process.env): TExecHost[] {
   const list = env.EXEC_HOSTS?.trim();
-  if (!list) return [{ id: "", url: (env.EXEC_URL || "http://127.0.0.1:3101").trim() }];
-  return list.split(",").map((entry) => {
-    const eq = entry.indexOf("=");
-    const id = entry.slice(0, eq).trim();
-    const url = entry.slice(eq + 1).trim();
-    if (eq < 0 || !/^[a-z0-9]{1,16}$/.test(id) || !/^https?:\/\//.test(url)) {
-      throw new Error(`EXEC_HOSTS: "${entry.trim()}" is not id=url (id: 1–16 lowercase letters or digits, url: http://host:port)`);
-    }
-    return { id, url };
-  });
+  return list ? parseExecHosts(list) : [{ id: "", url: (env.EXEC_URL || "http://127.0.0.1:3101").trim() }];
 }
 
 type TCallInit = { method?: string; body?: string; headers?: Record<string, string>; signal?: AbortSignal | undefined };

@@ -1,7 +1,7 @@
 import "server-only";
 import { Meilisearch, type Index } from "meilisearch";
 import { tagPathsOf } from "./tag-paths";
-import type { TMeiliSettings } from "./meili-settings";
+import type { TMeiliEnv } from "@/lib/env";
 import type { TEngineQuery, TEngineResult, TSearchDoc, TSearchEngine, TTitleSuggestion } from "./types";
 
 /*
@@ -11,14 +11,7 @@ import type { TEngineQuery, TEngineResult, TSearchDoc, TSearchEngine, TTitleSugg
  * the request that changed it returns, as with the Postgres engine.
  */
 
-type TMeiliDoc = {
-  id: string;
-  owner: string;
-  ownerName: string;
-  slug: string;
-  title: string;
-  blurb: string;
-  tags: string[];
+type TMeiliDoc = Omit<TSearchDoc, "files" | "updatedAt"> & {
   tagPaths: string[];
   paths: string[];
   texts: string[];
@@ -31,7 +24,7 @@ const BATCH = 500;
 /** Per write task; a rebuild's batches may take longer on a busy server. */
 const WAIT = { timeout: 60_000, interval: 50 };
 
-export function createMeiliEngine(settings: TMeiliSettings): TSearchEngine {
+export function createMeiliEngine(settings: TMeiliEnv): TSearchEngine {
   const client = new Meilisearch({ host: settings.url, ...(settings.key ? { apiKey: settings.key } : {}) });
   const index: Index<TMeiliDoc> = client.index<TMeiliDoc>(settings.index);
   let ready: Promise<void> | undefined;
@@ -126,17 +119,12 @@ function toMeiliDoc(d: TSearchDoc): TMeiliDoc {
     budget -= text.length;
     return text;
   });
+  const { files, updatedAt, ...fields } = d;
   return {
-    id: d.id,
-    owner: d.owner,
-    ownerName: d.ownerName,
-    slug: d.slug,
-    title: d.title,
-    blurb: d.blurb,
-    tags: d.tags,
+    ...fields,
     tagPaths: tagPathsOf(d.tags),
-    paths: d.files.map((f) => f.path),
+    paths: files.map((f) => f.path),
     texts,
-    updatedAt: d.updatedAt.getTime(),
+    updatedAt: updatedAt.getTime(),
   };
 }

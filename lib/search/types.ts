@@ -33,18 +33,8 @@ export type TEngineQuery = {
   limit: number;
 };
 
-/** One result as an engine returns it: enough to show the card and find the matching line. */
-export type TEngineHit = {
-  id: string;
-  owner: string;
-  ownerName: string;
-  slug: string;
-  title: string;
-  blurb: string;
-  tags: string[];
-  updatedAt: Date;
-  files: { path: string; text: string }[];
-};
+/** One result as an engine returns it: the document it was given, to show the card and find the matching line. */
+export type TEngineHit = TSearchDoc;
 
 export type TEngineResult = {
   hits: TEngineHit[];

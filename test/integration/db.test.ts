@@ -216,6 +216,23 @@ describe("environment", () => {
     ]);
   });
 
+  it("refuses to start with an EXEC_HOSTS it cannot route by, naming the entry", () => {
+    const cwd = path.join(scratch, uniqueName("env"));
+    const problems = (source: Record<string, string>) => {
+      try {
+        parseEnv({ AUTH_SECRET: "x".repeat(32), ...source }, cwd);
+        return [];
+      } catch (e) {
+        return (e as EnvError).problems;
+      }
+    };
+    expect(problems({ EXEC_HOSTS: "a=http://10.0.0.5:3101,http://10.0.0.6:3101" })).toEqual([
+      'EXEC_HOSTS: "http://10.0.0.6:3101" is not id=url (id: 1–16 lowercase letters or digits, url: http://host:port)',
+    ]);
+    expect(problems({ EXEC_HOSTS: "a=http://10.0.0.5:3101,a=http://10.0.0.6:3101" })).toEqual(['EXEC_HOSTS: the host id "a" is given twice']);
+    expect(problems({ EXEC_HOSTS: "a=http://10.0.0.5:3101,b=http://10.0.0.6:3101" })).toEqual([]);
+  });
+
   it("defaults to port 3000 and PGlite under ./data, and keeps one generated secret private on disk", () => {
     const cwd = path.join(scratch, uniqueName("env"));
     const env = parseEnv({ DATABASE_URL: "" }, cwd);

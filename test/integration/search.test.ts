@@ -5,6 +5,7 @@
  */
 import { randomInt } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { getSearchEngine } from "@/lib/search/get-search-engine";
 import { reindexAll } from "@/lib/search/reindex-all";
@@ -177,5 +178,30 @@ describe(`search (${getSearchEngine().name} engine)`, () => {
     const result = await reindexAll();
     expect(result.indexed).toBeGreaterThanOrEqual(3);
     expect(titles((await searchSnippets({ q: word })).items)).toEqual([`${word} rotations`, "Spatial rotations", "Plotting helpers"]);
+  });
+});
+
+describe("Meilisearch settings", () => {
+  const base = { AUTH_SECRET: "x".repeat(32) };
+
+  it("refuses a bad MEILI_URL or MEILI_INDEX at start-up, naming the variable", () => {
+    const problems = (() => {
+      try {
+        parseEnv({ ...base, MEILI_URL: "127.0.0.1:7700", MEILI_INDEX: "my index" });
+      } catch (e) {
+        return e instanceof EnvError ? e.problems : [];
+      }
+      return [];
+    })();
+    expect(problems).toEqual([
+      "MEILI_URL must be an http:// or https:// URL, e.g. http://127.0.0.1:7700",
+      "MEILI_INDEX may use only letters, digits, '-' and '_' (up to 100)",
+    ]);
+  });
+
+  it("uses Meilisearch only when MEILI_URL is set, in index `snippets` unless told", () => {
+    expect(parseEnv({ ...base, MEILI_KEY: "k" }).meili).toBeUndefined();
+    expect(parseEnv({ ...base, MEILI_URL: " http://127.0.0.1:7700 ", MEILI_KEY: "" }).meili).toEqual({ url: "http://127.0.0.1:7700", key: undefined, index: "snippets" });
+    expect(parseEnv({ ...base, MEILI_URL: "https://meili.example.org", MEILI_KEY: "k", MEILI_INDEX: "cellar-2" }).meili).toEqual({ url: "https://meili.example.org", key: "k", index: "cellar-2" });
   });
 });
