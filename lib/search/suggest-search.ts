@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb } from "@/lib/db/client";
+import { escapeLike } from "@/lib/tags/tag-path";
 import { getSearchEngine } from "./get-search-engine";
 import { queryWords } from "./words";
 import type { TSuggestions } from "./types";
@@ -27,7 +28,7 @@ export async function suggestSearch(options: { q: string }): Promise<TSuggestion
  * milliseconds at 100,000 snippets), so the box names the tags without counts.
  */
 async function suggestTags(q: string): Promise<TSuggestions["tags"]> {
-  const text = q.replace(/\s+/g, "-").replace(/[%_\\]/g, (c) => `\\${c}`);
+  const text = escapeLike(q.replace(/\s+/g, "-"));
   const rows = await getDb().$queryRawUnsafe<{ name: string }[]>(
     `SELECT t.name FROM "Tag" t
      WHERE (t.name LIKE $1 || '%' OR t.name LIKE '%/' || $1 || '%')
