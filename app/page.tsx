@@ -1,6 +1,7 @@
 import Link from "@/components/link";
 import { redirect } from "next/navigation";
 import { Pagination } from "@/components/pagination";
+import { RatingStars } from "@/components/rating-stars";
 import { SnippetCards } from "@/components/snippet-cards";
 import { TagChips } from "@/components/tags/tag-chips";
 import { listSnippets, type TListedSnippet, type TSnippetSort } from "@/lib/snippets/list-snippets";
@@ -123,7 +124,7 @@ export default async function HomePage({ searchParams }: Props) {
                       <Link href={s.url}>{s.title}</Link>
                       <span className="muted">
                         {" "}
-                        by {s.owner} · <Stars snippet={s} />
+                        by {s.owner} · <Rating snippet={s} />
                       </span>
                     </li>
                   ))}
@@ -149,16 +150,9 @@ export default async function HomePage({ searchParams }: Props) {
   );
 }
 
-/** "★ 4.3 (12 votes)": the plain average; the order uses the Bayesian one. */
-function Stars({ snippet }: { snippet: TListedSnippet }) {
-  const average = snippet.ratingSum / Math.max(1, snippet.ratingCount);
-  return (
-    <span aria-label={`rated ${average.toFixed(1)} of 5 by ${snippet.ratingCount} ${snippet.ratingCount === 1 ? "person" : "people"}`}>
-      <span aria-hidden="true">
-        ★ {average.toFixed(1)} ({snippet.ratingCount})
-      </span>
-    </span>
-  );
+/** The plain average and the number of votes, when there are votes (the order uses the Bayesian average). */
+function Rating({ snippet: { rating } }: { snippet: TListedSnippet }) {
+  return rating.average === null ? null : <RatingStars average={rating.average} count={rating.count} />;
 }
 
 /**
@@ -169,9 +163,9 @@ function FeaturedCard({ snippet: s }: { snippet: TListedSnippet }) {
   return (
     <article className="card featured-card">
       <Link href={s.url} className="featured-card__media" tabIndex={-1} aria-hidden="true">
-        {s.thumbnailRev ? (
+        {s.thumbnailUrl ? (
           // A stored image from our own route, cached for good per revision (?rev=); next/image would only re-encode it.
-          <img src={`${s.url}/thumbnail?rev=${s.thumbnailRev}`} alt="" loading="lazy" decoding="async" width={320} height={200} />
+          <img src={s.thumbnailUrl} alt="" loading="lazy" decoding="async" width={320} height={200} />
         ) : (
           <svg viewBox="0 0 64 40" className="featured-card__placeholder" role="presentation">
             <path d="M4 32 C 14 4, 24 4, 32 20 S 50 36, 60 8" fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" />
@@ -185,7 +179,7 @@ function FeaturedCard({ snippet: s }: { snippet: TListedSnippet }) {
       </h3>
       <p className="featured-card__facts muted">
         <span>by {s.owner}</span>
-        {s.ratingCount > 0 ? <Stars snippet={s} /> : null}
+        <Rating snippet={s} />
         {s.runCount > 0 ? <span>{s.runCount === 1 ? "1 run" : `${s.runCount} runs`}</span> : null}
       </p>
     </article>

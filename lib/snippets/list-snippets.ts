@@ -47,16 +47,8 @@ export type TListSnippetsOptions = {
   ratedOnly?: boolean;
 };
 
-/** A snippet in a list: its summary and the counters lists sort and show by. */
-export type TListedSnippet = TSnippetSummary & {
-  hasInteracts: boolean;
-  language: string;
-  viewCount: number;
-  runCount: number;
-  ratingCount: number;
-  ratingSum: number;
-  thumbnailRev: string | null;
-};
+/** A snippet in a list: its summary (which has the counters lists sort by) and the raw rating and thumbnail revision. */
+export type TListedSnippet = TSnippetSummary & Pick<TSnippetRow, "ratingCount" | "ratingSum" | "thumbnailRev">;
 
 export type TSnippetPage = { items: TListedSnippet[]; page: number; hasNext: boolean };
 
@@ -136,10 +128,6 @@ function checkTag(tag: string): string {
 function toListedSnippet(row: TSnippetRow): TListedSnippet {
   return {
     ...toSnippetSummary(row),
-    hasInteracts: row.hasInteracts,
-    language: row.language,
-    viewCount: row.viewCount,
-    runCount: row.runCount,
     ratingCount: row.ratingCount,
     ratingSum: row.ratingSum,
     thumbnailRev: row.thumbnailRev,
