@@ -4,12 +4,7 @@
  * same namespace, and runs code to completion with nbformat outputs. The rate limit is tested
  * without the service: it is spent before the service is asked.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { runToCompletion } from "@/lib/runs/run-code";
 import { runCell } from "@/lib/runs/run-cell";
@@ -22,62 +17,11 @@ import { createSnippet } from "@/lib/snippets/create-snippet";
 import type { TActor } from "@/lib/snippets/schema";
 import { createUser } from "@/lib/users/create-user";
 import { closeDbAfterAll, uniqueName } from "@/test/support/db";
+import { useExecService } from "@/test/support/exec-service";
 
 closeDbAfterAll();
 
-/** The service's entry point, once lib/exec provides one. */
-const SERVICE_ENTRY = ["lib/exec/service/main.ts", "lib/exec/service/index.ts", "lib/exec/service/server.ts"].find((p) => existsSync(p));
-const why = !existsSync("/usr/bin/bwrap")
-  ? "bubblewrap (/usr/bin/bwrap) is not installed"
-  : !SERVICE_ENTRY
-    ? "the execution service (lib/exec/service) has no entry point yet"
-    : null;
-if (why) console.warn(`runs.test.ts: tests that need the execution service are skipped: ${why}`);
-
-let service: ChildProcess | undefined;
-let execDir: string | undefined;
-
-beforeAll(async () => {
-  if (why || !SERVICE_ENTRY) return;
-  const port = await freePort();
-  execDir = mkdtempSync(path.join(tmpdir(), "cellar-exec-"));
-  process.env.EXEC_URL = `http://127.0.0.1:${port}`;
-  service = spawn("npx", ["--no-install", "tsx", "--conditions=react-server", SERVICE_ENTRY], {
-    env: { ...process.env, EXEC_URL: process.env.EXEC_URL, EXEC_DIR: execDir, EXEC_POOL_SIZE: "1" },
-    stdio: ["ignore", "inherit", "inherit"],
-    detached: true,
-  });
-  await waitForHealth(`${process.env.EXEC_URL}/health`, 60_000);
-}, 90_000);
-
-afterAll(async () => {
-  if (service?.pid) {
-    process.kill(-service.pid, "SIGTERM");
-    await new Promise((r) => service?.once("exit", r));
-  }
-  if (execDir) rmSync(execDir, { recursive: true, force: true });
-});
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitForHealth(url: string, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const ok = await fetch(url).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the execution service did not answer ${url} within ${ms} ms`);
-}
+const why = useExecService("runs.test.ts");
 
 async function newUser(): Promise<TActor> {
   const u = await createUser({ username: uniqueName("run"), password: "correct horse battery" });

@@ -4,12 +4,7 @@
  * counted; publishing code that draws gets a thumbnail from the site's own run, text-only code is
  * not run at all. Skipped, with a warning, where the service cannot run (as runs.test.ts is).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { execClient } from "@/lib/runs/service";
 import { startRun } from "@/lib/runs/start-run";
@@ -19,51 +14,11 @@ import { getThumbnail } from "@/lib/snippets/get-thumbnail";
 import type { TActor } from "@/lib/snippets/schema";
 import { createUser } from "@/lib/users/create-user";
 import { closeDbAfterAll, uniqueName } from "@/test/support/db";
+import { useExecService } from "@/test/support/exec-service";
 
 closeDbAfterAll();
 
-const SERVICE_ENTRY = ["lib/exec/service/main.ts", "lib/exec/service/index.ts", "lib/exec/service/server.ts"].find((p) => existsSync(p));
-const why = !existsSync("/usr/bin/bwrap") ? "bubblewrap (/usr/bin/bwrap) is not installed" : !SERVICE_ENTRY ? "lib/exec/service has no entry point" : null;
-if (why) console.warn(`thumbnails.test.ts: skipped: ${why}`);
-
-let service: ChildProcess | undefined;
-let execDir: string | undefined;
-
-beforeAll(async () => {
-  if (why || !SERVICE_ENTRY) return;
-  const port = await freePort();
-  execDir = mkdtempSync(path.join(tmpdir(), "cellar-exec-"));
-  process.env.EXEC_URL = `http://127.0.0.1:${port}`;
-  service = spawn("npx", ["--no-install", "tsx", "--conditions=react-server", SERVICE_ENTRY], {
-    env: { ...process.env, EXEC_URL: process.env.EXEC_URL, EXEC_DIR: execDir, EXEC_POOL_SIZE: "1" },
-    stdio: ["ignore", "inherit", "inherit"],
-    detached: true,
-  });
-  const until = Date.now() + 60_000;
-  while (!(await fetch(`${process.env.EXEC_URL}/health`).then((r) => r.ok, () => false))) {
-    if (Date.now() > until) throw new Error("the execution service did not start within 60 s");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}, 90_000);
-
-afterAll(async () => {
-  if (service?.pid) {
-    process.kill(-service.pid, "SIGTERM");
-    await new Promise((r) => service?.once("exit", r));
-  }
-  if (execDir) rmSync(execDir, { recursive: true, force: true });
-});
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
+const why = useExecService("thumbnails.test.ts");
 
 async function newUser(prefix: string): Promise<TActor> {
   const u = await createUser({ username: uniqueName(prefix), password: "correct horse battery" });

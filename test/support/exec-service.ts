@@ -1,0 +1,61 @@
+/**
+ * Starts the real execution service (bubblewrap, Python) for an integration test file, on a
+ * free port and a scratch directory of its own, and stops it after the file's tests. Tests
+ * that need it are skipped, with a warning, where it cannot run: call at the top level and
+ * pass the answer to `describe.skipIf`.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { freePort } from "@/test/e2e/support/free-port";
+
+/** The service's entry point, once lib/exec provides one. */
+const SERVICE_ENTRY = ["lib/exec/service/main.ts", "lib/exec/service/index.ts", "lib/exec/service/server.ts"].find((p) => existsSync(p));
+
+/** Why the service cannot run here, or null when it runs (and EXEC_URL points at it). */
+export function useExecService(file: string): string | null {
+  const why = !existsSync("/usr/bin/bwrap")
+    ? "bubblewrap (/usr/bin/bwrap) is not installed"
+    : !SERVICE_ENTRY
+      ? "the execution service (lib/exec/service) has no entry point yet"
+      : null;
+  if (why || !SERVICE_ENTRY) {
+    console.warn(`${file}: tests that need the execution service are skipped: ${why}`);
+    return why;
+  }
+
+  let service: ChildProcess | undefined;
+  let execDir: string | undefined;
+  beforeAll(async () => {
+    const port = await freePort();
+    execDir = mkdtempSync(path.join(tmpdir(), "cellar-exec-"));
+    process.env.EXEC_URL = `http://127.0.0.1:${port}`;
+    service = spawn("npx", ["--no-install", "tsx", "--conditions=react-server", SERVICE_ENTRY], {
+      env: { ...process.env, EXEC_DIR: execDir, EXEC_POOL_SIZE: "1" },
+      stdio: ["ignore", "inherit", "inherit"],
+      detached: true,
+    });
+    await waitForHealth(`${process.env.EXEC_URL}/health`, 60_000);
+  }, 90_000);
+
+  afterAll(async () => {
+    if (service?.pid) {
+      process.kill(-service.pid, "SIGTERM");
+      await new Promise((r) => service?.once("exit", r));
+    }
+    if (execDir) rmSync(execDir, { recursive: true, force: true });
+  });
+  return null;
+}
+
+async function waitForHealth(url: string, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the execution service did not answer ${url} within ${ms} ms`);
+}
