@@ -45,15 +45,7 @@ export async function compareHistories(opts: { baseDir: string; otherDir: string
 async function reachableFrom(dir: string, rev: string, cache: ReturnType<typeof cacheFor>): Promise<Set<string>> {
   const head = await resolveWith(dir, "HEAD", cache);
   if (rev === head) return reachableCommits(dir, head, cache);
-  const seen = new Set<string>();
-  const stack = [rev];
-  while (stack.length > 0) {
-    const oid = stack.pop() as string;
-    if (seen.has(oid)) continue;
-    seen.add(oid);
-    stack.push(...(await readCommitInfo(dir, oid, cache)).parents);
-  }
-  return seen;
+  return walkBack(dir, [rev], () => true);
 }
 
 /**
@@ -62,17 +54,12 @@ async function reachableFrom(dir: string, rev: string, cache: ReturnType<typeof 
  * Cellar's histories are linear, so that is also date order.
  */
 async function newestFirst(dir: string, start: string, keep: (oid: string) => boolean): Promise<string[]> {
-  const cache = cacheFor(dir);
   const out: string[] = [];
-  const seen = new Set<string>();
-  const queue = [start];
-  while (queue.length > 0) {
-    const oid = queue.shift() as string;
-    if (seen.has(oid) || !keep(oid)) continue;
-    seen.add(oid);
+  await walkBack(dir, [start], (oid) => {
+    if (!keep(oid)) return false;
     out.push(oid);
-    queue.push(...(await readCommitInfo(dir, oid, cache)).parents);
-  }
+    return true;
+  });
   return out;
 }
 
@@ -82,30 +69,32 @@ async function newestFirst(dir: string, start: string, keep: (oid: string) => bo
  * candidate that is an ancestor of another is not the best. With linear histories there is one.
  */
 async function mergeBaseOf(dir: string, start: string, shared: Set<string>): Promise<string | null> {
-  const cache = cacheFor(dir);
   const candidates: string[] = [];
+  await walkBack(dir, [start], (oid) => {
+    if (!shared.has(oid)) return true;
+    candidates.push(oid);
+    return false;
+  });
+  if (candidates.length <= 1) return candidates[0] ?? null;
+  const cache = cacheFor(dir);
+  const parents = await Promise.all(candidates.map(async (c) => (await readCommitInfo(dir, c, cache)).parents));
+  const below = await walkBack(dir, parents.flat(), () => true);
+  return candidates.find((c) => !below.has(c)) ?? null;
+}
+
+/**
+ * Walks the history of `dir` back from `starts` breadth first, visiting each commit once, and
+ * returns the commits visited; `enter(oid)` false stops that line of history at `oid`.
+ */
+async function walkBack(dir: string, starts: string[], enter: (oid: string) => boolean): Promise<Set<string>> {
+  const cache = cacheFor(dir);
   const seen = new Set<string>();
-  const queue = [start];
+  const queue = [...starts];
   while (queue.length > 0) {
     const oid = queue.shift() as string;
     if (seen.has(oid)) continue;
     seen.add(oid);
-    if (shared.has(oid)) {
-      candidates.push(oid);
-      continue;
-    }
-    queue.push(...(await readCommitInfo(dir, oid, cache)).parents);
+    if (enter(oid)) queue.push(...(await readCommitInfo(dir, oid, cache)).parents);
   }
-  if (candidates.length <= 1) return candidates[0] ?? null;
-  const below = new Set<string>();
-  for (const c of candidates) {
-    const stack = [...(await readCommitInfo(dir, c, cache)).parents];
-    while (stack.length > 0) {
-      const oid = stack.pop() as string;
-      if (below.has(oid)) continue;
-      below.add(oid);
-      stack.push(...(await readCommitInfo(dir, oid, cache)).parents);
-    }
-  }
-  return candidates.find((c) => !below.has(c)) ?? null;
+  return seen;
 }
