@@ -2,6 +2,7 @@ import Link from "@/components/link";
 
 import { formatDateTime, formatRelativeDate } from "@/lib/render/format";
 import { markdownExcerpt } from "@/lib/render/markdown";
+import { tagHref as tagPage } from "@/lib/tags/tag-path";
 import { RatingStars } from "./rating-stars";
 import "./community.css";
 
@@ -27,7 +28,7 @@ export type SnippetCardProps = {
   updatedAt: Date;
   /** "Now" for the relative date; pass one value for a whole list so cards agree. */
   now?: Date;
-  /** Where a tag links to; defaults to the explore page filtered by the tag. */
+  /** Where a tag links to; defaults to the tag's page. */
   tagHref?: (tag: string) => string;
   /** The thumbnail's address (the first image of a run), or null for none. */
   thumbnailUrl?: string | null;
@@ -36,8 +37,6 @@ export type SnippetCardProps = {
   viewCount?: number;
   runCount?: number;
 };
-
-const exploreByTag = (tag: string) => `/tags/${tag.split("/").map(encodeURIComponent).join("/")}`;
 
 /** A snippet in a list: title, owner, excerpt, tags and a few facts. */
 export function SnippetCard({
@@ -52,7 +51,7 @@ export function SnippetCard({
   visibility,
   updatedAt,
   now,
-  tagHref = exploreByTag,
+  tagHref = tagPage,
   thumbnailUrl,
   rating,
   viewCount,
@@ -92,17 +91,7 @@ export function SnippetCard({
         </p>
       ) : null}
       {excerpt ? <p className="snippet-card__excerpt">{excerpt}</p> : null}
-      {tags.length > 0 ? (
-        <ul className="tags" aria-label="Tags">
-          {tags.map((tag) => (
-            <li key={tag}>
-              <Link href={tagHref(tag)} className="tag">
-                {tag}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <TagList tags={tags} href={tagHref} />
       <p className="snippet-card__facts">
         {fileCount !== undefined ? <span>{fileCount === 1 ? "1 file" : `${fileCount} files`}</span> : null}
         {rating && rating.average !== null ? <RatingStars average={rating.average} count={rating.count} /> : null}
@@ -117,5 +106,21 @@ export function SnippetCard({
         </span>
       </p>
     </article>
+  );
+}
+
+/** Tags as pills, each a link to `href(tag)` (a tag's page by default); nothing when there are none. */
+export function TagList({ tags, label = "Tags", href = tagPage }: { tags: readonly string[]; label?: string; href?: (tag: string) => string }) {
+  if (tags.length === 0) return null;
+  return (
+    <ul className="tags" aria-label={label}>
+      {tags.map((tag) => (
+        <li key={tag}>
+          <Link href={href(tag)} className="tag">
+            {tag}
+          </Link>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -3,7 +3,7 @@ import Link from "@/components/link";
 import { publicOrigin } from "@/lib/env";
 import type { TSnippetSummary } from "@/lib/snippets/internal";
 import { listRelated } from "@/lib/snippets/related";
-import { tagHref } from "@/lib/tags/tag-path";
+import { TagList } from "@/components/snippet-card";
 import { ShareLinks } from "./share-links";
 
 /** After a snippet's files: the related snippets and tags its owner linked, and ways to share it. */
@@ -23,17 +23,7 @@ export async function SnippetRelated({ snippet }: { snippet: TSnippetSummary }) 
               ))}
             </ul>
           ) : null}
-          {snippet.relatedTags.length > 0 ? (
-            <ul className="tags" aria-label="Related tags">
-              {snippet.relatedTags.map((t) => (
-                <li key={t}>
-                  <Link href={tagHref(t)} className="tag">
-                    {t}
-                  </Link>
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          <TagList tags={snippet.relatedTags} label="Related tags" />
         </section>
       ) : null}
       <ShareLinks url={`${publicOrigin()}/${snippet.owner}/${snippet.slug}`} title={snippet.title} />
