@@ -19,7 +19,8 @@ Commands:
                           create an API token for USERNAME; prints only the token
   repack                  repack every snippet repository (saves space, speeds reads)
   migrate                 apply pending database migrations
-  reindex                 rebuild the search index from every public snippet
+  reindex                 rebuild the search index from every public snippet, and set older
+                          snippets' language and interacts flag from their files
   help                    show this text
 
 Settings come from the same environment variables as the server (DATABASE_URL, PGLITE_DIR,
@@ -114,6 +115,10 @@ async function reindex(argv: string[]): Promise<void> {
   const started = Date.now();
   const result = await reindexAll({ onProgress: (done) => console.error(`  ${done} snippets indexed`) });
   console.log(`Indexed ${result.indexed} public snippets with ${result.engine} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  // Rows made before language/hasInteracts were derived on each write hold the defaults until mended.
+  const { backfillCodeTraits } = await import("@/lib/snippets/backfill-code-traits");
+  const mended = await backfillCodeTraits();
+  if (mended > 0) console.log(`Set the language or interacts flag of ${mended} snippets from their files.`);
 }
 
 async function run(argv: string[]): Promise<void> {

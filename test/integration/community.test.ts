@@ -14,6 +14,7 @@ import { isAppError } from "@/lib/errors";
 import { getRating } from "@/lib/ratings/get-rating";
 import { rateSnippet } from "@/lib/ratings/rate-snippet";
 import { archiveSnippet } from "@/lib/snippets/archive-snippet";
+import { backfillCodeTraits } from "@/lib/snippets/backfill-code-traits";
 import { countHit, type TVisitor } from "@/lib/snippets/count-hit";
 import { createSnippet } from "@/lib/snippets/create-snippet";
 import { forkSnippet } from "@/lib/snippets/fork-snippet";
@@ -243,6 +244,18 @@ describe("code traits and thumbnails", () => {
     const { head } = await getSnippet({ owner: s.owner, slug: s.slug });
     await updateSnippet({ actor: owner, owner: s.owner, slug: s.slug, base: head, files: [{ path: "solve.jl", content: "println(1)\n" }] });
     expect(await summaryOf(s)).toMatchObject({ language: "julia", hasInteracts: false });
+  });
+
+  it("backfills the language and hasInteracts of rows made before they were derived, from each head", async () => {
+    const owner = await newUser("owner");
+    const julia = await newSnippet(owner, { files: [{ path: "solve.jl", content: "println(1)\n" }] });
+    const interact = await newSnippet(owner, { files: [{ path: "main.py", content: "@interact\ndef f(n=1):\n    print(n)\n" }] });
+    // What the migration left on older rows: the columns' defaults.
+    await getDb().snippet.updateMany({ where: { id: { in: [julia.id, interact.id] } }, data: { language: "python", hasInteracts: false } });
+    expect(await summaryOf(julia)).toMatchObject({ language: "python" });
+    expect(await backfillCodeTraits()).toBeGreaterThanOrEqual(2);
+    expect(await summaryOf(julia)).toMatchObject({ language: "julia", hasInteracts: false });
+    expect(await summaryOf(interact)).toMatchObject({ language: "python", hasInteracts: true });
   });
 
   it("keeps the first image of a revision; cards show the latest revision's, forks start with it", async () => {
