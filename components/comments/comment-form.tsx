@@ -64,6 +64,7 @@ export function CommentForm({ onSubmit, onCancel, initial = "", label, submitLab
       </label>
       <textarea
         id={id}
+        className="input"
         value={body}
         maxLength={MAX_LENGTH}
         rows={3}

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useSyncExternalStore } from "react";
+import type { TComment } from "@/lib/comments/internal";
 
 /*
  * The comments of one snippet at one revision, loaded in the browser. The snippet page is
@@ -11,23 +12,8 @@ import { useEffect, useSyncExternalStore } from "react";
  * sanitised on the server: the API sends `html`.
  */
 
-/** A comment as GET /api/v1/snippets/:owner/:slug/comments sends it (see docs/api.md). */
-export type TCommentJson = {
-  id: string;
-  author: { username: string; name: string };
-  body: string;
-  html: string;
-  rev: string;
-  path: string | null;
-  line: number | null;
-  revision: "this" | "older" | "newer";
-  currentLine: number | null;
-  createdAt: string;
-  updatedAt: string;
-  edited: boolean;
-  canEdit: boolean;
-  canDelete: boolean;
-};
+/** A comment as GET /api/v1/snippets/:owner/:slug/comments sends it (see docs/api.md): dates arrive as ISO strings. */
+export type TCommentJson = Omit<TComment, "createdAt" | "updatedAt"> & { createdAt: string; updatedAt: string };
 
 export type TTarget = { owner: string; slug: string; rev: string };
 

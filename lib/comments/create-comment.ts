@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { isBinary, readFile, resolveRevision } from "@/lib/repos";
 import { splitLines } from "@/lib/render/highlight";
-import { findSnippetOrThrow, fromRepoError, repoDir } from "@/lib/snippets/internal";
+import { findSnippetRefOrThrow, fromRepoError, repoDir } from "@/lib/snippets/internal";
 import { firstIssue, type TActor } from "@/lib/snippets/schema";
 import { lineKey } from "./follow-line";
 import { commentSelect, toComment, type TComment } from "./internal";
@@ -41,7 +41,7 @@ export async function createComment(options: TCreateCommentOptions): Promise<TCo
   await consume("comment", actor.id);
   await consume("comment-day", actor.id);
 
-  const snippet = await findSnippetOrThrow(options.owner, options.slug);
+  const snippet = await findSnippetRefOrThrow(options.owner, options.slug);
   const dir = repoDir(snippet.repoPath);
   let rev: string;
   let lineText: string | null = null;

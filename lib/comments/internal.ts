@@ -2,6 +2,7 @@ import "server-only";
 import { AppError } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
 import { renderMarkdown } from "@/lib/render/markdown";
+import { BoundedMap } from "@/lib/repos/cache";
 import type { TActor } from "@/lib/snippets/schema";
 
 /*
@@ -62,15 +63,13 @@ export type TComment = {
 } & TCommentPlacement;
 
 /** Rendered comments by id and edit time: Markdown with KaTeX costs milliseconds a comment, and lists are read far more than written. */
-const htmlCache = new Map<string, string>();
-const HTML_CACHE_SIZE = 2000;
+const htmlCache = new BoundedMap<string, string>(2000);
 
 function commentHtml(row: TCommentRow): string {
   const key = `${row.id}@${row.updatedAt.getTime()}`;
   let html = htmlCache.get(key);
   if (html === undefined) {
     html = renderMarkdown(row.body);
-    if (htmlCache.size >= HTML_CACHE_SIZE) htmlCache.delete(htmlCache.keys().next().value ?? "");
     htmlCache.set(key, html);
   }
   return html;

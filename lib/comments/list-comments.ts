@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "@/lib/db/client";
 import { resolveRevision } from "@/lib/repos";
-import { findSnippetOrThrow, fromRepoError, repoDir } from "@/lib/snippets/internal";
+import { findSnippetRefOrThrow, fromRepoError, repoDir } from "@/lib/snippets/internal";
 import type { TActor } from "@/lib/snippets/schema";
 import { commentSelect, toComment, type TComment } from "./internal";
 import { placeComments } from "./place-comments";
@@ -32,7 +32,7 @@ export async function listComments(options: {
   page?: number;
 }): Promise<TCommentPage> {
   const page = options.page ?? 1;
-  const snippet = await findSnippetOrThrow(options.owner, options.slug);
+  const snippet = await findSnippetRefOrThrow(options.owner, options.slug);
   const dir = repoDir(snippet.repoPath);
   let rev: string;
   try {

@@ -1,5 +1,6 @@
 import "server-only";
 import { isBinary, listRevisions, readFile } from "@/lib/repos";
+import { BoundedMap } from "@/lib/repos/cache";
 import { splitLines } from "@/lib/render/highlight";
 import { lineFollower, type TLineFollower } from "./follow-line";
 import type { TCommentPlacement } from "./internal";
@@ -8,15 +9,48 @@ const decoder = new TextDecoder("utf-8");
 
 type TPlaceable = { rev: string; path: string | null; line: number | null; lineText: string | null };
 
+/*
+ * Both are named by content, so they never go stale and outlive the request: the snippet page
+ * asks twice (line comments, snippet comments) and line comments a page at a time, and each
+ * would otherwise walk the whole history and diff the same files again.
+ */
+/** The commits before a commit (its history), by commit oid. */
+const historyCache = new BoundedMap<string, Promise<Set<string>>>(200);
+/** How lines of one blob are found in another, by the two blob oids (few: each holds a file's lines). */
+const followerCache = new BoundedMap<string, TLineFollower>(32);
+
+function olderThan(dir: string, viewed: string): Promise<Set<string>> {
+  let older = historyCache.get(viewed);
+  if (!older) {
+    older = listRevisions({ dir, rev: viewed }).then((revisions) => new Set(revisions.map((r) => r.oid)));
+    older.catch(() => historyCache.delete(viewed));
+    historyCache.set(viewed, older);
+  }
+  return older;
+}
+
+function followerBetween(then: { oid: string; lines: string[] } | null, now: { oid: string; lines: string[] }): TLineFollower {
+  if (then?.oid === now.oid) return (line) => line;
+  if (!then) return lineFollower([], now.lines);
+  const key = `${then.oid}\0${now.oid}`;
+  let follower = followerCache.get(key);
+  if (!follower) {
+    follower = lineFollower(then.lines, now.lines);
+    followerCache.set(key, follower);
+  }
+  return follower;
+}
+
 /**
  * Where each comment shows on revision `viewed` of the repository `dir`: whether it was written
  * on this revision, an older or a newer one, and for a line comment the line it is on now
  * (followed through the edits by its text, see lineFollower), or null when that line is gone.
- * Each file is read and diffed once per pair of revisions, whatever the number of comments on it.
+ * Each file is read once per revision and each pair of versions diffed once, whatever the number
+ * of comments on it.
  */
 export async function placeComments<T extends TPlaceable>(dir: string, viewed: string, comments: T[]): Promise<TCommentPlacement[]> {
   const needsHistory = comments.some((c) => c.rev !== viewed);
-  const older = needsHistory ? new Set((await listRevisions({ dir, rev: viewed })).map((r) => r.oid)) : new Set<string>();
+  const older = needsHistory ? await olderThan(dir, viewed) : new Set<string>();
   const files = new Map<string, Promise<{ oid: string; lines: string[] } | null>>();
   const linesOf = (rev: string, path: string) => {
     const key = `${rev}\0${path}`;
@@ -30,19 +64,9 @@ export async function placeComments<T extends TPlaceable>(dir: string, viewed: s
     }
     return file;
   };
-  const followers = new Map<string, Promise<TLineFollower | null>>();
-  const followerOf = (rev: string, path: string) => {
-    const key = `${rev}\0${path}`;
-    let follower = followers.get(key);
-    if (!follower) {
-      follower = Promise.all([linesOf(rev, path), linesOf(viewed, path)]).then(([then, now]) => {
-        if (!now) return null;
-        if (then?.oid === now.oid) return (line: number) => line;
-        return lineFollower(then?.lines ?? [], now.lines);
-      });
-      followers.set(key, follower);
-    }
-    return follower;
+  const followerOf = async (rev: string, path: string) => {
+    const [then, now] = await Promise.all([linesOf(rev, path), linesOf(viewed, path)]);
+    return now ? followerBetween(then, now) : null;
   };
   return Promise.all(
     comments.map(async (c): Promise<TCommentPlacement> => {

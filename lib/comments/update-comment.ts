@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { findSnippetOrThrow } from "@/lib/snippets/internal";
+import { findSnippetRefOrThrow } from "@/lib/snippets/internal";
 import { firstIssue, type TActor } from "@/lib/snippets/schema";
 import { commentSelect, findCommentOrThrow, toComment, type TComment } from "./internal";
 import { ZCommentBody } from "./schema";
@@ -15,7 +15,7 @@ export async function updateComment(options: { actor: TActor | null; owner: stri
   if (!actor) throw new AppError("UNAUTHORIZED", "Sign in to edit your comment.");
   const body = ZCommentBody.safeParse(options.body);
   if (!body.success) throw new AppError("INVALID", firstIssue(body.error));
-  const snippet = await findSnippetOrThrow(options.owner, options.slug);
+  const snippet = await findSnippetRefOrThrow(options.owner, options.slug);
   const comment = await findCommentOrThrow(snippet.id, options.id);
   if (comment.authorId !== actor.id) throw new AppError("FORBIDDEN", "Only its author can edit a comment.");
   const row = await getDb().comment.update({ where: { id: comment.id }, data: { body: body.data, updatedAt: new Date() }, select: commentSelect });
