@@ -55,26 +55,23 @@ function closingDollar(src: string, start: number, max: number): number {
 function mathInline(state: StateInline, silent: boolean): boolean {
   const { src, pos, posMax } = state;
   if (src.charCodeAt(pos) !== DOLLAR) return false;
-  if (src.charCodeAt(pos + 1) === DOLLAR) {
-    const end = src.indexOf("$$", pos + 2);
+  const display = src.charCodeAt(pos + 1) === DOLLAR;
+  let end: number;
+  if (display) {
+    end = src.indexOf("$$", pos + 2);
     if (end < 0 || end >= posMax || end === pos + 2) return false;
-    if (!silent) {
-      const token = state.push("math_display_inline", "", 0);
-      token.content = src.slice(pos + 2, end);
-      token.markup = "$$";
-    }
-    state.pos = end + 2;
-    return true;
+  } else {
+    if (isSpace(src.charCodeAt(pos + 1))) return false;
+    end = closingDollar(src, pos + 1, posMax);
+    if (end < 0) return false;
   }
-  if (isSpace(src.charCodeAt(pos + 1))) return false;
-  const end = closingDollar(src, pos + 1, posMax);
-  if (end < 0) return false;
+  const markup = display ? "$$" : "$";
   if (!silent) {
-    const token = state.push("math_inline", "", 0);
-    token.content = src.slice(pos + 1, end);
-    token.markup = "$";
+    const token = state.push(display ? "math_display_inline" : "math_inline", "", 0);
+    token.content = src.slice(pos + markup.length, end);
+    token.markup = markup;
   }
-  state.pos = end + 1;
+  state.pos = end + markup.length;
   return true;
 }
 
