@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { APIRequestContext, Browser, BrowserContext, Page } from "@playwright/test";
-import { expect, signIn, signUp, test, uniqueUsername } from "./fixtures";
+import { createSnippet, expect, signIn, signUp, test, uniqueUsername } from "./fixtures";
 import { expectExecService } from "./support/exec-service";
 
 test.beforeAll(async ({ playwright, baseURL }) => expectExecService(playwright, baseURL));
@@ -20,12 +20,6 @@ async function otherUser(browser: Browser, baseURL: string | undefined, prefix: 
   await signUp(page.request, user);
   await signIn(page.request, user);
   return { context, page, username: user.username };
-}
-
-async function createSnippet(request: APIRequestContext, data: { title: string; files: { path: string; content: string }[]; license?: string }): Promise<string> {
-  const created = await request.post("/api/v1/snippets", { data });
-  expect(created.status(), await created.text()).toBe(201);
-  return new URL(((await created.json()) as { url: string }).url).pathname;
 }
 
 async function snippetJson(request: APIRequestContext, path: string) {
@@ -48,8 +42,8 @@ test("a reader rates a snippet and it moves up the top-rated list", async ({ pag
   const tag = randomBytes(3).toString("hex");
   const first = `Rated first ${tag}`;
   const second = `Rated second ${tag}`;
-  const firstPath = await createSnippet(owner.page.request, { title: first, files: [{ path: "main.py", content: "print(1)\n" }] });
-  const secondPath = await createSnippet(owner.page.request, { title: second, files: [{ path: "main.py", content: "print(2)\n" }] });
+  const { path: firstPath } = await createSnippet(owner.page.request, { title: first, files: [{ path: "main.py", content: "print(1)\n" }] });
+  const { path: secondPath } = await createSnippet(owner.page.request, { title: second, files: [{ path: "main.py", content: "print(2)\n" }] });
   const rate = async (who: Page, path: string, stars: number) => expect((await who.request.put(`/api/v1/snippets${path}/rating`, { data: { stars } })).ok()).toBe(true);
 
   // Two 5s for the first, one for the second: the first is above (the Bayesian average counts
@@ -95,7 +89,7 @@ test("the owner's run gives the snippet its thumbnail on cards; views and runs c
   const title = `Thumbnail ${randomBytes(3).toString("hex")}`;
   // Written so that the publication run (which only runs code that visibly draws) skips it:
   // the thumbnail seen here can only come from the owner's own run.
-  const path = await createSnippet(page.request, {
+  const { path } = await createSnippet(page.request, {
     title,
     license: "MIT",
     files: [
@@ -158,8 +152,8 @@ test("the owner's run gives the snippet its thumbnail on cards; views and runs c
 test("the owner links related snippets and tags; the page shows them and ways to share", async ({ page, user }) => {
   test.setTimeout(60_000);
   const tag = randomBytes(3).toString("hex");
-  const other = await createSnippet(page.request, { title: `Related one ${tag}`, files: [{ path: "main.py", content: "print(1)\n" }] });
-  const path = await createSnippet(page.request, { title: `Main one ${tag}`, files: [{ path: "main.py", content: "print(2)\n" }] });
+  const { path: other } = await createSnippet(page.request, { title: `Related one ${tag}`, files: [{ path: "main.py", content: "print(1)\n" }] });
+  const { path } = await createSnippet(page.request, { title: `Main one ${tag}`, files: [{ path: "main.py", content: "print(2)\n" }] });
 
   await page.goto(`${path}/edit`);
   await page.getByLabel(/^Related snippets/).fill(`${other.slice(1)}\n`);

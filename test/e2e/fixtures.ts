@@ -50,6 +50,20 @@ export async function signIn(request: APIRequestContext, user: TE2EUser): Promis
   expect(body.user, `session after signing in as ${user.username}`).toBeTruthy();
 }
 
+/** The body of `POST /api/v1/snippets` (docs/api.md): a title, files, and any other field it takes. */
+export type TNewSnippet = { title: string; files: { path: string; content: string }[] } & Record<string, unknown>;
+
+/**
+ * Publishes a snippet through the API as whoever `request` is signed in as. Returns its page's
+ * path and its first revision.
+ */
+export async function createSnippet(request: APIRequestContext, data: TNewSnippet): Promise<{ path: string; head: string }> {
+  const created = await request.post("/api/v1/snippets", { data });
+  expect(created.status(), await created.text()).toBe(201);
+  const body = (await created.json()) as { url: string; head: string };
+  return { path: new URL(body.url).pathname, head: body.head };
+}
+
 export const test = base.extend<{ user: TE2EUser }>({
   user: async ({ page }, use) => {
     const user = { username: uniqueUsername(), password: `pw-${randomBytes(9).toString("hex")}` };

@@ -4,7 +4,7 @@
  * playwright.config.ts, whose sessions end after SHORT_IDLE_SECONDS without use.
  */
 import { SHORT_IDLE_SECONDS } from "../../playwright.config";
-import { expect, test } from "./fixtures";
+import { createSnippet, expect, test } from "./fixtures";
 import { expectExecService } from "./support/exec-service";
 
 test.use({ baseURL: `http://127.0.0.1:${process.env.CELLAR_E2E_SHORT_PORT}` });
@@ -12,11 +12,11 @@ test.beforeAll(async ({ playwright, baseURL }) => expectExecService(playwright, 
 
 test("an idle interact says it stopped, and Restart brings it back with its values", async ({ page, user: _signedIn }) => {
   test.setTimeout(90_000);
-  const created = await page.request.post("/api/v1/snippets", {
-    data: { title: "Expiring", files: [{ path: "main.py", content: "@interact\ndef grow(n=slider(1, 10, 1, default=1)):\n    print('n is', n)\n" }] },
+  const { path } = await createSnippet(page.request, {
+    title: "Expiring",
+    files: [{ path: "main.py", content: "@interact\ndef grow(n=slider(1, 10, 1, default=1)):\n    print('n is', n)\n" }],
   });
-  expect(created.status(), await created.text()).toBe(201);
-  await page.goto(new URL(((await created.json()) as { url: string }).url).pathname);
+  await page.goto(path);
   await page.getByRole("button", { name: "Run", exact: true }).click();
   const interact = page.getByRole("region", { name: "Interact grow" });
   const output = page.getByRole("region", { name: "Output of grow" });

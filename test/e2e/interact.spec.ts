@@ -6,18 +6,14 @@
  * reopens the page with those values set. Screenshots go to test-results/e2e/interact-*.png.
  */
 import type { APIRequestContext, Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { createSnippet, expect, test } from "./fixtures";
 import { expectExecService } from "./support/exec-service";
 
 // Interacts need the execution service that `npm start` starts beside the site.
 test.beforeAll(async ({ playwright, baseURL }) => expectExecService(playwright, baseURL));
 
-async function createSnippet(request: APIRequestContext, title: string, code: string): Promise<{ path: string; head: string }> {
-  const created = await request.post("/api/v1/snippets", { data: { title, files: [{ path: "main.py", content: code }] } });
-  expect(created.status(), await created.text()).toBe(201);
-  const body = (await created.json()) as { url: string; head: string };
-  return { path: new URL(body.url).pathname, head: body.head };
-}
+/** A one-file snippet whose main.py is `code`. */
+const publish = (request: APIRequestContext, title: string, code: string) => createSnippet(request, { title, files: [{ path: "main.py", content: code }] });
 
 /** Opens the snippet, presses Run and waits for the interact named `name` to show its first output. */
 async function runInteract(page: Page, path: string, name: string) {
@@ -31,7 +27,7 @@ async function runInteract(page: Page, path: string, name: string) {
 
 test("a slider moved with the keyboard, selectors and a checkbox re-run the function", async ({ page, user: _signedIn }) => {
   test.setTimeout(60_000);
-  const { path } = await createSnippet(
+  const { path } = await publish(
     page.request,
     "Controls",
     [
@@ -69,7 +65,7 @@ test("a slider moved with the keyboard, selectors and a checkbox re-run the func
 
 test("an input grid edits a matrix", async ({ page, user: _signedIn }) => {
   test.setTimeout(60_000);
-  const { path } = await createSnippet(
+  const { path } = await publish(
     page.request,
     "Determinant",
     "import numpy as np\n\n@interact\ndef det(A=input_grid(2, 2, default=[[1, 2], [3, 4]], label='A')):\n    print('det =', round(float(np.linalg.det(np.array(A, dtype=float))), 6))\n",
@@ -84,7 +80,7 @@ test("an input grid edits a matrix", async ({ page, user: _signedIn }) => {
 
 test("a nested interact appears inside its parent; an error shows in place and the controls stay usable", async ({ page, user: _signedIn }) => {
   test.setTimeout(60_000);
-  const { path } = await createSnippet(
+  const { path } = await publish(
     page.request,
     "Nested",
     [
@@ -125,7 +121,7 @@ test("a nested interact appears inside its parent; an error shows in place and t
 
 test("auto_update=False runs only when Update is pressed", async ({ page, user: _signedIn }) => {
   test.setTimeout(60_000);
-  const { path } = await createSnippet(page.request, "Update button", "@interact(auto_update=False)\ndef slow(n=slider(1, 5, 1, default=2)):\n    print('ran with', n)\n");
+  const { path } = await publish(page.request, "Update button", "@interact(auto_update=False)\ndef slow(n=slider(1, 5, 1, default=2)):\n    print('ran with', n)\n");
   const { interact, output } = await runInteract(page, path, "slow");
   await expect(output).toHaveText("ran with 2");
   await interact.getByRole("slider", { name: "n" }).focus();
@@ -142,7 +138,7 @@ test("auto_update=False runs only when Update is pressed", async ({ page, user: 
 test("a link with values reopens the page, runs it and sets the controls", async ({ page, context, user: _signedIn }) => {
   test.setTimeout(60_000);
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
-  const { path, head } = await createSnippet(
+  const { path, head } = await publish(
     page.request,
     "Permalink values",
     "@interact\ndef power(n=slider(1, 10, 1, default=2), e=input_box(2, label='exponent')):\n    print(f'{n}^{e} = {n ** e}')\n",

@@ -6,19 +6,12 @@
  * go to test-results/e2e/run-*.png.
  */
 import { readFileSync } from "node:fs";
-import type { APIRequestContext, Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { createSnippet, expect, test } from "./fixtures";
 import { expectExecService } from "./support/exec-service";
 
 // Run needs the execution service that `npm start` starts beside the site.
 test.beforeAll(async ({ playwright, baseURL }) => expectExecService(playwright, baseURL));
-
-async function createSnippet(request: APIRequestContext, title: string, files: { path: string; content: string }[]): Promise<string> {
-  const created = await request.post("/api/v1/snippets", { data: { title, files } });
-  expect(created.status(), await created.text()).toBe(201);
-  const { url } = (await created.json()) as { url: string };
-  return new URL(url).pathname;
-}
 
 /** Types a cell into the Run panel's editor and runs it with Shift+Enter. */
 async function runCell(page: Page, code: string): Promise<void> {
@@ -40,7 +33,7 @@ const status = (page: Page) => page.locator(".run-panel").getByRole("status");
 
 test("Run a snippet that plots, then a cell in the file's namespace", async ({ page, user: _signedIn }) => {
   test.setTimeout(60_000);
-  const path = await createSnippet(page.request, "A sine wave", [
+  const { path } = await createSnippet(page.request, { title: "A sine wave", files: [
     {
       path: "main.py",
       content: [
@@ -56,7 +49,7 @@ test("Run a snippet that plots, then a cell in the file's namespace", async ({ p
       ].join("\n"),
     },
     { path: "helper.py", content: "AMPLITUDE = 2\n" },
-  ]);
+  ] });
   await page.goto(path);
   await page.getByRole("button", { name: "Run", exact: true }).click();
 
@@ -89,7 +82,7 @@ test("Run a snippet that plots, then a cell in the file's namespace", async ({ p
 
 test("Stop interrupts a busy loop and the session takes more cells", async ({ page, user: _signedIn }) => {
   test.setTimeout(60_000);
-  const path = await createSnippet(page.request, "Counter", [{ path: "main.py", content: "count = 0\nprint('ready')\n" }]);
+  const { path } = await createSnippet(page.request, { title: "Counter", files: [{ path: "main.py", content: "count = 0\nprint('ready')\n" }] });
   await page.goto(path);
   await page.getByRole("button", { name: "Run", exact: true }).click();
   const panel = page.getByRole("region", { name: "Run output" });
@@ -110,7 +103,7 @@ test("Stop interrupts a busy loop and the session takes more cells", async ({ pa
 
 test("Files a run writes are listed, downloadable and shown inline; Run again starts afresh", async ({ page, user: _signedIn }) => {
   test.setTimeout(60_000);
-  const path = await createSnippet(page.request, "Writes files", [
+  const { path } = await createSnippet(page.request, { title: "Writes files", files: [
     {
       path: "main.py",
       content: [
@@ -123,7 +116,7 @@ test("Files a run writes are listed, downloadable and shown inline; Run again st
         "",
       ].join("\n"),
     },
-  ]);
+  ] });
   await page.goto(path);
   await page.getByRole("button", { name: "Run", exact: true }).click();
   const panel = page.getByRole("region", { name: "Run output" });
@@ -168,7 +161,7 @@ test("Files a run writes are listed, downloadable and shown inline; Run again st
 
 test("LaTeX is typeset with KaTeX and HTML stays in a sandboxed frame", async ({ page, user: _signedIn }) => {
   test.setTimeout(60_000);
-  const path = await createSnippet(page.request, "Rich output", [
+  const { path } = await createSnippet(page.request, { title: "Rich output", files: [
     {
       path: "main.py",
       content: [
@@ -178,7 +171,7 @@ test("LaTeX is typeset with KaTeX and HTML stays in a sandboxed frame", async ({
         "",
       ].join("\n"),
     },
-  ]);
+  ] });
   await page.goto(path);
   const pageTitle = await page.title();
   await page.getByRole("button", { name: "Run", exact: true }).click();
@@ -199,7 +192,7 @@ test("LaTeX is typeset with KaTeX and HTML stays in a sandboxed frame", async ({
 
 
 test("With JavaScript off there is no Run button, and the page reads as before", async ({ browser, baseURL, page, user: _signedIn }) => {
-  const path = await createSnippet(page.request, "No script", [{ path: "main.py", content: "print('hi')\n" }]);
+  const { path } = await createSnippet(page.request, { title: "No script", files: [{ path: "main.py", content: "print('hi')\n" }] });
   const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
   const plain = await context.newPage();
   await plain.goto(path);
