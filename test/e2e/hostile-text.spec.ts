@@ -3,8 +3,8 @@
  * the snippet page shows — comments (on the snippet and on a line), the title, the blurb (with
  * math), tags and file names — and a real browser that must show them as text and run nothing.
  */
-import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { watchForScript } from "./support/watch-for-script";
 
 /** Each tries to run `alert('PWNED …')` or to load something it should not. */
 const PAYLOADS = [
@@ -26,21 +26,8 @@ const PAYLOADS = [
   `</textarea><script>alert('PWNED textarea')</script>`,
 ];
 
-/** Records anything a script on the page managed to do, and any request to the pixel address. */
-function watch(page: Page): string[] {
-  const ran: string[] = [];
-  page.on("dialog", (d) => {
-    ran.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  page.on("request", (r) => {
-    if (r.url().startsWith("http://127.0.0.1:9/")) ran.push(`request: ${r.url()}`);
-  });
-  return ran;
-}
-
 test("XSS payloads in comments, titles, blurbs, tags and file names show as text and run nothing", async ({ page, user }) => {
-  const ran = watch(page);
+  const ran = watchForScript(page);
   const all = PAYLOADS.join("\n\n");
 
   // Tags are paths of [a-z0-9+#.-]: a payload is refused whole, with a message, not stored mangled.

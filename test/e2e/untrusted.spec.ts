@@ -2,21 +2,8 @@
  * Whatever users write is shown, never run: titles, descriptions, tags, file names and file
  * contents with script in them, and raw HTML or SVG files opened on our origin.
  */
-import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-
-/** Records anything a script on the page managed to do. */
-function watchForScript(page: Page): string[] {
-  const ran: string[] = [];
-  page.on("dialog", (d) => {
-    ran.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  page.on("console", (m) => {
-    if (m.text().includes("PWNED")) ran.push(`console: ${m.text()}`);
-  });
-  return ran;
-}
+import { watchForScript } from "./support/watch-for-script";
 
 test("script in a title, description, tag, file name or file is shown as text", async ({ page, user }) => {
   const ran = watchForScript(page);

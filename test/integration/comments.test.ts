@@ -9,11 +9,11 @@ import { deleteComment } from "@/lib/comments/delete-comment";
 import { listComments } from "@/lib/comments/list-comments";
 import { updateComment } from "@/lib/comments/update-comment";
 import { getDb } from "@/lib/db/client";
-import { isAppError, type AppError } from "@/lib/errors";
 import { createSnippet } from "@/lib/snippets/create-snippet";
 import type { TActor } from "@/lib/snippets/schema";
 import { updateSnippet } from "@/lib/snippets/update-snippet";
 import { createUser } from "@/lib/users/create-user";
+import { appError } from "@/test/support/app-error";
 import { closeDbAfterAll, uniqueName } from "@/test/support/db";
 
 closeDbAfterAll();
@@ -21,15 +21,6 @@ closeDbAfterAll();
 async function newUser(prefix = "u"): Promise<TActor> {
   const user = await createUser({ username: uniqueName(prefix), password: "correct horse battery" });
   return { id: user.id, username: user.username };
-}
-
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  const e: unknown = await promise.then(
-    () => new Error("expected the operation to fail"),
-    (err: unknown) => err,
-  );
-  if (!isAppError(e)) throw e;
-  return e;
 }
 
 const CODE = ["import math", "", "def area(r):", "    return math.pi * r ** 2", "", "print(area(2))", ""].join("\n");

@@ -9,7 +9,6 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
-import { isAppError, type AppError } from "@/lib/errors";
 import { repoPathFor } from "@/lib/repos";
 import { createSnippet } from "@/lib/snippets/create-snippet";
 import { deleteSnippet } from "@/lib/snippets/delete-snippet";
@@ -23,6 +22,7 @@ import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
 import type { TActor } from "@/lib/snippets/schema";
 import { updateSnippet } from "@/lib/snippets/update-snippet";
 import { createUser } from "@/lib/users/create-user";
+import { appError } from "@/test/support/app-error";
 import { closeDbAfterAll, uniqueName } from "@/test/support/db";
 
 closeDbAfterAll();
@@ -59,16 +59,6 @@ async function rowOf(owner: TActor, slug: string) {
 
 function dirOf(repoPath: string): string {
   return path.join(getEnv().reposDir, repoPath);
-}
-
-/** The rejection of `promise` as an AppError (fails the test if it resolves or throws anything else). */
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  const e: unknown = await promise.then(
-    () => new Error("expected the operation to fail"),
-    (err: unknown) => err,
-  );
-  if (!isAppError(e)) throw e;
-  return e;
 }
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0x00, 0x10]);

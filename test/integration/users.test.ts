@@ -1,23 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import { createUser } from "@/lib/users/create-user";
 import { findOrCreateOAuthUser } from "@/lib/users/find-or-create-oauth-user";
 import { getUserByUsername } from "@/lib/users/get-user";
 import { verifyCredentials } from "@/lib/users/verify-credentials";
+import { appError } from "@/test/support/app-error";
 import { closeDbAfterAll, uniqueName } from "@/test/support/db";
 
 closeDbAfterAll();
-
-/** The AppError a promise rejects with (fails the test if it resolves or throws something else). */
-async function appErrorOf(p: Promise<unknown>): Promise<AppError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(AppError);
-  return e as AppError;
-}
 
 describe("accounts with a password", () => {
   it("creates a user who can then sign in, and only with the right password", async () => {
@@ -46,7 +36,7 @@ describe("accounts with a password", () => {
     const name = uniqueName("Grace");
     const user = await createUser({ username: `  ${name.toUpperCase()} `, password: "password1" });
     expect(user.username).toBe(name);
-    const e = await appErrorOf(createUser({ username: name.toUpperCase(), password: "password2" }));
+    const e = await appError(createUser({ username: name.toUpperCase(), password: "password2" }));
     expect(e.code).toBe("CONFLICT");
     expect(e.message).toBe(`The username "${name}" is taken.`);
   });
@@ -61,18 +51,18 @@ describe("accounts with a password", () => {
     ["settings", "reserved"],
     ["API", "reserved"],
   ])("refuses the username %j", async (username, reason) => {
-    const e = await appErrorOf(createUser({ username, password: "long enough" }));
+    const e = await appError(createUser({ username, password: "long enough" }));
     expect(e.code).toBe("INVALID");
     expect(e.details).toMatchObject({ field: "username" });
     expect(e.message).toContain(reason);
   });
 
   it("refuses passwords that are too short or too long", async () => {
-    const short = await appErrorOf(createUser({ username: uniqueName("pw"), password: "1234567" }));
+    const short = await appError(createUser({ username: uniqueName("pw"), password: "1234567" }));
     expect(short.code).toBe("INVALID");
     expect(short.details).toMatchObject({ field: "password" });
     expect(short.message).toBe("Password must be at least 8 characters.");
-    const long = await appErrorOf(createUser({ username: uniqueName("pw"), password: "x".repeat(201) }));
+    const long = await appError(createUser({ username: uniqueName("pw"), password: "x".repeat(201) }));
     expect(long.message).toBe("Password must be at most 200 characters.");
   });
 
