@@ -174,7 +174,12 @@ export const ZExecuteHttpResponse = z.object({ msg_id: z.string() });
 export const ZInteractHttpRequest = z.object({
   interact: ZInteractId,
   /** Wire values by control name; bounded here, constrained to each control by the kernel. */
-  values: z.record(z.string().max(200), z.unknown()).refine((v) => Object.keys(v).length <= 200, "at most 200 values"),
+  values: z
+    .record(z.string().max(200), z.unknown(), {
+      // zod's own words ("Invalid key in record", "expected record") say neither which field nor why.
+      error: (issue) => (issue.code === "invalid_key" ? "a control's name is at most 200 characters" : "values must be an object of control values by name"),
+    })
+    .refine((v) => Object.keys(v).length <= 200, "at most 200 values"),
   timeout: z.number().positive().optional(),
 });
 export type TInteractHttpRequest = z.infer<typeof ZInteractHttpRequest>;

@@ -1,21 +1,26 @@
 /**
  * Run against the real execution service (bubblewrap, Python, cgroups): lib/runs opens sessions
  * from snippets' files at a revision, streams their messages (and resumes), runs cells in the
- * same namespace, and runs code to completion with nbformat outputs. The rate limit is tested
- * without the service: it is spent before the service is asked.
+ * same namespace, and runs code to completion with nbformat outputs; interact updates, through
+ * lib/runs and the site's route, refuse bad input and spend their own budget. The Run budget is
+ * tested without the service: it is spent before the service is asked.
  */
 import { describe, expect, it } from "vitest";
+import { POST as postInteractUpdate } from "@/app/api/v1/runs/[session]/interacts/route";
 import { AppError } from "@/lib/errors";
 import { runToCompletion } from "@/lib/runs/run-code";
 import { runCell } from "@/lib/runs/run-cell";
 import { runEvents } from "@/lib/runs/run-events";
-import { EMPTY_LOG, ZRunMessage, applyMessage, isFinished, type TRunLog } from "@/lib/runs/run-log";
+import { EMPTY_LOG, ZRunMessage, applyMessage, isFinished, type TInteract, type TRunLog, type TRunMessage } from "@/lib/runs/run-log";
 import { execClient } from "@/lib/runs/service";
 import { startRun } from "@/lib/runs/start-run";
 import { closeRun } from "@/lib/runs/close-run";
+import { updateInteract } from "@/lib/runs/update-interact";
 import { createSnippet } from "@/lib/snippets/create-snippet";
 import type { TActor } from "@/lib/snippets/schema";
+import { createToken } from "@/lib/tokens/create-token";
 import { createUser } from "@/lib/users/create-user";
+import { appError } from "@/test/support/app-error";
 import { closeDbAfterAll, uniqueName } from "@/test/support/db";
 import { useExecService } from "@/test/support/exec-service";
 
@@ -30,15 +35,16 @@ async function newUser(): Promise<TActor> {
 
 /**
  * Reads a session's Server-Sent Events (as the browser gets them) into a run log until the
- * cell `msgId` has finished; returns the log and every event's seq.
+ * cell or interact update `msgId` has finished; returns the log, every event's seq and message.
  */
-async function follow(session: string, msgId: string, after?: number): Promise<{ log: TRunLog; seqs: number[] }> {
+async function follow(session: string, msgId: string, after?: number): Promise<{ log: TRunLog; seqs: number[]; messages: TRunMessage[] }> {
   const abort = new AbortController();
   const stream = await runEvents({ session, after, signal: abort.signal, client: execClient() });
   const reader = stream.getReader();
   const decoder = new TextDecoder();
   let log = EMPTY_LOG;
   const seqs: number[] = [];
+  const messages: TRunMessage[] = [];
   let buffer = "";
   const deadline = setTimeout(() => abort.abort(), 30_000);
   try {
@@ -55,17 +61,20 @@ async function follow(session: string, msgId: string, after?: number): Promise<{
         const data = /^data: (.*)$/m.exec(event)?.[1];
         if (id === undefined || data === undefined) continue;
         seqs.push(Number(id));
-        log = applyMessage(log, Number(id), ZRunMessage.parse(JSON.parse(data)), Date.now());
+        const message = ZRunMessage.parse(JSON.parse(data));
+        messages.push(message);
+        log = applyMessage(log, Number(id), message, Date.now());
       }
       const cell = log.cells.find((c) => c.msgId === msgId);
-      if (cell && isFinished(cell) && /"execution_state":"idle"/.test(value)) break;
+      const finished = cell ? isFinished(cell) : log.updates[msgId]?.done === true;
+      if (finished && /"execution_state":"idle"/.test(value)) break;
     }
   } finally {
     clearTimeout(deadline);
     abort.abort();
     await reader.cancel().catch(() => undefined);
   }
-  return { log, seqs };
+  return { log, seqs, messages };
 }
 
 function stdoutOf(log: TRunLog, msgId: string): string {
@@ -176,5 +185,159 @@ describe("the Run budget", () => {
     // Another user is not affected.
     const other = await runCell({ actor: await newUser(), address: null, session: "nosuchsession0000", code: "1", client: execClient() }).catch((e: unknown) => e);
     expect(other instanceof AppError && other.code === "RATE_LIMITED").toBe(false);
+  });
+});
+
+/** An interact that counts its runs, so a test sees whether a refused update ran after all. */
+const COUNTER = [
+  "runs = 0",
+  "",
+  "@interact",
+  "def counter(n=slider(1, 10, 1, default=3), word='hi'):",
+  "    global runs",
+  "    runs += 1",
+  "    print(f'run {runs}: {word * n}')",
+  "",
+].join("\n");
+
+/** What an interact's output area shows (its latest run's printed text). */
+function shownText(x: TInteract | undefined): string {
+  return (x?.outputs ?? []).flatMap((o) => (o.kind === "stream" ? [o.text] : [])).join("");
+}
+
+/** `actor` presses Run on a snippet whose main.py makes the interact `counter`: its session and the interact's id, once it has run with its defaults. */
+async function startCounter(actor: TActor): Promise<{ session: string; interact: string }> {
+  const snippet = await createSnippet({ actor, title: "Counter", files: [{ path: "main.py", content: COUNTER }] });
+  const run = await startRun({ actor, address: null, owner: actor.username, slug: snippet.slug, client: execClient() });
+  const { log } = await follow(run.session, run.msgId ?? "");
+  const [counter, ...others] = Object.values(log.interacts);
+  expect(others).toEqual([]);
+  expect(shownText(counter)).toBe("run 1: hihihi\n");
+  return { session: run.session, interact: counter?.id ?? "" };
+}
+
+/** Sends an update as the page does (through lib/runs) and waits for it: what the interact shows afterwards. */
+async function updateAndShow(actor: TActor, session: string, interact: string, values: Record<string, unknown>): Promise<string> {
+  const { msgId } = await updateInteract({ actor, address: null, session, interact, values, client: execClient() });
+  const { log } = await follow(session, msgId);
+  expect(log.interacts[interact]?.shown, "the update replaced the interact's output").toBe(msgId);
+  return shownText(log.interacts[interact]);
+}
+
+/** A token for `actor`, to call the site's routes as an API client does. */
+async function tokenFor(actor: TActor): Promise<string> {
+  return (await createToken({ actor, name: uniqueName("interact") })).token;
+}
+
+/** What a client of the interact-update route gets: the status, Retry-After and the JSON answer. */
+type TUpdateAnswer = { status: number; retryAfter: string | null; json: { msgId?: string; error?: { code: string; message: string } } };
+
+/** POSTs `body` (sent as it is) to the site's interact-update route as an API client does. */
+async function postUpdate(token: string, session: string, body: string): Promise<TUpdateAnswer> {
+  const request = new Request(`http://cellar.test/api/v1/runs/${session}/interacts`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body,
+  });
+  const response = await postInteractUpdate(request, { params: Promise.resolve({ session }) });
+  return { status: response.status, retryAfter: response.headers.get("retry-after"), json: (await response.json()) as TUpdateAnswer["json"] };
+}
+
+describe.skipIf(why !== null)("interact updates", () => {
+  it("refuses a malformed update with a 4xx that names the problem, runs none of them, and the interact keeps working", async () => {
+    const actor = await newUser();
+    const token = await tokenFor(actor);
+    const { session, interact } = await startCounter(actor);
+
+    // The route's body, as a page or an API client sends it.
+    const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`c${i}`, i]));
+    const refusals: [string, unknown, number, RegExp][] = [
+      ["no values", { interact }, 422, /^values: values must be an object of control values by name\.$/],
+      ["null values", { interact, values: null }, 422, /values must be an object/],
+      ["a list of values", { interact, values: [4, "ho"] }, 422, /values must be an object/],
+      ["values as text", { interact, values: "n=4" }, 422, /values must be an object/],
+      ["no interact", { values: { n: 4 } }, 422, /^interact: interact must be the interact's id\.$/],
+      ["a number for the interact", { interact: 1, values: { n: 4 } }, 422, /interact must be the interact's id/],
+      ["a malformed interact id", { interact: "../i1", values: { n: 4 } }, 422, /an interact id is 1–64 letters/],
+      ["an unknown field", { interact, values: { n: 4 }, code: "import os" }, 422, /code/],
+      ["201 values", { interact, values: many }, 422, /^Interact update: at most 200 values\.$/],
+      ["a 201-character control name", { interact, values: { ["n".repeat(201)]: 4 } }, 422, /^Interact update: a control's name is at most 200 characters\.$/],
+      ["a body over 256 KB", { interact, values: { word: "x".repeat(300_000) } }, 413, /^The request body is larger than 256 KB\.$/],
+      ["a list for a body", [interact, { n: 4 }], 422, /^The request body must be a JSON object\.$/],
+    ];
+    for (const [what, body, status, message] of refusals) {
+      const answer = await postUpdate(token, session, JSON.stringify(body));
+      expect(answer.status, what).toBe(status);
+      expect(answer.json.error?.message, what).toMatch(message);
+    }
+    const notJson = await postUpdate(token, session, "n=4");
+    expect(notJson.status).toBe(400);
+    expect(notJson.json.error?.message).toBe("The request body must be JSON.");
+
+    // lib/runs checks for itself what its other callers hand it.
+    const nullValues = await appError(updateInteract({ actor, address: null, session, interact, values: null as unknown as Record<string, unknown>, client: execClient() }));
+    expect({ code: nullValues.code, status: nullValues.status }).toEqual({ code: "INVALID", status: 422 });
+    expect(nullValues.message).toBe("Interact update: values must be an object of control values by name.");
+
+    // Values of the wrong type, or text longer than an input box takes, keep the control's value: the update runs with 3 and "hi".
+    expect(await updateAndShow(actor, session, interact, { n: "ten", word: "x".repeat(10_001) })).toBe("run 2: hihihi\n");
+    // Run 2 above was the function's second run: none of the refused updates ran. A good one still works.
+    expect(await updateAndShow(actor, session, interact, { n: 4, word: "ho" })).toBe("run 3: hohohoho\n");
+    await closeRun({ session, client: execClient() });
+  });
+
+  it("accepts an update for an interact the session does not have, which ends with InteractGone and leaves the others working", async () => {
+    const actor = await newUser();
+    const { session, interact } = await startCounter(actor);
+    // Only the kernel knows its interacts (a re-run cell forgets the old ones), so the answer comes on the stream.
+    const { msgId } = await updateInteract({ actor, address: null, session, interact: "i999", values: { n: 4 }, client: execClient() });
+    const { messages } = await follow(session, msgId);
+    const errors = messages.filter((m) => m.parent_header.msg_id === msgId && m.header.msg_type === "error");
+    expect(errors.map((m) => m.content.ename)).toEqual(["InteractGone"]);
+    expect(await updateAndShow(actor, session, interact, { n: 2 })).toBe("run 2: hihi\n");
+    await closeRun({ session, client: execClient() });
+  });
+
+  it("says a run has ended, or does not exist, when the session is unknown, malformed or closed", async () => {
+    const actor = await newUser();
+    const token = await tokenFor(actor);
+    const unknown = await postUpdate(token, "nosuchsession0000", JSON.stringify({ interact: "i1", values: { n: 4 } }));
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error?.message).toBe("This run has ended or does not exist. Press Run to start again.");
+    const malformed = await appError(updateInteract({ actor, address: null, session: "../../health", interact: "i1", values: {}, client: execClient() }));
+    expect(malformed.status).toBe(404);
+
+    const { session, interact } = await startCounter(actor);
+    await closeRun({ session, client: execClient() });
+    const closed = await postUpdate(token, session, JSON.stringify({ interact, values: { n: 4 } }));
+    // The service may still know the session as ended (409) or have forgotten it (404): either way it says so.
+    expect([404, 409]).toContain(closed.status);
+    expect(closed.json.error?.message).toMatch(/^This run has ended.*Press Run/);
+  });
+
+  it("refuses a user's 1,201st update within a minute with a 429 saying when to retry, and runs nothing for it", async () => {
+    const actor = await newUser();
+    const token = await tokenFor(actor);
+    const { session, interact } = await startCounter(actor);
+    const update = (s: string, values: Record<string, unknown>) => updateInteract({ actor, address: null, session: s, interact, values, client: execClient() });
+
+    // 1,199 updates counted against the budget: for a session nobody has, each answered 404 after it is counted.
+    const codes = new Set<string>();
+    for (let i = 0; i < 1199; i++) codes.add((await appError(update("nosuchsession0000", { n: 4 }))).code);
+    expect([...codes]).toEqual(["NOT_FOUND"]);
+    // Bad input is refused before the budget is spent.
+    for (let i = 0; i < 5; i++) expect((await appError(update(session, [] as unknown as Record<string, unknown>))).code).toBe("INVALID");
+    // So the 1,200th still runs.
+    expect(await updateAndShow(actor, session, interact, { n: 2 })).toBe("run 2: hihi\n");
+
+    const refused = await postUpdate(token, session, JSON.stringify({ interact, values: { n: 5 } }));
+    expect(refused.status).toBe(429);
+    expect(refused.json.error?.message).toMatch(/^Too many attempts\. Try again in \d+ seconds?\.$/);
+    expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+    expect((await appError(update(session, { n: 6 }))).code).toBe("RATE_LIMITED");
+
+    // Another user's budget is untouched, and the function's count shows the refused updates never ran.
+    expect(await updateAndShow(await newUser(), session, interact, { n: 1 })).toBe("run 3: hi\n");
+    await closeRun({ session, client: execClient() });
   });
 });

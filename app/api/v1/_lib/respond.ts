@@ -81,7 +81,10 @@ export function requireActor(actor: TActor | null, what: string): TActor {
 }
 
 function tooLarge(maxBytes: number): AppError {
-  return new AppError("TOO_LARGE", `The request body is larger than ${Math.round(maxBytes / (1024 * 1024))} MB.`);
+  // Limits under a megabyte (an interact update's 256 KB) in KB: rounded to MB they read "0 MB".
+  const MB = 1024 * 1024;
+  const limit = maxBytes >= MB ? `${Math.round(maxBytes / MB)} MB` : `${Math.round(maxBytes / 1024)} KB`;
+  return new AppError("TOO_LARGE", `The request body is larger than ${limit}.`);
 }
 
 async function readBodyText(request: Request, maxBytes: number): Promise<string> {
