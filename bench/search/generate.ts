@@ -1,7 +1,12 @@
 /**
  * A library of made-up but realistic snippets for the search benchmark: Python with numpy,
- * scipy, sympy and matplotlib around ~40 teaching topics, Markdown blurbs in plain prose,
+ * scipy, sympy and matplotlib around ~30 teaching topics, Markdown blurbs in plain prose,
  * hierarchical tags, a few thousand authors. Deterministic (seeded), so runs compare.
+ *
+ * Besides the topics' own words, every snippet draws prose words and identifiers from a long
+ * vocabulary of made-up English-like words with Zipf's law (a few words everywhere, most of
+ * them in a handful of snippets), as real notes and code do: the index then holds a vocabulary
+ * of a realistic size, which is what typo correction searches and what makes it hard.
  */
 import type { TSearchDoc } from "@/lib/search/types";
 
@@ -57,6 +62,16 @@ const PROSE = [
 const FIRST = ["ada", "alan", "emmy", "carl", "sofia", "leonhard", "maryam", "kurt", "grace", "henri", "srinivasa", "hypatia", "john", "terence", "maria", "pierre"];
 const LAST = ["noether", "gauss", "euler", "turing", "hopper", "poincare", "ramanujan", "mirzakhani", "kovalevskaya", "lovelace", "tao", "agnesi", "fermat", "riemann"];
 
+/** Made-up words: syllables (onset, vowel, coda) and an optional suffix, 4 to 14 letters. */
+const ONSETS = ["b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z", "br", "cr", "dr", "fl", "gr", "pl", "pr", "st", "tr", "ch", "sh", "th", "sp", "sc", "qu"];
+const VOWELS = ["a", "e", "i", "o", "u", "ea", "io", "ou", "ai", "y"];
+const CODAS = ["", "", "n", "r", "s", "t", "l", "m", "nd", "nt", "st", "rm", "ct", "x", "ng", "ph"];
+const SUFFIXES = ["", "", "", "", "ing", "ed", "er", "ion", "al", "ity", "ment", "ive", "ous", "ly", "ness", "ic", "ise"];
+/** Size of the made-up vocabulary; a Zipf draw over it reaches most of it across 100,000 snippets. */
+const VOCABULARY_SIZE = 150_000;
+/** Zipf exponent of the draws (≈1 for natural language). */
+const ZIPF_S = 1.0;
+
 /** mulberry32: small, fast, seeded. */
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -67,6 +82,54 @@ function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** The made-up vocabulary, most frequent first (rank = index). */
+export const VOCABULARY: string[] = (() => {
+  const r = rng(7);
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  const words = new Set<string>();
+  while (words.size < VOCABULARY_SIZE) {
+    const syllables = 1 + Math.floor(r() * 3);
+    let w = "";
+    for (let k = 0; k < syllables; k++) w += pick(ONSETS) + pick(VOWELS) + pick(CODAS);
+    w += pick(SUFFIXES);
+    if (w.length >= 4 && w.length <= 14) words.add(w);
+  }
+  return [...words];
+})();
+
+/** Cumulative Zipf weights of VOCABULARY's ranks, for drawing by binary search. */
+const ZIPF_CDF: Float64Array = (() => {
+  const cdf = new Float64Array(VOCABULARY.length);
+  let total = 0;
+  for (let i = 0; i < cdf.length; i++) cdf[i] = total += 1 / Math.pow(i + 1, ZIPF_S);
+  for (let i = 0; i < cdf.length; i++) cdf[i]! /= total;
+  return cdf;
+})();
+
+/** A word of the vocabulary drawn with Zipf's law. */
+function zipfWord(r: () => number): string {
+  const x = r();
+  let lo = 0;
+  let hi = ZIPF_CDF.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ZIPF_CDF[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return VOCABULARY[lo]!;
+}
+
+function zipfWords(r: () => number, min: number, max: number): string {
+  return Array.from({ length: min + Math.floor(r() * (max - min + 1)) }, () => zipfWord(r)).join(" ");
+}
+
+/** An identifier made of two drawn words, as snake_case or camelCase (one word to the index). */
+function identifier(r: () => number): string {
+  const a = zipfWord(r);
+  const b = zipfWord(r);
+  return r() < 0.5 ? `${a}_${b}` : `${a}${b[0]!.toUpperCase()}${b.slice(1)}`;
 }
 
 export type TBenchAuthor = { username: string; displayName: string };
@@ -101,7 +164,8 @@ export function makeSnippet(i: number, authors: TBenchAuthor[]): Omit<TSearchDoc
   const title = fill(pick(topic.titles));
   const author = authors[Math.floor(r() * authors.length)]!;
   const sentences = 1 + Math.floor(r() * 4);
-  const blurb = Array.from({ length: sentences }, () => pick(PROSE).replace("{w}", pick(topic.words)).replace("{v}", pick(other.words))).join(" ");
+  const notes = `${zipfWords(r, 6, 16)}.`;
+  const blurb = [...Array.from({ length: sentences }, () => pick(PROSE).replace("{w}", pick(topic.words)).replace("{v}", pick(other.words))), notes[0]!.toUpperCase() + notes.slice(1)].join(" ");
   const tags = [topic.tag, ...(r() < 0.3 ? [other.tag] : []), ...(r() < 0.2 ? ["teaching"] : [])];
   const files = [{ path: "main.py", text: makeCode(topic, other, r) }];
   if (r() < 0.25) files.push({ path: "README.md", text: `# ${title}\n\n${blurb}\n\nRun \`main.py\`; it uses ${pick(topic.calls)} and ${pick(other.calls)}.\n` });
@@ -126,16 +190,19 @@ function makeCode(topic: TTopic, other: TTopic, r: () => number): string {
     ...(r() < 0.5 ? ["from scipy.integrate import solve_ivp, quad, odeint", "from scipy import stats"] : ["import sympy as sp"]),
     "",
     `# ${pick(PROSE).replace("{w}", pick(topic.words)).replace("{v}", pick(other.words))}`,
+    `# ${zipfWords(r, 4, 12)}`,
   ];
   const fns = 1 + Math.floor(r() * 3);
   for (let k = 0; k < fns; k++) {
-    const name = `${pick(topic.words)}_${pick(["step", "value", "estimate", "table", "plot", "error"])}`;
+    const name = r() < 0.5 ? `${pick(topic.words)}_${pick(["step", "value", "estimate", "table", "plot", "error"])}` : identifier(r);
+    const local = identifier(r);
     lines.push(
       "",
       `def ${name}(x, n=${10 + Math.floor(r() * 90)}):`,
-      `    """Return the ${pick(topic.words)} of x using ${pick(topic.calls)}."""`,
+      `    """Return the ${pick(topic.words)} of x using ${pick(topic.calls)}: ${zipfWords(r, 2, 8)}."""`,
+      `    ${local} = ${(r() * 10).toFixed(2)}  # ${zipfWords(r, 1, 5)}`,
       `    h = ${(r() / 10).toFixed(4)}`,
-      `    values = [${pick(topic.calls)}(x + k * h) for k in range(n)]`,
+      `    values = [${local} * ${pick(topic.calls)}(x + k * h) for k in range(n)]`,
       `    ${pick(["total", "acc", "result"])} = np.sum(values) * h`,
       `    if abs(${pick(["total", "acc", "result"])}) < 1e-${3 + Math.floor(r() * 9)}:`,
       `        print("${pick(topic.words)} is small")`,
@@ -168,3 +235,41 @@ export const QUERIES: { q: string; tags?: string[]; sort?: "recent" }[] = [
 
 /** What a reader types letter by letter into the search box. */
 export const TYPED = ["ei", "eig", "eigen", "four", "fouri", "new", "newt", "mon", "monte", "heat", "run", "tay", "mand", "pri", "prim", "lin", "line", "reg", "pend", "lore", "chaos", "dij", "fract", "gauss", "kme", "spl", "calc", "inte", "deri", "prob"];
+
+/** Rank of each made-up word (0 = most frequent). */
+const VOCABULARY_RANK = new Map(VOCABULARY.map((w, i) => [w, i]));
+
+export type TTypo = { typo: string; word: string; snippet: number };
+
+/**
+ * `count` single-edit typos of words a reader would look a snippet up by: for a random snippet
+ * of the first `snippets`, its rarest made-up word of 5 letters or more (the one that finds it),
+ * with one letter dropped, doubled, swapped with the next or replaced. The first letter is kept,
+ * as people rarely mistype it.
+ */
+export function makeTypos(count: number, snippets: number, authors: TBenchAuthor[], seed = 99): TTypo[] {
+  const r = rng(seed);
+  const out: TTypo[] = [];
+  while (out.length < count) {
+    const snippet = Math.floor(r() * snippets);
+    const doc = makeSnippet(snippet, authors);
+    const text = [doc.title, doc.blurb, ...doc.files.map((f) => f.text)].join(" ").toLowerCase();
+    let word: string | undefined;
+    for (const w of text.split(/[^a-z]+/)) {
+      const rank = VOCABULARY_RANK.get(w);
+      if (rank !== undefined && w.length >= 5 && (word === undefined || rank > VOCABULARY_RANK.get(word)!)) word = w;
+    }
+    if (!word) continue;
+    const at = 1 + Math.floor(r() * (word.length - 1));
+    const letter = "abcdefghijklmnopqrstuvwxyz"[Math.floor(r() * 26)]!;
+    const edits = [
+      word.slice(0, at) + word.slice(at + 1),
+      word.slice(0, at) + word[at] + word.slice(at),
+      at < word.length - 1 ? word.slice(0, at) + word[at + 1] + word[at] + word.slice(at + 2) : word.slice(0, at - 1) + word[at] + word[at - 1],
+      word.slice(0, at) + letter + word.slice(at + 1),
+    ];
+    const typo = edits[Math.floor(r() * edits.length)]!;
+    if (typo !== word && !VOCABULARY_RANK.has(typo)) out.push({ typo, word, snippet });
+  }
+  return out;
+}

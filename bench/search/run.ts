@@ -1,8 +1,10 @@
 /**
  * Search benchmark: builds the index of 100,000 generated snippets (generate.ts: Python and
- * Markdown around ~30 teaching topics, a few thousand authors, hierarchical tags) on a fresh
- * database, then times queries (words, typos, prefixes, tag filters; with the matching line
- * found, as the page shows it) and search-box suggestions. Prints figures; asserts nothing.
+ * Markdown around ~30 teaching topics with a Zipf-distributed vocabulary of made-up words, a
+ * few thousand authors, hierarchical tags) on a fresh database, then times queries (words,
+ * typos, prefixes, tag filters; with the matching line found, as the page shows it) and
+ * search-box suggestions, and measures how often a mistyped rare word still finds its snippet.
+ * Prints figures; asserts nothing.
  *
  *   npx tsx --conditions=react-server bench/search/run.ts
  *
@@ -11,6 +13,8 @@
  *                    dropped afterwards) or pglite (a temporary directory).
  *   BENCH_SNIPPETS   library size (100000).
  *   BENCH_QUERIES    timed queries and suggestions each (1000).
+ *   BENCH_TYPOS      mistyped words looked up (300).
+ *   BENCH_KEEP_DB    1 keeps the Postgres database afterwards (its URL is printed), to study plans.
  *   MEILI_URL        when set, the Meilisearch engine is measured instead (rows still go to the
  *                    fresh database, which the documents' ids refer to).
  *
@@ -25,11 +29,13 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import type { TSearchDoc } from "@/lib/search/types";
-import { QUERIES, TYPED, makeAuthors, makeSnippet } from "./generate";
+import { QUERIES, TYPED, makeAuthors, makeSnippet, makeTypos } from "./generate";
 import { createFreshDatabase, dropDatabase, type TFreshDatabase } from "../../test/e2e/support/fresh-database";
 
 const SNIPPETS = Number(process.env.BENCH_SNIPPETS ?? 100_000);
 const TIMED = Number(process.env.BENCH_QUERIES ?? 1000);
+/** Mistyped words looked up to measure typo correction at the library's scale. */
+const TYPOS = Number(process.env.BENCH_TYPOS ?? 300);
 const AUTHORS = 3000;
 const CHUNK = 5000;
 
@@ -54,6 +60,7 @@ async function main(): Promise<void> {
     const { getSearchEngine } = await import("@/lib/search/get-search-engine");
     const { searchSnippets } = await import("@/lib/search/search-snippets");
     const { suggestSearch } = await import("@/lib/search/suggest-search");
+    const { queryWords } = await import("@/lib/search/words");
     await applyMigrations();
     const db = getDb();
     const engine = getSearchEngine();
@@ -131,9 +138,33 @@ async function main(): Promise<void> {
     console.log(`suggestions: p50 ${pct(suggestTimes, 50)}, p95 ${pct(suggestTimes, 95)}, max ${pct(suggestTimes, 100)} over ${TIMED} (target p95 ≤ 10 ms)`);
     const slowest = [...perQuery.entries()].map(([q, t]) => [q, median(t)] as const).sort((a, b) => b[1] - a[1]).slice(0, 5);
     console.log(`slowest queries (median): ${slowest.map(([q, t]) => `"${q}" ${t.toFixed(1)} ms`).join(", ")}`);
+
+    // Typo correction at scale: a snippet's rarest word, mistyped once, should still find it.
+    let typos = makeTypos(TYPOS, SNIPPETS, authors);
+    if (engine.name === "postgres") {
+      // A typo that happens to be another indexed word (a compound identifier, say) is not a typo.
+      const known = await db.$queryRawUnsafe<{ word: string }[]>(`SELECT word FROM "SearchWord" WHERE word = ANY($1::text[])`, typos.map((t) => t.typo));
+      const skip = new Set(known.map((k) => k.word));
+      typos = typos.filter((t) => !skip.has(t.typo));
+    }
+    const typoTimes: number[] = [];
+    let corrected = 0;
+    let typoFound = 0;
+    for (const t of typos) {
+      const started = performance.now();
+      const result = await engine.search({ words: queryWords(t.typo), tags: [], sort: "relevance", offset: 0, limit: 20 });
+      typoTimes.push(performance.now() - started);
+      if (result.matched.includes(t.word)) corrected++;
+      if (result.hits.some((h) => h.id === `s${t.snippet}`)) typoFound++;
+    }
+    console.log(
+      `typo correction: ${typos.length} one-letter typos of each snippet's rarest word; the word among the corrections ${corrected} (${pctOf(corrected, typos.length)}), ` +
+        `the snippet on the first page ${typoFound} (${pctOf(typoFound, typos.length)}); query p50 ${pct(typoTimes, 50)}, p95 ${pct(typoTimes, 95)}`,
+    );
   } finally {
     await closeDb();
-    if (fresh) await dropDatabase(fresh.name);
+    if (fresh && process.env.BENCH_KEEP_DB === "1") console.log(`kept the database: ${fresh.url}`);
+    else if (fresh) await dropDatabase(fresh.name);
     rmSync(tmp, { recursive: true, force: true });
   }
 }
@@ -166,6 +197,10 @@ async function insertRows(db: PrismaClient, docs: TSearchDoc[], tagIds: Map<stri
     `INSERT INTO "SnippetTag" ("snippetId", "tagId") SELECT "snippetId", "tagId" FROM jsonb_to_recordset($1::jsonb) AS x("snippetId" text, "tagId" text)`,
     JSON.stringify(links),
   );
+}
+
+function pctOf(n: number, of: number): string {
+  return `${of === 0 ? 0 : Math.round((100 * n) / of)}%`;
 }
 
 function median(xs: number[]): number {

@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb } from "@/lib/db/client";
+import { pickCorrections } from "./pick-corrections";
 import { tagPathsOf } from "./tag-paths";
 import { toIndexText, vocabularyOf } from "./words";
 import type { TEngineHit, TEngineQuery, TEngineResult, TSearchDoc, TSearchEngine, TTitleSuggestion } from "./types";
@@ -8,7 +9,8 @@ import type { TEngineHit, TEngineQuery, TEngineResult, TSearchDoc, TSearchEngine
  * The default engine: Postgres full-text search (works the same on PGlite) over the tables of
  * migration 20261122040000_search. Words are stemmed with the English configuration; the last
  * query word also matches as a prefix (search as you type); a word the index has never seen is
- * corrected to the closest words of the vocabulary by trigram similarity (pg_trgm).
+ * corrected to the closest words of the vocabulary: found by trigram similarity (pg_trgm), kept
+ * by edit distance (pick-corrections.ts).
  *
  * Ranking reads only the small `head` vector (title A, tags/author/file names B, blurb C), kept
  * in the row; file contents live in `content`, which only its GIN index consults. So a query
@@ -17,8 +19,8 @@ import type { TEngineHit, TEngineQuery, TEngineResult, TSearchDoc, TSearchEngine
  */
 
 const CONFIG = "english";
-/** Corrections tried per mistyped word. */
-const CORRECTIONS = 3;
+/** Vocabulary words, most similar by trigrams first, that a mistyped word's corrections are picked from. */
+const CORRECTION_CANDIDATES = 20;
 /** Words shorter than this are never corrected: too many neighbours, too little signal. */
 const MIN_CORRECTED_LENGTH = 4;
 /** Documents per INSERT when many are added at once (a rebuild). */
@@ -154,39 +156,42 @@ async function upsert(docs: TSearchDoc[]): Promise<void> {
 type TWordInfo = {
   /** The vocabulary holds the word as typed (stemming then covers its other forms). */
   exact: boolean;
-  /** Vocabulary words it may stand for when it is not known: up to CORRECTIONS of the most similar. */
+  /** Vocabulary words it may stand for when it is not known (pickCorrections). */
   corrections: string[];
 };
 
 /**
  * What the vocabulary says about each query word, in one round trip: whether it is known as
- * typed, whether some word starts with it, and, for a word that is neither, its corrections.
+ * typed, whether some word starts with it (for the last word only, the one still being typed,
+ * which alone matches as a prefix), and, for a word that is neither, its corrections.
  */
 async function lookUpWords(words: string[]): Promise<TWordInfo[]> {
-  const rows = await getDb().$queryRawUnsafe<{ i: number; exact: boolean; word: string | null }[]>(
+  const rows = await getDb().$queryRawUnsafe<{ i: number; exact: boolean; word: string | null; similarity: number | null }[]>(
     `WITH w AS (
        SELECT t.q, t.i::int AS i,
               EXISTS (SELECT 1 FROM "SearchWord" WHERE word = t.q) AS exact,
-              EXISTS (SELECT 1 FROM "SearchWord" WHERE word >= t.q AND word < t.q || chr(1114111)) AS known
+              EXISTS (SELECT 1 FROM "SearchWord" WHERE word = t.q OR (t.i = cardinality($1::text[]) AND word >= t.q AND word < t.q || chr(1114111))) AS known
        FROM unnest($1::text[]) WITH ORDINALITY AS t(q, i)
      )
-     SELECT w.i, w.exact, s.word
+     SELECT w.i, w.exact, s.word, s.similarity
      FROM w LEFT JOIN LATERAL (
-       SELECT word FROM "SearchWord"
+       SELECT word, similarity(word, w.q) AS similarity FROM "SearchWord"
        WHERE NOT w.known AND length(w.q) >= ${MIN_CORRECTED_LENGTH} AND word % w.q
-       ORDER BY similarity(word, w.q) DESC, word
-       LIMIT ${CORRECTIONS}
+       ORDER BY 2 DESC, word
+       LIMIT ${CORRECTION_CANDIDATES}
      ) s ON true
-     ORDER BY w.i`,
+     ORDER BY w.i, s.similarity DESC, s.word`,
     words,
   );
   const out: TWordInfo[] = words.map(() => ({ exact: false, corrections: [] }));
+  const candidates: { word: string; similarity: number }[][] = words.map(() => []);
   for (const r of rows) {
-    const info = out[Number(r.i) - 1];
-    if (!info) continue;
-    info.exact = r.exact;
-    if (r.word !== null) info.corrections.push(r.word);
+    const i = Number(r.i) - 1;
+    if (!out[i]) continue;
+    out[i].exact = r.exact;
+    if (r.word !== null) candidates[i]!.push({ word: r.word, similarity: Number(r.similarity) });
   }
+  for (const [i, info] of out.entries()) info.corrections = pickCorrections(words[i]!, candidates[i]!);
   return out;
 }
 

@@ -83,6 +83,27 @@ describe(`search (${getSearchEngine().name} engine)`, () => {
     expect(titles((await searchSnippets({ q: `${word} rotate` })).items)).toContain("Plotting helpers");
   });
 
+  it("corrects a typo to the word one letter away, not to longer words that look more alike", async () => {
+    // Trigrams rank "…pendlumzz" and friends above "…pendulum" for "…pendlum"; edit distance does not.
+    const intended = `${run}pendulum`;
+    const lookalikes = ["zz", "xk", "qy", "vz"].map((end) => `${run}pendlum${end}`);
+    const common = `${run}swing`;
+    const bob = await newUser("bob");
+    await createSnippet({ actor: bob, title: "Simple pendulum", files: [{ path: "main.py", content: `${intended} = ${common}(theta)\n` }] });
+    for (const [i, w] of lookalikes.entries()) {
+      await createSnippet({ actor: bob, title: `Look-alike ${i}`, files: [{ path: "main.py", content: `${w} = ${common}(1)\n` }] });
+    }
+    // The mistyped word first, so it is not read as the beginning of a word still being typed
+    // (as the last word, "…pendlum" is what "…pendlumzz" starts with, and finds that).
+    const page = await searchSnippets({ q: `${run}pendlum ${common}` });
+    expect(titles(page.items)[0]).toBe("Simple pendulum");
+    expect(marked(page.items[0])).toEqual([intended, common]);
+    // Postgres keeps only the closest corrections; Meilisearch also matches words two typos away, ranked after.
+    if (getSearchEngine().name === "postgres") expect(titles(page.items)).toEqual(["Simple pendulum"]);
+    const asTyped = titles((await searchSnippets({ q: `${common} ${run}pendlum` })).items);
+    expect(asTyped).toEqual(expect.arrayContaining(["Look-alike 0", "Look-alike 1", "Look-alike 2", "Look-alike 3"]));
+  });
+
   it("finds a snippet by its author, a file name and a tag, and needs every word of the query when some snippet has them all", async () => {
     const bob = await newUser("bob");
     await createSnippet({ actor: bob, title: "Wave equation", tags: [`${run}pde/wave`], files: [{ path: `${run}solver.py`, content: "pass\n" }] });
