@@ -20,10 +20,10 @@ export function checkSessionId(session: string): void {
 }
 
 /**
- * Turns the service's refusals into the app's errors: a full queue is a 503 that keeps the
- * service's Retry-After, a client over its share of sessions a 429, an unknown session a 404, an
- * ended one a 409,
- * and a service that does not answer a 503 saying Run is unavailable. Other errors pass through.
+ * Turns the service's refusals into the app's errors: busy runners a 503 that keeps the
+ * service's Retry-After, a client over its share of sessions a 429, a session with 64 cells or
+ * updates waiting a 429 saying so, an unknown session a 404, an ended one a 409, and a service
+ * that does not answer a 503 saying Run is unavailable. Other errors pass through.
  */
 export function fromExecError(e: unknown): unknown {
   if (!(e instanceof ExecError)) return e;
@@ -36,6 +36,13 @@ export function fromExecError(e: unknown): unknown {
   if (e.status === 503) {
     const seconds = Math.max(1, Math.ceil(e.retryAfter ?? 5));
     return new AppError("UNAVAILABLE", `All runners are busy. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`, {
+      cause: e,
+      details: { retryAfter: seconds },
+    });
+  }
+  if (e.status === 429 && e.code === "QUEUE_FULL") {
+    const seconds = Math.max(1, Math.ceil(e.retryAfter ?? 1));
+    return new AppError("RATE_LIMITED", "Too many cells or interact updates are waiting in this run. Wait for them to finish, then try again.", {
       cause: e,
       details: { retryAfter: seconds },
     });
