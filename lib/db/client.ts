@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { getEnv } from "@/lib/env";
 import { PrismaClient } from "@/lib/db/generated/client";
+import { stopListening } from "@/lib/db/notifications";
 import { acquirePgliteLock, releasePgliteLock } from "@/lib/db/pglite-lock";
 
 /**
@@ -57,9 +58,11 @@ export function getPglite(): PGlite | undefined {
 
 /**
  * Closes the connection (and the embedded database, releasing its ownership lock) so another
- * process can use it. A later `getDb()` opens a fresh one.
+ * process can use it, and the connection that listens for notifications (lib/db/notifications.ts).
+ * A later `getDb()` opens a fresh one.
  */
 export async function closeDb(): Promise<void> {
+  await stopListening();
   const current = globalForDb.__cellarDb;
   if (!current) return;
   delete globalForDb.__cellarDb;

@@ -11,6 +11,7 @@ import { DEFAULT_LICENSE, ZLicense } from "./licenses";
 import { codeTraitsOf } from "./code-traits";
 import { thumbnailAtPublication } from "./capture-thumbnail";
 import { recordActivity } from "@/lib/activity/record-activity";
+import { notifyTagCounts } from "@/lib/tags/cached-tag-counts";
 import { authorFor, checkFiles, freeRepoPath, fromRepoError, freeSlug, isUniqueViolation, repoDir, upsertTagIds, type TCreatedSnippet } from "./internal";
 
 const ZCreate = z.object({
@@ -95,6 +96,8 @@ export async function createSnippet(options: TCreateSnippetOptions): Promise<TCr
           },
           select: { id: true },
         });
+        // Other processes' cached tag counts (this one's are forgotten by revalidateSnippet).
+        if (input.visibility === "public" && tagIds.length > 0) await notifyTagCounts(tx);
         // A new snippet starts its own fork network; its forks join it (fork-snippet.ts).
         return tx.snippet.update({ where: { id: created.id }, data: { networkId: created.id }, select: { id: true } });
       });

@@ -6,6 +6,7 @@ import { findOwnSnippetOrThrow, repoDir } from "./internal";
 import { revalidateSnippet } from "./revalidate";
 import { revalidateNetwork } from "@/lib/activity/revalidate-network";
 import { syncSearchIndex } from "@/lib/search/sync-search-index";
+import { notifyTagCounts } from "@/lib/tags/cached-tag-counts";
 
 /**
  * Deletes a snippet (owner only). The row goes first, so the snippet disappears at once;
@@ -15,7 +16,12 @@ import { syncSearchIndex } from "@/lib/search/sync-search-index";
 export async function deleteSnippet(options: { actor: TActor | null; owner: string; slug: string }): Promise<void> {
   const row = await findOwnSnippetOrThrow(options.actor, options.owner, options.slug);
   const forks = await getDb().snippet.findMany({ where: { forkedFromId: row.id }, select: { slug: true, owner: { select: { username: true } } } });
-  await getDb().snippet.delete({ where: { id: row.id } });
+  await getDb().$transaction(async (tx) => {
+    await tx.snippet.delete({ where: { id: row.id } });
+    // Other processes' cached tag counts (this one's are forgotten by revalidateSnippet). Always:
+    // the row read above may predate a concurrent edit that made it public or tagged.
+    await notifyTagCounts(tx);
+  });
   await syncSearchIndex({ snippetId: row.id });
   revalidateSnippet(row.owner.username, row.slug, { parent: row.forkedFrom ? `${row.forkedFrom.owner.username}/${row.forkedFrom.slug}` : null });
   // Their pages say where they came from; now it is "(deleted)".

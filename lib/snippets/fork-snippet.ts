@@ -9,6 +9,7 @@ import { revalidateSnippet } from "./revalidate";
 import { syncSearchIndex } from "@/lib/search/sync-search-index";
 import { inheritOnFork } from "./inherit-on-fork";
 import { recordActivity } from "@/lib/activity/record-activity";
+import { notifyTagCounts } from "@/lib/tags/cached-tag-counts";
 
 /**
  * Makes the actor's own copy of a snippet: a new repository sharing the source's objects
@@ -45,24 +46,29 @@ export async function forkSnippet(options: { actor: TActor | null; owner: string
       throw fromRepoError(e);
     }
     try {
-      const row = await getDb().snippet.create({
-        data: {
-          ownerId: actor.id,
-          slug,
-          title: source.title,
-          description: source.description,
-          visibility: source.visibility,
-          repoPath,
-          head,
-          mainFile: source.mainFile,
-          forkedFromId: source.id,
-          forkedFromName: `${source.owner.username}/${source.slug}`,
-          networkId: source.networkId ?? source.id,
-          updatedAt: source.updatedAt,
-          tags: { create: source.tags.map((t) => ({ tag: { connect: { name: t.tag.name } } })) },
-          ...inherited,
-        },
-        select: { id: true },
+      const row = await getDb().$transaction(async (tx) => {
+        const created = await tx.snippet.create({
+          data: {
+            ownerId: actor.id,
+            slug,
+            title: source.title,
+            description: source.description,
+            visibility: source.visibility,
+            repoPath,
+            head,
+            mainFile: source.mainFile,
+            forkedFromId: source.id,
+            forkedFromName: `${source.owner.username}/${source.slug}`,
+            networkId: source.networkId ?? source.id,
+            updatedAt: source.updatedAt,
+            tags: { create: source.tags.map((t) => ({ tag: { connect: { name: t.tag.name } } })) },
+            ...inherited,
+          },
+          select: { id: true },
+        });
+        // Other processes' cached tag counts (this one's are forgotten by revalidateSnippet).
+        if (source.visibility === "PUBLIC" && source.tags.length > 0) await notifyTagCounts(tx);
+        return created;
       });
       revalidateSnippet(actor.username, slug, { parent: `${source.owner.username}/${source.slug}` });
       await syncSearchIndex({ snippetId: row.id });

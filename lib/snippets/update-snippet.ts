@@ -12,6 +12,7 @@ import { thumbnailAtPublication } from "./capture-thumbnail";
 import { ZRelatedNames, ZRelatedTags, resolveRelated, writeRelated } from "./related";
 import { recordActivity } from "@/lib/activity/record-activity";
 import { revalidateNetwork } from "@/lib/activity/revalidate-network";
+import { notifyTagCounts } from "@/lib/tags/cached-tag-counts";
 import { authorFor, checkFiles, findOwnSnippetOrThrow, fromRepoError, repoDir, toBytes, upsertTagIds } from "./internal";
 
 const ZUpdate = z.object({
@@ -102,6 +103,8 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
       await tx.snippetTag.deleteMany({ where: { snippetId: row.id } });
       await tx.snippetTag.createMany({ data: tagIds.map((tagId) => ({ snippetId: row.id, tagId })) });
     }
+    // Other processes' cached tag counts (this one's are forgotten by revalidateSnippet).
+    if (input.tags !== undefined || input.visibility !== undefined) await notifyTagCounts(tx);
   });
   revalidateSnippet(row.owner.username, row.slug, { parent: row.forkedFrom ? `${row.forkedFrom.owner.username}/${row.forkedFrom.slug}` : null });
   await syncSearchIndex({ snippetId: row.id });
