@@ -111,6 +111,22 @@ export default async function SearchPage({ searchParams }: Props) {
         </p>
       ) : result ? (
         <>
+          {result.corrections.length > 0 ? (
+            <p className="search-corrections muted">
+              Read with typos forgiven:{" "}
+              {result.corrections.map((c, i) => (
+                <span key={c.word}>
+                  {i > 0 ? "; " : null}“{c.word}” as {c.to.map((w, k) => (
+                    <span key={w}>
+                      {k > 0 ? " or " : null}
+                      <strong>{w}</strong>
+                    </span>
+                  ))}
+                </span>
+              ))}
+              .
+            </p>
+          ) : null}
           <ol className="search-results" aria-label="Results">
             {result.items.map((item) => (
               <li key={item.id} className="search-result">

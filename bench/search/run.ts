@@ -15,6 +15,8 @@
  *   BENCH_QUERIES    timed queries and suggestions each (1000).
  *   BENCH_TYPOS      mistyped words looked up (300).
  *   BENCH_KEEP_DB    1 keeps the Postgres database afterwards (its URL is printed), to study plans.
+ *   BENCH_REUSE_DB   the URL of a kept database: times the queries again without building
+ *                    (BENCH_SNIPPETS must be the size it was built with).
  *   MEILI_URL        when set, the Meilisearch engine is measured instead (rows still go to the
  *                    fresh database, which the documents' ids refer to).
  *
@@ -28,8 +30,8 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { PrismaClient } from "@/lib/db/generated/client";
-import type { TSearchDoc } from "@/lib/search/types";
-import { QUERIES, TYPED, makeAuthors, makeSnippet, makeTypos } from "./generate";
+import type { TSearchDoc, TSearchEngine } from "@/lib/search/types";
+import { QUERIES, TYPED, makeAuthors, makeSnippet, makeTypos, type TBenchAuthor } from "./generate";
 import { createFreshDatabase, dropDatabase, type TFreshDatabase } from "../../test/e2e/support/fresh-database";
 
 const SNIPPETS = Number(process.env.BENCH_SNIPPETS ?? 100_000);
@@ -46,7 +48,11 @@ async function main(): Promise<void> {
   process.env.REPOS_DIR = path.join(tmp, "repos");
   process.env.AUTH_SECRET ??= randomBytes(32).toString("base64url");
   let fresh: TFreshDatabase | undefined;
-  if (engineKind === "pg") {
+  // A database a run kept (BENCH_KEEP_DB): times the queries again without rebuilding.
+  const reuse = process.env.BENCH_REUSE_DB;
+  if (reuse) {
+    process.env.DATABASE_URL = reuse;
+  } else if (engineKind === "pg") {
     fresh = await createFreshDatabase("cellar_bench_search");
     process.env.DATABASE_URL = fresh.url;
   } else {
@@ -64,43 +70,9 @@ async function main(): Promise<void> {
     await applyMigrations();
     const db = getDb();
     const engine = getSearchEngine();
-    console.log(`search bench: ${SNIPPETS.toLocaleString("en")} snippets, engine ${engine.name}, database ${engineKind}`);
-
-    // Rows the documents belong to (the index refers to snippets), written in bulk.
+    console.log(`search bench: ${SNIPPETS.toLocaleString("en")} snippets, engine ${engine.name}, database ${reuse ? "reused" : engineKind}`);
     const authors = makeAuthors(AUTHORS);
-    await db.$executeRawUnsafe(
-      `INSERT INTO "User" (id, username, "displayName") SELECT 'u' || username, username, "displayName"
-       FROM jsonb_to_recordset($1::jsonb) AS x(username text, "displayName" text)`,
-      JSON.stringify(authors),
-    );
-    const tagIds = new Map<string, string>();
-    let rowsSeconds = 0;
-    let textBytes = 0;
-    const started = performance.now();
-    // The rows (which the documents refer to) are written inside the load, but timed apart.
-    await engine.rebuild(async (add) => {
-      for (let start = 0; start < SNIPPETS; start += CHUNK) {
-        const docs = Array.from({ length: Math.min(CHUNK, SNIPPETS - start) }, (_, k) => ({ id: `s${start + k}`, ...makeSnippet(start + k, authors) }));
-        const t0 = performance.now();
-        await insertRows(db, docs, tagIds);
-        rowsSeconds += (performance.now() - t0) / 1000;
-        await add(docs);
-        for (const d of docs) for (const f of d.files) textBytes += f.text.length;
-        process.stderr.write(`\r  ${(start + docs.length).toLocaleString("en")} added`);
-      }
-      process.stderr.write("\n");
-    });
-    const indexSeconds = (performance.now() - started) / 1000 - rowsSeconds;
-    console.log(
-      `index build: ${indexSeconds.toFixed(1)} s for ${SNIPPETS.toLocaleString("en")} snippets (${((SNIPPETS / indexSeconds) | 0).toLocaleString("en")}/s, ` +
-        `${(textBytes / 1e6).toFixed(0)} MB of file text; documents, vocabulary, indexes and ANALYZE), not counting ${rowsSeconds.toFixed(1)} s writing the snippet rows`,
-    );
-    if (engine.name === "postgres") {
-      const [size] = await db.$queryRawUnsafe<{ table: string; words: bigint }[]>(
-        `SELECT pg_size_pretty(pg_total_relation_size('"SearchDoc"')) AS table, (SELECT count(*) FROM "SearchWord") AS words`,
-      );
-      console.log(`index size: ${size?.table} (table, TOAST and indexes), vocabulary ${Number(size?.words).toLocaleString("en")} words`);
-    }
+    if (!reuse) await buildIndex(db, engine, authors);
 
     // Warm caches the way a running site has them, then time.
     for (const q of QUERIES) await searchSnippets(q);
@@ -166,6 +138,48 @@ async function main(): Promise<void> {
     if (fresh && process.env.BENCH_KEEP_DB === "1") console.log(`kept the database: ${fresh.url}`);
     else if (fresh) await dropDatabase(fresh.name);
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds the index of the generated library on the fresh database: the rows the documents
+ * refer to (timed apart) and the engine's rebuild. Prints the build time and the index size.
+ */
+async function buildIndex(db: PrismaClient, engine: TSearchEngine, authors: TBenchAuthor[]): Promise<void> {
+  // Rows the documents belong to (the index refers to snippets), written in bulk.
+  await db.$executeRawUnsafe(
+    `INSERT INTO "User" (id, username, "displayName") SELECT 'u' || username, username, "displayName"
+     FROM jsonb_to_recordset($1::jsonb) AS x(username text, "displayName" text)`,
+    JSON.stringify(authors),
+  );
+  const tagIds = new Map<string, string>();
+  let rowsSeconds = 0;
+  let textBytes = 0;
+  const started = performance.now();
+  // The rows (which the documents refer to) are written inside the load, but timed apart.
+  await engine.rebuild(async (add) => {
+    for (let start = 0; start < SNIPPETS; start += CHUNK) {
+      const docs = Array.from({ length: Math.min(CHUNK, SNIPPETS - start) }, (_, k) => ({ id: `s${start + k}`, ...makeSnippet(start + k, authors) }));
+      const t0 = performance.now();
+      await insertRows(db, docs, tagIds);
+      rowsSeconds += (performance.now() - t0) / 1000;
+      await add(docs);
+      for (const d of docs) for (const f of d.files) textBytes += f.text.length;
+      process.stderr.write(`\r  ${(start + docs.length).toLocaleString("en")} added`);
+    }
+    process.stderr.write("\n");
+  });
+  const indexSeconds = (performance.now() - started) / 1000 - rowsSeconds;
+  console.log(
+    `index build: ${indexSeconds.toFixed(1)} s for ${SNIPPETS.toLocaleString("en")} snippets (${((SNIPPETS / indexSeconds) | 0).toLocaleString("en")}/s, ` +
+      `${(textBytes / 1e6).toFixed(0)} MB of file text; documents, vocabulary, indexes and ANALYZE), not counting ${rowsSeconds.toFixed(1)} s writing the snippet rows`,
+  );
+  if (engine.name === "postgres") {
+    const [size] = await db.$queryRawUnsafe<{ table: string; words: bigint; vocabulary: string }[]>(
+      `SELECT pg_size_pretty(pg_total_relation_size('"SearchDoc"')) AS table, (SELECT count(*) FROM "SearchWord") AS words,
+              pg_size_pretty(pg_total_relation_size('"SearchWord"')) AS vocabulary`,
+    );
+    console.log(`index size: ${size?.table} (table, TOAST and indexes), vocabulary ${Number(size?.words).toLocaleString("en")} words in ${size?.vocabulary} (with its trigram and deletion indexes)`);
   }
 }
 

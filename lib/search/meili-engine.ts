@@ -98,7 +98,7 @@ export function createMeiliEngine(settings: TMeiliEnv): TSearchEngine {
           files: h.paths.map((path, i) => ({ path, text: h.texts[i] ?? "" })),
         };
       });
-      return { hits, matched: [...query.words, ...[...matched].filter((w) => /^[\p{L}\p{N}]+$/u.test(w))] };
+      return { hits, matched: [...query.words, ...[...matched].filter((w) => /^[\p{L}\p{N}]+$/u.test(w))], corrections: [] };
     },
     async suggestTitles(words, limit): Promise<TTitleSuggestion[]> {
       await ensureIndex();

@@ -13,21 +13,20 @@ export function allowedTypos(length: number): number {
 }
 
 /**
- * The vocabulary words a mistyped `word` most likely stands for, from `candidates` (the most
- * similar by trigrams, best first). Trigram similarity alone favours words that contain the
- * typo's pieces ("fourrier" is as close to "fourtrier" as to "fourier", and a long word is close
- * to every compound made of it), and OR-ing all of them into the query buries the intended
- * word's snippets under the others'. So the candidates at the smallest edit distance are kept
- * (a letter dropped, added, replaced, or two swapped count one edit), best trigram match first,
- * if that distance is within what the word's length forgives; when no candidate is, the word is
- * mangled beyond a typo and the most similar candidates are kept as they are.
+ * The vocabulary words a mistyped `word` most likely stands for, from `candidates` (with their
+ * trigram similarity to it): those at the smallest edit distance (a letter dropped, added,
+ * replaced, or two neighbours swapped count one edit), most similar first, if that distance is
+ * within what the word's length forgives; none otherwise, as the word is then more than a typo.
+ * Trigram similarity alone would favour words that contain the typo's pieces ("…pendlumzz"
+ * looks more like "…pendlum" than "…pendulum" does), and OR-ing all of them into the query
+ * buries the intended word's snippets under the others'.
  */
 export function pickCorrections(word: string, candidates: { word: string; similarity: number }[]): string[] {
-  if (candidates.length === 0) return [];
   const scored = candidates.map((c) => ({ ...c, distance: damerauLevenshtein(word, c.word).steps }));
   const best = Math.min(...scored.map((c) => c.distance));
-  const kept = best <= allowedTypos(word.length) ? scored.filter((c) => c.distance === best) : scored;
-  return kept
+  if (best > allowedTypos(word.length)) return [];
+  return scored
+    .filter((c) => c.distance === best)
     .sort((a, b) => b.similarity - a.similarity || (a.word < b.word ? -1 : a.word > b.word ? 1 : 0))
     .slice(0, MAX_CORRECTIONS)
     .map((c) => c.word);

@@ -2,15 +2,16 @@ import "server-only";
 import { getDb } from "@/lib/db/client";
 import { pickCorrections } from "./pick-corrections";
 import { tagPathsOf } from "./tag-paths";
-import { toIndexText, vocabularyOf } from "./words";
+import { toIndexText, vocabularyOf, wordDeletes } from "./words";
 import type { TEngineHit, TEngineQuery, TEngineResult, TSearchDoc, TSearchEngine, TTitleSuggestion } from "./types";
 
 /*
  * The default engine: Postgres full-text search (works the same on PGlite) over the tables of
  * migration 20261122040000_search. Words are stemmed with the English configuration; the last
  * query word also matches as a prefix (search as you type); a word the index has never seen is
- * corrected to the closest words of the vocabulary: found by trigram similarity (pg_trgm), kept
- * by edit distance (pick-corrections.ts).
+ * corrected to the closest words of the vocabulary (pick-corrections.ts): those one edit away,
+ * found by their deletion neighbourhoods (migration 20261122070000), or for a long word with
+ * none, the most similar by trigrams (pg_trgm).
  *
  * Ranking reads only the small `head` vector (title A, tags/author/file names B, blurb C), kept
  * in the row; file contents live in `content`, which only its GIN index consults. So a query
@@ -19,8 +20,16 @@ import type { TEngineHit, TEngineQuery, TEngineResult, TSearchDoc, TSearchEngine
  */
 
 const CONFIG = "english";
-/** Vocabulary words, most similar by trigrams first, that a mistyped word's corrections are picked from. */
-const CORRECTION_CANDIDATES = 20;
+/** Words sharing a deletion with a mistyped word that its corrections are picked from, at most. */
+const NEIGHBOUR_CANDIDATES = 100;
+/** The most trigram-similar words a long mistyped word's corrections are picked from. */
+const SIMILAR_CANDIDATES = 20;
+/**
+ * A word this long with no vocabulary word one edit away may still be a typo (two are
+ * forgiven: pick-corrections.ts), looked for by trigram similarity; a shorter one is not
+ * corrected, as a search engine would not (and trigrams are slow for short words).
+ */
+const MIN_TWO_TYPO_LENGTH = 9;
 /** Words shorter than this are never corrected: too many neighbours, too little signal. */
 const MIN_CORRECTED_LENGTH = 4;
 /** Documents per INSERT when many are added at once (a rebuild). */
@@ -67,6 +76,7 @@ const BULK_INDEXES = [
   `CREATE INDEX "SearchDoc_titleVec_idx" ON "SearchDoc" USING GIN ("titleVec") WITH (fastupdate = off)`,
   `CREATE INDEX "SearchDoc_tagPaths_idx" ON "SearchDoc" USING GIN ("tagPaths") WITH (fastupdate = off)`,
   `CREATE INDEX "SearchWord_trgm_idx" ON "SearchWord" USING GIN ("word" gin_trgm_ops) WITH (fastupdate = off)`,
+  `CREATE INDEX "SearchWord_deletes_idx" ON "SearchWord" USING GIN ("deletes") WITH (fastupdate = off)`,
 ];
 
 async function rebuild(load: (add: (docs: TSearchDoc[]) => Promise<void>) => Promise<void>): Promise<void> {
@@ -77,7 +87,9 @@ async function rebuild(load: (add: (docs: TSearchDoc[]) => Promise<void>) => Pro
     await db.$executeRawUnsafe(`DROP INDEX IF EXISTS "${name}"`);
   }
   try {
-    await load(upsert);
+    // The words written so far: each is sent (with its deletion hashes) once, not once per batch.
+    const written = new Set<string>();
+    await load((docs) => upsert(docs, written));
   } finally {
     // Whatever happened while loading, the indexes come back (IF NOT EXISTS: a rerun after a crash).
     for (const create of BULK_INDEXES) await db.$executeRawUnsafe(create.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"));
@@ -99,7 +111,8 @@ function cappedFiles(files: TSearchDoc["files"]): { path: string; text: string }
   });
 }
 
-async function upsert(docs: TSearchDoc[]): Promise<void> {
+/** Adds or replaces `docs`, and adds their words to the vocabulary, except those in `written` (a rebuild's). */
+async function upsert(docs: TSearchDoc[], written?: Set<string>): Promise<void> {
   for (let i = 0; i < docs.length; i += BATCH) {
     const batch = docs.slice(i, i + BATCH);
     const vocabulary = new Set<string>();
@@ -146,11 +159,19 @@ async function upsert(docs: TSearchDoc[]): Promise<void> {
            blurb = EXCLUDED.blurb, tags = EXCLUDED.tags, "tagPaths" = EXCLUDED."tagPaths", paths = EXCLUDED.paths,
            texts = EXCLUDED.texts, "updatedAt" = EXCLUDED."updatedAt", head = EXCLUDED.head, "titleVec" = EXCLUDED."titleVec", content = EXCLUDED.content
        )
-       INSERT INTO "SearchWord" (word) SELECT unnest($2::text[]) ON CONFLICT DO NOTHING`,
+       INSERT INTO "SearchWord" (word, deletes)
+       SELECT word, deletes FROM jsonb_to_recordset($2::jsonb) AS x(word text, deletes int4[]) ON CONFLICT DO NOTHING`,
       JSON.stringify(rows),
-      [...vocabulary],
+      JSON.stringify(newWords(vocabulary, written).map((word) => ({ word, deletes: wordDeletes(word) }))),
     );
   }
+}
+
+function newWords(vocabulary: Set<string>, written: Set<string> | undefined): string[] {
+  if (!written) return [...vocabulary];
+  const fresh = [...vocabulary].filter((w) => !written.has(w));
+  for (const w of fresh) written.add(w);
+  return fresh;
 }
 
 type TWordInfo = {
@@ -161,38 +182,53 @@ type TWordInfo = {
 };
 
 /**
- * What the vocabulary says about each query word, in one round trip: whether it is known as
- * typed, whether some word starts with it (for the last word only, the one still being typed,
- * which alone matches as a prefix), and, for a word that is neither, its corrections.
+ * What the vocabulary says about each query word: whether it is known as typed, whether some
+ * word starts with it (for the last word only, the one still being typed, which alone matches
+ * as a prefix), and, for a word that is neither, its corrections. One round trip, and a second
+ * only for a long word with no vocabulary word one edit away.
  */
 async function lookUpWords(words: string[]): Promise<TWordInfo[]> {
-  const rows = await getDb().$queryRawUnsafe<{ i: number; exact: boolean; word: string | null; similarity: number | null }[]>(
+  type TCandidateRow = { i: number; exact: boolean; known: boolean; word: string | null; similarity: number | null };
+  const rows = await getDb().$queryRawUnsafe<TCandidateRow[]>(
     `WITH w AS (
-       SELECT t.q, t.i::int AS i,
+       SELECT t.q, t.i::int AS i, t.d::int4[] AS d,
               EXISTS (SELECT 1 FROM "SearchWord" WHERE word = t.q) AS exact,
               EXISTS (SELECT 1 FROM "SearchWord" WHERE word = t.q OR (t.i = cardinality($1::text[]) AND word >= t.q AND word < t.q || chr(1114111))) AS known
-       FROM unnest($1::text[]) WITH ORDINALITY AS t(q, i)
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(q, d, i)
      )
-     SELECT w.i, w.exact, s.word, s.similarity
+     SELECT w.i, w.exact, w.known, s.word, s.similarity
      FROM w LEFT JOIN LATERAL (
        SELECT word, similarity(word, w.q) AS similarity FROM "SearchWord"
-       WHERE NOT w.known AND length(w.q) >= ${MIN_CORRECTED_LENGTH} AND word % w.q
-       ORDER BY 2 DESC, word
-       LIMIT ${CORRECTION_CANDIDATES}
+       WHERE NOT w.known AND length(w.q) >= ${MIN_CORRECTED_LENGTH} AND deletes && w.d
+       LIMIT ${NEIGHBOUR_CANDIDATES}
      ) s ON true
-     ORDER BY w.i, s.similarity DESC, s.word`,
+     ORDER BY w.i`,
     words,
+    words.map((w) => `{${wordDeletes(w).join(",")}}`),
   );
-  const out: TWordInfo[] = words.map(() => ({ exact: false, corrections: [] }));
-  const candidates: { word: string; similarity: number }[][] = words.map(() => []);
+  const out = words.map(() => ({ exact: false, known: true, candidates: [] as { word: string; similarity: number }[] }));
   for (const r of rows) {
-    const i = Number(r.i) - 1;
-    if (!out[i]) continue;
-    out[i].exact = r.exact;
-    if (r.word !== null) candidates[i]!.push({ word: r.word, similarity: Number(r.similarity) });
+    const info = out[Number(r.i) - 1];
+    if (!info) continue;
+    info.exact = r.exact;
+    info.known = r.known;
+    if (r.word !== null) info.candidates.push({ word: r.word, similarity: Number(r.similarity) });
   }
-  for (const [i, info] of out.entries()) info.corrections = pickCorrections(words[i]!, candidates[i]!);
-  return out;
+  return Promise.all(
+    out.map(async (info, i) => {
+      const word = words[i]!;
+      const candidates = !info.known && info.candidates.length === 0 && word.length >= MIN_TWO_TYPO_LENGTH ? await similarWords(word) : info.candidates;
+      return { exact: info.exact, corrections: pickCorrections(word, candidates) };
+    }),
+  );
+}
+
+/** The vocabulary words most similar to `word` by trigrams, best first. */
+function similarWords(word: string): Promise<{ word: string; similarity: number }[]> {
+  return getDb().$queryRawUnsafe<{ word: string; similarity: number }[]>(
+    `SELECT word, similarity(word, $1) AS similarity FROM "SearchWord" WHERE word % $1 ORDER BY 2 DESC, word LIMIT ${SIMILAR_CANDIDATES}`,
+    word,
+  );
 }
 
 /**
@@ -224,6 +260,7 @@ async function search(query: TEngineQuery): Promise<TEngineResult> {
   }
   let rows: TRow[];
   let matched: string[] = [];
+  let corrections: TEngineResult["corrections"] = [];
   if (query.words.length === 0) {
     rows = await getDb().$queryRawUnsafe<TRow[]>(
       `SELECT ${HIT_COLUMNS} FROM "SearchDoc" d WHERE ${where.join(" AND ") || "true"}
@@ -233,6 +270,7 @@ async function search(query: TEngineQuery): Promise<TEngineResult> {
   } else {
     const info = await lookUpWords(query.words);
     matched = [...query.words, ...info.flatMap((i) => i.corrections)];
+    corrections = query.words.flatMap((word, i) => (info[i]?.corrections.length ? [{ word, to: info[i].corrections }] : []));
     const q = `to_tsquery('${CONFIG}', $${params.length + 1})`;
     const rankedQ = `to_tsquery('${CONFIG}', $4)`;
     const filter = where.map((w) => ` AND ${w}`).join("");
@@ -263,7 +301,7 @@ async function search(query: TEngineQuery): Promise<TEngineResult> {
     if (rows.length === 0 && query.offset === 0 && query.words.length > 1) rows = await run("|");
   }
   const hits = rows.map(({ paths, texts, ...r }) => ({ ...r, updatedAt: new Date(r.updatedAt), files: paths.map((path, i) => ({ path, text: texts[i] ?? "" })) }));
-  return { hits, matched };
+  return { hits, matched, corrections };
 }
 
 async function suggestTitles(words: string[], limit: number): Promise<TTitleSuggestion[]> {

@@ -38,7 +38,7 @@ export async function searchSnippets(options: TSearchSnippetsOptions): Promise<T
   if (!parsed.success) throw new AppError("INVALID", parsed.error.issues[0]?.message ?? "Invalid search.");
   const { q, tags, sort, page } = parsed.data;
   const words = queryWords(q);
-  if (words.length === 0 && tags.length === 0) return { items: [], page, hasNext: false };
+  if (words.length === 0 && tags.length === 0) return { items: [], page, hasNext: false, corrections: [] };
 
   const result = await getSearchEngine().search({
     words,
@@ -59,5 +59,5 @@ export async function searchSnippets(options: TSearchSnippetsOptions): Promise<T
     url: `/${h.owner}/${h.slug}`,
     match: findMatchLine({ blurb: h.blurb, files: h.files, words: result.matched.length > 0 ? result.matched : words, prefixWords: last ? [last] : [] }),
   }));
-  return { items, page, hasNext: result.hits.length > SEARCH_PAGE_SIZE };
+  return { items, page, hasNext: result.hits.length > SEARCH_PAGE_SIZE, corrections: result.corrections };
 }

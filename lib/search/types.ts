@@ -36,10 +36,15 @@ export type TEngineQuery = {
 /** One result as an engine returns it: the document it was given, to show the card and find the matching line. */
 export type TEngineHit = TSearchDoc;
 
+/** A query word the vocabulary does not hold, and the words it was read as. */
+export type TCorrection = { word: string; to: string[] };
+
 export type TEngineResult = {
   hits: TEngineHit[];
   /** Lower-case words the query matched in these hits (the query's words, their typo corrections, completions). */
   matched: string[];
+  /** The query's mistyped words and what they were read as (the Postgres engine; Meilisearch does not tell). */
+  corrections: TCorrection[];
 };
 
 export type TTitleSuggestion = { owner: string; slug: string; title: string };
@@ -78,7 +83,7 @@ export type TSearchResultItem = {
   match: TMatchLine | null;
 };
 
-export type TSearchPage = { items: TSearchResultItem[]; page: number; hasNext: boolean };
+export type TSearchPage = { items: TSearchResultItem[]; page: number; hasNext: boolean; corrections: TCorrection[] };
 
 export type TSuggestions = {
   snippets: (TTitleSuggestion & { url: string })[];

@@ -52,3 +52,25 @@ export function wordHits(textWord: string, queryWord: string, prefix: boolean): 
   while (common < n && textWord[common] === queryWord[common]) common++;
   return common >= Math.max(4, n - 3);
 }
+
+const utf8 = new TextEncoder();
+
+/** FNV-1a, 32 bits, of the text's UTF-8 bytes, as a signed integer (Postgres int4): cellar_fnv1a in SQL. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (const byte of utf8.encode(text)) h = Math.imul(h ^ byte, 0x01000193);
+  return h | 0;
+}
+
+/**
+ * The word's deletion neighbourhood as the index keeps it (SearchWord.deletes, migration
+ * 20261122070000): hashes of the word and of each one-letter deletion, without repeats,
+ * ascending. Two words one edit apart (a letter dropped, added, replaced, or two neighbours
+ * swapped) always share one of these; words two edits apart sometimes do.
+ */
+export function wordDeletes(word: string): number[] {
+  const letters = [...word];
+  const hashes = new Set([fnv1a(word)]);
+  for (let i = 0; i < letters.length; i++) hashes.add(fnv1a(letters.slice(0, i).join("") + letters.slice(i + 1).join("")));
+  return [...hashes].sort((a, b) => a - b);
+}

@@ -46,6 +46,7 @@ test("suggestions as you type, a typo forgiven in code, the line marked, a tag f
   await expect(page).toHaveURL(/\/search\?q=/);
   const results = page.getByRole("list", { name: "Results" }).getByRole("listitem").filter({ has: page.getByRole("heading", { level: 2 }) });
   await expect(results).toHaveCount(2);
+  await expect(page.locator(".search-corrections")).toHaveText(`Read with typos forgiven: “${typo}” as ${codeWord}.`);
   const first = results.filter({ hasText: title });
   await expect(first.locator("mark").first()).toHaveText(codeWord);
   await expect(first.locator(".search-match__line")).toContainText(`# <b>not bold</b> via ${codeWord}`);

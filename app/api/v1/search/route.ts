@@ -37,5 +37,6 @@ export const GET = api(async (request) => {
     })),
     page: result.page,
     hasNext: result.hasNext,
+    corrections: result.corrections,
   });
 });
