@@ -20,7 +20,7 @@ import type { TEngineHit, TEngineQuery, TEngineResult, TSearchDoc, TSearchEngine
  */
 
 const CONFIG = "english";
-/** Words sharing a deletion with a mistyped word that its corrections are picked from, at most. */
+/** Words sharing a deletion with a mistyped word that its corrections are picked from: the most similar, at most this many. */
 const NEIGHBOUR_CANDIDATES = 100;
 /** The most trigram-similar words a long mistyped word's corrections are picked from. */
 const SIMILAR_CANDIDATES = 20;
@@ -200,6 +200,7 @@ async function lookUpWords(words: string[]): Promise<TWordInfo[]> {
      FROM w LEFT JOIN LATERAL (
        SELECT word, similarity(word, w.q) AS similarity FROM "SearchWord"
        WHERE NOT w.known AND length(w.q) >= ${MIN_CORRECTED_LENGTH} AND deletes && w.d
+       ORDER BY 2 DESC, word
        LIMIT ${NEIGHBOUR_CANDIDATES}
      ) s ON true
      ORDER BY w.i`,
