@@ -133,7 +133,7 @@ export default async function SearchPage({ searchParams }: Props) {
                 <h2 className="search-result__title">
                   <Link href={item.url}>{item.title}</Link>
                 </h2>
-                <p className="search-result__meta">
+                <div className="search-result__meta">
                   <span>
                     by <Link href={`/${item.owner}`}>{item.ownerName}</Link>
                   </span>
@@ -149,7 +149,7 @@ export default async function SearchPage({ searchParams }: Props) {
                       ))}
                     </ul>
                   ) : null}
-                </p>
+                </div>
                 {item.match ? <MatchExcerpt match={item.match} url={item.url} /> : null}
               </li>
             ))}

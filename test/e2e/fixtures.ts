@@ -65,6 +65,18 @@ export async function createSnippet(request: APIRequestContext, data: TNewSnippe
 }
 
 export const test = base.extend<{ user: TE2EUser }>({
+  /**
+   * Every test's page fails the test if it throws: an uncaught error in the page's scripts, or
+   * a hydration mismatch (React's error #418: the server's HTML is not what the page renders,
+   * e.g. a list inside a <p>, which the browser's parser closes early). Pages a test opens
+   * itself are not watched.
+   */
+  page: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(`${error.message} (on ${page.url()})`));
+    await use(page);
+    expect(errors, "uncaught errors in the page").toEqual([]);
+  },
   user: async ({ page }, use) => {
     const user = { username: uniqueUsername(), password: `pw-${randomBytes(9).toString("hex")}` };
     await signUp(page.request, user);
