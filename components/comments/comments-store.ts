@@ -37,15 +37,34 @@ export function commentsUrl(t: Pick<TTarget, "owner" | "slug">, id?: string): st
   return `/api/v1/snippets/${encodeURIComponent(t.owner)}/${encodeURIComponent(t.slug)}/comments${id ? `/${encodeURIComponent(id)}` : ""}`;
 }
 
-/** The message of an API error answer, or a general one. */
-export async function errorMessage(response: Response): Promise<string> {
+/** The message of an API error answer, or a general one saying what `failed`. */
+export async function errorMessage(response: Response, failed = "The comment could not be saved"): Promise<string> {
   try {
     const body = (await response.json()) as { error?: { message?: string } };
     if (body.error?.message) return body.error.message;
   } catch {
     // Not JSON: a proxy's page or a dropped connection.
   }
-  return `The comment could not be saved (HTTP ${response.status}). Please try again.`;
+  return `${failed} (HTTP ${response.status}). Please try again.`;
+}
+
+/**
+ * A comment's text as posting it would show it, rendered and sanitised by the server
+ * (POST /api/v1/markdown, the renderer comments use): its HTML, or a message saying why not.
+ */
+export async function fetchCommentPreview(text: string): Promise<{ html: string } | { error: string }> {
+  let response: Response;
+  try {
+    response = await fetch("/api/v1/markdown", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text }),
+    });
+  } catch {
+    return { error: "The preview could not be loaded. Check your connection and try again." };
+  }
+  if (!response.ok) return { error: await errorMessage(response, "The preview could not be loaded") };
+  return (await response.json()) as { html: string };
 }
 
 class Store {

@@ -43,6 +43,8 @@ export async function consume(name: keyof typeof LIMITS, key: string): Promise<v
  * updates 1200 a minute per user or address (a dragged slider sends one after another), 12,000
  * in all for unknown addresses (each session runs one update at a time and queues a bounded number).
  * Comments 10 a minute and 100 a day per user: enough for a review, too few to flood a page.
+ * Comment previews 120 a minute per user: one per press of Preview, far more than a writer
+ * needs, while a script cannot use the renderer as free CPU.
  */
 const LIMITS = {
   signin: [10, 15 * 60],
@@ -56,6 +58,7 @@ const LIMITS = {
   "interact-all": [12_000, 60],
   comment: [10, 60],
   "comment-day": [100, 24 * 60 * 60],
+  "comment-preview": [120, 60],
 } as const satisfies Record<string, readonly [number, number]>;
 
 /**

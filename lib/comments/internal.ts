@@ -62,6 +62,15 @@ export type TComment = {
   canDelete: boolean;
 } & TCommentPlacement;
 
+/**
+ * A comment's text as HTML: Markdown with $math$, typeset by KaTeX and sanitised. The one
+ * renderer of comments, shared by stored comments and the preview of one being written
+ * (preview-comment.ts), so a preview shows exactly what posting will.
+ */
+export function renderCommentBody(body: string): string {
+  return renderMarkdown(body);
+}
+
 /** Rendered comments by id and edit time: Markdown with KaTeX costs milliseconds a comment, and lists are read far more than written. */
 const htmlCache = new BoundedMap<string, string>(2000);
 
@@ -69,7 +78,7 @@ function commentHtml(row: TCommentRow): string {
   const key = `${row.id}@${row.updatedAt.getTime()}`;
   let html = htmlCache.get(key);
   if (html === undefined) {
-    html = renderMarkdown(row.body);
+    html = renderCommentBody(row.body);
     htmlCache.set(key, html);
   }
   return html;

@@ -6,10 +6,15 @@ export const MAX_COMMENT_LENGTH = 10_000;
 /** Comments per page of a list. */
 export const COMMENTS_PAGE_SIZE = 20;
 
+const TOO_LONG = `A comment must be at most ${MAX_COMMENT_LENGTH.toLocaleString("en-US")} characters.`;
+
 export const ZCommentBody = z
   .string({ error: "body is required: the comment's text (Markdown, $math$ allowed)." })
-  .max(MAX_COMMENT_LENGTH, `A comment must be at most ${MAX_COMMENT_LENGTH.toLocaleString("en-US")} characters.`)
+  .max(MAX_COMMENT_LENGTH, TOO_LONG)
   .refine((s) => s.trim().length > 0, "A comment cannot be empty.");
+
+/** The text of a comment being written, to preview: as long as a comment may be; empty previews as nothing. */
+export const ZCommentPreviewText = z.string({ error: "text is required: the Markdown to preview." }).max(MAX_COMMENT_LENGTH, TOO_LONG);
 
 /** Where a comment goes: the whole snippet, or `line` (1-based) of the file `path`. */
 export const ZCommentPlace = z

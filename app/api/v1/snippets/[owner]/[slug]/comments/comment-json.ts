@@ -2,8 +2,7 @@ import type { TComment } from "@/lib/comments/internal";
 import { lineAnchor } from "@/lib/render/anchors";
 import { absoluteUrl } from "../../../../_lib/urls";
 
-/** Largest comment request read: 10,000 characters of Markdown in JSON fit easily in 64 KB. */
-export const MAX_COMMENT_REQUEST_BYTES = 64 * 1024;
+export { MAX_COMMENT_REQUEST_BYTES } from "../../../../_lib/limits";
 
 /**
  * A comment as the API shows it: internal ids of users stay out; `url` is the comment where it
