@@ -4,6 +4,7 @@ import { Pagination } from "@/components/pagination";
 import { MatchExcerpt } from "@/components/search/match-excerpt";
 import { isAppError } from "@/lib/errors";
 import { formatRelativeDate } from "@/lib/render/format";
+import { withoutQualifiers } from "@/lib/search/parse-query";
 import { searchSnippets } from "@/lib/search/search-snippets";
 import type { TSearchPage } from "@/lib/search/types";
 import "@/components/search/search.css";
@@ -22,7 +23,11 @@ export async function generateMetadata({ searchParams }: Props): Promise<Metadat
   return { title: q ? `Search: ${q.slice(0, 60)}` : "Search", robots: { index: false } };
 }
 
-/** Search results for ?q= (and tag filters, an order, a page), each with the line that matched. */
+/**
+ * Search results for ?q= (and tag filters, an order, a page), each with the line that matched.
+ * Qualifiers typed in q (`user:alice`, `tag:calculus`) stay in the box as typed and show as
+ * filter chips beside the `tag` parameters; removing one drops it from q or the parameters.
+ */
 export default async function SearchPage({ searchParams }: Props) {
   const params = await searchParams;
   const q = first(params.q).slice(0, 200);
@@ -39,9 +44,10 @@ export default async function SearchPage({ searchParams }: Props) {
     problem = e.message;
   }
 
-  const hrefWith = (change: { tags?: string[]; sort?: string; page?: number }) => {
+  const hrefWith = (change: { q?: string; tags?: string[]; sort?: string; page?: number }) => {
     const p = new URLSearchParams();
-    if (q) p.set("q", q);
+    const text = change.q ?? q;
+    if (text) p.set("q", text);
     for (const t of change.tags ?? tags) p.append("tag", t);
     const s = change.sort ?? sort;
     if (s !== "relevance") p.set("sort", s);
@@ -51,6 +57,14 @@ export default async function SearchPage({ searchParams }: Props) {
   };
   const now = new Date();
   const searched = q.trim() !== "" || tags.length > 0;
+  // Active filters: the `tag` parameters and q's qualifiers (known once q parsed), each tag once.
+  const owner = result?.qualifiers.owner ?? null;
+  const filterTags = [...new Map([...tags, ...(result?.qualifiers.tags ?? [])].map((t) => [t.toLowerCase(), t])).values()];
+  const withoutTag = (t: string) =>
+    hrefWith({
+      q: withoutQualifiers(q, (x) => x.name === "tag" && x.value === t.toLowerCase()),
+      tags: tags.filter((x) => x.toLowerCase() !== t.toLowerCase()),
+    });
 
   return (
     <div className="search-page">
@@ -85,13 +99,21 @@ export default async function SearchPage({ searchParams }: Props) {
         </button>
       </form>
 
-      {tags.length > 0 ? (
-        <div className="search-page__filters" aria-label="Tag filters">
-          <span className="muted">Only tagged</span>
-          {tags.map((t) => (
+      {owner || filterTags.length > 0 ? (
+        <div className="search-page__filters" aria-label="Filters">
+          {owner ? (
+            <span className="search-filter">
+              by {owner}
+              <Link href={hrefWith({ q: withoutQualifiers(q, (x) => x.name === "user") })} aria-label={`Remove the filter by ${owner}`} title="Remove this filter">
+                ×
+              </Link>
+            </span>
+          ) : null}
+          {filterTags.length > 0 ? <span className="muted">Only tagged</span> : null}
+          {filterTags.map((t) => (
             <span key={t} className="search-filter">
               {t}
-              <Link href={hrefWith({ tags: tags.filter((x) => x !== t) })} aria-label={`Remove the filter ${t}`} title="Remove this filter">
+              <Link href={withoutTag(t)} aria-label={`Remove the filter ${t}`} title="Remove this filter">
                 ×
               </Link>
             </span>
@@ -104,10 +126,13 @@ export default async function SearchPage({ searchParams }: Props) {
           {problem}
         </p>
       ) : !searched ? (
-        <p className="search-empty">Type a few words: a function name, a topic, a tag or an author. Typos are forgiven.</p>
+        <p className="search-empty">
+          Type a few words: a function name, a topic, a tag or an author. Typos are forgiven. <code>user:name</code> and{" "}
+          <code>tag:path</code> narrow the results.
+        </p>
       ) : result && result.items.length === 0 ? (
         <p className="search-empty">
-          {page > 1 ? "No more results." : "Nothing matches."} {tags.length > 0 ? "Try removing a tag filter, or other words." : "Try other or fewer words."}
+          {page > 1 ? "No more results." : "Nothing matches."} {owner || filterTags.length > 0 ? "Try removing a filter, or other words." : "Try other or fewer words."}
         </p>
       ) : result ? (
         <>

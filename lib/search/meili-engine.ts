@@ -36,7 +36,7 @@ export function createMeiliEngine(settings: TMeiliEnv): TSearchEngine {
         .updateSettings({
           // Order = importance for Meilisearch's "attribute" ranking rule.
           searchableAttributes: ["title", "tags", "owner", "ownerName", "paths", "blurb", "texts"],
-          filterableAttributes: ["tagPaths"],
+          filterableAttributes: ["tagPaths", "owner"],
           sortableAttributes: ["updatedAt"],
           displayedAttributes: ["*"],
         })
@@ -70,8 +70,12 @@ export function createMeiliEngine(settings: TMeiliEnv): TSearchEngine {
     },
     async search(query: TEngineQuery): Promise<TEngineResult> {
       await ensureIndex();
+      const filters = [
+        ...query.tags.map((t) => `tagPaths = ${JSON.stringify(t)}`),
+        ...(query.owner !== undefined ? [`owner = ${JSON.stringify(query.owner)}`] : []),
+      ];
       const response = await index.search(query.words.join(" "), {
-        filter: query.tags.map((t) => `tagPaths = ${JSON.stringify(t)}`).join(" AND ") || undefined,
+        filter: filters.join(" AND ") || undefined,
         sort: query.sort === "recent" || query.words.length === 0 ? ["updatedAt:desc"] : undefined,
         offset: query.offset,
         limit: query.limit + 1,

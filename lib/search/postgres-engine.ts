@@ -252,12 +252,16 @@ function tsqueryText(words: string[], info: TWordInfo[], op: "&" | "|"): string 
 const HIT_COLUMNS = `d."snippetId" AS id, d.owner, d."ownerName", d.slug, d.title, d.blurb, d.tags, d."updatedAt", d.paths, d.texts`;
 
 async function search(query: TEngineQuery): Promise<TEngineResult> {
-  // Parameters: $1 limit, $2 offset, then the tags (when filtering), then the tsquery.
+  // Parameters: $1 limit, $2 offset, then the tags and the owner (when filtering), then the tsquery.
   const params: unknown[] = [query.limit + 1, query.offset];
   const where: string[] = [];
   if (query.tags.length > 0) {
     params.push(query.tags);
     where.push(`d."tagPaths" @> $${params.length}::text[]`);
+  }
+  if (query.owner !== undefined) {
+    params.push(query.owner);
+    where.push(`d.owner = $${params.length}::text`);
   }
   let rows: TRow[];
   let matched: string[] = [];
@@ -273,7 +277,7 @@ async function search(query: TEngineQuery): Promise<TEngineResult> {
     matched = [...query.words, ...info.flatMap((i) => i.corrections)];
     corrections = query.words.flatMap((word, i) => (info[i]?.corrections.length ? [{ word, to: info[i].corrections }] : []));
     const q = `to_tsquery('${CONFIG}', $${params.length + 1})`;
-    const rankedQ = `to_tsquery('${CONFIG}', $4)`;
+    const rankedQ = `to_tsquery('${CONFIG}', $5)`;
     const filter = where.map((w) => ` AND ${w}`).join("");
     const run = (op: "&" | "|"): Promise<TRow[]> => {
       const text = tsqueryText(query.words, info, op);
@@ -286,14 +290,15 @@ async function search(query: TEngineQuery): Promise<TEngineResult> {
           text,
         );
       }
-      // $1 limit, $2 offset, then the tags when filtering: the function takes the tags always.
+      // $1 limit, $2 offset, $3 tags, $4 owner: the function takes both filters always (empty, null: none).
       return getDb().$queryRawUnsafe<TRow[]>(
-        `SELECT ${HIT_COLUMNS} FROM cellar_search_ranked(${rankedQ}, $3::text[], $1::int, $2::int, ${TIER_CANDIDATES}) m
+        `SELECT ${HIT_COLUMNS} FROM cellar_search_ranked(${rankedQ}, $3::text[], $4::text, $1::int, $2::int, ${TIER_CANDIDATES}) m
          JOIN "SearchDoc" d ON d."snippetId" = m.id
          ORDER BY m.tier, m.rank DESC, m."updatedAt" DESC, m.id`,
         query.limit + 1,
         query.offset,
         query.tags,
+        query.owner ?? null,
         text,
       );
     };

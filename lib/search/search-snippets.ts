@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { ZTag } from "@/lib/snippets/schema";
 import { getSearchEngine } from "./get-search-engine";
 import { findMatchLine } from "./match-line";
+import { parseSearchQuery } from "./parse-query";
 import { queryWords } from "./words";
 import { SEARCH_SORTS, type TSearchPage } from "./types";
 
@@ -29,20 +30,26 @@ export type TSearchSnippetsOptions = { q?: string; tags?: string[]; sort?: strin
 /**
  * Public snippets matching the words of `q` (title, blurb, file names and contents, tags,
  * author; typos forgiven, the last word also as a prefix) and every tag filter (a tag or any of
- * its descendants), best first or newest first, 20 a page. Each result carries the line that
- * matched, as segments to be escaped by whoever shows them. With no words, the tag filters
- * alone list snippets newest first; with neither, nothing.
+ * its descendants), best first or newest first, 20 a page. `q` may hold qualifiers
+ * (parse-query.ts): `user:name` keeps that author's snippets, `tag:path` adds a tag filter.
+ * Each result carries the line that matched, as segments to be escaped by whoever shows them.
+ * With no words, the filters alone list snippets newest first; with neither, nothing.
  */
 export async function searchSnippets(options: TSearchSnippetsOptions): Promise<TSearchPage> {
   const parsed = ZSearch.safeParse(options);
   if (!parsed.success) throw new AppError("INVALID", parsed.error.issues[0]?.message ?? "Invalid search.");
-  const { q, tags, sort, page } = parsed.data;
-  const words = queryWords(q);
-  if (words.length === 0 && tags.length === 0) return { items: [], page, hasNext: false, corrections: [] };
+  const { q, sort, page } = parsed.data;
+  const qualified = parseSearchQuery(q);
+  const qualifiers = { owner: qualified.owner, tags: qualified.tags };
+  const tags = [...new Set([...parsed.data.tags, ...qualified.tags])];
+  if (tags.length > MAX_TAG_FILTERS) throw new AppError("INVALID", `At most ${MAX_TAG_FILTERS} tags can be combined (tag and tag: together).`);
+  const words = queryWords(qualified.text);
+  if (words.length === 0 && tags.length === 0 && qualified.owner === null) return { items: [], page, hasNext: false, corrections: [], qualifiers };
 
   const result = await getSearchEngine().search({
     words,
-    tags: [...new Set(tags)],
+    tags,
+    ...(qualified.owner !== null ? { owner: qualified.owner } : {}),
     sort,
     offset: (page - 1) * SEARCH_PAGE_SIZE,
     limit: SEARCH_PAGE_SIZE,
@@ -59,5 +66,5 @@ export async function searchSnippets(options: TSearchSnippetsOptions): Promise<T
     url: `/${h.owner}/${h.slug}`,
     match: findMatchLine({ blurb: h.blurb, files: h.files, words: result.matched.length > 0 ? result.matched : words, prefixWords: last ? [last] : [] }),
   }));
-  return { items, page, hasNext: result.hits.length > SEARCH_PAGE_SIZE, corrections: result.corrections };
+  return { items, page, hasNext: result.hits.length > SEARCH_PAGE_SIZE, corrections: result.corrections, qualifiers };
 }

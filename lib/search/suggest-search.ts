@@ -2,6 +2,7 @@ import "server-only";
 import { getDb } from "@/lib/db/client";
 import { escapeLike } from "@/lib/tags/tag-path";
 import { getSearchEngine } from "./get-search-engine";
+import { stripQualifiers } from "./parse-query";
 import { queryWords } from "./words";
 import type { TSuggestions } from "./types";
 
@@ -11,10 +12,11 @@ const TAGS = 4;
 /**
  * What the search box offers as the user types `q`: snippets whose title matches (the last
  * word as a prefix, typos forgiven) and tags containing the text (as a whole path or one of
- * its parts). Tags come from the database whatever the engine.
+ * its parts). Tags come from the database whatever the engine. Qualifiers (`user:alice`,
+ * `tag:calc`, parse-query.ts) are left out: "newton user:al" suggests for "newton".
  */
 export async function suggestSearch(options: { q: string }): Promise<TSuggestions> {
-  const q = options.q.trim().toLowerCase().slice(0, 100);
+  const q = stripQualifiers(options.q.slice(0, 100)).toLowerCase();
   const words = queryWords(q);
   if (words.length === 0) return { snippets: [], tags: [] };
   const [titles, tags] = await Promise.all([getSearchEngine().suggestTitles(words, SNIPPETS), suggestTags(q)]);

@@ -22,11 +22,13 @@ export type TSearchDoc = {
 export const SEARCH_SORTS = ["relevance", "recent"] as const;
 export type TSearchSort = (typeof SEARCH_SORTS)[number];
 
-/** A parsed query: the words of `q` (see words.ts), tag filters (all must hold), order, page. */
+/** A parsed query: the words of `q` (see words.ts), tag filters (all must hold), an author, order, page. */
 export type TEngineQuery = {
   words: string[];
   /** Each tag filter matches the tag and its descendants. */
   tags: string[];
+  /** Only this user's snippets (a `user:` qualifier; usernames are lower-case). */
+  owner?: string;
   sort: TSearchSort;
   /** 0-based offset and page size; the engine returns up to `limit + 1` hits to tell if more follow. */
   offset: number;
@@ -83,7 +85,14 @@ export type TSearchResultItem = {
   match: TMatchLine | null;
 };
 
-export type TSearchPage = { items: TSearchResultItem[]; page: number; hasNext: boolean; corrections: TCorrection[] };
+export type TSearchPage = {
+  items: TSearchResultItem[];
+  page: number;
+  hasNext: boolean;
+  corrections: TCorrection[];
+  /** The filters the qualifiers in `q` set (parse-query.ts), for the page to show and remove. */
+  qualifiers: { owner: string | null; tags: string[] };
+};
 
 export type TSuggestions = {
   snippets: (TTitleSuggestion & { url: string })[];

@@ -1,10 +1,10 @@
 /**
  * Search as a reader uses it: suggestions in the header's box while typing, a search with a
  * typo that finds a word in the code with the matching line marked (markup in it shown as
- * text), and narrowing the results by a tag.
+ * text), narrowing the results by a tag, and by an author typed as `user:name`.
  */
-import { randomInt } from "node:crypto";
-import { expect, test } from "./fixtures";
+import { randomBytes, randomInt } from "node:crypto";
+import { createSnippet, expect, signIn, signUp, test, uniqueUsername } from "./fixtures";
 
 /** Lower-case letters only, so the made-up words below are whole words to the index. */
 function letters(n: number): string {
@@ -57,4 +57,31 @@ test("suggestions as you type, a typo forgiven in code, the line marked, a tag f
   await expect(page).toHaveURL(new RegExp(`tag=${encodeURIComponent(tag).replace(/%2F/g, "(%2F|/)")}`));
   await expect(results).toHaveCount(1);
   await expect(results.first()).toContainText(title);
+});
+
+test("a user: qualifier typed in the box keeps one author's snippets, shown as a removable filter", async ({ page, user, playwright, baseURL }) => {
+  const word = `${letters(6)}lemma`;
+  await createSnippet(page.request, { title: `Mine ${word}`, files: [{ path: "main.py", content: `${word} = 1\n` }] });
+  const other = await playwright.request.newContext({ baseURL });
+  const someone = { username: uniqueUsername("other"), password: `pw-${randomBytes(9).toString("hex")}` };
+  await signUp(other, someone);
+  await signIn(other, someone);
+  await createSnippet(other, { title: `Theirs ${word}`, files: [{ path: "main.py", content: `${word} = 2\n` }] });
+  await other.dispose();
+
+  await page.goto("/search");
+  const box = page.getByRole("searchbox", { name: "Search snippets" });
+  const typed = `${word} user:${user.username}`;
+  await box.fill(typed);
+  await box.press("Enter");
+  const results = page.getByRole("list", { name: "Results" }).getByRole("heading", { level: 2 });
+  await expect(results).toHaveText([`Mine ${word}`]);
+  await expect(box).toHaveValue(typed);
+  const filters = page.getByLabel("Filters", { exact: true });
+  await expect(filters).toContainText(`by ${user.username}`);
+
+  await filters.getByRole("link", { name: `Remove the filter by ${user.username}` }).click();
+  await expect(results).toHaveCount(2);
+  await expect(box).toHaveValue(word);
+  await expect(page.getByLabel("Filters", { exact: true })).toHaveCount(0);
 });

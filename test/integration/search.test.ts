@@ -143,6 +143,50 @@ describe(`search (${getSearchEngine().name} engine)`, () => {
     expect(titles((await searchSnippets({ q: term, sort: "recent" })).items)).toEqual(["Algebra three", "Series two", "Limits one"]);
   });
 
+  it("filters by user: (author:) and tag: typed in q, with words, with the tag parameter, and alone newest first", async () => {
+    const hana = await newUser("hana");
+    const ivan = await newUser("ivan");
+    const term = `${run}rhombus`;
+    const geo = `${run}geo`;
+    // Ivan matches in every tier (title, blurb, code), so the filter must hold in each.
+    await createSnippet({ actor: ivan, title: `Ivan ${term} title`, tags: [`${geo}/planes`], files: [{ path: "a.py", content: "pass\n" }] });
+    await createSnippet({ actor: ivan, title: "Ivan blurb", description: `A ${term} here.`, files: [{ path: "a.py", content: "pass\n" }] });
+    await createSnippet({ actor: ivan, title: "Ivan code", files: [{ path: "a.py", content: `${term}(1)\n` }] });
+    await createSnippet({ actor: hana, title: `Hana ${term} planes`, tags: [`${geo}/planes`, `${run}numerics`], files: [{ path: "a.py", content: "pass\n" }] });
+    await createSnippet({ actor: hana, title: "Hana solids", tags: [`${geo}/solids`], files: [{ path: "a.py", content: `${term}(2)\n` }] });
+    await createSnippet({ actor: hana, title: "Hana other", files: [{ path: "a.py", content: "pass\n" }] });
+    const found = async (options: Parameters<typeof searchSnippets>[0]) => titles((await searchSnippets(options)).items).sort();
+
+    expect(await found({ q: term })).toHaveLength(5);
+    expect(await found({ q: `${term} user:${hana.username}` })).toEqual([`Hana ${term} planes`, "Hana solids"].sort());
+    expect(await found({ q: `AUTHOR:${hana.username.toUpperCase()} ${term}` })).toEqual([`Hana ${term} planes`, "Hana solids"].sort());
+    expect(await found({ q: `${term} user:${ivan.username}` })).toEqual(["Ivan blurb", "Ivan code", `Ivan ${term} title`].sort());
+    expect(titles((await searchSnippets({ q: `${term} user:${ivan.username}`, sort: "recent" })).items)).toEqual(["Ivan code", "Ivan blurb", `Ivan ${term} title`]);
+    expect(await found({ q: `${term} tag:${geo}/planes` })).toEqual([`Hana ${term} planes`, `Ivan ${term} title`].sort());
+    // A tag includes its descendants, as the parameter does; both kinds of tag filter must hold.
+    expect(await found({ q: `${term} user:${hana.username} Tag:${geo}` })).toEqual([`Hana ${term} planes`, "Hana solids"].sort());
+    expect(await found({ q: `${term} tag:${run}numerics`, tags: [`${geo}/planes`] })).toEqual([`Hana ${term} planes`].sort());
+    expect(await found({ q: `${term} tag:${geo}/solids`, tags: [`${geo}/planes`] })).toEqual([]);
+    // An empty value is ignored; the qualifier's name is not searched for.
+    expect(await found({ q: `${term} user:` })).toHaveLength(5);
+    // Qualifiers alone list the matching snippets newest first.
+    const hanas = await searchSnippets({ q: `user:${hana.username}` });
+    expect(titles(hanas.items)).toEqual(["Hana other", "Hana solids", `Hana ${term} planes`]);
+    expect(hanas.qualifiers).toEqual({ owner: hana.username, tags: [] });
+    expect(titles((await searchSnippets({ q: `tag:${geo}` })).items)).toEqual(["Hana solids", `Hana ${term} planes`, `Ivan ${term} title`]);
+    expect(titles((await searchSnippets({ q: `user:${ivan.username} tag:${geo}/planes` })).items)).toEqual([`Ivan ${term} title`]);
+    expect(titles((await searchSnippets({ q: `user:${hana.username}`, tags: [`${geo}/solids`] })).items)).toEqual(["Hana solids"]);
+  });
+
+  it.runIf(getSearchEngine().name === "postgres")("keeps one ranked search function, with its plan settings", async () => {
+    const rows = await getDb().$queryRawUnsafe<{ args: string; config: string[] }[]>(
+      `SELECT pg_get_function_identity_arguments(oid) AS args, proconfig AS config FROM pg_proc WHERE proname = 'cellar_search_ranked'`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.args).toBe("p_q tsquery, p_tags text[], p_owner text, p_lim integer, p_off integer, p_candidates integer");
+    expect([...rows[0]!.config].sort()).toEqual(["enable_indexscan=off", "enable_seqscan=off", "plan_cache_mode=force_custom_plan"]);
+  });
+
   it("follows every write: edit, tag change, unlisting, fork and delete", async () => {
     const dave = await newUser("dave");
     const before = `${run}bisection`;
@@ -178,6 +222,9 @@ describe(`search (${getSearchEngine().name} engine)`, () => {
     expect(typed.snippets[0]!.url).toBe(`/${frank.username}/${run}fourier-series-demo`);
     expect(typed.tags).toEqual([{ name: `${run}analysis/${run}fourier` }]);
     expect((await suggestSearch({ q: `${run}analy` })).tags.map((t) => t.name)).toEqual([`${run}analysis/${run}fourier`]);
+    // Qualifiers are left out: suggestions are for the words.
+    expect(await suggestSearch({ q: `${run}four tag:${run}analysis user:${frank.username}` })).toEqual(typed);
+    expect(await suggestSearch({ q: `user:${frank.username}` })).toEqual({ snippets: [], tags: [] });
     expect(await suggestSearch({ q: "  " })).toEqual({ snippets: [], tags: [] });
   });
 
@@ -200,6 +247,7 @@ describe(`search (${getSearchEngine().name} engine)`, () => {
     const refused = async (options: Parameters<typeof searchSnippets>[0]) => {
       const e = await searchSnippets(options).catch((err: unknown) => err);
       expect(isAppError(e) && e.code).toBe("INVALID");
+      expect(isAppError(e) && e.status).toBe(422);
       return (e as Error).message;
     };
     expect(await refused({ q: "x", page: 0 })).toMatch(/page/);
@@ -207,7 +255,14 @@ describe(`search (${getSearchEngine().name} engine)`, () => {
     expect(await refused({ q: "x", sort: "stars" })).toMatch(/sort must be one of relevance, recent/);
     expect(await refused({ q: "x".repeat(201) })).toMatch(/q must be at most 200/);
     expect(await refused({ tags: ["Not a tag!"] })).toMatch(/tag/);
-    expect(await searchSnippets({ q: "" })).toEqual({ items: [], page: 1, hasNext: false, corrections: [] });
+    expect(await refused({ q: "x user:al!ce" })).toMatch(/^user:al!ce is not a username/);
+    expect(await refused({ q: "AUTHOR:-x" })).toMatch(/^AUTHOR:-x is not a username/);
+    expect(await refused({ q: "x tag:not//a/tag" })).toMatch(/^tag:not\/\/a\/tag is not a tag/);
+    expect(await refused({ q: "user:ann x user:bob" })).toMatch(/^Only one user/);
+    expect(await refused({ q: "tag:a tag:b tag:c", tags: ["d", "e", "f"] })).toMatch(/At most 5 tags/);
+    const empty = { items: [], page: 1, hasNext: false, corrections: [], qualifiers: { owner: null, tags: [] } };
+    expect(await searchSnippets({ q: "" })).toEqual(empty);
+    expect(await searchSnippets({ q: "user: tag:" })).toEqual(empty);
   });
 
   it("rebuilds the index from scratch with what the database holds", async () => {
