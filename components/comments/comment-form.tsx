@@ -108,7 +108,14 @@ export function CommentForm({ onSubmit, onCancel, initial = "", label, submitLab
 
   const shown = preview?.text === body ? preview : null;
   return (
-    <form className="comment-form" onSubmit={submit}>
+    <form
+      className="comment-form"
+      onSubmit={submit}
+      // Escape cancels from anywhere in the form: the text box, the tabs or the preview.
+      onKeyDown={(e) => {
+        if (e.key === "Escape" && onCancel) onCancel();
+      }}
+    >
       <div className="comment-form__tabs" role="tablist" aria-label={`${label}: write or preview`}>
         {TABS.map(({ tab: t, name }) => (
           <button
@@ -153,7 +160,6 @@ export function CommentForm({ onSubmit, onCancel, initial = "", label, submitLab
           onChange={(e) => setBody(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) void submit();
-            if (e.key === "Escape" && onCancel) onCancel();
           }}
         />
       </div>

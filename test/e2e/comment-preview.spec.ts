@@ -118,6 +118,15 @@ test("Preview on a line comment and while editing", async ({ page, user }) => {
   await comment.getByRole("button", { name: "Save" }).click();
   await expect(comment.locator("annotation")).toHaveText("y = \\sqrt{4}");
   await expect(comment).toContainText("edited");
+
+  // Escape cancels an edit from the Preview tab too, leaving the saved text.
+  await comment.getByRole("button", { name: "Edit" }).click();
+  await box.fill("Not saved");
+  await comment.getByRole("tab", { name: "Preview" }).click();
+  await expect(comment.getByRole("tabpanel", { name: "Preview" })).toContainText("Not saved");
+  await page.keyboard.press("Escape");
+  await expect(comment.getByRole("textbox", { name: "Edit your comment" })).toHaveCount(0);
+  await expect(comment.locator("annotation")).toHaveText("y = \\sqrt{4}");
   expect(dialogs).toEqual([]);
 });
 
