@@ -252,16 +252,16 @@ function tsqueryText(words: string[], info: TWordInfo[], op: "&" | "|"): string 
 const HIT_COLUMNS = `d."snippetId" AS id, d.owner, d."ownerName", d.slug, d.title, d.blurb, d.tags, d."updatedAt", d.paths, d.texts`;
 
 async function search(query: TEngineQuery): Promise<TEngineResult> {
-  // Parameters: $1 limit, $2 offset, then the tags and the owner (when filtering), then the tsquery.
-  const params: unknown[] = [query.limit + 1, query.offset];
+  // Filters on `d`, their parameters numbered after $1 limit and $2 offset; the tsquery comes last.
+  const filters: unknown[] = [];
   const where: string[] = [];
   if (query.tags.length > 0) {
-    params.push(query.tags);
-    where.push(`d."tagPaths" @> $${params.length}::text[]`);
+    filters.push(query.tags);
+    where.push(`d."tagPaths" @> $${filters.length + 2}::text[]`);
   }
   if (query.owner !== undefined) {
-    params.push(query.owner);
-    where.push(`d.owner = $${params.length}::text`);
+    filters.push(query.owner);
+    where.push(`d.owner = $${filters.length + 2}::text`);
   }
   let rows: TRow[];
   let matched: string[] = [];
@@ -270,41 +270,46 @@ async function search(query: TEngineQuery): Promise<TEngineResult> {
     rows = await getDb().$queryRawUnsafe<TRow[]>(
       `SELECT ${HIT_COLUMNS} FROM "SearchDoc" d WHERE ${where.join(" AND ") || "true"}
        ORDER BY d."updatedAt" DESC, d."snippetId" LIMIT $1 OFFSET $2`,
-      ...params,
+      query.limit + 1,
+      query.offset,
+      ...filters,
     );
   } else {
     const info = await lookUpWords(query.words);
     matched = [...query.words, ...info.flatMap((i) => i.corrections)];
     corrections = query.words.flatMap((word, i) => (info[i]?.corrections.length ? [{ word, to: info[i].corrections }] : []));
-    const q = `to_tsquery('${CONFIG}', $${params.length + 1})`;
-    const rankedQ = `to_tsquery('${CONFIG}', $5)`;
     const filter = where.map((w) => ` AND ${w}`).join("");
-    const run = (op: "&" | "|"): Promise<TRow[]> => {
+    const run = (op: "&" | "|", offset: number, limit: number): Promise<TRow[]> => {
       const text = tsqueryText(query.words, info, op);
       if (query.sort === "recent") {
         // Newest first: for a common word, walking the updatedAt index finds a page at once.
         return getDb().$queryRawUnsafe<TRow[]>(
-          `SELECT ${HIT_COLUMNS} FROM "SearchDoc" d WHERE d.content @@ ${q}${filter}
+          `SELECT ${HIT_COLUMNS} FROM "SearchDoc" d WHERE d.content @@ to_tsquery('${CONFIG}', $${filters.length + 3})${filter}
            ORDER BY d."updatedAt" DESC, d."snippetId" LIMIT $1 OFFSET $2`,
-          ...params,
+          limit,
+          offset,
+          ...filters,
           text,
         );
       }
       // $1 limit, $2 offset, $3 tags, $4 owner: the function takes both filters always (empty, null: none).
       return getDb().$queryRawUnsafe<TRow[]>(
-        `SELECT ${HIT_COLUMNS} FROM cellar_search_ranked(${rankedQ}, $3::text[], $4::text, $1::int, $2::int, ${TIER_CANDIDATES}) m
+        `SELECT ${HIT_COLUMNS} FROM cellar_search_ranked(to_tsquery('${CONFIG}', $5), $3::text[], $4::text, $1::int, $2::int, ${TIER_CANDIDATES}) m
          JOIN "SearchDoc" d ON d."snippetId" = m.id
          ORDER BY m.tier, m.rank DESC, m."updatedAt" DESC, m.id`,
-        query.limit + 1,
-        query.offset,
+        limit,
+        offset,
         query.tags,
         query.owner ?? null,
         text,
       );
     };
-    rows = await run("&");
-    // No snippet has every word: show those with some of them (the most first) rather than nothing.
-    if (rows.length === 0 && query.offset === 0 && query.words.length > 1) rows = await run("|");
+    rows = await run("&", query.offset, query.limit + 1);
+    // No snippet has every word: show those with some of them (the most first) rather than nothing,
+    // on every page of them; past page 1, an empty page may instead be past the last full match.
+    if (rows.length === 0 && query.words.length > 1 && (query.offset === 0 || (await run("&", 0, 1)).length === 0)) {
+      rows = await run("|", query.offset, query.limit + 1);
+    }
   }
   const hits = rows.map(({ paths, texts, ...r }) => ({ ...r, updatedAt: new Date(r.updatedAt), files: paths.map((path, i) => ({ path, text: texts[i] ?? "" })) }));
   return { hits, matched, corrections };
