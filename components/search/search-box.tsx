@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import type { TSuggestions } from "@/lib/search/types";
 import "./search.css";
 
@@ -35,7 +35,6 @@ export function SearchBox() {
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
   const [found, setFound] = useState<{ snippets: TOption[]; tags: TOption[] }>({ snippets: [], tags: [] });
-  const latest = useRef(0);
 
   useEffect(() => {
     const text = q.trim();
@@ -43,18 +42,15 @@ export function SearchBox() {
       setFound({ snippets: [], tags: [] });
       return;
     }
-    const ticket = ++latest.current;
+    // A newer q aborts this request (the cleanup below), so an older answer never replaces a newer one.
     const controller = new AbortController();
     const timer = setTimeout(async () => {
       try {
         const response = await fetch(`/api/v1/search/suggest?q=${encodeURIComponent(text)}`, { signal: controller.signal });
         if (!response.ok) return;
         const body = (await response.json()) as TSuggestions;
-        // An older answer arriving late must not replace a newer one.
-        if (ticket === latest.current) {
-          setFound(optionsOf(body));
-          setActive(-1);
-        }
+        setFound(optionsOf(body));
+        setActive(-1);
       } catch {
         // Aborted or offline: the form still searches on Enter.
       }
