@@ -84,10 +84,20 @@ function rng(seed: number): () => number {
   };
 }
 
+/** Picks an element of a list with the draws of `r`. */
+function picker(r: () => number): <T>(xs: readonly T[]) => T {
+  return (xs) => xs[Math.floor(r() * xs.length)]!;
+}
+
+/** A sentence of PROSE about a word of `topic` (and one of `other`, in some). */
+function prose(pick: ReturnType<typeof picker>, topic: TTopic, other: TTopic): string {
+  return pick(PROSE).replace("{w}", pick(topic.words)).replace("{v}", pick(other.words));
+}
+
 /** The made-up vocabulary, most frequent first (rank = index). */
 export const VOCABULARY: string[] = (() => {
   const r = rng(7);
-  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  const pick = picker(r);
   const words = new Set<string>();
   while (words.size < VOCABULARY_SIZE) {
     const syllables = 1 + Math.floor(r() * 3);
@@ -136,7 +146,7 @@ export type TBenchAuthor = { username: string; displayName: string };
 
 export function makeAuthors(count: number, seed = 1): TBenchAuthor[] {
   const r = rng(seed);
-  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  const pick = picker(r);
   return Array.from({ length: count }, (_, i) => {
     const first = pick(FIRST);
     const last = pick(LAST);
@@ -147,7 +157,7 @@ export function makeAuthors(count: number, seed = 1): TBenchAuthor[] {
 /** Snippet `i` of the library (a document without an id: the caller gives it its row's). */
 export function makeSnippet(i: number, authors: TBenchAuthor[]): Omit<TSearchDoc, "id"> {
   const r = rng(1000 + i);
-  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  const pick = picker(r);
   const topic = pick(TOPICS);
   const other = pick(TOPICS);
   const fill = (s: string) =>
@@ -165,7 +175,7 @@ export function makeSnippet(i: number, authors: TBenchAuthor[]): Omit<TSearchDoc
   const author = authors[Math.floor(r() * authors.length)]!;
   const sentences = 1 + Math.floor(r() * 4);
   const notes = `${zipfWords(r, 6, 16)}.`;
-  const blurb = [...Array.from({ length: sentences }, () => pick(PROSE).replace("{w}", pick(topic.words)).replace("{v}", pick(other.words))), notes[0]!.toUpperCase() + notes.slice(1)].join(" ");
+  const blurb = [...Array.from({ length: sentences }, () => prose(pick, topic, other)), notes[0]!.toUpperCase() + notes.slice(1)].join(" ");
   const tags = [topic.tag, ...(r() < 0.3 ? [other.tag] : []), ...(r() < 0.2 ? ["teaching"] : [])];
   const files = [{ path: "main.py", text: makeCode(topic, other, r) }];
   if (r() < 0.25) files.push({ path: "README.md", text: `# ${title}\n\n${blurb}\n\nRun \`main.py\`; it uses ${pick(topic.calls)} and ${pick(other.calls)}.\n` });
@@ -183,13 +193,13 @@ export function makeSnippet(i: number, authors: TBenchAuthor[]): Omit<TSearchDoc
 }
 
 function makeCode(topic: TTopic, other: TTopic, r: () => number): string {
-  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  const pick = picker(r);
   const lines = [
     "import numpy as np",
     "import matplotlib.pyplot as plt",
     ...(r() < 0.5 ? ["from scipy.integrate import solve_ivp, quad, odeint", "from scipy import stats"] : ["import sympy as sp"]),
     "",
-    `# ${pick(PROSE).replace("{w}", pick(topic.words)).replace("{v}", pick(other.words))}`,
+    `# ${prose(pick, topic, other)}`,
     `# ${zipfWords(r, 4, 12)}`,
   ];
   const fns = 1 + Math.floor(r() * 3);

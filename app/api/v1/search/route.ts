@@ -17,8 +17,9 @@ const ZSearchQuery = z.object({
 
 /**
  * Full-text search over public snippets: `q` (typos forgiven, the last word also as a prefix;
- * `user:name` and `tag:path` qualifiers filter), `tag`, `sort` (relevance | recent), `page` (20 a page). Each item carries the line that
- * matched as plain-text segments, `mark: true` on the matched words.
+ * `user:name` and `tag:path` qualifiers filter), `tag`, `sort` (relevance | recent), `page`
+ * (20 a page). Each item carries the line that matched as plain-text segments, `mark: true` on
+ * the matched words.
  */
 export const GET = api(async (request) => {
   const query = parseQuery(request, ZSearchQuery);
