@@ -2,8 +2,6 @@ import type { TComment } from "@/lib/comments/internal";
 import { lineAnchor } from "@/lib/render/anchors";
 import { absoluteUrl } from "../../../../_lib/urls";
 
-export { MAX_COMMENT_REQUEST_BYTES } from "../../../../_lib/limits";
-
 /**
  * A comment as the API shows it: internal ids of users stay out; `url` is the comment where it
  * was written (the permalink of its revision, at its line for a line comment).

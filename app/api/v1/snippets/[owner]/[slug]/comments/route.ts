@@ -3,9 +3,10 @@ import { z } from "zod";
 import { createComment } from "@/lib/comments/create-comment";
 import { listComments } from "@/lib/comments/list-comments";
 import { ZCommentsOn } from "@/lib/comments/schema";
+import { MAX_COMMENT_REQUEST_BYTES } from "../../../../_lib/limits";
 import { parseQuery } from "../../../../_lib/query";
 import { api, readJson } from "../../../../_lib/respond";
-import { commentJson, MAX_COMMENT_REQUEST_BYTES } from "./comment-json";
+import { commentJson } from "./comment-json";
 
 type TParams = { owner: string; slug: string };
 

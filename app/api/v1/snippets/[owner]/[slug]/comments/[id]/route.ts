@@ -2,9 +2,9 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { deleteComment } from "@/lib/comments/delete-comment";
 import { updateComment } from "@/lib/comments/update-comment";
-import { spendWrite } from "../../../../../_lib/limits";
+import { MAX_COMMENT_REQUEST_BYTES, spendWrite } from "../../../../../_lib/limits";
 import { api, readJson } from "../../../../../_lib/respond";
-import { commentJson, MAX_COMMENT_REQUEST_BYTES } from "../comment-json";
+import { commentJson } from "../comment-json";
 
 type TParams = { owner: string; slug: string; id: string };
 
