@@ -5,6 +5,7 @@ import Link from "@/components/link";
 import { useSession } from "next-auth/react";
 import { flushSync } from "react-dom";
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { MAX_COMMENT_LENGTH } from "@/lib/comments/schema";
 import { fetchCommentPreview } from "./comments-store";
 
 /** Props of {@link CommentForm}. */
@@ -17,8 +18,6 @@ export type CommentFormProps = {
   submitLabel: string;
   autoFocus?: boolean;
 };
-
-const MAX_LENGTH = 10_000;
 
 type TTab = "write" | "preview";
 const TABS: { tab: TTab; name: string }[] = [
@@ -151,7 +150,7 @@ export function CommentForm({ onSubmit, onCancel, initial = "", label, submitLab
           id={id}
           className="input"
           value={body}
-          maxLength={MAX_LENGTH}
+          maxLength={MAX_COMMENT_LENGTH}
           rows={3}
           placeholder="Markdown and $math$ work here"
           autoFocus={autoFocus}

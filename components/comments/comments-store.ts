@@ -53,18 +53,19 @@ export async function errorMessage(response: Response, failed = "The comment cou
  * (POST /api/v1/markdown, the renderer comments use): its HTML, or a message saying why not.
  */
 export async function fetchCommentPreview(text: string): Promise<{ html: string } | { error: string }> {
-  let response: Response;
   try {
-    response = await fetch("/api/v1/markdown", {
+    const response = await fetch("/api/v1/markdown", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ text }),
     });
+    if (!response.ok) return { error: await errorMessage(response, "The preview could not be loaded") };
+    return (await response.json()) as { html: string };
   } catch {
+    // A dropped connection, or a 200 that is not our JSON (a proxy's page): the panel says so
+    // instead of showing "Loading preview…" for good.
     return { error: "The preview could not be loaded. Check your connection and try again." };
   }
-  if (!response.ok) return { error: await errorMessage(response, "The preview could not be loaded") };
-  return (await response.json()) as { html: string };
 }
 
 class Store {
