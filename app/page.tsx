@@ -41,6 +41,7 @@ export default async function HomePage({ searchParams }: Props) {
   const [list, featured, topRated, tags] = await Promise.all([
     listSnippets({ sort: order.sort, page }),
     first ? listSnippets({ hasInteracts: true, sort: "featured", perPage: 6 }) : null,
+    // Ordered by the Bayesian average; each shows its plain average (RatingStars).
     first && order.key !== "top" ? listSnippets({ sort: "rating", ratedOnly: true, perPage: 5 }) : null,
     first ? popularTags() : [],
   ]);
@@ -124,7 +125,7 @@ export default async function HomePage({ searchParams }: Props) {
                       <Link href={s.url}>{s.title}</Link>
                       <span className="muted">
                         {" "}
-                        by {s.owner} · <Rating snippet={s} />
+                        by {s.owner} · <RatingStars {...s.rating} />
                       </span>
                     </li>
                   ))}
@@ -148,11 +149,6 @@ export default async function HomePage({ searchParams }: Props) {
       </div>
     </div>
   );
-}
-
-/** The plain average and the number of votes, when there are votes (the order uses the Bayesian average). */
-function Rating({ snippet: { rating } }: { snippet: TListedSnippet }) {
-  return rating.average === null ? null : <RatingStars average={rating.average} count={rating.count} />;
 }
 
 /**
@@ -179,7 +175,7 @@ function FeaturedCard({ snippet: s }: { snippet: TListedSnippet }) {
       </h3>
       <p className="featured-card__facts muted">
         <span>by {s.owner}</span>
-        <Rating snippet={s} />
+        <RatingStars {...s.rating} />
         {s.runCount > 0 ? <span>{s.runCount === 1 ? "1 run" : `${s.runCount} runs`}</span> : null}
       </p>
     </article>

@@ -94,7 +94,7 @@ export function SnippetCard({
       <TagList tags={tags} href={tagHref} />
       <p className="snippet-card__facts">
         {fileCount !== undefined ? <span>{fileCount === 1 ? "1 file" : `${fileCount} files`}</span> : null}
-        {rating && rating.average !== null ? <RatingStars average={rating.average} count={rating.count} /> : null}
+        {rating ? <RatingStars {...rating} /> : null}
         {runCount ? <span>{runCount === 1 ? "1 run" : `${runCount.toLocaleString("en")} runs`}</span> : null}
         {viewCount ? <span>{viewCount === 1 ? "1 view" : `${viewCount.toLocaleString("en")} views`}</span> : null}
         {forkCount ? <span>{forkCount === 1 ? "1 fork" : `${forkCount} forks`}</span> : null}
