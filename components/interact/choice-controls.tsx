@@ -2,7 +2,7 @@
 
 import type { CSSProperties } from "react";
 import type { TInteractControl } from "@/lib/runs/run-log";
-import { ControlLabel, accessibleName, plainName, type TControlProps } from "./control-label";
+import { ControlLabel, accessibleName, groupName, type TControlProps } from "./control-label";
 
 type TCheckbox = Extract<TInteractControl, { type: "checkbox" }>;
 type TSelector = Extract<TInteractControl, { type: "selector" }>;
@@ -48,8 +48,7 @@ export function SelectorControl({ control, value, id, disabled, onChange }: TCon
         <ControlLabel control={control} id={`${id}-label`} />
         <div
           role="radiogroup"
-          aria-label={control.label ? undefined : plainName(control)}
-          aria-labelledby={control.label ? `${id}-label` : undefined}
+          {...groupName(control, id)}
           className={layout ? "interact-choices__grid" : "interact-choices__row"}
           style={layout}
         >
@@ -89,8 +88,7 @@ function ButtonGroup({
       <ControlLabel control={control} id={`${id}-label`} />
       <div
         role="group"
-        aria-label={control.label ? undefined : plainName(control)}
-        aria-labelledby={control.label ? `${id}-label` : undefined}
+        {...groupName(control, id)}
         className={`interact-bar ${layout ? "interact-choices__grid" : "interact-choices__row"}`}
         style={layout}
       >

@@ -47,6 +47,14 @@ export function accessibleName(control: TInteractControl): string | undefined {
   return control.label ? undefined : control.name;
 }
 
+/**
+ * ARIA naming for a control made of several inputs (radio buttons, a bar of buttons, a grid):
+ * its visible label (a ControlLabel with id `${id}-label`), else the argument's name.
+ */
+export function groupName(control: TInteractControl, id: string): { "aria-label"?: string; "aria-labelledby"?: string } {
+  return control.label ? { "aria-labelledby": `${id}-label` } : { "aria-label": control.name };
+}
+
 /** The control's name in plain words, for the names of its parts ("A, row 1, column 2"): TeX delimiters dropped. */
 export function plainName(control: TInteractControl): string {
   return control.label ? control.label.replace(/\$|\\\(|\\\)/g, "") : control.name;

@@ -2,7 +2,7 @@
 
 import { useState, type KeyboardEvent } from "react";
 import type { TInteractControl } from "@/lib/runs/run-log";
-import { ControlLabel, accessibleName, plainName, type TControlProps } from "./control-label";
+import { ControlLabel, accessibleName, groupName, plainName, type TControlProps } from "./control-label";
 
 type TInputBox = Extract<TInteractControl, { type: "input_box" }>;
 type TInputGrid = Extract<TInteractControl, { type: "input_grid" }>;
@@ -70,7 +70,7 @@ export function InputGridControl({ control, value, id, disabled, onChange }: TCo
   return (
     <div className="interact-control interact-control--tall">
       <ControlLabel control={control} id={`${id}-label`} />
-      <table className="interact-grid" aria-label={control.label ? undefined : name} aria-labelledby={control.label ? `${id}-label` : undefined}>
+      <table className="interact-grid" {...groupName(control, id)}>
         <tbody>
           {draft.map((row, r) => (
             <tr key={r}>
