@@ -61,7 +61,6 @@ async function readBody(res: IncomingMessage): Promise<Buffer> {
 /** The client's operations against the service (one host or several). */
 export type TExecClient = ReturnType<typeof createExecClient>;
 
-
 /**
  * The hosts named by `EXEC_HOSTS` (`a=http://10.0.0.5:3101,b=http://10.0.0.6:3101`, each
  * service started with the matching `EXEC_HOST_ID`), else the one host at `EXEC_URL`.

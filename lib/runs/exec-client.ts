@@ -33,30 +33,22 @@ export function fromExecError(e: unknown): unknown {
       details: { retryAfter: 60 },
     });
   }
-  if (e.status === 503) {
-    const seconds = Math.max(1, Math.ceil(e.retryAfter ?? 5));
-    return new AppError("UNAVAILABLE", `All runners are busy. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`, {
-      cause: e,
-      details: { retryAfter: seconds },
-    });
-  }
+  if (e.status === 503) return retryLater(e, "UNAVAILABLE", 5, (seconds) => `All runners are busy. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`);
   if (e.status === 429 && e.code === "QUEUE_FULL") {
-    const seconds = Math.max(1, Math.ceil(e.retryAfter ?? 1));
-    return new AppError("RATE_LIMITED", "Too many cells or interact updates are waiting in this run. Wait for them to finish, then try again.", {
-      cause: e,
-      details: { retryAfter: seconds },
-    });
+    return retryLater(e, "RATE_LIMITED", 1, () => "Too many cells or interact updates are waiting in this run. Wait for them to finish, then try again.");
   }
   if (e.status === 429) {
-    const seconds = Math.max(1, Math.ceil(e.retryAfter ?? 10));
-    return new AppError("RATE_LIMITED", "You already have as many runs going as one visitor may. Stop one (or close its page), or wait until one ends.", {
-      cause: e,
-      details: { retryAfter: seconds },
-    });
+    return retryLater(e, "RATE_LIMITED", 10, () => "You already have as many runs going as one visitor may. Stop one (or close its page), or wait until one ends.");
   }
   if (e.status === 404) return sessionNotFound();
   if (e.status === 409) return new AppError("CONFLICT", "This run has ended (it sat idle, hit a limit, or was closed). Press Run again to start a fresh one.", { cause: e });
   if (e.status === 413) return new AppError("TOO_LARGE", e.message, { cause: e });
   if (e.status === 400 || e.status === 422) return new AppError("INVALID", e.message, { cause: e });
   return e;
+}
+
+/** A refusal worth retrying: the service's Retry-After (else `fallback`), in whole seconds, at least 1. */
+function retryLater(e: ExecError, code: "UNAVAILABLE" | "RATE_LIMITED", fallback: number, message: (seconds: number) => string): AppError {
+  const seconds = Math.max(1, Math.ceil(e.retryAfter ?? fallback));
+  return new AppError(code, message(seconds), { cause: e, details: { retryAfter: seconds } });
 }
