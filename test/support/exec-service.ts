@@ -11,17 +11,13 @@ import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { freePort } from "@/test/e2e/support/free-port";
 
-/** The service's entry point, once lib/exec provides one. */
-const SERVICE_ENTRY = ["lib/exec/service/main.ts", "lib/exec/service/index.ts", "lib/exec/service/server.ts"].find((p) => existsSync(p));
+/** The service's entry point (as scripts/start.ts starts it). */
+const SERVICE_ENTRY = "lib/exec/service/main.ts";
 
 /** Why the service cannot run here, or null when it runs (and EXEC_URL points at it). */
 export function useExecService(file: string): string | null {
-  const why = !existsSync("/usr/bin/bwrap")
-    ? "bubblewrap (/usr/bin/bwrap) is not installed"
-    : !SERVICE_ENTRY
-      ? "the execution service (lib/exec/service) has no entry point yet"
-      : null;
-  if (why || !SERVICE_ENTRY) {
+  if (!existsSync("/usr/bin/bwrap")) {
+    const why = "bubblewrap (/usr/bin/bwrap) is not installed";
     console.warn(`${file}: tests that need the execution service are skipped: ${why}`);
     return why;
   }
