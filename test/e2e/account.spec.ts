@@ -4,7 +4,7 @@
  * after confirming.
  */
 import { randomBytes } from "node:crypto";
-import { expect, signIn, signUp, test, uniqueUsername } from "./fixtures";
+import { createSnippet, expect, newCredentials, signedInContext, signUp, test } from "./fixtures";
 
 test("sign out, then sign in by typing; a wrong password is refused", async ({ page, user }) => {
   await page.goto("/");
@@ -24,7 +24,7 @@ test("sign out, then sign in by typing; a wrong password is refused", async ({ p
 
 test("sign-in attempts on one account are rate-limited", async ({ playwright, baseURL }) => {
   const api = await playwright.request.newContext({ baseURL });
-  const victim = { username: uniqueUsername("limit"), password: `pw-${randomBytes(8).toString("hex")}` };
+  const victim = newCredentials("limit");
   await signUp(api, victim);
   const attempt = async (password: string) => {
     const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
@@ -66,17 +66,11 @@ test("a token made on the settings page works as a Bearer token, and stops worki
 });
 
 test("the owner deletes a snippet after confirming; it is gone, a fork of it stays", async ({ page, user, browser, baseURL }) => {
-  const created = await page.request.post("/api/v1/snippets", { data: { title: "Short lived", files: [{ path: "main.py", content: "print('bye')\n" }] } });
-  expect(created.status()).toBe(201);
-  const { slug } = (await created.json()) as { slug: string };
-  const url = `/${user.username}/${slug}`;
+  const { path: url, slug } = await createSnippet(page.request, { title: "Short lived", files: [{ path: "main.py", content: "print('bye')\n" }] });
 
-  const other = await browser.newContext({ baseURL });
-  const forker = { username: uniqueUsername("keep"), password: `pw-${randomBytes(8).toString("hex")}` };
-  await signUp(other.request, forker);
-  await signIn(other.request, forker);
-  const fork = await other.request.post(`/api/v1/snippets${url}/forks`, { data: {} });
-  expect(fork.status()).toBe(201);
+  const forker = await signedInContext(browser, baseURL, "keep");
+  const fork = await forker.page.request.post(`/api/v1/snippets${url}/forks`, { data: {} });
+  expect(fork.status(), await fork.text()).toBe(201);
 
   await page.goto(`${url}/edit`);
   await page.getByRole("link", { name: "Delete…" }).click();
@@ -85,10 +79,9 @@ test("the owner deletes a snippet after confirming; it is gone, a fork of it sta
   await expect(page).toHaveURL(new RegExp(`/${user.username}\\?deleted=`));
 
   expect((await page.request.get(url)).status()).toBe(404);
-  const forkPage = await other.newPage();
-  await forkPage.goto(`/${forker.username}/${slug}`);
-  await expect(forkPage.locator(".credits")).toContainText(`${user.username}/${slug} (deleted)`);
-  await other.close();
+  await forker.page.goto(`/${forker.username}/${slug}`);
+  await expect(forker.page.locator(".credits")).toContainText(`${user.username}/${slug} (deleted)`);
+  await forker.context.close();
 });
 
 // `user: _signedIn`: the fixture signs the page's browser in; the test needs nothing else of it.

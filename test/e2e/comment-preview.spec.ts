@@ -4,33 +4,21 @@
  * the keyboard moving between the tabs; on a line and while editing; errors shown in the
  * preview; and POST /api/v1/markdown's refusals as a client sees them.
  */
-import type { Dialog, Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { createSnippet, expect, test } from "./fixtures";
+import { watchForScript } from "./support/watch-for-script";
 
+/** A snippet of the signed-in user's; its page's path. */
 async function newSnippet(page: Page): Promise<string> {
-  const created = await page.request.post("/api/v1/snippets", {
-    data: { title: "Integrals", files: [{ path: "main.py", content: "x = 1\ny = 2\nprint(x + y)\n" }] },
-  });
-  expect(created.status(), await created.text()).toBe(201);
-  return ((await created.json()) as { slug: string }).slug;
-}
-
-/** Dialogs the page opened: `alert(1)` from a payload that ran would land here. */
-function watchDialogs(page: Page): string[] {
-  const opened: string[] = [];
-  page.on("dialog", (dialog: Dialog) => {
-    opened.push(dialog.message());
-    void dialog.dismiss();
-  });
-  return opened;
+  return (await createSnippet(page.request, { title: "Integrals", files: [{ path: "main.py", content: "x = 1\ny = 2\nprint(x + y)\n" }] })).path;
 }
 
 const TEXT = "Area under $y = x$: $\\int_0^1 x\\,dx$\n\n<img src=x onerror=alert(1)>";
 
 test("Preview shows the comment as posted: math typeset, HTML as text; Write keeps the text; then it posts", async ({ page, user }) => {
-  const dialogs = watchDialogs(page);
-  const slug = await newSnippet(page);
-  await page.goto(`/${user.username}/${slug}`);
+  const ran = watchForScript(page);
+  const path = await newSnippet(page);
+  await page.goto(path);
   const comments = page.getByRole("region", { name: "Comments" });
   await expect(comments).toContainText("No comments on the snippet yet");
 
@@ -89,13 +77,13 @@ test("Preview shows the comment as posted: math typeset, HTML as text; Write kee
   await expect(box).toHaveValue("");
   await page.reload();
   await expect(comments.getByRole("article", { name: `Comment by ${user.username}` }).locator(".katex")).toHaveCount(2);
-  expect(dialogs).toEqual([]);
+  expect(ran).toEqual([]);
 });
 
-test("Preview on a line comment and while editing", async ({ page, user }) => {
-  const dialogs = watchDialogs(page);
-  const slug = await newSnippet(page);
-  await page.goto(`/${user.username}/${slug}`);
+test("Preview on a line comment and while editing", async ({ page, user: _signedIn }) => {
+  const ran = watchForScript(page);
+  const path = await newSnippet(page);
+  await page.goto(path);
 
   await page.locator("#file-main-py-L2").hover();
   await page.getByRole("button", { name: "Comment on line 2 of main.py" }).click();
@@ -127,12 +115,12 @@ test("Preview on a line comment and while editing", async ({ page, user }) => {
   await page.keyboard.press("Escape");
   await expect(comment.getByRole("textbox", { name: "Edit your comment" })).toHaveCount(0);
   await expect(comment.locator("annotation")).toHaveText("y = \\sqrt{4}");
-  expect(dialogs).toEqual([]);
+  expect(ran).toEqual([]);
 });
 
-test("a preview that fails says why in the panel, and Write still has the text", async ({ page, user }) => {
-  const slug = await newSnippet(page);
-  await page.goto(`/${user.username}/${slug}`);
+test("a preview that fails says why in the panel, and Write still has the text", async ({ page, user: _signedIn }) => {
+  const path = await newSnippet(page);
+  await page.goto(path);
   const comments = page.getByRole("region", { name: "Comments" });
   const box = comments.getByRole("textbox", { name: "Comment on this snippet" });
   await box.fill("Still $x$ here");

@@ -6,21 +6,11 @@
  * test-results/e2e/community-*.png.
  */
 import { randomBytes } from "node:crypto";
-import type { APIRequestContext, Browser, BrowserContext, Page } from "@playwright/test";
-import { createSnippet, expect, signIn, signUp, test, uniqueUsername } from "./fixtures";
+import type { APIRequestContext, Page } from "@playwright/test";
+import { createSnippet, expect, signedInContext, test } from "./fixtures";
 import { expectExecService } from "./support/exec-service";
 
 test.beforeAll(async ({ playwright, baseURL }) => expectExecService(playwright, baseURL));
-
-/** Another signed-in account in its own browser context (its own cookies). */
-async function otherUser(browser: Browser, baseURL: string | undefined, prefix: string): Promise<{ context: BrowserContext; page: Page; username: string }> {
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  const user = { username: uniqueUsername(prefix), password: `pw-${randomBytes(9).toString("hex")}` };
-  await signUp(page.request, user);
-  await signIn(page.request, user);
-  return { context, page, username: user.username };
-}
 
 async function snippetJson(request: APIRequestContext, path: string) {
   const res = await request.get(`/api/v1/snippets${path}`);
@@ -36,9 +26,9 @@ async function topRated(page: Page): Promise<string[]> {
 
 test("a reader rates a snippet and it moves up the top-rated list", async ({ page, browser, baseURL, user: _reader }) => {
   test.setTimeout(60_000);
-  const owner = await otherUser(browser, baseURL, "owner");
-  const critic = await otherUser(browser, baseURL, "critic");
-  const fan = await otherUser(browser, baseURL, "fan");
+  const owner = await signedInContext(browser, baseURL, "owner");
+  const critic = await signedInContext(browser, baseURL, "critic");
+  const fan = await signedInContext(browser, baseURL, "fan");
   const tag = randomBytes(3).toString("hex");
   const first = `Rated first ${tag}`;
   const second = `Rated second ${tag}`;

@@ -4,7 +4,7 @@
  * context when the test starts. Only the test of the login form itself should type.
  */
 import { randomBytes } from "node:crypto";
-import { test as base, expect, type APIRequestContext } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 
 export type TE2EUser = { username: string; password: string };
 
@@ -21,6 +21,11 @@ function clientAddressHeader(): Record<string, string> {
 /** A username no other test, worker or run uses: lowercase letters and digits. */
 export function uniqueUsername(prefix = "e2e"): string {
   return `${prefix}${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
+}
+
+/** Credentials for an account no other test uses (sign it up with `signUp`). */
+export function newCredentials(prefix = "e2e"): TE2EUser {
+  return { username: uniqueUsername(prefix), password: `pw-${randomBytes(9).toString("hex")}` };
 }
 
 /** Creates an account through the public sign-up endpoint. */
@@ -50,18 +55,35 @@ export async function signIn(request: APIRequestContext, user: TE2EUser): Promis
   expect(body.user, `session after signing in as ${user.username}`).toBeTruthy();
 }
 
+/**
+ * A second person for a test: a fresh account, signed up and in, in a browser context of its
+ * own (its own cookies, so it is not the `user` fixture's session). The caller closes `context`.
+ */
+export async function signedInContext(
+  browser: Browser,
+  baseURL: string | undefined,
+  prefix: string,
+): Promise<{ context: BrowserContext; page: Page; username: string }> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  const user = newCredentials(prefix);
+  await signUp(page.request, user);
+  await signIn(page.request, user);
+  return { context, page, username: user.username };
+}
+
 /** The body of `POST /api/v1/snippets` (docs/api.md): a title, files, and any other field it takes. */
 export type TNewSnippet = { title: string; files: { path: string; content: string }[] } & Record<string, unknown>;
 
 /**
  * Publishes a snippet through the API as whoever `request` is signed in as. Returns its page's
- * path and its first revision.
+ * path (`/owner/slug`), its slug and its first revision.
  */
-export async function createSnippet(request: APIRequestContext, data: TNewSnippet): Promise<{ path: string; head: string }> {
+export async function createSnippet(request: APIRequestContext, data: TNewSnippet): Promise<{ path: string; slug: string; head: string }> {
   const created = await request.post("/api/v1/snippets", { data });
   expect(created.status(), await created.text()).toBe(201);
-  const body = (await created.json()) as { url: string; head: string };
-  return { path: new URL(body.url).pathname, head: body.head };
+  const body = (await created.json()) as { url: string; slug: string; head: string };
+  return { path: new URL(body.url).pathname, slug: body.slug, head: body.head };
 }
 
 export const test = base.extend<{ user: TE2EUser }>({
@@ -78,7 +100,7 @@ export const test = base.extend<{ user: TE2EUser }>({
     expect(errors, "uncaught errors in the page").toEqual([]);
   },
   user: async ({ page }, use) => {
-    const user = { username: uniqueUsername(), password: `pw-${randomBytes(9).toString("hex")}` };
+    const user = newCredentials();
     await signUp(page.request, user);
     await signIn(page.request, user);
     await use(user);

@@ -4,9 +4,8 @@
  * says how far the fork is ahead and behind, Compare shows the fork's own commits and the diff,
  * and the forker's page lists what they did.
  */
-import { randomBytes } from "node:crypto";
 import type { APIRequestContext } from "@playwright/test";
-import { expect, signIn, signUp, test, uniqueUsername } from "./fixtures";
+import { createSnippet, expect, signedInContext, test } from "./fixtures";
 
 async function commit(api: APIRequestContext, at: string, base: string, message: string, content: string): Promise<string> {
   const res = await api.patch(`/api/v1/snippets${at}`, { data: { base, message, files: [{ path: "wave.py", content }] } });
@@ -15,24 +14,16 @@ async function commit(api: APIRequestContext, at: string, base: string, message:
 }
 
 test("open the fork network, see a fork's commits ahead, and compare with it", async ({ page, user, browser, baseURL }) => {
-  const created = await page.request.post("/api/v1/snippets", {
-    data: { title: "Wave equation", files: [{ path: "wave.py", content: "c = 1.0\nsteps = 100\n" }] },
-  });
-  expect(created.status()).toBe(201);
-  const { slug, head } = (await created.json()) as { slug: string; head: string };
-  const source = `/${user.username}/${slug}`;
+  const { path: source, slug, head } = await createSnippet(page.request, { title: "Wave equation", files: [{ path: "wave.py", content: "c = 1.0\nsteps = 100\n" }] });
 
   // Bob forks it and makes two revisions of his own; then the owner makes one more.
-  const other = await browser.newContext({ baseURL });
-  const bob = { username: uniqueUsername("bob"), password: `pw-${randomBytes(8).toString("hex")}` };
-  await signUp(other.request, bob);
-  await signIn(other.request, bob);
-  const forked = await other.request.post(`/api/v1/snippets${source}/forks`, { data: {} });
-  expect(forked.status()).toBe(201);
+  const bob = await signedInContext(browser, baseURL, "bob");
+  const forked = await bob.page.request.post(`/api/v1/snippets${source}/forks`, { data: {} });
+  expect(forked.status(), await forked.text()).toBe(201);
   const fork = `/${bob.username}/${slug}`;
   let forkHead = ((await forked.json()) as { head: string }).head;
-  forkHead = await commit(other.request, fork, forkHead, "Faster waves", "c = 2.0\nsteps = 100\n");
-  await commit(other.request, fork, forkHead, "Longer run", "c = 2.0\nsteps = 400\n");
+  forkHead = await commit(bob.page.request, fork, forkHead, "Faster waves", "c = 2.0\nsteps = 100\n");
+  await commit(bob.page.request, fork, forkHead, "Longer run", "c = 2.0\nsteps = 400\n");
   await commit(page.request, source, head, "Name the speed", "c = 1.0  # speed\nsteps = 100\n");
 
   // The source's page (cached, revalidated by each write in the network) shows the network's activity.
@@ -78,5 +69,5 @@ test("open the fork network, see a fork's commits ahead, and compare with it", a
   await expect(bobs.getByRole("listitem")).toHaveCount(3);
   await expect(bobs.getByRole("listitem").first()).toContainText("committed Longer run");
   await expect(bobs.getByRole("listitem").last()).toContainText(`forked ${user.username}/${slug}`);
-  await other.close();
+  await bob.context.close();
 });

@@ -4,12 +4,11 @@
  * fetch a raw file and the ZIP, and have a second user fork it.
  */
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { expect, signIn, signUp, test, uniqueUsername } from "./fixtures";
+import { createSnippet, expect, newCredentials, signedInContext, signIn, signUp, test } from "./fixtures";
 
 /** Types into the CodeMirror editor of the file at `index` (0-based), replacing its text. */
 async function typeInEditor(page: Page, index: number, text: string): Promise<void> {
@@ -34,8 +33,7 @@ test("publish, edit, history, permalink, raw, ZIP and fork", async ({ page, brow
   // The whole life of a snippet in one test: many page loads, longer than the default 30 s on a busy machine.
   test.setTimeout(90_000);
   // Sign up by typing, as a person would; the other tests sign in through the API.
-  const username = uniqueUsername("flow");
-  const password = `pw-${randomBytes(8).toString("hex")}`;
+  const { username, password } = newCredentials("flow");
   await page.goto("/signup");
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(password);
@@ -115,41 +113,33 @@ test("publish, edit, history, permalink, raw, ZIP and fork", async ({ page, brow
   expect(readFileSync(zipPath).subarray(0, 2).toString()).toBe("PK");
 
   // A second user forks it.
-  const other = await browser.newContext({ baseURL });
-  const otherPage = await other.newPage();
-  const bob = { username: uniqueUsername("fork"), password: `pw-${randomBytes(8).toString("hex")}` };
-  await signUp(otherPage.request, bob);
-  await signIn(otherPage.request, bob);
-  await otherPage.goto(snippetUrl);
-  await expect(otherPage.getByRole("link", { name: "Edit" })).toHaveCount(0);
-  await otherPage.getByRole("button", { name: "Fork" }).click();
-  await expect(otherPage).toHaveURL(new RegExp(`/${bob.username}/newtons-method$`));
-  await expect(otherPage.locator(".credits")).toContainText(`forked from ${username}/newtons-method`);
-  await expect(otherPage.getByRole("region", { name: "main.py" })).toContainText("print(newton(10.0))");
+  const bob = await signedInContext(browser, baseURL, "fork");
+  await bob.page.goto(snippetUrl);
+  await expect(bob.page.getByRole("link", { name: "Edit" })).toHaveCount(0);
+  await bob.page.getByRole("button", { name: "Fork" }).click();
+  await expect(bob.page).toHaveURL(new RegExp(`/${bob.username}/newtons-method$`));
+  await expect(bob.page.locator(".credits")).toContainText(`forked from ${username}/newtons-method`);
+  await expect(bob.page.getByRole("region", { name: "main.py" })).toContainText("print(newton(10.0))");
 
   // The forks page of the original shows the fork.
   await page.goto(`${snippetUrl}/forks`);
   await expect(page.getByRole("heading", { name: "1 fork" })).toBeVisible();
   await expect(page.getByRole("link", { name: `${bob.username}/newtons-method` })).toBeVisible();
-  await other.close();
+  await bob.context.close();
 });
 
 test("reading works with JavaScript off", async ({ browser, playwright, baseURL }) => {
   const api = await playwright.request.newContext({ baseURL });
-  const author = { username: uniqueUsername("nojs"), password: `pw-${randomBytes(8).toString("hex")}` };
+  const author = newCredentials("nojs");
   await signUp(api, author);
   await signIn(api, author);
-  const created = await api.post("/api/v1/snippets", {
-    data: {
-      title: "Readable without script",
-      files: [
-        { path: "main.py", content: "print('no js needed')\n" },
-        { path: "notes 100%.txt", content: "odd names work\n" },
-      ],
-    },
+  const { slug, head } = await createSnippet(api, {
+    title: "Readable without script",
+    files: [
+      { path: "main.py", content: "print('no js needed')\n" },
+      { path: "notes 100%.txt", content: "odd names work\n" },
+    ],
   });
-  expect(created.status(), await created.text()).toBe(201);
-  const { slug, head } = (await created.json()) as { slug: string; head: string };
 
   const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
   const page = await context.newPage();
