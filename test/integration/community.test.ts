@@ -10,7 +10,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
-import { isAppError } from "@/lib/errors";
 import { getRating } from "@/lib/ratings/get-rating";
 import { rateSnippet } from "@/lib/ratings/rate-snippet";
 import { archiveSnippet } from "@/lib/snippets/archive-snippet";
@@ -25,6 +24,7 @@ import { saveThumbnail } from "@/lib/snippets/save-thumbnail";
 import type { TActor } from "@/lib/snippets/schema";
 import { updateSnippet } from "@/lib/snippets/update-snippet";
 import { createUser } from "@/lib/users/create-user";
+import { appError } from "@/test/support/app-error";
 import { closeDbAfterAll, uniqueName } from "@/test/support/db";
 
 closeDbAfterAll();
@@ -40,16 +40,6 @@ async function newSnippet(owner: TActor, extra: { license?: string; files?: { pa
 
 async function summaryOf(s: { owner: string; slug: string }) {
   return (await getSnippet({ owner: s.owner, slug: s.slug })).snippet;
-}
-
-async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAppError(e)) return { code: e.code, message: e.message };
-    throw e;
-  }
-  throw new Error("expected the operation to fail");
 }
 
 const anonymous = (cookie: string): TVisitor => ({ actor: null, cookie, address: null });
@@ -89,12 +79,12 @@ describe("ratings", () => {
     const owner = await newUser("owner");
     const reader = await newUser("reader");
     const s = await newSnippet(owner);
-    expect(await errorOf(rateSnippet({ actor: null, owner: s.owner, slug: s.slug, stars: 4 }))).toMatchObject({ code: "UNAUTHORIZED" });
-    expect(await errorOf(rateSnippet({ actor: owner, owner: s.owner, slug: s.slug, stars: 5 }))).toMatchObject({ code: "FORBIDDEN", message: "You cannot rate your own snippet." });
+    expect(await appError(rateSnippet({ actor: null, owner: s.owner, slug: s.slug, stars: 4 }))).toMatchObject({ code: "UNAUTHORIZED" });
+    expect(await appError(rateSnippet({ actor: owner, owner: s.owner, slug: s.slug, stars: 5 }))).toMatchObject({ code: "FORBIDDEN", message: "You cannot rate your own snippet." });
     for (const stars of [0, 6, 3.5]) {
-      expect(await errorOf(rateSnippet({ actor: reader, owner: s.owner, slug: s.slug, stars }))).toMatchObject({ code: "INVALID" });
+      expect(await appError(rateSnippet({ actor: reader, owner: s.owner, slug: s.slug, stars }))).toMatchObject({ code: "INVALID" });
     }
-    expect(await errorOf(rateSnippet({ actor: reader, owner: s.owner, slug: "no-such-snippet", stars: 3 }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await appError(rateSnippet({ actor: reader, owner: s.owner, slug: "no-such-snippet", stars: 3 }))).toMatchObject({ code: "NOT_FOUND" });
     expect((await summaryOf(s)).rating).toEqual({ average: null, count: 0 });
   });
 });
@@ -138,7 +128,7 @@ describe("view and run counts", () => {
     await getDb().snippetHit.updateMany({ where: { snippetId: s.id }, data: { day: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10) } });
     expect(await countHit({ owner: s.owner, slug: s.slug, kind: "view", visitor })).toEqual({ counted: true });
     expect((await summaryOf(s)).viewCount).toBe(2);
-    expect(await errorOf(countHit({ owner: s.owner, slug: "missing", kind: "view", visitor }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await appError(countHit({ owner: s.owner, slug: "missing", kind: "view", visitor }))).toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("stores no raw address or cookie", async () => {
@@ -157,7 +147,7 @@ describe("licenses", () => {
     const owner = await newUser("owner");
     expect((await summaryOf(await newSnippet(owner))).license).toMatchObject({ id: "CC-BY-SA-4.0", name: "CC BY-SA 4.0", url: "https://creativecommons.org/licenses/by-sa/4.0/" });
     expect((await summaryOf(await newSnippet(owner, { license: "mit" }))).license.id).toBe("MIT");
-    const bad = await errorOf(newSnippet(owner, { license: "WTFPL" }));
+    const bad = await appError(newSnippet(owner, { license: "WTFPL" }));
     expect(bad.code).toBe("INVALID");
     expect(bad.message).toMatch(/license must be one of CC-BY-SA-4.0, CC-BY-4.0, CC0-1.0, MIT, GPL-3.0-or-later, all-rights-reserved/);
   });
@@ -174,10 +164,10 @@ describe("licenses", () => {
     const forker = await newUser("forker");
     for (const license of ["CC-BY-SA-4.0", "GPL-3.0-or-later", "all-rights-reserved"]) {
       const s = await newSnippet(author, { license });
-      expect(await errorOf(forkSnippet({ actor: forker, owner: s.owner, slug: s.slug, license: "MIT" }))).toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("keeps its source's license") });
+      expect(await appError(forkSnippet({ actor: forker, owner: s.owner, slug: s.slug, license: "MIT" }))).toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("keeps its source's license") });
       const fork = await forkSnippet({ actor: forker, owner: s.owner, slug: s.slug });
       expect((await summaryOf(fork)).license.id).toBe(license);
-      expect(await errorOf(updateSnippet({ actor: forker, owner: fork.owner, slug: fork.slug, license: "CC0-1.0" }))).toMatchObject({ code: "FORBIDDEN" });
+      expect(await appError(updateSnippet({ actor: forker, owner: fork.owner, slug: fork.slug, license: "CC0-1.0" }))).toMatchObject({ code: "FORBIDDEN" });
       expect((await summaryOf(fork)).license.id).toBe(license);
     }
     for (const license of ["CC0-1.0", "MIT", "CC-BY-4.0"]) {
@@ -185,7 +175,7 @@ describe("licenses", () => {
       const fork = await forkSnippet({ actor: forker, owner: s.owner, slug: s.slug, license: "CC-BY-SA-4.0" });
       expect((await summaryOf(fork)).license.id).toBe("CC-BY-SA-4.0");
       // Now share-alike: the fork cannot leave it again.
-      expect(await errorOf(updateSnippet({ actor: forker, owner: fork.owner, slug: fork.slug, license }))).toMatchObject({ code: "FORBIDDEN" });
+      expect(await appError(updateSnippet({ actor: forker, owner: fork.owner, slug: fork.slug, license }))).toMatchObject({ code: "FORBIDDEN" });
       const kept = await forkSnippet({ actor: forker, owner: s.owner, slug: s.slug });
       expect((await summaryOf(kept)).license.id).toBe(license);
       await updateSnippet({ actor: forker, owner: kept.owner, slug: kept.slug, license: "all-rights-reserved" });
@@ -226,9 +216,9 @@ describe("related snippets and tags", () => {
     expect((await listRelated(s)).map((r) => r.url)).toEqual([r2.url, r1.url]);
     expect((await summaryOf(s)).relatedTags).toEqual(["linear-algebra/eigenvalues"]);
 
-    expect(await errorOf(updateSnippet({ actor: owner, owner: s.owner, slug: s.slug, relatedSnippets: [`${r1.owner}/nope`] }))).toMatchObject({ code: "INVALID", message: `Related snippet ${r1.owner}/nope does not exist.` });
-    expect(await errorOf(updateSnippet({ actor: owner, owner: s.owner, slug: s.slug, relatedSnippets: [`${s.owner}/${s.slug}`] }))).toMatchObject({ code: "INVALID" });
-    expect(await errorOf(updateSnippet({ actor: other, owner: s.owner, slug: s.slug, relatedSnippets: [] }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await appError(updateSnippet({ actor: owner, owner: s.owner, slug: s.slug, relatedSnippets: [`${r1.owner}/nope`] }))).toMatchObject({ code: "INVALID", message: `Related snippet ${r1.owner}/nope does not exist.` });
+    expect(await appError(updateSnippet({ actor: owner, owner: s.owner, slug: s.slug, relatedSnippets: [`${s.owner}/${s.slug}`] }))).toMatchObject({ code: "INVALID" });
+    expect(await appError(updateSnippet({ actor: other, owner: s.owner, slug: s.slug, relatedSnippets: [] }))).toMatchObject({ code: "FORBIDDEN" });
     // Refused edits changed nothing.
     expect((await listRelated(s)).map((r) => r.url)).toEqual([r2.url, r1.url]);
   });
@@ -277,7 +267,7 @@ describe("code traits and thumbnails", () => {
 
     const fork = await forkSnippet({ actor: await newUser("forker"), owner: s.owner, slug: s.slug });
     expect(Buffer.from((await getThumbnail({ owner: fork.owner, slug: fork.slug })).bytes)).toEqual(png(3));
-    expect(await errorOf(getThumbnail({ owner: s.owner, slug: s.slug, rev: "0".repeat(40) }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await appError(getThumbnail({ owner: s.owner, slug: s.slug, rev: "0".repeat(40) }))).toMatchObject({ code: "NOT_FOUND" });
   });
 });
 
