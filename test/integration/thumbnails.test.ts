@@ -6,12 +6,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
+import { toNbOutput } from "@/lib/exec/protocol";
 import { execClient } from "@/lib/runs/service";
 import { startRun } from "@/lib/runs/start-run";
 import { closeRun } from "@/lib/runs/close-run";
 import { createSnippet } from "@/lib/snippets/create-snippet";
 import { getThumbnail } from "@/lib/snippets/get-thumbnail";
 import type { TActor } from "@/lib/snippets/schema";
+import { imageFromBundle } from "@/lib/snippets/thumbnail-image";
 import { createUser } from "@/lib/users/create-user";
 import { closeDbAfterAll, uniqueName } from "@/test/support/db";
 import { useExecService } from "@/test/support/exec-service";
@@ -35,6 +37,24 @@ async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms =
   }
 }
 
+/** Whether session `session` shows an image (read from its event stream) within 30 s. */
+async function showsImage(session: string): Promise<boolean> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), 30_000);
+  try {
+    for await (const { message } of execClient().events({ session, signal: abort.signal })) {
+      const output = toNbOutput(message);
+      if (output && "data" in output && imageFromBundle(output.data)) return true;
+    }
+  } catch (e) {
+    if (!abort.signal.aborted) throw e;
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+  }
+  return false;
+}
+
 // The plot is built so the publication run skips it (it only runs code that visibly draws):
 // a thumbnail here can only come from a run.
 const HIDDEN_PLOT = ['m = __import__("matpl" + "otlib.pyp" + "lot", fromlist=["x"])', 'getattr(m, "pl" + "ot")([1, 3, 2])', 'print("ok")', ""].join("\n");
@@ -49,7 +69,10 @@ describe.skipIf(why !== null)("thumbnails from runs", () => {
     // A reader's run: counted once, no thumbnail.
     const theirs = await startRun({ actor: reader, address: null, owner: s.owner, slug: s.slug, client: execClient() });
     expect((await eventually(row, (r) => r.runCount === 1)).runCount).toBe(1);
-    await new Promise((r) => setTimeout(r, 3000));
+    // Only once the reader's run has drawn does "no thumbnail" say anything; the wait after it
+    // gives a wrongly attached watcher time to save what it saw.
+    expect(await showsImage(theirs.session)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1000));
     expect((await row()).thumbnailRev).toBeNull();
     await closeRun({ session: theirs.session, client: execClient() });
 
