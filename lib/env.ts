@@ -130,6 +130,11 @@ const ZRawExecEnv = z.object({
   }),
   EXEC_DIR: optionalText,
   EXEC_KERNELS: optionalText,
+  EXEC_SAGE: optionalText.pipe(
+    z
+      .enum(["auto", "1", "0"], { error: 'EXEC_SAGE must be "auto" (offer the sage kernel when SageMath is installed), "1" or "0"' })
+      .optional(),
+  ),
   EXEC_MEMORY_MB: execInt("EXEC_MEMORY_MB", 512, 16, 1_048_576),
   EXEC_PIDS: execInt("EXEC_PIDS", 64, 4, 100_000),
   EXEC_CPU_SECONDS: execInt("EXEC_CPU_SECONDS", 30, 1, 86_400),
@@ -155,6 +160,8 @@ export type TExecEnv = {
   dir: string;
   /** A JSON file of extra kernel descriptions (lib/exec/kernels.ts), or undefined for the default `python`. */
   kernelsFile: string | undefined;
+  /** Whether to offer the `sage` kernel (EXEC_SAGE: auto by default). */
+  sage: "auto" | "on" | "off";
   memoryMb: number;
   pids: number;
   cpuSeconds: number;
@@ -194,6 +201,7 @@ export function parseExecEnv(source: Record<string, string | undefined> = proces
     // Under DATA_DIR by default, so each site (and each test run) has its own run directories.
     dir: path.resolve(cwd, raw.EXEC_DIR ?? path.join(source.DATA_DIR?.trim() || "data", "exec")),
     kernelsFile: raw.EXEC_KERNELS === undefined ? undefined : path.resolve(cwd, raw.EXEC_KERNELS),
+    sage: raw.EXEC_SAGE === "1" ? "on" : raw.EXEC_SAGE === "0" ? "off" : "auto",
     memoryMb: raw.EXEC_MEMORY_MB,
     pids: raw.EXEC_PIDS,
     cpuSeconds: raw.EXEC_CPU_SECONDS,

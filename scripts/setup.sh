@@ -3,6 +3,8 @@
 # takes a few seconds. Used by `npm run serve` and `npm test`.
 #   bash scripts/setup.sh                 system packages, npm packages, Prisma client
 #   bash scripts/setup.sh --with-postgres also a local PostgreSQL server for the tests
+# SageMath (the `sage` kernel; ~750 MB to download, ~3.5 GB installed, 3-7 minutes) is installed
+# too unless CELLAR_SAGE=0; without it the site serves Python only and says so for Sage snippets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -65,6 +67,33 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt_install "${missing[@]}"
 else
   say "system packages present"
+fi
+
+# --- SageMath --------------------------------------------------------------------------------
+# Large, so it gets its own step with progress. The `sage` kernel looks for the same file.
+if [ "${CELLAR_SAGE:-1}" = "0" ]; then
+  say "SageMath skipped (CELLAR_SAGE=0): the sage kernel will be unavailable"
+elif [ -e /usr/lib/python3/dist-packages/sage/all.py ]; then
+  say "SageMath present"
+else
+  command -v apt-get >/dev/null 2>&1 || die "SageMath is missing and there is no apt-get: install it by hand, or set CELLAR_SAGE=0"
+  if [ "$apt_updated" -eq 0 ]; then
+    say "apt-get update"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq || die "apt-get update failed"
+    apt_updated=1
+  fi
+  say "installing SageMath (Debian's sagemath: ~750 MB download, ~3.5 GB on disk, a few minutes; CELLAR_SAGE=0 skips it)"
+  # One progress line every 50 packages fetched, unpacked or set up.
+  if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends sagemath 2>&1 \
+    | awk '/newly installed/ { print "setup: sagemath: " $0; fflush() }
+           /^Get:/ { g++; if (g % 50 == 0) { print "setup: sagemath: downloaded " g " packages"; fflush() } }
+           /^Unpacking / { u++; if (u % 50 == 0) { print "setup: sagemath: unpacked " u " packages"; fflush() } }
+           /^Setting up / { c++; if (c % 50 == 0) { print "setup: sagemath: set up " c " packages"; fflush() } }
+           /^E: / { print; fflush() }' \
+    || [ ! -e /usr/lib/python3/dist-packages/sage/all.py ]; then
+    die "apt-get install sagemath failed (set CELLAR_SAGE=0 to go on without the sage kernel)"
+  fi
+  say "SageMath installed"
 fi
 
 # A fresh Debian PostgreSQL lets the `postgres` role in only over the unix socket (peer auth);

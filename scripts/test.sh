@@ -2,7 +2,7 @@
 # Runs every test, in order, and stops at the first stage that fails:
 #   types, unit, integration-pg, integration-pglite, python, build, e2e
 # `bash scripts/test.sh unit e2e` runs only the stages named. Ends with the line
-# `N passed, N failed` (vitest + Python + Playwright tests), which CI reads.
+# `N passed, N failed, N skipped` (vitest + Python + Playwright tests), which CI reads.
 # Expects what scripts/setup.sh installs (`npm test` runs both).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -17,9 +17,11 @@ results=$(mktemp -d "${TMPDIR:-/tmp}/cellar-test.XXXXXX")
 trap 'rm -rf "$results"' EXIT
 passed=0
 failed=0
+skipped=0
 started=$SECONDS
 
-summary() { echo "$passed passed, $failed failed"; }
+# Skipped tests are reported as skipped, never counted as passed.
+summary() { echo "$passed passed, $failed failed, $skipped skipped"; }
 
 stage() { printf '\n=== test: %s ===\n' "$*"; }
 
@@ -35,21 +37,23 @@ fail() {
 # Adds the counts from a vitest JSON report (fields numPassedTests / numFailedTests).
 count_vitest() {
   [ -s "$1" ] || return 1
-  read -r p f < <(node -e '
+  read -r p f k < <(node -e '
     const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
-    console.log(r.numPassedTests, r.numFailedTests);' "$1") || return 1
+    console.log(r.numPassedTests, r.numFailedTests, (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0));' "$1") || return 1
   passed=$((passed + p))
   failed=$((failed + f))
+  skipped=$((skipped + k))
 }
 
 # Adds the counts from a Playwright JSON report: expected = passed, unexpected = failed.
 count_playwright() {
   [ -s "$1" ] || return 1
-  read -r p f < <(node -e '
+  read -r p f k < <(node -e '
     const { stats } = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
-    console.log(stats.expected + stats.flaky, stats.unexpected);' "$1") || return 1
+    console.log(stats.expected + stats.flaky, stats.unexpected, stats.skipped ?? 0);' "$1") || return 1
   passed=$((passed + p))
   failed=$((failed + f))
+  skipped=$((skipped + k))
 }
 
 ensure_postgres() {
@@ -93,15 +97,19 @@ run_python() {
   local log="$results/python.log"
   /usr/bin/python3 -m unittest discover -s "$dir" -p 'test_*.py' -v 2>&1 | tee "$log"
   local code=${PIPESTATUS[0]}
-  # unittest ends with "Ran N tests" and, on failure, "FAILED (failures=F, errors=E)".
-  local ran bad=0 n
+  # unittest ends with "Ran N tests" and "OK" or "FAILED (failures=F, errors=E)", either with
+  # "skipped=S" when tests were skipped.
+  local ran bad=0 skip=0 n
   ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$log" | tail -n1)
   for n in $(tail -n1 "$log" | grep -oE '(failures|errors)=[0-9]+' | cut -d= -f2); do
     bad=$((bad + n))
   done
+  n=$(tail -n1 "$log" | grep -oE 'skipped=[0-9]+' | cut -d= -f2)
+  skip=${n:-0}
   ran=${ran:-0}
-  passed=$((passed + ran - bad))
+  passed=$((passed + ran - bad - skip))
   failed=$((failed + bad))
+  skipped=$((skipped + skip))
   [ "$code" -eq 0 ] || fail python "unittest exited with code $code"
 }
 

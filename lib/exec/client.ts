@@ -291,9 +291,16 @@ export function createExecClient(hosts: string | TExecHost[]) {
       filename?: string | null;
       timeout?: number;
       client: string;
+      /** The kernel to run in ("python" when absent). */
+      kernel?: string;
     }): Promise<TRunResult> {
       // The cell goes with the creation: one round trip less.
-      const created = await client.createSession({ files: o.files, client: o.client, execute: { code: o.code, filename: o.filename, timeout: o.timeout } });
+      const created = await client.createSession({
+        files: o.files,
+        client: o.client,
+        ...(o.kernel ? { kernel: o.kernel } : {}),
+        execute: { code: o.code, filename: o.filename, timeout: o.timeout },
+      });
       const { session } = created;
       // The service's own wall clock ends every cell; this is a backstop against a lost stream.
       const abort = new AbortController();

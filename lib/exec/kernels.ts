@@ -1,10 +1,11 @@
 /**
  * Kernel descriptions: what a zygote runs inside the sandbox. The default `python` kernel is
- * Debian's interpreter with numpy and matplotlib preloaded; more kernels (say `sage`) are added by
- * configuration: a JSON file named by EXEC_KERNELS holding an array of descriptions, which are
- * added to (or replace, by name) the defaults.
+ * Debian's interpreter with numpy and matplotlib preloaded; `sage` is the same runner with
+ * SageMath preloaded (lib/exec/python/cellar_kernel/sage_kernel.py), offered when Debian's Sage is
+ * installed (EXEC_SAGE). More kernels are added by configuration: a JSON file named by
+ * EXEC_KERNELS holding an array of descriptions, which are added to (or replace, by name) these.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 
 export const ZKernel = z.object({
@@ -33,11 +34,41 @@ export const PYTHON_KERNEL: TKernel = {
 };
 
 /**
- * The kernels this service offers: the default `python`, plus (or overridden by) those in the
- * JSON file `file` when given. Throws with a message naming the file and the problem.
+ * The SageMath kernel: Debian's Sage (`apt-get install sagemath`, in /usr, which every sandbox
+ * sees) imported once by the zygote, with Maxima, which symbolic calculus starts on first use.
+ * Sage needs PATH (Singular reads it at start) and a writable DOT_SAGE; GC_MARKERS=1 keeps ECL's
+ * garbage collector from starting a thread in the zygote (sessions are cloned from one thread).
  */
-export function loadKernels(file: string | undefined): Map<string, TKernel> {
+export const SAGE_KERNEL: TKernel = {
+  name: "sage",
+  argv: ["/usr/bin/python3", "-u", "/cellar/runner.py"],
+  preload: ["sage.all", "sage.interfaces.maxima_lib", "matplotlib.pyplot"],
+  env: { DOT_SAGE: "/tmp/.sage", GC_MARKERS: "1", SAGE_BANNER: "no" },
+  binds: [],
+};
+
+/** A file Debian's Sage installs: its presence means the `sage` kernel can start. */
+export const SAGE_PROBE = "/usr/lib/python3/dist-packages/sage/all.py";
+
+/** Whether to offer `sage`: `auto` when it is installed, `on` always (a start without it fails), `off` never. */
+export type TSageSetting = "auto" | "on" | "off";
+
+/** Whether this machine has the SageMath the `sage` kernel runs. */
+export function sageInstalled(): boolean {
+  return existsSync(SAGE_PROBE);
+}
+
+/**
+ * The kernels this service offers: the default `python`, `sage` as `sage` says, plus (or
+ * overridden by) those in the JSON file `file` when given. Throws with a message naming the file
+ * and the problem, or saying Sage is missing when `sage` is `on`.
+ */
+export function loadKernels(file: string | undefined, sage: TSageSetting = "off"): Map<string, TKernel> {
   const kernels = new Map<string, TKernel>([[PYTHON_KERNEL.name, PYTHON_KERNEL]]);
+  if (sage === "on" && !sageInstalled()) {
+    throw new Error(`EXEC_SAGE=1 but SageMath is not installed (${SAGE_PROBE} is missing): apt-get install sagemath, or unset EXEC_SAGE`);
+  }
+  if (sage === "on" || (sage === "auto" && sageInstalled())) kernels.set(SAGE_KERNEL.name, SAGE_KERNEL);
   if (file === undefined) return kernels;
   let raw: unknown;
   try {

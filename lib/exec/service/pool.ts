@@ -175,7 +175,7 @@ export class ZygotePool {
   }
 
   /** The ready zygote with the fewest spawns in flight (waits up to `timeoutMs` for one). */
-  async acquire(timeoutMs = 15_000): Promise<Zygote> {
+  async acquire(timeoutMs = 60_000): Promise<Zygote> {
     await this.whenReady(timeoutMs);
     let best: Zygote | undefined;
     for (const z of this.zygotes) if (z.ready && (!best || z.load < best.load)) best = z;

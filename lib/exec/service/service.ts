@@ -50,7 +50,7 @@ export function configFromEnv(env: TExecEnv): TServiceConfig {
   const url = new URL(env.url);
   return {
     execDir: env.dir,
-    kernels: loadKernels(env.kernelsFile),
+    kernels: loadKernels(env.kernelsFile, env.sage),
     limits: {
       memoryBytes: env.memoryMb * 1024 * 1024,
       pids: env.pids,
@@ -141,7 +141,9 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
     for (const pool of pools.values()) pool.close();
   };
   try {
-    await Promise.all([...pools.values()].map((p) => p.whenReady(60_000)));
+    // The default kernel's zygotes before listening; others (Sage takes ~10 s to import) go on
+    // starting behind it, and a session asking for one waits for it (ZygotePool.acquire).
+    await pools.get(defaultKernel.name)?.whenReady(60_000);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(config.port, config.host, () => resolve());

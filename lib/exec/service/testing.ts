@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, rmdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createExecClient, type TExecClient } from "@/lib/exec/client";
-import { PYTHON_KERNEL } from "@/lib/exec/kernels";
+import { PYTHON_KERNEL, SAGE_KERNEL, sageInstalled } from "@/lib/exec/kernels";
 import type { TLimits } from "@/lib/exec/service/limits";
 import { BWRAP, RUNNER_DIR } from "@/lib/exec/service/sandbox";
 import { startExecService, type TExecService } from "@/lib/exec/service/service";
@@ -18,6 +18,11 @@ export function skipReason(): string | undefined {
   if (!existsSync("/sys/fs/cgroup/memory/cgroup.procs")) return "cgroup v1 memory controller is not mounted";
   if (!existsSync(path.join(RUNNER_DIR, "runner.py"))) return "lib/exec/python/runner.py is not there yet";
   return undefined;
+}
+
+/** Why the Sage kernel's tests cannot run here, or undefined when they can. */
+export function sageSkipReason(): string | undefined {
+  return skipReason() ?? (sageInstalled() ? undefined : "SageMath is not installed (apt-get install sagemath; scripts/setup.sh does it unless CELLAR_SAGE=0)");
 }
 
 /** Small limits so that hostile cells hit them quickly. */
@@ -35,15 +40,15 @@ export type TTestService = { service: TExecService; client: TExecClient; execDir
 
 /** Starts a service for one test file. */
 export async function startTestService(
-  overrides: { limits?: Partial<TLimits>; perClient?: number; maxSessions?: number; idleSeconds?: number; maxLifeSeconds?: number; hostId?: string } = {},
+  overrides: { limits?: Partial<TLimits>; perClient?: number; maxSessions?: number; idleSeconds?: number; maxLifeSeconds?: number; hostId?: string; sage?: boolean } = {},
 ): Promise<TTestService> {
   const execDir = mkdtempSync(path.join(tmpdir(), "cellar-exec-test-"));
   const parent = `cellar-test-${process.pid}-${path.basename(execDir)}`;
   const service = await startExecService({
     execDir,
-    kernels: new Map([["python", PYTHON_KERNEL]]),
+    kernels: new Map(overrides.sage ? [["python", PYTHON_KERNEL], ["sage", SAGE_KERNEL]] : [["python", PYTHON_KERNEL]]),
     limits: { ...TEST_LIMITS, ...overrides.limits },
-    poolSize: 1,
+    poolSize: 1, // one zygote per kernel: a Sage zygote is ~300 MB and ~10 s to start
     maxSessions: overrides.maxSessions ?? 16,
     perClient: overrides.perClient ?? 100,
     queue: 8,
@@ -76,8 +81,19 @@ export async function startTestService(
 }
 
 /** Runs `code` in a fresh session and returns stdout, stderr and the run's result. */
-export async function runCell(client: TExecClient, code: string, o: { filename?: string; files?: { path: string; content: string }[]; clientKey?: string } = {}) {
-  const result = await client.runToCompletion({ files: o.files ?? [], code, filename: o.filename, client: o.clientKey ?? "test" });
+export async function runCell(
+  client: TExecClient,
+  code: string,
+  o: { filename?: string; files?: { path: string; content: string }[]; clientKey?: string; kernel?: string; timeout?: number } = {},
+) {
+  const result = await client.runToCompletion({
+    files: o.files ?? [],
+    code,
+    filename: o.filename,
+    client: o.clientKey ?? "test",
+    ...(o.kernel ? { kernel: o.kernel } : {}),
+    ...(o.timeout ? { timeout: o.timeout } : {}),
+  });
   const text = (name: string) =>
     result.outputs
       .filter((x) => x.output_type === "stream" && x.name === name)

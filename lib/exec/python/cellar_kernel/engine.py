@@ -16,7 +16,7 @@ import types
 from cellar.interact import InteractGone
 from cellar.interact import update as update_interact
 
-from . import figures
+from . import figures, sage_kernel
 from .displays import mime_bundle
 from .gate import CpuLimitExceeded
 from .tracebacks import format_error
@@ -42,6 +42,8 @@ class Engine:
         self._gate = gate
         self._ns = namespace
         self.execution_count = 0
+        # The sage kernel preparses cells and `.sage` files and shows values the way Sage does.
+        self._sage = sage_kernel.active()
         # Each cell starts with the session's streams, whatever the previous one did to sys.
         self._streams = (sys.stdout, sys.stderr)
 
@@ -69,15 +71,19 @@ class Engine:
         count = self.execution_count
         self._begin(msg_id, cpu_seconds)
         name = filename or f"<cell {count}>"
+        # Tracebacks read the user's own text, whatever the preparser made of it (line for line).
         linecache.cache[name] = (len(code), None, code.splitlines(True), name)
         status, error = "ok", None
         try:
             self._gate.in_user = True
             try:
-                value = self._run(code, name, interactive=filename is None, filename=filename)
+                source = code
+                if self._sage and (filename is None or filename.endswith(".sage")):
+                    source = sage_kernel.preparse(code, name)
+                value = self._run(source, name, interactive=filename is None, filename=filename, quiet=code.rstrip().endswith(";"))
                 if value is not None:
                     self._ns["_"] = value
-                    data = mime_bundle(value, sys.stderr.write)
+                    data = self._bundle(value)
                     self._pump.flush()
                     channel.send("execute_result", {"execution_count": count, "data": data, "metadata": {}})
                 figures.flush_figures()
@@ -165,7 +171,14 @@ class Engine:
                 if invalidate is not None:
                     invalidate()
 
-    def _run(self, code: str, name: str, interactive: bool, filename):
+    def _bundle(self, value) -> dict:
+        """A cell's last value as a mime bundle: Sage's display for Sage objects in the sage
+        kernel (a plot is a picture, `%display latex` typesets), else IPython's conventions."""
+        if self._sage and sage_kernel.shows_through_sage(value):
+            return sage_kernel.bundle_of(value)
+        return mime_bundle(value, sys.stderr.write)
+
+    def _run(self, code: str, name: str, interactive: bool, filename, quiet: bool = False):
         ns = self._ns
         if filename is not None:
             ns["__file__"] = os.path.join(self._work_dir, filename)
@@ -175,7 +188,7 @@ class Engine:
         # Like IPython: the last expression's value is shown unless the cell ends with ";".
         if interactive and tree.body and isinstance(tree.body[-1], ast.Expr):
             last = ast.Expression(tree.body.pop().value)
-            if code.rstrip().endswith(";"):
+            if quiet:
                 tree.body.append(ast.Expr(last.body))
                 ast.fix_missing_locations(tree)
                 last = None

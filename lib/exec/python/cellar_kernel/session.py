@@ -8,7 +8,7 @@ import sys
 import cellar
 import cellar.interact
 
-from . import figures
+from . import figures, sage_kernel
 from .channel import Channel
 from .engine import Engine, new_main_namespace
 from .gate import Gate
@@ -42,15 +42,22 @@ def _parse_request(msg) -> tuple:
 
 
 def _preimported() -> dict:
-    """The names every cell has without importing them: display and the interact API."""
+    """The names every cell has without importing them: display and the interact API; in the
+    sage kernel, Sage's globals too."""
     api = cellar.interact
-    return {"display": cellar.display, **{name: getattr(api, name) for name in api.__all__}}
+    names = {"display": cellar.display, **{name: getattr(api, name) for name in api.__all__}}
+    if sage_kernel.active():
+        names = sage_kernel.namespace(names)
+        names["__cellar_display_mode__"] = sage_kernel.set_display_mode
+    return names
 
 
 def serve(sock, session_id: str, work_dir: str = "/work") -> None:
     """Runs the session until the socket closes; never returns (the process exits)."""
     gate = Gate()
     gate.install()
+    if sage_kernel.active():
+        sage_kernel.start_session()
     channel = Channel(sock, gate)
     pump = Pump(channel, gate)
     reader = sock.makefile("rb")
@@ -73,6 +80,7 @@ def serve(sock, session_id: str, work_dir: str = "/work") -> None:
     cellar._publisher = engine.publish
     cellar._interact_runner = engine.run_interact
     figures._publish = engine.publish
+    sage_kernel._publish = engine.publish
     if go.get("warm") is True:
         warm_up()  # before the pump runs and before any cell: nothing of it reaches a reader
     pump.start()

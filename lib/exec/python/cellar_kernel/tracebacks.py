@@ -10,11 +10,14 @@ Three kinds of frames reach a cell's traceback:
 - the user's: everything else, paths in the session's directory shown as the user named them.
 """
 
+import linecache
 import os
 import site
 import sys
 import sysconfig
 import traceback
+
+from .sage_kernel import preparsed_files
 
 _KERNEL_DIR = os.path.dirname(os.path.abspath(__file__))
 # runner.py, cellar_kernel/ and cellar/ all live in this directory (/cellar in the sandbox).
@@ -34,6 +37,7 @@ def _library_dirs() -> tuple:
 _LIBRARY_DIRS = _library_dirs()
 # Pseudo-files of code the user ran themselves (their cells, exec of a string).
 _USER_PSEUDO_FILES = ("<cell ", "<string>", "<stdin>")
+_CYTHON_SOURCES = (".pyx", ".pxd", ".pxi")
 
 
 def _kind(filename: str) -> str:
@@ -45,6 +49,8 @@ def _kind(filename: str) -> str:
         return "import"
     if filename.startswith("<"):
         return "user" if filename.startswith(_USER_PSEUDO_FILES) else "library"
+    if filename.endswith(_CYTHON_SOURCES) and not os.path.isabs(filename):
+        return "library"  # a compiled module's frame names its source relative to its package (Sage's)
     return "library" if filename.startswith(_LIBRARY_DIRS) else "user"
 
 
@@ -80,6 +86,10 @@ def _user_stack(stack, tb, work_prefix: str) -> _UserStack:
             else:
                 kept.append(_Hidden(package))
             continue
+        if entry.filename in preparsed_files:
+            # The line shown is the user's (linecache holds their text); the columns Python
+            # knows are the preparsed code's, so no carets under it.
+            entry.colno = entry.end_colno = None
         if entry.filename.startswith(work_prefix):
             entry.filename = entry.filename[len(work_prefix):]  # its line was read at capture
         kept.append(entry)
@@ -94,6 +104,10 @@ def _trim(te, exc: BaseException, work_prefix: str, seen: set) -> None:
     seen.add(id(te))
     te.stack = _user_stack(te.stack, exc.__traceback__, work_prefix)
     filename = getattr(te, "filename", None)  # set for a SyntaxError only
+    if filename in preparsed_files and str(te.lineno).isdigit():
+        # Say it in the user's words: their line, without a caret placed in preparsed code.
+        te.text = linecache.getline(filename, int(te.lineno)) or te.text
+        te.offset = te.end_offset = None
     if isinstance(filename, str) and filename.startswith(work_prefix):
         te.filename = filename[len(work_prefix):]
     _trim(te.__cause__, exc.__cause__, work_prefix, seen)

@@ -16,7 +16,7 @@ import time
 # At import, not in spawn(): a function-level `from . import` runs importlib's Python code in
 # the zygote on every spawn, pages written again after each clone. (None of these imports
 # numpy: the BLAS thread setting in preload() still comes first.)
-from . import linux, sandbox
+from . import linux, sandbox, sage_kernel
 from .child import run_session_child
 
 DEFAULT_PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot")
@@ -33,7 +33,8 @@ def preload(modules) -> list:
     # would be copied into no session (clone copies only the caller) while its state says it
     # exists: the first matrix product in a session would wait for it forever. Sessions run one
     # per core anyway.
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    # GC_MARKERS: ECL's Boehm collector (Maxima, in the sage kernel) would start a marker thread.
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "GC_MARKERS"):
         os.environ.setdefault(name, "1")
     os.environ.setdefault("MPLBACKEND", figures.BACKEND)
     if os.environ["MPLBACKEND"].lower() == "agg":
@@ -42,6 +43,8 @@ def preload(modules) -> list:
         importlib.import_module(name)
     if "matplotlib.pyplot" in sys.modules:
         _warm_matplotlib()
+    if sage_kernel.active():
+        sage_kernel.preload()
     # Everything a session imports (child imports the rest), so forks do not each import it again.
     import cellar  # noqa: F401
     return list(modules)
