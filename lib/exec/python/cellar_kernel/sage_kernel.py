@@ -79,6 +79,16 @@ def _warm_up() -> None:
 
 # --- in a session ----------------------------------------------------------------------------
 
+def warm_session() -> None:
+    """A pre-spawned Sage session's warm-up (see warmup.py): a small plot through the display
+    path and a little symbolic arithmetic, so the pages they touch are this session's before a
+    reader's first cell. Sends nothing (the displayhook returns its bundle)."""
+    import sage.all as sa
+
+    x = sa.var("x")
+    bundle_of(sa.plot(sa.sin(x), (x, 0, 1), figsize=1, plot_points=20))
+    repr(sa.expand((x + 1) ** 3) / 3)
+
 def start_session() -> None:
     """Called by the session after it installed its own signal handlers: puts cysignals' OS-level
     SIGINT handler back (it calls the session's Python-level handler for Python code and raises
