@@ -363,6 +363,27 @@ class SageInteracts(unittest.TestCase):
         self.assertSage(n, 2, "Integer")
         self.assertSage(total, 1, "Rational")  # 1/2 + 1/2, in Sage
 
+    def test_a_first_argument_without_default_is_the_interact_proxy(self):
+        self.cell("@interact\ndef f(self, n=(1..3), out=HtmlBox('start')):\n"
+                  "    seen.append((self.n, self.out, sorted(dir(self))))\n"
+                  "    self.out = '<b>%s</b>' % (n^2)\n"
+                  "    seen.append(self.out)\n")
+        c = self.controls("f")
+        self.assertEqual(list(c), ["n", "out"])  # self is not a control
+        self.update("f", {"n": 2})
+        self.assertEqual(self.ns["seen"], [(1, "start", ["n", "out"]), "<b>1</b>", (3, "<b>1</b>", ["n", "out"]), "<b>9</b>"])
+        shown = [(b["text/html"], tags) for b, tags in self.published if "text/html" in b]
+        self.assertEqual(shown, [("<b>1</b>", [self.spec("f")["id"]]), ("<b>9</b>", [self.spec("f")["id"]])])
+        self.cell("@interact\ndef g(self, n=(1, 3)):\n    self.m = 1\n")
+        self.assertEqual(self.errors, [(self.spec("g")["id"], "AttributeError")])
+
+    def test_slider_counts_in_sage_integers(self):
+        self.cell("@interact\ndef f(a=slider(5), b=slider(0, 100, 5)):\n    seen.append((a, b))\n")
+        self.update("f", {"a": 3, "b": 42})
+        a, b = self.last()
+        self.assertSage(a, 3, "Integer")
+        self.assertSage(b, 40, "Integer")
+
     # reader input is code: it runs only where the function's values are computed
 
     def test_reader_input_is_evaluated_only_in_the_interacts_run(self):

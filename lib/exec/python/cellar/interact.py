@@ -42,7 +42,7 @@ MIME = "application/vnd.cellar.interact+json"
 # Bounds on what a page may send (and on what a control may ask it to show).
 MAX_TEXT = 10_000  # characters of an input box
 MAX_GRID_TEXT = 1_000  # characters of one input grid entry
-MAX_GRID_SIDE = 100  # rows, and columns, of an input grid
+MAX_GRID_SIDE = 50  # rows, and columns, of an input grid (the page's schema takes at most 50)
 MAX_GRID_ENTRIES = 2_500
 MAX_VALUES = 10_000  # values of a slider over a list (Sage takes the first 10,000 of a generator)
 SIDES = ("top", "bottom", "left", "right")
@@ -65,6 +65,11 @@ def _sage():
 def _is_sage_element(x) -> bool:
     element = sys.modules.get("sage.structure.element")
     return element is not None and isinstance(x, element.Element)
+
+
+def _sage_integer(x):
+    """A Python int as Sage's Integer (so that slider(5), 0..5, counts in Integers), else x."""
+    return _sage().Integer(x) if type(x) is int else x
 
 
 def _evaluate(text: str, namespace: dict):
@@ -228,7 +233,7 @@ class _Steps:
             self.step, step_value = step
         self.integer = all(isinstance(x, int) for x in (self.lo, self.hi, self.step))
         exact = any(_is_sage_element(x) for x in (lo_value, hi_value, step_value))
-        self.exact = (lo_value, hi_value, step_value) if exact else None
+        self.exact = tuple(_sage_integer(x) for x in (lo_value, hi_value, step_value)) if exact else None
 
     def snap(self, x):
         x = min(max(x, self.lo), self.hi)
@@ -1073,8 +1078,15 @@ class _Interact:
         self.namespace = getattr(function, "__globals__", None) or sys.modules["__main__"].__dict__
         self.auto_update = bool(auto_update)
         self.fixed = {}  # arguments passed as they are, not controls
+        self.current = {}  # the values of the run going on (what the proxy reads)
+        parameters = list(inspect.signature(function).parameters.values())
+        self.proxy = None
+        if _sage() is not None and parameters and parameters[0].kind == parameters[0].POSITIONAL_OR_KEYWORD \
+                and parameters[0].default is parameters[0].empty and parameters[0].name not in extra:
+            self.proxy = InteractProxy(self)  # SageMathCell: f(self, ...) gets the interact's proxy
+            parameters.pop(0)
         pairs = []
-        for p in inspect.signature(function).parameters.values():
+        for p in parameters:
             if p.kind not in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
                 continue
             default = extra.pop(p.name, p.default)
@@ -1162,7 +1174,11 @@ class _Interact:
     def _call(self) -> None:
         kwargs = {name: c.value(self.values[name], self.namespace) for name, c in self.controls.items()}
         kwargs.update(self.fixed)
-        self.function(**kwargs)
+        self.current = dict(kwargs)
+        if self.proxy is None:
+            self.function(**kwargs)
+        else:
+            self.function(self.proxy, **kwargs)
 
     def _forget_children(self) -> None:
         children, self.children = self.children, []
@@ -1170,6 +1186,40 @@ class _Interact:
             child = _interacts.pop(child_id, None)
             if child is not None:
                 child._forget_children()
+
+
+class InteractProxy:
+    """SageMathCell's interact proxy, given in a Sage session to a function whose first argument
+    has no default: `self.n` is the value of control n in this run; setting it changes what
+    later reads in the run give (the page's control stays where the reader put it); setting an
+    HtmlBox's value also shows that HTML in the interact's output and keeps it for later runs.
+    Calling the proxy calls the function."""
+
+    def __init__(self, it) -> None:
+        object.__setattr__(self, "_interact", it)
+
+    def __getattr__(self, name):
+        it = object.__getattribute__(self, "_interact")
+        if name not in it.current:
+            raise AttributeError(f"interact {it.name} has no control {name!r}")
+        return it.current[name]
+
+    def __setattr__(self, name, value) -> None:
+        it = object.__getattribute__(self, "_interact")
+        control = it.controls.get(name)
+        if control is None:
+            raise AttributeError(f"interact {it.name} has no control {name!r} (controls cannot be added "
+                                 f"from the function here)")
+        it.current[name] = value
+        if isinstance(control, HtmlBox):
+            control.html = str(value)
+            cellar.display(cellar.HTML(control.html))
+
+    def __dir__(self):
+        return list(object.__getattribute__(self, "_interact").controls)
+
+    def __call__(self, *args, **kwargs):
+        return object.__getattribute__(self, "_interact").function(*args, **kwargs)
 
 
 def _runner():
