@@ -12,10 +12,19 @@ docs/exec.md section 2 "Interacts"), runs the function once with the defaults, a
 function. Each change the reader makes comes back as an `interact` request and re-runs it.
 These names are pre-imported in every cell, and `from interact import *` works too.
 
+SageMathCell's classes (`Slider`, `DiscreteSlider`, `ContinuousSlider`, `InputBox`, `ExpressionBox`,
+`InputGrid`, `Checkbox`, `Selector`, `ColorSelector`, `Button`, `ButtonBar`, `HtmlBox`,
+`UpdateButton`) take its constructors' arguments.
+
 The values the page sends back ("wire" values) are untrusted: each control keeps its current
 value unless the new one is well-formed (the right JSON type, in range, strings bounded), then
-converts it to what the function receives. Only an input box whose default is not a string
-evaluates its text, as Sage does, in the function's globals; nothing else is ever evaluated.
+converts it to what the function receives. Only boxes that evaluate (an input box whose default
+is not a string, an expression box, an evaluating grid) evaluate their text, as Sage does, in
+the function's globals and inside the interact's run; nothing else is ever evaluated.
+
+In a Sage session (sage.all already loaded: this module never imports it) values are Sage's,
+as in SageMathCell: text is evaluated with sage_eval, sliders over Sage numbers step exactly,
+matrix and vector defaults become grids of the same space, colors are Sage's Color.
 
 Outside a Cellar session the function runs once with its defaults after a one-line note.
 """
