@@ -239,6 +239,8 @@ class SageMathCellClasses(unittest.TestCase):
         self.assertEqual((s.describe()["style"], s.default, s.label), ("radio", 1, "pick"))
         self.assertEqual(api.Selector([1, 2], selector_type="button", ncols=1).describe()["nrows"], 2)
         self.assertEqual(api.Selector([1, 2], selector_type="anything").describe()["style"], "dropdown")
+        self.assertEqual(selector([(5, "Go")], buttons=True).describe(), {"text": "Go", "default": False})
+        self.assertEqual(selector([(5, "Go")], buttons=True).value(True, {}), 5)
         self.assertEqual(api.Checkbox(False, "c", raw=False).describe(), {"default": False})
         self.assertEqual(api.ColorSelector().default, "#000000")
         self.assertEqual(api.ColorSelector("red").value("#00ff00", {}), Color("lime"))

@@ -241,12 +241,13 @@ class SageInteracts(unittest.TestCase):
         self.cell("p = plot(x^2, color=seen[-1][0])")  # Sage's plot takes what the selector gives
 
     def test_text_html_and_buttons(self):
-        self.cell("total = 0\n@interact\ndef f(t=text_control('Pick one'), h=HtmlBox('<h3>Title</h3><p>Some <b>bold</b> text</p>'),\n"
+        self.cell("total = 0\n@interact\ndef f(t=text_control('Pick <i>one</i>'), h=HtmlBox('<h3>Title</h3><p>Some <b>bold</b> text</p>'),\n"
                   "      b=Button(text='Increment', default=0, value=1), bb=ButtonBar([(1, '+1'), (-1, '-1')], default=0),\n"
                   "      p=button('Go', value=1/2, default=0), q=button_bar([1/3, 2/3], ncols=1)):\n"
                   "    global total\n    total += b + bb\n    seen.append((t, h, b, bb, p, q))\n")
         c = self.controls("f")
-        self.assertEqual((c["t"]["type"], c["t"]["text"], c["t"]["label"]), ("text", "Pick one", ""))
+        self.assertEqual((c["t"]["type"], c["t"]["text"], c["t"]["html"], c["t"]["label"]),
+                         ("text", "Pick one", "Pick <i>one</i>", ""))  # SageMathCell's text_control is HTML
         self.assertEqual((c["h"]["type"], c["h"]["label"], c["h"]["text"], c["h"]["html"]),
                          ("text", "", "Title\nSome bold text", "<h3>Title</h3><p>Some <b>bold</b> text</p>"))
         self.assertEqual((c["b"]["text"], c["bb"]["values"], c["q"]["values"], c["q"]["nrows"]), ("Increment", ["+1", "-1"], ["1/3", "2/3"], 2))
@@ -256,7 +257,7 @@ class SageInteracts(unittest.TestCase):
         self.update("f", {"p": True, "q": 1})
         self.assertEqual(self.ns["total"], 1)
         t, h, b, bb, p, q = self.last()
-        self.assertEqual((t, h, b, bb), ("Pick one", "<h3>Title</h3><p>Some <b>bold</b> text</p>", 0, 0))
+        self.assertEqual((t, h, b, bb), ("Pick <i>one</i>", "<h3>Title</h3><p>Some <b>bold</b> text</p>", 0, 0))
         self.assertSage(p, self.sage.QQ(1) / 2, "Rational")
         self.assertSage(q, self.sage.QQ(2) / 3, "Rational")
 

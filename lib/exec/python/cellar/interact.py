@@ -818,6 +818,8 @@ def selector(values, label=None, default=None, nrows=None, ncols=None, width=Non
         style = _SELECTOR_TYPES[selector_type]
     else:
         style = "buttons" if buttons or nrows is not None or ncols is not None else "dropdown"
+    if buttons and isinstance(values, (list, tuple)) and len(values) == 1:
+        return _list_control(list(values), None)  # one button: a push button, as Sage's notebook
     return _Selector(values, default, style, nrows, ncols, label)
 
 
@@ -828,9 +830,10 @@ def color_selector(default=(0, 0, 1), label=None, widget="colorpicker", hide_box
     return ColorSelector(default, label=label)
 
 
-def text_control(value="") -> TextControl:
-    """Text shown among the controls (plain text)."""
-    return TextControl(value)
+def text_control(value="") -> Control:
+    """Text shown among the controls: plain text, or in a Sage session HTML (SageMathCell's
+    text_control is an HtmlBox)."""
+    return TextControl(value) if _sage() is None else HtmlBox(value)
 
 
 def button(text="Button", value=True, default=False, label=None, width=None) -> _Button:
