@@ -86,16 +86,29 @@ class SageInteracts(unittest.TestCase):
 
     # sliders
 
-    def test_slider_with_a_sage_step_gives_exact_sage_numbers(self):
-        self.cell("@interact\ndef f(a=slider(0, 1, 1/10)):\n    seen.append(a)\n")
-        self.assertEqual({k: self.controls("f")["a"][k] for k in ("min", "max", "step", "default")},
-                         {"min": 0, "max": 1, "step": 0.1, "default": 0})
-        for wire, expected in ((0.3, "3/10"), (0.7, "7/10"), (0.9, "9/10")):
-            self.update("f", {"a": wire})
-            self.assertSage(self.last(), self.sage.QQ(expected), "Rational")
-        self.update("f", {"a": 1})
-        self.assertSage(self.last(), 1, "Integer")  # the bound itself
-        self.assertEqual(self.last() * 3, 3)
+    def test_a_rational_step_lists_its_values_as_sagemathcell_shows_them(self):
+        self.cell("@interact\ndef f(a=slider(0, 1, 1/10), b=slider(0, 1, 1/3, default=0.7)):\n    seen.append((a, b))\n")
+        c = self.controls("f")
+        self.assertEqual((c["a"]["values"], c["a"]["default"]), (["0", "1/10", "1/5", "3/10", "2/5", "1/2", "3/5", "7/10", "4/5",
+                                                                  "9/10", "1"], 0))
+        self.assertEqual((c["b"]["values"], c["b"]["default"]), (["0", "1/3", "2/3", "1"], 2))
+        for index, expected in ((3, "3/10"), (7, "7/10"), (10, "1")):
+            self.update("f", {"a": index})
+            self.assertSage(self.last()[0], self.sage.QQ(expected), "Rational")
+        self.assertSage(self.last()[1], self.sage.QQ(2) / 3, "Rational")
+        self.assertEqual(sum(self.last()), self.sage.QQ(5) / 3)  # Sage arithmetic, exactly
+
+    def test_other_sage_steps_stay_numeric_and_exact(self):
+        self.cell("@interact\ndef f(a=slider(0, 10^6, 1/10), b=slider(0, 1, 0.25), c=(0, 1/2)):\n    seen.append((a, b, c))\n")
+        c = self.controls("f")
+        self.assertEqual([(c[n]["min"], c[n]["max"], c[n]["step"]) for n in "abc"], [(0, 10 ** 6, 0.1), (0, 1, 0.25), (0, 0.5, 0.005)])
+        self.update("f", {"a": 0.3, "b": 0.75, "c": 0.015})
+        a, b, cc = self.last()
+        self.assertSage(a, self.sage.QQ(3) / 10, "Rational")  # 3 * 1/10, not 0.30000000000000004
+        self.assertSage(b, self.sage.RR(0.75), "RealNumber")
+        self.assertSage(cc, self.sage.QQ(3) / 200, "Rational")
+        self.update("f", {"a": 10 ** 6})
+        self.assertSage(self.last()[0], 10 ** 6, "Integer")  # the bound itself
 
     def test_slider_default_snaps_to_the_closest_sage_value(self):
         self.cell("@interact\ndef f(a=slider(2, 5, 3/17, 3, 'alpha')):\n    seen.append(a)\n")
@@ -114,8 +127,8 @@ class SageInteracts(unittest.TestCase):
 
     def test_range_slider_with_sage_bounds(self):
         self.cell("@interact\ndef f(r=range_slider(0, 1, 1/4, default=(1/4, 3/4))):\n    seen.append(r)\n")
-        self.assertEqual(self.controls("f")["r"]["default"], [0.25, 0.75])
-        self.update("f", {"r": [0.75, 0.5]})
+        self.assertEqual(self.controls("f")["r"]["default"], [1, 3])
+        self.update("f", {"r": [3, 2]})
         lo, hi = self.last()
         self.assertSage(lo, self.sage.QQ(1) / 2, "Rational")
         self.assertSage(hi, self.sage.QQ(3) / 4, "Rational")
@@ -126,15 +139,15 @@ class SageInteracts(unittest.TestCase):
                   "      e=ContinuousSlider((0, 2), stepsize=1/2), g=ContinuousSlider(interval=(0, 1), range_slider=True)):\n"
                   "    seen.append((a, b, c, d, e, g))\n")
         c = self.controls("f")
-        self.assertEqual((c["a"]["step"], c["b"]["type"], c["c"]["default"], c["d"]["type"]), (0.5, "range_slider", 2, "range_slider"))
+        self.assertEqual((len(c["a"]["values"]), c["b"]["type"], c["c"]["default"], c["d"]["type"]), (21, "range_slider", 2, "range_slider"))
         self.assertEqual((c["e"]["step"], c["g"]["step"], c["g"]["default"]), (0.5, 0.004, [0, 1]))  # 250 steps
         a, b, cc, d, e, g = self.last()
         self.assertSage(a, 3, "Rational")
-        self.assertEqual(b, (1, 5))
+        self.assertSage(b[1], 5, "Integer")
         self.assertSage(cc, self.sage.QQ(1) / 3, "Rational")
         self.assertEqual(d, (0, 4))
         self.assertSage(e, 0, "RealNumber")
-        self.update("f", {"a": 7.5, "e": 1.5, "g": [0.25, 0.5]})
+        self.update("f", {"a": 15, "e": 1.5, "g": [0.25, 0.5]})
         a, _, _, _, e, g = self.last()
         self.assertSage(a, self.sage.QQ(15) / 2, "Rational")
         self.assertSage(e, self.sage.RR(1.5), "RealNumber")
@@ -282,14 +295,15 @@ class SageInteracts(unittest.TestCase):
             "a": "slider", "b": "slider", "c": "slider", "d": "slider", "e": "input_box", "g": "input_box",
             "h": "input_box", "k": "input_box", "m": "checkbox", "n": "selector", "p": "selector", "q": "slider",
             "r": "button", "s": "input_box"})
-        self.assertEqual((c["a"]["step"], c["b"]["step"], c["c"]["values"], c["d"]["max"]), (1, 0.25, ["1", "2", "3", "4", "5"], 3.141592653589793))
+        self.assertEqual((c["a"]["step"], c["b"]["values"], c["c"]["values"], c["d"]["max"]),
+                         (1, ["0", "1/4", "1/2", "3/4", "1"], ["1", "2", "3", "4", "5"], 3.141592653589793))
         self.assertEqual((c["e"]["default"], c["g"]["default"], c["h"]["default"], c["p"]["style"], c["q"]["values"][0]),
                          ("2/3", "x^2", "5", "dropdown", "1/2"))
         v = self.last()
         self.assertSage(v["a"], 0, "Integer")
         self.assertSage(v["e"], self.sage.QQ(2) / 3, "Rational")
         self.assertEqual((str(v["g"]), v["h"], v["k"], v["s"]), ("x^2", 5, "text", None))
-        self.update("f", {"a": 7, "b": 0.5, "c": 4, "d": 0.5, "e": "1/3", "g": "x^3", "h": "5/2", "p": 3, "q": 2, "s": "2^100"})
+        self.update("f", {"a": 7, "b": 2, "c": 4, "d": 0.5, "e": "1/3", "g": "x^3", "h": "5/2", "p": 3, "q": 2, "s": "2^100"})
         v = self.last()
         self.assertSage(v["a"], 7, "Integer")
         self.assertSage(v["b"], self.sage.QQ(1) / 2, "Rational")
@@ -334,9 +348,9 @@ class SageInteracts(unittest.TestCase):
         self.assertEqual([self.spec(n)["auto_update"] for n in ("g", "plain", "args", "listed", "old", "some")],
                          [True, True, False, True, False, False])
         self.assertEqual(self.controls("listed")["x1"]["label"], "Second")
-        self.update("listed", {"x0": 1, "x1": 1})
+        self.update("listed", {"x0": 2, "x1": 1})  # the index of 1 in 0, 1/2, 1
         self.assertEqual(seen[-1], ("listed", {"x0": 1, "x1": self.sage.QQ(1) / 3}))
-        self.assertEqual(type(seen[-1][1]["x0"]).__name__, "Integer")
+        self.assertEqual(type(seen[-1][1]["x0"]).__name__, "Rational")  # srange's values are all in QQ
         self.assertIs(self.ns["returned"], self.ns["g"])  # interact returns the function itself
         self.assertEqual(self.ns["plain"](3), None)
         self.assertEqual(seen[-1], ("plain", 3))
@@ -356,10 +370,10 @@ class SageInteracts(unittest.TestCase):
         self.assertEqual([tags for b, tags in self.published if api.MIME in b], [[], [outer["id"]]])
         self.update("outer", {"n": 1})  # the index of 2 in (1..4)
         inner2 = self.spec("inner")
-        self.assertEqual(([c["name"] for c in inner2["controls"]], inner2["controls"][0]["step"]), (["c0", "c1"], 0.5))
+        self.assertEqual(([c["name"] for c in inner2["controls"]], inner2["controls"][0]["values"]), (["c0", "c1"], ["0", "1/2", "1"]))
         with self.assertRaises(api.InteractGone):
             api.update(inner["id"], {"c0": 1})
-        api.update(inner2["id"], {"c0": 0.5, "c1": 0.5})
+        api.update(inner2["id"], {"c0": 1, "c1": 1})
         n, total = self.ns["seen"][-1]
         self.assertSage(n, 2, "Integer")
         self.assertSage(total, 1, "Rational")  # 1/2 + 1/2, in Sage

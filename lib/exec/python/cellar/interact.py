@@ -54,6 +54,7 @@ MAX_GRID_TEXT = 1_000  # characters of one input grid entry
 MAX_GRID_SIDE = 50  # rows, and columns, of an input grid (the page's schema takes at most 50)
 MAX_GRID_ENTRIES = 2_500
 MAX_VALUES = 10_000  # values of a slider over a list (Sage takes the first 10,000 of a generator)
+MAX_RATIONAL_STEPS = 1_000  # a slider with a Sage rational step lists its values up to this many
 SIDES = ("top", "bottom", "left", "right")
 
 
@@ -241,6 +242,7 @@ class _Steps:
                 raise ValueError(f"step_size must be a positive number, got {step_size!r}")
             self.step, step_value = step
         self.integer = all(isinstance(x, int) for x in (self.lo, self.hi, self.step))
+        self.given_step = step_size is not None
         exact = any(_is_sage_element(x) for x in (lo_value, hi_value, step_value))
         self.exact = tuple(_sage_integer(x) for x in (lo_value, hi_value, step_value)) if exact else None
 
@@ -262,6 +264,23 @@ class _Steps:
             return hi
         return lo + round((wire - self.lo) / self.step) * step
 
+    def rational_values(self):
+        """lo, lo + step, ..., hi when they are Sage rationals with a step (given, not the default
+        hundredth) that is not an integer and there are at most MAX_RATIONAL_STEPS of them, else
+        None."""
+        if self.exact is None or not self.given_step:
+            return None
+        lo, hi, step = self.exact
+        if not all(isinstance(v, numbers.Rational) for v in self.exact) or isinstance(step, numbers.Integral):
+            return None
+        count = math.floor((hi - lo) / step) + 1
+        if count > MAX_RATIONAL_STEPS:
+            return None
+        values = [lo + k * step for k in range(count)]
+        if values[-1] != hi:
+            values.append(hi)
+        return values
+
     def fields(self) -> dict:
         return {"min": self.lo, "max": self.hi, "step": self.step}
 
@@ -277,23 +296,29 @@ class _Slider(Control):
         self.pair = pair
         self.kind = "range_slider" if pair else "slider"
         self.display_value = bool(display_value)
+        self.values = self.steps = None
         if vmax is None and _real(vmin) is None:
             if step_size is not None:
                 raise TypeError("a slider over a list of values takes no step_size")
             self.values = _take_values(vmin)
             if len(self.values) < 2:
                 raise ValueError("a slider needs at least 2 values")
-            self.steps = None
+        else:
+            if vmax is None:  # slider(5) is 0..5, as in Sage's notebook
+                vmin, vmax = 0, vmin
+            self.steps = _Steps(vmin, vmax, step_size)
+            # Rational steps in Sage: a slider over the values, whose labels are 1/3, 2/3... as
+            # SageMathCell shows them (its slider is a DiscreteSlider over srange).
+            self.values = self.steps.rational_values()
+            if self.values is not None:
+                self.steps = None
+        if self.values is not None:
             last = len(self.values) - 1
             if pair:
                 wire = [0, last] if default is None else sorted(_closest_index(self.values, d) for d in default)
             else:
                 wire = _closest_index(self.values, default)
         else:
-            self.values = None
-            if vmax is None:  # slider(5) is 0..5, as in Sage's notebook
-                vmin, vmax = 0, vmin
-            self.steps = _Steps(vmin, vmax, step_size)
             if pair:
                 wire = [self.steps.lo, self.steps.hi] if default is None else self._pair_of(default, None)
             else:
