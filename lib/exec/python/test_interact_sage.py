@@ -4,6 +4,7 @@ kernel's; updates go through cellar.interact.update as the session's do. Asserts
 function receives (Sage types and values) and what the page is told. Skipped when Sage is not
 installed."""
 
+import importlib.util
 import json
 import os
 import sys
@@ -13,25 +14,40 @@ import unittest
 import cellar
 from cellar import interact as api
 
+_hidden_sage = None  # sage.all, while it is out of sys.modules (it cannot be imported twice)
+
+
+def load_sage():
+    """sage.all, loaded (or put back); raises SkipTest when Sage is not installed."""
+    if _hidden_sage is not None:
+        sys.modules.setdefault("sage.all", _hidden_sage)
+    try:
+        import sage.all
+    except ImportError as e:
+        raise unittest.SkipTest(f"Sage is not installed for this python: {e}")
+    return sage.all
+
+
+def hide_sage(had_sage: bool) -> None:
+    """The interact module takes a loaded sage.all for a Sage session: tests that run later in
+    this process are plain Python sessions again."""
+    global _hidden_sage
+    if not had_sage and "sage.all" in sys.modules:
+        _hidden_sage = sys.modules.pop("sage.all")
+
 
 class SageInteracts(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.had_sage = "sage.all" in sys.modules
-        try:
-            import sage.all
-            from sage.repl.preparse import preparse_file
-        except ImportError as e:
-            raise unittest.SkipTest(f"Sage is not installed for this python: {e}")
-        cls.sage = sage.all
+        cls.sage = load_sage()
+        from sage.repl.preparse import preparse_file
+
         cls.preparse_file = staticmethod(preparse_file)
 
     @classmethod
     def tearDownClass(cls):
-        # The interact module takes a loaded sage.all for a Sage session: tests that run later
-        # in this process are plain Python sessions again.
-        if not cls.had_sage:
-            sys.modules.pop("sage.all", None)
+        hide_sage(cls.had_sage)
 
     def setUp(self):
         sage = self.sage
@@ -445,6 +461,48 @@ class SageInteracts(unittest.TestCase):
         self.assertEqual(self.running, [])
         self.assertTrue(self.update("f", {"a": "2^10"}))
         self.assertSage(self.last(), 1024, "Integer")
+
+
+
+class SageSessionThroughTheRunner(unittest.TestCase):
+    """A real session (runner.py --no-isolation) with sage.all preloaded, as the Sage kernel's
+    zygote does: descriptions are plain JSON, updates give Sage values, and what a reader types
+    is evaluated in the session's own process under the update's CPU limit. (The cells are in
+    Python syntax: the Sage kernel's preparser is not part of this runner.)"""
+
+    def setUp(self):
+        if importlib.util.find_spec("sage") is None:
+            self.skipTest("Sage is not installed for this python")
+        from testing_session import LocalSession
+
+        self.session = LocalSession(preload="sage.all")
+        self.addCleanup(self.session.close)
+
+    def test_updates_give_sage_values_and_reader_input_stays_in_the_session(self):
+        from testing_session import of_type, text
+
+        conn = self.session.conn
+        msgs = conn.execute(
+            "import os\nfrom sage.all import Integer, QQ, matrix, Color\n"
+            "print(os.getpid())\n"
+            "@interact\n"
+            "def f(a=slider(Integer(0), Integer(1), Integer(1)/Integer(10)), m=matrix(QQ, [[1, 2], [3, 4]]),\n"
+            "      e=Integer(2)/3, c=Color('red')):\n"
+            "    print(repr(a), type(a).__name__, m.base_ring(), m[0, 0], repr(e), type(e).__name__, c.html_color())\n")
+        pid, first = text(msgs).splitlines()
+        self.assertEqual(first, "0 Rational Rational Field 1 2/3 Rational #ff0000")
+        spec = [d["data"][api.MIME] for d in of_type(msgs, "display_data")][0]
+        self.assertEqual([c["type"] for c in spec["controls"]], ["slider", "input_grid", "input_box", "color"])
+        up = conn.update(spec["id"], {"a": 3, "m": [["1/2", "0"], ["0", "1"]], "e": "__import__('os').getpid()",
+                                      "c": "#00ff00"})
+        self.assertEqual(text(up), f"3/10 Rational Rational Field 1/2 {pid} int #00ff00\n")
+        up = conn.update(spec["id"], {"e": "2^(10^10)"}, cpu_seconds=1)
+        self.assertEqual([e["ename"] for e in of_type(up, "error")], ["LimitExceeded"])
+        up = conn.update(spec["id"], {"e": "1/0"})
+        self.assertEqual([e["ename"] for e in of_type(up, "error")], ["ZeroDivisionError"])
+        self.assertEqual(of_type(up, "execute_reply")[0]["status"], "error")
+        up = conn.update(spec["id"], {"e": "5/7"})
+        self.assertEqual((text(up), of_type(up, "error")), ("3/10 Rational Rational Field 1/2 5/7 Rational #00ff00\n", []))
 
 
 if __name__ == "__main__":
