@@ -37,7 +37,6 @@ import numbers
 import re
 import sys
 from collections.abc import Iterator
-from html.parser import HTMLParser
 
 import cellar
 
@@ -616,30 +615,31 @@ class TextControl(Control):
         return self.text
 
 
-class _PlainText(HTMLParser):
-    """The text of an HTML fragment, without its tags, scripts and styles."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts, self._skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag in ("br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"):
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
 def _plain_text(fragment: str) -> str:
-    parser = _PlainText()
+    """The text of an HTML fragment, without its tags, scripts and styles. (html.parser is
+    imported here, not with the module: a session that shows no HTML box never pays for it.)"""
+    from html.parser import HTMLParser
+
+    class PlainText(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "style"):
+                self.skip += 1
+            elif tag in ("br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"):
+                self.parts.append("\n")
+
+        def handle_endtag(self, tag):
+            if tag in ("script", "style") and self.skip:
+                self.skip -= 1
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = PlainText()
     parser.feed(fragment)
     parser.close()
     return re.sub(r"[ \t]*\n\s*", "\n", "".join(parser.parts)).strip()
