@@ -12,6 +12,8 @@ const skip = sageSkipReason();
 if (skip) console.warn(`sage kernel tests skipped: ${skip}`);
 
 const SCENE = "application/vnd.cellar.scene3d+json";
+const INTERACT = "application/vnd.cellar.interact+json";
+type TSpec = { id: string; controls: { name: string; type: string; default?: unknown; values?: string[] }[] };
 
 type TRun = Awaited<ReturnType<typeof runCell>>;
 const sage = (t: TTestService, code: string, o: Parameters<typeof runCell>[2] = {}) => runCell(t.client, code, { kernel: "sage", ...o });
@@ -162,6 +164,27 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     const after = await cellEvents(t.client, session, next.msg_id);
     const result = after.find((e) => e.message.header.msg_type === "execute_result");
     expect((result?.message.content as { data: Record<string, string> }).data["text/plain"]).toBe("3 * 5^2 * 11 * 31 * 41");
+    await t.client.close({ session });
+  });
+
+  it("runs a SageMathCell interact unchanged, its values arriving as Sage objects", async () => {
+    const code = [
+      "@interact",
+      "def f(q=input_box(1/2, label='q'), t=slider(srange(0, 1, 1/4)), M=matrix(QQ, [[1, 2], [3, 4]]), c=Color('red')):",
+      "    print(type(q).__name__, q + 1, type(t).__name__, t, (M^2)[0, 0], type(c).__name__)",
+    ].join("\n");
+    const { session, msg_id } = await t.client.createSession({ files: [], client: "sage-interact", kernel: "sage", execute: { code } });
+    const first = await cellEvents(t.client, session, msg_id!);
+    const spec = first.flatMap((e) => {
+      const data = (e.message.content as { data?: Record<string, unknown> }).data;
+      return data?.[INTERACT] ? [data[INTERACT] as TSpec] : [];
+    })[0]!;
+    expect(spec.controls.map((c) => [c.name, c.type])).toEqual([["q", "input_box"], ["t", "slider"], ["M", "input_grid"], ["c", "color"]]);
+    const printed = (events: TSessionEvent[]) =>
+      events.filter((e) => e.message.header.msg_type === "stream").map((e) => (e.message.content as { text: string }).text).join("");
+    expect(printed(first)).toBe("Rational 3/2 Rational 0 7 Color\n");
+    const { msg_id: update } = await t.client.updateInteract({ session, interact: spec.id, values: { q: "2/3", t: 3, M: [["1", "0"], ["0", "1/2"]] } });
+    expect(printed(await cellEvents(t.client, session, update))).toBe("Rational 5/3 Rational 3/4 1 Color\n");
     await t.client.close({ session });
   });
 
