@@ -54,6 +54,12 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     expect(resultText(r)).toBe("(t - 1) * (t + 1)");
   });
 
+  it("takes IPython's %time and %timeit as Sage users type them", async () => {
+    const r = await sage(t, "%timeit 2^100\n%time factor(2^64 + 1)");
+    expect(r.stdout).toMatch(/^\d+ loops, best of 3: [\d.]+ [µnm]?s per loop\nCPU times: total: .*\nWall time: .*\n$/);
+    expect(resultText(r)).toBe("274177 * 67280421310721");
+  });
+
   it("runs a .sage main file through the preparser and a .py file as Python, both with Sage's globals", async () => {
     const files = [
       { path: "main.sage", content: "import helper\nprint(2^10, helper.xor(), factor(360))\n" },
