@@ -3,6 +3,8 @@
  * a Sage user sees for each kind of value, files, tracebacks in the user's own lines, Stop inside
  * a long C computation, limits in plain words, and the Python kernel left as it was.
  */
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TExecClient } from "@/lib/exec/client";
 import type { TNbOutput, TSessionEvent } from "@/lib/exec/protocol";
@@ -192,6 +194,37 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     const { msg_id: update } = await t.client.updateInteract({ session, interact: spec.id, values: { q: "2/3", t: 3, M: [["1", "0"], ["0", "1/2"]] } });
     expect(printed(await cellEvents(t.client, session, update))).toBe("Rational 5/3 Rational 3/4 1 Color\n");
     await t.client.close({ session });
+  });
+
+  it("evaluates a reader's hostile expression-box text inside that reader's own sandbox only", async () => {
+    const code = "@interact\ndef f(e=x^2):\n    print('value', e)";
+    const { session, msg_id } = await t.client.createSession({ files: [], client: "sage-hostile", kernel: "sage", execute: { code } });
+    const first = await cellEvents(t.client, session, msg_id!);
+    const spec = first.flatMap((e) => {
+      const data = (e.message.content as { data?: Record<string, unknown> }).data;
+      return data?.[INTERACT] ? [data[INTERACT] as TSpec] : [];
+    })[0]!;
+    expect(spec.controls[0]).toMatchObject({ name: "e", type: "input_box" });
+    const send = async (text: string) => {
+      const { msg_id: id } = await t.client.updateInteract({ session, interact: spec.id, values: { e: text } });
+      return cellEvents(t.client, session, id);
+    };
+    const output = (events: TSessionEvent[]) =>
+      events.flatMap((e) => {
+        const c = e.message.content as { text?: string; ename?: string; evalue?: string };
+        return e.message.header.msg_type === "stream" ? [c.text!] : e.message.header.msg_type === "error" ? [`${c.ename}: ${c.evalue}`] : [];
+      }).join("");
+    // Writing outside the run directory fails in the sandbox, and nothing appears on the host.
+    expect(output(await send(`open('${t.execDir}/pwned', 'w').write('x')`))).toMatch(/^(PermissionError|FileNotFoundError|OSError)/);
+    expect(existsSync(path.join(t.execDir, "pwned"))).toBe(false);
+    // The text sees only its own session: its pid namespace, no network, the service's env absent.
+    expect(output(await send("(os.getpid(), len(os.listdir('/proc/self/task')) > 0, 'EXEC' in str(os.environ))"))).toMatch(/^(NameError|value \(1, True, False\))/);
+    expect(output(await send("__import__('os').getpid()"))).toBe("value 1\n");
+    expect(output(await send("2/3 + x"))).toBe("value x + 2/3\n");
+    // A runaway expression is stopped by the update's wall clock, said in plain words (the
+    // session ends with it, as any cell past the wall clock does).
+    const { msg_id: slow } = await t.client.updateInteract({ session, interact: spec.id, values: { e: "factorial(10^10)" }, timeout: 2 });
+    expect(output(await cellEvents(t.client, session, slow))).toBe("LimitExceeded: stopped: ran longer than 2 s");
   });
 
   it("says in plain words when a Sage cell runs out of time or memory", async () => {
