@@ -107,6 +107,7 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
     prespawn: config.prespawn ?? 2,
     prespawnKernel: defaultKernel.name,
     hostId: config.hostId ?? "",
+    kernels: [...pools.keys()],
     sessionOptions: (name) => {
       const pool = pools.get(name);
       if (!pool) return undefined;
