@@ -108,7 +108,7 @@ export async function createSnippet(options: TCreateSnippetOptions): Promise<TCr
       });
       revalidateSnippet(actor.username, slug);
       await syncSearchIndex({ snippetId: row.id });
-      void thumbnailAtPublication({ snippetId: row.id, rev: head, files, mainFile: null });
+      void thumbnailAtPublication({ snippetId: row.id, rev: head, files, mainFile: null, kernel: input.kernel ?? null });
       await recordActivity({ kind: "CREATE", actorId: actor.id, snippetId: row.id, networkId: row.id, rev: head, summary: input.title });
       return { id: row.id, owner: actor.username, slug, head, url: `/${actor.username}/${slug}` };
     } catch (e) {

@@ -122,7 +122,7 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
   });
   revalidateSnippet(row.owner.username, row.slug, { parent: row.forkedFrom ? `${row.forkedFrom.owner.username}/${row.forkedFrom.slug}` : null });
   await syncSearchIndex({ snippetId: row.id });
-  if (changed && options.files) void thumbnailAtPublication({ snippetId: row.id, rev: head, files: toBytes(options.files), mainFile: row.mainFile });
+  if (changed && options.files) void thumbnailAtPublication({ snippetId: row.id, rev: head, files: toBytes(options.files), mainFile: row.mainFile, kernel });
   if (changed) await recordActivity({ kind: "COMMIT", actorId: actor.id, snippetId: row.id, networkId: row.networkId, rev: head, summary: input.message || "Edit" });
   // Fork trees across the network show its title and hide it when unlisted (a new revision revalidates them above).
   else if (input.title !== undefined || input.visibility !== undefined) await revalidateNetwork(row.networkId ?? row.id);

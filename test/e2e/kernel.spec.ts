@@ -12,6 +12,8 @@ test.beforeAll(async ({ playwright, baseURL }) => expectExecService(playwright, 
 const NO_SAGE = "This server runs Python (python) only; it has no SageMath (sage) kernel.";
 
 test("a .sage snippet is highlighted as Python, runs in SageMath, and says this server has none", async ({ page, user: _signedIn }) => {
+  // Several page loads and two Runs: longer than the default 30 s on a busy machine.
+  test.setTimeout(60_000);
   const { path } = await createSnippet(page.request, {
     title: "Symmetric group",
     files: [{ path: "main.sage", content: "def order(n):\n    return SymmetricGroup(n).order()\nprint(order(4))\n" }],
@@ -33,6 +35,7 @@ test("a .sage snippet is highlighted as Python, runs in SageMath, and says this 
 });
 
 test("the owner runs a .py snippet in SageMath from the edit form, and the filter lists it under SageMath", async ({ page, user }) => {
+  test.setTimeout(90_000);
   const tag = `kernels-${user.username}`;
   const { path } = await createSnippet(page.request, { title: "Factor", tags: [tag], files: [{ path: "main.py", content: "print(6 * 7)\n" }] });
   await page.goto(path);
