@@ -40,6 +40,8 @@ export type TRegistryOptions = {
   prespawnKernels?: string[];
   /** Prefix of session ids (with a dash), naming this host to a site with several. */
   hostId?: string;
+  /** The kernels `sessionOptions` knows, named when a creation asks for another. */
+  kernels?: readonly string[];
 };
 
 /** How long the service must have been quiet before a session is pre-spawned. */
@@ -150,7 +152,7 @@ export class Registry {
   /** Creates and starts a session, waiting in the queue when every slot is running a cell. */
   async create(input: { kernel: string; files: TInputFile[]; client: string }): Promise<Session> {
     const sessionOptions = this.o.sessionOptions(input.kernel);
-    if (!sessionOptions) throw new UnknownKernelError(input.kernel);
+    if (!sessionOptions) throw new UnknownKernelError(input.kernel, this.o.kernels ?? []);
     const deadline = Date.now() + QUEUE_WAIT_MS;
     while (!this.admit(input.client)) {
       if (this.waiting.length >= this.o.queue) {
@@ -236,10 +238,13 @@ export class Registry {
   }
 }
 
-/** `POST /sessions` named a kernel this service does not offer. */
+/** `POST /sessions` named a kernel this service does not offer; `kernels` are those it does. */
 export class UnknownKernelError extends Error {
-  constructor(readonly kernel: string) {
-    super(`unknown kernel "${kernel}"`);
+  constructor(
+    readonly kernel: string,
+    readonly kernels: readonly string[],
+  ) {
+    super(`unknown kernel "${kernel}" (this service has: ${kernels.join(", ") || "none"})`);
     this.name = "UnknownKernelError";
   }
 }

@@ -108,6 +108,7 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
     // The default kernel's first: its zygote is ready first, and most runs are Python.
     prespawnKernels: [defaultKernel.name, ...[...config.kernels.keys()].filter((k) => k !== defaultKernel.name)],
     hostId: config.hostId ?? "",
+    kernels: [...pools.keys()],
     sessionOptions: (name) => {
       const pool = pools.get(name);
       if (!pool) return undefined;
