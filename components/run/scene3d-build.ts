@@ -8,7 +8,9 @@ import type { TScene3d, TScene3dObject } from "./scene3d";
 /** A checked scene as three.js objects, centred on the origin, with what the camera needs to frame it. */
 export type TBuiltScene = {
   root: THREE.Group;
-  /** Half the diagonal of the drawn (aspect-scaled) bounding box. */
+  /** Half the drawn (aspect-scaled) bounding box along x, y and z; the box is centred on the origin. */
+  half: THREE.Vector3;
+  /** Half its diagonal. */
   radius: number;
   /** Lines drawn in screen pixels need the canvas size (LineMaterial.resolution). */
   lineMaterials: LineMaterial[];
@@ -38,10 +40,10 @@ export function buildScene(scene: TScene3d): TBuiltScene {
   const root = new THREE.Group();
   root.add(content);
 
-  const diagonal = max.clone().sub(min).multiply(scale).length();
+  const half = max.clone().sub(min).multiply(scale).multiplyScalar(0.5);
   // A single point (or an empty scene) has no size: frame a unit around it.
-  const radius = diagonal > 0 ? diagonal / 2 : 1;
-  return { root, radius, lineMaterials };
+  if (half.length() === 0) half.setScalar(1 / Math.sqrt(3));
+  return { root, half, radius: half.length(), lineMaterials };
 }
 
 function buildObject(o: TScene3dObject, lineMaterials: LineMaterial[]): THREE.Object3D {

@@ -14,6 +14,33 @@ const KEY_ROTATE = Math.PI / 24;
 const KEY_ZOOM = 1.2;
 
 /**
+ * How far along VIEW_DIRECTION the camera must stand for the box of half-sizes `half`, centred
+ * on the origin, to fill the view of this aspect (width / height) with a small margin. Tighter
+ * than fitting the bounding sphere, which leaves a flat plot small in the middle.
+ */
+export function fitDistance(half: THREE.Vector3, aspect: number): number {
+  const forward = VIEW_DIRECTION.clone().negate();
+  const right = forward.clone().cross(new THREE.Vector3(0, 0, 1)).normalize();
+  const up = right.clone().cross(forward);
+  const tanV = Math.tan(THREE.MathUtils.degToRad(viewFov(aspect) / 2));
+  const tanH = tanV * aspect;
+  let distance = 0;
+  for (const sx of [-1, 1])
+    for (const sy of [-1, 1])
+      for (const sz of [-1, 1]) {
+        const corner = new THREE.Vector3(sx * half.x, sy * half.y, sz * half.z);
+        const depth = corner.dot(VIEW_DIRECTION);
+        distance = Math.max(distance, depth + Math.abs(corner.dot(right)) / tanH, depth + Math.abs(corner.dot(up)) / tanV);
+      }
+  return distance * 1.08;
+}
+
+/** The vertical field of view: FOV, or on a tall narrow view whatever makes the horizontal one FOV. */
+function viewFov(aspect: number): number {
+  return aspect >= 1 ? FOV : THREE.MathUtils.radToDeg(2 * Math.atan(Math.tan(THREE.MathUtils.degToRad(FOV / 2)) / aspect));
+}
+
+/**
  * A WebGL view of one scene in `host`: orbit (drag), zoom (wheel, pinch), pan (right drag or
  * two fingers), drawn only when something changed. Throws when WebGL is unavailable.
  */
@@ -64,9 +91,8 @@ export class Scene3dViewer {
     this.controls = new OrbitControls(this.camera, canvas);
     this.controls.minDistance = r / 20;
     this.controls.maxDistance = r * 20;
-    // Fit the bounding sphere in the narrower of the two fields of view, with a margin.
-    const distance = (r / Math.sin(THREE.MathUtils.degToRad(FOV / 2))) * 1.05;
-    this.camera.position.copy(VIEW_DIRECTION).multiplyScalar(distance);
+    const aspect = host.clientWidth > 0 && host.clientHeight > 0 ? host.clientWidth / host.clientHeight : 4 / 3;
+    this.camera.position.copy(VIEW_DIRECTION).multiplyScalar(fitDistance(this.built.half, aspect));
     this.controls.update();
     // Reset view returns here.
     this.controls.saveState();
@@ -122,9 +148,7 @@ export class Scene3dViewer {
     this.renderer.setSize(width, height, false);
     this.labels.setSize(width, height);
     this.camera.aspect = width / height;
-    // Fit vertically or, on a tall narrow view, horizontally.
-    const fov = width >= height ? FOV : THREE.MathUtils.radToDeg(2 * Math.atan(Math.tan(THREE.MathUtils.degToRad(FOV / 2)) / this.camera.aspect));
-    this.camera.fov = fov;
+    this.camera.fov = viewFov(this.camera.aspect);
     this.camera.updateProjectionMatrix();
     for (const m of this.built.lineMaterials) m.resolution.set(width, height);
     this.requestRender();
