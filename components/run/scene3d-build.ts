@@ -17,6 +17,7 @@ export type TBuiltScene = {
 };
 
 const FRAME_COLOR = "#8c959f";
+const TICK_COLOR = "#57606a";
 const AXES_COLOR = "#1b1f24";
 
 /**
@@ -30,7 +31,7 @@ export function buildScene(scene: TScene3d): TBuiltScene {
 
   const min = new THREE.Vector3(...scene.bbox.min);
   const max = new THREE.Vector3(...scene.bbox.max);
-  if (scene.frame) content.add(frameOf(min, max));
+  if (scene.frame) content.add(frameOf(min, max), frameLabels(min, max));
   if (scene.axes) content.add(axesOf(min, max));
 
   const scale = new THREE.Vector3(...scene.aspect_ratio);
@@ -113,6 +114,41 @@ function frameOf(min: THREE.Vector3, max: THREE.Vector3): THREE.LineSegments {
     }
   const geometry = new THREE.BufferGeometry().setFromPoints(points);
   return new THREE.LineSegments(geometry, new THREE.LineBasicMaterial({ color: FRAME_COLOR }));
+}
+
+/**
+ * The ranges, as Sage's frame shows them: x and y under the ends of the bottom edges nearest
+ * the starting camera (on the +x, +y side), z beside the vertical edge that starts out on the
+ * left, a little outside the box so the numbers do not sit on the plot; each edge's axis name
+ * by its middle.
+ */
+function frameLabels(min: THREE.Vector3, max: THREE.Vector3): THREE.Group {
+  const size = max.clone().sub(min);
+  // A flat box (a plot in z = 0) still needs some room beside its edges.
+  const room = Math.max(size.x, size.y, size.z) * 0.03;
+  const group = new THREE.Group();
+  const add = (text: string, at: [number, number, number], beside: boolean) => {
+    const l = label(text, at, TICK_COLOR, 12);
+    // Anchored by its top centre (under the point) or its right middle (left of it).
+    if (beside) l.center.set(1.3, 0.5);
+    else l.center.set(0.5, -0.3);
+    group.add(l);
+  };
+  for (const x of [min.x, max.x]) add(tick(x), [x, max.y + room, min.z], false);
+  for (const y of [min.y, max.y]) add(tick(y), [max.x + room, y, min.z], false);
+  for (const z of [min.z, max.z]) add(tick(z), [max.x, min.y, z], true);
+  // Which range is which: the axis' name by the middle of its edge.
+  const mid = min.clone().add(max).multiplyScalar(0.5);
+  add("x", [mid.x, max.y + room, min.z], false);
+  add("y", [max.x + room, mid.y, min.z], false);
+  add("z", [max.x, min.y, mid.z], true);
+  return group;
+}
+
+/** A bound as a short number: three significant digits, no "-0". */
+export function tick(value: number): string {
+  const short = Number(value.toPrecision(3));
+  return Object.is(short, -0) ? "0" : String(short);
 }
 
 /** x, y and z axes through the origin (or the nearest point of the box), labelled at their ends. */

@@ -134,6 +134,11 @@ function Viewer({ scene, fallback, alt }: { scene: TScene3d; fallback: string | 
             Image
           </button>
         ) : null}
+        {showImage ? null : (
+          <span className="run-scene3d__hint" aria-hidden="true">
+            Drag to turn, scroll or pinch to zoom, right-drag to pan
+          </span>
+        )}
       </div>
     </figure>
   );

@@ -3,42 +3,13 @@ import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
 import { CSS2DRenderer } from "three/examples/jsm/renderers/CSS2DRenderer.js";
 import { buildScene, disposeScene, type TBuiltScene } from "./scene3d-build";
 import type { TScene3d } from "./scene3d";
+import { FOV, VIEW_DIRECTION, fitDistance, viewFov } from "./scene3d-camera";
 
 /** Where the camera is, kept while the viewer's context is released (scrolled away) and restored after. */
 export type TCameraState = { position: THREE.Vector3; target: THREE.Vector3 };
 
-/** Sage's default viewpoint, roughly: from the +x, +y side, a little above, z up. */
-const VIEW_DIRECTION = new THREE.Vector3(1.25, 1, 0.8).normalize();
-const FOV = 30;
 const KEY_ROTATE = Math.PI / 24;
 const KEY_ZOOM = 1.2;
-
-/**
- * How far along VIEW_DIRECTION the camera must stand for the box of half-sizes `half`, centred
- * on the origin, to fill the view of this aspect (width / height) with a small margin. Tighter
- * than fitting the bounding sphere, which leaves a flat plot small in the middle.
- */
-export function fitDistance(half: THREE.Vector3, aspect: number): number {
-  const forward = VIEW_DIRECTION.clone().negate();
-  const right = forward.clone().cross(new THREE.Vector3(0, 0, 1)).normalize();
-  const up = right.clone().cross(forward);
-  const tanV = Math.tan(THREE.MathUtils.degToRad(viewFov(aspect) / 2));
-  const tanH = tanV * aspect;
-  let distance = 0;
-  for (const sx of [-1, 1])
-    for (const sy of [-1, 1])
-      for (const sz of [-1, 1]) {
-        const corner = new THREE.Vector3(sx * half.x, sy * half.y, sz * half.z);
-        const depth = corner.dot(VIEW_DIRECTION);
-        distance = Math.max(distance, depth + Math.abs(corner.dot(right)) / tanH, depth + Math.abs(corner.dot(up)) / tanV);
-      }
-  return distance * 1.08;
-}
-
-/** The vertical field of view: FOV, or on a tall narrow view whatever makes the horizontal one FOV. */
-function viewFov(aspect: number): number {
-  return aspect >= 1 ? FOV : THREE.MathUtils.radToDeg(2 * Math.atan(Math.tan(THREE.MathUtils.degToRad(FOV / 2)) / aspect));
-}
 
 /**
  * A WebGL view of one scene in `host`: orbit (drag), zoom (wheel, pinch), pan (right drag or
