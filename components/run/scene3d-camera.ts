@@ -26,7 +26,8 @@ export function fitDistance(half: THREE.Vector3, aspect: number): number {
         const depth = corner.dot(VIEW_DIRECTION);
         distance = Math.max(distance, depth + Math.abs(corner.dot(right)) / tanH, depth + Math.abs(corner.dot(up)) / tanV);
       }
-  return distance * 1.08;
+  // The margin leaves room for the frame's numbers under its lowest corner.
+  return distance * 1.15;
 }
 
 /** The vertical field of view: FOV, or on a tall narrow view whatever makes the horizontal one FOV. */

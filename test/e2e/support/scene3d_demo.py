@@ -30,7 +30,8 @@ def surface_scene(n=40):
     colors = np.stack([0.2 + 0.75 * h, 0.35 + 0.3 * h, 0.85 - 0.7 * h], axis=-1).reshape(-1)
     s = np.linspace(-3, 3, 120)
     curve = np.stack([s, np.zeros_like(s), np.sin(s) + 0.02], axis=-1).reshape(-1)
-    peaks = [np.pi / 2, 0, 1, -np.pi / 2, 0, -1]
+    # A little off the surface, so it does not hide half of each dot.
+    peaks = [np.pi / 2, 0, 1.03, -np.pi / 2, 0, -0.97]
     return {
         "version": 1,
         "bbox": {"min": [-3, -3, -1], "max": [3, 3, 1]},
@@ -41,7 +42,7 @@ def surface_scene(n=40):
             {"type": "mesh", "positions": positions.tolist(), "indices": indices.tolist(),
              "color": "#4a78c8", "opacity": 1.0, "colors": colors.tolist(), "smooth": True},
             {"type": "line", "positions": curve.tolist(), "color": "#b42318", "width": 3.0, "opacity": 1.0},
-            {"type": "points", "positions": peaks, "color": "#1b1f24", "size": 8.0, "opacity": 1.0},
+            {"type": "points", "positions": peaks, "color": "#1b1f24", "size": 9.0, "opacity": 1.0},
             {"type": "text", "text": "<b>peak</b>", "position": [np.pi / 2, 0, 1.25], "color": "#1b1f24", "size": 14},
         ],
     }
