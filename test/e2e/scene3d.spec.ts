@@ -125,7 +125,9 @@ test("A 3D plot turns when dragged, zooms with the wheel or keys, and Reset view
   const { path } = await createSnippet(page.request, { title: "Flat plot", files: [{ path: "main.py", content: "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\n" }] });
   await page.goto(path);
   await page.getByRole("button", { name: "Run", exact: true }).click();
-  await expect(page.getByRole("region", { name: "Run output" }).locator("img.run-image")).toBeVisible();
+  const flat = page.getByRole("region", { name: "Run output" });
+  await expect(flat.getByRole("status")).toHaveText(/^Done in \d/, { timeout: 30_000 });
+  await expect(flat.locator("img.run-image")).toBeVisible();
   expect((await scripts()).some((s) => s.includes(THREE_MARKER)), "three.js loaded for a page without a 3D scene").toBe(false);
 
   const panel = await runDemo(page, "show_surface");
@@ -185,6 +187,48 @@ test("A 3D plot turns when dragged, zooms with the wheel or keys, and Reset view
   await image.click();
   await expect(view.locator("canvas")).toBeVisible();
   await pictureBack(view, first, "the viewer did not come back as it was");
+
+  // On a phone the viewer fits the column and the page does not scroll sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(async () => (await view.boundingBox())?.width ?? 0).toBeLessThan(390);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, "the page scrolls sideways on a phone").toBeLessThanOrEqual(0);
+  await settledPicture(view);
+  await view.screenshot({ path: test.info().outputPath("scene3d-phone.png") });
+});
+
+test("Of many scenes on a page, only those near the screen hold a WebGL context", async ({ page, user: _signedIn }) => {
+  test.setTimeout(120_000);
+  const { path } = await createSnippet(page.request, {
+    title: "Twelve scenes",
+    files: [
+      {
+        path: "main.py",
+        content: "from scene3d_demo import show, static_png, surface_scene\nscene = surface_scene(n=8)\npng = static_png(scene)\nfor _ in range(12):\n    show(scene, png)\n",
+      },
+      { path: "scene3d_demo.py", content: DEMO },
+    ],
+  });
+  await page.goto(path);
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  const panel = page.getByRole("region", { name: "Run output" });
+  await expect(panel.getByRole("status")).toHaveText(/^Done in \d/, { timeout: 30_000 });
+  const views = panel.locator(".run-scene3d__view");
+  await expect(views).toHaveCount(12);
+  const first = views.first();
+  const last = views.last();
+  await expect(first.locator("canvas")).toBeVisible({ timeout: 20_000 });
+  // Far below the screen: its static image holds the place, no context yet.
+  await expect(last.locator("canvas")).toHaveCount(0);
+  await expect(last.locator("img.run-scene3d__placeholder")).toHaveCount(1);
+  expect(await panel.locator(".run-scene3d canvas").count()).toBeLessThan(12);
+
+  await last.scrollIntoViewIfNeeded();
+  await expect(last.locator("canvas")).toBeVisible({ timeout: 20_000 });
+  // The first, now far above, gave its context back.
+  await expect(first.locator("canvas")).toHaveCount(0);
+  await first.scrollIntoViewIfNeeded();
+  await expect(first.locator("canvas")).toBeVisible({ timeout: 20_000 });
 });
 
 test("An invalid scene shows the static image with a note saying what is wrong", async ({ page, user: _signedIn }) => {
