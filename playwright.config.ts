@@ -39,6 +39,9 @@ export default defineConfig({
     launchOptions: {
       // Debian's Chromium; Playwright's own browser download does not work on these machines.
       executablePath: "/usr/bin/chromium",
+      // WebGL (the 3D viewer, test/e2e/scene3d.spec.ts) works with these flags, --disable-gpu
+      // included: Chromium 156 falls back to SwiftShader (WebGL 2 through ANGLE on Vulkan) by
+      // itself. Should a newer Chromium stop doing that, add "--enable-unsafe-swiftshader".
       args: [
         "--headless",
         "--no-sandbox",
