@@ -363,10 +363,13 @@ def scene_of(graphics, kwds: dict) -> dict:
             objects.append({"type": "text", "text": str(desc.get("text", ""))[:200], "position": _rounded((desc["x"], desc["y"], desc["z"])),
                             "color": _color_hex(desc.get("color", "#000000")), "size": float(desc.get("fontSize", 14))})
     lo, hi = graphics.bounding_box()
+    aspect = options.get("aspect_ratio", (1, 1, 1))
+    if isinstance(aspect, str) or len(aspect) != 3:  # "automatic": the viewer's own scaling
+        aspect = (1, 1, 1)
     return {
         "version": 1,
         "bbox": {"min": _rounded(lo), "max": _rounded(hi)},
-        "aspect_ratio": [float(a) for a in options.get("aspect_ratio", (1, 1, 1))],
+        "aspect_ratio": [float(a) for a in aspect],
         "frame": bool(options.get("frame", True)),
         "axes": bool(options.get("axes", False)),
         "objects": objects,
