@@ -67,8 +67,10 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
       { path: "main.sage", content: "import helper\nprint(2^10, helper.xor(), factor(360))\n" },
       { path: "helper.py", content: "def xor():\n    return 2^10\n" },
     ];
-    const r = await sage(t, files[0]!.content, { filename: "main.sage", files });
+    const r = await sage(t, files[0]!.content + "1/3", { filename: "main.sage", files });
     expect(r.stdout).toBe("1024 8 2^3 * 3^2 * 5\n");
+    // As in a SageMathCell cell, a .sage file's last expression is shown (a plot without show()).
+    expect(resultText(r)).toBe("1/3");
     const py = await sage(t, "print(2^10, is_prime(7))", { filename: "plain.py", files: [{ path: "plain.py", content: "print(2^10, is_prime(7))" }] });
     expect(py.stdout).toBe("8 True\n");
   });
@@ -95,6 +97,8 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     const [show, pretty, html, result] = bundles(r);
     expect(show!["text/latex"]).toMatch(/\\frac\{1\}\{3\} \\, x\^\{2\}/);
     expect(show!["text/plain"]).toBe("1/3*x^2");
+    // Plain LaTeX any renderer reads: no MathJax macro preamble.
+    expect(show!["text/latex"]).not.toContain("\\newcommand");
     expect(pretty!["text/latex"]).toMatch(/\\sqrt\{2\}/);
     expect(html!["text/html"]).toBe("<b>bold</b>");
     expect(result!["text/latex"]).toMatch(/\\begin\{array\}/);

@@ -314,12 +314,12 @@ def _bundle(plain_text, rich_output) -> dict:
     if isinstance(rich_output, OutputUnicodeArt):
         return {"text/plain": rich_output.unicode_art.get_str()}
     if isinstance(rich_output, OutputLatex):
-        return {"text/latex": rich_output.latex.get_str(), "text/plain": plain}
+        return {"text/latex": _plain_latex(rich_output.latex.get_str()), "text/plain": plain}
     if isinstance(rich_output, OutputHtml):
         # Typeset math arrives as MathJax markup with its LaTeX beside it: the page's KaTeX
         # takes the LaTeX; other HTML is shown as HTML.
         if rich_output.latex is not None:
-            return {"text/latex": rich_output.latex.get_str(), "text/plain": plain}
+            return {"text/latex": _plain_latex(rich_output.latex.get_str()), "text/plain": plain}
         return {"text/html": rich_output.html.get_str(), "text/plain": plain}
     for kind, mime, attr in ((OutputImagePng, "image/png", "png"), (OutputImageGif, "image/gif", "gif"), (OutputImageJpg, "image/jpeg", "jpg")):
         if isinstance(rich_output, kind):
@@ -327,6 +327,15 @@ def _bundle(plain_text, rich_output) -> dict:
     if isinstance(rich_output, OutputImageSvg):
         return {"image/svg+xml": rich_output.svg.get_str(), "text/plain": plain}
     return {"text/plain": plain}
+
+
+_BOLD_MACRO = "\\newcommand{\\Bold}[1]{\\mathbf{#1}}"
+
+
+def _plain_latex(tex: str) -> str:
+    """Sage's LaTeX without the macro preamble it writes for MathJax: `\\Bold{Q}` is `\\mathbf{Q}`,
+    so any renderer (the page's KaTeX, a Jupyter client) reads it as it is."""
+    return tex.replace(_BOLD_MACRO, "").replace("\\Bold{", "\\mathbf{")
 
 
 # --- 3D ----------------------------------------------------------------------------------------
