@@ -809,13 +809,15 @@ def _is_color_type(type) -> bool:
 
 
 def input_box(default=None, label=None, type=None, width=80, height=1, **kwargs):
-    """A text box (height > 1: several lines, width in characters). A string default gives the
-    text as typed; any other default shows as text and what is typed is evaluated (as Sage
-    does: `sage_eval` in a Sage session, Python elsewhere). `type` is applied to the result
-    (type=str: the text, never evaluated; type=Color: a color selector)."""
+    """A text box (height > 1: several lines, width in characters). What is typed is evaluated
+    unless type=str: in a Sage session always (`sage_eval`, as SageMathCell's input_box does,
+    a string default's text included: input_box("x^2") gives x^2); elsewhere only when the
+    default is not a string (Python `eval`; a string default gives the text as typed). `type`
+    is applied to the result (type=str: the text, never evaluated; type=Color: a color
+    selector)."""
     if _is_color_type(type):
         return color_selector(default=(0, 0, 1) if default is None else default, label=label)
-    evaluate = not isinstance(default, str) and type is not str
+    evaluate = type is not str and (not isinstance(default, str) or _sage() is not None)
     return _TextBox(default, label, width, height, evaluate=evaluate, type=None if type is str else type)
 
 
