@@ -1,7 +1,8 @@
 "use client";
 
 import katex from "katex";
-import { KATEX_OPTIONS, splitMath } from "@/components/run/latex-output";
+import { splitMath } from "@/components/run/latex-output";
+import { KATEX_OPTIONS } from "@/components/run/latex-options";
 
 /**
  * A control label with `$…$` in it, as Sage users write them (`label='$\alpha$'`), typeset

@@ -1,6 +1,8 @@
 "use client";
 
 import { useEffect, useMemo, useRef, useState } from "react";
+import { hasMathScripts, typesetMathScripts } from "./html-math";
+import { KATEX_OPTIONS } from "./latex-options";
 
 /*
  * HTML from a cell is anyone's markup. It goes into an iframe with `sandbox="allow-scripts"` and
@@ -14,10 +16,25 @@ const SIZE_SCRIPT =
   "new ResizeObserver(s).observe(d);addEventListener('load',s)})()";
 const MAX_HEIGHT = 1200;
 
-/** A cell's `text/html`, in a sandboxed frame sized to its content. */
-export function HtmlOutput({ html }: { html: string }) {
+/** A cell's `text/html`, in a sandboxed frame sized to its content; MathJax-style math in it typeset (html-math.ts). */
+export function HtmlOutput({ html: source }: { html: string }) {
   const frameRef = useRef<HTMLIFrameElement>(null);
   const [height, setHeight] = useState(40);
+  const [typeset, setTypeset] = useState<{ source: string; html: string } | null>(null);
+  // KaTeX is loaded only for HTML that has math in it.
+  useEffect(() => {
+    if (!hasMathScripts(source)) return;
+    let live = true;
+    void import("katex").then(({ default: katex }) => {
+      if (!live) return;
+      const html = typesetMathScripts(source, (tex, displayMode) => katex.renderToString(tex, { ...KATEX_OPTIONS, output: "mathml", displayMode }));
+      setTypeset({ source, html });
+    });
+    return () => {
+      live = false;
+    };
+  }, [source]);
+  const html = typeset?.source === source ? typeset.html : source;
   const srcDoc = useMemo(
     () =>
       `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${FRAME_CSP}">` +

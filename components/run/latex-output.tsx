@@ -3,12 +3,9 @@
 import katex from "katex";
 import "katex/dist/katex.min.css";
 
-/*
- * `text/latex` as KaTeX renders it. `trust: false` (the default, said here on purpose) keeps
- * \href, \includegraphics and \html* out, so a cell's LaTeX cannot make links or markup; the
- * size and macro-expansion caps stop a formula from freezing the page.
- */
-export const KATEX_OPTIONS = { throwOnError: false, trust: false, strict: "ignore", maxSize: 50, maxExpand: 1000, output: "htmlAndMathml" } as const;
+import { KATEX_OPTIONS } from "./latex-options";
+
+/* `text/latex` as KaTeX renders it (latex-options.ts says how). */
 
 /** Math and text parts of a LaTeX output: `$$…$$`, `\[…\]`, `$…$` and `\(…\)` are math. */
 export function splitMath(tex: string): { math: boolean; display: boolean; text: string }[] {

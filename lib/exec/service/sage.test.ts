@@ -75,6 +75,17 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     expect(py.stdout).toBe("8 True\n");
   });
 
+  it("seeds Sage's random generators anew in every session (all are forks of one zygote)", async () => {
+    const draws = await Promise.all([1, 2, 3].map(() => sage(t, "print(randint(1, 10^15), ZZ.random_element(10^15), random())")));
+    expect(new Set(draws.map((r) => r.stdout)).size).toBe(3);
+  });
+
+  it("shows html() where it is called, once, and pretty_print(html(...)) once", async () => {
+    const r = await sage(t, "html('<b>one</b>')\nprint('two')\nh = html('three')\npretty_print(html('four'))\nshow(h)\nhtml('five')");
+    const shown = r.outputs.map((o) => ("data" in o ? (o as { data: Record<string, string> }).data["text/html"] : (o as { text?: string }).text));
+    expect(shown).toEqual(["<b>one</b>", "two\n", "four", "three", "five"]);
+  });
+
   it("leaves the Python kernel as it was: 2^10 is 8 and Sage's names are not there", async () => {
     const r = await runCell(t.client, "print(2^10)\nprint('factor' in globals())");
     expect(r.stdout).toBe("8\nFalse\n");

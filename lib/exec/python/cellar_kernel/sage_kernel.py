@@ -26,6 +26,8 @@ import time
 
 # Set by the session: sends one display_data bundle (Engine.publish).
 _publish = None
+# The class of html(...)'s results (made with Sage's HtmlFragment in the zygote).
+_PendingHtml = type(None)
 # cysignals' OS-level SIGINT handler, read in the zygote right after Sage is imported.
 _cysignals_sigint = None
 # Names of pseudo-files (cells) and files whose code was preparsed: their tracebacks show the
@@ -96,12 +98,17 @@ def warm_session() -> None:
 def start_session() -> None:
     """Called by the session after it installed its own signal handlers: puts cysignals' OS-level
     SIGINT handler back (it calls the session's Python-level handler for Python code and raises
-    KeyboardInterrupt inside C code), and makes Sage's temporary directories, whose paths the
-    zygote computed, in this session's private /tmp."""
+    KeyboardInterrupt inside C code), seeds Sage's random generators anew, and makes Sage's
+    temporary directories, whose paths the zygote computed, in this session's private /tmp."""
     if _cysignals_sigint is not None:
         from cysignals.pysignals import setossignal
 
         setossignal(signal.SIGINT, _cysignals_sigint)
+    # Every session is a fork of one zygote: without a new seed each would draw the same
+    # random_matrix, randint and random() from Sage's generators (SageMathCell does the same).
+    from sage.misc.randstate import set_random_seed
+
+    set_random_seed()
     from sage.misc import misc
 
     for name in ("SAGE_TMP", "ECL_TMP", "SPYX_TMP", "SAGE_TMP_INTERFACE"):
@@ -225,17 +232,16 @@ def bundle_of(value) -> dict:
 # --- the display backend -----------------------------------------------------------------------
 
 class _ImmediateHtml:
-    """Sage's `html` that also shows its result at once; `html.table`, `html.iframe` and the
-    other attributes are Sage's."""
+    """Sage's `html`, whose result shows itself if nothing else does: as a cell's last value,
+    through `show` or `pretty_print`, or else as soon as it is dropped, so a bare `html(...)`
+    line inside an interact shows at once, as in the Sage notebook. `html.table`, `html.iframe`
+    and the other attributes are Sage's."""
 
     def __init__(self, factory) -> None:
         self._factory = factory
 
     def __call__(self, obj, *args, **kwds):
-        fragment = self._factory(obj, *args, **kwds)
-        from sage.repl.rich_output import get_display_manager
-
-        get_display_manager().display_immediately(fragment)
+        return _PendingHtml(self._factory(obj, *args, **kwds))
 
     def __getattr__(self, name):
         return getattr(self._factory, name)
@@ -244,7 +250,31 @@ class _ImmediateHtml:
         return repr(self._factory)
 
 
+def _pending_html_class():
+    from sage.misc.html import HtmlFragment
+
+    class PendingHtml(HtmlFragment):
+        shown = False
+
+        def __del__(self):
+            # CPython drops an expression statement's value right after the statement, so this
+            # runs in order with the output around it.
+            if self.shown:
+                return
+            self.shown = True
+            try:
+                from sage.repl.rich_output import get_display_manager
+
+                get_display_manager().display_immediately(HtmlFragment(self))
+            except Exception:  # noqa: BLE001 — never raise from __del__
+                pass
+
+    return PendingHtml
+
+
 def _install_display() -> None:
+    global _PendingHtml
+    _PendingHtml = _pending_html_class()
     from sage.plot.animate import Animation
     from sage.plot.plot3d.base import Graphics3d
     from sage.repl.rich_output import get_display_manager
@@ -284,6 +314,9 @@ def _install_display() -> None:
             sage_display_immediately(obj, **kwds)
 
     def _special_bundle(obj, kwds):
+        if isinstance(obj, _PendingHtml):
+            obj.shown = True  # shown here: not again when it is dropped
+            return None
         if isinstance(obj, Graphics3d):
             return scene_bundle(obj, kwds)
         if isinstance(obj, Animation):
