@@ -1,15 +1,7 @@
 # Colour the vertices of a graph so that neighbours differ, with as few colours as possible.
 # Sage finds an optimal colouring (the chromatic number) exactly, by search.
 
-families = {
-    'cycle C_n': graphs.CycleGraph,
-    'wheel W_n': graphs.WheelGraph,
-    'complete K_n': graphs.CompleteGraph,
-    'complete bipartite K_(n,n)': lambda n: graphs.CompleteBipartiteGraph(n, n),
-    'grid 3 x n': lambda n: graphs.Grid2dGraph(3, n),
-    'Petersen (n unused)': lambda n: graphs.PetersenGraph(),
-    'random, edge probability 1/3': lambda n: graphs.RandomGNP(n, 1/3, seed=n),
-}
+load('families.sage')  # the dictionary `families`: name -> function of n
 
 @interact
 def colouring(family=selector(list(families), default='wheel W_n', label='graph'),
