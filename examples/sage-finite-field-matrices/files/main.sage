@@ -2,8 +2,8 @@
 # p divides its determinant. Edit the entries, pick p.
 
 @interact
-def over_gf(p=selector([2, 3, 5, 7, 11, 13], default=7, buttons=True, label='field GF(p), p ='),
-            entries=input_grid(3, 3, default=[[1, 2, 3], [4, 5, 6], [7, 8, 10]], label='A =')):
+def over_gf(p=selector([2, 3, 5, 7, 11, 13], default=7, buttons=True, label=r'field $\mathbb{F}_p$, $p =$'),
+            entries=input_grid(3, 3, default=[[1, 2, 3], [4, 5, 6], [7, 8, 10]], label='$A =$')):
     F = GF(Integer(p))
     A = matrix(F, entries)
     print(f"over QQ, det A = {matrix(QQ, entries).det()};  over GF({p}), det A = {A.det()}")

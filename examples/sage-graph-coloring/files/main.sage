@@ -5,7 +5,7 @@ load('families.sage')  # the dictionary `families`: name -> function of n
 
 @interact
 def colouring(family=selector(list(families), default='wheel W_n', label='graph'),
-              n=slider(3, 12, 1, default=6, label='n')):
+              n=slider(3, 12, 1, default=6, label='$n$')):
     G = families[family](Integer(n))
     classes = G.coloring()  # an optimal colouring, as lists of vertices of one colour
     k = len(classes)

@@ -6,7 +6,7 @@ def gauss_count(p, d):
     return sum(moebius(d // e) * p^e for e in divisors(d)) / d
 
 @interact
-def irreducibles(p=selector([2, 3, 5, 7], default=2, buttons=True, label='p ='),
+def irreducibles(p=selector([2, 3, 5, 7], default=2, buttons=True, label='$p =$'),
                  n=(6, (1..8))):
     p, n = Integer(p), Integer(n)
     R.<t> = GF(p)[]

@@ -2,10 +2,10 @@
 # Units, zero divisors and primitive roots show up as patterns.
 
 @interact
-def tables(n=slider(2, 30, 1, default=12, label='modulus n'),
+def tables(n=slider(2, 30, 1, default=12, label='modulus $n$'),
            operation=selector(['a + b', 'a * b', 'a ^ b'], default='a * b', buttons=True,
                               label='table of'),
-           numbers=checkbox(True, label='write the entries (n <= 16)')):
+           numbers=checkbox(True, label=r'write the entries ($n \le 16$)')):
     n = Integer(n)
     R = Zmod(n)
     if operation == 'a + b':

@@ -6,8 +6,8 @@ F = integral(f(x), x)  # an antiderivative, shown once
 pretty_print(LatexExpr(r"\int f(x)\,dx = "), F)
 
 @interact
-def riemann_sums(interval=range_slider(0, 10, 1/2, default=(1, 7), label='[a, b]'),
-                 n=slider(1, 40, 1, default=6, label='rectangles n'),
+def riemann_sums(interval=range_slider(0, 10, 1/2, default=(1, 7), label='$[a, b]$'),
+                 n=slider(1, 40, 1, default=6, label='rectangles $n$'),
                  rule=selector(['left', 'midpoint', 'right'], default='midpoint', buttons=True,
                                label='height taken at')):
     a, b = QQ(interval[0]), QQ(interval[1])

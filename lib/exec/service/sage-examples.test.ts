@@ -6,7 +6,9 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import katex from "katex";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KATEX_OPTIONS, splitMath } from "@/components/run/latex-output";
 import type { TExecClient } from "@/lib/exec/client";
 import type { TSessionEvent } from "@/lib/exec/protocol";
 import { runCell, sageSkipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
@@ -19,7 +21,7 @@ const INTERACT = "application/vnd.cellar.interact+json";
 const SCENE = "application/vnd.cellar.scene3d+json";
 
 type TBundle = Record<string, unknown>;
-type TSpec = { id: string; name: string; controls: { name: string; type: string; default?: unknown; values?: string[] }[] };
+type TSpec = { id: string; name: string; controls: { name: string; type: string; label: string; default?: unknown; values?: string[] }[] };
 type TScene = { objects: { type: string; color?: string; positions?: number[] }[] };
 
 /** What a run (the main file, or one interact update) showed the reader. */
@@ -71,10 +73,18 @@ const latexOf = (r: TShown) => r.bundles.flatMap((b) => (typeof b["text/latex"] 
 const controlsOf = (r: TShown) => r.specs[0]?.controls.map((c) => [c.name, c.type]);
 const isPng = (b: TBundle) => Buffer.from(b["image/png"] as string, "base64").subarray(1, 4).toString() === "PNG";
 
-/** A clean run: the cell ended ok and no error (an interact's included) was shown. */
+/**
+ * A clean run: the cell ended ok, no error (an interact's included) was shown, and the page's
+ * KaTeX typesets every formula, in the outputs and in the controls' labels (it would show a red
+ * error in its place).
+ */
 function expectClean(r: TShown): void {
   expect(r.errors).toEqual([]);
   expect(r.status).toBe("ok");
+  const texts = [...r.bundles.flatMap((b) => (typeof b["text/latex"] === "string" ? [b["text/latex"]] : [])), ...r.specs.flatMap((s) => s.controls.map((c) => c.label))];
+  for (const f of texts.flatMap((t) => splitMath(t).filter((p) => p.math))) {
+    expect(() => katex.renderToString(f.text, { ...KATEX_OPTIONS, throwOnError: true, displayMode: f.display }), f.text).not.toThrow();
+  }
 }
 
 type TCheck = (run: TShown, update: (values: Record<string, unknown>) => Promise<TShown>) => Promise<void> | void;
