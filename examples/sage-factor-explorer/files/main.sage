@@ -2,9 +2,9 @@
 # factorization. The default is Fermat's F_5 = 2^32 + 1, which Euler factored in 1732.
 
 @interact
-def explore(n=input_box('2^(2^5) + 1', label='$n =$', width=40),
+def explore(n=input_box('2^(2^5) + 1', type=str, label='$n =$', width=40),
             list_divisors=checkbox(True, label='list the divisors (when there are at most 48)')):
-    n = Integer(sage_eval(n))  # the box holds an expression: 2^64 - 1, 10! + 1, fibonacci(100), ...
+    n = Integer(sage_eval(n))  # the text typed (type=str): 2^64 - 1, factorial(20) + 1, fibonacci(100), ...
     if n < 2:
         print("Type an integer n ≥ 2.")
         return

@@ -2,11 +2,11 @@
 # centre a and the degree n and watch T_n hug f near a (and wander off far from it).
 
 @interact
-def taylor_polynomials(f=input_box('sin(x) + cos(2*x)/2', label='$f(x) =$', width=30),
+def taylor_polynomials(f=input_box('sin(x) + cos(2*x)/2', type=str, label='$f(x) =$', width=30),
                        a=slider(-3, 3, 1/2, default=0, label='centre $a$'),
                        n=slider(0, 12, 1, default=3, label='degree $n$'),
                        remainder=checkbox(False, label='plot the remainder $f - T_n$')):
-    f = SR(sage_eval(f, locals={'x': x}))  # the text in the box, as an expression in x
+    f = SR(sage_eval(f, locals={'x': x}))  # the text typed (type=str), as an expression in x
     a, n = QQ(a), Integer(n)
     T = taylor(f, x, a, n)
     pretty_print(LatexExpr(r"T_{%s}(x) = " % n), T)

@@ -71,6 +71,29 @@ function filesOf(name: string): { path: string; content: string }[] {
 const kindsOf = (r: TShown) => r.bundles.map((b) => Object.keys(b).find((k) => k !== "text/plain") ?? "text/plain");
 const latexOf = (r: TShown) => r.bundles.flatMap((b) => (typeof b["text/latex"] === "string" ? [b["text/latex"]] : [])).join("\n");
 const controlsOf = (r: TShown) => r.specs[0]?.controls.map((c) => [c.name, c.type]);
+/**
+ * What the page sends to set slider `name` to `value`: the number, or for a slider over a list
+ * of values (SageMathCell's, for a rational step such as 1/2) the index of its label.
+ */
+function wire(spec: TSpec, name: string, value: number | number[]): number | number[] {
+  const control = spec.controls.find((c) => c.name === name);
+  const one = (v: number) => {
+    if (!control?.values) return v;
+    expect(control.values).toContain(String(v));
+    return control.values.indexOf(String(v));
+  };
+  return Array.isArray(value) ? value.map(one) : one(value);
+}
+
+/** A slider's initial value as the reader sees it (its label, for a slider over values). */
+function shownDefault(spec: TSpec, name: string): unknown {
+  const control = spec.controls.find((c) => c.name === name);
+  const values = control?.values;
+  const d = control?.default;
+  if (!values) return d;
+  return Array.isArray(d) ? d.map((i: number) => Number(values[i])) : Number(values[d as number]);
+}
+
 const isPng = (b: TBundle) => Buffer.from(b["image/png"] as string, "base64").subarray(1, 4).toString() === "PNG";
 
 /**
@@ -101,7 +124,7 @@ const CHECKS: Record<string, TCheck> = {
     // taylor(sin(x) + cos(2x)/2, x, 0, 3), typeset, then the plot.
     expect(latexOf(r)).toContain(String.raw`T_{3}(x) =  -\frac{1}{6} \, x^{3} - x^{2} + x + \frac{1}{2}`);
     expect(kindsOf(r)).toEqual(["text/latex", "image/png"]);
-    const next = await update({ f: "exp(x)", a: 0, n: 2, remainder: true });
+    const next = await update({ f: "exp(x)", a: wire(r.specs[0]!, "a", 0), n: wire(r.specs[0]!, "n", 2), remainder: true });
     expectClean(next);
     expect(latexOf(next)).toContain(String.raw`T_{2}(x) =  \frac{1}{2} \, x^{2} + x + 1`);
     // The remainder's own plot under the first.
@@ -114,11 +137,11 @@ const CHECKS: Record<string, TCheck> = {
       ["n", "slider"],
       ["rule", "selector"],
     ]);
-    expect(r.specs[0]?.controls[0]?.default).toEqual([1, 7]);
+    expect(shownDefault(r.specs[0]!, "interval")).toEqual([1, 7]);
     expect(r.stdout).toContain("midpoint sum with n = 6:  6.883604146");
     expect(r.stdout).toContain("exact integral:       7.078502139");
     expect(kindsOf(r)).toEqual(["text/latex", "image/png"]);
-    const next = await update({ interval: [1, 7], n: 40, rule: 0 });
+    const next = await update({ interval: wire(r.specs[0]!, "interval", [1, 7]), n: wire(r.specs[0]!, "n", 40), rule: 0 });
     expectClean(next);
     expect(next.stdout).toContain("left sum with n = 40:");
     expect(next.stdout).toContain("exact integral:       7.078502139");
@@ -162,7 +185,7 @@ const CHECKS: Record<string, TCheck> = {
     expect(kindsOf(r)).toEqual(["image/png", "image/png"]);
     expect(r.bundles.every(isPng)).toBe(true);
   },
-  "sage-modular-tables": (r) => {
+  "sage-modular-tables": async (r, update) => {
     expect(controlsOf(r)).toEqual([
       ["n", "slider"],
       ["operation", "selector"],
@@ -171,6 +194,12 @@ const CHECKS: Record<string, TCheck> = {
     expect(kindsOf(r)).toEqual(["image/png"]);
     expect(r.stdout).toContain("units of Z/12: 4 = phi(12): [1, 5, 7, 11]");
     expect(r.stdout).toContain("no primitive root");
+    const powers = r.specs[0]!.controls[1]!.values!.indexOf("a ^ b");
+    const next = await update({ n: wire(r.specs[0]!, "n", 7), operation: powers });
+    expectClean(next);
+    expect(kindsOf(next)).toEqual(["image/png"]);
+    expect(next.stdout).toContain("zero divisors: none, Z/7 is a field");
+    expect(next.stdout).toContain("primitive root 3: its powers [3, 2, 6, 4, 5, 1] are all the units");
   },
   "sage-graph-coloring": async (r, update) => {
     expect(controlsOf(r)).toEqual([
@@ -186,7 +215,7 @@ const CHECKS: Record<string, TCheck> = {
     expect(next.stdout).toContain("10 vertices, 15 edges; chromatic number 3");
     expect(next.stdout).toContain("spanning trees (Kirchhoff's matrix-tree theorem): 2000");
   },
-  "sage-irreducible-polynomials": (r) => {
+  "sage-irreducible-polynomials": async (r, update) => {
     expect(controlsOf(r)).toEqual([
       ["p", "selector"],
       ["n", "slider"],
@@ -194,6 +223,11 @@ const CHECKS: Record<string, TCheck> = {
     expect(r.stdout).toContain("t^(2^6) - t splits over GF(2) into 14 irreducible factors:");
     expect(r.stdout).toContain("degree 6: 9 (Gauss: 9)");
     expect(kindsOf(r)).toEqual(["image/png"]);
+    // 7^8 is too large a degree to factor: the count comes from the formula alone.
+    const next = await update({ p: r.specs[0]!.controls[0]!.values!.indexOf("7"), n: wire(r.specs[0]!, "n", 8) });
+    expectClean(next);
+    expect(next.stdout).toContain("Gauss's formula alone gives 720300 irreducibles of degree 8");
+    expect(kindsOf(next)).toEqual(["image/png"]);
   },
   "sage-critical-points-3d": (r) => {
     expect(r.stdout).toContain("(1, 1): f = -4, det Hess = 36 -> minimum");
