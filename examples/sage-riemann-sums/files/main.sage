@@ -25,7 +25,7 @@ def riemann_sums(interval=range_slider(0, 10, 1/2, default=(1, 7), label='$[a, b
                        color='orange', alpha=0.5, edgecolor='darkorange')
                for k, y in enumerate(heights))
     curve = plot(f, (x, a - 1/2, b + 1/2), color='black', thickness=2)
-    show(bars + curve, figsize=[7, 4], axes_labels=['$x$', '$y$'])
+    show(bars + curve, figsize=[7, 4], aspect_ratio='automatic', axes_labels=['$x$', '$y$'])
 
     print(f"{rule} sum with n = {n}:  {riemann.n(digits=10)}")
     print(f"exact integral:       {exact.n(digits=10)}   (= {exact})")

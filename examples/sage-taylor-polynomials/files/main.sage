@@ -20,6 +20,6 @@ def taylor_polynomials(f=input_box('sin(x) + cos(2*x)/2', type=str, label='$f(x)
     show(picture, ymin=window['ymin'] - pad, ymax=window['ymax'] + pad, figsize=[7, 4])
 
     if remainder:
-        # The remainder vanishes to order n + 1 at a: flat there, large far away.
-        show(plot(f - T, (x, a - 4, a + 4), color='purple', fill=True,
-                  legend_label='$f - T_{%s}$' % n), figsize=[7, 2.5])
+        # The remainder vanishes to order n + 1 at a: flat there, large far away (clipped).
+        show(plot(f - T, (x, a - 4, a + 4), color='purple', fill=True, legend_label='$f - T_{%s}$' % n),
+             ymin=-pad, ymax=pad, figsize=[7, 2.5])
