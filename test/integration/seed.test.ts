@@ -90,14 +90,17 @@ describe("seedExamples", () => {
     expect(decoder.decode(head.files.find((f) => f.path === "main.py")?.content)).toBe(decoder.decode(diskTree("logistic-map", "files").get("main.py")));
   });
 
-  it("publishes the Sage examples as Sage snippets run from main.sage, helper files beside it", async () => {
+  it("publishes the Sage examples as Sage snippets that Run runs from main.sage in SageMath, helper files beside it", async () => {
     const sage = examples.filter((e) => e.name.startsWith("sage-")).map((e) => e.name);
     expect(sage.length).toBeGreaterThanOrEqual(10);
     const user = await getUserByUsername({ username: "example" });
     const listed = await listSnippets({ actor: { id: user!.id, username: "example" }, owner: "example", language: "sage", perPage: 100 });
     expect(listed.items.map((s) => s.slug).sort()).toEqual(sage);
-    const { files, mainFile } = await readSnippetFiles({ owner: "example", slug: "sage-graph-coloring" });
-    expect(mainFile).toBe("main.sage");
+    for (const slug of sage) {
+      const { mainFile, kernel } = await readSnippetFiles({ owner: "example", slug });
+      expect([slug, mainFile, kernel]).toEqual([slug, "main.sage", "sage"]);
+    }
+    const { files } = await readSnippetFiles({ owner: "example", slug: "sage-graph-coloring" });
     expect(files.map((f) => f.path).sort()).toEqual(["families.sage", "main.sage"]);
   });
 
