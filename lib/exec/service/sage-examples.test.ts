@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KATEX_OPTIONS, splitMath } from "@/components/run/latex-output";
 import type { TExecClient } from "@/lib/exec/client";
 import type { TSessionEvent } from "@/lib/exec/protocol";
-import { runCell, sageSkipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { sageSkipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
 const skip = sageSkipReason();
 if (skip) console.warn(`Sage example tests skipped: ${skip}`);
@@ -253,9 +253,6 @@ describe.skipIf(skip !== undefined)("the Sage examples in the sage kernel", () =
   beforeAll(async () => {
     // As sage.test.ts: Sage's pages need more room than the Python tests' 128 MB, a plot more than 64 KB.
     t = await startTestService({ sage: true, limits: { memoryBytes: 768 * 1024 * 1024, wallSeconds: 20, outputBytes: 2 * 1024 * 1024 } });
-    // The first Sage session of a fresh service can miss the 10 s hello on a loaded machine; one
-    // throwaway run makes the examples' timings those of a warm service.
-    await runCell(t.client, "1", { kernel: "sage" }).catch(() => runCell(t.client, "1", { kernel: "sage" }));
   }, 180_000);
   afterAll(async () => {
     await t?.stop();
