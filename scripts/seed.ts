@@ -105,8 +105,8 @@ export function readExamples(examplesDir: string = DEFAULT_EXAMPLES_DIR): TExamp
     });
 }
 
-/** What running an example leaves behind, which is not part of it. */
-const isRunLeftover = (name: string): boolean => name === "__pycache__" || name.endsWith(".pyc");
+/** What running an example leaves behind, which is not part of it (`sage x.sage` writes x.sage.py). */
+const isRunLeftover = (name: string): boolean => name === "__pycache__" || name.endsWith(".pyc") || name.endsWith(".sage.py");
 
 /** The files under `root`, with paths relative to it ("/"-separated) and their exact bytes. */
 export function readTreeFromDisk(root: string): TFileInput[] {

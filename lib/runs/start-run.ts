@@ -63,7 +63,7 @@ export async function startRun(
   if (!runnable) {
     const note = main
       ? `${main.path} is not a text file, so there is nothing to run first. Type code in the cell below.`
-      : "This snippet has no main file to run first (name one main.py, or keep one Python file). Its files are in the working directory: type code in the cell below.";
+      : "This snippet has no main file to run first (name one main.py or main.sage, or keep one Python or Sage file). Its files are in the working directory: type code in the cell below.";
     return { session, rev: revision.rev, mainFile: null, kernel, msgId: null, note };
   }
   if (created.msg_id === undefined) {

@@ -4,7 +4,7 @@ import { toNbOutput } from "@/lib/exec/protocol";
 import { effectiveKernel } from "./kernel";
 import { mainFileOf } from "./main-file";
 import { saveThumbnail } from "./save-thumbnail";
-import { imageFromBundle } from "./thumbnail-image";
+import { imageFromBundle, mayDraw } from "./thumbnail-image";
 
 /*
  * Thumbnails come from two places:
@@ -14,8 +14,9 @@ import { imageFromBundle } from "./thumbnail-image";
  *    once in the same sandbox Run uses, as if the owner pressed Run, and keeps its first image.
  *    This is done on the server rather than by the owner's page so that snippets published
  *    through the API, or never opened by their owner, get a thumbnail too. Only code that could
- *    draw (matplotlib, PIL, an image display) is run, one publication at a time, so publishing
- *    costs the sandbox nothing for text-only snippets and bursts of publications queue up.
+ *    draw (matplotlib, PIL, an image display, Sage's show and plots: `mayDraw`) is run, one
+ *    publication at a time, so publishing costs the sandbox nothing for text-only snippets and
+ *    bursts of publications queue up.
  * Both skip silently when the execution service is unavailable; a later owner's run fills in.
  */
 
@@ -23,7 +24,6 @@ import { imageFromBundle } from "./thumbnail-image";
 const WATCH_MS = 30 * 60_000;
 /** Wall-clock seconds the publication run may take. */
 const PUBLICATION_SECONDS = 20;
-const MAY_DRAW = /\b(matplotlib|pyplot|plt\.|PIL|imshow|savefig|display\(|Image\b|plot\()/;
 
 /** The first image of an owner's run (session `session`, at `rev`) becomes the revision's thumbnail. */
 export function watchRunForThumbnail(options: { client: TExecClient; session: string; snippetId: string; rev: string }): void {
@@ -71,7 +71,7 @@ export function thumbnailAtPublication(options: {
   );
   const file = options.files.find((f) => f.path === main);
   const code = file && /\.(py|sage)$/.test(file.path) ? new TextDecoder().decode(file.content) : null;
-  if (!file || !code || !options.files.some((f) => /\.(py|sage)$/.test(f.path) && MAY_DRAW.test(new TextDecoder().decode(f.content)))) return Promise.resolve();
+  if (!file || !code || !options.files.some((f) => /\.(py|sage)$/.test(f.path) && mayDraw(new TextDecoder().decode(f.content)))) return Promise.resolve();
   const work = queue.then(async () => {
     const result = await (options.client ?? execClient()).runToCompletion({
       files: options.files.map((f) => ({ path: f.path, content: f.content })),

@@ -11,6 +11,12 @@ describe("mainFileOf", () => {
     expect(mainFileOf(["README.md", "helpers.py", "main.py"], null)).toBe("main.py");
     expect(mainFileOf(["README.md", "data/x.csv", "plot.py"], null)).toBe("plot.py");
   });
+  it("takes main.sage as it takes main.py, and a lone .sage file as a lone .py file", () => {
+    expect(mainFileOf(["families.sage", "main.sage"], null)).toBe("main.sage");
+    expect(mainFileOf(["helper.py", "main.sage"], null)).toBe("main.sage");
+    expect(mainFileOf(["main.py", "main.sage"], null)).toBe("main.py");
+    expect(mainFileOf(["README.md", "spiral.sage"], null)).toBe("spiral.sage");
+  });
   it("gives up when nothing stands out", () => {
     expect(mainFileOf(["a.py", "b.py"], null)).toBeNull();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { imageFromBundle, MAX_THUMBNAIL_BYTES } from "./thumbnail-image";
+import { imageFromBundle, MAX_THUMBNAIL_BYTES, mayDraw } from "./thumbnail-image";
 
 const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
 
@@ -16,5 +16,21 @@ describe("imageFromBundle", () => {
     expect(imageFromBundle({ "image/png": "" })).toBeNull();
     expect(imageFromBundle({ "image/png": Buffer.concat([PNG, Buffer.alloc(MAX_THUMBNAIL_BYTES)]).toString("base64") })).toBeNull();
     expect(imageFromBundle({ "text/plain": "1" })).toBeNull();
+  });
+});
+
+describe("mayDraw", () => {
+  it("sees drawing in Python and in Sage", () => {
+    expect(mayDraw("import matplotlib.pyplot as plt\nplt.plot([1, 2])")).toBe(true);
+    expect(mayDraw("show(race, figsize=[8, 3.5])")).toBe(true);
+    expect(mayDraw("picture = matrix_plot(table, cmap='Spectral')")).toBe(true);
+    expect(mayDraw("surface = plot3d(f, (x, -2, 2), (y, -2, 2))")).toBe(true);
+    expect(mayDraw("movie = animate(frames)")).toBe(true);
+    expect(mayDraw("G.plot(partition=classes)")).toBe(true);
+  });
+
+  it("leaves text-only code alone", () => {
+    expect(mayDraw("print(factor(2^32 + 1))")).toBe(false);
+    expect(mayDraw("A = matrix(QQ, [[1, 2], [3, 4]])\nprint(A.inverse())")).toBe(false);
   });
 });

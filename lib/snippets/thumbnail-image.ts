@@ -23,3 +23,12 @@ export function imageFromBundle(data: Record<string, unknown>): { mime: string; 
   }
   return null;
 }
+
+// Drawing in Python (matplotlib, PIL, an image display) and in Sage (show, plot and every *_plot,
+// plot3d, animate, bar_chart; a graph's .plot): cheap to test, generous by design.
+const MAY_DRAW = /\b(matplotlib|pyplot|plt\.|PIL|imshow|savefig|display\(|Image\b|\w*plot\w*\(|show\(|animate\(|bar_chart\()/;
+
+/** Whether code could draw an image, so that running it at publication may give a thumbnail. */
+export function mayDraw(code: string): boolean {
+  return MAY_DRAW.test(code);
+}

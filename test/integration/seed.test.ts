@@ -90,6 +90,20 @@ describe("seedExamples", () => {
     expect(decoder.decode(head.files.find((f) => f.path === "main.py")?.content)).toBe(decoder.decode(diskTree("logistic-map", "files").get("main.py")));
   });
 
+  it("publishes the Sage examples as Sage snippets that Run runs from main.sage in SageMath, helper files beside it", async () => {
+    const sage = examples.filter((e) => e.name.startsWith("sage-")).map((e) => e.name);
+    expect(sage.length).toBeGreaterThanOrEqual(10);
+    const user = await getUserByUsername({ username: "example" });
+    const listed = await listSnippets({ actor: { id: user!.id, username: "example" }, owner: "example", language: "sage", perPage: 100 });
+    expect(listed.items.map((s) => s.slug).sort()).toEqual(sage);
+    for (const slug of sage) {
+      const { mainFile, kernel } = await readSnippetFiles({ owner: "example", slug });
+      expect([slug, mainFile, kernel]).toEqual([slug, "main.sage", "sage"]);
+    }
+    const { files } = await readSnippetFiles({ owner: "example", slug: "sage-graph-coloring" });
+    expect(files.map((f) => f.path).sort()).toEqual(["families.sage", "main.sage"]);
+  });
+
   it("gives every example without revisions a single revision", async () => {
     const revisions = await listSnippetRevisions({ owner: "example", slug: "newtons-method" });
     expect(revisions).toHaveLength(1);
@@ -132,12 +146,14 @@ describe("reading examples from disk", () => {
     writeFileSync(path.join(scratch, file), content);
   }
 
-  it("keeps nested paths and leaves out what running Python leaves behind", () => {
+  it("keeps nested paths and leaves out what running Python or Sage leaves behind", () => {
     write("tree/main.py", "import helper\n");
     write("tree/helper.py", "X = 1\n");
     write("tree/data/points.csv", "x,y\n1,2\n");
     write("tree/__pycache__/helper.cpython-311.pyc", "bytecode");
-    expect(readTreeFromDisk(path.join(scratch, "tree")).map((f) => f.path)).toEqual(["data/points.csv", "helper.py", "main.py"]);
+    write("tree/spiral.sage", "print(2^10)\n");
+    write("tree/spiral.sage.py", "print(Integer(2)**Integer(10))\n"); // what `sage spiral.sage` writes
+    expect(readTreeFromDisk(path.join(scratch, "tree")).map((f) => f.path)).toEqual(["data/points.csv", "helper.py", "main.py", "spiral.sage"]);
   });
 
   it("refuses a snippet.json with revisions but no final message, naming the file", () => {
