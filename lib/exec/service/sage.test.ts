@@ -62,6 +62,15 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     expect(resultText(r)).toBe("274177 * 67280421310721");
   });
 
+  it("has group theory ready (libgap started in the zygote), view() as show(), and name? / name?? as help", async () => {
+    const r = await sage(t, "print(SymmetricGroup(4).order(), AlternatingGroup(5).is_simple())\nview(x^2)\nis_prime?");
+    expect(r.status).toBe("ok");
+    expect(r.stdout).toMatch(/^24 True\n[\s\S]*Return "True" if "?n"? is a prime number/);
+    expect(bundles(r)[0]!["text/latex"]).toBe("$$x^{2}$$");
+    const source = await sage(t, "is_prime??");
+    expect(source.stdout).toMatch(/^def is_prime\(n\):/);
+  });
+
   it("runs a .sage main file through the preparser and a .py file as Python, both with Sage's globals", async () => {
     const files = [
       { path: "main.sage", content: "import helper\nprint(2^10, helper.xor(), factor(360))\n" },

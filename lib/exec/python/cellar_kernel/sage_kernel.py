@@ -36,6 +36,8 @@ preparsed_files = set()
 
 SCENE_MIME = "application/vnd.cellar.scene3d+json"
 _DISPLAY_MAGIC = re.compile(r"^[ \t]*%display(?:[ \t]+(\w+))?[ \t]*(?:#.*)?$", re.M)
+# `name?` (its documentation) and `name??` (its source), as in IPython, on a line of their own.
+_HELP = re.compile(r"^([ \t]*)([A-Za-z_][\w.]*)(\?\??)[ \t]*$", re.M)
 # IPython's line magics a Sage user types most; each becomes one line of Python (lines stay put).
 _TIME_MAGIC = re.compile(r"^([ \t]*)%(time|timeit)[ \t]+(.+)$", re.M)
 _DISPLAY_MODES = {"plain": None, "default": None, "simple": None, "latex": "latex", "typeset": "latex",
@@ -81,6 +83,13 @@ def _warm_up() -> None:
         y = sa.var("y")
         scene_bundle(sa.plot3d(x * y, (x, -1, 1), (y, -1, 1), plot_points=5), {"figsize": 1})
         sa.matrix(sa.QQ, 2, [1, 2, 3, 4]).det()
+        # libgap starts on first use (~4 s, and it saves a 48 MB workspace under DOT_SAGE): once
+        # here, not in every session that touches a permutation group.
+        sa.SymmetricGroup(3).order()
+        # `name?` formats documentation with docutils (~2 s to import the first time).
+        from sage.misc.sageinspect import sage_getdoc
+
+        sage_getdoc(sa.factor)
 
 
 # --- in a session ----------------------------------------------------------------------------
@@ -130,6 +139,9 @@ def namespace(preimported: dict) -> dict:
     names = {k: v for k, v in vars(sage.all).items() if not k.startswith("_")}
     ns = {**preimported, **names, "x": x}  # as sage.all_cmdline, what `sage -c` runs in
     ns["html"] = _ImmediateHtml(names["html"])
+    # view() typesets through pdflatex in a desktop Sage; here it is show(), as in SageMathCell.
+    ns["view"] = names["show"]
+    ns["__cellar_help__"] = _help
     ns["__cellar_display_mode__"] = set_display_mode
     ns["__cellar_timer__"] = _Timer()
     ns["__cellar_timeit__"] = _timeit
@@ -160,6 +172,7 @@ def preparse(code: str, name: str) -> str:
 
     code = _DISPLAY_MAGIC.sub(magic, code)
     code = _TIME_MAGIC.sub(timing, code)
+    code = _HELP.sub(lambda m: f"{m.group(1)}__cellar_help__({m.group(2)}, {len(m.group(3)) == 2})", code)
     preparsed_files.add(name)
     return sage_preparse(code)
 
@@ -185,6 +198,18 @@ def _duration(seconds: float) -> str:
         if seconds * scale >= 1 or unit == "µs":
             return f"{seconds * scale:.3g} {unit}"
     return f"{seconds:.3g} s"
+
+
+def _help(obj, source: bool) -> None:
+    """`name?`: the object's documentation as Sage formats it for a terminal; `name??` its source."""
+    from sage.misc.sagedoc import format as format_doc
+    from sage.misc.sageinspect import sage_getdoc, sage_getsource
+
+    if source:
+        text = sage_getsource(obj) or f"No source for {obj!r}."
+    else:
+        text = sage_getdoc(obj) or f"No documentation for {obj!r}."
+    print(text.rstrip() + "\n")
 
 
 def _timeit(statement: str) -> None:
