@@ -22,6 +22,31 @@ async function runSage(page: Page, title: string, code: string) {
   return page.getByRole("region", { name: "Run output" });
 }
 
+test("a seeded Sage interact runs, and moving its slider redraws the plot", async ({ page, user: _signedIn }) => {
+  test.setTimeout(120_000);
+  // The example the seed publishes, as it is in examples/.
+  const example = new URL("../../examples/sage-taylor-polynomials/", import.meta.url);
+  const code = readFileSync(new URL("files/main.sage", example), "utf8");
+  const { title } = JSON.parse(readFileSync(new URL("snippet.json", example), "utf8")) as { title: string };
+  await runSage(page, title, code);
+  const interact = page.getByRole("region", { name: "Interact taylor_polynomials" });
+  const output = page.getByRole("region", { name: "Output of taylor_polynomials" });
+  // The first run waits for the Sage zygote, which may still be starting.
+  const plot = output.locator("img.run-image");
+  await expect(plot).toBeVisible({ timeout: 60_000 });
+  await expect(output.locator(".katex").first()).toContainText("T3(x)");
+  const before = await plot.getAttribute("src");
+
+  // The degree slider (the second), moved with the keyboard as a reader would.
+  const degree = interact.getByRole("slider").nth(1);
+  await degree.focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(output.locator(".katex").first()).toContainText("T4(x)");
+  await expect(plot).not.toHaveAttribute("src", before!);
+  expect(await plot.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(300);
+  await page.screenshot({ path: "test-results/e2e/sage-interact.png", fullPage: true });
+});
+
 test("a Sage 3D plot opens in the viewer and turns when dragged", async ({ page, user: _signedIn }) => {
   test.setTimeout(120_000);
   const panel = await runSage(page, "Saddle", "var('y')\nplot3d(x^2 - y^2, (x, -2, 2), (y, -2, 2), color='orange')\n");

@@ -129,6 +129,26 @@ def start_session() -> None:
                 pass
 
 
+_main_module = None
+
+
+def build_main(preimported: dict) -> None:
+    """In the zygote: the `__main__` module every session's cells run in, built once (see
+    main_namespace)."""
+    global _main_module
+    from .engine import new_main_namespace
+
+    ns = new_main_namespace(namespace(preimported))
+    _main_module = sys.modules["__main__"]
+    assert _main_module.__dict__ is ns
+
+
+def main_namespace() -> dict:
+    """In a session: the prebuilt `__main__` (its process's own copy, written page by page)."""
+    sys.modules["__main__"] = _main_module
+    return _main_module.__dict__
+
+
 def namespace(preimported: dict) -> dict:
     """A cell's globals: Sage's (`from sage.all import *` and the symbolic `x`) over Cellar's pre-imported names, so
     Sage's `Color` is the one cells see; `html` shows its argument at once (as in SageMathCell and

@@ -41,14 +41,19 @@ def _parse_request(msg) -> tuple:
     return op, msg_id, code, filename, float(cpu)
 
 
-def _preimported() -> dict:
-    """The names every cell has without importing them: display and the interact API; in the
-    sage kernel, Sage's globals too."""
+def preimported() -> dict:
+    """The names every cell has without importing them: display and the interact API."""
     api = cellar.interact
-    names = {"display": cellar.display, **{name: getattr(api, name) for name in api.__all__}}
+    return {"display": cellar.display, **{name: getattr(api, name) for name in api.__all__}}
+
+
+def _main_namespace() -> dict:
+    """The cells' globals: in the sage kernel the `__main__` the zygote built (Sage's globals; a
+    copy per session would write the reference count of each of its ~1,900 values, thousands of
+    copy-on-write faults), else a fresh one with the pre-imported names."""
     if sage_kernel.active():
-        names = sage_kernel.namespace(names)
-    return names
+        return sage_kernel.main_namespace()
+    return new_main_namespace(preimported())
 
 
 def serve(sock, session_id: str, work_dir: str = "/work") -> None:
@@ -75,7 +80,7 @@ def serve(sock, session_id: str, work_dir: str = "/work") -> None:
     sys.path[:] = [work_dir] + [p for p in sys.path if p not in ("", work_dir)]
     sys.argv[:] = [""]
     _reseed_numpy()
-    engine = Engine(channel, pump, gate, new_main_namespace(_preimported()), work_dir)
+    engine = Engine(channel, pump, gate, _main_namespace(), work_dir)
     cellar._publisher = engine.publish
     cellar._interact_runner = engine.run_interact
     figures._publish = engine.publish

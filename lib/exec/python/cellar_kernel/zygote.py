@@ -47,6 +47,10 @@ def preload(modules) -> list:
         sage_kernel.preload()
     # Everything a session imports (child imports the rest), so forks do not each import it again.
     import cellar  # noqa: F401
+    if sage_kernel.active():
+        from .session import preimported
+
+        sage_kernel.build_main(preimported())
     return list(modules)
 
 
