@@ -29,7 +29,7 @@ import { PYTHON_KERNEL, SAGE_KERNEL, sageInstalled, type TKernel } from "@/lib/e
 import { coldCommand, RUNNER_DIR, SANDBOX_UID, sessionsDir } from "@/lib/exec/service/sandbox";
 import { freePort } from "../../test/e2e/support/free-port";
 import { closedLoop, openLoop } from "../support/load";
-import { cgroupMemoryOf, cpuOf, faultsOf, memoryOf, processesIn, zygotePids, type TMemory } from "../support/processes";
+import { cgroupMemoryOf, cpuOf, faultsOf, memoryOf, processesIn, threadCpuOf, zygotePids, type TMemory } from "../support/processes";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -186,7 +186,7 @@ async function forkCost(client: TExecClient, kernel: string, zygotes: number[], 
   const times: number[] = [];
   const create = () => client.createSession({ kernel, files: [], client: `bench-fork-${Math.random()}` });
   for (let i = 0; i < 3; i++) await client.close(await create()); // pre-spawned ones used up, paths warm
-  const cpu0 = zygotes.reduce((s, p) => s + cpuOf(p), 0);
+  const cpu0 = zygotes.reduce((s, p) => s + threadCpuOf(p), 0);
   for (let i = 0; i < runs; i++) {
     await new Promise((r) => setTimeout(r, 100));
     const t = performance.now();
@@ -194,11 +194,11 @@ async function forkCost(client: TExecClient, kernel: string, zygotes: number[], 
     times.push(performance.now() - t);
     await client.close(created);
   }
-  const zygoteCpuMs = (zygotes.reduce((s, p) => s + cpuOf(p), 0) - cpu0) / 1e6 / runs;
+  const zygoteCpuMs = (zygotes.reduce((s, p) => s + threadCpuOf(p), 0) - cpu0) / 1e6 / runs;
   return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), zygoteCpuMs, n: runs };
 }
 
-type TSessionMemory = { charged: number; pss: number; uss: number; minorFaults: number };
+type TSessionMemory = { charged: number; pss: number; uss: number; minorFaults: number; cpuMs: number };
 type TMemoryFigures = { zygotes: TMemory[]; afterPrint: TSessionMemory; afterPlot: TSessionMemory; sessions: number };
 
 /** The session process's memory: its memory cgroup's charge (pages it has written since the fork), PSS/USS, page faults. */
@@ -211,6 +211,7 @@ function sessionMemory(execDir: string, session: string): TSessionMemory {
     pss: sum((p) => memoryOf(p)?.pss ?? NaN),
     uss: sum((p) => memoryOf(p)?.uss ?? NaN),
     minorFaults: sum((p) => faultsOf(p).minor),
+    cpuMs: sum(threadCpuOf) / 1e6,
   };
 }
 
@@ -234,6 +235,7 @@ async function memory(client: TExecClient, execDir: string, c: TKernelCase, zygo
     pss: quantile(xs.map((x) => x.pss), 0.5),
     uss: quantile(xs.map((x) => x.uss), 0.5),
     minorFaults: quantile(xs.map((x) => x.minorFaults), 0.5),
+    cpuMs: quantile(xs.map((x) => x.cpuMs), 0.5),
   });
   return { zygotes: zygotes.map(memoryOf).filter((m): m is TMemory => m !== null), afterPrint: median(afterPrint), afterPlot: median(afterPlot), sessions: runs };
 }
@@ -302,11 +304,12 @@ async function benchKernel(
   // Warm-up (first forks, JIT of the service's code paths); a sage session waits here for its zygote.
   await closedLoop(() => pressRun(client, kernel, "print(1)", "stdout"), 2, 1);
   const zygotes = zygotePids(o.servicePid, kernel);
-  const meters = [o.meters.service, o.meters.client, { usage: () => cpuOf(o.servicePid) }, { usage: () => zygotes.reduce((s, p) => s + cpuOf(p), 0) }];
-  const loop = (phase: string, one: () => Promise<void>, m = meters) => (PHASES.has(phase) ? closedLoop(one, CONCURRENCY, SECONDS, m) : SKIPPED);
+  const meters = [o.meters.service, o.meters.client, { usage: () => cpuOf(o.servicePid) }, { usage: () => zygotes.reduce((s, p) => s + threadCpuOf(p), 0) }];
+  const loop = (phase: string, one: () => Promise<void>, m = meters, minEach = 1) => (PHASES.has(phase) ? closedLoop(one, CONCURRENCY, SECONDS, m, minEach) : SKIPPED);
 
-  const cold = await loop("cold", () => coldRun(c.kernel, o.execDir, o.coldDir, c.coldPrint), [o.meters.client]);
-  const coldPlot = await loop("coldplot", () => coldRun(c.kernel, o.execDir, o.coldDir, c.coldPlot), [o.meters.client]);
+  // A cold Sage run takes longer than a phase: at least two per lane, or the rate is one round's.
+  const cold = await loop("cold", () => coldRun(c.kernel, o.execDir, o.coldDir, c.coldPrint), [o.meters.client], 2);
+  const coldPlot = await loop("coldplot", () => coldRun(c.kernel, o.execDir, o.coldDir, c.coldPlot), [o.meters.client], 2);
   const print = await loop("print", () => pressRun(client, kernel, "print(1)", "stdout"));
   const plot = await loop("plot", () => pressRun(client, kernel, c.plot, "png"));
   const rate = Math.max(1, Math.round(print.rate * 0.8));
@@ -370,7 +373,7 @@ function report(c: TKernelCase, r: TResults): void {
     const m = r.memory;
     const z = (key: keyof TMemory) => m.zygotes.map((x) => mb(x[key])).join(", ");
     console.log(`  zygotes (${m.zygotes.length}): RSS ${z("rss")}; PSS ${z("pss")}; USS ${z("uss")}`);
-    const s = (x: TSessionMemory) => `cgroup charge ${mb(x.charged)}, PSS ${mb(x.pss)}, USS ${mb(x.uss)}, ${f(x.minorFaults, 0)} minor faults`;
+    const s = (x: TSessionMemory) => `cgroup charge ${mb(x.charged)}, PSS ${mb(x.pss)}, USS ${mb(x.uss)}, ${f(x.minorFaults, 0)} minor faults, CPU ${f(x.cpuMs)} ms since the fork`;
     console.log(`  a session (median of ${m.sessions}), after print(1): ${s(m.afterPrint)}; after the plot: ${s(m.afterPlot)}`);
   }
   console.log("");

@@ -8,8 +8,12 @@ const quantile = (xs: number[], q: number) => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 };
 
-/** Runs `one` with `concurrency` in flight for `seconds`; returns rate and latencies (ms). */
-export async function closedLoop(one: () => Promise<void>, concurrency: number, seconds: number, meters: { usage(): number }[] = []) {
+/**
+ * Runs `one` with `concurrency` in flight for `seconds` (and at least `minEach` times in each
+ * lane, so that runs longer than the phase are still measured more than once); returns rate and
+ * latencies (ms), and CPU ms per execution of each meter.
+ */
+export async function closedLoop(one: () => Promise<void>, concurrency: number, seconds: number, meters: { usage(): number }[] = [], minEach = 1) {
   const latencies: number[] = [];
   const cpu0 = meters.map((m) => m.usage());
   let failed = 0;
@@ -17,7 +21,7 @@ export async function closedLoop(one: () => Promise<void>, concurrency: number, 
   const end = start + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
+      for (let i = 0; performance.now() < end || i < minEach; i++) {
         const t = performance.now();
         try {
           await one();

@@ -36,6 +36,15 @@ export function cpuOf(pid: number): number {
   return s ? (Number(s[11]) + Number(s[12])) * (1e9 / 100) : NaN; // USER_HZ is 100 on Linux
 }
 
+/** CPU nanoseconds of a process's main thread, exact (schedstat; zygotes and session processes run one thread). */
+export function threadCpuOf(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[0]);
+  } catch {
+    return NaN;
+  }
+}
+
 /** Minor and major page faults of one process so far. */
 export function faultsOf(pid: number): { minor: number; major: number } {
   const s = stat(pid);
