@@ -378,7 +378,8 @@ function report(c: TKernelCase, r: TResults): void {
   }
   console.log("");
   for (const [name, value, target, met] of c.targets(r)) {
-    console.log(`  ${name.padEnd(44)} ${value.padEnd(28)} target ${target.padEnd(12)} ${target === "(figure)" ? "" : met ? "met" : "NOT met"}`);
+    const verdict = target === "(figure)" ? "" : value.includes("n/a") ? "not measured" : met ? "met" : "NOT met";
+    console.log(`  ${name.padEnd(44)} ${value.padEnd(28)} target ${target.padEnd(12)} ${verdict}`);
   }
 }
 
