@@ -264,6 +264,16 @@ async function main(): Promise<void> {
     const results: [string, Awaited<ReturnType<typeof benchKernel>>][] = [];
     for (const k of KERNELS) results.push([k, await benchKernel(client, k, CASES[k]!, service.pid!)]);
     for (const [k, r] of results) report(k, CASES[k]!, r);
+    // Python's figures are the same-run baseline of the other kernels'.
+    const python = results.find(([k]) => k === "python")?.[1];
+    for (const [k, r] of results) {
+      if (!python || k === "python") continue;
+      const ratio = (a: number, b: number) => `${f(a / b, 2)}×`;
+      console.log(
+        `\n  ${k} vs python in this run: print interact p50 ${ratio(r.printed.p50, python.printed.p50)}, plot interact p50 ${ratio(r.plotted.p50, python.plotted.p50)}, ` +
+          `memory per idle session ${ratio(Math.max(r.perSession, r.perSessionByHost), Math.max(python.perSession, python.perSessionByHost))}`,
+      );
+    }
     console.log(`\n  load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(" ")} (2 cores shared)`);
   } finally {
     service.kill("SIGTERM");
