@@ -86,6 +86,7 @@ async function execApi(baseUrl: string, execUrl: string): Promise<void> {
     const [probe, expected] = kernel === "sage" ? ["print(2^3)", "8\n"] : ["print(1)", "1\n"];
     try {
       await siteExec(baseUrl, kernel, probe, expected);
+      await serviceExec(client, kernel, probe, expected);
     } catch (e) {
       console.log(`POST /api/v1/exec, ${kernel}: not measured: ${(e as Error).message}`);
       continue;

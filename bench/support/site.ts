@@ -25,7 +25,7 @@ export async function startSite(): Promise<{ baseUrl: string; execUrl: string; s
   const execDir = mkdtempSync(join(tmpdir(), "cellar-bench-exec-"));
   console.log(`starting the built site (${distDir}) on port ${port}, its execution service on ${execPort}; load average ${load()}`);
   const server: ChildProcess = spawn("npx", ["--no-install", "tsx", "test/e2e/support/serve-fresh.ts"], {
-    env: { ...process.env, CELLAR_E2E_PORT: String(port), EXEC_URL: `http://127.0.0.1:${execPort}`, EXEC_DIR: execDir },
+    env: { ...process.env, CELLAR_E2E_PORT: String(port), CELLAR_E2E_EXEC_URL: `http://127.0.0.1:${execPort}`, EXEC_DIR: execDir },
     stdio: ["ignore", process.env.BENCH_SITE_LOG ? openSync(process.env.BENCH_SITE_LOG, "a") : "ignore", "inherit"],
     detached: true,
   });
