@@ -12,7 +12,8 @@ process.env.CELLAR_E2E_PORT ??= freePort();
 const port = Number(process.env.CELLAR_E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
 // A second site whose execution sessions end after a few idle seconds, for the tests of what a
-// reader sees when a live interact's session ends (test/e2e/interact-expiry.spec.ts).
+// reader sees when a live interact's session ends (test/e2e/interact-expiry.spec.ts); it has no
+// Sage kernel.
 process.env.CELLAR_E2E_SHORT_PORT ??= freePort();
 const shortPort = Number(process.env.CELLAR_E2E_SHORT_PORT);
 export const SHORT_IDLE_SECONDS = 6;
@@ -38,6 +39,9 @@ export default defineConfig({
     launchOptions: {
       // Debian's Chromium; Playwright's own browser download does not work on these machines.
       executablePath: "/usr/bin/chromium",
+      // WebGL (the 3D viewer, test/e2e/scene3d.spec.ts) works with these flags, --disable-gpu
+      // included: Chromium 156 falls back to SwiftShader (WebGL 2 through ANGLE on Vulkan) by
+      // itself. Should a newer Chromium stop doing that, add "--enable-unsafe-swiftshader".
       args: [
         "--headless",
         "--no-sandbox",
@@ -66,7 +70,9 @@ export default defineConfig({
     {
       command: "npx --no-install tsx test/e2e/support/serve-fresh.ts",
       url: `http://127.0.0.1:${shortPort}/`,
-      env: { CELLAR_E2E_PORT: String(shortPort), EXEC_IDLE_SECONDS: String(SHORT_IDLE_SECONDS) },
+      // Without Sage: what a server without SageMath says (test/e2e/kernel.spec.ts), and no
+      // Sage zygotes competing for the CPU with the main site's.
+      env: { CELLAR_E2E_PORT: String(shortPort), EXEC_IDLE_SECONDS: String(SHORT_IDLE_SECONDS), EXEC_SAGE: "0" },
       reuseExistingServer: false,
       timeout: 120_000,
       stdout: "pipe",

@@ -14,6 +14,8 @@ export type TSnippetFormValues = {
   license?: string;
   /** Why the license cannot change (a fork under a share-alike license), shown instead of the choice. */
   licenseLocked?: string | null;
+  /** "auto" (from the main file), "python" or "sage"; checked by the lib (kernel.ts). */
+  kernel?: string;
   /** One related snippet per line; related tags comma-separated (edits only). */
   relatedSnippets?: string;
   relatedTags?: string;
@@ -49,6 +51,7 @@ export async function readSnippetForm(
     message: text("message"),
     files: [],
     license: text("license"),
+    kernel: text("kernel") || "auto",
     licenseLocked: text("licenseLocked") || null,
     relatedSnippets: text("relatedSnippets"),
     relatedTags: text("relatedTags"),

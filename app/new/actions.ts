@@ -24,6 +24,7 @@ export async function createSnippetAction(_prev: TSnippetFormState, form: FormDa
       tags: parsed.tags,
       visibility: parsed.values.visibility,
       ...(parsed.values.license ? { license: parsed.values.license } : {}),
+      kernel: parsed.values.kernel ?? "auto",
       files: parsed.files,
       ...(parsed.values.message.trim() ? { message: parsed.values.message } : {}),
     });

@@ -16,7 +16,7 @@ export default async function NewSnippetPage() {
       <SnippetForm
         action={createSnippetAction}
         submitLabel="Publish snippet"
-        initial={{ title: "", description: "", tags: "", visibility: "public", message: "", files: [{ path: "main.py", content: "" }] }}
+        initial={{ title: "", description: "", tags: "", visibility: "public", message: "", kernel: "auto", files: [{ path: "main.py", content: "" }] }}
       />
     </div>
   );

@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { SnippetEditor } from "@/components/snippet-editor";
 import { TagInput } from "@/components/tags/tag-input";
 import { SnippetCommunityFields } from "@/components/community/snippet-community-fields";
+import { KernelField } from "@/components/forms/kernel-field";
 import type { TSnippetFormState, TSnippetFormValues } from "@/app/_forms/snippet-form-data";
 
 type Props = {
@@ -62,6 +63,7 @@ export function SnippetForm({ action, initial, submitLabel, hidden, askMessage }
         </fieldset>
       </div>
       <SnippetCommunityFields values={v} editing={Boolean(askMessage)} />
+      <KernelField value={v.kernel ?? "auto"} />
       <SnippetEditor initialFiles={v.files} />
       <div className="field">
         <label htmlFor="uploads">

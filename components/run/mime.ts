@@ -1,5 +1,8 @@
 import type { TMimeBundle } from "@/lib/runs/run-log";
 
+/** A 3D scene (components/run/scene3d.ts checks it; docs/exec.md describes it). */
+export const SCENE3D_MIME = "application/vnd.cellar.scene3d+json";
+
 /**
  * The richest representation of a MIME bundle the page can show, in Jupyter's order of
  * preference, with its text (nbformat allows a string or a list of lines).
@@ -7,21 +10,24 @@ import type { TMimeBundle } from "@/lib/runs/run-log";
 export type TShown =
   | { type: "text/html" | "text/markdown" | "text/latex" | "image/svg+xml" | "text/plain"; text: string }
   | { type: "image/png" | "image/jpeg" | "image/gif"; base64: string }
-  | { type: "application/json"; value: unknown };
+  | { type: "application/json"; value: unknown }
+  /** A 3D scene, still unchecked (the viewer validates it), and the bundle's PNG to fall back on. */
+  | { type: typeof SCENE3D_MIME; scene: unknown; fallback: string | null };
 
-const ORDER = ["text/html", "text/markdown", "text/latex", "image/svg+xml", "image/png", "image/jpeg", "image/gif", "application/json", "text/plain"] as const;
+const ORDER = [SCENE3D_MIME, "text/html", "text/markdown", "text/latex", "image/svg+xml", "image/png", "image/jpeg", "image/gif", "application/json", "text/plain"] as const;
 
 /** Picks what to show of `data`; null when it holds nothing the page understands. */
 export function pickMime(data: TMimeBundle): TShown | null {
   for (const type of ORDER) {
     if (!(type in data)) continue;
     const value = data[type];
+    if (type === SCENE3D_MIME) return { type, scene: value, fallback: base64Of(data["image/png"]) };
     if (type === "application/json") return { type, value };
     const text = textOf(value);
     if (text === null) continue;
     if (type === "image/png" || type === "image/jpeg" || type === "image/gif") {
-      const base64 = text.replace(/\s+/g, "");
-      if (/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) return { type, base64 };
+      const base64 = base64Of(text);
+      if (base64 !== null) return { type, base64 };
       continue;
     }
     return { type, text };
@@ -32,6 +38,14 @@ export function pickMime(data: TMimeBundle): TShown | null {
 /** The `text/plain` of a bundle, e.g. matplotlib's "<Figure size 640x480 with 1 Axes>", as alt text. */
 export function plainOf(data: TMimeBundle): string | null {
   return textOf(data["text/plain"]);
+}
+
+/** An image's base64 without line breaks, or null when it is not base64 (it goes into a data: URL). */
+function base64Of(value: unknown): string | null {
+  const text = textOf(value);
+  if (text === null) return null;
+  const base64 = text.replace(/\s+/g, "");
+  return /^[A-Za-z0-9+/]*={0,2}$/.test(base64) ? base64 : null;
 }
 
 function textOf(value: unknown): string | null {

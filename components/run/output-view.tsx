@@ -6,11 +6,13 @@ import type { TMimeBundle, TRunOutput } from "@/lib/runs/run-log";
 import { InteractView } from "@/components/interact/interact-view";
 import { stripAnsi } from "./ansi";
 import { HtmlOutput } from "./html-output";
-import { pickMime, plainOf, utf8Base64 } from "./mime";
+import { SCENE3D_MIME, pickMime, plainOf, utf8Base64 } from "./mime";
 
 // KaTeX and the Markdown renderer are loaded only when an output needs them.
 const LatexOutput = dynamic(() => import("./latex-output"), { ssr: false, loading: () => <p className="run-loading">Typesetting…</p> });
 const MarkdownOutput = dynamic(() => import("./markdown-output"), { ssr: false, loading: () => <p className="run-loading">Rendering…</p> });
+// three.js too (the largest of them): a page without a 3D scene never fetches it.
+const Scene3dOutput = dynamic(() => import("./scene3d-output"), { ssr: false, loading: () => <p className="run-loading">Loading the 3D viewer…</p> });
 
 /** One output of a cell: a stream, a rich value, a result with its prompt, an error, a limit or a live interact. */
 // Memoized: a control moved re-renders the panel, and outputs (a plot's base64) do not change with it.
@@ -51,6 +53,8 @@ export function MimeView({ data }: { data: TMimeBundle }) {
   const shown = pickMime(data);
   if (!shown) return null;
   switch (shown.type) {
+    case SCENE3D_MIME:
+      return <Scene3dOutput scene={shown.scene} fallback={shown.fallback} alt={plainOf(data) ?? "3D plot"} />;
     case "image/png":
     case "image/jpeg":
     case "image/gif":

@@ -1,5 +1,6 @@
 import Link from "@/components/link";
 import type { TListQuery } from "@/lib/tags/parse-list-query";
+import { languageLabel } from "@/lib/snippets/kernel";
 import { TagInput } from "./tag-input";
 import "./tags.css";
 
@@ -32,10 +33,10 @@ export function SnippetFilters({ action, query, languages }: Props) {
             <option value="">Any</option>
             {languages.map((l) => (
               <option key={l.language} value={l.language}>
-                {l.language} ({l.count})
+                {languageLabel(l.language)} ({l.count})
               </option>
             ))}
-            {query.language && !languages.some((l) => l.language === query.language) ? <option value={query.language}>{query.language}</option> : null}
+            {query.language && !languages.some((l) => l.language === query.language) ? <option value={query.language}>{languageLabel(query.language)}</option> : null}
           </select>
         </div>
         <label className="snippet-filters__check">

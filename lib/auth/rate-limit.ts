@@ -35,6 +35,12 @@ export async function consume(name: keyof typeof LIMITS, key: string): Promise<v
   }
 }
 
+/** Gives back a point `consume` spent, for a request refused before it cost anything. */
+export async function refund(name: keyof typeof LIMITS, key: string): Promise<void> {
+  const [points, duration] = LIMITS[name];
+  await limiter(name, points, duration).reward(key, 1);
+}
+
 /**
  * [points, seconds]: sign-in 10 per account and 30 per address in 15 minutes; sign-up 20 per
  * address an hour, and 300 an hour in all when addresses are unknown. Run (a session, a cell or

@@ -36,18 +36,20 @@ export type TRunResult = { status: TRunStatus; outputs: TNbOutput[]; files: TFil
 /**
  * A refusal or failure of the service. `status` is the service's HTTP status (absent when it
  * could not be reached: then `code` is "UNAVAILABLE" and `cause` the network error), `retryAfter`
- * its Retry-After in seconds.
+ * its Retry-After in seconds, `kernels` the kernels it has (with code "UNKNOWN_KERNEL").
  */
 export class ExecError extends Error {
+  readonly kernels: readonly string[] | undefined;
   constructor(
     readonly code: string,
     message: string,
     readonly status?: number,
     readonly retryAfter?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; kernels?: readonly string[] | undefined },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ExecError";
+    this.kernels = options?.kernels;
   }
 }
 
@@ -144,15 +146,16 @@ export function createExecClient(hosts: string | TExecHost[]) {
     const text = (await readBody(res).catch(() => Buffer.alloc(0))).toString("utf8");
     let code = "ERROR";
     let message = `the execution service answered ${status}`;
+    let kernels: string[] | undefined;
     try {
       const body = ZErrorBody.parse(JSON.parse(text));
-      ({ code, message } = body.error);
+      ({ code, message, kernels } = body.error);
     } catch {
       // not our error shape (a proxy?): keep the status line
     }
     const header = res.headers["retry-after"];
     const retry = header === undefined ? NaN : Number(header);
-    throw new ExecError(code, message, status, Number.isFinite(retry) && retry >= 0 ? retry : undefined);
+    throw new ExecError(code, message, status, Number.isFinite(retry) && retry >= 0 ? retry : undefined, { kernels });
   }
 
   async function parse<T extends z.ZodType>(schema: T, res: IncomingMessage): Promise<z.infer<T>> {
@@ -291,14 +294,14 @@ export function createExecClient(hosts: string | TExecHost[]) {
       filename?: string | null;
       timeout?: number;
       client: string;
-      /** The kernel to run in ("python" when absent). */
+      /** The kernel to run in (default "python"). */
       kernel?: string;
     }): Promise<TRunResult> {
       // The cell goes with the creation: one round trip less.
       const created = await client.createSession({
         files: o.files,
         client: o.client,
-        ...(o.kernel ? { kernel: o.kernel } : {}),
+        ...(o.kernel !== undefined ? { kernel: o.kernel } : {}),
         execute: { code: o.code, filename: o.filename, timeout: o.timeout },
       });
       const { session } = created;

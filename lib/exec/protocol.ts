@@ -202,7 +202,8 @@ export const ZFileEntry = z.object({ name: z.string(), size: z.number().int().no
 export type TFileEntry = z.infer<typeof ZFileEntry>;
 export const ZFileList = z.array(ZFileEntry);
 
-export const ZErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+/** The service's errors; `kernels` (the kernels it has) comes with UNKNOWN_KERNEL. */
+export const ZErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), kernels: z.array(z.string()).optional() }) });
 
 export const ZHealth = z.object({
   ok: z.boolean(),

@@ -24,4 +24,12 @@ describe("fromExecError", () => {
     expect(busy.message).toBe("All runners are busy. Try again in 3 seconds.");
     expect(busy.details).toEqual({ retryAfter: 3 });
   });
+
+  it("names the kernels the service has when it lacks the one asked for", () => {
+    const e = fromExecError(new ExecError("UNKNOWN_KERNEL", 'unknown kernel "sage"', 422, undefined, { kernels: ["python"] }), { kernel: "sage" }) as AppError;
+    expect(e.code).toBe("INVALID");
+    expect(e.status).toBe(422);
+    expect(e.message).toBe("This server runs Python (python) only; it has no SageMath (sage) kernel.");
+    expect(e.details).toEqual({ kernels: ["python"] });
+  });
 });

@@ -2,6 +2,7 @@ import "server-only";
 import { AppError } from "@/lib/errors";
 import { ExecError, type TExecClient } from "@/lib/exec/client";
 import { ZSessionId } from "@/lib/exec/protocol";
+import { missingKernelMessage } from "@/lib/snippets/kernel";
 
 /*
  * lib/runs takes the execution service's client as a parameter (the site passes lib/exec's
@@ -22,11 +23,16 @@ export function checkSessionId(session: string): void {
 /**
  * Turns the service's refusals into the app's errors: busy runners a 503 that keeps the
  * service's Retry-After, a client over its share of sessions a 429, a session with 64 cells or
- * updates waiting a 429 saying so, an unknown session a 404, an ended one a 409, and a service
- * that does not answer a 503 saying Run is unavailable. Other errors pass through.
+ * updates waiting a 429 saying so, an unknown session a 404, an ended one a 409, a kernel the
+ * service lacks a 422 naming the kernels it has (`details.kernels`), and a service that does not
+ * answer a 503 saying Run is unavailable. Other errors pass through. `kernel`: the one asked for.
  */
-export function fromExecError(e: unknown): unknown {
+export function fromExecError(e: unknown, asked?: { kernel: string }): unknown {
   if (!(e instanceof ExecError)) return e;
+  if (e.code === "UNKNOWN_KERNEL") {
+    const kernels = [...(e.kernels ?? [])];
+    return new AppError("INVALID", missingKernelMessage(asked?.kernel ?? "that", kernels), { cause: e, details: { kernels } });
+  }
   if (e.status === undefined) {
     return new AppError("UNAVAILABLE", "Run is unavailable right now: the execution service is not answering. Try again in a minute.", {
       cause: e,

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { consume } from "@/lib/auth/rate-limit";
+import { consume, refund } from "@/lib/auth/rate-limit";
 import type { TActor } from "@/lib/snippets/schema";
 
 /** Who is asking for a run: the signed-in user (or token), else the client's address if known. */
@@ -12,9 +12,18 @@ export type TRunner = { actor: TActor | null; address: string | null };
  * share one larger budget. Past it, a 429 with Retry-After.
  */
 export async function spendBudget(runner: TRunner, budget: "exec" | "interact" = "exec"): Promise<void> {
-  if (runner.actor) await consume(budget, `user:${runner.actor.id}`);
-  else if (runner.address) await consume(budget, `addr:${runner.address}`);
-  else await consume(`${budget}-all`, "anonymous");
+  await consume(...budgetOf(runner, budget));
+}
+
+/** Gives back the point spendBudget took, when the run was refused before anything ran. */
+export async function refundBudget(runner: TRunner, budget: "exec" | "interact" = "exec"): Promise<void> {
+  await refund(...budgetOf(runner, budget));
+}
+
+function budgetOf(runner: TRunner, budget: "exec" | "interact"): [name: "exec" | "interact" | "exec-all" | "interact-all", key: string] {
+  if (runner.actor) return [budget, `user:${runner.actor.id}`];
+  if (runner.address) return [budget, `addr:${runner.address}`];
+  return [`${budget}-all`, "anonymous"];
 }
 
 /**

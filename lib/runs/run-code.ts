@@ -1,11 +1,12 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
-import type { TRunStatus } from "@/lib/exec/client";
+import { ExecError, type TRunStatus } from "@/lib/exec/client";
 import type { TNbOutput } from "@/lib/exec/protocol";
 import { fromExecError, type TExecClient } from "./exec-client";
 import { MAX_CELL_CHARS } from "./run-cell";
-import { serviceClientKey, spendBudget, type TRunner } from "./run-client-key";
+import type { TKernelName } from "@/lib/snippets/kernel";
+import { refundBudget, serviceClientKey, spendBudget, type TRunner } from "./run-client-key";
 
 export type TRunCodeResult = {
   status: TRunStatus;
@@ -20,24 +21,26 @@ export type TRunCodeResult = {
  * Runs `code` to completion and returns nbformat v4 outputs (for `POST /api/v1/exec`): in the
  * files of `snippet` at its revision (default the latest), or in an empty directory. The code
  * runs as an interactive cell, so its last expression's value is an `execute_result`.
- * `timeout` (seconds) can only shorten the service's own wall-clock limit.
+ * `timeout` (seconds) can only shorten the service's own wall-clock limit. It runs in `kernel`,
+ * else the snippet's (kernel.ts), else Python; a kernel the service lacks is a 422 naming those
+ * it has, and gives the Run budget back.
  */
 export async function runToCompletion(
   options: TRunner & {
     code: string;
     snippet?: { owner: string; slug: string; rev?: string | undefined } | undefined;
     timeout?: number | undefined;
+    kernel?: TKernelName | undefined;
     client: TExecClient;
   },
 ): Promise<TRunCodeResult> {
   if (options.code.length > MAX_CELL_CHARS) throw new AppError("TOO_LARGE", `code may hold at most ${MAX_CELL_CHARS.toLocaleString("en")} characters.`);
   await spendBudget(options);
-  const files = options.snippet
-    ? (await readSnippetFiles({ owner: options.snippet.owner, slug: options.snippet.slug, ...(options.snippet.rev ? { rev: options.snippet.rev } : {}) })).files.map((f) => ({
-        path: f.path,
-        content: f.content,
-      }))
-    : [];
+  const revision = options.snippet
+    ? await readSnippetFiles({ owner: options.snippet.owner, slug: options.snippet.slug, ...(options.snippet.rev ? { rev: options.snippet.rev } : {}) })
+    : null;
+  const files = revision ? revision.files.map((f) => ({ path: f.path, content: f.content })) : [];
+  const kernel = options.kernel ?? revision?.kernel ?? "python";
   try {
     const result = await options.client.runToCompletion({
       files,
@@ -45,12 +48,14 @@ export async function runToCompletion(
       filename: null,
       ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
       client: serviceClientKey(options),
+      kernel,
     });
     // The files' download URLs need the session that wrote them; the client's answer names it
     // once it carries `session` (until then the files are listed without a URL).
     const session = "session" in result && typeof result.session === "string" ? result.session : null;
     return { status: result.status, outputs: result.outputs, files: result.files, session };
   } catch (e) {
-    throw fromExecError(e);
+    if (e instanceof ExecError && e.code === "UNKNOWN_KERNEL") await refundBudget(options);
+    throw fromExecError(e, { kernel });
   }
 }

@@ -1,8 +1,10 @@
 import "server-only";
 import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
 import { noteRunStart } from "@/lib/snippets/note-run-start";
+import { ExecError } from "@/lib/exec/client";
+import type { TKernelName } from "@/lib/snippets/kernel";
 import { fromExecError, type TExecClient } from "./exec-client";
-import { serviceClientKey, spendBudget, type TRunner } from "./run-client-key";
+import { refundBudget, serviceClientKey, spendBudget, type TRunner } from "./run-client-key";
 
 export type TStartedRun = {
   session: string;
@@ -10,6 +12,8 @@ export type TStartedRun = {
   rev: string;
   /** The file executed first, or null when the snippet has no clear main file (cells only). */
   mainFile: string | null;
+  /** The kernel the session runs. */
+  kernel: TKernelName;
   /** msg_id of the main file's execution, null when nothing was executed. */
   msgId: string | null;
   /** Why nothing ran yet, for the page to show, when mainFile is null. */
@@ -20,26 +24,39 @@ export type TStartedRun = {
  * Opens a session with every file of `owner/slug` at `rev` (default the latest) as its working
  * directory and executes the main file in it (as `__main__`, named so tracebacks point into it).
  * A snippet without a clear main file still gets its session, for cells only, and says so.
- * Anyone may run any snippet (all are readable by URL); the Run budget is spent first.
+ * The session runs `kernel`, default the snippet's (kernel.ts); a kernel the service lacks is a
+ * 422 naming those it has, and gives the Run budget back. Anyone may run any snippet (all are
+ * readable by URL); the Run budget is spent first.
  */
 export async function startRun(
-  options: TRunner & { owner: string; slug: string; rev?: string | undefined; client: TExecClient; /** The visitor cookie, to count anonymous runs. */ visitorCookie?: string | null },
+  options: TRunner & {
+    owner: string;
+    slug: string;
+    rev?: string | undefined;
+    kernel?: TKernelName | undefined;
+    client: TExecClient;
+    /** The visitor cookie, to count anonymous runs. */
+    visitorCookie?: string | null;
+  },
 ): Promise<TStartedRun> {
   await spendBudget(options);
   const revision = await readSnippetFiles({ owner: options.owner, slug: options.slug, ...(options.rev ? { rev: options.rev } : {}) });
   const files = revision.files.map((f) => ({ path: f.path, content: f.content }));
   const main = revision.mainFile ? revision.files.find((f) => f.path === revision.mainFile) : undefined;
   const runnable = main && !main.binary ? main : undefined;
+  const kernel = options.kernel ?? revision.kernel;
   let created: { session: string; msg_id?: string };
   try {
     // The main file goes with the session's creation: one round trip to first output.
     created = await options.client.createSession({
       files,
       client: serviceClientKey(options),
+      kernel,
       ...(runnable ? { execute: { code: new TextDecoder().decode(runnable.content), filename: runnable.path } } : {}),
     });
   } catch (e) {
-    throw fromExecError(e);
+    if (e instanceof ExecError && e.code === "UNKNOWN_KERNEL") await refundBudget(options);
+    throw fromExecError(e, { kernel });
   }
   const { session } = created;
   noteRunStart({ owner: options.owner, slug: options.slug, rev: revision.rev, session, client: options.client, visitor: { actor: options.actor, address: options.address, cookie: options.visitorCookie ?? null } });
@@ -47,12 +64,12 @@ export async function startRun(
     const note = main
       ? `${main.path} is not a text file, so there is nothing to run first. Type code in the cell below.`
       : "This snippet has no main file to run first (name one main.py, or keep one Python file). Its files are in the working directory: type code in the cell below.";
-    return { session, rev: revision.rev, mainFile: null, msgId: null, note };
+    return { session, rev: revision.rev, mainFile: null, kernel, msgId: null, note };
   }
   if (created.msg_id === undefined) {
     // The service did not take the first cell with the session: it must be queued, or nobody hears of the session.
     await options.client.close({ session }).catch(() => undefined);
     throw new Error("The execution service created a session without running its first cell.");
   }
-  return { session, rev: revision.rev, mainFile: runnable.path, msgId: created.msg_id, note: null };
+  return { session, rev: revision.rev, mainFile: runnable.path, kernel, msgId: created.msg_id, note: null };
 }

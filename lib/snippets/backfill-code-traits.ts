@@ -19,7 +19,7 @@ export async function backfillCodeTraits(): Promise<number> {
   for (;;) {
     const rows = await getDb().snippet.findMany({
       where: after ? { id: { gt: after } } : {},
-      select: { id: true, repoPath: true, mainFile: true, language: true, hasInteracts: true },
+      select: { id: true, repoPath: true, mainFile: true, kernel: true, language: true, hasInteracts: true },
       orderBy: { id: "asc" },
       take: CHUNK,
     });
@@ -31,7 +31,7 @@ export async function backfillCodeTraits(): Promise<number> {
         throw e;
       });
       if (!revision) continue;
-      const traits = codeTraitsOf(revision.files, row.mainFile);
+      const traits = codeTraitsOf(revision.files, row.mainFile, row.kernel);
       if (traits.language === row.language && traits.hasInteracts === row.hasInteracts) continue;
       // updateMany: a snippet deleted since it was read is skipped, not an error.
       changed += (await getDb().snippet.updateMany({ where: { id: row.id }, data: traits })).count;

@@ -1,6 +1,7 @@
 import "server-only";
 import { ExecError, execClient, type TExecClient } from "@/lib/exec/client";
 import { toNbOutput } from "@/lib/exec/protocol";
+import { effectiveKernel } from "./kernel";
 import { mainFileOf } from "./main-file";
 import { saveThumbnail } from "./save-thumbnail";
 import { imageFromBundle } from "./thumbnail-image";
@@ -61,6 +62,8 @@ export function thumbnailAtPublication(options: {
   rev: string;
   files: readonly { path: string; content: Uint8Array }[];
   mainFile: string | null;
+  /** The owner's choice of kernel (null: from the main file, see kernel.ts). */
+  kernel?: string | null;
 }): Promise<void> {
   const main = mainFileOf(
     options.files.map((f) => f.path),
@@ -76,6 +79,7 @@ export function thumbnailAtPublication(options: {
       filename: file.path,
       timeout: PUBLICATION_SECONDS,
       client: `thumbnail:${options.snippetId}`,
+      kernel: effectiveKernel(options.kernel, main),
     });
     for (const output of result.outputs) {
       const image = "data" in output ? imageFromBundle(output.data) : null;
@@ -86,8 +90,9 @@ export function thumbnailAtPublication(options: {
     }
   });
   queue = work.catch((e: unknown) => {
-    // No service (a CLI seeding, a site without bubblewrap) or all runners busy: one line, no stack.
-    if (e instanceof ExecError && (e.status === undefined || e.status === 503)) console.warn(`No publication thumbnail for snippet ${options.snippetId}: ${e.message}`);
+    // No service (a CLI seeding, a site without bubblewrap), all runners busy, or a Sage snippet on
+    // a server without Sage: one line, no stack.
+    if (e instanceof ExecError && (e.status === undefined || e.status === 503 || e.code === "UNKNOWN_KERNEL")) console.warn(`No publication thumbnail for snippet ${options.snippetId}: ${e.message}`);
     else console.error(`The publication run of snippet ${options.snippetId} for its thumbnail failed`, e);
   });
   return queue as Promise<void>;

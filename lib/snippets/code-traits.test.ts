@@ -15,4 +15,16 @@ describe("codeTraitsOf", () => {
     expect(codeTraitsOf([{ path: "data.csv", content: "" }, { path: "fit.jl", content: "" }, { path: "x.txt", content: "" }], null).language).toBe("julia");
     expect(codeTraitsOf([{ path: "data.csv", content: new Uint8Array([1, 2]) }], null).language).toBe("text");
   });
+
+  it("lists Python-family code as the kernel its owner chose, and other languages as they are", () => {
+    const py = [{ path: "main.py", content: "print(1)" }];
+    const sage = [{ path: "main.sage", content: "x = var('x')" }];
+    expect(codeTraitsOf(sage, null).language).toBe("sage");
+    expect(codeTraitsOf(py, null, "sage").language).toBe("sage");
+    expect(codeTraitsOf(sage, null, "python").language).toBe("python");
+    expect(codeTraitsOf(py, null, null).language).toBe("python");
+    expect(codeTraitsOf([{ path: "fit.jl", content: "" }], null, "sage").language).toBe("julia");
+    // A value the column should never hold counts as no choice.
+    expect(codeTraitsOf(py, null, "julia").language).toBe("python");
+  });
 });

@@ -9,6 +9,7 @@ import { revalidateSnippet } from "./revalidate";
 import { syncSearchIndex } from "@/lib/search/sync-search-index";
 import { DEFAULT_LICENSE, ZLicense } from "./licenses";
 import { codeTraitsOf } from "./code-traits";
+import { ZKernelChoice } from "./kernel";
 import { thumbnailAtPublication } from "./capture-thumbnail";
 import { recordActivity } from "@/lib/activity/record-activity";
 import { notifyTagCounts } from "@/lib/tags/cached-tag-counts";
@@ -21,6 +22,7 @@ const ZCreate = z.object({
   visibility: ZVisibility.default("public"),
   slug: ZSlug.optional(),
   license: ZLicense.optional(),
+  kernel: ZKernelChoice.optional(),
   message: z.string().trim().max(2000, "The revision message must be at most 2,000 characters.").optional(),
 });
 
@@ -34,6 +36,8 @@ export type TCreateSnippetOptions = {
   slug?: string;
   /** "CC-BY-SA-4.0" (the default), "CC-BY-4.0", "CC0-1.0", "MIT", "GPL-3.0-or-later" or "all-rights-reserved". */
   license?: string;
+  /** "python" or "sage"; "auto" or null (the default): from the main file (`.sage` → sage). */
+  kernel?: string | null;
   files: TFileInput[];
   message?: string;
 };
@@ -91,7 +95,8 @@ export async function createSnippet(options: TCreateSnippetOptions): Promise<TCr
             repoPath,
             head,
             license: input.license ?? DEFAULT_LICENSE,
-            ...codeTraitsOf(files, null),
+            kernel: input.kernel ?? null,
+            ...codeTraitsOf(files, null, input.kernel ?? null),
             tags: { create: tagIds.map((tagId) => ({ tagId })) },
           },
           select: { id: true },
@@ -103,7 +108,7 @@ export async function createSnippet(options: TCreateSnippetOptions): Promise<TCr
       });
       revalidateSnippet(actor.username, slug);
       await syncSearchIndex({ snippetId: row.id });
-      void thumbnailAtPublication({ snippetId: row.id, rev: head, files, mainFile: null });
+      void thumbnailAtPublication({ snippetId: row.id, rev: head, files, mainFile: null, kernel: input.kernel ?? null });
       await recordActivity({ kind: "CREATE", actorId: actor.id, snippetId: row.id, networkId: row.id, rev: head, summary: input.title });
       return { id: row.id, owner: actor.username, slug, head, url: `/${actor.username}/${slug}` };
     } catch (e) {

@@ -1,4 +1,5 @@
 import "server-only";
+import { effectiveKernel } from "./kernel";
 import { inReadingOrder, mainFileOf } from "./main-file";
 import { findSnippetOrThrow, readRevision, toSnippetSummary, type TSnippetSummary } from "./internal";
 
@@ -35,7 +36,8 @@ export async function getSnippet(options: { owner: string; slug: string; rev?: s
     row.mainFile,
   );
   return {
-    snippet: { ...toSnippetSummary(row), head },
+    // The kernel of the revision shown: Run at this revision uses its main file.
+    snippet: { ...toSnippetSummary(row), head, kernel: effectiveKernel(row.kernel, mainFile) },
     rev,
     isHead: rev === head,
     head,

@@ -7,10 +7,11 @@ import { ZLicense, licenseChangeRefusal } from "./licenses";
 /**
  * What a fork takes over from its source besides the files: the license (another one only when
  * the source's license lets derived works change it, see licenses.ts), the code's traits, and
- * the thumbnail of the revision both now share. Checked before the fork is made.
+ * the thumbnail of the revision both now share, and the owner's choice of kernel. Checked before
+ * the fork is made.
  */
 export async function inheritOnFork(
-  source: { id: string; license: License; hasInteracts: boolean; language: string; thumbnailRev: string | null },
+  source: { id: string; license: License; hasInteracts: boolean; language: string; kernel: string | null; thumbnailRev: string | null },
   wantedLicense: string | undefined,
 ) {
   let license = source.license;
@@ -28,6 +29,7 @@ export async function inheritOnFork(
     license,
     hasInteracts: source.hasInteracts,
     language: source.language,
+    kernel: source.kernel,
     thumbnailRev: thumb?.rev ?? null,
     ...(thumb ? { thumbnails: { create: [{ rev: thumb.rev, mime: thumb.mime, data: thumb.data }] } } : {}),
   };

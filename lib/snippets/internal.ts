@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { RepoError, isBinary, readFiles, repoPathFor, resolveRevision, validateFiles } from "@/lib/repos";
 import type { TActor, TFileInput } from "./schema";
 import { communityFieldsOf } from "./community-fields";
+import { storedKernel } from "./kernel";
 
 /*
  * Pieces shared by the snippet operations: where a repository lives, how a user signs a
@@ -123,6 +124,13 @@ export function toSnippetSummary(row: TSnippetRow) {
     tags: row.tags.map((t) => t.tag.name).sort(),
     head: row.head,
     mainFile: row.mainFile,
+    /**
+     * The kernel Run uses: the owner's choice, else from the main file (in lists, read from the
+     * language the files were listed under; getSnippet sets it from the main file it finds).
+     */
+    kernel: storedKernel(row.kernel) ?? (row.language === "sage" ? ("sage" as const) : ("python" as const)),
+    /** "auto" when the kernel follows the main file, else the owner's choice. */
+    kernelChoice: storedKernel(row.kernel) ?? ("auto" as const),
     forkedFrom: row.forkedFrom
       ? { owner: row.forkedFrom.owner.username, slug: row.forkedFrom.slug, deleted: false }
       : row.forkedFromName

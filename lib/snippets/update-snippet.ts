@@ -8,12 +8,13 @@ import { revalidateSnippet } from "./revalidate";
 import { syncSearchIndex } from "@/lib/search/sync-search-index";
 import { ZLicense, licenseChangeRefusal } from "./licenses";
 import { codeTraitsOf } from "./code-traits";
+import { ZKernelChoice } from "./kernel";
 import { thumbnailAtPublication } from "./capture-thumbnail";
 import { ZRelatedNames, ZRelatedTags, resolveRelated, writeRelated } from "./related";
 import { recordActivity } from "@/lib/activity/record-activity";
 import { revalidateNetwork } from "@/lib/activity/revalidate-network";
 import { notifyTagCounts } from "@/lib/tags/cached-tag-counts";
-import { authorFor, checkFiles, findOwnSnippetOrThrow, fromRepoError, repoDir, toBytes, upsertTagIds } from "./internal";
+import { authorFor, checkFiles, findOwnSnippetOrThrow, fromRepoError, readRevision, repoDir, toBytes, upsertTagIds } from "./internal";
 
 const ZUpdate = z.object({
   title: ZTitle.optional(),
@@ -21,6 +22,7 @@ const ZUpdate = z.object({
   tags: ZTags.optional(),
   visibility: ZVisibility.optional(),
   license: ZLicense.optional(),
+  kernel: ZKernelChoice.optional(),
   relatedSnippets: ZRelatedNames.optional(),
   relatedTags: ZRelatedTags.optional(),
   base: z.string().regex(/^[0-9a-f]{40}$/, "base must be the full id (40 hex characters) of the revision the edit started from.").optional(),
@@ -42,6 +44,8 @@ export type TUpdateSnippetOptions = {
   visibility?: TVisibility;
   /** A license id (see create-snippet); a fork may change it only when its license allows. */
   license?: string;
+  /** "python" or "sage"; "auto" or null: from the main file again. Absent: unchanged. */
+  kernel?: string | null;
   /** Related snippets ("owner/slug" or addresses) and tags, replacing the current ones. */
   relatedSnippets?: string[];
   relatedTags?: string[];
@@ -84,6 +88,15 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
     if (changed) packIfLoose({ dir: repoDir(row.repoPath) }).catch((e: unknown) => console.error(`Packing ${row.repoPath} failed`, e));
   }
 
+  // The listed language follows the kernel (code-traits.ts): a new choice without new files
+  // re-reads the files at the head.
+  const kernel = input.kernel !== undefined ? input.kernel : row.kernel;
+  const traits = options.files
+    ? codeTraitsOf(options.files, row.mainFile, kernel)
+    : input.kernel !== undefined && input.kernel !== row.kernel
+      ? codeTraitsOf((await readRevision(row.repoPath, head)).files, row.mainFile, kernel)
+      : null;
+
   await getDb().$transaction(async (tx) => {
     await tx.snippet.update({
       where: { id: row.id },
@@ -94,7 +107,8 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
         ...(input.visibility !== undefined ? { visibility: input.visibility === "public" ? "PUBLIC" : "UNLISTED" } : {}),
         ...(input.license !== undefined ? { license: input.license } : {}),
         ...(input.relatedTags !== undefined ? { relatedTags: input.relatedTags } : {}),
-        ...(options.files ? codeTraitsOf(options.files, row.mainFile) : {}),
+        ...(input.kernel !== undefined ? { kernel: input.kernel } : {}),
+        ...(traits ?? {}),
       },
     });
     if (relatedIds) await writeRelated(tx, row.id, relatedIds);
@@ -108,7 +122,7 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
   });
   revalidateSnippet(row.owner.username, row.slug, { parent: row.forkedFrom ? `${row.forkedFrom.owner.username}/${row.forkedFrom.slug}` : null });
   await syncSearchIndex({ snippetId: row.id });
-  if (changed && options.files) void thumbnailAtPublication({ snippetId: row.id, rev: head, files: toBytes(options.files), mainFile: row.mainFile });
+  if (changed && options.files) void thumbnailAtPublication({ snippetId: row.id, rev: head, files: toBytes(options.files), mainFile: row.mainFile, kernel });
   if (changed) await recordActivity({ kind: "COMMIT", actorId: actor.id, snippetId: row.id, networkId: row.networkId, rev: head, summary: input.message || "Edit" });
   // Fork trees across the network show its title and hide it when unlisted (a new revision revalidates them above).
   else if (input.title !== undefined || input.visibility !== undefined) await revalidateNetwork(row.networkId ?? row.id);

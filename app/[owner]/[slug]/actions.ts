@@ -38,6 +38,7 @@ export async function updateSnippetAction(_prev: TSnippetFormState, form: FormDa
       tags: parsed.tags,
       visibility: parsed.values.visibility,
       ...(parsed.values.license ? { license: parsed.values.license } : {}),
+      kernel: parsed.values.kernel ?? "auto",
       relatedSnippets: (parsed.values.relatedSnippets ?? "").split("\n"),
       relatedTags: (parsed.values.relatedTags ?? "").split(",").map((t) => t.trim()).filter(Boolean),
       ...(parsed.values.message.trim() ? { message: parsed.values.message } : {}),

@@ -195,6 +195,94 @@ class Controls(unittest.TestCase):
             Color("crayon")
 
 
+class SageMathCellClasses(unittest.TestCase):
+    """SageMathCell's CamelCase controls, with its constructors' arguments, in a Python session."""
+
+    def test_sliders(self):
+        self.assertEqual(api.Slider(0, 10, 2, 5.2, "n").describe(), {"min": 0, "max": 10, "step": 2, "default": 6,
+                                                                   "display_value": True})
+        self.assertEqual(api.Slider(0, 10, range=True).kind, "range_slider")
+        d = api.DiscreteSlider([1, 2.5, 4], default=2.4, display_value=False, label="d")
+        self.assertEqual((d.describe(), d.label, d.value(2, {})), ({"values": ["1", "2.5", "4"], "default": 1,
+                                                                     "display_value": False}, "d", 4))
+        self.assertEqual(api.DiscreteSlider(range(5), range_slider=True).default, [0, 4])
+        with self.assertRaises(TypeError):
+            api.DiscreteSlider(5)
+        c = api.ContinuousSlider((0, 2), stepsize=0.5)
+        self.assertEqual((c.describe()["step"], c.value(1.5, {}), type(c.value(1, {}))), (0.5, 1.5, float))
+        self.assertEqual(api.ContinuousSlider().describe()["step"], 0.4)  # 250 steps of (0, 100)
+        self.assertEqual(api.ContinuousSlider((0, 1), stepsize=5).describe()["step"], 0.004)  # too big: 250 steps
+        self.assertEqual(api.ContinuousSlider((0, 1), range_slider=True, adapter=sum).value([0.25, 0.5], {}), 0.75)
+        with self.assertRaises(ValueError):
+            api.ContinuousSlider((1, 1))
+
+    def test_boxes(self):
+        box = api.InputBox("hi", "greeting", 20, 3, keypress=True)
+        self.assertEqual((box.describe(), box.label, box.value("1+1", {})), ({"default": "hi", "width": 20, "height": 3}, "greeting", "1+1"))
+        self.assertEqual(api.InputBox(5).value("5", {}), "5")  # the text, never evaluated
+        self.assertEqual(api.InputBox("7", adapter=int).value("7", {}), 7)
+        self.assertEqual(api.InputBox().describe()["width"], None)  # width 0: the page's
+        e = api.ExpressionBox()
+        self.assertEqual((e.default, e.value("n * 2", {"n": 21})), ("0", 42))
+        self.assertEqual(api.ExpressionBox("[1, 2]", adapter=len).value("[1, 2, 3]", {}), 3)
+        self.assertIsNone(e.value("   ", {}))
+
+    def test_grids(self):
+        g = api.InputGrid(2, 2, default=0, adapter=lambda rows: rows[0][0] + rows[1][1])
+        self.assertEqual((g.describe(), g.value([["1+1", "0"], ["0", "n"]], {"n": 5})),
+                         ({"rows": 2, "cols": 2, "default": [["0", "0"], ["0", "0"]], "width": 5}, 7))
+        self.assertEqual(api.InputGrid(1, 2, ["a", "b"], evaluate=False).value([["x", "1"]], {}), [["x", "1"]])
+        self.assertEqual(api.InputGrid(1, 2, element_adapter=str).value([["1", "2*3"]], {}), [["1", "6"]])
+
+    def test_choices_colors_and_buttons(self):
+        s = api.Selector(["a", "b", "c"], "b", "radio", label="pick")
+        self.assertEqual((s.describe()["style"], s.default, s.label), ("radio", 1, "pick"))
+        self.assertEqual(api.Selector([1, 2], selector_type="button", ncols=1).describe()["nrows"], 2)
+        self.assertEqual(api.Selector([1, 2], selector_type="anything").describe()["style"], "dropdown")
+        self.assertEqual(selector([(5, "Go")], buttons=True).describe(), {"text": "Go", "default": False})
+        self.assertEqual(selector([(5, "Go")], buttons=True).value(True, {}), 5)
+        self.assertEqual(api.Checkbox(False, "c", raw=False).describe(), {"default": False})
+        self.assertEqual(api.ColorSelector().default, "#000000")
+        self.assertEqual(api.ColorSelector("red").value("#00ff00", {}), Color("lime"))
+        self.assertEqual(api.ColorSelector("red", sage_color=False).value("#00ff00", {}), "#00ff00")
+        b = api.Button(0, 1, "Increment", "10em", " ")
+        self.assertEqual((b.describe(), b.value(True, {}), b.value(False, {}), b.label), ({"text": "Increment", "default": False}, 1, 0, " "))
+        self.assertEqual(api.Button().value(True, {}), "")
+        bar = api.ButtonBar([(1, "Increment"), (-1, "Decrement")], default=0, ncols=1)
+        self.assertEqual((bar.describe()["values"], bar.describe()["nrows"], bar.value(None, {}), bar.value(1, {})),
+                         (["Increment", "Decrement"], 2, 0, -1))
+
+    def test_html_box_shows_its_text_and_carries_its_html(self):
+        h = api.HtmlBox("<h3>Title</h3><p>One &amp; <b>two</b></p><script>alert(1)</script>")
+        self.assertEqual(h.kind, "text")
+        self.assertEqual(h.describe(), {"text": "Title\nOne & two",
+                                        "html": "<h3>Title</h3><p>One &amp; <b>two</b></p><script>alert(1)</script>"})
+        self.assertEqual((h.label, api.HtmlBox("x", label=None).label), ("", None))
+        self.assertEqual(h.value(None, {}), h.html)
+
+    def test_an_update_button_is_the_pages_update_button(self):
+        seen = []
+
+        def f(n=(0, 3), go=api.UpdateButton("Compute", value="pressed", default="first")):
+            seen.append((n, go))
+
+        quietly(interact, f, layout=[["go", "n"]])
+        it = made("f")
+        spec = it.describe()
+        self.assertFalse(spec["auto_update"])
+        self.assertEqual(([c["name"] for c in spec["controls"]], spec["layout"]["top"]), (["n"], [["n"]]))
+        self.assertIn("with controls a:", quietly(interact, lambda a=1, u=api.UpdateButton(): None)[1])
+        quietly(api.update, it.id, {"n": 2})
+        quietly(api.update, it.id, {})
+        self.assertEqual(seen, [(0, "first"), (2, "pressed"), (2, "pressed")])
+
+    def test_update_names_the_controls_that_rerun(self):
+        quietly(interact, lambda a=1, b=2: None, update=["a", "b"])
+        self.assertTrue(made("<lambda>").auto_update)
+        quietly(interact(update=["a"]), lambda a=1, b=2: None)
+        self.assertFalse(made("<lambda>").auto_update)
+
+
 class AutomaticControls(unittest.TestCase):
     """What a plain default stands for (Sage's rules)."""
 

@@ -278,7 +278,9 @@ class WarmUpTest(unittest.TestCase):
                 "plt.close('all')")
             preimported = sorted(["display", "interact", "slider", "range_slider", "input_box", "input_grid",
                                   "checkbox", "selector", "color_selector", "text_control", "button",
-                                  "button_bar", "Color"])
+                                  "button_bar", "Color", "Slider", "DiscreteSlider", "ContinuousSlider",
+                                  "InputBox", "ExpressionBox", "InputGrid", "Checkbox", "Selector",
+                                  "ColorSelector", "Button", "ButtonBar", "HtmlBox", "UpdateButton"])
             self.assertEqual(text(msgs), f"{preimported}\n[] []\n1\n")
             self.assertEqual(text(msgs, "stderr"), "")
             self.assertEqual(of_type(msgs, "execute_reply")[0]["execution_count"], 1)

@@ -1,22 +1,26 @@
 /**
  * Hostile cells, one per test, against the real sandbox: each asserts what the cell could not do
  * (checked from the host where it can be), that a hit limit is said in plain words, and that the
- * service still runs `print(1)` afterwards.
+ * service still runs `print(1)` afterwards. Every test runs in each kernel (`python`, and `sage`
+ * where SageMath is installed: the same cells, through Sage's preparser, in a Sage zygote's fork).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { runCell, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { runCell as runInKernel, sageSkipReason, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
 const skip = skipReason();
 const SECRET = "cellar-fake-secret-0d5f";
+const sageSkip = sageSkipReason();
+if (!skip && sageSkip) console.warn(`hostile cells in the sage kernel skipped: ${sageSkip}`);
 
-describe.skipIf(skip !== undefined)("hostile cells", () => {
+describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sage"])("hostile cells (%s kernel)", (kernel) => {
   let t: TTestService;
+  const runCell = (client: TTestService["client"], code: string, o: Parameters<typeof runInKernel>[2] = {}) => runInKernel(client, code, { kernel, ...o });
   beforeAll(async () => {
     // The service's environment holds a secret; no cell may see it.
     process.env.CELLAR_FAKE_SECRET = SECRET;
-    t = await startTestService();
+    t = await startTestService({ sage: kernel === "sage" });
   }, 120_000);
   afterAll(async () => {
     delete process.env.CELLAR_FAKE_SECRET;
@@ -52,7 +56,7 @@ describe.skipIf(skip !== undefined)("hostile cells", () => {
   });
 
   it("cannot read another session's files", async () => {
-    const { session: other } = await t.client.createSession({ files: [{ path: "secret.txt", content: "other's secret" }], client: "other" });
+    const { session: other } = await t.client.createSession({ files: [{ path: "secret.txt", content: "other's secret" }], client: "other", kernel });
     try {
       const r = await runCell(
         t.client,
@@ -95,8 +99,8 @@ describe.skipIf(skip !== undefined)("hostile cells", () => {
   });
 
   it("cannot signal or ptrace the zygote or another session's process", async () => {
-    const zygotes = t.service.pools.get("python")!.pids();
-    const { session: other } = await t.client.createSession({ files: [], client: "other" });
+    const zygotes = t.service.pools.get(kernel)!.pids();
+    const { session: other } = await t.client.createSession({ files: [], client: "other", kernel });
     const victim = await t.client.execute({ session: other, code: "import time; time.sleep(20)" });
     try {
       const targets = [...zygotes, process.pid];
@@ -113,7 +117,7 @@ describe.skipIf(skip !== undefined)("hostile cells", () => {
           "        reached.append(('kill', pid))",
           "    except OSError:",
           "        pass",
-          "    if libc.ptrace(16, pid, None, None) == 0:",
+          "    if libc.ptrace(int(16), int(pid), None, None) == 0:",
           "        reached.append(('ptrace', pid))",
           "print('reached', reached)",
         ].join("\n"),
@@ -197,7 +201,7 @@ describe.skipIf(skip !== undefined)("hostile cells", () => {
   });
 
   it("closing stdout and stderr does not break the session or the service", async () => {
-    const { session } = await t.client.createSession({ files: [], client: "t" });
+    const { session } = await t.client.createSession({ files: [], client: "t", kernel });
     await t.client.execute({ session, code: "import os, sys\nos.close(1)\nos.close(2)\nprint('after close')" });
     const second = await t.client.execute({ session, code: "print('still here')" });
     const texts: string[] = [];
@@ -211,7 +215,7 @@ describe.skipIf(skip !== undefined)("hostile cells", () => {
   });
 
   it("killing its parent and pid 1 only ends its own session", async () => {
-    const zygotes = t.service.pools.get("python")!.pids();
+    const zygotes = t.service.pools.get(kernel)!.pids();
     const a = await runCell(t.client, "import os\nos.kill(os.getppid(), 9)\nprint('alive')");
     const b = await runCell(t.client, "import os\nos.kill(1, 9)\nprint('alive')");
     for (const r of [a, b]) expect(["ok", "error"]).toContain(r.status);

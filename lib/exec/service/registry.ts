@@ -31,14 +31,17 @@ export type TRegistryOptions = {
   /** Everything a session needs except its id, client, kernel and files. */
   sessionOptions: (kernel: string) => Omit<TSessionOptions, "id" | "client" | "kernel" | "files"> | undefined;
   /**
-   * Sessions of `prespawnKernel` kept started (no files, nobody's) while the service is idle, so
-   * a creation skips the spawn: Run's first output comes sooner. Never made while a creation
-   * waits or any session is starting or running a cell, so they cost nothing under load.
+   * Sessions of each of `prespawnKernels` (in that order) kept started (no files, nobody's), up
+   * to `prespawn` per kernel, while the service is idle, so a creation skips the spawn: Run's
+   * first output comes sooner. Never made while a creation waits or any session is starting or
+   * running a cell, so they cost nothing under load.
    */
   prespawn?: number;
-  prespawnKernel?: string;
+  prespawnKernels?: string[];
   /** Prefix of session ids (with a dash), naming this host to a site with several. */
   hostId?: string;
+  /** The kernels `sessionOptions` knows, named when a creation asks for another. */
+  kernels?: readonly string[];
 };
 
 /** How long the service must have been quiet before a session is pre-spawned. */
@@ -67,9 +70,15 @@ export class Registry {
     return this.o.hostId ? `${this.o.hostId}-${random}` : random;
   }
 
+  /** The first kernel (in `prespawnKernels` order) with fewer than `prespawn` sessions ready, if any. */
+  private kernelToPrespawn(): string | undefined {
+    const want = this.o.prespawn ?? 0;
+    return (this.o.prespawnKernels ?? ["python"]).find((k) => this.ready.filter((s) => s.kernel === k).length < want);
+  }
+
   /** Pre-spawns one more session soon if the service is still quiet then (see `prespawn`). */
   private schedulePrespawn(): void {
-    if (this.closed || this.prespawnTimer || this.prespawning || this.ready.length >= (this.o.prespawn ?? 0)) return;
+    if (this.closed || this.prespawnTimer || this.prespawning || this.kernelToPrespawn() === undefined) return;
     this.prespawnTimer = setTimeout(() => {
       this.prespawnTimer = null;
       void this.prespawnOne();
@@ -84,9 +93,9 @@ export class Registry {
   }
 
   private async prespawnOne(): Promise<void> {
-    const kernel = this.o.prespawnKernel ?? "python";
-    const sessionOptions = this.o.sessionOptions(kernel);
-    if (this.closed || !sessionOptions || this.ready.length >= (this.o.prespawn ?? 0) || !this.quiet()) return;
+    const kernel = this.kernelToPrespawn();
+    const sessionOptions = kernel === undefined ? undefined : this.o.sessionOptions(kernel);
+    if (this.closed || kernel === undefined || !sessionOptions || !this.quiet()) return;
     if (this.live.size + this.ready.length >= this.o.maxSessions) return;
     this.prespawning = true;
     const session = new Session({ ...sessionOptions, id: this.newId(), client: "", kernel, files: [], warm: true });
@@ -111,9 +120,10 @@ export class Registry {
 
   /** A pre-spawned session of `kernel` handed to `client` with `files`, or null when none is ready. */
   private takeReady(input: { kernel: string; files: TInputFile[]; client: string }): Session | null {
-    if (input.kernel !== (this.o.prespawnKernel ?? "python")) return null;
-    while (this.ready.length > 0) {
-      const session = this.ready.shift()!;
+    for (;;) {
+      const i = this.ready.findIndex((s) => s.kernel === input.kernel);
+      if (i < 0) return null;
+      const [session] = this.ready.splice(i, 1) as [Session];
       try {
         session.assign(input.client, input.files);
       } catch (e) {
@@ -125,7 +135,6 @@ export class Registry {
       session.onIdle = () => this.onSessionIdle();
       return session;
     }
-    return null;
   }
 
   private onSessionEnd(s: Session): void {
@@ -143,7 +152,7 @@ export class Registry {
   /** Creates and starts a session, waiting in the queue when every slot is running a cell. */
   async create(input: { kernel: string; files: TInputFile[]; client: string }): Promise<Session> {
     const sessionOptions = this.o.sessionOptions(input.kernel);
-    if (!sessionOptions) throw new UnknownKernelError(input.kernel);
+    if (!sessionOptions) throw new UnknownKernelError(input.kernel, this.o.kernels ?? []);
     const deadline = Date.now() + QUEUE_WAIT_MS;
     while (!this.admit(input.client)) {
       if (this.waiting.length >= this.o.queue) {
@@ -229,10 +238,13 @@ export class Registry {
   }
 }
 
-/** `POST /sessions` named a kernel this service does not offer. */
+/** `POST /sessions` named a kernel this service does not offer; `kernels` are those it does. */
 export class UnknownKernelError extends Error {
-  constructor(readonly kernel: string) {
-    super(`unknown kernel "${kernel}"`);
+  constructor(
+    readonly kernel: string,
+    readonly kernels: readonly string[],
+  ) {
+    super(`unknown kernel "${kernel}" (this service has: ${kernels.join(", ") || "none"})`);
     this.name = "UnknownKernelError";
   }
 }

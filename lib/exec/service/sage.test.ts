@@ -3,6 +3,8 @@
  * a Sage user sees for each kind of value, files, tracebacks in the user's own lines, Stop inside
  * a long C computation, limits in plain words, and the Python kernel left as it was.
  */
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TExecClient } from "@/lib/exec/client";
 import type { TNbOutput, TSessionEvent } from "@/lib/exec/protocol";
@@ -12,6 +14,8 @@ const skip = sageSkipReason();
 if (skip) console.warn(`sage kernel tests skipped: ${skip}`);
 
 const SCENE = "application/vnd.cellar.scene3d+json";
+const INTERACT = "application/vnd.cellar.interact+json";
+type TSpec = { id: string; controls: { name: string; type: string; default?: unknown; values?: string[] }[] };
 
 type TRun = Awaited<ReturnType<typeof runCell>>;
 const sage = (t: TTestService, code: string, o: Parameters<typeof runCell>[2] = {}) => runCell(t.client, code, { kernel: "sage", ...o });
@@ -52,13 +56,21 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     expect(resultText(r)).toBe("(t - 1) * (t + 1)");
   });
 
+  it("takes IPython's %time and %timeit as Sage users type them", async () => {
+    const r = await sage(t, "%timeit 2^100\n%time factor(2^64 + 1)");
+    expect(r.stdout).toMatch(/^\d+ loops, best of 3: [\d.]+ [µnm]?s per loop\nCPU times: total: .*\nWall time: .*\n$/);
+    expect(resultText(r)).toBe("274177 * 67280421310721");
+  });
+
   it("runs a .sage main file through the preparser and a .py file as Python, both with Sage's globals", async () => {
     const files = [
       { path: "main.sage", content: "import helper\nprint(2^10, helper.xor(), factor(360))\n" },
       { path: "helper.py", content: "def xor():\n    return 2^10\n" },
     ];
-    const r = await sage(t, files[0]!.content, { filename: "main.sage", files });
+    const r = await sage(t, files[0]!.content + "1/3", { filename: "main.sage", files });
     expect(r.stdout).toBe("1024 8 2^3 * 3^2 * 5\n");
+    // As in a SageMathCell cell, a .sage file's last expression is shown (a plot without show()).
+    expect(resultText(r)).toBe("1/3");
     const py = await sage(t, "print(2^10, is_prime(7))", { filename: "plain.py", files: [{ path: "plain.py", content: "print(2^10, is_prime(7))" }] });
     expect(py.stdout).toBe("8 True\n");
   });
@@ -85,6 +97,8 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     const [show, pretty, html, result] = bundles(r);
     expect(show!["text/latex"]).toMatch(/\\frac\{1\}\{3\} \\, x\^\{2\}/);
     expect(show!["text/plain"]).toBe("1/3*x^2");
+    // Plain LaTeX any renderer reads: no MathJax macro preamble.
+    expect(show!["text/latex"]).not.toContain("\\newcommand");
     expect(pretty!["text/latex"]).toMatch(/\\sqrt\{2\}/);
     expect(html!["text/html"]).toBe("<b>bold</b>");
     expect(result!["text/latex"]).toMatch(/\\begin\{array\}/);
@@ -165,11 +179,63 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     await t.client.close({ session });
   });
 
+  it("runs a SageMathCell interact unchanged, its values arriving as Sage objects", async () => {
+    const code = [
+      "@interact",
+      "def f(q=input_box(1/2, label='q'), t=slider(srange(0, 1, 1/4)), M=matrix(QQ, [[1, 2], [3, 4]]), c=Color('red')):",
+      "    print(type(q).__name__, q + 1, type(t).__name__, t, (M^2)[0, 0], type(c).__name__)",
+    ].join("\n");
+    const { session, msg_id } = await t.client.createSession({ files: [], client: "sage-interact", kernel: "sage", execute: { code } });
+    const first = await cellEvents(t.client, session, msg_id!);
+    const spec = first.flatMap((e) => {
+      const data = (e.message.content as { data?: Record<string, unknown> }).data;
+      return data?.[INTERACT] ? [data[INTERACT] as TSpec] : [];
+    })[0]!;
+    expect(spec.controls.map((c) => [c.name, c.type])).toEqual([["q", "input_box"], ["t", "slider"], ["M", "input_grid"], ["c", "color"]]);
+    const printed = (events: TSessionEvent[]) =>
+      events.filter((e) => e.message.header.msg_type === "stream").map((e) => (e.message.content as { text: string }).text).join("");
+    expect(printed(first)).toBe("Rational 3/2 Rational 0 7 Color\n");
+    const { msg_id: update } = await t.client.updateInteract({ session, interact: spec.id, values: { q: "2/3", t: 3, M: [["1", "0"], ["0", "1/2"]] } });
+    expect(printed(await cellEvents(t.client, session, update))).toBe("Rational 5/3 Rational 3/4 1 Color\n");
+    await t.client.close({ session });
+  });
+
+  it("evaluates a reader's hostile expression-box text inside that reader's own sandbox only", async () => {
+    const code = "@interact\ndef f(e=x^2):\n    print('value', e)";
+    const { session, msg_id } = await t.client.createSession({ files: [], client: "sage-hostile", kernel: "sage", execute: { code } });
+    const first = await cellEvents(t.client, session, msg_id!);
+    const spec = first.flatMap((e) => {
+      const data = (e.message.content as { data?: Record<string, unknown> }).data;
+      return data?.[INTERACT] ? [data[INTERACT] as TSpec] : [];
+    })[0]!;
+    expect(spec.controls[0]).toMatchObject({ name: "e", type: "input_box" });
+    const send = async (text: string) => {
+      const { msg_id: id } = await t.client.updateInteract({ session, interact: spec.id, values: { e: text } });
+      return cellEvents(t.client, session, id);
+    };
+    const output = (events: TSessionEvent[]) =>
+      events.flatMap((e) => {
+        const c = e.message.content as { text?: string; ename?: string; evalue?: string };
+        return e.message.header.msg_type === "stream" ? [c.text!] : e.message.header.msg_type === "error" ? [`${c.ename}: ${c.evalue}`] : [];
+      }).join("");
+    // Writing outside the run directory fails in the sandbox, and nothing appears on the host.
+    expect(output(await send(`open('${t.execDir}/pwned', 'w').write('x')`))).toMatch(/^(PermissionError|FileNotFoundError|OSError)/);
+    expect(existsSync(path.join(t.execDir, "pwned"))).toBe(false);
+    // The text sees only its own session: its pid namespace, no network, the service's env absent.
+    expect(output(await send("(os.getpid(), len(os.listdir('/proc/self/task')) > 0, 'EXEC' in str(os.environ))"))).toMatch(/^(NameError|value \(1, True, False\))/);
+    expect(output(await send("__import__('os').getpid()"))).toBe("value 1\n");
+    expect(output(await send("2/3 + x"))).toBe("value x + 2/3\n");
+    // A runaway expression is stopped by the update's wall clock, said in plain words (the
+    // session ends with it, as any cell past the wall clock does).
+    const { msg_id: slow } = await t.client.updateInteract({ session, interact: spec.id, values: { e: "factorial(10^10)" }, timeout: 2 });
+    expect(output(await cellEvents(t.client, session, slow))).toBe("LimitExceeded: stopped: ran longer than 2 s");
+  });
+
   it("says in plain words when a Sage cell runs out of time or memory", async () => {
     const slow = await sage(t, "while True:\n    n = factorial(100)", { timeout: 2 });
     expect(slow.status).toBe("timeout");
     expect((errorOf(slow) as { evalue: string }).evalue).toMatch(/^stopped: ran longer than 2 s/);
-    const big = await sage(t, "v = [0] * 10^9");
+    const big = await sage(t, "v = [0] * 10^8");
     expect(big.status).not.toBe("ok");
     expect(errorOf(big)?.ename === "MemoryError" || /memory/.test(errorOf(big)?.evalue ?? "")).toBe(true);
   });

@@ -1,6 +1,7 @@
 /**
  * The service's HTTP API (docs/exec.md section 3) on node:http: JSON in and out, Server-Sent
- * Events with resume by `after` / `Last-Event-ID`, errors as `{"error": {"code", "message"}}`.
+ * Events with resume by `after` / `Last-Event-ID`, errors as `{"error": {"code", "message"}}`
+ * (an unknown kernel also lists the service's `kernels`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { z } from "zod";
@@ -19,6 +20,8 @@ class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** More fields of the error body. */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -40,16 +43,16 @@ export function createExecServer(deps: TServerDeps): Server {
           : e instanceof AdmissionError
             ? new HttpError(e.status, e.code, e.message, { "Retry-After": String(e.retryAfter) })
             : e instanceof UnknownKernelError
-              ? new HttpError(400, "UNKNOWN_KERNEL", e.message)
+              ? new HttpError(422, "UNKNOWN_KERNEL", e.message, {}, { kernels: e.kernels })
               : e instanceof SessionEndedError
                 ? new HttpError(409, "SESSION_ENDED", "This session has ended; start a new one.")
                 : e instanceof SessionQueueFullError
                   ? new HttpError(429, "QUEUE_FULL", "Too many cells are waiting in this session; wait for them to finish.", { "Retry-After": "1" })
                   : null;
       if (!err) deps.log(`${req.method} ${req.url}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      const { status, code, message, headers } = err ?? new HttpError(500, "INTERNAL", "The execution service failed; see its log.");
+      const { status, code, message, headers, extra } = err ?? new HttpError(500, "INTERNAL", "The execution service failed; see its log.");
       if (res.headersSent) return void res.destroy();
-      sendJson(res, status, { error: { code, message } }, headers);
+      sendJson(res, status, { error: { ...extra, code, message } }, headers);
     });
   });
   server.keepAliveTimeout = 65_000;

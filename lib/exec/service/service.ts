@@ -105,8 +105,10 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
     perClient: config.perClient,
     queue: config.queue,
     prespawn: config.prespawn ?? 2,
-    prespawnKernel: defaultKernel.name,
+    // The default kernel's first: its zygote is ready first, and most runs are Python.
+    prespawnKernels: [defaultKernel.name, ...[...config.kernels.keys()].filter((k) => k !== defaultKernel.name)],
     hostId: config.hostId ?? "",
+    kernels: [...pools.keys()],
     sessionOptions: (name) => {
       const pool = pools.get(name);
       if (!pool) return undefined;

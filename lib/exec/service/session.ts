@@ -87,6 +87,10 @@ export class Session {
 
   private readonly o: TSessionOptions;
   private readonly log: TSessionEvent[] = [];
+  /** The kernel this session runs ("python", "sage"). */
+  get kernel(): string {
+    return this.o.kernel;
+  }
   private readonly listeners = new Set<(e: TSessionEvent) => void>();
   private readonly queue: TCell[] = [];
   private running: TRunning | null = null;
@@ -113,13 +117,15 @@ export class Session {
   /** Starts the session: run directory, socket, cgroups, spawn, hello, cgroup membership, go. */
   async start(): Promise<void> {
     try {
+      // First: a kernel whose zygotes are still starting (Sage's take ~10 s) must not eat the
+      // time G has to connect once spawned.
+      const zygote = await this.o.pool.acquire();
       this.snapshot = populateWorkDir(this.runDir, this.o.files);
       const sockPath = path.join(this.runDir, "sock");
       const { listening, hello } = this.listen(sockPath);
       hello.catch(() => {}); // awaited below; a failure before then must not go unhandled
       await listening; // the socket exists and belongs to the sandbox user before G may connect
       this.cgroups = SessionCgroups.create(this.id, { memoryBytes: this.o.limits.memoryBytes, pids: this.o.limits.pids }, this.o.cgroups);
-      const zygote = await this.o.pool.acquire();
       const [spawned, socket] = await Promise.all([
         zygote.spawn({
           session: this.id,

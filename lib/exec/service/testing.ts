@@ -60,7 +60,7 @@ export async function startTestService(
     cgroups: { parent },
     host: "127.0.0.1",
     port: 0,
-    log: () => {},
+    log: process.env.CELLAR_TEST_EXEC_LOG ? (line: string) => console.log(`exec: ${line}`) : () => {},
   });
   return {
     service,

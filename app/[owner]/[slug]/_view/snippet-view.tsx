@@ -18,6 +18,7 @@ import { TagPathList } from "@/components/tags/tag-path-links";
 import { SnippetMeta } from "@/components/community/snippet-meta";
 import { SnippetRelated } from "@/components/community/snippet-related";
 import { SnippetComments } from "@/components/comments/snippet-comments";
+import { kernelLabel } from "@/lib/snippets/kernel";
 
 function rawHref(owner: string, slug: string, rev: string, path: string): string {
   return `/${owner}/${slug}/raw/${rev}/${path.split("/").map(encodeURIComponent).join("/")}`;
@@ -89,6 +90,9 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
           <SnippetTabs base={base} active="code" forkCount={snippet.forkCount} revisionCount={revisions.length} />
           <div className="snippet-bar-actions">
             <RunButton />
+            <span className="run-kernel" title={snippet.kernelChoice === "auto" ? "From the main file" : "Chosen by the owner"}>
+              Runs in {kernelLabel(snippet.kernel)}
+            </span>
             <span className="rev-id" title={rev}>
               Revision <Link href={permalink}><code>{rev.slice(0, 7)}</code></Link>
             </span>

@@ -61,6 +61,7 @@ export default async function EditSnippetPage({ params, searchParams }: Props) {
           visibility: snippet.visibility,
           message: "",
           license: snippet.license.id,
+          kernel: snippet.kernelChoice,
           licenseLocked: licenseLockReason(snippet),
           relatedSnippets: related.map((r) => `${r.owner}/${r.slug}`).join("\n"),
           relatedTags: snippet.relatedTags.join(", "),

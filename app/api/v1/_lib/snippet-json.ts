@@ -16,6 +16,8 @@ export function snippetJson(request: Request, s: TSnippetSummary) {
     tags: s.tags,
     head: s.head,
     mainFile: s.mainFile,
+    kernel: s.kernel,
+    kernelChoice: s.kernelChoice,
     forkedFrom: s.forkedFrom,
     forkCount: s.forkCount,
     license: s.license.id,

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { runToCompletion } from "@/lib/runs/run-code";
+import { ZKernelName } from "@/lib/snippets/kernel";
 import { execClient } from "@/lib/runs/service";
 import { readJson } from "../_lib/respond";
 import { absoluteUrl } from "../_lib/urls";
@@ -18,15 +19,17 @@ const ZExecBody = z.strictObject({
     })
     .optional(),
   timeout: z.number({ error: "timeout must be a number of seconds." }).positive("timeout must be a number of seconds.").max(3600, "timeout must be a number of seconds.").optional(),
+  kernel: ZKernelName.optional(),
 });
 
 /**
  * Runs code and answers when it is done: `{status, outputs, files}` with nbformat v4 outputs.
- * With `snippet`, in that snippet's files at `rev`; otherwise in an empty directory.
+ * With `snippet`, in that snippet's files at `rev`; otherwise in an empty directory. `kernel`
+ * defaults to the snippet's, else python.
  */
 export const POST = runApi(async (request, { runner }) => {
   const body = await readJson(request, ZExecBody, 512 * 1024);
-  const result = await runToCompletion({ ...runner, code: body.code, snippet: body.snippet, timeout: body.timeout, client: execClient() });
+  const result = await runToCompletion({ ...runner, code: body.code, snippet: body.snippet, timeout: body.timeout, kernel: body.kernel, client: execClient() });
   const session = result.session;
   return NextResponse.json({
     status: result.status,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { createSnippet } from "@/lib/snippets/create-snippet";
 import { listSnippets } from "@/lib/snippets/list-snippets";
 import { ZDescription, ZSlug, ZTags, ZTitle, ZVisibility } from "@/lib/snippets/schema";
+import { ZKernelChoice } from "@/lib/snippets/kernel";
 import { ZFilesBody, toFileInputs } from "../_lib/files";
 import { spendWrite } from "../_lib/limits";
 import { api, readJson } from "../_lib/respond";
@@ -16,6 +17,7 @@ const ZCreateBody = z.strictObject({
   visibility: ZVisibility.optional(),
   slug: ZSlug.optional(),
   license: z.string().optional(),
+  kernel: ZKernelChoice.optional(),
   message: z.string().optional(),
   files: ZFilesBody,
 });

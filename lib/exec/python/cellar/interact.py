@@ -12,10 +12,19 @@ docs/exec.md section 2 "Interacts"), runs the function once with the defaults, a
 function. Each change the reader makes comes back as an `interact` request and re-runs it.
 These names are pre-imported in every cell, and `from interact import *` works too.
 
+SageMathCell's classes (`Slider`, `DiscreteSlider`, `ContinuousSlider`, `InputBox`, `ExpressionBox`,
+`InputGrid`, `Checkbox`, `Selector`, `ColorSelector`, `Button`, `ButtonBar`, `HtmlBox`,
+`UpdateButton`) take its constructors' arguments.
+
 The values the page sends back ("wire" values) are untrusted: each control keeps its current
 value unless the new one is well-formed (the right JSON type, in range, strings bounded), then
-converts it to what the function receives. Only an input box whose default is not a string
-evaluates its text, as Sage does, in the function's globals; nothing else is ever evaluated.
+converts it to what the function receives. Only boxes that evaluate (an input box whose default
+is not a string, an expression box, an evaluating grid) evaluate their text, as Sage does, in
+the function's globals and inside the interact's run; nothing else is ever evaluated.
+
+In a Sage session (sage.all already loaded: this module never imports it) values are Sage's,
+as in SageMathCell: text is evaluated with sage_eval, sliders over Sage numbers step exactly,
+matrix and vector defaults become grids of the same space, colors are Sage's Color.
 
 Outside a Cellar session the function runs once with its defaults after a one-line note.
 """
@@ -32,20 +41,54 @@ from collections.abc import Iterator
 import cellar
 
 __all__ = ["interact", "slider", "range_slider", "input_box", "input_grid", "checkbox", "selector",
-           "color_selector", "text_control", "button", "button_bar", "Color"]
+           "color_selector", "text_control", "button", "button_bar", "Color",
+           # SageMathCell's classes, with its constructors' arguments
+           "Slider", "DiscreteSlider", "ContinuousSlider", "InputBox", "ExpressionBox", "InputGrid", "Checkbox",
+           "Selector", "ColorSelector", "Button", "ButtonBar", "HtmlBox", "UpdateButton"]
 
 MIME = "application/vnd.cellar.interact+json"
 # Bounds on what a page may send (and on what a control may ask it to show).
 MAX_TEXT = 10_000  # characters of an input box
 MAX_GRID_TEXT = 1_000  # characters of one input grid entry
-MAX_GRID_SIDE = 100  # rows, and columns, of an input grid
+MAX_GRID_SIDE = 50  # rows, and columns, of an input grid (the page's schema takes at most 50)
 MAX_GRID_ENTRIES = 2_500
 MAX_VALUES = 10_000  # values of a slider over a list (Sage takes the first 10,000 of a generator)
+MAX_RATIONAL_STEPS = 1_000  # a slider with a Sage rational step lists its values up to this many
 SIDES = ("top", "bottom", "left", "right")
 
 
 class InteractGone(LookupError):
     """An update named an interact that no longer exists (its creator ran again)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Sage sessions
+
+
+def _sage():
+    """Sage's `sage.all` when this session has loaded it (a Sage session), else None. Never
+    imports Sage itself: a Python session stays as it is, and as fast."""
+    return sys.modules.get("sage.all")
+
+
+def _is_sage_element(x) -> bool:
+    element = sys.modules.get("sage.structure.element")
+    return element is not None and isinstance(x, element.Element)
+
+
+def _sage_integer(x):
+    """A Python int as Sage's Integer (so that slider(5), 0..5, counts in Integers), else x."""
+    return _sage().Integer(x) if type(x) is int else x
+
+
+def _evaluate(text: str, namespace: dict):
+    """What a reader typed into a box that evaluates, as Sage does: `sage_eval` (preparsed, so
+    2/3 is a Rational and x^2 a power) with the function's globals as locals in a Sage session,
+    Python `eval` in the function's globals otherwise. It runs in the reader's own sandbox."""
+    sage = _sage()
+    if sage is not None:
+        return sage.sage_eval(text, locals=namespace)
+    return eval(compile(text, "<string>", "eval"), namespace)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -57,10 +100,12 @@ class Control:
     values. `label` None means the argument's name, "" no label."""
 
     kind = ""
+    hidden = False  # not shown among the controls (an UpdateButton is the page's Update)
 
-    def __init__(self, default, label) -> None:
+    def __init__(self, default, label, adapter=None) -> None:
         self.default = default  # the initial wire value
         self.label = None if label is None else str(label)
+        self.adapter = adapter  # SageMathCell's: applied to the value the function gets
 
     def describe(self) -> dict:
         """The type-specific fields of the control's description (docs/exec.md)."""
@@ -71,8 +116,13 @@ class Control:
         return current
 
     def to_python(self, wire, namespace: dict):
-        """The value the function receives for this wire value."""
+        """The value for this wire value, before the adapter."""
         return wire
+
+    def value(self, wire, namespace: dict):
+        """The value the function receives for this wire value."""
+        value = self.to_python(wire, namespace)
+        return value if self.adapter is None else self.adapter(value)
 
     def after_run(self, wire):
         """The wire value the control holds once a run is over (buttons spring back)."""
@@ -90,6 +140,19 @@ def _number(x):
         return int(x)
     x = float(x)
     return x if math.isfinite(x) else None
+
+
+def _real(x):
+    """(x as an int or float, x itself) for a finite real number, else None. In a Sage session a
+    symbolic constant (pi, sqrt(2)) is first approximated numerically, as Sage's interact does."""
+    n = _number(x)
+    if n is None and _sage() is not None and _is_sage_element(x) and hasattr(x, "numerical_approx"):
+        try:
+            x = x.numerical_approx()
+        except Exception:  # noqa: BLE001 — not a constant (it has variables): not a number
+            return None
+        n = _number(x)
+    return None if n is None else (n, x)
 
 
 def _index(wire, count: int):
@@ -154,24 +217,33 @@ def _grid_shape(count: int, nrows, ncols) -> tuple:
 
 
 class _Steps:
-    """A numeric range [lo, hi] in steps of `step` from lo; hi itself is always allowed."""
+    """A numeric range [lo, hi] in steps of `step` from lo; hi itself is always allowed.
+
+    The page sees numbers; when the bounds or the step are Sage numbers (a Sage session: the
+    preparser makes `slider(0, 1, 1/10)` Integers and a Rational) the function gets
+    lo + k * step computed in Sage, so 3/10 is the Rational 3/10, not 0.30000000000000004."""
 
     def __init__(self, vmin, vmax, step_size) -> None:
-        lo, hi = _number(vmin), _number(vmax)
+        lo, hi = _real(vmin), _real(vmax)
         if lo is None or hi is None:
             raise TypeError(f"slider bounds must be finite real numbers, got {vmin!r} and {vmax!r}")
-        if lo == hi:
+        if lo[0] == hi[0]:
             raise ValueError(f"slider bounds must differ, got {vmin!r} twice")
-        lo, hi = min(lo, hi), max(lo, hi)
+        (self.lo, lo_value), (self.hi, hi_value) = sorted((lo, hi), key=lambda pair: pair[0])
         if step_size is None:
-            both_int = isinstance(lo, int) and isinstance(hi, int)
-            step = 1 if both_int else (hi - lo) / 100
+            if isinstance(self.lo, int) and isinstance(self.hi, int):
+                self.step, step_value = 1, 1
+            else:
+                self.step, step_value = (self.hi - self.lo) / 100, (hi_value - lo_value) / 100
         else:
-            step = _number(step_size)
-            if step is None or step <= 0:
+            step = _real(step_size)
+            if step is None or step[0] <= 0:
                 raise ValueError(f"step_size must be a positive number, got {step_size!r}")
-        self.integer = all(isinstance(x, int) for x in (lo, hi, step))
-        self.lo, self.hi, self.step = lo, hi, step
+            self.step, step_value = step
+        self.integer = all(isinstance(x, int) for x in (self.lo, self.hi, self.step))
+        self.given_step = step_size is not None
+        exact = any(_is_sage_element(x) for x in (lo_value, hi_value, step_value))
+        self.exact = tuple(_sage_integer(x) for x in (lo_value, hi_value, step_value)) if exact else None
 
     def snap(self, x):
         x = min(max(x, self.lo), self.hi)
@@ -182,52 +254,84 @@ class _Steps:
             return int(snapped)
         return float(f"{snapped:.12g}")  # 0.30000000000000004 -> 0.3
 
+    def value(self, wire):
+        """The value a (snapped) wire number stands for: itself, or lo + k * step in Sage."""
+        if self.exact is None:
+            return wire
+        lo, hi, step = self.exact
+        if wire >= self.hi:
+            return hi
+        return lo + round((wire - self.lo) / self.step) * step
+
+    def rational_values(self):
+        """lo, lo + step, ..., hi when they are Sage rationals with a step (given, not the default
+        hundredth) that is not an integer and there are at most MAX_RATIONAL_STEPS of them, else
+        None."""
+        if self.exact is None or not self.given_step:
+            return None
+        lo, hi, step = self.exact
+        if not all(isinstance(v, numbers.Rational) for v in self.exact) or isinstance(step, numbers.Integral):
+            return None
+        count = math.floor((hi - lo) / step) + 1
+        if count > MAX_RATIONAL_STEPS:
+            return None
+        values = [lo + k * step for k in range(count)]
+        if values[-1] != hi:
+            values.append(hi)
+        return values
+
     def fields(self) -> dict:
         return {"min": self.lo, "max": self.hi, "step": self.step}
 
 
-class Slider(Control):
+class _Slider(Control):
     """A slider over a numeric range (wire: the number) or over a list of values (wire: the
     index); with `pair`, a range slider (wire: [lo, hi])."""
 
     kind = "slider"
 
     def __init__(self, vmin, vmax=None, step_size=None, default=None, label=None,
-                 display_value=True, pair=False) -> None:
+                 display_value=True, pair=False, adapter=None) -> None:
         self.pair = pair
         self.kind = "range_slider" if pair else "slider"
         self.display_value = bool(display_value)
-        if vmax is None and not isinstance(vmin, numbers.Number):
+        self.values = self.steps = None
+        if vmax is None and _real(vmin) is None:
             if step_size is not None:
                 raise TypeError("a slider over a list of values takes no step_size")
             self.values = _take_values(vmin)
             if len(self.values) < 2:
                 raise ValueError("a slider needs at least 2 values")
-            self.steps = None
+        else:
+            if vmax is None:  # slider(5) is 0..5, as in Sage's notebook
+                vmin, vmax = 0, vmin
+            self.steps = _Steps(vmin, vmax, step_size)
+            # Rational steps in Sage: a slider over the values, whose labels are 1/3, 2/3... as
+            # SageMathCell shows them (its slider is a DiscreteSlider over srange).
+            self.values = self.steps.rational_values()
+            if self.values is not None:
+                self.steps = None
+        if self.values is not None:
             last = len(self.values) - 1
             if pair:
                 wire = [0, last] if default is None else sorted(_closest_index(self.values, d) for d in default)
             else:
                 wire = _closest_index(self.values, default)
         else:
-            self.values = None
-            if vmax is None:  # slider(5) is 0..5, as in Sage's notebook
-                vmin, vmax = 0, vmin
-            self.steps = _Steps(vmin, vmax, step_size)
             if pair:
                 wire = [self.steps.lo, self.steps.hi] if default is None else self._pair_of(default, None)
             else:
                 wire = self.steps.lo if default is None else self._one(default, None)
             if wire is None:
                 raise TypeError(f"slider default must be {'two numbers' if pair else 'a number'}, got {default!r}")
-        super().__init__(wire, label)
+        super().__init__(wire, label, adapter)
 
     def _one(self, x, current):
         if self.values is not None:
             index = _index(x, len(self.values))
             return current if index is None else index
-        n = _number(x)
-        return current if n is None else self.steps.snap(n)
+        n = _real(x)
+        return current if n is None else self.steps.snap(n[0])
 
     def _pair_of(self, x, current):
         if not isinstance(x, (list, tuple)) or len(x) != 2:
@@ -241,32 +345,34 @@ class Slider(Control):
         return out
 
     def constrain(self, wire, current):
+        # Only JSON numbers come from the page: a Sage number here is a default or a test's.
         return self._pair_of(wire, current) if self.pair else self._one(wire, current)
 
     def to_python(self, wire, namespace):
         if self.values is None:
-            return tuple(wire) if self.pair else wire
+            return tuple(self.steps.value(w) for w in wire) if self.pair else self.steps.value(wire)
         return tuple(self.values[i] for i in wire) if self.pair else self.values[wire]
 
 
-class InputBox(Control):
-    """A text box (wire: its text). The function gets the text, or when the default is not a
-    string the text evaluated as a Python expression; `type` is then applied (type=str: the text)."""
+class _TextBox(Control):
+    """A text box (wire: its text). The function gets the text, or with `evaluate` the text
+    evaluated (`_evaluate`; empty text: None); `type` is then applied."""
 
     kind = "input_box"
 
-    def __init__(self, default=None, label=None, type=None, width=None, height=1) -> None:
+    def __init__(self, default=None, label=None, width=None, height=1, evaluate=False, type=None,
+                 adapter=None) -> None:
         if default is None:
             text = ""
         elif isinstance(default, str):
             text = default
         else:
             text = _text_of(default)
-        self.evaluate = not isinstance(default, str) and type is not str
+        self.evaluate = evaluate
         self.type = type
-        self.width = None if width is None else max(1, int(width))
+        self.width = None if not width else max(1, int(width))
         self.height = max(1, int(height))
-        super().__init__(text, label)
+        super().__init__(text, label, adapter)
 
     def describe(self) -> dict:
         return {"default": self.default, "width": self.width, "height": self.height}
@@ -275,12 +381,27 @@ class InputBox(Control):
         return wire if isinstance(wire, str) and len(wire) <= MAX_TEXT else current
 
     def to_python(self, wire, namespace):
-        if self.type is str:
-            return wire
         value = wire
         if self.evaluate:
-            value = None if not wire.strip() else eval(compile(wire.strip(), "<string>", "eval"), namespace)
+            value = None if not wire.strip() else _evaluate(wire.strip(), namespace)
         return value if self.type is None else self.type(value)
+
+
+class InputBox(_TextBox):
+    """SageMathCell's InputBox: the function gets the text as typed (a non-string default is
+    shown as its repr), through `adapter` when given. `keypress` is accepted; the page sends
+    the text on Enter or when the box loses focus."""
+
+    def __init__(self, default="", label=None, width=0, height=1, keypress=False, adapter=None) -> None:
+        super().__init__(default, label, width, height, adapter=adapter)
+
+
+class ExpressionBox(_TextBox):
+    """SageMathCell's ExpressionBox: an input box whose text is evaluated (`sage_eval` in a Sage
+    session, in the function's globals), then passed through `adapter` when given."""
+
+    def __init__(self, default="0", label=None, width=0, height=1, adapter=None) -> None:
+        super().__init__(default, label, width, height, evaluate=True, adapter=adapter)
 
 
 def _grid_text(value) -> str:
@@ -296,20 +417,24 @@ def _literal(text: str):
         return text
 
 
-class InputGrid(Control):
-    """A grid of text boxes (wire: rows of strings); the function gets to_value(rows of values),
-    each entry read as a literal (see `_literal`)."""
+class _Grid(Control):
+    """A grid of text boxes (wire: rows of strings); the function gets to_value(rows of values).
+    Each entry is read by `entries`: "literal" (`_literal`), "evaluate" (`_evaluate`, then
+    `element_adapter`) or "text" (the string)."""
 
     kind = "input_grid"
 
-    def __init__(self, nrows, ncols, default=None, label=None, to_value=None, width=4) -> None:
+    def __init__(self, nrows, ncols, default=None, label=None, to_value=None, width=4, entries="literal",
+                 element_adapter=None) -> None:
         self.nrows, self.ncols = int(nrows), int(ncols)
         if not (1 <= self.nrows <= MAX_GRID_SIDE and 1 <= self.ncols <= MAX_GRID_SIDE) \
                 or self.nrows * self.ncols > MAX_GRID_ENTRIES:
             raise ValueError(f"an input grid has 1 to {MAX_GRID_SIDE} rows and columns and at most "
                              f"{MAX_GRID_ENTRIES} entries, not {nrows} x {ncols}")
         self.to_value = to_value
-        self.width = None if width is None else max(1, int(width))
+        self.entries = entries
+        self.element_adapter = element_adapter
+        self.width = None if not width else max(1, int(width))
         super().__init__(self._rows_of(0 if default is None else default), label)
 
     def _rows_of(self, default) -> list:
@@ -346,22 +471,43 @@ class InputGrid(Control):
             rows.append(out)
         return rows
 
+    def _entry(self, text: str, namespace):
+        if self.entries == "text":
+            value = text
+        elif self.entries == "evaluate":
+            value = _evaluate(text.strip(), namespace)
+        else:
+            value = _literal(text)
+        return value if self.element_adapter is None else self.element_adapter(value)
+
     def to_python(self, wire, namespace):
-        rows = [[_literal(entry) for entry in row] for row in wire]
+        rows = [[self._entry(entry, namespace) for entry in row] for row in wire]
         return rows if self.to_value is None else self.to_value(rows)
 
 
+class InputGrid(_Grid):
+    """SageMathCell's InputGrid: the function gets adapter(rows), each entry evaluated (`sage_eval`
+    in a Sage session; evaluate=False: the text) and passed through element_adapter."""
+
+    def __init__(self, nrows=1, ncols=1, default="0", width=5, label=None, evaluate=True, adapter=None,
+                 element_adapter=None) -> None:
+        super().__init__(nrows, ncols, default, label, adapter, width, "evaluate" if evaluate else "text",
+                         element_adapter)
+
+
 class Checkbox(Control):
+    """A checkbox; the function gets True or False. (`raw` is SageMathCell's, and has no effect.)"""
+
     kind = "checkbox"
 
-    def __init__(self, default=True, label=None) -> None:
+    def __init__(self, default=True, label=None, raw=True) -> None:
         super().__init__(bool(default), label)
 
     def constrain(self, wire, current):
         return wire if isinstance(wire, bool) else current
 
 
-class Selector(Control):
+class _Selector(Control):
     """One of a list of values, as a dropdown, radio buttons or a row of buttons (wire: index)."""
 
     kind = "selector"
@@ -392,6 +538,19 @@ class Selector(Control):
         return self.values[wire]
 
 
+_SELECTOR_TYPES = {"list": "dropdown", "dropdown": "dropdown", "radio": "radio", "button": "buttons",
+                   "buttons": "buttons"}
+
+
+class Selector(_Selector):
+    """SageMathCell's Selector: selector_type "list" (a dropdown, also for any unknown type),
+    "radio" or "button"; `width` is accepted (the page sizes buttons itself)."""
+
+    def __init__(self, values, default=None, selector_type="list", nrows=None, ncols=None, width="",
+                 label=None) -> None:
+        super().__init__(values, default, _SELECTOR_TYPES.get(selector_type, "dropdown"), nrows, ncols, label)
+
+
 def _equal(a, b) -> bool:
     try:
         return bool(a == b)
@@ -399,20 +558,45 @@ def _equal(a, b) -> bool:
         return False
 
 
-class ColorSelector(Control):
-    """A color chooser (wire: "#rrggbb"); the function gets a `Color`."""
+def _sage_color_class():
+    colors = sys.modules.get("sage.plot.colors")
+    return None if _sage() is None or colors is None else colors.Color
+
+
+def _html_color(value) -> str:
+    """"#rrggbb" of anything `Color` takes, or of a color with an html_color() (Sage's)."""
+    if hasattr(value, "html_color") and not isinstance(value, (str, tuple, list)):
+        return Color(value.html_color()).html_color()
+    return Color(value).html_color()
+
+
+class _ColorChooser(Control):
+    """A color chooser (wire: "#rrggbb"); the function gets a color: Sage's `Color` in a Sage
+    session, else `cellar.interact.Color`; with sage_color=False, the "#rrggbb" text."""
 
     kind = "color"
     _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 
-    def __init__(self, default=(0, 0, 1), label=None) -> None:
-        super().__init__(Color(default).html_color(), label)
+    def __init__(self, default=(0, 0, 1), label=None, sage_color=True) -> None:
+        super().__init__(_html_color(default), label)
+        self.sage_color = sage_color
 
     def constrain(self, wire, current):
         return wire.lower() if isinstance(wire, str) and self._HEX.fullmatch(wire) else current
 
     def to_python(self, wire, namespace):
-        return Color(wire)
+        if not self.sage_color:
+            return wire
+        color_class = _sage_color_class()
+        return Color(wire) if color_class is None else color_class(wire)
+
+
+class ColorSelector(_ColorChooser):
+    """SageMathCell's ColorSelector (`hide_input` is accepted: the page uses the browser's own
+    color input)."""
+
+    def __init__(self, default="#000000", hide_input=False, sage_color=True, label=None) -> None:
+        super().__init__(default, label, sage_color)
 
 
 class TextControl(Control):
@@ -431,7 +615,55 @@ class TextControl(Control):
         return self.text
 
 
-class Button(Control):
+def _plain_text(fragment: str) -> str:
+    """The text of an HTML fragment, without its tags, scripts and styles. (html.parser is
+    imported here, not with the module: a session that shows no HTML box never pays for it.)"""
+    from html.parser import HTMLParser
+
+    class PlainText(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "style"):
+                self.skip += 1
+            elif tag in ("br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"):
+                self.parts.append("\n")
+
+        def handle_endtag(self, tag):
+            if tag in ("script", "style") and self.skip:
+                self.skip -= 1
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = PlainText()
+    parser.feed(fragment)
+    parser.close()
+    return re.sub(r"[ \t]*\n\s*", "\n", "".join(parser.parts)).strip()
+
+
+class HtmlBox(Control):
+    """SageMathCell's HtmlBox: HTML among the controls, label "" by default; the function gets
+    the HTML text. The page shows it as a `text` control (its plain text), with the HTML itself
+    in the description's `html` field."""
+
+    kind = "text"
+
+    def __init__(self, value="", label="") -> None:
+        super().__init__(None, label)
+        self.html = str(value)
+
+    def describe(self) -> dict:
+        return {"text": _plain_text(self.html), "html": self.html}
+
+    def to_python(self, wire, namespace):
+        return self.html
+
+
+class _Button(Control):
     """A push button (wire: true in the update its press causes, else false): the function
     gets `value` when it was pressed, else `default`."""
 
@@ -455,7 +687,29 @@ class Button(Control):
         return False
 
 
-class ButtonBar(Control):
+class Button(_Button):
+    """SageMathCell's Button: `default` when not pressed, `value` in the run its press causes
+    (`width` is accepted; the page sizes buttons itself)."""
+
+    def __init__(self, default="", value="", text="Button", width="", label=None) -> None:
+        super().__init__(default, value, text, label)
+
+
+class UpdateButton(_Button):
+    """SageMathCell's UpdateButton: the interact re-runs only when it is pressed. It is the
+    page's own Update button (the interact's auto_update is off), not a control of its own;
+    the function gets `value` in the runs the reader asks for, `default` in the first."""
+
+    hidden = True
+
+    def __init__(self, text="Update", value="", default="", width="", label="") -> None:
+        super().__init__(default, value, text, label)
+
+    def constrain(self, wire, current):
+        return True  # every update of an interact with an update button is a press of it
+
+
+class _ButtonBar(Control):
     """A row of push buttons (wire: the index of the one pressed in the update it causes, else
     null): the function gets that button's value, else `default`."""
 
@@ -480,6 +734,58 @@ class ButtonBar(Control):
         return None
 
 
+class ButtonBar(_ButtonBar):
+    """SageMathCell's ButtonBar (`width` is accepted; the page sizes buttons itself)."""
+
+    def __init__(self, values=(0,), default="", nrows=None, ncols=None, width="", label=None) -> None:
+        super().__init__(values, default, nrows, ncols, label)
+
+
+class Slider(_Slider):
+    """A slider from vmin to vmax in steps of step_size, or over the values of a list given as
+    vmin; `range=True` selects a (lo, hi) range."""
+
+    def __init__(self, vmin, vmax=None, step_size=None, default=None, label=None, display_value=True,
+                 range=False) -> None:
+        super().__init__(vmin, vmax, step_size, default, label, display_value, pair=range)
+
+
+class DiscreteSlider(_Slider):
+    """SageMathCell's DiscreteSlider: a slider over a list (or the first 10,000 values of a
+    generator); the default is the closest value to `default`."""
+
+    def __init__(self, values=(0, 1), default=None, range_slider=False, display_value=True, label=None) -> None:
+        if _real(values) is not None:
+            raise TypeError(f"DiscreteSlider takes a list of values, not {values!r}")
+        super().__init__(values, None, None, default, label, display_value, pair=range_slider)
+
+
+class ContinuousSlider(_Slider):
+    """SageMathCell's ContinuousSlider over interval=(min, max): `stepsize` when it is positive
+    and fits in the interval, else the interval in `steps` steps. The function gets real
+    numbers: a float, or Sage's RealNumber in a Sage session (a pair with range_slider)."""
+
+    def __init__(self, interval=(0, 100), default=None, steps=250, stepsize=0, label=None, range_slider=False,
+                 display_value=True, adapter=None) -> None:
+        if not isinstance(interval, (list, tuple)) or len(interval) != 2:
+            raise ValueError(f"invalid interval: {interval!r}")
+        lo, hi = _real(interval[0]), _real(interval[1])
+        if lo is None or hi is None or lo[0] == hi[0]:
+            raise ValueError(f"invalid interval: {interval!r}")
+        span = abs(hi[0] - lo[0])
+        step = _number(stepsize)
+        if step is None or not 0 < step <= span:
+            count = _number(steps)
+            step = span / (count if count and count > 0 else 250)
+        super().__init__(float(lo[0]), float(hi[0]), float(step), default, label, display_value,
+                         pair=range_slider, adapter=adapter)
+
+    def to_python(self, wire, namespace):
+        sage = _sage()
+        real = float if sage is None else sage.RR
+        return tuple(real(w) for w in wire) if self.pair else real(wire)
+
+
 # ---------------------------------------------------------------------------------------------
 # Sage's control functions (their names, arguments and defaults)
 
@@ -487,30 +793,40 @@ class ButtonBar(Control):
 def slider(vmin, vmax=None, step_size=None, default=None, label=None, display_value=True) -> Slider:
     """A slider from vmin to vmax (vmin alone: 0 to vmin) in steps of step_size (default: 1 for
     integer bounds, else a hundredth of the range), or over the values of a list given as vmin.
-    The default snaps to the nearest allowed value."""
+    The default snaps to the nearest allowed value. Sage numbers as bounds or step give Sage
+    numbers, computed exactly (lo + k * step)."""
     return Slider(vmin, vmax, step_size, default, label, display_value)
 
 
 def range_slider(vmin, vmax=None, step_size=None, default=None, label=None, display_value=True) -> Slider:
     """Like `slider`, but selects a range: the function gets a (lo, hi) tuple; default (lo, hi),
     the whole range when not given."""
-    return Slider(vmin, vmax, step_size, default, label, display_value, pair=True)
+    return Slider(vmin, vmax, step_size, default, label, display_value, range=True)
+
+
+def _is_color_type(type) -> bool:
+    return type is Color or (type is not None and type is _sage_color_class())
 
 
 def input_box(default=None, label=None, type=None, width=80, height=1, **kwargs):
-    """A text box (height > 1: several lines, width in characters). A string default gives the
-    text as typed; any other default shows as text and what is typed is evaluated as Python (as
-    Sage does). `type` is applied to the result (type=str: the text, never evaluated;
-    type=Color: a color selector)."""
-    if type is Color:
+    """A text box (height > 1: several lines, width in characters). What is typed is evaluated
+    unless type=str: in a Sage session always (`sage_eval`, as SageMathCell's input_box does,
+    a string default's text included: input_box("x^2") gives x^2); elsewhere only when the
+    default is not a string (Python `eval`; a string default gives the text as typed). `type`
+    is applied to the result (type=str: the text, never evaluated; type=Color: a color
+    selector)."""
+    if _is_color_type(type):
         return color_selector(default=(0, 0, 1) if default is None else default, label=label)
-    return InputBox(default, label, type, width, height)
+    evaluate = type is not str and (not isinstance(default, str) or _sage() is not None)
+    return _TextBox(default, label, width, height, evaluate=evaluate, type=None if type is str else type)
 
 
-def input_grid(nrows, ncols, default=None, label=None, to_value=lambda x: x, width=4) -> InputGrid:
+def input_grid(nrows, ncols, default=None, label=None, to_value=lambda x: x, width=4) -> _Grid:
     """A grid of nrows x ncols boxes; the function gets to_value(list of rows). The default is
-    one value for every box, a list of rows, or a flat list; entries are read as literals."""
-    return InputGrid(nrows, ncols, default, label, to_value, width)
+    one value for every box, a list of rows, or a flat list. Entries are evaluated with
+    `sage_eval` in a Sage session (as SageMathCell's), read as literals elsewhere."""
+    entries = "literal" if _sage() is None else "evaluate"
+    return _Grid(nrows, ncols, default, label, to_value, width, entries)
 
 
 def checkbox(default=True, label=None) -> Checkbox:
@@ -518,12 +834,8 @@ def checkbox(default=True, label=None) -> Checkbox:
     return Checkbox(default, label)
 
 
-_SELECTOR_TYPES = {"list": "dropdown", "dropdown": "dropdown", "radio": "radio", "button": "buttons",
-                   "buttons": "buttons"}
-
-
 def selector(values, label=None, default=None, nrows=None, ncols=None, width=None, buttons=False,
-             *, selector_type=None) -> Selector:
+             *, selector_type=None) -> _Selector:
     """One value of a list ([v, ...] or [(v, label), ...]): a dropdown, or buttons when
     `buttons`, `nrows` or `ncols` is given. `selector_type="radio"` (as SageMathCell's Selector)
     gives radio buttons. `width` is accepted for compatibility; the page sizes buttons itself."""
@@ -533,31 +845,34 @@ def selector(values, label=None, default=None, nrows=None, ncols=None, width=Non
         style = _SELECTOR_TYPES[selector_type]
     else:
         style = "buttons" if buttons or nrows is not None or ncols is not None else "dropdown"
-    return Selector(values, default, style, nrows, ncols, label)
+    if buttons and isinstance(values, (list, tuple)) and len(values) == 1:
+        return _list_control(list(values), None)  # one button: a push button, as Sage's notebook
+    return _Selector(values, default, style, nrows, ncols, label)
 
 
-def color_selector(default=(0, 0, 1), label=None, widget="colorpicker", hide_box=False) -> ColorSelector:
-    """A color chooser; the function gets a `Color`. `default`: anything `Color` accepts.
-    (`widget` and `hide_box` are accepted for compatibility: the page uses the browser's own.)"""
-    return ColorSelector(default, label)
+def color_selector(default=(0, 0, 1), label=None, widget="colorpicker", hide_box=False) -> _ColorChooser:
+    """A color chooser; the function gets a color (Sage's `Color` in a Sage session).
+    `default`: anything `Color` takes, or a Sage Color. (`widget` and `hide_box` are accepted
+    for compatibility: the page uses the browser's own.)"""
+    return ColorSelector(default, label=label)
 
 
-def text_control(value="") -> TextControl:
-    """Text shown among the controls (plain text)."""
-    return TextControl(value)
+def text_control(value="") -> Control:
+    """Text shown among the controls: plain text, or in a Sage session HTML (SageMathCell's
+    text_control is an HtmlBox)."""
+    return TextControl(value) if _sage() is None else HtmlBox(value)
 
 
-def button(text="Button", value=True, default=False, label=None, width=None) -> Button:
+def button(text="Button", value=True, default=False, label=None, width=None) -> _Button:
     """A push button: each press re-runs the function, which gets `value` in that run and
     `default` in every other (SageMathCell's Button)."""
-    return Button(default, value, text, label)
+    return _Button(default, value, text, label)
 
 
-def button_bar(values, default=None, nrows=None, ncols=None, label=None, width=None) -> ButtonBar:
+def button_bar(values, default=None, nrows=None, ncols=None, label=None, width=None) -> _ButtonBar:
     """A bar of push buttons, one per value ([v, ...] or [(v, label), ...]): the function gets
     the pressed button's value in the run its press causes, `default` in every other."""
-    return ButtonBar(values, default, nrows, ncols, label)
-
+    return _ButtonBar(values, default, nrows, ncols, label)
 
 # ---------------------------------------------------------------------------------------------
 # Color
@@ -647,8 +962,10 @@ def automatic_control(default) -> Control:
     the default d; a string -> input box (text); a bool -> checkbox; a list -> selector (buttons
     up to 5 values, a push button for 1); (a, b) -> slider, (a, b, step) -> slider with step,
     a longer tuple, a range or a generator -> slider over its values; a Color -> color selector;
-    a number -> input box of its type; a numpy array -> input grid; anything else (and no
-    default) -> input box evaluating its text."""
+    a numpy array -> input grid. In a Python session a number -> input box of its type, anything
+    else (and no default) -> input box evaluating its text. In a Sage session (SageMathCell's
+    rules) a Sage Color -> color selector, a matrix or vector -> input grid giving one of the
+    same space, and anything else, numbers included -> expression box (`sage_eval`)."""
     label, value_default, control = None, None, default
     for _ in range(2):  # ("label", (d, x)) and (d, ("label", x)) both work
         if isinstance(control, tuple) and len(control) == 2 and isinstance(control[0], str):
@@ -656,50 +973,70 @@ def automatic_control(default) -> Control:
         if isinstance(control, tuple) and len(control) == 2 and \
                 isinstance(control[1], (tuple, list, range, Iterator)):
             value_default, control = control
+    sage = _sage()
     if isinstance(control, Control):
         made = control
     elif isinstance(control, str):
-        made = InputBox(control)
+        made = _TextBox(control)
     elif isinstance(control, bool):
         made = Checkbox(control)
     elif isinstance(control, list):
         made = _list_control(control, value_default)
     elif isinstance(control, (range, Iterator)):
-        made = Slider(control, default=value_default)
+        made = _Slider(control, default=value_default)
     elif isinstance(control, tuple):
-        numeric = len(control) in (2, 3) and all(_number(x) is not None for x in control)
+        numeric = len(control) in (2, 3) and all(_real(x) is not None for x in control)
         if numeric:
-            made = Slider(*control, default=value_default)
+            made = _Slider(*control, default=value_default)
         else:
-            made = Slider(control, default=value_default)
+            made = _Slider(control, default=value_default)
     elif isinstance(control, Color):
-        made = ColorSelector(control)
-    elif isinstance(control, numbers.Number):
-        made = InputBox(control, type=type(control))
+        made = _ColorChooser(control)
     elif type(control).__module__ == "numpy" and type(control).__name__ == "ndarray":
         made = _array_grid(control)
+    elif sage is not None:
+        made = _sage_control(control)
+    elif isinstance(control, numbers.Number):
+        made = _TextBox(control, evaluate=True, type=type(control))
     else:
-        made = InputBox(control)
+        made = _TextBox(control, evaluate=True)
     if label is not None:
         made.label = str(label)
     return made
 
 
+def _sage_control(value) -> Control:
+    """The control of a default in a Sage session, as SageMathCell makes it."""
+    color_class = _sage_color_class()
+    if color_class is not None and isinstance(value, color_class):
+        return _ColorChooser(value)
+    element = sys.modules.get("sage.structure.element")
+    if element is not None and isinstance(value, element.Matrix):
+        space = value.parent()
+        return _Grid(value.nrows(), value.ncols(), [list(row) for row in value.rows()], to_value=space,
+                     width=None, entries="evaluate")
+    if element is not None and isinstance(value, element.Vector):
+        space = value.parent()
+        return _Grid(1, len(value), [list(value)], to_value=lambda rows: space(rows[0]), width=None,
+                     entries="evaluate")
+    return _TextBox(value, evaluate=True)
+
+
 def _list_control(values: list, default) -> Control:
     if len(values) == 1:
         value, text = values[0] if isinstance(values[0], tuple) and len(values[0]) == 2 else (values[0], values[0])
-        return Button(default=value, value=value, text=str(text))
-    return Selector(values, default, "buttons" if len(values) <= 5 else "dropdown")
+        return _Button(default=value, value=value, text=str(text))
+    return _Selector(values, default, "buttons" if len(values) <= 5 else "dropdown")
 
 
-def _array_grid(array) -> InputGrid:
+def _array_grid(array) -> Control:
     import numpy
 
     if array.ndim == 1:
-        return InputGrid(1, len(array), [array.tolist()], to_value=lambda rows: numpy.array(rows[0], dtype=array.dtype))
+        return _Grid(1, len(array), [array.tolist()], to_value=lambda rows: numpy.array(rows[0], dtype=array.dtype))
     if array.ndim == 2:
-        return InputGrid(*array.shape, array.tolist(), to_value=lambda rows: numpy.array(rows, dtype=array.dtype))
-    return InputBox(array)
+        return _Grid(*array.shape, array.tolist(), to_value=lambda rows: numpy.array(rows, dtype=array.dtype))
+    return _TextBox(array, evaluate=True)
 
 
 def _layout_rows(rows) -> list:
@@ -730,10 +1067,11 @@ def _has_output(row) -> bool:
                for item in items)
 
 
-def normalize_layout(layout, names: list) -> dict:
+def normalize_layout(layout, names: list, hidden=()) -> dict:
     """{"top", "bottom", "left", "right": rows of names} from SageMathCell's layout forms: None;
     a list of rows (above the output, or around a row holding "_output"); or a dict of sides,
-    each a list of rows. Every name ends up exactly once: unplaced ones go to "top", a row each."""
+    each a list of rows. Every name ends up exactly once: unplaced ones go to "top", a row each.
+    Names in `hidden` (controls the page does not show, an UpdateButton) are left out."""
     sides = {side: [] for side in SIDES}
     if isinstance(layout, dict):
         for side, rows in layout.items():
@@ -747,6 +1085,9 @@ def normalize_layout(layout, names: list) -> dict:
         sides["bottom"] = _layout_rows(rows[split + 1:])
     elif layout is not None:
         raise TypeError(f"layout must be a list of rows or a dict of sides, not {type(layout).__name__}")
+    if hidden:
+        for side in SIDES:
+            sides[side] = [kept for kept in ([n for n in row if n not in hidden] for row in sides[side]) if kept]
     placed = set()
     for side in SIDES:
         for row in sides[side]:
@@ -769,14 +1110,22 @@ _ids = itertools.count(1)
 
 
 class _Interact:
-    def __init__(self, function, controls, layout, auto_update, extra: dict, automatic_labels: bool) -> None:
+    def __init__(self, function, controls, layout, auto_update, extra: dict, automatic_labels: bool,
+                 update=None) -> None:
         self.function = function
         self.name = getattr(function, "__name__", type(function).__name__)
         self.namespace = getattr(function, "__globals__", None) or sys.modules["__main__"].__dict__
         self.auto_update = bool(auto_update)
         self.fixed = {}  # arguments passed as they are, not controls
+        self.current = {}  # the values of the run going on (what the proxy reads)
+        parameters = list(inspect.signature(function).parameters.values())
+        self.proxy = None
+        if _sage() is not None and parameters and parameters[0].kind == parameters[0].POSITIONAL_OR_KEYWORD \
+                and parameters[0].default is parameters[0].empty and parameters[0].name not in extra:
+            self.proxy = InteractProxy(self)  # SageMathCell: f(self, ...) gets the interact's proxy
+            parameters.pop(0)
         pairs = []
-        for p in inspect.signature(function).parameters.values():
+        for p in parameters:
             if p.kind not in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
                 continue
             default = extra.pop(p.name, p.default)
@@ -799,7 +1148,13 @@ class _Interact:
             for control in self.controls.values():
                 if control.label is None:
                     control.label = ""
-        self.layout = normalize_layout(layout, names)
+        hidden = [name for name, c in self.controls.items() if c.hidden]
+        if hidden:  # an UpdateButton: re-run only when it is pressed
+            self.auto_update = False
+        if update is not None and set(names) - set(hidden) - set(update):
+            self.auto_update = False  # SageMathCell's update=[names]: the others wait for Update
+        self.shown = [name for name in names if name not in hidden]
+        self.layout = normalize_layout(layout, self.shown, hidden)
         self.values = {name: c.default for name, c in self.controls.items()}
         self.children: list = []
         self.id = None
@@ -807,6 +1162,8 @@ class _Interact:
     def describe(self) -> dict:
         controls = []
         for name, control in self.controls.items():
+            if control.hidden:
+                continue
             entry = {"name": name, "type": control.kind, "label": name if control.label is None else control.label}
             entry.update(control.describe())
             controls.append(entry)
@@ -814,7 +1171,7 @@ class _Interact:
                 "controls": controls, "layout": self.layout}
 
     def summary(self) -> str:
-        names = ", ".join(self.controls) or "none"
+        names = ", ".join(self.shown) or "none"
         return f"Interactive function {self.name} with controls {names}"
 
     def start(self) -> None:
@@ -835,8 +1192,8 @@ class _Interact:
         if not isinstance(values, dict):
             return
         for name, control in self.controls.items():
-            if name in values:
-                self.values[name] = control.constrain(values[name], self.values[name])
+            if name in values or control.hidden:
+                self.values[name] = control.constrain(values.get(name), self.values[name])
 
     def run(self) -> bool:
         """Runs the function with the current values, under this interact's tag; False when it
@@ -854,9 +1211,13 @@ class _Interact:
             self.values = {name: c.after_run(self.values[name]) for name, c in self.controls.items()}
 
     def _call(self) -> None:
-        kwargs = {name: c.to_python(self.values[name], self.namespace) for name, c in self.controls.items()}
+        kwargs = {name: c.value(self.values[name], self.namespace) for name, c in self.controls.items()}
         kwargs.update(self.fixed)
-        self.function(**kwargs)
+        self.current = dict(kwargs)
+        if self.proxy is None:
+            self.function(**kwargs)
+        else:
+            self.function(self.proxy, **kwargs)
 
     def _forget_children(self) -> None:
         children, self.children = self.children, []
@@ -866,13 +1227,48 @@ class _Interact:
                 child._forget_children()
 
 
+class InteractProxy:
+    """SageMathCell's interact proxy, given in a Sage session to a function whose first argument
+    has no default: `self.n` is the value of control n in this run; setting it changes what
+    later reads in the run give (the page's control stays where the reader put it); setting an
+    HtmlBox's value also shows that HTML in the interact's output and keeps it for later runs.
+    Calling the proxy calls the function."""
+
+    def __init__(self, it) -> None:
+        object.__setattr__(self, "_interact", it)
+
+    def __getattr__(self, name):
+        it = object.__getattribute__(self, "_interact")
+        if name not in it.current:
+            raise AttributeError(f"interact {it.name} has no control {name!r}")
+        return it.current[name]
+
+    def __setattr__(self, name, value) -> None:
+        it = object.__getattribute__(self, "_interact")
+        control = it.controls.get(name)
+        if control is None:
+            raise AttributeError(f"interact {it.name} has no control {name!r} (controls cannot be added "
+                                 f"from the function here)")
+        it.current[name] = value
+        if isinstance(control, HtmlBox):
+            control.html = str(value)
+            cellar.display(cellar.HTML(control.html))
+
+    def __dir__(self):
+        return list(object.__getattribute__(self, "_interact").controls)
+
+    def __call__(self, *args, **kwargs):
+        return object.__getattribute__(self, "_interact").function(*args, **kwargs)
+
+
 def _runner():
     """The session's function that runs an interact's function under its tag, or None outside
     a Cellar session."""
     return None if cellar._publisher is None else cellar._interact_runner
 
 
-def interact(f=None, controls=None, layout=None, auto_update=True, automatic_labels=True, **kwargs):
+def interact(f=None, controls=None, layout=None, auto_update=True, automatic_labels=True, *, update=None,
+             **kwargs):
     """Makes `f` an interact and runs it once with its defaults; returns `f`.
 
         @interact
@@ -884,12 +1280,13 @@ def interact(f=None, controls=None, layout=None, auto_update=True, automatic_lab
 
     Arguments without a default become input boxes; `controls` adds controls (the function
     gets them as keyword arguments); `layout` places them (a list of rows, or a dict of
-    "top", "bottom", "left", "right" rows; unplaced controls go on top)."""
+    "top", "bottom", "left", "right" rows; unplaced controls go on top). SageMathCell's
+    `update=[names]`: when it leaves out a control, the interact waits for Update."""
     if f is not None and not callable(f):  # @interact([...]): Sage's positional controls
         controls, f = f, None
     if f is None:
-        return lambda g: interact(g, controls, layout, auto_update, automatic_labels, **kwargs)
-    _Interact(f, controls, layout, auto_update, kwargs, automatic_labels).start()
+        return lambda g: interact(g, controls, layout, auto_update, automatic_labels, update=update, **kwargs)
+    _Interact(f, controls, layout, auto_update, kwargs, automatic_labels, update).start()
     return f
 
 

@@ -77,10 +77,13 @@ class Engine:
         try:
             self._gate.in_user = True
             try:
-                source = code
+                source, interactive = code, filename is None
                 if self._sage and (filename is None or filename.endswith(".sage")):
                     source = sage_kernel.preparse(code, name)
-                value = self._run(source, name, interactive=filename is None, filename=filename, quiet=code.rstrip().endswith(";"))
+                    # A .sage snippet is read as SageMathCell reads its cell: a plot on its
+                    # last line is shown without show().
+                    interactive = True
+                value = self._run(source, name, interactive=interactive, filename=filename, quiet=code.rstrip().endswith(";"))
                 if value is not None:
                     self._ns["_"] = value
                     data = self._bundle(value)

@@ -15,12 +15,14 @@ a Python session is all here:
 Nothing here runs in a plain Python session: the engine asks `active()` first.
 """
 
+import ast
 import base64
 import io
 import os
 import re
 import signal
 import sys
+import time
 
 # Set by the session: sends one display_data bundle (Engine.publish).
 _publish = None
@@ -32,6 +34,8 @@ preparsed_files = set()
 
 SCENE_MIME = "application/vnd.cellar.scene3d+json"
 _DISPLAY_MAGIC = re.compile(r"^[ \t]*%display(?:[ \t]+(\w+))?[ \t]*(?:#.*)?$", re.M)
+# IPython's line magics a Sage user types most; each becomes one line of Python (lines stay put).
+_TIME_MAGIC = re.compile(r"^([ \t]*)%(time|timeit)[ \t]+(.+)$", re.M)
 _DISPLAY_MODES = {"plain": None, "default": None, "simple": None, "latex": "latex", "typeset": "latex",
                   "ascii_art": "ascii_art", "unicode_art": "unicode_art"}
 
@@ -79,6 +83,16 @@ def _warm_up() -> None:
 
 # --- in a session ----------------------------------------------------------------------------
 
+def warm_session() -> None:
+    """A pre-spawned Sage session's warm-up (see warmup.py): a small plot through the display
+    path and a little symbolic arithmetic, so the pages they touch are this session's before a
+    reader's first cell. Sends nothing (the displayhook returns its bundle)."""
+    import sage.all as sa
+
+    x = sa.var("x")
+    bundle_of(sa.plot(sa.sin(x), (x, 0, 1), figsize=1, plot_points=20))
+    repr(sa.expand((x + 1) ** 3) / 3)
+
 def start_session() -> None:
     """Called by the session after it installed its own signal handlers: puts cysignals' OS-level
     SIGINT handler back (it calls the session's Python-level handler for Python code and raises
@@ -109,6 +123,9 @@ def namespace(preimported: dict) -> dict:
     names = {k: v for k, v in vars(sage.all).items() if not k.startswith("_")}
     ns = {**preimported, **names, "x": x}  # as sage.all_cmdline, what `sage -c` runs in
     ns["html"] = _ImmediateHtml(names["html"])
+    ns["__cellar_display_mode__"] = set_display_mode
+    ns["__cellar_timer__"] = _Timer()
+    ns["__cellar_timeit__"] = _timeit
     return ns
 
 
@@ -123,9 +140,51 @@ def preparse(code: str, name: str) -> str:
             raise SyntaxError(f"%display {mode}: unknown mode (use plain, latex, ascii_art or unicode_art)")
         return f"__cellar_display_mode__({mode!r})"
 
+    def timing(match):
+        indent, which, statement = match.groups()
+        inner = sage_preparse(statement)
+        if which == "timeit":
+            return f"{indent}__cellar_timeit__({inner!r})"
+        try:
+            ast.parse(inner, mode="eval")
+        except SyntaxError:  # a statement: timed, nothing to show
+            return f"{indent}__cellar_timer__.start(); {inner}; __cellar_timer__.stop()"
+        return f"{indent}__cellar_timer__.stop(__cellar_timer__.start() or ({inner}))"
+
     code = _DISPLAY_MAGIC.sub(magic, code)
+    code = _TIME_MAGIC.sub(timing, code)
     preparsed_files.add(name)
     return sage_preparse(code)
+
+
+class _Timer:
+    """`%time`: CPU and wall time of one statement, printed as IPython prints them."""
+
+    def __init__(self) -> None:
+        self._started = []
+
+    def start(self) -> None:
+        self._started.append((time.process_time(), time.perf_counter()))
+
+    def stop(self, value=None):
+        cpu, wall = self._started.pop() if self._started else (time.process_time(), time.perf_counter())
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        print(f"CPU times: total: {_duration(cpu)}\nWall time: {_duration(wall)}")
+        return value
+
+
+def _duration(seconds: float) -> str:
+    for unit, scale in (("s", 1), ("ms", 1e3), ("µs", 1e6)):
+        if seconds * scale >= 1 or unit == "µs":
+            return f"{seconds * scale:.3g} {unit}"
+    return f"{seconds:.3g} s"
+
+
+def _timeit(statement: str) -> None:
+    """`%timeit`: Sage's own timeit over the cell's globals (the statement is preparsed already)."""
+    from sage.misc.sage_timeit import sage_timeit
+
+    print(sage_timeit(statement, sys._getframe(1).f_globals, preparse=False))
 
 
 def set_display_mode(mode: str) -> None:
@@ -255,12 +314,12 @@ def _bundle(plain_text, rich_output) -> dict:
     if isinstance(rich_output, OutputUnicodeArt):
         return {"text/plain": rich_output.unicode_art.get_str()}
     if isinstance(rich_output, OutputLatex):
-        return {"text/latex": rich_output.latex.get_str(), "text/plain": plain}
+        return {"text/latex": _plain_latex(rich_output.latex.get_str()), "text/plain": plain}
     if isinstance(rich_output, OutputHtml):
         # Typeset math arrives as MathJax markup with its LaTeX beside it: the page's KaTeX
         # takes the LaTeX; other HTML is shown as HTML.
         if rich_output.latex is not None:
-            return {"text/latex": rich_output.latex.get_str(), "text/plain": plain}
+            return {"text/latex": _plain_latex(rich_output.latex.get_str()), "text/plain": plain}
         return {"text/html": rich_output.html.get_str(), "text/plain": plain}
     for kind, mime, attr in ((OutputImagePng, "image/png", "png"), (OutputImageGif, "image/gif", "gif"), (OutputImageJpg, "image/jpeg", "jpg")):
         if isinstance(rich_output, kind):
@@ -268,6 +327,15 @@ def _bundle(plain_text, rich_output) -> dict:
     if isinstance(rich_output, OutputImageSvg):
         return {"image/svg+xml": rich_output.svg.get_str(), "text/plain": plain}
     return {"text/plain": plain}
+
+
+_BOLD_MACRO = "\\newcommand{\\Bold}[1]{\\mathbf{#1}}"
+
+
+def _plain_latex(tex: str) -> str:
+    """Sage's LaTeX without the macro preamble it writes for MathJax: `\\Bold{Q}` is `\\mathbf{Q}`,
+    so any renderer (the page's KaTeX, a Jupyter client) reads it as it is."""
+    return tex.replace(_BOLD_MACRO, "").replace("\\Bold{", "\\mathbf{")
 
 
 # --- 3D ----------------------------------------------------------------------------------------
@@ -304,10 +372,13 @@ def scene_of(graphics, kwds: dict) -> dict:
             objects.append({"type": "text", "text": str(desc.get("text", ""))[:200], "position": _rounded((desc["x"], desc["y"], desc["z"])),
                             "color": _color_hex(desc.get("color", "#000000")), "size": float(desc.get("fontSize", 14))})
     lo, hi = graphics.bounding_box()
+    aspect = options.get("aspect_ratio", (1, 1, 1))
+    if isinstance(aspect, str) or len(aspect) != 3:  # "automatic": the viewer's own scaling
+        aspect = (1, 1, 1)
     return {
         "version": 1,
         "bbox": {"min": _rounded(lo), "max": _rounded(hi)},
-        "aspect_ratio": [float(a) for a in options.get("aspect_ratio", (1, 1, 1))],
+        "aspect_ratio": [float(a) for a in aspect],
         "frame": bool(options.get("frame", True)),
         "axes": bool(options.get("axes", False)),
         "objects": objects,

@@ -48,7 +48,6 @@ def _preimported() -> dict:
     names = {"display": cellar.display, **{name: getattr(api, name) for name in api.__all__}}
     if sage_kernel.active():
         names = sage_kernel.namespace(names)
-        names["__cellar_display_mode__"] = sage_kernel.set_display_mode
     return names
 
 

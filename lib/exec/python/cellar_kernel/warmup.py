@@ -12,6 +12,7 @@ import io
 import sys
 import warnings
 
+from . import sage_kernel
 from .displays import figure_png
 
 
@@ -23,6 +24,8 @@ def warm_up() -> None:
             warnings.simplefilter("ignore")
             _touch_numpy()
             _draw_a_figure()
+            if sage_kernel.active():
+                sage_kernel.warm_session()
     except Exception:  # noqa: BLE001 — a warm-up that fails only means a slower first cell
         pass
     finally:

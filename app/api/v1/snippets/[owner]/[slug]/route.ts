@@ -4,6 +4,7 @@ import { deleteSnippet } from "@/lib/snippets/delete-snippet";
 import { getSnippet } from "@/lib/snippets/get-snippet";
 import { updateSnippet } from "@/lib/snippets/update-snippet";
 import { ZDescription, ZTags, ZTitle, ZVisibility } from "@/lib/snippets/schema";
+import { ZKernelChoice } from "@/lib/snippets/kernel";
 import { ZFilesBody, toFileInputs } from "../../../_lib/files";
 import { spendWrite } from "../../../_lib/limits";
 import { api, readJson } from "../../../_lib/respond";
@@ -22,6 +23,7 @@ const ZPatchBody = z.strictObject({
   tags: ZTags.optional(),
   visibility: ZVisibility.optional(),
   license: z.string().optional(),
+  kernel: ZKernelChoice.optional(),
   relatedSnippets: z.array(z.string()).optional(),
   relatedTags: z.array(z.string()).optional(),
 });
@@ -40,7 +42,7 @@ export const GET = api<TParams>(async (request, { params }) => {
   });
 });
 
-/** A new revision (when `files` is given, against `base`) and/or new title, tags, visibility. */
+/** A new revision (when `files` is given, against `base`) and/or new title, tags, visibility, kernel. */
 export const PATCH = api<TParams>(async (request, { params, actor }) => {
   await spendWrite(actor);
   const body = await readJson(request, ZPatchBody);

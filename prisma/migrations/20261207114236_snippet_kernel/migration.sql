@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Snippet" ADD COLUMN     "kernel" TEXT;
