@@ -1,63 +1,163 @@
 /*
  * Execution service benchmark (`npx tsx bench/exec/run.ts`, as root): starts the real service
- * (lib/exec/service/main.ts, default limits, a temporary EXEC_DIR) and measures through its HTTP API, one
+ * (lib/exec/service/main.ts, default limits, a temporary EXEC_DIR) and measures through its HTTP API,
+ * for each kernel of BENCH_KERNELS (python, and sage when Debian's SageMath is installed), one
  * session per execution as when a reader presses Run on a fresh page:
  *   - print(1): executions/s with several in flight, p50/p99;
- *   - a small matplotlib PNG cell: executions/s, p50;
+ *   - a plot cell (python: a small matplotlib PNG; sage: `plot(sin(x), (x, 0, 2*pi))`), checked to
+ *     be an image: executions/s, p50/p99;
  *   - p99 at a fixed offered load of 80% of the measured print(1) maximum (open loop: evenly
  *     spaced starts, latency counted from each one's due time);
- *   - the cold baseline in the same run: a fresh bwrap + python per print(1), same concurrency.
+ *   - Run → first output on a quiet service, one at a time;
+ *   - the cost of a fork: session creation → ready (no cell), one at a time, and the zygote's CPU per fork;
+ *   - memory: the kernel's zygotes (RSS/PSS/USS from smaps_rollup) and a session's (its memory
+ *     cgroup's charge, its process's PSS/USS, page faults) after print(1) and after the plot;
+ *   - the cold baselines in the same run: a fresh bwrap + python per print(1), and per plot (the
+ *     kernel's environment; sage imports sage.all first), same concurrency; warm/cold ratios.
  * Prints figures beside the targets; asserts nothing.
+ *
+ * Settings (environment): BENCH_KERNELS (python,sage), BENCH_SECONDS (6 per phase),
+ * BENCH_CONCURRENCY (4), BENCH_PHASES (all of cold,coldplot,print,plot,open,first,fork,memory),
+ * EXEC_POOL_SIZE (2 zygotes per kernel).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { createExecClient, type TExecClient } from "@/lib/exec/client";
-import { PYTHON_KERNEL } from "@/lib/exec/kernels";
-import { coldCommand, RUNNER_DIR, SANDBOX_UID } from "@/lib/exec/service/sandbox";
+import { PYTHON_KERNEL, SAGE_KERNEL, sageInstalled, type TKernel } from "@/lib/exec/kernels";
+import { coldCommand, RUNNER_DIR, SANDBOX_UID, sessionsDir } from "@/lib/exec/service/sandbox";
 import { freePort } from "../../test/e2e/support/free-port";
+import { closedLoop, openLoop } from "../support/load";
+import { cgroupMemoryOf, cpuOf, faultsOf, memoryOf, processesIn, threadCpuOf, zygotePids, type TMemory } from "../support/processes";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
-/** Comma-separated phases to run (default all): cold, print, plot, open (open needs print), first. */
-const PHASES = new Set((process.env.BENCH_PHASES ?? "cold,print,plot,open,first").split(","));
-const SKIPPED = { rate: NaN, p50: NaN, p99: NaN, n: 0, failed: 0, cpu: [NaN, NaN, NaN] };
-const PLOT = "import matplotlib.pyplot as plt\nplt.figure(figsize=(2, 1.5), dpi=50)\nplt.plot([1, 2, 3], [1, 4, 9])";
+/** Comma-separated phases to run (default all): cold, coldplot, print, plot, open (needs print), first, fork, memory. */
+const PHASES = new Set((process.env.BENCH_PHASES ?? "cold,coldplot,print,plot,open,first,fork,memory").split(","));
+const SKIPPED = { rate: NaN, p50: NaN, p99: NaN, n: 0, failed: 0, cpu: [NaN, NaN, NaN, NaN] };
+
+type TLoop = typeof SKIPPED;
+type TRow = [name: string, value: string, target: string, met: boolean];
+/** What one kernel's phases measured (NaN / SKIPPED for a phase not run). */
+type TResults = {
+  cold: TLoop;
+  coldPlot: TLoop;
+  print: TLoop;
+  plot: TLoop;
+  open: { sent: number; p50: number; p99: number; failed: number; rate: number };
+  first: { p50: number; p99: number };
+  fork: { p50: number; p99: number; zygoteCpuMs: number; n: number };
+  memory: TMemoryFigures | null;
+};
+
+/**
+ * One kernel's benchmark: the cells it runs warm, the programs its cold baselines run in a fresh
+ * bwrap (`python3 -c`, with the kernel's environment), and its targets. One code path measures all.
+ */
+type TKernelCase = {
+  kernel: TKernel;
+  /** A snippet's main file in this kernel (Run → first output sends `print(1)` as this file). */
+  mainFile: string;
+  /** A plot cell whose output is a PNG. */
+  plot: string;
+  coldPrint: string;
+  /** The same plot drawn to a PNG file by a fresh interpreter (printing 1 when done). */
+  coldPlot: string;
+  targets: (r: TResults) => TRow[];
+};
+
+const PYTHON_PLOT = "import matplotlib.pyplot as plt\nplt.figure(figsize=(2, 1.5), dpi=50)\nplt.plot([1, 2, 3], [1, 4, 9])";
+const SAGE_PLOT = "plot(sin(x), (x, 0, 2*pi))";
+
+const CASES: Record<string, TKernelCase> = {
+  python: {
+    kernel: PYTHON_KERNEL,
+    mainFile: "main.py",
+    plot: PYTHON_PLOT,
+    coldPrint: "print(1)",
+    coldPlot: `${PYTHON_PLOT}\nplt.savefig('/tmp/p.png')\nprint(1)`,
+    targets: (r) => [
+      ["print(1) executions/s", f(r.print.rate), "≥ 150/s", r.print.rate >= 150],
+      ["print(1) vs cold baseline", `${f(r.print.rate / r.cold.rate, 2)}×`, "≥ 1.9×", r.print.rate / r.cold.rate >= 1.9],
+      ["matplotlib PNG executions/s", f(r.plot.rate), "≥ 30/s", r.plot.rate >= 30],
+      ["matplotlib PNG p50", `${f(r.plot.p50)} ms`, "≤ 70 ms", r.plot.p50 <= 70],
+      ["p99 at 80% of max (open loop)", `${f(r.open.p99)} ms`, "≤ 1000 ms", r.open.p99 <= 1000],
+    ],
+  },
+  sage: {
+    kernel: SAGE_KERNEL,
+    mainFile: "main.sage",
+    plot: SAGE_PLOT,
+    coldPrint: "import sage.all; print(1)",
+    coldPlot: `from sage.all import *\nx = var('x')\n${SAGE_PLOT}.save('/tmp/p.png')\nprint(1)`,
+    targets: (r) => [
+      ["print(1) vs cold baseline", `${f(r.print.rate / r.cold.rate, 2)}×`, "≥ 10×", r.print.rate / r.cold.rate >= 10],
+      ["Sage plot vs cold baseline", `${f(r.plot.rate / r.coldPlot.rate, 2)}×`, "≥ 4×", r.plot.rate / r.coldPlot.rate >= 4],
+      // SageMathCell on this kind of machine (docs: shared/notes/exec-sandbox.md): ~15/s print(1), ~7/s plot.
+      ["print(1) executions/s (SageMathCell ~15/s)", f(r.print.rate), "(figure)", true],
+      ["p99 at 80% of max (open loop)", `${f(r.open.p99)} ms`, "≤ 1000 ms", r.open.p99 <= 1000],
+    ],
+  },
+};
+
+const KERNELS = (process.env.BENCH_KERNELS ?? (sageInstalled() ? "python,sage" : "python")).split(",").filter(Boolean);
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 };
+const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+const mb = (bytes: number) => `${f(bytes / 1048576)} MB`;
+
+type TExpect = "stdout" | "png";
+
+/** The messages of cell `msgId` until its idle status; throws unless it printed 1 / showed a PNG. */
+async function awaitCell(client: TExecClient, session: string, msgId: string | undefined, expect: TExpect): Promise<void> {
+  let ok = false;
+  for await (const { message } of client.events({ session })) {
+    const c = message.content as Record<string, unknown>;
+    const type = message.header.msg_type;
+    if (type === "stream" && expect === "stdout" && c.text === "1\n") ok = true;
+    // A plot is shown (display_data) or is the cell's value (execute_result, as Sage's plot(...) is).
+    if ((type === "display_data" || type === "execute_result") && expect === "png" && "image/png" in ((c.data as object) ?? {})) ok = true;
+    if ((message.parent_header as { msg_id?: string }).msg_id === msgId && type === "status" && c.execution_state !== "busy") break;
+  }
+  if (!ok) throw new Error("the cell did not produce its output");
+}
 
 /** One Run press: session, cell, its output until idle, close. Throws unless the cell printed/plotted. */
-async function pressRun(client: TExecClient, code: string, expect: "stdout" | "png"): Promise<void> {
+async function pressRun(client: TExecClient, kernel: string, code: string, expect: TExpect): Promise<void> {
   // The cell goes with the creation (one request), as runToCompletion sends it.
-  const { session, msg_id } = await client.createSession({ files: [], client: `bench-${Math.random()}`, execute: { code } });
+  const { session, msg_id } = await client.createSession({ kernel, files: [], client: `bench-${Math.random()}`, execute: { code } });
   try {
-    let ok = false;
-    for await (const { message } of client.events({ session })) {
-      const c = message.content as Record<string, unknown>;
-      if (message.header.msg_type === "stream" && expect === "stdout" && c.text === "1\n") ok = true;
-      if (message.header.msg_type === "display_data" && expect === "png" && "image/png" in (c.data as object)) ok = true;
-      if ((message.parent_header as { msg_id?: string }).msg_id === msg_id && message.header.msg_type === "status" && c.execution_state !== "busy") break;
-    }
-    if (!ok) throw new Error("the cell did not produce its output");
+    await awaitCell(client, session, msg_id, expect);
   } finally {
     await client.close({ session });
   }
 }
 
+/** A cell in an open session, to its idle status. */
+async function runIn(client: TExecClient, session: string, code: string, expect: TExpect): Promise<void> {
+  const { msg_id } = await client.execute({ session, code });
+  await awaitCell(client, session, msg_id, expect);
+}
+
 /**
  * Press Run on a quiet service, one at a time with pauses (a reader, not a crowd): ms from the
- * request to the cell's first output, which pre-spawned sessions shorten.
+ * request to the cell's first output, which pre-spawned sessions (python's) shorten.
  */
-async function firstOutput(client: TExecClient, runs: number): Promise<{ p50: number; p99: number }> {
+async function firstOutput(client: TExecClient, c: TKernelCase, runs: number): Promise<{ p50: number; p99: number }> {
   const latencies: number[] = [];
   for (let i = 0; i < runs; i++) {
     await new Promise((r) => setTimeout(r, 300)); // quiet again: the service may pre-spawn
     const t = performance.now();
-    const { session } = await client.createSession({ files: [{ path: "main.py", content: "print(1)\n" }], client: "bench-first", execute: { code: "print(1)\n", filename: "main.py" } });
+    const { session } = await client.createSession({
+      kernel: c.kernel.name,
+      files: [{ path: c.mainFile, content: "print(1)\n" }],
+      client: "bench-first",
+      execute: { code: "print(1)\n", filename: c.mainFile },
+    });
     try {
       for await (const { message } of client.events({ session })) {
         if (message.header.msg_type === "stream") {
@@ -70,6 +170,74 @@ async function firstOutput(client: TExecClient, runs: number): Promise<{ p50: nu
     }
   }
   return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
+}
+
+/**
+ * Keeps a python cell running for up to 25 s, so the service is not quiet and pre-spawns nothing:
+ * the fork and memory phases then measure plain forks of the kernel asked for, one by one.
+ */
+async function holdBusy(client: TExecClient): Promise<() => Promise<void>> {
+  const { session } = await client.createSession({ files: [], client: "bench-hold", execute: { code: "import time\ntime.sleep(25)" } });
+  return () => client.close({ session });
+}
+
+/** Session creation (spawn → ready, no cell) one at a time; and the zygotes' CPU per fork (the fork's page-table copy is theirs). */
+async function forkCost(client: TExecClient, kernel: string, zygotes: number[], runs: number): Promise<TResults["fork"]> {
+  const times: number[] = [];
+  const create = () => client.createSession({ kernel, files: [], client: `bench-fork-${Math.random()}` });
+  for (let i = 0; i < 3; i++) await client.close(await create()); // pre-spawned ones used up, paths warm
+  const cpu0 = zygotes.reduce((s, p) => s + threadCpuOf(p), 0);
+  for (let i = 0; i < runs; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const t = performance.now();
+    const created = await create();
+    times.push(performance.now() - t);
+    await client.close(created);
+  }
+  const zygoteCpuMs = (zygotes.reduce((s, p) => s + threadCpuOf(p), 0) - cpu0) / 1e6 / runs;
+  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), zygoteCpuMs, n: runs };
+}
+
+type TSessionMemory = { charged: number; pss: number; uss: number; minorFaults: number; cpuMs: number };
+type TMemoryFigures = { zygotes: TMemory[]; afterPrint: TSessionMemory; afterPlot: TSessionMemory; sessions: number };
+
+/** The session process's memory: its memory cgroup's charge (pages it has written since the fork), PSS/USS, page faults. */
+function sessionMemory(execDir: string, session: string): TSessionMemory {
+  const pids = processesIn(path.join(sessionsDir(execDir), session, "work"));
+  if (pids.length === 0) throw new Error(`no process of session ${session} found`);
+  const sum = (g: (pid: number) => number) => pids.reduce((s, p) => s + g(p), 0);
+  return {
+    charged: cgroupMemoryOf(pids[0]!),
+    pss: sum((p) => memoryOf(p)?.pss ?? NaN),
+    uss: sum((p) => memoryOf(p)?.uss ?? NaN),
+    minorFaults: sum((p) => faultsOf(p).minor),
+    cpuMs: sum(threadCpuOf) / 1e6,
+  };
+}
+
+/** Memory of the zygotes, and of `runs` fresh sessions after print(1) and then the plot (medians). */
+async function memory(client: TExecClient, execDir: string, c: TKernelCase, zygotes: number[], runs: number): Promise<TMemoryFigures> {
+  const afterPrint: TSessionMemory[] = [];
+  const afterPlot: TSessionMemory[] = [];
+  for (let i = 0; i < runs; i++) {
+    const { session } = await client.createSession({ kernel: c.kernel.name, files: [], client: `bench-memory-${i}` });
+    try {
+      await runIn(client, session, "print(1)", "stdout");
+      afterPrint.push(sessionMemory(execDir, session));
+      await runIn(client, session, c.plot, "png");
+      afterPlot.push(sessionMemory(execDir, session));
+    } finally {
+      await client.close({ session });
+    }
+  }
+  const median = (xs: TSessionMemory[]): TSessionMemory => ({
+    charged: quantile(xs.map((x) => x.charged), 0.5),
+    pss: quantile(xs.map((x) => x.pss), 0.5),
+    uss: quantile(xs.map((x) => x.uss), 0.5),
+    minorFaults: quantile(xs.map((x) => x.minorFaults), 0.5),
+    cpuMs: quantile(xs.map((x) => x.cpuMs), 0.5),
+  });
+  return { zygotes: zygotes.map(memoryOf).filter((m): m is TMemory => m !== null), afterPrint: median(afterPrint), afterPlot: median(afterPlot), sessions: runs };
 }
 
 /**
@@ -101,69 +269,9 @@ class CpuMeter {
   }
 }
 
-/** CPU nanoseconds of one process (all its threads, not its children), from /proc/<pid>/stat. */
-class ProcessCpu {
-  private readonly tick = 1e9 / 100; // USER_HZ is 100 on Linux
-  constructor(private readonly pid: number) {}
-  usage(): number {
-    try {
-      const stat = readFileSync(`/proc/${this.pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return (Number(fields[11]) + Number(fields[12])) * this.tick;
-    } catch {
-      return NaN;
-    }
-  }
-}
-
-/** Runs `one` with `concurrency` in flight for `seconds`; returns rate and latencies (ms). */
-async function closedLoop(one: () => Promise<void>, concurrency: number, seconds: number, meters: { usage(): number }[] = []) {
-  const latencies: number[] = [];
-  const cpu0 = meters.map((m) => m.usage());
-  let failed = 0;
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        const t = performance.now();
-        try {
-          await one();
-          latencies.push(performance.now() - t);
-        } catch {
-          failed++;
-        }
-      }
-    }),
-  );
-  const elapsed = (performance.now() - start) / 1000;
-  // CPU ms per execution of each meter (service + sandboxes, benchmark client).
-  const cpu = meters.map((m, i) => (m.usage() - cpu0[i]!) / 1e6 / Math.max(1, latencies.length));
-  return { rate: latencies.length / elapsed, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), n: latencies.length, failed, cpu };
-}
-
-/** Starts `one` at `rate`/s evenly for `seconds`; latency from each start's due time. */
-async function openLoop(one: () => Promise<void>, rate: number, seconds: number) {
-  const total = Math.round(rate * seconds);
-  const latencies: number[] = [];
-  let failed = 0;
-  const inFlight: Promise<void>[] = [];
-  const start = performance.now();
-  for (let i = 0; i < total; ) {
-    const now = performance.now();
-    while (i < total && start + (i * 1000) / rate <= now) {
-      const due = start + (i * 1000) / rate;
-      inFlight.push(one().then(() => void latencies.push(performance.now() - due), () => void failed++));
-      i++;
-    }
-    await new Promise((r) => setTimeout(r, Math.max(0, start + (i * 1000) / rate - performance.now())));
-  }
-  await Promise.all(inFlight);
-  return { sent: total, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), failed };
-}
-
-function coldRun(execDir: string, workDir: string): Promise<void> {
-  const { argv, env } = coldCommand(PYTHON_KERNEL, { execDir, runnerDir: RUNNER_DIR }, workDir, "print(1)");
+/** A fresh bwrap + /usr/bin/python3 -c `code` with `kernel`'s environment; resolves when it printed 1 and exited 0. */
+function coldRun(kernel: TKernel, execDir: string, workDir: string, code: string): Promise<void> {
+  const { argv, env } = coldCommand(kernel, { execDir, runnerDir: RUNNER_DIR }, workDir, code);
   const [program, ...args] = argv as [string, ...string[]];
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, { env, stdio: ["ignore", "pipe", "ignore"] });
@@ -172,8 +280,6 @@ function coldRun(execDir: string, workDir: string): Promise<void> {
     child.on("exit", (code) => (code === 0 && out === "1\n" ? resolve() : reject(new Error(`cold run exited ${code}`))));
   });
 }
-
-const f = (n: number, digits = 1) => n.toFixed(digits);
 
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 300; i++) {
@@ -188,7 +294,98 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   throw new Error("the service did not answer /health within 60 s");
 }
 
+/** All phases of one kernel, in the order that keeps them apart: cold runs first, forks and memory on a held service last. */
+async function benchKernel(
+  client: TExecClient,
+  c: TKernelCase,
+  o: { execDir: string; coldDir: string; servicePid: number; meters: { service: CpuMeter; client: CpuMeter } },
+): Promise<TResults> {
+  const kernel = c.kernel.name;
+  // Warm-up (first forks, JIT of the service's code paths); a sage session waits here for its zygote.
+  await closedLoop(() => pressRun(client, kernel, "print(1)", "stdout"), 2, 1);
+  const zygotes = zygotePids(o.servicePid, kernel);
+  const meters = [o.meters.service, o.meters.client, { usage: () => cpuOf(o.servicePid) }, { usage: () => zygotes.reduce((s, p) => s + threadCpuOf(p), 0) }];
+  const loop = (phase: string, one: () => Promise<void>, m = meters, minEach = 1) => (PHASES.has(phase) ? closedLoop(one, CONCURRENCY, SECONDS, m, minEach) : SKIPPED);
+
+  // A cold Sage run takes longer than a phase: at least two per lane, or the rate is one round's.
+  const cold = await loop("cold", () => coldRun(c.kernel, o.execDir, o.coldDir, c.coldPrint), [o.meters.client], 2);
+  const coldPlot = await loop("coldplot", () => coldRun(c.kernel, o.execDir, o.coldDir, c.coldPlot), [o.meters.client], 2);
+  const print = await loop("print", () => pressRun(client, kernel, "print(1)", "stdout"));
+  const plot = await loop("plot", () => pressRun(client, kernel, c.plot, "png"));
+  const rate = Math.max(1, Math.round(print.rate * 0.8));
+  const open =
+    PHASES.has("open") && PHASES.has("print")
+      ? { ...(await openLoop(() => pressRun(client, kernel, "print(1)", "stdout"), rate, SECONDS)), rate }
+      : { sent: 0, p50: NaN, p99: NaN, failed: 0, rate };
+  const first = PHASES.has("first") ? await firstOutput(client, c, 20) : { p50: NaN, p99: NaN };
+  let fork: TResults["fork"] = { p50: NaN, p99: NaN, zygoteCpuMs: NaN, n: 0 };
+  let mem: TMemoryFigures | null = null;
+  if (PHASES.has("fork") || PHASES.has("memory")) {
+    const release = await holdBusy(client);
+    try {
+      if (PHASES.has("fork")) fork = await forkCost(client, kernel, zygotes, 20);
+      if (PHASES.has("memory")) mem = await memory(client, o.execDir, c, zygotes, 3);
+    } finally {
+      await release();
+    }
+  }
+  return { cold, coldPlot, print, plot, open, first, fork, memory: mem };
+}
+
+/**
+ * Presses Run in `kernel` until it answers (2 minutes at most): the service listens once python's
+ * zygotes are ready, Sage's come ~10 s later, and a session waiting for a zygote may time out meanwhile.
+ */
+async function untilReady(client: TExecClient, kernel: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      return await pressRun(client, kernel, "print(1)", "stdout");
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+function report(c: TKernelCase, r: TResults): void {
+  const k = c.kernel.name;
+  const loopLine = (name: string, x: TLoop) => console.log(`  ${name.padEnd(48)} ${f(x.rate)}/s, p50 ${f(x.p50)} ms, p99 ${f(x.p99)} ms (${x.n} runs, ${x.failed} failed)`);
+  console.log("");
+  console.log(`[${k}]`);
+  loopLine(`cold baseline (fresh bwrap + ${c.coldPrint}):`, r.cold);
+  loopLine("cold plot (fresh bwrap + the plot to a PNG):", r.coldPlot);
+  loopLine("print(1) through the API:", r.print);
+  loopLine(`plot through the API (${k === "sage" ? "Sage plot" : "matplotlib PNG"}):`, r.plot);
+  console.log(`  ${"ratios warm/cold:".padEnd(48)} print(1) ${f(r.print.rate / r.cold.rate, 2)}×, plot ${f(r.plot.rate / r.coldPlot.rate, 2)}×`);
+  console.log(`  ${`open loop print(1) at ${r.open.rate}/s (80% of max):`.padEnd(48)} p50 ${f(r.open.p50)} ms, p99 ${f(r.open.p99)} ms (${r.open.sent} sent, ${r.open.failed} failed)`);
+  console.log(`  ${"Run -> first output, quiet service (no browser):".padEnd(48)} p50 ${f(r.first.p50)} ms, p99 ${f(r.first.p99)} ms (20 runs, ${c.mainFile})`);
+  console.log(
+    `  ${"fork: session created -> ready (no cell):".padEnd(48)} p50 ${f(r.fork.p50)} ms, p99 ${f(r.fork.p99)} ms (${r.fork.n} runs); zygote CPU ${f(r.fork.zygoteCpuMs)} ms per fork`,
+  );
+  const ms = (x: number | undefined) => f(x ?? NaN);
+  const cpu = (x: TLoop) => {
+    const [all = NaN, client = NaN, node = NaN, zygotes = NaN] = x.cpu;
+    return `${ms(all)} (node ${ms(node)} + zygotes ${ms(zygotes)} + sessions/bwrap ${ms(all - node - zygotes)}) | client ${ms(client)}`;
+  };
+  console.log(`  CPU ms per execution, service | client: print(1) ${cpu(r.print)}; plot ${cpu(r.plot)}; cold ${ms(r.cold.cpu[0])}, cold plot ${ms(r.coldPlot.cpu[0])} (bwrap + python)`);
+  if (r.memory) {
+    const m = r.memory;
+    const z = (key: keyof TMemory) => m.zygotes.map((x) => mb(x[key])).join(", ");
+    console.log(`  zygotes (${m.zygotes.length}): RSS ${z("rss")}; PSS ${z("pss")}; USS ${z("uss")}`);
+    const s = (x: TSessionMemory) => `cgroup charge ${mb(x.charged)}, PSS ${mb(x.pss)}, USS ${mb(x.uss)}, ${f(x.minorFaults, 0)} minor faults, CPU ${f(x.cpuMs)} ms since the fork`;
+    console.log(`  a session (median of ${m.sessions}), after print(1): ${s(m.afterPrint)}; after the plot: ${s(m.afterPlot)}`);
+  }
+  console.log("");
+  for (const [name, value, target, met] of c.targets(r)) {
+    const verdict = target === "(figure)" ? "" : value.includes("n/a") ? "not measured" : met ? "met" : "NOT met";
+    console.log(`  ${name.padEnd(44)} ${value.padEnd(28)} target ${target.padEnd(12)} ${verdict}`);
+  }
+}
+
 async function main(): Promise<void> {
+  const unknown = KERNELS.filter((k) => !CASES[k]);
+  if (unknown.length > 0) throw new Error(`BENCH_KERNELS: no benchmark for ${unknown.join(", ")} (known: ${Object.keys(CASES).join(", ")})`);
   const execDir = mkdtempSync(path.join(tmpdir(), "cellar-exec-bench-"));
   // The service in its own process, as in production: the benchmark's client does not share its event loop.
   const port = await freePort();
@@ -202,51 +399,37 @@ async function main(): Promise<void> {
       EXEC_MAX_SESSIONS: "64",
       EXEC_PER_CLIENT: "64",
       EXEC_QUEUE: "256",
+      // Sage's zygotes only when measured: starting them costs ~10 s of both cores.
+      EXEC_SAGE: KERNELS.includes("sage") ? "1" : "0",
     } as Partial<NodeJS.ProcessEnv> as NodeJS.ProcessEnv,
     stdio: ["ignore", "ignore", "pipe"],
   });
   // Before the service has started any zygote: the whole tree is counted.
   const serviceCpu = new CpuMeter("service", service.pid!);
   const clientCpu = new CpuMeter("client", process.pid);
-  const serviceNodeCpu = new ProcessCpu(service.pid!);
   service.stderr!.on("data", (d: Buffer) => {
     for (const line of d.toString().split("\n")) if (line && !line.includes("Matplotlib created a temporary")) console.error(`  [service] ${line}`);
   });
   await waitForHealth(url, service);
   const client = createExecClient(url);
   try {
-    console.log(`exec bench: ${CONCURRENCY} in flight, ${SECONDS} s per phase, pool ${process.env.EXEC_POOL_SIZE ?? 2} zygotes`);
-    // Warm-up (first forks, JIT of the service's code paths).
-    await closedLoop(() => pressRun(client, "print(1)", "stdout"), 2, 1);
-
+    console.log(
+      `exec bench: kernels ${KERNELS.join(", ")}; ${CONCURRENCY} in flight, ${SECONDS} s per phase, pool ${process.env.EXEC_POOL_SIZE ?? 2} zygotes per kernel; ` +
+        `load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`,
+    );
     const coldDir = path.join(execDir, "cold");
     mkdirSync(coldDir);
     chownSync(coldDir, SANDBOX_UID, SANDBOX_UID);
     chmodSync(coldDir, 0o755);
-    const cold = PHASES.has("cold") ? await closedLoop(() => coldRun(execDir, coldDir), CONCURRENCY, SECONDS, [clientCpu]) : SKIPPED;
-    const print = PHASES.has("print") ? await closedLoop(() => pressRun(client, "print(1)", "stdout"), CONCURRENCY, SECONDS, [serviceCpu, clientCpu, serviceNodeCpu]) : SKIPPED;
-    const plot = PHASES.has("plot") ? await closedLoop(() => pressRun(client, PLOT, "png"), CONCURRENCY, SECONDS, [serviceCpu, clientCpu, serviceNodeCpu]) : SKIPPED;
-    const rate = Math.max(1, Math.round(print.rate * 0.8));
-    const open = PHASES.has("open") && PHASES.has("print") ? await openLoop(() => pressRun(client, "print(1)", "stdout"), rate, SECONDS) : { ...SKIPPED, sent: 0 };
-    const first = PHASES.has("first") ? await firstOutput(client, 20) : SKIPPED;
-
-    const row = (name: string, value: string, target: string, met: boolean) =>
-      console.log(`  ${name.padEnd(44)} ${value.padEnd(28)} target ${target.padEnd(12)} ${met ? "met" : "NOT met"}`);
-    console.log("");
-    console.log(`  cold baseline (fresh bwrap + python, print(1)): ${f(cold.rate)}/s, p50 ${f(cold.p50)} ms, p99 ${f(cold.p99)} ms (${cold.n} runs, ${cold.failed} failed)`);
-    console.log(`  print(1) through the API:                      ${f(print.rate)}/s, p50 ${f(print.p50)} ms, p99 ${f(print.p99)} ms (${print.n} runs, ${print.failed} failed)`);
-    console.log(`  matplotlib PNG through the API:                ${f(plot.rate)}/s, p50 ${f(plot.p50)} ms, p99 ${f(plot.p99)} ms (${plot.n} runs, ${plot.failed} failed)`);
-    console.log(`  open loop print(1) at ${rate}/s (80% of max):       p50 ${f(open.p50)} ms, p99 ${f(open.p99)} ms (${open.sent} sent, ${open.failed} failed)`);
-    console.log(`  Run -> first output, quiet service (service side, no browser): p50 ${f(first.p50)} ms, p99 ${f(first.p99)} ms (20 runs)`);
-    const ms = (x: number | undefined) => f(x ?? NaN);
-    const cpu = (r: typeof print) => `${ms(r.cpu[0])} (node ${ms(r.cpu[2])} + sandboxes ${ms((r.cpu[0] ?? NaN) - (r.cpu[2] ?? NaN))}) | client ${ms(r.cpu[1])}`;
-    console.log(`  CPU ms per execution, service | client: print(1) ${cpu(print)}; PNG ${cpu(plot)}; cold ${ms(cold.cpu[0])} (bwrap + python)`);
-    console.log("");
-    row("print(1) executions/s", f(print.rate), "≥ 150/s", print.rate >= 150);
-    row("print(1) vs cold baseline", `${f(print.rate / cold.rate, 2)}×`, "≥ 1.9×", print.rate / cold.rate >= 1.9);
-    row("matplotlib PNG executions/s", f(plot.rate), "≥ 30/s", plot.rate >= 30);
-    row("matplotlib PNG p50", `${f(plot.p50)} ms`, "≤ 70 ms", plot.p50 <= 70);
-    row("p99 at 80% of max (open loop)", `${f(open.p99)} ms`, "≤ 1000 ms", open.p99 <= 1000);
+    // Every kernel's zygotes ready before anything is timed (Sage's start in the background).
+    for (const k of KERNELS) await untilReady(client, k);
+    const results: [TKernelCase, TResults][] = [];
+    for (const k of KERNELS) {
+      const c = CASES[k]!;
+      results.push([c, await benchKernel(client, c, { execDir, coldDir, servicePid: service.pid!, meters: { service: serviceCpu, client: clientCpu } })]);
+    }
+    for (const [c, r] of results) report(c, r);
+    console.log(`\n  load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(" ")} (2 cores shared; compare ratios, not absolute figures)`);
   } finally {
     service.kill("SIGTERM");
     await new Promise((r) => service.once("exit", r));

@@ -3,7 +3,7 @@ as lib/exec/python/testing_zygote.py starts it) and the session children it clon
 with a cgroup v1 cpuacct group around them, so other work on this shared machine does not count.
 Executions/s depend on the machine's load; CPU ms per session much less. Prints; asserts nothing.
 
-    /usr/bin/python3 bench/exec/sandbox_cpu.py [--cell print|png|none] [--sessions 30] [--rounds 6] [DIR ...]
+    /usr/bin/python3 bench/exec/sandbox_cpu.py [--kernel python|sage] [--cell print|png|none] [--sessions 30] [--rounds 6] [DIR ...]
 
 Each DIR is a copy of lib/exec/python to compare (default: the checkout's own). With several,
 each gets its own zygote and the rounds alternate between them (A B B A ...), so a change of
@@ -31,14 +31,21 @@ CELLS = {
     "print": "print(1)",
     "png": "import matplotlib.pyplot as plt\nplt.figure(figsize=(2, 1.5), dpi=50)\nplt.plot([1, 2, 3], [1, 4, 9])",
     "none": "pass",
+    "sageplot": "plot(sin(x), (x, 0, 2*pi))",  # the sage kernel only
 }
 CPUACCT = "/sys/fs/cgroup/cpuacct"
+# The zygote's environment per kernel: lib/exec/kernels.ts (kernelEnv of PYTHON_KERNEL, SAGE_KERNEL).
+KERNEL_ENV = {
+    "python": {"CELLAR_KERNEL": "python", "CELLAR_PRELOAD": "numpy,matplotlib,matplotlib.pyplot"},
+    "sage": {"CELLAR_KERNEL": "sage", "CELLAR_PRELOAD": "sage.all,sage.interfaces.maxima_lib,matplotlib.pyplot",
+             "DOT_SAGE": "/tmp/.sage", "GC_MARKERS": "1", "SAGE_BANNER": "no"},
+}
 
 
 class Variant:
     """One runner directory: its zygote, in a cpuacct group of its own."""
 
-    def __init__(self, runner: str, index: int) -> None:
+    def __init__(self, runner: str, index: int, kernel: str) -> None:
         self.name = os.path.basename(os.path.normpath(runner)) if runner != RUNNER else "checkout"
         self.group = f"{CPUACCT}/cellar-sandbox-cpu-{os.getpid()}-{index}"
         os.mkdir(self.group)
@@ -46,7 +53,7 @@ class Variant:
         _move(os.getpid(), self.group)
         testing_zygote.HERE = runner
         try:
-            self.zygote = testing_zygote.Zygote()
+            self.zygote = testing_zygote.Zygote(KERNEL_ENV[kernel])
         finally:
             testing_zygote.HERE = RUNNER
             _move(os.getpid(), CPUACCT)
@@ -107,6 +114,7 @@ def _move(pid: int, group: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--kernel", choices=sorted(KERNEL_ENV), default="python")
     parser.add_argument("--cell", choices=sorted(CELLS), default="print")
     parser.add_argument("--sessions", type=int, default=30, help="sessions per round")
     parser.add_argument("--rounds", type=int, default=6)
@@ -118,7 +126,7 @@ def main() -> None:
     variants = []
     try:
         for i, d in enumerate(args.dirs):
-            variants.append(Variant(os.path.abspath(d), i))
+            variants.append(Variant(os.path.abspath(d), i, args.kernel))
         cell = CELLS[args.cell]
         for v in variants:
             for _ in range(3):  # first spawns split the zygote's hot huge pages: not counted
@@ -130,7 +138,7 @@ def main() -> None:
                 v.rounds.append((v.cpu_ms() - cpu) / args.sessions)
                 v.zygote_ms.append((v.zygote_cpu_ms() - zygote) / args.sessions)
                 v.faults.append(statistics.median(faults))
-        print(f"sandbox CPU per session, {args.cell} cell, {args.rounds} rounds of {args.sessions} (median; rounds in brackets)")
+        print(f"sandbox CPU per session, {args.kernel} kernel, {args.cell} cell, {args.rounds} rounds of {args.sessions} (median; rounds in brackets)")
         for v in variants:
             rounds = " ".join(f"{x:.2f}" for x in v.rounds)
             print(f"  {v.name:>16}: {statistics.median(v.rounds):6.2f} ms [{rounds}]  zygote {statistics.median(v.zygote_ms):.2f} ms"

@@ -16,7 +16,7 @@ import { stopProcessGroup } from "../../test/e2e/support/process-group";
 export const load = () => loadavg().map((n) => n.toFixed(2)).join(" ");
 
 /** The built site on fresh data, started by the e2e suite's starter in its own process group. */
-export async function startSite(): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
+export async function startSite(): Promise<{ baseUrl: string; execUrl: string; stop: () => Promise<void> }> {
   const distDir = process.env.NEXT_DIST_DIR ?? ".next";
   if (!existsSync(join(distDir, "BUILD_ID"))) throw new Error(`no built site in ${distDir}/: build it first (see the top of the benchmark's file)`);
   const [port, execPort] = [await freePort(), await freePort()];
@@ -25,7 +25,7 @@ export async function startSite(): Promise<{ baseUrl: string; stop: () => Promis
   const execDir = mkdtempSync(join(tmpdir(), "cellar-bench-exec-"));
   console.log(`starting the built site (${distDir}) on port ${port}, its execution service on ${execPort}; load average ${load()}`);
   const server: ChildProcess = spawn("npx", ["--no-install", "tsx", "test/e2e/support/serve-fresh.ts"], {
-    env: { ...process.env, CELLAR_E2E_PORT: String(port), EXEC_URL: `http://127.0.0.1:${execPort}`, EXEC_DIR: execDir },
+    env: { ...process.env, CELLAR_E2E_PORT: String(port), CELLAR_E2E_EXEC_URL: `http://127.0.0.1:${execPort}`, EXEC_DIR: execDir },
     stdio: ["ignore", process.env.BENCH_SITE_LOG ? openSync(process.env.BENCH_SITE_LOG, "a") : "ignore", "inherit"],
     detached: true,
   });
@@ -47,7 +47,7 @@ export async function startSite(): Promise<{ baseUrl: string; stop: () => Promis
     // Run needs the execution service beside the site; without it there is nothing to measure.
     const probe = await fetch(baseUrl + "/api/v1/exec", { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": address() }, body: JSON.stringify({ code: "print('ok')" }) });
     if (probe.status !== 200) throw new Error(`the execution service is not available: POST /api/v1/exec answered ${probe.status}: ${(await probe.text()).slice(0, 200)}`);
-    return { baseUrl, stop };
+    return { baseUrl, execUrl: `http://127.0.0.1:${execPort}`, stop };
   } catch (e) {
     await stop();
     throw e;
@@ -56,12 +56,12 @@ export async function startSite(): Promise<{ baseUrl: string; stop: () => Promis
 
 const ZCreated = z.object({ url: z.string() });
 
-/** A new user creates a one-file snippet through the API; returns its page path. */
-export async function createSnippet(api: APIRequestContext, title: string, code: string): Promise<string> {
+/** A new user creates a one-file snippet (`file`: main.py, or main.sage for a Sage snippet) through the API; returns its page path. */
+export async function createSnippet(api: APIRequestContext, title: string, code: string, file = "main.py"): Promise<string> {
   const user = { username: uniqueUsername("bench"), password: `pw-${randomBytes(9).toString("hex")}` };
   await signUp(api, user);
   await signIn(api, user);
-  const response = await api.post("/api/v1/snippets", { data: { title, files: [{ path: "main.py", content: code }] } });
+  const response = await api.post("/api/v1/snippets", { data: { title, files: [{ path: file, content: code }] } });
   if (response.status() !== 201) throw new Error(`POST /api/v1/snippets answered ${response.status()}: ${(await response.text()).slice(0, 300)}`);
   return new URL(ZCreated.parse(await response.json()).url).pathname;
 }

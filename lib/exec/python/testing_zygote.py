@@ -25,8 +25,9 @@ def missing_requirements() -> str:
     return ""
 
 
-def bwrap_args(exec_dir: str) -> list:
-    """The zygote's command line of docs/exec.md section 1."""
+def bwrap_args(exec_dir: str, env: dict | None = None) -> list:
+    """The zygote's command line of docs/exec.md section 1; `env` adds to its environment (a
+    kernel's, e.g. CELLAR_KERNEL and CELLAR_PRELOAD)."""
     args = ["setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}", "--clear-groups", "bwrap",
             "--unshare-user", "--unshare-ipc", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
             "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr"]
@@ -41,7 +42,8 @@ def bwrap_args(exec_dir: str) -> list:
              "--ro-bind", os.path.join(exec_dir, "mplconfig"), "/mplconfig",
              "--remount-ro", "/", "--clearenv"]
     for key, value in (("HOME", "/tmp"), ("MPLBACKEND", "Agg"), ("MPLCONFIGDIR", "/mplconfig"),
-                       ("PYTHONDONTWRITEBYTECODE", "1"), ("LANG", "C.UTF-8"), ("PATH", "/usr/bin:/bin")):
+                       ("PYTHONDONTWRITEBYTECODE", "1"), ("LANG", "C.UTF-8"), ("PATH", "/usr/bin:/bin"),
+                       *(env or {}).items()):
         args += ["--setenv", key, value]
     return args + ["--", PYTHON, "-u", "/cellar/runner.py"]
 
@@ -49,7 +51,7 @@ def bwrap_args(exec_dir: str) -> list:
 class Zygote:
     """A zygote in a temporary EXEC_DIR; `spawn(files)` returns a started `Connection`."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: dict | None = None) -> None:
         self.exec_dir = tempfile.mkdtemp(prefix="cellar-zygote-test-")
         os.chmod(self.exec_dir, 0o755)
         sessions = os.path.join(self.exec_dir, "sessions")
@@ -60,7 +62,7 @@ class Zygote:
         subprocess.run([PYTHON, "-c", "import matplotlib.pyplot"], check=True,
                        env={"MPLCONFIGDIR": mplconfig, "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"})
         self.listeners = []
-        self.proc = subprocess.Popen(bwrap_args(self.exec_dir), stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen(bwrap_args(self.exec_dir, env), stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env={**os.environ, "CELLAR_TEST_SECRET": "s3cret"})
         self.ready = self.read(120)

@@ -41,8 +41,9 @@ const server = spawn("npm", ["start", "--silent"], {
     AUTH_URL: `http://127.0.0.1:${port}`,
     // Tests stand for many clients; each names its address in X-Forwarded-For (see fixtures.ts).
     TRUST_PROXY: "1",
-    // Its own execution service, beside any other site on this machine (run dirs are under DATA_DIR).
-    EXEC_URL: `http://127.0.0.1:${await freePort()}`,
+    // Its own execution service, beside any other site on this machine (run dirs are under DATA_DIR);
+    // CELLAR_E2E_EXEC_URL when the caller must reach it too (the benchmarks' baselines).
+    EXEC_URL: process.env.CELLAR_E2E_EXEC_URL ?? `http://127.0.0.1:${await freePort()}`,
   },
   stdio: "inherit",
   // Its own process group, so stopping it reaches `next start` below npm and tsx.
