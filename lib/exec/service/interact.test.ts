@@ -6,33 +6,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TExecClient } from "@/lib/exec/client";
 import type { TSessionEvent } from "@/lib/exec/protocol";
-import { skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { cellEvents, interactSpecs, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
 const skip = skipReason();
-const MIME = "application/vnd.cellar.interact+json";
 
 type TSpec = { id: string; name: string; controls: { name: string; type: string; default?: unknown }[] };
-
-/** Messages of one cell or update, until its idle (or the session's end). */
-async function messagesOf(client: TExecClient, session: string, msgId: string): Promise<TSessionEvent[]> {
-  const out: TSessionEvent[] = [];
-  for await (const e of client.events({ session })) {
-    const state = (e.message.content as { execution_state?: string }).execution_state;
-    if (e.message.header.msg_type === "status" && state === "dead") break;
-    if ((e.message.parent_header as { msg_id?: string }).msg_id !== msgId) continue;
-    out.push(e);
-    if (e.message.header.msg_type === "status" && state === "idle") break;
-  }
-  return out;
-}
-
-const specsIn = (events: TSessionEvent[]): TSpec[] =>
-  events.flatMap((e) => {
-    const data = (e.message.content as { data?: Record<string, unknown> }).data;
-    return e.message.header.msg_type === "display_data" && data?.[MIME] ? [data[MIME] as TSpec] : [];
-  });
+const specsIn = (events: TSessionEvent[]) => interactSpecs<TSpec>(events);
 
 /** Text printed by the interact `id` (messages tagged with it). */
 const textOf = (events: TSessionEvent[], id: string) =>
@@ -53,13 +33,13 @@ describe.skipIf(skip !== undefined)("live interacts in the service", () => {
 
   async function define(code: string) {
     const { session, msg_id } = await t.client.createSession({ files: [], client: "interact", execute: { code } });
-    const events = await messagesOf(t.client, session, msg_id!);
+    const events = await cellEvents(t.client, session, msg_id!);
     return { session, events, specs: specsIn(events) };
   }
 
   async function update(session: string, interact: string, values: Record<string, unknown>) {
     const { msg_id } = await t.client.updateInteract({ session, interact, values });
-    const events = await messagesOf(t.client, session, msg_id);
+    const events = await cellEvents(t.client, session, msg_id);
     return { msgId: msg_id, events };
   }
 
@@ -131,7 +111,7 @@ describe.skipIf(skip !== undefined)("live interacts in the service", () => {
     const dir = path.join(examplesDir, name, "files");
     const code = readFileSync(path.join(dir, "main.py"), "utf8");
     const { session, msg_id } = await t.client.createSession({ files: [{ path: "main.py", content: code }], client: `example-${name}`, execute: { code, filename: "main.py" } });
-    const events = await messagesOf(t.client, session, msg_id!);
+    const events = await cellEvents(t.client, session, msg_id!);
     await t.client.close({ session });
     expect(events.filter((e) => e.message.header.msg_type === "error").map((e) => (e.message.content as { evalue: string }).evalue)).toEqual([]);
     expect(specsIn(events).length).toBeGreaterThanOrEqual(1);

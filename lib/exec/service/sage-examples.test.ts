@@ -10,9 +10,8 @@ import katex from "katex";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KATEX_OPTIONS } from "@/components/run/latex-options";
 import { splitMath } from "@/components/run/latex-output";
-import type { TExecClient } from "@/lib/exec/client";
 import type { TSessionEvent } from "@/lib/exec/protocol";
-import { sageSkipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { cellEvents, sageSkipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
 const skip = sageSkipReason();
 if (skip) console.warn(`Sage example tests skipped: ${skip}`);
@@ -28,18 +27,6 @@ type TScene = { objects: { type: string; color?: string; positions?: number[] }[
 /** What a run (the main file, or one interact update) showed the reader. */
 type TShown = { status: string | undefined; errors: string[]; stdout: string; bundles: TBundle[]; specs: TSpec[] };
 
-/** Messages of one cell or update, until its idle (or the session's end). */
-async function messagesOf(client: TExecClient, session: string, msgId: string): Promise<TSessionEvent[]> {
-  const out: TSessionEvent[] = [];
-  for await (const e of client.events({ session })) {
-    const state = (e.message.content as { execution_state?: string }).execution_state;
-    if (e.message.header.msg_type === "status" && state === "dead") break;
-    if ((e.message.parent_header as { msg_id?: string }).msg_id !== msgId) continue;
-    out.push(e);
-    if (e.message.header.msg_type === "status" && state === "idle") break;
-  }
-  return out;
-}
 
 function shown(events: TSessionEvent[]): TShown {
   const of = (type: string) => events.filter((e) => e.message.header.msg_type === type).map((e) => e.message.content as Record<string, unknown>);
@@ -271,11 +258,11 @@ describe.skipIf(skip !== undefined)("the Sage examples in the sage kernel", () =
     expect(main).toBeDefined();
     const { session, msg_id } = await t.client.createSession({ files, client: `example-${name}`, kernel: "sage", execute: { code: main!.content, filename: "main.sage" } });
     try {
-      const run = shown(await messagesOf(t.client, session, msg_id!));
+      const run = shown(await cellEvents(t.client, session, msg_id!));
       expectClean(run);
       const update = async (values: Record<string, unknown>) => {
         const { msg_id: id } = await t.client.updateInteract({ session, interact: run.specs[0]!.id, values });
-        return shown(await messagesOf(t.client, session, id));
+        return shown(await cellEvents(t.client, session, id));
       };
       await CHECKS[name]!(run, update);
     } finally {

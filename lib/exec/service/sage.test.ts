@@ -6,15 +6,13 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TExecClient } from "@/lib/exec/client";
 import type { TNbOutput, TSessionEvent } from "@/lib/exec/protocol";
-import { runCell, sageSkipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { cellEvents, interactSpecs, runCell, sageSkipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
 const skip = sageSkipReason();
 if (skip) console.warn(`sage kernel tests skipped: ${skip}`);
 
 const SCENE = "application/vnd.cellar.scene3d+json";
-const INTERACT = "application/vnd.cellar.interact+json";
 type TSpec = { id: string; controls: { name: string; type: string; default?: unknown; values?: string[] }[] };
 
 type TRun = Awaited<ReturnType<typeof runCell>>;
@@ -27,17 +25,6 @@ const resultText = (r: TRun) => {
 };
 const errorOf = (r: TRun) => r.outputs.find((o) => o.output_type === "error") as Extract<TNbOutput, { output_type: "error" }> | undefined;
 
-/** Events of one cell, up to its idle status. */
-async function cellEvents(client: TExecClient, session: string, msgId: string): Promise<TSessionEvent[]> {
-  const out: TSessionEvent[] = [];
-  for await (const e of client.events({ session, after: 0 })) {
-    if ((e.message.parent_header as { msg_id?: string }).msg_id !== msgId) continue;
-    out.push(e);
-    const state = (e.message.content as { execution_state?: string }).execution_state;
-    if (e.message.header.msg_type === "status" && (state === "idle" || state === "dead")) break;
-  }
-  return out;
-}
 
 describe.skipIf(skip !== undefined)("sage kernel", () => {
   let t: TTestService;
@@ -60,6 +47,9 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     const r = await sage(t, "%timeit 2^100\n%time factor(2^64 + 1)");
     expect(r.stdout).toMatch(/^\d+ loops, best of 3: [\d.]+ [µnm]?s per loop\nCPU times: total: .*\nWall time: .*\n$/);
     expect(resultText(r)).toBe("274177 * 67280421310721");
+    // Inside a string literal the same lines are text, not commands.
+    const quoted = await sage(t, 's = """\nReady?\n%time 2^3\n"""\nprint(s.split())');
+    expect(quoted.stdout).toBe("['Ready?', '%time', '2^3']\n");
   });
 
   it("has group theory ready (libgap started in the zygote), view() as show(), and name? / name?? as help", async () => {
@@ -207,10 +197,7 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     ].join("\n");
     const { session, msg_id } = await t.client.createSession({ files: [], client: "sage-interact", kernel: "sage", execute: { code } });
     const first = await cellEvents(t.client, session, msg_id!);
-    const spec = first.flatMap((e) => {
-      const data = (e.message.content as { data?: Record<string, unknown> }).data;
-      return data?.[INTERACT] ? [data[INTERACT] as TSpec] : [];
-    })[0]!;
+    const spec = interactSpecs<TSpec>(first)[0]!;
     expect(spec.controls.map((c) => [c.name, c.type])).toEqual([["q", "input_box"], ["t", "slider"], ["M", "input_grid"], ["c", "color"]]);
     const printed = (events: TSessionEvent[]) =>
       events.filter((e) => e.message.header.msg_type === "stream").map((e) => (e.message.content as { text: string }).text).join("");
@@ -224,10 +211,7 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     const code = "@interact\ndef f(e=x^2):\n    print('value', e)";
     const { session, msg_id } = await t.client.createSession({ files: [], client: "sage-hostile", kernel: "sage", execute: { code } });
     const first = await cellEvents(t.client, session, msg_id!);
-    const spec = first.flatMap((e) => {
-      const data = (e.message.content as { data?: Record<string, unknown> }).data;
-      return data?.[INTERACT] ? [data[INTERACT] as TSpec] : [];
-    })[0]!;
+    const spec = interactSpecs<TSpec>(first)[0]!;
     expect(spec.controls[0]).toMatchObject({ name: "e", type: "input_box" });
     const send = async (text: string) => {
       const { msg_id: id } = await t.client.updateInteract({ session, interact: spec.id, values: { e: text } });

@@ -3,24 +3,12 @@
  * cgroups: what a reader pressing Run sees.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TExecClient } from "@/lib/exec/client";
 import type { TSessionEvent } from "@/lib/exec/protocol";
-import { runCell, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { cellEvents, runCell, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
 const skip = skipReason();
 if (skip) console.warn(`lib/exec service tests skipped: ${skip}`);
 
-/** Events of one cell, from its first message to its idle status. */
-async function cellEvents(client: TExecClient, session: string, msgId: string, after = 0): Promise<TSessionEvent[]> {
-  const out: TSessionEvent[] = [];
-  for await (const e of client.events({ session, after })) {
-    if ((e.message.parent_header as { msg_id?: string }).msg_id !== msgId) continue;
-    out.push(e);
-    const c = e.message.content as { execution_state?: string };
-    if (e.message.header.msg_type === "status" && (c.execution_state === "idle" || c.execution_state === "dead")) break;
-  }
-  return out;
-}
 
 describe.skipIf(skip !== undefined)("execution service", () => {
   let t: TTestService;

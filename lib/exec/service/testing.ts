@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createExecClient, type TExecClient } from "@/lib/exec/client";
 import { PYTHON_KERNEL, SAGE_KERNEL, sageInstalled } from "@/lib/exec/kernels";
+import type { TSessionEvent } from "@/lib/exec/protocol";
 import type { TLimits } from "@/lib/exec/service/limits";
 import { BWRAP, RUNNER_DIR } from "@/lib/exec/service/sandbox";
 import { startExecService, type TExecService } from "@/lib/exec/service/service";
@@ -100,4 +101,27 @@ export async function runCell(
       .map((x) => (x as { text: string }).text)
       .join("");
   return { ...result, stdout: text("stdout"), stderr: text("stderr") };
+}
+
+/**
+ * The messages of one cell or interact update (`msgId`) of `session`, from the session's event
+ * `after` on, until its idle status, or the session's end (its `dead` status is included).
+ */
+export async function cellEvents(client: TExecClient, session: string, msgId: string, after = 0): Promise<TSessionEvent[]> {
+  const out: TSessionEvent[] = [];
+  for await (const e of client.events({ session, after })) {
+    const state = (e.message.content as { execution_state?: string }).execution_state;
+    const dead = e.message.header.msg_type === "status" && state === "dead";
+    if ((e.message.parent_header as { msg_id?: string }).msg_id === msgId || dead) out.push(e);
+    if (dead || (out.at(-1) === e && e.message.header.msg_type === "status" && state === "idle")) break;
+  }
+  return out;
+}
+
+/** The interact descriptions (application/vnd.cellar.interact+json) among `events`. */
+export function interactSpecs<T = { id: string; controls: { name: string; type: string }[] }>(events: TSessionEvent[]): T[] {
+  return events.flatMap((e) => {
+    const data = (e.message.content as { data?: Record<string, unknown> }).data;
+    return e.message.header.msg_type === "display_data" && data?.["application/vnd.cellar.interact+json"] ? [data["application/vnd.cellar.interact+json"] as T] : [];
+  });
 }

@@ -35,11 +35,11 @@ _cysignals_sigint = None
 preparsed_files = set()
 
 SCENE_MIME = "application/vnd.cellar.scene3d+json"
-_DISPLAY_MAGIC = re.compile(r"^[ \t]*%display(?:[ \t]+(\w+))?[ \t]*(?:#.*)?$", re.M)
+_DISPLAY_MAGIC = re.compile(r"^([ \t]*)%display(?:[ \t]+(\w+))?[ \t]*(?:#.*)?$")
 # `name?` (its documentation) and `name??` (its source), as in IPython, on a line of their own.
-_HELP = re.compile(r"^([ \t]*)([A-Za-z_][\w.]*)(\?\??)[ \t]*$", re.M)
+_HELP = re.compile(r"^([ \t]*)([A-Za-z_][\w.]*)(\?\??)[ \t]*$")
 # IPython's line magics a Sage user types most; each becomes one line of Python (lines stay put).
-_TIME_MAGIC = re.compile(r"^([ \t]*)%(time|timeit)[ \t]+(.+)$", re.M)
+_TIME_MAGIC = re.compile(r"^([ \t]*)%(time|timeit)[ \t]+(.+)$")
 _DISPLAY_MODES = {"plain": None, "default": None, "simple": None, "latex": "latex", "typeset": "latex",
                   "ascii_art": "ascii_art", "unicode_art": "unicode_art"}
 
@@ -169,32 +169,59 @@ def namespace(preimported: dict) -> dict:
 
 
 def preparse(code: str, name: str) -> str:
-    """Sage's preparser over a whole cell or `.sage` file, line for line; `%display MODE` lines
-    become calls that set the display manager's text preference."""
+    """Sage's preparser over a whole cell or `.sage` file, line for line, after IPython's line
+    syntax a Sage user types on lines of their own (outside string literals): `%display MODE`,
+    `%time STATEMENT`, `%timeit STATEMENT`, `name?` and `name??`, each made one line of Python."""
     from sage.repl.preparse import preparse as sage_preparse
 
-    def magic(match):
-        mode = match.group(1) or "plain"
+    def display(indent, mode):
+        mode = mode or "plain"
         if mode not in _DISPLAY_MODES:
             raise SyntaxError(f"%display {mode}: unknown mode (use plain, latex, ascii_art or unicode_art)")
-        return f"__cellar_display_mode__({mode!r})"
+        return f"{indent}__cellar_display_mode__({mode!r})"
 
-    def timing(match):
-        indent, which, statement = match.groups()
-        inner = sage_preparse(statement)
+    def timing(indent, which, statement):
         if which == "timeit":
-            return f"{indent}__cellar_timeit__({inner!r})"
+            return f"{indent}__cellar_timeit__({sage_preparse(statement)!r})"
         try:
-            ast.parse(inner, mode="eval")
+            ast.parse(sage_preparse(statement), mode="eval")
         except SyntaxError:  # a statement: timed, nothing to show
-            return f"{indent}__cellar_timer__.start(); {inner}; __cellar_timer__.stop()"
-        return f"{indent}__cellar_timer__.stop(__cellar_timer__.start() or ({inner}))"
+            return f"{indent}__cellar_timer__.start(); {statement}; __cellar_timer__.stop()"
+        return f"{indent}__cellar_timer__.stop(__cellar_timer__.start() or ({statement}))"
 
-    code = _DISPLAY_MAGIC.sub(magic, code)
-    code = _TIME_MAGIC.sub(timing, code)
-    code = _HELP.sub(lambda m: f"{m.group(1)}__cellar_help__({m.group(2)}, {len(m.group(3)) == 2})", code)
+    lines = code.split("\n")
+    in_strings = _lines_in_strings(code)
+    for i, line in enumerate(lines):
+        if i in in_strings or ("%" not in line and "?" not in line):
+            continue
+        if m := _DISPLAY_MAGIC.match(line):
+            lines[i] = display(*m.groups())
+        elif m := _TIME_MAGIC.match(line):
+            lines[i] = timing(*m.groups())
+        elif m := _HELP.match(line):
+            lines[i] = f"{m.group(1)}__cellar_help__({m.group(2)}, {len(m.group(3)) == 2})"
     preparsed_files.add(name)
-    return sage_preparse(code)
+    return sage_preparse("\n".join(lines))
+
+
+def _lines_in_strings(code: str) -> set:
+    """Indices of the lines of `code` that begin inside a (multi-line) string literal."""
+    from sage.repl.preparse import strip_string_literals
+
+    stripped, literals, _ = strip_string_literals(code)
+    starts = [0] + [m.end() for m in re.finditer("\n", code)]
+    inside, offset, last = set(), 0, 0
+    # `stripped` is `code` with each literal replaced by %(Ln)s and every other % doubled.
+    for m in re.finditer(r"%\((L\d+)\)s|%%", stripped):
+        offset += m.start() - last
+        last = m.end()
+        if m.group(0) == "%%":
+            offset += 1
+            continue
+        length = len(literals[m.group(1)])
+        inside.update(i for i, start in enumerate(starts) if offset < start < offset + length)
+        offset += length
+    return inside
 
 
 class _Timer:
