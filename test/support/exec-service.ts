@@ -9,16 +9,26 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
+import { sageInstalled } from "@/lib/exec/kernels";
 import { freePort } from "@/test/e2e/support/free-port";
 
 /** The service's entry point (as scripts/start.ts starts it). */
 const SERVICE_ENTRY = "lib/exec/service/main.ts";
 
-/** Why the service cannot run here, or null when it runs (and EXEC_URL points at it). */
-export function useExecService(file: string): string | null {
+/**
+ * Why the service cannot run here, or null when it runs (and EXEC_URL points at it). It offers
+ * only `python` (EXEC_SAGE=0: a server without Sage) unless `sage` is set; then SageMath must be
+ * installed, else the same skip.
+ */
+export function useExecService(file: string, o: { sage?: boolean } = {}): string | null {
   if (!existsSync("/usr/bin/bwrap")) {
     const why = "bubblewrap (/usr/bin/bwrap) is not installed";
     console.warn(`${file}: tests that need the execution service are skipped: ${why}`);
+    return why;
+  }
+  if (o.sage && !sageInstalled()) {
+    const why = "SageMath is not installed (CELLAR_SAGE=0)";
+    console.warn(`${file}: tests that need the sage kernel are skipped: ${why}`);
     return why;
   }
 
@@ -29,7 +39,7 @@ export function useExecService(file: string): string | null {
     execDir = mkdtempSync(path.join(tmpdir(), "cellar-exec-"));
     process.env.EXEC_URL = `http://127.0.0.1:${port}`;
     service = spawn("npx", ["--no-install", "tsx", "--conditions=react-server", SERVICE_ENTRY], {
-      env: { ...process.env, EXEC_DIR: execDir, EXEC_POOL_SIZE: "1" },
+      env: { ...process.env, EXEC_DIR: execDir, EXEC_POOL_SIZE: "1", EXEC_SAGE: o.sage ? "1" : "0" },
       stdio: ["ignore", "inherit", "inherit"],
       detached: true,
     });
