@@ -3,6 +3,7 @@ import { AppError } from "@/lib/errors";
 import { ExecError, type TExecClient } from "@/lib/exec/client";
 import { ZSessionId } from "@/lib/exec/protocol";
 import { missingKernelMessage } from "@/lib/snippets/kernel";
+import { refundBudget, type TRunner } from "./run-client-key";
 
 /*
  * lib/runs takes the execution service's client as a parameter (the site passes lib/exec's
@@ -51,6 +52,15 @@ export function fromExecError(e: unknown, asked?: { kernel: string }): unknown {
   if (e.status === 413) return new AppError("TOO_LARGE", e.message, { cause: e });
   if (e.status === 400 || e.status === 422) return new AppError("INVALID", e.message, { cause: e });
   return e;
+}
+
+/**
+ * `fromExecError` for a session's creation, which spent a point of the Run budget first: a kernel
+ * the service lacks gives the point back (nothing ran), then becomes the 422 naming the kernels.
+ */
+export async function fromCreationError(e: unknown, runner: TRunner, kernel: string): Promise<unknown> {
+  if (e instanceof ExecError && e.code === "UNKNOWN_KERNEL") await refundBudget(runner);
+  return fromExecError(e, { kernel });
 }
 
 /** A refusal worth retrying: the service's Retry-After (else `fallback`), in whole seconds, at least 1. */

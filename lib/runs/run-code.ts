@@ -1,12 +1,12 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
-import { ExecError, type TRunStatus } from "@/lib/exec/client";
+import type { TRunStatus } from "@/lib/exec/client";
 import type { TNbOutput } from "@/lib/exec/protocol";
-import { fromExecError, type TExecClient } from "./exec-client";
+import { fromCreationError, type TExecClient } from "./exec-client";
 import { MAX_CELL_CHARS } from "./run-cell";
 import type { TKernelName } from "@/lib/snippets/kernel";
-import { refundBudget, serviceClientKey, spendBudget, type TRunner } from "./run-client-key";
+import { serviceClientKey, spendBudget, type TRunner } from "./run-client-key";
 
 export type TRunCodeResult = {
   status: TRunStatus;
@@ -55,7 +55,6 @@ export async function runToCompletion(
     const session = "session" in result && typeof result.session === "string" ? result.session : null;
     return { status: result.status, outputs: result.outputs, files: result.files, session };
   } catch (e) {
-    if (e instanceof ExecError && e.code === "UNKNOWN_KERNEL") await refundBudget(options);
-    throw fromExecError(e, { kernel });
+    throw await fromCreationError(e, options, kernel);
   }
 }

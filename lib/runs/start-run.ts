@@ -1,10 +1,9 @@
 import "server-only";
 import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
 import { noteRunStart } from "@/lib/snippets/note-run-start";
-import { ExecError } from "@/lib/exec/client";
 import type { TKernelName } from "@/lib/snippets/kernel";
-import { fromExecError, type TExecClient } from "./exec-client";
-import { refundBudget, serviceClientKey, spendBudget, type TRunner } from "./run-client-key";
+import { fromCreationError, type TExecClient } from "./exec-client";
+import { serviceClientKey, spendBudget, type TRunner } from "./run-client-key";
 
 export type TStartedRun = {
   session: string;
@@ -55,8 +54,7 @@ export async function startRun(
       ...(runnable ? { execute: { code: new TextDecoder().decode(runnable.content), filename: runnable.path } } : {}),
     });
   } catch (e) {
-    if (e instanceof ExecError && e.code === "UNKNOWN_KERNEL") await refundBudget(options);
-    throw fromExecError(e, { kernel });
+    throw await fromCreationError(e, options, kernel);
   }
   const { session } = created;
   noteRunStart({ owner: options.owner, slug: options.slug, rev: revision.rev, session, client: options.client, visitor: { actor: options.actor, address: options.address, cookie: options.visitorCookie ?? null } });
