@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TNbOutput, TSessionEvent } from "@/lib/exec/protocol";
-import { cellEvents, interactSpecs, runCell, sageSkipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { cellEvents, interactSpecs, runCell, SAGE_TEST_LIMITS, sageSkipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
 const skip = sageSkipReason();
 if (skip) console.warn(`sage kernel tests skipped: ${skip}`);
@@ -29,8 +29,7 @@ const errorOf = (r: TRun) => r.outputs.find((o) => o.output_type === "error") as
 describe.skipIf(skip !== undefined)("sage kernel", () => {
   let t: TTestService;
   beforeAll(async () => {
-    // Sage's own pages (plots, Maxima) need more room than the Python tests' 128 MB.
-    t = await startTestService({ sage: true, limits: { memoryBytes: 768 * 1024 * 1024, wallSeconds: 20, outputBytes: 2 * 1024 * 1024 } });
+    t = await startTestService({ sage: true, limits: SAGE_TEST_LIMITS });
   }, 180_000);
   afterAll(async () => {
     await t?.stop();
@@ -59,6 +58,13 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     expect(bundles(r)[0]!["text/latex"]).toBe("$$x^{2}$$");
     const source = await sage(t, "is_prime??");
     expect(source.stdout).toMatch(/^def is_prime\(n\):/);
+  });
+
+  it("names the %display modes when given another, and shows nothing for a cell ending in ;", async () => {
+    const bad = errorOf(await sage(t, "%display fancy"))!;
+    expect([bad.ename, bad.evalue]).toEqual(["SyntaxError", "%display fancy: unknown mode (use plain, latex, ascii_art or unicode_art)"]);
+    const quiet = await sage(t, "2^10;");
+    expect([quiet.status, quiet.outputs]).toEqual(["ok", []]);
   });
 
   it("runs a .sage main file through the preparser and a .py file as Python, both with Sage's globals", async () => {

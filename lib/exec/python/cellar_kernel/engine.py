@@ -83,7 +83,7 @@ class Engine:
                     # A .sage snippet is read as SageMathCell reads its cell: a plot on its
                     # last line is shown without show().
                     interactive = True
-                value = self._run(source, name, interactive=interactive, filename=filename, quiet=code.rstrip().endswith(";"))
+                value = self._run(source, name, interactive=interactive, filename=filename)
                 if value is not None:
                     self._ns["_"] = value
                     data = self._bundle(value)
@@ -181,7 +181,7 @@ class Engine:
             return sage_kernel.bundle_of(value)
         return mime_bundle(value, sys.stderr.write)
 
-    def _run(self, code: str, name: str, interactive: bool, filename, quiet: bool = False):
+    def _run(self, code: str, name: str, interactive: bool, filename):
         ns = self._ns
         if filename is not None:
             ns["__file__"] = os.path.join(self._work_dir, filename)
@@ -191,7 +191,7 @@ class Engine:
         # Like IPython: the last expression's value is shown unless the cell ends with ";".
         if interactive and tree.body and isinstance(tree.body[-1], ast.Expr):
             last = ast.Expression(tree.body.pop().value)
-            if quiet:
+            if code.rstrip().endswith(";"):  # the preparser keeps a cell's last ";"
                 tree.body.append(ast.Expr(last.body))
                 ast.fix_missing_locations(tree)
                 last = None

@@ -40,6 +40,7 @@ _DISPLAY_MAGIC = re.compile(r"^([ \t]*)%display(?:[ \t]+(\w+))?[ \t]*(?:#.*)?$")
 _HELP = re.compile(r"^([ \t]*)([A-Za-z_][\w.]*)(\?\??)[ \t]*$")
 # IPython's line magics a Sage user types most; each becomes one line of Python (lines stay put).
 _TIME_MAGIC = re.compile(r"^([ \t]*)%(time|timeit)[ \t]+(.+)$")
+_LINE_SYNTAX = re.compile("|".join(r.pattern for r in (_DISPLAY_MAGIC, _HELP, _TIME_MAGIC)))
 _DISPLAY_MODES = {"plain": None, "default": None, "simple": None, "latex": "latex", "typeset": "latex",
                   "ascii_art": "ascii_art", "unicode_art": "unicode_art"}
 
@@ -190,10 +191,13 @@ def preparse(code: str, name: str) -> str:
         return f"{indent}__cellar_timer__.stop(__cellar_timer__.start() or ({statement}))"
 
     lines = code.split("\n")
-    in_strings = _lines_in_strings(code)
-    for i, line in enumerate(lines):
-        if i in in_strings or ("%" not in line and "?" not in line):
+    # Most cells have none: the string-literal scan runs only for a cell that might.
+    candidates = [i for i, line in enumerate(lines) if ("%" in line or "?" in line) and _LINE_SYNTAX.match(line)]
+    in_strings = _lines_in_strings(code) if candidates else set()
+    for i in candidates:
+        if i in in_strings:
             continue
+        line = lines[i]
         if m := _DISPLAY_MAGIC.match(line):
             lines[i] = display(*m.groups())
         elif m := _TIME_MAGIC.match(line):
