@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KATEX_OPTIONS } from "@/components/run/latex-options";
 import { splitMath } from "@/components/run/latex-output";
 import type { TSessionEvent } from "@/lib/exec/protocol";
-import { cellEvents, sageSkipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { cellEvents, SAGE_TEST_LIMITS, sageSkipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
 const skip = sageSkipReason();
 if (skip) console.warn(`Sage example tests skipped: ${skip}`);
@@ -239,8 +239,7 @@ const examples = readdirSync(EXAMPLES_DIR).filter((d) => d.startsWith("sage-")).
 describe.skipIf(skip !== undefined)("the Sage examples in the sage kernel", () => {
   let t: TTestService;
   beforeAll(async () => {
-    // As sage.test.ts: Sage's pages need more room than the Python tests' 128 MB, a plot more than 64 KB.
-    t = await startTestService({ sage: true, limits: { memoryBytes: 768 * 1024 * 1024, wallSeconds: 20, outputBytes: 2 * 1024 * 1024 } });
+    t = await startTestService({ sage: true, limits: SAGE_TEST_LIMITS });
   }, 180_000);
   afterAll(async () => {
     await t?.stop();

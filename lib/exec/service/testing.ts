@@ -37,6 +37,13 @@ export const TEST_LIMITS: TLimits = {
   fileCount: 2000,
 };
 
+/**
+ * What the Sage tests change in TEST_LIMITS: Sage's own pages (plots, Maxima) need more room
+ * than 128 MB, a plot or a 3D scene more than 64 KB of output, and a first Sage plot in a loaded
+ * run more than 3 s.
+ */
+export const SAGE_TEST_LIMITS: Partial<TLimits> = { memoryBytes: 768 * 1024 * 1024, wallSeconds: 20, outputBytes: 2 * 1024 * 1024 };
+
 export type TTestService = { service: TExecService; client: TExecClient; execDir: string; stop: () => Promise<void> };
 
 /** Starts a service for one test file. */

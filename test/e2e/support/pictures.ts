@@ -29,8 +29,18 @@ export async function pictureBack(view: Locator, picture: Buffer, message: strin
 
 /** The share of pixels that differ visibly between two PNGs of the same size (decoded by the page). */
 export async function difference(page: Page, a: Buffer, b: Buffer): Promise<number> {
+  return measure(page, "difference", [a, b]);
+}
+
+/** The share of strongly coloured pixels in a PNG (the surface is blue to orange; frame, text and background are grey). */
+export async function colouredShare(page: Page, png: Buffer): Promise<number> {
+  return measure(page, "coloured", [png]);
+}
+
+/** Decodes `pngs` in the page (a 2D canvas) and measures their RGBA pixels there: nothing big crosses back. */
+function measure(page: Page, what: "difference" | "coloured", pngs: Buffer[]): Promise<number> {
   return page.evaluate(
-    async ([a64, b64]) => {
+    async ({ what, images }) => {
       const pixels = async (base64: string) => {
         const img = new Image();
         img.src = `data:image/png;base64,${base64}`;
@@ -43,37 +53,22 @@ export async function difference(page: Page, a: Buffer, b: Buffer): Promise<numb
         g.drawImage(img, 0, 0);
         return g.getImageData(0, 0, canvas.width, canvas.height).data;
       };
-      const [pa, pb] = await Promise.all([pixels(a64), pixels(b64)]);
-      if (pa.length !== pb.length) return 1;
-      let differing = 0;
-      for (let i = 0; i < pa.length; i += 4) {
-        if (Math.abs(pa[i]! - pb[i]!) > 48 || Math.abs(pa[i + 1]! - pb[i + 1]!) > 48 || Math.abs(pa[i + 2]! - pb[i + 2]!) > 48) differing++;
+      const [pa, pb] = await Promise.all(images.map(pixels));
+      if (!pa) return NaN;
+      let counted = 0;
+      if (what === "coloured") {
+        for (let i = 0; i < pa.length; i += 4) {
+          const [r = 0, g = 0, b = 0] = [pa[i], pa[i + 1], pa[i + 2]];
+          if (Math.max(r, g, b) - Math.min(r, g, b) > 60) counted++;
+        }
+      } else {
+        if (!pb || pa.length !== pb.length) return 1;
+        for (let i = 0; i < pa.length; i += 4) {
+          if (Math.abs(pa[i]! - pb[i]!) > 48 || Math.abs(pa[i + 1]! - pb[i + 1]!) > 48 || Math.abs(pa[i + 2]! - pb[i + 2]!) > 48) counted++;
+        }
       }
-      return differing / (pa.length / 4);
+      return counted / (pa.length / 4);
     },
-    [a.toString("base64"), b.toString("base64")] as const,
+    { what, images: pngs.map((p) => p.toString("base64")) },
   );
 }
-
-/** The share of strongly coloured pixels in a PNG (the surface is blue to orange; frame, text and background are grey). */
-export async function colouredShare(page: Page, png: Buffer): Promise<number> {
-  return page.evaluate(async (base64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${base64}`;
-    await img.decode();
-    const canvas = document.createElement("canvas");
-    canvas.width = img.naturalWidth;
-    canvas.height = img.naturalHeight;
-    const g = canvas.getContext("2d");
-    if (!g) throw new Error("no 2D canvas");
-    g.drawImage(img, 0, 0);
-    const d = g.getImageData(0, 0, canvas.width, canvas.height).data;
-    let coloured = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      const [r = 0, gr = 0, b = 0] = [d[i], d[i + 1], d[i + 2]];
-      if (Math.max(r, gr, b) - Math.min(r, gr, b) > 60) coloured++;
-    }
-    return coloured / (d.length / 4);
-  }, png.toString("base64"));
-}
-
