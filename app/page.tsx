@@ -160,7 +160,7 @@ function FeaturedCard({ snippet: s }: { snippet: TListedSnippet }) {
     <article className="card featured-card">
       <Link href={s.url} className="featured-card__media" tabIndex={-1} aria-hidden="true">
         {s.thumbnailUrl ? (
-          // A stored image from our own route, cached for good per revision (?rev=); next/image would only re-encode it.
+          // eslint-disable-next-line @next/next/no-img-element -- a stored image from our own route, cached for good per revision (?rev=); next/image would only re-encode it.
           <img src={s.thumbnailUrl} alt="" loading="lazy" decoding="async" width={320} height={200} />
         ) : (
           <svg viewBox="0 0 64 40" className="featured-card__placeholder" role="presentation">

@@ -16,12 +16,16 @@ export function SignOutButton({ className }: { className?: string }) {
     event.preventDefault();
     setPending(true);
     signOut({ callbackUrl: "/" }).catch(() => {
-      // The session could not be ended from here; the fallback page will say why.
+      // The session could not be ended from here; the fallback page will say why. A full page
+      // load on purpose: it is next-auth's page (a route handler), not one of ours.
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination
       window.location.assign("/api/auth/signout");
     });
   }
 
   return (
+    // A plain link on purpose: next-auth's sign-out page is a route handler, and it must work without JavaScript.
+    // eslint-disable-next-line @next/next/no-html-link-for-pages
     <a href="/api/auth/signout" className={className} onClick={handleClick} aria-disabled={pending || undefined}>
       {pending ? "Signing out…" : "Sign out"}
     </a>

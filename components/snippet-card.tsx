@@ -61,8 +61,9 @@ export function SnippetCard({
   return (
     <article className={thumbnailUrl ? "card snippet-card snippet-card--thumb" : "card snippet-card"}>
       {thumbnailUrl ? (
-        // Decorative: the title link names the snippet. Our own route, cached per revision; next/image would only re-encode it.
+        // Decorative: the title link names the snippet.
         <Link href={url} className="snippet-card__thumb" tabIndex={-1} aria-hidden="true">
+          {/* eslint-disable-next-line @next/next/no-img-element -- our own route, cached per revision; next/image would only re-encode it */}
           <img src={thumbnailUrl} alt="" loading="lazy" decoding="async" width={160} height={100} />
         </Link>
       ) : null}

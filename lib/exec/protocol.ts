@@ -155,6 +155,7 @@ export const ZInputFile = z.object({
     .min(1)
     .max(1024)
     .refine(
+      // eslint-disable-next-line no-control-regex -- control characters are what it refuses.
       (p) => !p.startsWith("/") && !p.split("/").some((s) => s === "" || s === "." || s === "..") && !/[\0-\x1f]/.test(p),
       "a file path is relative, without empty, '.' or '..' parts or control characters",
     ),

@@ -16,6 +16,7 @@ import { listBlobs, readBlobContent, resolveWith } from "./read";
  */
 export async function archiveRevision(opts: { dir: string; rev: string; prefix: string; extra?: { path: string; content: Uint8Array }[] }): Promise<Readable> {
   assertAbsoluteDir(opts.dir);
+  // eslint-disable-next-line no-control-regex -- control characters are what it refuses.
   if (typeof opts.prefix !== "string" || !/^[^/\\\u0000-\u001f]+$/.test(opts.prefix) || opts.prefix === "." || opts.prefix === "..") {
     throw new TypeError(`prefix must be a single folder name, got ${JSON.stringify(opts.prefix)}`);
   }

@@ -115,6 +115,7 @@ async function writeCommitObject(opts: {
       author: identity,
       committer: identity,
       // A NUL would end the message early for git; an empty message is legal but unhelpful.
+      // eslint-disable-next-line no-control-regex
       message: opts.message.replace(/\u0000/g, "").trim() || "Update snippet",
     },
   });

@@ -13,9 +13,9 @@ type Element = { tag: string; attributes: Map<string, string> };
  */
 function elements(html: string): Element[] {
   const found: Element[] = [];
-  for (const [, tag = "", rest = ""] of html.matchAll(/<([a-zA-Z][\w-]*)((?:\s+[^\s=>\/]+(?:="[^"]*")?)*)\s*\/?>/g)) {
+  for (const [, tag = "", rest = ""] of html.matchAll(/<([a-zA-Z][\w-]*)((?:\s+[^\s=>/]+(?:="[^"]*")?)*)\s*\/?>/g)) {
     const attributes = new Map<string, string>();
-    for (const [, name = "", value = ""] of rest.matchAll(/([^\s=>\/]+)(?:="([^"]*)")?/g)) {
+    for (const [, name = "", value = ""] of rest.matchAll(/([^\s=>/]+)(?:="([^"]*)")?/g)) {
       attributes.set(name.toLowerCase(), decodeEntities(value));
     }
     found.push({ tag: tag.toLowerCase(), attributes });
@@ -62,6 +62,7 @@ export function markupProblems(html: string): string[] {
       if (name === "class" && !["span", "p", "code", "th", "td"].includes(tag)) found.push(`${tag}[class]`);
       if (name === "href" || name === "src") {
         // Browsers ignore whitespace and control characters inside a URL scheme.
+        // eslint-disable-next-line no-control-regex -- matching control characters is the point.
         const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value.replace(/[\u0000-\u0020]/g, ""))?.[1]?.toLowerCase();
         if (scheme && !["http", "https", "mailto"].includes(scheme)) found.push(`${tag}[${name}=${scheme}:]`);
       }
