@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Runs every test, in order, and stops at the first stage that fails:
-#   types, unit, integration-pg, integration-pglite, python, build, e2e
-# `bash scripts/test.sh unit e2e` runs only the stages named. Ends with the line
-# `N passed, N failed, N skipped` (vitest + Python + Playwright tests), which CI reads.
+#   lint, types, unit, integration-pg, integration-pglite, python, build, e2e
+# `bash scripts/test.sh unit e2e` runs only the stages named. Ends with the list of skipped tests
+# and the line `N passed, N failed, N skipped` (ESLint and Prettier as one check each, vitest,
+# Python and Playwright tests), which CI reads. Skipped tests are counted as skipped, never as passed.
+# Where this machine can run the sandbox (root, bwrap, cgroup v1 memory and pids), a sandbox test
+# that skips fails instead: the script exports CELLAR_REQUIRE_SANDBOX=1 for the skip helpers
+# (test/support/sandbox-required.ts, lib/exec/python/testing_zygote.py); set it to 0 or 1 to
+# override the probe. Sage tests still skip where SageMath is not installed (CELLAR_SAGE=0).
 # Expects what scripts/setup.sh installs (`npm test` runs both).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-all_stages=(types unit integration-pg integration-pglite python build e2e)
+all_stages=(lint types unit integration-pg integration-pglite python build e2e)
 if [ "$#" -gt 0 ]; then stages=("$@"); else stages=("${all_stages[@]}"); fi
 for s in "${stages[@]}"; do
   [[ " ${all_stages[*]} " == *" $s "* ]] || { echo "test: unknown stage '$s' (${all_stages[*]})" >&2; exit 2; }
@@ -19,9 +24,17 @@ passed=0
 failed=0
 skipped=0
 started=$SECONDS
+skipped_list="$results/skipped.txt"
+: >"$skipped_list"
 
-# Skipped tests are reported as skipped, never counted as passed.
-summary() { echo "$passed passed, $failed failed, $skipped skipped"; }
+# Skipped tests are listed and counted as skipped, never as passed.
+summary() {
+  if [ -s "$skipped_list" ]; then
+    printf '\ntest: skipped tests (%s):\n' "$(wc -l <"$skipped_list")"
+    sed 's/^/  /' "$skipped_list"
+  fi
+  echo "$passed passed, $failed failed, $skipped skipped"
+}
 
 stage() { printf '\n=== test: %s ===\n' "$*"; }
 
@@ -34,26 +47,59 @@ fail() {
   exit 1
 }
 
-# Adds the counts from a vitest JSON report (fields numPassedTests / numFailedTests).
-count_vitest() {
-  [ -s "$1" ] || return 1
-  read -r p f k < <(node -e '
-    const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
-    console.log(r.numPassedTests, r.numFailedTests, (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0));' "$1") || return 1
+# Adds the counts of one stage's report (scripts/test-report.mjs: vitest, playwright, unittest)
+# and lists its skipped tests.
+count() { # kind report stage
+  [ -s "$2" ] || return 1
+  local p f k
+  read -r p f k < <(node scripts/test-report.mjs "$1" "$2" "$3" "$skipped_list") || return 1
+  [ -n "$k" ] || return 1
   passed=$((passed + p))
   failed=$((failed + f))
   skipped=$((skipped + k))
 }
 
-# Adds the counts from a Playwright JSON report: expected = passed, unexpected = failed.
-count_playwright() {
-  [ -s "$1" ] || return 1
-  read -r p f k < <(node -e '
-    const { stats } = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
-    console.log(stats.expected + stats.flaky, stats.unexpected, stats.skipped ?? 0);' "$1") || return 1
-  passed=$((passed + p))
-  failed=$((failed + f))
-  skipped=$((skipped + k))
+# Whether this machine can run the sandbox (what lib/exec/service/testing.ts and
+# test/support/exec-service.ts need): then no sandbox test may skip.
+probe_sandbox() {
+  if [ -n "${CELLAR_REQUIRE_SANDBOX:-}" ]; then
+    echo "test: CELLAR_REQUIRE_SANDBOX=$CELLAR_REQUIRE_SANDBOX given"
+  else
+    local why=""
+    if [ "$(id -u)" -ne 0 ]; then why="not root"
+    elif [ ! -x /usr/bin/bwrap ]; then why="/usr/bin/bwrap is missing"
+    elif [ ! -e /sys/fs/cgroup/memory/cgroup.procs ] || [ ! -e /sys/fs/cgroup/pids/cgroup.procs ]; then why="no cgroup v1 memory and pids controllers"
+    fi
+    if [ -z "$why" ]; then
+      CELLAR_REQUIRE_SANDBOX=1
+      echo "test: this machine can run the sandbox (root, bwrap, cgroups): a sandbox test that skips fails"
+    else
+      CELLAR_REQUIRE_SANDBOX=0
+      echo "test: sandbox tests may skip here ($why)"
+    fi
+  fi
+  export CELLAR_REQUIRE_SANDBOX
+}
+
+# ESLint and Prettier, one check each in the counts; both run, so one report shows all problems.
+run_lint() {
+  stage "lint (eslint, prettier --check)"
+  local bad=0
+  # The caches live in node_modules/.cache: a second run only looks at files that changed.
+  if npx --no-install eslint --max-warnings 0 --cache --cache-location node_modules/.cache/eslint/ .; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    bad=1
+  fi
+  if npx --no-install prettier --check --cache --log-level warn .; then
+    passed=$((passed + 1))
+  else
+    echo "test: \`npx prettier --write .\` formats them (.prettierrc, .prettierignore)" >&2
+    failed=$((failed + 1))
+    bad=1
+  fi
+  [ "$bad" -eq 0 ] || fail lint "ESLint or Prettier found problems (above)"
 }
 
 ensure_postgres() {
@@ -82,39 +128,29 @@ run_vitest() { # name project engine
   env ${engine:+CELLAR_TEST_DB=$engine} npx --no-install vitest run --project "$project" \
     --reporter=default --reporter=json --outputFile.json="$report"
   local code=$?
-  count_vitest "$report" || fail "$name" "vitest wrote no report (exit code $code)"
+  count vitest "$report" "$name" || fail "$name" "vitest wrote no report (exit code $code)"
   [ "$code" -eq 0 ] || fail "$name" "vitest exited with code $code"
 }
 
 # Debian's interpreter, with numpy and matplotlib, is the one snippets run under.
 run_python() {
-  local dir=lib/exec/python
+  local dir=lib/exec/python report="$results/python.json"
   stage python
   if [ -z "$(find "$dir" -name 'test_*.py' -print -quit 2>/dev/null)" ]; then
     echo "test: no Python tests in $dir, skipped"
     return 0
   fi
-  local log="$results/python.log"
-  /usr/bin/python3 -m unittest discover -s "$dir" -p 'test_*.py' -v 2>&1 | tee "$log"
-  local code=${PIPESTATUS[0]}
-  # unittest ends with "Ran N tests" and "OK" or "FAILED (failures=F, errors=E)", either with
-  # "skipped=S" when tests were skipped.
-  local ran bad=0 skip=0 n
-  ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$log" | tail -n1)
-  for n in $(tail -n1 "$log" | grep -oE '(failures|errors)=[0-9]+' | cut -d= -f2); do
-    bad=$((bad + n))
-  done
-  n=$(tail -n1 "$log" | grep -oE 'skipped=[0-9]+' | cut -d= -f2)
-  skip=${n:-0}
-  ran=${ran:-0}
-  passed=$((passed + ran - bad - skip))
-  failed=$((failed + bad))
-  skipped=$((skipped + skip))
+  /usr/bin/python3 scripts/unittest-report.py "$dir" "$report"
+  local code=$?
+  count unittest "$report" python || fail python "the Python tests wrote no report (exit code $code)"
   [ "$code" -eq 0 ] || fail python "unittest exited with code $code"
 }
 
+probe_sandbox
+
 for s in "${stages[@]}"; do
   case "$s" in
+    lint) run_lint ;;
     types)
       stage "types (tsc --noEmit)"
       npx --no-install tsc --noEmit || fail types "TypeScript errors above"
@@ -139,7 +175,7 @@ for s in "${stages[@]}"; do
       report="$results/e2e.json"
       CELLAR_E2E_JSON=$report npx --no-install playwright test
       code=$?
-      count_playwright "$report" || fail e2e "Playwright wrote no report (exit code $code)"
+      count playwright "$report" e2e || fail e2e "Playwright wrote no report (exit code $code)"
       [ "$code" -eq 0 ] || fail e2e "Playwright exited with code $code"
       ;;
   esac

@@ -1,8 +1,9 @@
 /**
  * Starts the real execution service (bubblewrap, Python) for an integration test file, on a
  * free port and a scratch directory of its own, and stops it after the file's tests. Tests
- * that need it are skipped, with a warning, where it cannot run: call at the top level and
- * pass the answer to `describe.skipIf`.
+ * that need it are skipped, with a warning, where it cannot run (and fail where scripts/test.sh
+ * found that it can: sandbox-required.ts): call at the top level and pass the answer to
+ * `describe.skipIf`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -11,6 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { sageInstalled } from "@/lib/exec/kernels";
 import { freePort } from "@/test/e2e/support/free-port";
+import { sandboxSkip } from "@/test/support/sandbox-required";
 
 /** The service's entry point (as scripts/start.ts starts it). */
 const SERVICE_ENTRY = "lib/exec/service/main.ts";
@@ -22,7 +24,7 @@ const SERVICE_ENTRY = "lib/exec/service/main.ts";
  */
 export function useExecService(file: string, o: { sage?: boolean } = {}): string | null {
   if (!existsSync("/usr/bin/bwrap")) {
-    const why = "bubblewrap (/usr/bin/bwrap) is not installed";
+    const why = sandboxSkip("bubblewrap (/usr/bin/bwrap) is not installed")!;
     console.warn(`${file}: tests that need the execution service are skipped: ${why}`);
     return why;
   }

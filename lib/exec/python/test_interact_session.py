@@ -9,7 +9,7 @@ import time
 import unittest
 
 from testing_session import LocalSession, of_type
-from testing_zygote import Zygote, missing_requirements
+from testing_zygote import Zygote, needs_sandbox
 
 MIME = "application/vnd.cellar.interact+json"
 RUNNER_PATHS = ("cellar_kernel", "runner.py", "/cellar/", "cellar/interact.py")
@@ -241,7 +241,7 @@ class LocalInteractSessionTest(InteractSessionCase, unittest.TestCase):
         self.session.proc.send_signal(signal.SIGINT)
 
 
-@unittest.skipIf(missing_requirements(), f"sandbox test skipped: {missing_requirements()}")
+@needs_sandbox
 class SandboxInteractSessionTest(InteractSessionCase, unittest.TestCase):
     @classmethod
     def setUpClass(cls):

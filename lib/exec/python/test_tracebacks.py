@@ -10,7 +10,7 @@ import time
 import unittest
 
 from testing_session import LocalSession, of_type, text
-from testing_zygote import Zygote, missing_requirements
+from testing_zygote import Zygote, needs_sandbox
 
 FILES = {
     "shapes.py": "def area(w, h):\n    return w * h / 0\n",
@@ -183,7 +183,7 @@ class LocalTracebackTest(TracebackCase, unittest.TestCase):
         self.session.proc.send_signal(signal.SIGINT)
 
 
-@unittest.skipIf(missing_requirements(), f"sandbox test skipped: {missing_requirements()}")
+@needs_sandbox
 class SandboxTracebackTest(TracebackCase, unittest.TestCase):
     @classmethod
     def setUpClass(cls):

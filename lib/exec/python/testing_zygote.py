@@ -9,6 +9,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import unittest
 
 from testing_session import HERE, PYTHON, Connection
 
@@ -23,6 +24,22 @@ def missing_requirements() -> str:
     if os.getuid() != 0:
         return "setpriv --reuid needs root"
     return ""
+
+
+def needs_sandbox(cls):
+    """Class decorator for tests of a real zygote: skips them where the sandbox cannot start, but
+    fails them (in setUpClass) where scripts/test.sh found that it can (CELLAR_REQUIRE_SANDBOX=1):
+    there a skip would hide a broken setup."""
+    why = missing_requirements()
+    if not why:
+        return cls
+    if os.environ.get("CELLAR_REQUIRE_SANDBOX") != "1":
+        return unittest.skip(f"sandbox test skipped: {why}")(cls)
+
+    def refuse(_cls):
+        raise AssertionError(f"this machine can run the sandbox (CELLAR_REQUIRE_SANDBOX=1), so this test must not skip, but: {why}")
+    cls.setUpClass = classmethod(refuse)
+    return cls
 
 
 def bwrap_args(exec_dir: str, env: dict | None = None) -> list:

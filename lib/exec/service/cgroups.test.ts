@@ -10,13 +10,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeSpareCgroups, removeStaleCgroups, SessionCgroups } from "@/lib/exec/service/cgroups";
+import { sandboxSkip } from "@/test/support/sandbox-required";
 
-const skip =
+const skip = sandboxSkip(
   process.getuid?.() !== 0
     ? "cgroups need root"
     : !existsSync("/sys/fs/cgroup/memory/cgroup.procs") || !existsSync("/sys/fs/cgroup/pids/cgroup.procs")
       ? "cgroup v1 memory and pids controllers are not mounted"
-      : undefined;
+      : undefined,
+);
 
 const parent = `cellar-test-${process.pid}-cgroups-${randomBytes(4).toString("hex")}`;
 const options = { parent };

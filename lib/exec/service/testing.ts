@@ -11,9 +11,17 @@ import type { TSessionEvent } from "@/lib/exec/protocol";
 import type { TLimits } from "@/lib/exec/service/limits";
 import { BWRAP, RUNNER_DIR } from "@/lib/exec/service/sandbox";
 import { startExecService, type TExecService } from "@/lib/exec/service/service";
+import { sandboxSkip } from "@/test/support/sandbox-required";
 
-/** Why the sandbox tests cannot run here, or undefined when they can. */
+/**
+ * Why the sandbox tests cannot run here, or undefined when they can. Throws instead where
+ * scripts/test.sh found that they can (test/support/sandbox-required.ts).
+ */
 export function skipReason(): string | undefined {
+  return sandboxSkip(sandboxMissing());
+}
+
+function sandboxMissing(): string | undefined {
   if (!existsSync(BWRAP)) return `${BWRAP} is missing (apt-get install bubblewrap)`;
   if (process.getuid?.() !== 0) return "the execution service needs root (uid 65534 sandboxes, cgroups)";
   if (!existsSync("/sys/fs/cgroup/memory/cgroup.procs")) return "cgroup v1 memory controller is not mounted";
