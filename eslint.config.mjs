@@ -1,6 +1,8 @@
 // ESLint: Next's own configuration (core web vitals + typescript-eslint), as Next 16 documents it
-// for flat config, on top of ESLint's recommended rules. `bash scripts/test.sh lint` runs it.
+// for flat config, on top of ESLint's recommended rules; Prettier owns the layout, so the rules
+// that would disagree with it are off (eslint-config-prettier, last). `npm run lint` runs both.
 import js from "@eslint/js";
+import prettier from "eslint-config-prettier/flat";
 import { defineConfig, globalIgnores } from "eslint/config";
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
@@ -40,5 +42,6 @@ export default defineConfig([
     files: ["test/**"],
     rules: { "react-hooks/rules-of-hooks": "off" },
   },
+  prettier,
   globalIgnores([".next*/**", "lib/db/generated/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "bench/out/**", "repos/**", "data/**"]),
 ]);
