@@ -1,15 +1,22 @@
-"""Prints what one session costs (no assertions): spawn -> hello through a real zygote under
-bwrap, and execute -> idle for print(1) and a small matplotlib plot, in the sandbox and without.
+"""What one session costs the sandboxed side, each figure beside its same-run baseline and the
+ratio (prints, asserts nothing): spawn -> hello through a real zygote under bwrap against a cold
+start of the runner without a sandbox, and execute -> idle for print(1) and a small matplotlib
+plot in a sandboxed session against the same runner without one.
 
-    /usr/bin/python3 lib/exec/python/bench_session.py [rounds]
+    /usr/bin/python3 bench/exec/session.py [rounds]
+
+Needs root and bubblewrap for the sandbox side; without them only the baselines are printed.
 """
 
+import os
 import statistics
 import sys
 import time
 
-from testing_session import LocalSession
-from testing_zygote import Zygote, missing_requirements
+sys.path.insert(0, os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../lib/exec/python")))
+
+from testing_session import LocalSession  # noqa: E402
+from testing_zygote import Zygote, missing_requirements  # noqa: E402
 
 PLOT = "plt.plot([1, 3, 2, 4]); plt.title('bench');"
 
@@ -23,25 +30,38 @@ def timed(fn, rounds: int) -> list:
     return out
 
 
-def show(label: str, ms: list) -> None:
+def show(label: str, ms: list, baseline: list = None) -> None:
     ms = sorted(ms)
     p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
-    print(f"{label:<40} p50 {statistics.median(ms):7.2f} ms  p99 {p99:7.2f} ms  "
-          f"-> {1000 / statistics.mean(ms):7.0f}/s one at a time")
+    ratio = f"  {statistics.median(ms) / statistics.median(baseline):5.2f}x the baseline" if baseline else ""
+    print(f"{label:<44} p50 {statistics.median(ms):8.2f} ms  p99 {p99:8.2f} ms  "
+          f"-> {1000 / statistics.mean(ms):6.0f}/s one at a time{ratio}")
 
 
-def cells(conn, label: str, rounds: int) -> None:
+def cells(conn, rounds: int) -> dict:
     conn.execute("import matplotlib.pyplot as plt")
-    show(f"{label}: print(1)", timed(lambda: conn.execute("print(1)"), rounds * 5))
-    show(f"{label}: small plot", timed(lambda: conn.execute(PLOT), rounds))
+    return {"print(1)": timed(lambda: conn.execute("print(1)"), rounds * 5), "small plot": timed(lambda: conn.execute(PLOT), rounds)}
+
+
+def cold_start() -> float:
+    """A fresh runner without a sandbox, from process start to its hello (numpy, matplotlib preloaded)."""
+    started = time.perf_counter()
+    local = LocalSession()
+    seconds = time.perf_counter() - started
+    local.close()
+    return seconds * 1000
 
 
 def main(rounds: int) -> None:
     local = LocalSession()
     try:
-        cells(local.conn, "no sandbox", rounds)
+        plain = cells(local.conn, rounds)
     finally:
         local.close()
+    colds = [cold_start() for _ in range(min(rounds, 5))]
+    show("baseline: cold runner start, no sandbox", colds)
+    for name, ms in plain.items():
+        show(f"baseline: {name}, no sandbox", ms)
     why = missing_requirements()
     if why:
         print(f"sandbox: skipped ({why})")
@@ -55,8 +75,9 @@ def main(rounds: int) -> None:
             conns.append(conn)
             if len(conns) > 8:  # no cgroups here: keep the number of live sessions small
                 conns.pop(0).close()
-        show("sandbox: spawn -> hello", hellos)
-        cells(conns[-1], "sandbox", rounds)
+        show("sandbox: spawn -> hello (vs cold start)", hellos, colds)
+        for name, ms in cells(conns[-1], rounds).items():
+            show(f"sandbox: {name}", ms, plain[name])
         for conn in conns:
             conn.close()
     finally:

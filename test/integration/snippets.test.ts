@@ -8,6 +8,7 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
 import { getEnv } from "@/lib/env";
 import { repoPathFor } from "@/lib/repos";
 import { createSnippet } from "@/lib/snippets/create-snippet";
@@ -168,7 +169,10 @@ describe("createSnippet", () => {
       () => null,
       (e: unknown) => e,
     );
-    expect(error).not.toBeNull();
+    // The row's foreign key, so the repository had been written (any earlier failure would leave
+    // nothing to remove, and this test would prove nothing).
+    expect(error).toBeInstanceOf(Prisma.PrismaClientKnownRequestError);
+    expect((error as Prisma.PrismaClientKnownRequestError).code).toBe("P2003");
     expect(await getDb().snippet.count({ where: { ownerId: ghost.id } })).toBe(0);
     expect(existsSync(dirOf(repoPathFor(`${ghost.username}/orphan`)))).toBe(false);
   });

@@ -1,8 +1,8 @@
 /**
  * Thumbnails and run counts against the real execution service (bubblewrap, Python): the owner's
  * run of a plotting snippet gives its revision a thumbnail, another reader's run does not but is
- * counted; publishing code that draws gets a thumbnail from the site's own run, text-only code is
- * not run at all. Skipped, with a warning, where the service cannot run (as runs.test.ts is).
+ * counted; publishing code that draws gets a thumbnail from the site's own run, code that does not
+ * visibly draw is not run at all. Skipped, with a warning, where the service cannot run (as runs.test.ts is).
  */
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
@@ -86,19 +86,22 @@ describe.skipIf(why !== null)("thumbnails from runs", () => {
     await closeRun({ session: mine.session, client: execClient() });
   });
 
-  it("publishing code that draws gets a thumbnail without anyone pressing Run; text-only code is not run", async () => {
+  it("publishing code that draws gets a thumbnail without anyone pressing Run; code that does not visibly draw is not run", async () => {
     const owner = await newUser("owner");
+    // Published first: publication runs go one at a time, in order, so once the second snippet
+    // has its thumbnail, a run of this one (which draws when run) would have saved one too.
+    const hidden = await createSnippet({ actor: owner, title: "Published hidden plot", files: [{ path: "main.py", content: HIDDEN_PLOT }] });
     const plot = await createSnippet({
       actor: owner,
       title: "Published plot",
       files: [{ path: "main.py", content: "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [3, 1, 2])\nplt.show()\n" }],
     });
-    const text = await createSnippet({ actor: owner, title: "Published text", files: [{ path: "main.py", content: "print('no picture')\n" }] });
     const row = await eventually(
       () => getDb().snippet.findUniqueOrThrow({ where: { id: plot.id } }),
       (r) => r.thumbnailRev !== null,
     );
     expect(row.thumbnailRev).toBe(plot.head);
-    expect(await getDb().thumbnail.count({ where: { snippetId: text.id } })).toBe(0);
+    expect(await getDb().thumbnail.count({ where: { snippetId: hidden.id } })).toBe(0);
+    expect((await getDb().snippet.findUniqueOrThrow({ where: { id: hidden.id } })).thumbnailRev).toBeNull();
   });
 });

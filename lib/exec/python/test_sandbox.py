@@ -3,11 +3,10 @@ and isolation checked from inside the cell and from the host."""
 
 import json
 import os
-import time
 import unittest
 
 from testing_session import of_type, text
-from testing_zygote import SANDBOX_UID, Zygote, missing_requirements
+from testing_zygote import SANDBOX_UID, Zygote, needs_sandbox
 
 PROBE = r"""
 import json, os, socket
@@ -43,7 +42,7 @@ print(json.dumps(report))
 """
 
 
-@unittest.skipIf(missing_requirements(), f"sandbox test skipped: {missing_requirements()}")
+@needs_sandbox
 class SandboxTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -61,7 +60,7 @@ class SandboxTest(unittest.TestCase):
         self.assertTrue(os.path.exists(f"/proc/{ready['pid']}"), "the zygote's pid is a host pid")
 
     def test_a_cell_in_a_session_is_isolated(self):
-        _, a, hello_a = self.zygote.spawn("sess-a", {"main.py": "print('a')\n", "helper.py": "X = 1\n"})
+        _, a, _ = self.zygote.spawn("sess-a", {"main.py": "print('a')\n", "helper.py": "X = 1\n"})
         spawned_b, b, _ = self.zygote.spawn("sess-b", {"secret.txt": "b's data\n"})
         try:
             msgs = a.execute(PROBE.replace("ZYGOTE_PID", str(self.zygote.ready["pid"])))
@@ -98,7 +97,6 @@ class SandboxTest(unittest.TestCase):
             nspid = next(line for line in status.splitlines() if line.startswith("NSpid:")).split()
             self.assertEqual(nspid[-1], "1", "the session child is pid 1 of its own pid namespace")
             self.assertEqual(nspid[1], str(spawned_b["child_pid"]))
-            print(f"\n  spawn -> hello: {hello_a * 1000:.1f} ms", end=" ")
         finally:
             a.close()
             b.close()
@@ -110,16 +108,13 @@ class SandboxTest(unittest.TestCase):
             self.assertEqual(text(conn.execute(files["main.py"], filename="main.py")), "hi\n")
             msgs = conn.execute("import numpy as np, matplotlib.pyplot as plt\nplt.plot(np.arange(5) ** 2);")
             self.assertEqual(len(of_type(msgs, "display_data")), 1)
-            started = time.perf_counter()
-            for _ in range(20):
-                conn.execute("print(1)")
-            per_print = (time.perf_counter() - started) / 20
-            started = time.perf_counter()
-            for _ in range(10):
-                conn.execute("plt.plot([1, 3, 2]);")
-            per_plot = (time.perf_counter() - started) / 10
-            print(f"\n  execute -> reply in the sandbox: print(1) {per_print * 1000:.2f} ms, "
-                  f"small plot {per_plot * 1000:.1f} ms", end=" ")
+            # Each cell shows only its own figure: the one before was closed when it was shown.
+            # (What a cell costs is measured by bench/exec/session.py.)
+            for _ in range(3):
+                msgs = conn.execute("plt.plot([1, 3, 2]);")
+                self.assertEqual(len(of_type(msgs, "display_data")), 1)
+                self.assertEqual(of_type(msgs, "error"), [])
+            self.assertEqual(text(conn.execute("print(len(plt.get_fignums()))")), "0\n")
         finally:
             conn.close()
 
