@@ -13,5 +13,6 @@ export { forkRepo } from "./fork";
 export { compareHistories, type HistoryComparison } from "./compare";
 export { diffRevisions, DIFF_TIMEOUT_MS, type DiffHunk, type FileDiff } from "./diff";
 export { archiveRevision } from "./archive";
+export { addedBytes } from "./usage";
 export { repackAll } from "./repack";
 export { packIfLoose, LOOSE_FOLDERS_BEFORE_PACKING } from "./maintenance";
