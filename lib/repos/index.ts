@@ -13,6 +13,6 @@ export { forkRepo } from "./fork";
 export { compareHistories, type HistoryComparison } from "./compare";
 export { diffRevisions, diffBudget, DIFF_BUDGET_MS, type DiffBudget, type DiffHunk, type FileDiff } from "./diff";
 export { archiveRevision } from "./archive";
-export { addedBytes } from "./usage";
+export { addedBytes, historyBytes } from "./usage";
 export { repackAll } from "./repack";
 export { packIfLoose, LOOSE_FOLDERS_BEFORE_PACKING } from "./maintenance";

@@ -1,7 +1,7 @@
 import git from "isomorphic-git";
 import { assertAbsoluteDir } from "./paths";
 import { cacheFor } from "./cache";
-import { listBlobs, resolveWith } from "./read";
+import { listBlobs, reachableCommits, readBlobContent, readHead, resolveWith } from "./read";
 import type { SnippetFile } from "./validate";
 
 /**
@@ -24,6 +24,26 @@ export async function addedBytes(opts: { dir: string; base: string | null; files
     if (known.has(oid)) continue;
     known.add(oid);
     bytes += file.content.byteLength;
+  }
+  return bytes;
+}
+
+/**
+ * Bytes of every distinct file content in the history of `dir` (all revisions reachable from its
+ * head), uncompressed: what {@link addedBytes} would have charged for its writes, for
+ * repositories written before it was counted. Reads every blob once: a maintenance task.
+ */
+export async function historyBytes(opts: { dir: string }): Promise<number> {
+  assertAbsoluteDir(opts.dir);
+  const cache = cacheFor(opts.dir);
+  const seen = new Set<string>();
+  let bytes = 0;
+  for (const commit of await reachableCommits(opts.dir, await readHead(opts.dir), cache)) {
+    for (const { oid } of await listBlobs(opts.dir, commit, cache)) {
+      if (seen.has(oid)) continue;
+      seen.add(oid);
+      bytes += (await readBlobContent(opts.dir, oid, cache)).byteLength;
+    }
   }
   return bytes;
 }

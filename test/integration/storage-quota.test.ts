@@ -11,6 +11,7 @@ import { POST as createSnippetRoute } from "@/app/api/v1/snippets/route";
 import { getDb } from "@/lib/db/client";
 import { getEnv, resetEnvForTests } from "@/lib/env";
 import { repoPathFor } from "@/lib/repos";
+import { backfillStorage } from "@/lib/snippets/backfill-storage";
 import { createSnippet } from "@/lib/snippets/create-snippet";
 import { deleteSnippet } from "@/lib/snippets/delete-snippet";
 import { forkSnippet } from "@/lib/snippets/fork-snippet";
@@ -155,5 +156,24 @@ describe("the storage quota", () => {
       },
     });
     expect(await getDb().snippet.count({ where: { ownerId: gus.id } })).toBe(0);
+  });
+
+  it("charges snippets made before the quota for their whole history, once (bin/cellar storage)", async () => {
+    const hal = await newUser("hal");
+    const first = text(10 * KB);
+    const created = await createSnippet({ actor: hal, title: "Old", files: [{ path: "a.txt", content: first }] });
+    await updateSnippet({ actor: hal, owner: hal.username, slug: created.slug, base: created.head, files: [{ path: "a.txt", content: first }, { path: "b.txt", content: text(20 * KB) }] });
+    // As a row written before the columns existed: nothing counted.
+    await getDb().snippet.update({ where: { id: created.id }, data: { storageBytes: 0 } });
+    await getDb().user.update({ where: { id: hal.id }, data: { storageBytes: 0 } });
+
+    expect(await backfillStorage()).toBeGreaterThanOrEqual(1);
+    expect(await usage(hal)).toBe(30 * KB);
+    expect((await getDb().snippet.findUniqueOrThrow({ where: { id: created.id } })).storageBytes).toBe(30 * KB);
+    await backfillStorage();
+    expect(await usage(hal)).toBe(30 * KB);
+    // And the quota now sees it.
+    const e = await appError(createSnippet({ actor: hal, title: "New", files: [{ path: "c.txt", content: text(80 * KB) }] }));
+    expect(e.message).toContain("Your snippets use 30 KB of your 100 KB; this change needs 80 KB more.");
   });
 });
