@@ -44,6 +44,9 @@ export function diffBudget(ms: number = DIFF_BUDGET_MS): DiffBudget {
   return { remainingMs: ms };
 }
 
+/** Files whose two sides together are at most this size are diffed before the others. */
+const SMALL_FILE_BYTES = 64 * 1024;
+
 const decoder = new TextDecoder("utf-8");
 
 async function flatten(dir: string, rev: string | null, cache: GitCache): Promise<Map<string, string>> {
@@ -55,7 +58,7 @@ async function flatten(dir: string, rev: string | null, cache: GitCache): Promis
  * The changes from revision `from` (null: the empty tree, for a first revision) to `to`, one
  * entry per changed file sorted by path, with 3 lines of context. Line diffs run on the event
  * loop against `budget` (shared by every call given the same one; default: a fresh
- * {@link DIFF_BUDGET_MS}), smallest files first, yielding between files: a file whose diff runs
+ * {@link DIFF_BUDGET_MS}), small files first, yielding between files: a file whose diff runs
  * past what is left, and every file once it is spent, is reported as `tooLarge`. `to` is read
  * from `toDir` when given: comparing a snippet with a fork, whose new revisions only the fork's
  * repository has.
@@ -79,29 +82,31 @@ export async function diffRevisions(opts: {
     .filter((p) => before.get(p) !== after.get(p))
     .sort(compareCodePoints);
   const budget = opts.budget ?? diffBudget();
-  const files = await Promise.all(
-    paths.map(async (path) => {
+  const read = (oid: string | null, side: "old" | "new") =>
+    oid === null ? Promise.resolve(new Uint8Array()) : side === "old" ? readBlobContent(opts.dir, oid, cache) : readBlobContent(toDir, oid, toCache);
+  const out = new Map<string, FileDiff>();
+  // Small files first, so that one huge file spends the budget after the small ones are shown;
+  // one file's two sides in memory at a time (a big one is read again in the second pass).
+  const big: string[] = [];
+  for (const pass of ["small", "big"] as const) {
+    for (const path of pass === "small" ? paths : big) {
       const oldOid = before.get(path) ?? null;
       const newOid = after.get(path) ?? null;
-      const [oldBytes, newBytes] = await Promise.all([
-        oldOid === null ? new Uint8Array() : readBlobContent(opts.dir, oldOid, cache),
-        newOid === null ? new Uint8Array() : readBlobContent(toDir, newOid, toCache),
-      ]);
-      return { path, oldOid, newOid, oldBytes, newBytes };
-    }),
-  );
-  const out = new Map<string, FileDiff>();
-  // Cheapest first, so that one huge file spends the budget after the small ones are shown.
-  for (const { path, oldOid, newOid, oldBytes, newBytes } of [...files].sort((a, b) => a.oldBytes.length + a.newBytes.length - (b.oldBytes.length + b.newBytes.length))) {
-    const base = { path, status: oldOid === null ? "added" : newOid === null ? "removed" : "modified", oldOid, newOid } as const;
-    if (isBinary(oldBytes) || isBinary(newBytes)) {
-      out.set(path, { ...base, binary: true, hunks: null, tooLarge: false });
-      continue;
+      const [oldBytes, newBytes] = await Promise.all([read(oldOid, "old"), read(newOid, "new")]);
+      const base = { path, status: oldOid === null ? "added" : newOid === null ? "removed" : "modified", oldOid, newOid } as const;
+      if (isBinary(oldBytes) || isBinary(newBytes)) {
+        out.set(path, { ...base, binary: true, hunks: null, tooLarge: false });
+        continue;
+      }
+      if (pass === "small" && oldBytes.length + newBytes.length > SMALL_FILE_BYTES) {
+        big.push(path);
+        continue;
+      }
+      // Let other requests in between files.
+      await new Promise((resolve) => setImmediate(resolve));
+      const hunks = budget.remainingMs > 0 ? lineDiff(path, oldBytes, newBytes, budget) : null;
+      out.set(path, { ...base, binary: false, hunks, tooLarge: hunks === null });
     }
-    // Let other requests in between files.
-    await new Promise((resolve) => setImmediate(resolve));
-    const hunks = budget.remainingMs > 0 ? lineDiff(path, oldBytes, newBytes, budget) : null;
-    out.set(path, { ...base, binary: false, hunks, tooLarge: hunks === null });
   }
   return paths.map((path) => out.get(path)!);
 }
