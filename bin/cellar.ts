@@ -21,6 +21,8 @@ Commands:
   migrate                 apply pending database migrations
   reindex                 rebuild the search index from every public snippet, and set older
                           snippets' language and interacts flag from their files
+  storage                 charge snippets made before the storage quota for their history
+                          (USER_STORAGE_BYTES); running it again changes nothing
   help                    show this text
 
 Settings come from the same environment variables as the server (DATABASE_URL, PGLITE_DIR,
@@ -121,6 +123,14 @@ async function reindex(argv: string[]): Promise<void> {
   if (mended > 0) console.log(`Set the language or interacts flag of ${mended} snippets from their files.`);
 }
 
+async function storage(argv: string[]): Promise<void> {
+  noPositionals(parse(argv, {}), "bin/cellar storage");
+  await migrateQuietly();
+  const { backfillStorage } = await import("@/lib/snippets/backfill-storage");
+  const charged = await backfillStorage();
+  console.log(charged === 0 ? "Every snippet's storage was already counted." : `Counted the history of ${charged} snippets in their owners' storage.`);
+}
+
 async function run(argv: string[]): Promise<void> {
   const [command, sub, ...rest] = argv;
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
@@ -132,6 +142,7 @@ async function run(argv: string[]): Promise<void> {
   if (command === "repack") return repack(argv.slice(1));
   if (command === "migrate") return migrate(argv.slice(1));
   if (command === "reindex") return reindex(argv.slice(1));
+  if (command === "storage") return storage(argv.slice(1));
   throw new UsageError(`Unknown command "${argv.slice(0, 2).join(" ")}". Run bin/cellar help for the list.`);
 }
 

@@ -22,9 +22,16 @@ export type DiffFile = {
   tooLarge: boolean;
 };
 
+/**
+ * Where the two sides' files download from: the raw-file URL of each revision without the path
+ * (`/alice/newton/raw/<oid>`), for the note on a diff too large to show.
+ */
+export type DiffVersions = { before: string | null; after: string };
+
 /** Props of {@link DiffView}. */
 export type DiffViewProps = {
   files: readonly DiffFile[];
+  versions: DiffVersions;
 };
 
 const STATUS_LABEL: Record<DiffFile["status"], string> = { added: "Added", removed: "Removed", modified: "Modified" };
@@ -47,7 +54,7 @@ function countChanges(hunks: readonly DiffHunk[] | null): { added: number; remov
  * counts) and its hunks with old and new line numbers. File text is rendered as React text, so
  * nothing in it can become markup.
  */
-export function DiffView({ files }: DiffViewProps) {
+export function DiffView({ files, versions }: DiffViewProps) {
   if (files.length === 0) return <p className="diff-empty">No changes between these revisions.</p>;
   const total = files.reduce(
     (sum, file) => {
@@ -63,13 +70,13 @@ export function DiffView({ files }: DiffViewProps) {
         <span className="diff__added">+{total.added}</span> <span className="diff__removed">−{total.removed}</span>
       </p>
       {files.map((file) => (
-        <DiffFileView key={file.path} file={file} />
+        <DiffFileView key={file.path} file={file} versions={versions} />
       ))}
     </div>
   );
 }
 
-function DiffFileView({ file }: { file: DiffFile }) {
+function DiffFileView({ file, versions }: { file: DiffFile; versions: DiffVersions }) {
   const { added, removed } = countChanges(file.hunks);
   return (
     <section className="file diff-file" id={diffAnchor(file.path)} aria-label={`${STATUS_LABEL[file.status]}: ${file.path}`}>
@@ -90,7 +97,7 @@ function DiffFileView({ file }: { file: DiffFile }) {
       {file.binary ? (
         <p className="file__note">Binary file changed.</p>
       ) : file.tooLarge || !file.hunks ? (
-        <p className="file__note">Files differ entirely (diff too large to show).</p>
+        <TooLargeNote file={file} versions={versions} />
       ) : file.hunks.length === 0 ? (
         <p className="file__note">{file.status === "modified" ? "Only file metadata changed." : "Empty file."}</p>
       ) : (
@@ -112,6 +119,30 @@ function DiffFileView({ file }: { file: DiffFile }) {
         </div>
       )}
     </section>
+  );
+}
+
+/** A diff over the time budget (lib/repos/diff.ts): links to both versions instead. */
+function TooLargeNote({ file, versions }: { file: DiffFile; versions: DiffVersions }) {
+  const path = file.path.split("/").map(encodeURIComponent).join("/");
+  const before = file.status !== "added" && versions.before !== null ? `${versions.before}/${path}` : null;
+  const after = file.status !== "removed" ? `${versions.after}/${path}` : null;
+  return (
+    <p className="file__note">
+      This diff is too large to show; download the versions:{" "}
+      {before ? (
+        <a href={before} download>
+          before
+        </a>
+      ) : null}
+      {before && after ? " · " : null}
+      {after ? (
+        <a href={after} download>
+          after
+        </a>
+      ) : null}
+      .
+    </p>
   );
 }
 

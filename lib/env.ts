@@ -9,6 +9,9 @@ import { parseExecHosts } from "@/lib/exec/hosts";
  * (`scripts/start.ts`) and the CLI load this module outside React Server Components.
  */
 
+/** 200 MB: what a user's snippets may take in the git store (lib/users/storage-quota.ts). */
+export const DEFAULT_USER_STORAGE_BYTES = 200 * 1024 * 1024;
+
 /** Empty strings count as "not set": `FOO= npm start` should mean the default, not an error. */
 const optionalText = z
   .string()
@@ -73,6 +76,21 @@ const ZRawEnv = z.object({
       .optional(),
   ),
   MEILI_KEY: optionalText,
+  // Counted in an INTEGER column (prisma/schema.prisma), hence the ceiling.
+  USER_STORAGE_BYTES: optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return DEFAULT_USER_STORAGE_BYTES;
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n < 1 || n > 2_147_483_647) {
+          ctx.addIssue({ code: "custom", message: `USER_STORAGE_BYTES must be a whole number of bytes between 1 and 2147483647 (got "${v}")` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+  ),
   MEILI_INDEX: optionalText.pipe(
     z
       .string()
@@ -240,6 +258,8 @@ export type TEnv = {
   gitlab: (TOAuthApp & { url: string }) | undefined;
   /** Present only when MEILI_URL is set: the search index lives in Meilisearch (lib/search/meili-engine.ts). */
   meili: TMeiliEnv | undefined;
+  /** Bytes of repositories each user may have (USER_STORAGE_BYTES, default 200 MB). */
+  userStorageBytes: number;
   /** The execution service's settings (EXEC_*). */
   exec: TExecEnv;
 };
@@ -335,6 +355,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     github,
     gitlab: gitlabApp ? { ...gitlabApp, url: (raw.GITLAB_URL ?? "https://gitlab.com").replace(/\/+$/, "") } : undefined,
     meili: raw.MEILI_URL ? { url: raw.MEILI_URL, key: raw.MEILI_KEY, index: raw.MEILI_INDEX ?? "snippets" } : undefined,
+    userStorageBytes: raw.USER_STORAGE_BYTES,
     exec,
   };
 }

@@ -8,6 +8,7 @@
  */
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
+import { Readable } from "node:stream";
 import { z } from "zod";
 import {
   appendOutput,
@@ -270,11 +271,26 @@ export function createExecClient(hosts: string | TExecHost[]) {
       return parse(ZFileList, await sessionCall(o.session, "/files"));
     },
 
-    /** The bytes of a file of the session's working directory. */
-    async readFile(o: { session: string; name: string }): Promise<Uint8Array> {
+    /**
+     * A file of the session's working directory as it arrives from the service, with its size
+     * (the service's Content-Length): a download passes it on without holding the file, which
+     * may be as large as the session's file limit. Cancelling `body` ends the transfer.
+     */
+    async openFile(o: { session: string; name: string }): Promise<{ size: number; body: ReadableStream<Uint8Array> }> {
       const path = o.name.split("/").map(enc).join("/");
       const res = await sessionCall(o.session, `/files/${path}`);
-      return new Uint8Array(await readBody(res));
+      const size = Number(res.headers["content-length"]);
+      if (!Number.isSafeInteger(size) || size < 0) {
+        res.destroy();
+        throw new ExecError("ERROR", "the execution service sent a file without its length");
+      }
+      return { size, body: Readable.toWeb(res) as ReadableStream<Uint8Array> };
+    },
+
+    /** The bytes of a file of the session's working directory, whole in memory (small files, tests). */
+    async readFile(o: { session: string; name: string }): Promise<Uint8Array> {
+      const { body } = await client.openFile(o);
+      return new Uint8Array(await new Response(body).arrayBuffer());
     },
 
     /** The pool and queue of each host, in order. */

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { commitFiles, createRepo, diffRevisions } from "./index";
+import { commitFiles, createRepo, diffBudget, diffRevisions } from "./index";
 import { author, files, gitCli, makeTempDir } from "./test-helpers";
 
 let tmp: ReturnType<typeof makeTempDir>;
@@ -69,17 +69,37 @@ describe("diffRevisions", () => {
     await expect(diffRevisions({ dir, from: "1234567", to: "HEAD" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
-  it("gives up on a huge rewrite after the timeout and says the file differs entirely", async () => {
-    // Every line changes: the worst case for Myers' diff.
+  it("gives up on a huge rewrite when the budget runs out and still shows the small files", async () => {
+    // Every line changes: the worst case for Myers' diff, far past any budget.
     const before = lines(20_000, (i) => `alpha ${i} ${(i * 7919) % 10007}`);
     const after = lines(20_000, (i) => `omega ${(i * 104729) % 10009} ${i}`);
-    const a = await createRepo({ dir, files: files({ "big.txt": before, "small.txt": "1\n" }), message: "a", author });
-    const b = await commitFiles({ dir, files: files({ "big.txt": after, "small.txt": "2\n" }), message: "b", author, expectedHead: a.head });
-    const started = Date.now();
-    const diff = await diffRevisions({ dir, from: a.head, to: b.head, timeoutMs: 50 });
-    expect(Date.now() - started).toBeLessThan(5_000);
-    expect(diff[0]).toMatchObject({ path: "big.txt", status: "modified", binary: false, hunks: null, tooLarge: true });
-    // A small file after the big one still gets its hunks.
-    expect(diff[1]).toMatchObject({ path: "small.txt", tooLarge: false, hunks: [{ lines: ["-1", "+2"] }] });
+    const a = await createRepo({ dir, files: files({ "a-big.txt": before, "z-small.txt": "1\n" }), message: "a", author });
+    const b = await commitFiles({ dir, files: files({ "a-big.txt": after, "z-small.txt": "2\n" }), message: "b", author, expectedHead: a.head });
+    const diff = await diffRevisions({ dir, from: a.head, to: b.head });
+    expect(diff[0]).toMatchObject({ path: "a-big.txt", status: "modified", binary: false, hunks: null, tooLarge: true });
+    // Smaller files are diffed first, so the big one cannot starve the small one after it.
+    expect(diff[1]).toMatchObject({ path: "z-small.txt", tooLarge: false, hunks: [{ lines: ["-1", "+2"] }] });
+  });
+
+  it("shares one budget between the diffs of a page: past it, the rest are too large instead of computed", async () => {
+    // Twelve revisions, each rewriting every line of a 300-line file: each diff costs a few to
+    // a few hundred milliseconds of Myers, so twelve cannot all fit in one page's budget,
+    // though each would in a budget of its own.
+    const rewrite = (r: number) => lines(300, (i) => `rev ${r} line ${(i * (r + 7919)) % 10007}`);
+    const heads = [(await createRepo({ dir, files: files({ "data.txt": rewrite(0) }), message: "0", author })).head];
+    for (let r = 1; r <= 12; r++) {
+      heads.push((await commitFiles({ dir, files: files({ "data.txt": rewrite(r) }), message: String(r), author, expectedHead: heads[r - 1]! })).head);
+    }
+    const budget = diffBudget();
+    const diffs = await Promise.all(heads.slice(1).map((to, r) => diffRevisions({ dir, from: heads[r]!, to, budget })));
+    const changed = diffs.map((d) => d[0]!);
+    expect(changed.every((f) => f.path === "data.txt" && f.status === "modified")).toBe(true);
+    expect(changed.filter((f) => f.tooLarge).length).toBeGreaterThan(0);
+    expect(budget.remainingMs).toBeLessThanOrEqual(0);
+    // A file given up on has no hunks; one that fitted has all 600 changed lines.
+    for (const f of changed) {
+      if (f.tooLarge) expect(f.hunks).toBeNull();
+      else expect(f.hunks!.flatMap((h) => h.lines).filter((l) => l[0] === "+" || l[0] === "-")).toHaveLength(600);
+    }
   });
 });

@@ -11,7 +11,8 @@ export { resolveRevision, readTree, readFile, readFiles, type TreeFile, type Fil
 export { listRevisions, type Revision } from "./history";
 export { forkRepo } from "./fork";
 export { compareHistories, type HistoryComparison } from "./compare";
-export { diffRevisions, DIFF_TIMEOUT_MS, type DiffHunk, type FileDiff } from "./diff";
+export { diffRevisions, diffBudget, DIFF_BUDGET_MS, type DiffBudget, type DiffHunk, type FileDiff } from "./diff";
 export { archiveRevision } from "./archive";
+export { addedBytes, historyBytes } from "./usage";
 export { repackAll } from "./repack";
 export { packIfLoose, LOOSE_FOLDERS_BEFORE_PACKING } from "./maintenance";

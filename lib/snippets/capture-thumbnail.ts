@@ -5,6 +5,7 @@ import { effectiveKernel } from "./kernel";
 import { mainFileOf } from "./main-file";
 import { saveThumbnail } from "./save-thumbnail";
 import { imageFromBundle, mayDraw } from "./thumbnail-image";
+import { createPublicationQueue, type TQueueOutcome } from "./publication-queue";
 
 /*
  * Thumbnails come from two places:
@@ -16,7 +17,7 @@ import { imageFromBundle, mayDraw } from "./thumbnail-image";
  *    through the API, or never opened by their owner, get a thumbnail too. Only code that could
  *    draw (matplotlib, PIL, an image display, Sage's show and plots: `mayDraw`) is run, one
  *    publication at a time, so publishing costs the sandbox nothing for text-only snippets and
- *    bursts of publications queue up.
+ *    bursts of publications queue up, in a line of bounded length (below).
  * Both skip silently when the execution service is unavailable; a later owner's run fills in.
  */
 
@@ -50,11 +51,28 @@ export function watchRunForThumbnail(options: { client: TExecClient; session: st
     });
 }
 
-let queue: Promise<unknown> = Promise.resolve();
+/**
+ * Publication runs waiting for the sandbox (one runs at a time). Each holds its revision's files
+ * (up to 5 MB), so the line is short: a newer revision of a snippet takes its older one's place,
+ * and a publication that finds 8 other snippets waiting gets no run: its revision has no
+ * thumbnail until its owner runs it (watchRunForThumbnail).
+ */
+export const PUBLICATION_QUEUE_LIMIT = 8;
+
+const queue = createPublicationQueue({
+  limit: PUBLICATION_QUEUE_LIMIT,
+  onError(snippetId, e) {
+    // No service (a CLI seeding, a site without bubblewrap), all runners busy, or a Sage snippet on
+    // a server without Sage: one line, no stack.
+    if (e instanceof ExecError && (e.status === undefined || e.status === 503 || e.code === "UNKNOWN_KERNEL")) console.warn(`No publication thumbnail for snippet ${snippetId}: ${e.message}`);
+    else console.error(`The publication run of snippet ${snippetId} for its thumbnail failed`, e);
+  },
+});
 
 /**
  * Runs a just-published revision's main file in the background and keeps its first image as the
- * revision's thumbnail (see above). Returns the queued work, which never rejects, for tests.
+ * revision's thumbnail (see above). Resolves, never rejects, with what became of the run
+ * (`skipped`: nothing that could draw; else the queue's outcome), for tests.
  */
 export function thumbnailAtPublication(options: {
   client?: TExecClient;
@@ -64,15 +82,15 @@ export function thumbnailAtPublication(options: {
   mainFile: string | null;
   /** The owner's choice of kernel (null: from the main file, see kernel.ts). */
   kernel?: string | null;
-}): Promise<void> {
+}): Promise<TQueueOutcome | "skipped"> {
   const main = mainFileOf(
     options.files.map((f) => f.path),
     options.mainFile,
   );
   const file = options.files.find((f) => f.path === main);
   const code = file && /\.(py|sage)$/.test(file.path) ? new TextDecoder().decode(file.content) : null;
-  if (!file || !code || !options.files.some((f) => /\.(py|sage)$/.test(f.path) && mayDraw(new TextDecoder().decode(f.content)))) return Promise.resolve();
-  const work = queue.then(async () => {
+  if (!file || !code || !options.files.some((f) => /\.(py|sage)$/.test(f.path) && mayDraw(new TextDecoder().decode(f.content)))) return Promise.resolve("skipped");
+  const outcome = queue.push(options.snippetId, async () => {
     const result = await (options.client ?? execClient()).runToCompletion({
       files: options.files.map((f) => ({ path: f.path, content: f.content })),
       code,
@@ -89,11 +107,8 @@ export function thumbnailAtPublication(options: {
       }
     }
   });
-  queue = work.catch((e: unknown) => {
-    // No service (a CLI seeding, a site without bubblewrap), all runners busy, or a Sage snippet on
-    // a server without Sage: one line, no stack.
-    if (e instanceof ExecError && (e.status === undefined || e.status === 503 || e.code === "UNKNOWN_KERNEL")) console.warn(`No publication thumbnail for snippet ${options.snippetId}: ${e.message}`);
-    else console.error(`The publication run of snippet ${options.snippetId} for its thumbnail failed`, e);
+  void outcome.then((o) => {
+    if (o === "dropped") console.warn(`No publication thumbnail for snippet ${options.snippetId}: ${PUBLICATION_QUEUE_LIMIT} publications are already waiting for the sandbox`);
   });
-  return queue as Promise<void>;
+  return outcome;
 }

@@ -3,7 +3,8 @@ import { existsSync } from "node:fs";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
-import { RepoError, createRepo, deleteRepo } from "@/lib/repos";
+import { RepoError, addedBytes, createRepo, deleteRepo } from "@/lib/repos";
+import { chargeStorage, checkStorage } from "@/lib/users/storage-quota";
 import { ZDescription, ZTags, ZTitle, ZVisibility, firstIssue, slugify, ZSlug, type TActor, type TFileInput, type TVisibility } from "./schema";
 import { revalidateSnippet } from "./revalidate";
 import { syncSearchIndex } from "@/lib/search/sync-search-index";
@@ -47,7 +48,7 @@ export type { TCreatedSnippet };
 /**
  * Publishes a new snippet: a bare repository with one commit, then its row.
  * If the repository cannot be written, no row is made; if the row cannot be written,
- * the repository is removed. A name clash with a concurrent create picks the next free name.
+ * the repository is removed. Refused with 413 past the owner's storage quota (storage-quota.ts). A name clash with a concurrent create picks the next free name.
  */
 export async function createSnippet(options: TCreateSnippetOptions): Promise<TCreatedSnippet> {
   const { actor } = options;
@@ -56,6 +57,8 @@ export async function createSnippet(options: TCreateSnippetOptions): Promise<TCr
   if (!parsed.success) throw new AppError("INVALID", firstIssue(parsed.error));
   const input = parsed.data;
   const files = checkFiles(options.files);
+  const bytes = await addedBytes({ dir: "", base: null, files });
+  await checkStorage({ userId: actor.id, bytes });
 
   const base = input.slug ?? slugify(input.title);
   if (input.slug) {
@@ -84,6 +87,9 @@ export async function createSnippet(options: TCreateSnippetOptions): Promise<TCr
     }
     try {
       const row = await getDb().$transaction(async (tx) => {
+        // Again under the row's transaction: a concurrent write may have used the room (then the
+        // repository just written is removed below).
+        await chargeStorage(tx, { userId: actor.id, bytes });
         const tagIds = await upsertTagIds(tx, input.tags);
         const created = await tx.snippet.create({
           data: {
@@ -96,6 +102,7 @@ export async function createSnippet(options: TCreateSnippetOptions): Promise<TCr
             head,
             license: input.license ?? DEFAULT_LICENSE,
             kernel: input.kernel ?? null,
+            storageBytes: bytes,
             ...codeTraitsOf(files, null, input.kernel ?? null),
             tags: { create: tagIds.map((tagId) => ({ tagId })) },
           },

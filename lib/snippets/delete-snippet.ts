@@ -7,6 +7,7 @@ import { revalidateSnippet } from "./revalidate";
 import { revalidateNetwork } from "@/lib/activity/revalidate-network";
 import { syncSearchIndex } from "@/lib/search/sync-search-index";
 import { notifyTagCounts } from "@/lib/tags/cached-tag-counts";
+import { refundStorage } from "@/lib/users/storage-quota";
 
 /**
  * Deletes a snippet (owner only). The row goes first, so the snippet disappears at once;
@@ -17,7 +18,8 @@ export async function deleteSnippet(options: { actor: TActor | null; owner: stri
   const row = await findOwnSnippetOrThrow(options.actor, options.owner, options.slug);
   const forks = await getDb().snippet.findMany({ where: { forkedFromId: row.id }, select: { slug: true, owner: { select: { username: true } } } });
   await getDb().$transaction(async (tx) => {
-    await tx.snippet.delete({ where: { id: row.id } });
+    const deleted = await tx.snippet.delete({ where: { id: row.id }, select: { ownerId: true, storageBytes: true } });
+    await refundStorage(tx, { userId: deleted.ownerId, bytes: deleted.storageBytes });
     // Other processes' cached tag counts (this one's are forgotten by revalidateSnippet). Always:
     // the row read above may predate a concurrent edit that made it public or tagged.
     await notifyTagCounts(tx);

@@ -2,6 +2,7 @@ import "server-only";
 import { AppError } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
 import { RepoError, deleteRepo, forkRepo } from "@/lib/repos";
+import { chargeStorage, checkStorage } from "@/lib/users/storage-quota";
 import { ZSlug, firstIssue, type TActor } from "./schema";
 import { findSnippetOrThrow, freeRepoPath, fromRepoError, freeSlug, isUniqueViolation, repoDir, type TCreatedSnippet } from "./internal";
 import { existsSync } from "node:fs";
@@ -14,7 +15,8 @@ import { notifyTagCounts } from "@/lib/tags/cached-tag-counts";
 /**
  * Makes the actor's own copy of a snippet: a new repository sharing the source's objects
  * (hard links, so it takes about the same time whatever the history), and a row that
- * remembers where it came from. A failed row write removes the new repository.
+ * remembers where it came from. A failed row write removes the new repository. Refused with 413
+ * past the actor's storage quota (charged what the source was charged: storage-quota.ts).
  */
 export async function forkSnippet(options: { actor: TActor | null; owner: string; slug: string; newSlug?: string; /** Another license, when the source's allows it (licenses.ts). */ license?: string }): Promise<TCreatedSnippet> {
   const { actor } = options;
@@ -30,6 +32,9 @@ export async function forkSnippet(options: { actor: TActor | null; owner: string
   }
 
   const inherited = await inheritOnFork(source, options.license);
+  // The fork keeps every object its source was charged for, whatever becomes of the source.
+  const bytes = source.storageBytes;
+  await checkStorage({ userId: actor.id, bytes });
 
   for (let attempt = 0; attempt < 5; attempt++) {
     const slug = wanted ?? (await freeSlug(actor.id, source.slug));
@@ -47,6 +52,7 @@ export async function forkSnippet(options: { actor: TActor | null; owner: string
     }
     try {
       const row = await getDb().$transaction(async (tx) => {
+        await chargeStorage(tx, { userId: actor.id, bytes });
         const created = await tx.snippet.create({
           data: {
             ownerId: actor.id,
@@ -61,6 +67,7 @@ export async function forkSnippet(options: { actor: TActor | null; owner: string
             forkedFromName: `${source.owner.username}/${source.slug}`,
             networkId: source.networkId ?? source.id,
             updatedAt: source.updatedAt,
+            storageBytes: bytes,
             tags: { create: source.tags.map((t) => ({ tag: { connect: { name: t.tag.name } } })) },
             ...inherited,
           },

@@ -2,7 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
-import { commitFiles, packIfLoose } from "@/lib/repos";
+import { addedBytes, commitFiles, packIfLoose } from "@/lib/repos";
+import { chargeStorage, refundStorage } from "@/lib/users/storage-quota";
 import { ZDescription, ZTags, ZTitle, ZVisibility, firstIssue, type TActor, type TFileInput, type TVisibility } from "./schema";
 import { revalidateSnippet } from "./revalidate";
 import { syncSearchIndex } from "@/lib/search/sync-search-index";
@@ -53,8 +54,9 @@ export type TUpdateSnippetOptions = {
 
 /**
  * Changes a snippet. New files make a new revision, written only if the snippet's head is still
- * `base` (otherwise 409 with the current head, never a silent overwrite). Metadata changes
- * are saved after the revision, so a refused revision changes nothing.
+ * `base` (otherwise 409 with the current head, never a silent overwrite), and only if the new
+ * contents fit in the owner's storage quota (otherwise 413). Metadata changes are saved after
+ * the revision, so a refused revision changes nothing.
  */
 export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ head: string; changed: boolean }> {
   const row = await findOwnSnippetOrThrow(options.actor, options.owner, options.slug);
@@ -71,6 +73,13 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
   if (options.files) {
     if (!input.base) throw new AppError("INVALID", "base is required when files change: the id of the revision the edit started from.");
     const files = checkFiles(options.files);
+    // Charged before the commit and given back if none is made, so a refused edit writes nothing
+    // and two concurrent edits cannot both fit in the same room (storage-quota.ts). Counted
+    // against the head we read: a different base is refused as stale by the commit anyway.
+    const bytes = await addedBytes({ dir: repoDir(row.repoPath), base: row.head, files }).catch((e: unknown) => {
+      throw fromRepoError(e);
+    });
+    await chargeSnippet(row.id, actor.id, bytes);
     try {
       const result = await commitFiles({
         dir: repoDir(row.repoPath),
@@ -82,8 +91,10 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
       changed = result.changed;
       head = result.head;
     } catch (e) {
+      await chargeSnippet(row.id, actor.id, -bytes);
       throw fromRepoError(e);
     }
+    if (!changed) await chargeSnippet(row.id, actor.id, -bytes);
     // Keep forks flat in history length: pack loose objects once they pile up (in the background).
     if (changed) packIfLoose({ dir: repoDir(row.repoPath) }).catch((e: unknown) => console.error(`Packing ${row.repoPath} failed`, e));
   }
@@ -127,4 +138,14 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
   // Fork trees across the network show its title and hide it when unlisted (a new revision revalidates them above).
   else if (input.title !== undefined || input.visibility !== undefined) await revalidateNetwork(row.networkId ?? row.id);
   return { head, changed };
+}
+
+/** Charges (bytes > 0) or refunds (bytes < 0) a snippet's owner and the snippet together. */
+async function chargeSnippet(snippetId: string, userId: string, bytes: number): Promise<void> {
+  if (bytes === 0) return;
+  await getDb().$transaction(async (tx) => {
+    if (bytes > 0) await chargeStorage(tx, { userId, bytes });
+    else await refundStorage(tx, { userId, bytes: -bytes });
+    await tx.snippet.update({ where: { id: snippetId }, data: { storageBytes: { increment: bytes } } });
+  });
 }

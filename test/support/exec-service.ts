@@ -6,7 +6,7 @@
  * `describe.skipIf`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
@@ -45,6 +45,7 @@ export function useExecService(file: string, o: { sage?: boolean } = {}): string
       stdio: ["ignore", "inherit", "inherit"],
       detached: true,
     });
+    servicePgid = service.pid;
     await waitForHealth(`${process.env.EXEC_URL}/health`, 60_000);
   }, 90_000);
 
@@ -54,8 +55,34 @@ export function useExecService(file: string, o: { sage?: boolean } = {}): string
       await new Promise((r) => service?.once("exit", r));
     }
     if (execDir) rmSync(execDir, { recursive: true, force: true });
+    servicePgid = undefined;
   });
   return null;
+}
+
+/** Process group of the service started by useExecService (it is started `detached`). */
+let servicePgid: number | undefined;
+
+/**
+ * Bytes the service's processes (npx, tsx, node: its process group) have read so far, from
+ * `/proc/<pid>/io` (`rchar`: read(2) of files and sockets alike). The difference across a request
+ * shows how much of a file the service had read by then.
+ */
+export function execServiceReadBytes(): number {
+  if (servicePgid === undefined) throw new Error("the execution service is not running (call useExecService first)");
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      // Field 5 of stat is the process group; the command name before it may hold spaces.
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const pgid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+      if (pgid !== servicePgid) continue;
+      total += Number(/^rchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }
 
 async function waitForHealth(url: string, ms: number): Promise<void> {

@@ -49,8 +49,11 @@ export async function updateSnippetAction(_prev: TSnippetFormState, form: FormDa
   redirect(`/${owner}/${slug}`);
 }
 
-/** Forks `owner/slug` for the signed-in user and opens the fork. */
-export async function forkSnippetAction(form: FormData): Promise<void> {
+/** What the Fork button shows after a refused fork (over the storage quota, a name clash...). */
+export type TForkState = { error: string | null };
+
+/** Forks `owner/slug` for the signed-in user and opens the fork; a refusal comes back as a message. */
+export async function forkSnippetAction(_prev: TForkState, form: FormData): Promise<TForkState> {
   const owner = field(form, "owner");
   const slug = field(form, "slug");
   const actor = await getCurrentUser();
@@ -60,7 +63,8 @@ export async function forkSnippetAction(form: FormData): Promise<void> {
     await consume("write", actor.id);
     url = (await forkSnippet({ actor, owner, slug })).url;
   } catch (e) {
-    redirect(`/${owner}/${slug}?error=${encodeURIComponent(toPublicError(e).message)}`);
+    // Not a redirect with ?error=: the snippet page is cached and the same for everyone.
+    return { error: toPublicError(e).message };
   }
   redirect(url);
 }

@@ -4,7 +4,7 @@ import { DiffView } from "@/components/diff-view";
 import { Pagination } from "@/components/pagination";
 import { formatDateTime } from "@/lib/render/format";
 import { getSnippetSummary } from "@/lib/snippets/get-snippet-summary";
-import { diffEachRevision, diffSnippet } from "@/lib/snippets/diff-snippet";
+import { diffBudget, diffEachRevision, diffSnippet } from "@/lib/snippets/diff-snippet";
 import { listSnippetRevisions, type TRevision } from "@/lib/snippets/list-revisions";
 import { orNotFound } from "../_view/load";
 import { SubpageHeader } from "../_view/subpage-header";
@@ -58,8 +58,10 @@ export default async function HistoryPage({ params, searchParams }: Props) {
 
   const from = one(q.from);
   const to = one(q.to);
-  const compare = from && to ? await orNotFound(() => diffSnippet({ owner, slug, from, to })) : null;
-  const diffs = await diffEachRevision({ owner, slug, revisions: shown });
+  // One allowance of diffing time for the page: past it, files say they are too large to show.
+  const budget = diffBudget();
+  const compare = from && to ? await orNotFound(() => diffSnippet({ owner, slug, from, to, budget })) : null;
+  const diffs = await diffEachRevision({ owner, slug, revisions: shown, budget });
 
   return (
     <article className="snippet">
@@ -81,7 +83,7 @@ export default async function HistoryPage({ params, searchParams }: Props) {
           <h2 id="compare-title">
             Changes from <code>{compare.from?.slice(0, 7)}</code> to <code>{compare.to.slice(0, 7)}</code>
           </h2>
-          {compare.files.length === 0 ? <p>These revisions have the same files.</p> : <DiffView files={compare.files} />}
+          {compare.files.length === 0 ? <p>These revisions have the same files.</p> : <DiffView files={compare.files} versions={{ before: compare.from && `${base}/raw/${compare.from}`, after: `${base}/raw/${compare.to}` }} />}
         </section>
       ) : null}
 
@@ -108,7 +110,7 @@ export default async function HistoryPage({ params, searchParams }: Props) {
                   <summary>
                     {r.parents.length === 0 ? "Files in the first revision" : "Changes in this revision"} ({diff.files.length} file{diff.files.length === 1 ? "" : "s"})
                   </summary>
-                  <DiffView files={diff.files} />
+                  <DiffView files={diff.files} versions={{ before: diff.from && `${base}/raw/${diff.from}`, after: `${base}/raw/${diff.to}` }} />
                 </details>
               ) : null}
             </li>

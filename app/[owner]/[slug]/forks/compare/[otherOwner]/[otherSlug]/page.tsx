@@ -114,7 +114,7 @@ export default async function ComparePage({ params }: Props) {
         <h2 id="diff">
           Changes from {self} <code>{c.base.slice(0, 7)}</code> to {other} <code>{c.head.slice(0, 7)}</code>
         </h2>
-        {c.files.length === 0 ? <p>Both have the same files.</p> : <DiffView files={c.files} />}
+        {c.files.length === 0 ? <p>Both have the same files.</p> : <DiffView files={c.files} versions={{ before: `/${self}/raw/${c.base}`, after: `/${other}/raw/${c.head}` }} />}
       </section>
     </article>
   );

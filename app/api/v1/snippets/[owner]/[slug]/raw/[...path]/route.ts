@@ -9,7 +9,8 @@ const ZRawQuery = z.object({ rev: z.string().min(1, "rev must be HEAD or a revis
 /**
  * One file's bytes. Served as plain text or octet-stream with nosniff and a sandbox CSP, never
  * as HTML: snippet files are user content on our origin. A request pinned to a full oid is
- * immutable and cached for a long time.
+ * immutable and cached for a long time. Sent from memory: git stores a file as one compressed
+ * object that isomorphic-git inflates whole, and a snippet's file is at most 1 MB.
  */
 export const GET = api<{ owner: string; slug: string; path: string[] }>(async (request, { params }) => {
   const { rev = "HEAD" } = parseQuery(request, ZRawQuery);
@@ -18,6 +19,7 @@ export const GET = api<{ owner: string; slug: string; path: string[] }>(async (r
   return new Response(Buffer.from(file.content), {
     headers: {
       "Content-Type": isBinary(file.content) ? "application/octet-stream" : "text/plain; charset=utf-8",
+      "Content-Length": String(file.content.byteLength),
       "X-Content-Type-Options": "nosniff",
       "Content-Security-Policy": "default-src 'none'; sandbox",
       "Cache-Control": pinned ? "public, max-age=31536000, immutable" : "no-cache",

@@ -3,17 +3,18 @@ import { AppError } from "@/lib/errors";
 import { checkSessionId, fromExecError, type TExecClient } from "./exec-client";
 
 /**
- * The bytes of a file a session's cells wrote. The name is relative to the working directory;
+ * A file a session's cells wrote, as a stream with its size (never read whole into memory: it
+ * may be as large as the session's file limit). The name is relative to the working directory;
  * one that climbs out of it is refused here too, not only by the service.
  */
-export async function readRunFile(options: { session: string; name: string; client: TExecClient }): Promise<Uint8Array> {
+export async function openRunFile(options: { session: string; name: string; client: TExecClient }): Promise<{ size: number; body: ReadableStream<Uint8Array> }> {
   checkSessionId(options.session);
   const parts = options.name.split("/");
   if (!options.name || options.name.startsWith("/") || parts.some((p) => p === "" || p === "." || p === "..")) {
     throw new AppError("NOT_FOUND", `There is no file ${JSON.stringify(options.name)} in this run.`);
   }
   try {
-    return await options.client.readFile({ session: options.session, name: options.name });
+    return await options.client.openFile({ session: options.session, name: options.name });
   } catch (e) {
     const mapped = fromExecError(e);
     if (mapped instanceof AppError && mapped.code === "NOT_FOUND") {
