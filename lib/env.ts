@@ -59,6 +59,26 @@ const ZRawEnv = z.object({
       .optional()
       .transform((v) => v === "1" || v === "true"),
   ),
+  RATE_LIMIT_SCALE: optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return 1;
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n < 1 || n > 10_000) {
+          ctx.addIssue({ code: "custom", message: `RATE_LIMIT_SCALE must be a whole number between 1 and 10000 (got "${v}")` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+  ),
+  CELLAR_USER: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "CELLAR_USER must be a system user name (lowercase letters, digits, '_' or '-')")
+      .optional(),
+  ),
   GITHUB_ID: optionalText,
   GITHUB_SECRET: optionalText,
   GITLAB_ID: optionalText,
@@ -250,8 +270,12 @@ export type TEnv = {
   authSecret: string;
   /** Public origin, e.g. `https://cellar.example.org`; absent → `http://localhost:PORT`. */
   authUrl: string | undefined;
-  /** Whether X-Forwarded-For names the client (set when a reverse proxy in front sets it). */
+  /** Whether the right-most X-Forwarded-For entry names the client (one reverse proxy in front appends it). */
   trustProxy: boolean;
+  /** Multiplies every per-client limit (RATE_LIMIT_SCALE, default 1): for test suites whose clients all share 127.0.0.1. */
+  rateLimitScale: number;
+  /** The unprivileged user the web server runs as when `npm start` runs as root (CELLAR_USER, default `cellar`). */
+  webUser: string;
   /** Present only when both GITHUB_ID and GITHUB_SECRET are set. */
   github: TOAuthApp | undefined;
   /** Present only when both GITLAB_ID and GITLAB_SECRET are set; `url` defaults to gitlab.com. */
@@ -352,6 +376,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     authSecret: raw.AUTH_SECRET ?? loadOrCreateAuthSecret(dataDir),
     authUrl: raw.AUTH_URL?.replace(/\/+$/, ""),
     trustProxy: raw.TRUST_PROXY,
+    rateLimitScale: raw.RATE_LIMIT_SCALE,
+    webUser: raw.CELLAR_USER ?? "cellar",
     github,
     gitlab: gitlabApp ? { ...gitlabApp, url: (raw.GITLAB_URL ?? "https://gitlab.com").replace(/\/+$/, "") } : undefined,
     meili: raw.MEILI_URL ? { url: raw.MEILI_URL, key: raw.MEILI_KEY, index: raw.MEILI_INDEX ?? "snippets" } : undefined,

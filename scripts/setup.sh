@@ -69,6 +69,18 @@ else
   say "system packages present"
 fi
 
+# --- the web server's user ----------------------------------------------------------------------
+# `npm start` as root runs the web server as this unprivileged user (CELLAR_USER, default cellar);
+# it would create it too, but an operator may prefer to see it made here.
+web_user="${CELLAR_USER:-cellar}"
+if ! id -u "$web_user" >/dev/null 2>&1; then
+  say "creating the system user $web_user (the web server runs as it)"
+  as_root useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$web_user" \
+    || die "could not create the user $web_user"
+else
+  say "user $web_user present"
+fi
+
 # --- SageMath --------------------------------------------------------------------------------
 # Large, so it gets its own step with progress. The `sage` kernel looks for the same file.
 if [ "${CELLAR_SAGE:-1}" = "0" ]; then

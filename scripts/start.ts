@@ -1,16 +1,22 @@
 /**
  * `npm start` / `npm run dev`: checks the environment, applies database migrations, starts the
- * execution service (lib/exec/service, its own process), then runs Next (`next start`, or
- * `next dev` with --dev) as a child process with the settings it needs. A bad setting stops it
- * here with one line per problem, before anything listens on a port. A host that cannot sandbox
- * (no bwrap, no cgroups) still gets the site, with Run answering that it is not available.
+ * execution service (lib/exec/service, its own process, kept running by lib/exec/supervise.ts),
+ * then runs the web server (scripts/web-server.ts: Next behind our node:http server) as a child
+ * process with the settings it needs. Started as root, the launcher and the execution service
+ * keep root (the sandbox needs it) while the web server runs as the unprivileged CELLAR_USER
+ * (default `cellar`), owning the folders the site writes. A bad setting stops it here with one
+ * line per problem, before anything listens on a port. A host that cannot sandbox (no bwrap,
+ * no cgroups) still gets the site, with Run answering that it is not available.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { rmSync } from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
 import { EnvError, getEnv, publicOrigin, type TEnv } from "@/lib/env";
+import { superviseService, type TSupervisor } from "@/lib/exec/supervise";
+import { ensureWebUser, giveSiteFoldersTo, type TWebUser } from "./web-user";
+
+const distDir = process.env.NEXT_DIST_DIR ?? ".next";
 
 async function migrate(): Promise<void> {
   // Loaded lazily so that an environment error is reported without loading Prisma first.
@@ -30,7 +36,7 @@ async function migrate(): Promise<void> {
  * otherwise be served stale, or as a cached 404.
  */
 function dropPageCache(): void {
-  rmSync(path.join(process.env.NEXT_DIST_DIR ?? ".next", "server", "route-cache"), { recursive: true, force: true });
+  rmSync(path.join(distDir, "server", "route-cache"), { recursive: true, force: true });
 }
 
 /** Environment variables the execution service gets: its own settings, never the site's secrets. */
@@ -43,47 +49,48 @@ function execServiceEnv(site: TEnv): NodeJS.ProcessEnv {
 }
 
 /**
- * Starts the execution service beside Next (same lifetime; its lines prefixed `[exec]`) and waits
- * until it answers /health. Resolves to the child, or null when it could not start (logged).
+ * Starts the execution service beside the web server (same lifetime; its lines prefixed
+ * `[exec]`), waits until it answers /health, and starts it again whenever it dies. Resolves to
+ * its supervisor; when the first start fails (logged) Run is unavailable and nothing restarts.
  */
-async function startExecService(env: TEnv): Promise<ChildProcess | null> {
-  const require = createRequire(import.meta.url);
-  const child = spawn(process.execPath, [require.resolve("tsx/cli"), "lib/exec/service/main.ts"], {
-    env: execServiceEnv(env),
-    stdio: ["ignore", "pipe", "pipe"],
+async function startExecService(env: TEnv): Promise<TSupervisor> {
+  const supervisor = await superviseService({
+    healthUrl: `${env.exec.url}/health`,
+    log: (line) => console.log(`[exec] ${line}`),
+    spawn: () => {
+      // tsx as a loader (not its CLI, which runs the script in a child of its own): the process
+      // the supervisor watches is the service itself, so its death is seen and nothing is orphaned.
+      const child = spawn(process.execPath, ["--import", "tsx", "lib/exec/service/main.ts"], {
+        env: execServiceEnv(env),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      for (const stream of [child.stdout, child.stderr]) {
+        createInterface({ input: stream! }).on("line", (line) => console.log(`[exec] ${line}`));
+      }
+      return child;
+    },
   });
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream! }).on("line", (line) => console.log(`[exec] ${line}`));
+  if (!supervisor.started) {
+    console.log("[exec] Run is not available on this server (the execution service did not start; see the lines above). The site starts without it.");
   }
-  let exited = false;
-  child.on("exit", () => (exited = true));
-  const deadline = Date.now() + 90_000;
-  while (!exited && Date.now() < deadline) {
-    try {
-      const res = await fetch(`${env.exec.url}/health`);
-      if (res.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  if (!exited) child.kill("SIGTERM");
-  console.log("[exec] Run is not available on this server (the execution service did not start; see the lines above). The site starts without it.");
-  return null;
+  return supervisor;
 }
 
-function runNext(env: TEnv, dev: boolean): Promise<number> {
-  const require = createRequire(import.meta.url);
-  const nextBin = require.resolve("next/dist/bin/next");
-  const child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(env.port)], {
+function runWebServer(env: TEnv, dev: boolean, user: TWebUser | null): Promise<number> {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts", ...(dev ? ["--dev"] : [])], {
     stdio: "inherit",
+    ...(user ? { uid: user.uid, gid: user.gid } : {}),
     env: {
       ...process.env,
       NODE_ENV: dev ? "development" : "production",
+      PORT: String(env.port),
       AUTH_SECRET: env.authSecret,
       NEXTAUTH_SECRET: env.authSecret,
       NEXTAUTH_URL: publicOrigin(env),
       EXEC_URL: env.exec.url,
+      // Its home is /nonexistent: nothing may try to write there.
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...(user ? { HOME: env.dataDir, USER: user.name, LOGNAME: user.name } : {}),
     },
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -91,7 +98,7 @@ function runNext(env: TEnv, dev: boolean): Promise<number> {
   }
   return new Promise((resolve) => {
     child.on("error", (e) => {
-      console.error(`Cellar cannot start: could not run Next (${e.message})`);
+      console.error(`Cellar cannot start: could not run the web server (${e.message})`);
       resolve(1);
     });
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 + signalNumber(signal) : 1)));
@@ -119,12 +126,25 @@ async function main(): Promise<number> {
     return 1;
   }
   dropPageCache();
+  // Root keeps only what needs it (the sandbox); `npm run dev` serves a developer's own checkout
+  // and stays as whoever ran it, since Next's dev server rewrites files across the project.
+  let user: TWebUser | null = null;
+  if (process.getuid?.() === 0 && !dev) {
+    try {
+      user = ensureWebUser(env.webUser);
+      giveSiteFoldersTo(user, env, distDir);
+    } catch (e) {
+      console.error(`Cellar cannot start: ${e instanceof Error ? e.message : String(e)}`);
+      return 1;
+    }
+  }
   const exec = await startExecService(env);
-  // Same lifetime: the service ends with the launcher, however Next ends.
-  const stopExec = () => exec?.kill("SIGTERM");
-  process.on("exit", stopExec);
-  const code = await runNext(env, dev);
-  stopExec();
+  // Same lifetime: the service ends with the launcher, however the web server ends.
+  process.on("exit", () => exec.stop());
+  // A signal means stop, not "the service died": no restart while the web server winds down.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => exec.stop());
+  const code = await runWebServer(env, dev, user);
+  exec.stop();
   return code;
 }
 

@@ -133,6 +133,8 @@ export function endMessage(end: TRunEnd | null): string {
       return "This interact stopped: its Python process exited.";
     case "failed":
       return "This interact stopped: its session ended unexpectedly.";
+    case "lost":
+      return "This interact stopped: the execution service restarted. Press Run again.";
     default:
       return "This interact stopped: its session ended.";
   }

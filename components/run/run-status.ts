@@ -13,11 +13,16 @@ function took(cell: TRunCell): string {
   return cell.startedAt !== null && cell.endedAt !== null ? formatDuration(Math.max(0, cell.endedAt - cell.startedAt)) : "";
 }
 
+/** The session's end when its execution service went away (the site's `lost` end, lib/runs/run-events.ts). */
+const LOST = "The execution service restarted; this run ended. Press Run again.";
+
 /** The one-line status of a run, read out by the live region: "Running…", "Done in 0.4 s"… */
 export function statusLine(phase: "idle" | "starting" | "open", log: TRunLog): string {
   if (phase === "starting") return "Starting…";
   const last = log.cells[log.cells.length - 1];
-  if (!last) return log.dead ? "The session has ended." : phase === "open" ? "Ready." : "";
+  const lost = log.end?.reason === "lost";
+  if (!last) return log.dead ? (lost ? LOST : "The session has ended.") : phase === "open" ? "Ready." : "";
+  if (lost && last.state === "aborted") return LOST;
   if (!isFinished(last)) return last.state === "queued" ? "Waiting for a runner…" : "Running…";
   const time = took(last);
   const interrupted = last.outputs.some((o) => o.kind === "error" && o.ename === "KeyboardInterrupt");

@@ -5,9 +5,9 @@ import GitHubProvider from "next-auth/providers/github";
 import GitLabProvider from "next-auth/providers/gitlab";
 import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
-import { verifyCredentials } from "@/lib/users/verify-credentials";
 import { findOrCreateOAuthUser } from "@/lib/users/find-or-create-oauth-user";
-import { clientAddress, consume } from "./rate-limit";
+import { clientAddress } from "./client-address";
+import { signInWithPassword } from "./sign-in";
 
 /*
  * next-auth v4 (4.24): the stable line, known to work with Next 16 here. v5 is still a beta
@@ -47,17 +47,14 @@ export function getAuthOptions(): NextAuthOptions {
         const username = (credentials?.username ?? "").trim().toLowerCase();
         const password = credentials?.password ?? "";
         if (!username || !password) return null;
-        const ip = clientAddress(req.headers);
+        let user: Awaited<ReturnType<typeof signInWithPassword>>;
         try {
-          // Per account always (guessing one password), per address when we know it.
-          if (ip) await consume("signin-ip", ip);
-          await consume("signin", username);
+          user = await signInWithPassword({ username, password, address: clientAddress(req.headers) });
         } catch (e) {
           // next-auth v4 shows the thrown message as the error in the callback URL.
           if (isAppError(e)) throw new Error(e.message);
           throw e;
         }
-        const user = await verifyCredentials({ username, password });
         return user ? { id: user.id, username: user.username, name: user.username } : null;
       },
     }),

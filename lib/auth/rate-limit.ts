@@ -5,7 +5,9 @@ import { getEnv } from "@/lib/env";
 
 /*
  * In-process rate limits (rate-limiter-flexible). One server process owns the site, so memory
- * is the right store; several processes would move these to Postgres or Redis.
+ * is the right store; several processes would move these to Postgres or Redis. Every limit's
+ * points are multiplied by RATE_LIMIT_SCALE (default 1), which only test suites raise: all their
+ * clients share 127.0.0.1.
  */
 const g = globalThis as unknown as { __cellarLimiters?: Map<string, RateLimiterMemory> };
 
@@ -19,9 +21,15 @@ function limiter(name: string, points: number, durationSeconds: number): RateLim
   return l;
 }
 
+/** A limit's points and window, its points multiplied by RATE_LIMIT_SCALE. */
+function limitOf(name: keyof typeof LIMITS): [points: number, seconds: number] {
+  const [points, duration] = LIMITS[name];
+  return [points * getEnv().rateLimitScale, duration];
+}
+
 /** Spends one point of `name` for `key`; past the limit throws a 429 saying when to retry. */
 export async function consume(name: keyof typeof LIMITS, key: string): Promise<void> {
-  const [points, duration] = LIMITS[name];
+  const [points, duration] = limitOf(name);
   try {
     await limiter(name, points, duration).consume(key);
   } catch (e) {
@@ -37,24 +45,23 @@ export async function consume(name: keyof typeof LIMITS, key: string): Promise<v
 
 /** Gives back a point `consume` spent, for a request refused before it cost anything. */
 export async function refund(name: keyof typeof LIMITS, key: string): Promise<void> {
-  const [points, duration] = LIMITS[name];
+  const [points, duration] = limitOf(name);
   await limiter(name, points, duration).reward(key, 1);
 }
 
 /**
- * [points, seconds]: sign-in 10 per account and 30 per address in 15 minutes; sign-up 20 per
- * address an hour, and 300 an hour in all when addresses are unknown. Run (a session, a cell or
- * a blocking execution) 60 a minute per user or address, 600 a minute in all for visitors whose
- * address is unknown (the service's queue and per-client cap bound the work itself). Interact
- * updates 1200 a minute per user or address (a dragged slider sends one after another), 12,000
- * in all for unknown addresses (each session runs one update at a time and queues a bounded number).
+ * [points, seconds], per client: a user, else the address `clientAddress` gives (the socket's, or
+ * the one a trusted proxy appended). The `-all` buckets are only a fallback for a request that
+ * names no address at all (one that did not come through our server). Sign-up 20 per address an
+ * hour. Run (a session, a cell or a blocking execution) 60 a minute (the service's queue and
+ * per-client cap bound the work itself). Interact updates 1200 a minute (a dragged slider sends
+ * one after another; each session runs one update at a time and queues a bounded number).
+ * Sign-in failures have their own back-off (signin-backoff.ts), not a points budget.
  * Comments 10 a minute and 100 a day per user: enough for a review, too few to flood a page.
  * Comment previews 120 a minute per user: one per press of Preview, far more than a writer
  * needs, while a script cannot use the renderer as free CPU.
  */
 const LIMITS = {
-  signin: [10, 15 * 60],
-  "signin-ip": [30, 15 * 60],
   signup: [20, 60 * 60],
   "signup-all": [300, 60 * 60],
   write: [120, 60],
@@ -66,14 +73,3 @@ const LIMITS = {
   "comment-day": [100, 24 * 60 * 60],
   "comment-preview": [120, 60],
 } as const satisfies Record<string, readonly [number, number]>;
-
-/**
- * The client's address when a trusted reverse proxy names it (TRUST_PROXY=1 and
- * X-Forwarded-For), else null: Next.js does not expose the socket's address to route code,
- * and a header a client sets itself must not pick its own rate-limit bucket.
- */
-export function clientAddress(headers: Headers | Record<string, string | string[] | undefined> | undefined): string | null {
-  if (!headers || !getEnv().trustProxy) return null;
-  const raw = headers instanceof Headers ? headers.get("x-forwarded-for") : ([] as (string | undefined)[]).concat(headers["x-forwarded-for"])[0];
-  return raw?.split(",")[0]?.trim() || null;
-}

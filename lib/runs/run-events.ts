@@ -13,13 +13,41 @@ export function sseEvent(m: TSessionEvent): string {
   return `id: ${m.seq}\ndata: ${JSON.stringify(m.message)}\n\n`;
 }
 
+/** The words for a run whose execution service went away under it (its stream broke off). */
+export const SERVICE_LOST_MESSAGE = "The execution service restarted; this run ended. Press Run again.";
+
+/**
+ * The final `dead` status the site sends in the service's place when the service's stream broke
+ * off before the session's own: `reason: "lost"` and the words for the page and API clients.
+ */
+export function lostServiceEnd(session: string, seq: number): TSessionEvent {
+  return {
+    seq,
+    message: {
+      header: { msg_id: `lost-${session}`, msg_type: "status", session, date: new Date().toISOString(), version: "5.3" },
+      parent_header: {},
+      metadata: { reason: "lost", message: SERVICE_LOST_MESSAGE },
+      content: { execution_state: "dead" },
+    },
+  };
+}
+
 /**
  * A session's messages after `after` as a Server-Sent Events byte stream. The first message is
  * awaited before the stream is returned, so an unknown or ended session is a 404 the caller can
  * answer with (an EventSource then stops instead of reconnecting forever). The stream ends after
- * the session's final `dead` status, or when `signal` aborts (the browser went away).
+ * the session's final `dead` status, or when `signal` aborts (the browser went away). When the
+ * service's stream breaks off first (the service died), the stream ends with `lostServiceEnd`,
+ * so the page says what happened instead of reconnecting to a session that no longer exists.
  */
-export async function runEvents(options: { session: string; after: number | undefined; signal: AbortSignal; client: TExecClient }): Promise<ReadableStream<Uint8Array>> {
+export async function runEvents(options: {
+  session: string;
+  after: number | undefined;
+  signal: AbortSignal;
+  client: TExecClient;
+  /** Called once when the stream has ended, by any path. */
+  onEnd?: () => void;
+}): Promise<ReadableStream<Uint8Array>> {
   checkSessionId(options.session);
   const upstream = new AbortController();
   const abort = () => upstream.abort();
@@ -33,7 +61,10 @@ export async function runEvents(options: { session: string; after: number | unde
     throw fromExecError(e);
   }
   let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let lastSeq = options.after ?? 0;
+  let ended = false;
   const stop = () => {
+    options.onEnd?.();
     clearInterval(heartbeat);
     options.signal.removeEventListener("abort", abort);
     upstream.abort();
@@ -57,14 +88,24 @@ export async function runEvents(options: { session: string; after: number | unde
         pending = null;
         if (next.done) {
           stop();
+          if (!ended) controller.enqueue(encoder.encode(sseEvent(lostServiceEnd(options.session, lastSeq + 1))));
           controller.close();
           return;
         }
+        lastSeq = next.value.seq;
+        const m = next.value.message;
+        if (m.header.msg_type === "status" && (m.content as { execution_state?: string }).execution_state === "dead") ended = true;
         controller.enqueue(encoder.encode(sseEvent(next.value)));
       } catch (e) {
+        // Aborted by us (the reader went away) before this catch, or broken off by the service.
+        const readerLeft = upstream.signal.aborted;
         stop();
-        if (upstream.signal.aborted) controller.close();
-        else controller.error(e);
+        if (readerLeft) controller.close();
+        else {
+          console.error(`The execution service's stream of session ${options.session} broke off`, e);
+          if (!ended) controller.enqueue(encoder.encode(sseEvent(lostServiceEnd(options.session, lastSeq + 1))));
+          controller.close();
+        }
       }
     },
     cancel() {

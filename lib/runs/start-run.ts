@@ -34,8 +34,6 @@ export async function startRun(
     rev?: string | undefined;
     kernel?: TKernelName | undefined;
     client: TExecClient;
-    /** The visitor cookie, to count anonymous runs. */
-    visitorCookie?: string | null;
   },
 ): Promise<TStartedRun> {
   await spendBudget(options);
@@ -57,7 +55,7 @@ export async function startRun(
     throw await fromCreationError(e, options, kernel);
   }
   const { session } = created;
-  noteRunStart({ owner: options.owner, slug: options.slug, rev: revision.rev, session, client: options.client, visitor: { actor: options.actor, address: options.address, cookie: options.visitorCookie ?? null } });
+  noteRunStart({ owner: options.owner, slug: options.slug, rev: revision.rev, session, client: options.client, visitor: { actor: options.actor, address: options.address } });
   if (!runnable) {
     const note = main
       ? `${main.path} is not a text file, so there is nothing to run first. Type code in the cell below.`

@@ -1,45 +1,29 @@
 import "server-only";
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { TActor } from "./schema";
 
-/** The cookie that tells anonymous visitors apart for counting (random, nothing else in it). */
-export const VISITOR_COOKIE = "cellar_visitor";
-const VISITOR_ID = /^[A-Za-z0-9_-]{16,64}$/;
-
-/** Who looked or ran: the signed-in user, else the visitor cookie, else a trusted proxy's address. */
-export type TVisitor = { actor: TActor | null; cookie: string | null; address: string | null };
+/**
+ * Who looked or ran: the signed-in user, else the client's address (lib/auth/client-address.ts:
+ * the socket's, or the one our trusted proxy appended). Never a cookie or header the client
+ * picks, which would let one client count itself as many.
+ */
+export type TVisitor = { actor: TActor | null; address: string | null };
 
 export type THitKind = "view" | "run";
 
-/** The visitor cookie of a request, when it has a well-formed one. */
-export function visitorCookieOf(headers: Headers): string | null {
-  for (const part of (headers.get("cookie") ?? "").split(";")) {
-    const [name, value] = part.trim().split("=", 2);
-    if (name === VISITOR_COOKIE && value && VISITOR_ID.test(value)) return value;
-  }
-  return null;
-}
-
-/** A new visitor id for {@link VISITOR_COOKIE}. */
-export function newVisitorId(): string {
-  return randomBytes(16).toString("base64url");
-}
-
 /**
- * The key a visitor is counted under, or null when visitors cannot be told apart. The cookie
- * comes before the address: a class behind one school address is many readers. Cookie and
- * address are stored only as keyed hashes, so the table holds no address and cannot be matched
- * against one without the site's secret.
+ * The key a visitor is counted under, or null when visitors cannot be told apart. Addresses are
+ * stored only as keyed hashes, so the table holds none and cannot be matched against one
+ * without the site's secret. Readers behind one address (a school, a NAT) count as one a day:
+ * an undercount, where a client-chosen key was an overcount anyone could script.
  */
 export function visitorKey(visitor: TVisitor): string | null {
   if (visitor.actor) return `user:${visitor.actor.id}`;
-  const hash = (s: string) => createHmac("sha256", getEnv().authSecret).update(s).digest("base64url").slice(0, 32);
-  if (visitor.cookie && VISITOR_ID.test(visitor.cookie)) return `c:${hash(`cookie:${visitor.cookie}`)}`;
-  if (visitor.address) return `a:${hash(`addr:${visitor.address}`)}`;
-  return null;
+  if (!visitor.address) return null;
+  return `a:${createHmac("sha256", getEnv().authSecret).update(`addr:${visitor.address}`).digest("base64url").slice(0, 32)}`;
 }
 
 let prunedDay: string | null = null;

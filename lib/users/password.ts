@@ -1,5 +1,6 @@
 import "server-only";
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { AppError } from "@/lib/errors";
 
 /**
  * Password hashing with Node's built-in scrypt (no native add-on to install). Parameters are
@@ -12,10 +13,38 @@ const P = 1;
 const SALT_BYTES = 16;
 const KEY_BYTES = 64;
 
+/**
+ * scrypt runs on libuv's thread pool (4 threads by default), which file reads, DNS lookups and
+ * zlib share: at most HASHING_AT_ONCE hashes run at a time, HASHING_QUEUE wait, and beyond that
+ * a sign-in or sign-up is refused at once (503) rather than starving everything else.
+ */
+export const HASHING_AT_ONCE = 2;
+export const HASHING_QUEUE = 32;
+
+const g = globalThis as unknown as { __cellarHashing?: { running: number; waiting: (() => void)[] } };
+
+async function withHashingSlot<T>(work: () => Promise<T>): Promise<T> {
+  const slots = (g.__cellarHashing ??= { running: 0, waiting: [] });
+  if (slots.running < HASHING_AT_ONCE) slots.running++;
+  else if (slots.waiting.length < HASHING_QUEUE) await new Promise<void>((resolve) => slots.waiting.push(resolve));
+  else throw new AppError("UNAVAILABLE", "The server is checking too many passwords at once. Try again in a few seconds.", { details: { retryAfter: 5 } });
+  try {
+    return await work();
+  } finally {
+    // The slot passes straight to the next in line, so `running` counts it all along.
+    const next = slots.waiting.shift();
+    if (next) next();
+    else slots.running--;
+  }
+}
+
 function derive(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize("NFKC"), salt, keyLength, options, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+  return withHashingSlot(
+    () =>
+      new Promise((resolve, reject) => {
+        scrypt(password.normalize("NFKC"), salt, keyLength, options, (err, key) => (err ? reject(err) : resolve(key)));
+      }),
+  );
 }
 
 /** scrypt needs 128·N·r bytes; Node's default cap (32 MiB) is exactly that at N=2^15, r=8, and refuses it. */

@@ -22,24 +22,31 @@ test("sign out, then sign in by typing; a wrong password is refused", async ({ p
   await expect(page.getByRole("banner").getByRole("link", { name: user.username })).toBeVisible();
 });
 
-test("sign-in attempts on one account are rate-limited", async ({ playwright, baseURL }) => {
+test("a stranger's wrong passwords hold an account back for seconds, not minutes: then the right one works", async ({ playwright, baseURL }) => {
   const api = await playwright.request.newContext({ baseURL });
   const victim = newCredentials("limit");
   await signUp(api, victim);
+  // One token for every attempt, fetched once: nothing but the attempts themselves between them.
+  const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
   const attempt = async (password: string) => {
-    const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
     const res = await api.post("/api/auth/callback/credentials", {
       form: { csrfToken, username: victim.username, password, json: "true" },
-      // A different address each time: the per-account limit must hold regardless.
+      // A different address each time: the per-account back-off must hold regardless.
       headers: { "x-forwarded-for": `198.18.${randomBytes(1)[0]}.${randomBytes(1)[0]}` },
       maxRedirects: 0,
     });
     const body = (await res.json().catch(() => ({}))) as { url?: string };
     return decodeURIComponent(body.url ?? res.headers()["location"] ?? "");
   };
-  for (let i = 0; i < 10; i++) expect(await attempt(`wrong-${i}`)).toContain("error=CredentialsSignin");
-  // The eleventh try is refused before the password is even checked, the right one included.
-  expect(await attempt(victim.password)).toContain("Too many attempts");
+  // Three free mistakes, then a fourth: the account now waits a second before the next try.
+  for (let i = 0; i < 4; i++) expect(await attempt(`wrong-${i}`)).toContain("error=CredentialsSignin");
+  const refused = await attempt(victim.password);
+  expect(refused).toContain("Too many failed sign-ins. Try again in 1 second.");
+  await new Promise((r) => setTimeout(r, 1100));
+  const session = await api.post("/api/auth/callback/credentials", { form: { csrfToken, username: victim.username, password: victim.password, json: "true" } });
+  expect(session.ok()).toBe(true);
+  const me = (await (await api.get("/api/auth/session")).json()) as { user?: { name?: string } };
+  expect(me.user?.name).toBe(victim.username);
   await api.dispose();
 });
 

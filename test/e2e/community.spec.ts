@@ -118,7 +118,7 @@ test("the owner's run gives the snippet its thumbnail on cards; views and runs c
   // The owner's own view and run were not counted.
   expect(await snippetJson(page.request, path)).toMatchObject({ viewCount: 0, runCount: 0, license: "MIT" });
 
-  // A reader (anonymous: counted by the visitor cookie) views twice and runs once: one view, one run.
+  // A reader (anonymous: counted by its address) views twice and runs once: one view, one run.
   const reader = await browser.newContext({ baseURL });
   const readerPage = await reader.newPage();
   const beacon = () => readerPage.waitForResponse((r) => r.url().endsWith(`${path}/views`) && r.request().method() === "POST");

@@ -9,6 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { clientAddress } from "@/lib/auth/client-address";
+import { PEER_HEADER } from "@/lib/auth/peer-header";
 import { getDb } from "@/lib/db/client";
 import { getRating } from "@/lib/ratings/get-rating";
 import { rateSnippet } from "@/lib/ratings/rate-snippet";
@@ -42,7 +44,7 @@ async function summaryOf(s: { owner: string; slug: string }) {
   return (await getSnippet({ owner: s.owner, slug: s.slug })).snippet;
 }
 
-const anonymous = (cookie: string): TVisitor => ({ actor: null, cookie, address: null });
+const anonymous = (address: string): TVisitor => ({ actor: null, address });
 
 describe("ratings", () => {
   it("averages 1–5 stars, lets a reader change or take back theirs, and shows the reader's own", async () => {
@@ -96,33 +98,28 @@ describe("view and run counts", () => {
     const s = await newSnippet(owner);
     const view = (visitor: TVisitor) => countHit({ owner: s.owner, slug: s.slug, kind: "view", visitor });
 
-    expect(await view({ actor: owner, cookie: null, address: null })).toEqual({ counted: false });
-    expect(await view({ actor: reader, cookie: null, address: null })).toEqual({ counted: true });
-    expect(await view({ actor: reader, cookie: "another-cookie-0001", address: null })).toEqual({ counted: false });
-    expect(await view(anonymous("visitor-cookie-0001"))).toEqual({ counted: true });
-    expect(await view(anonymous("visitor-cookie-0001"))).toEqual({ counted: false });
-    expect(await view(anonymous("visitor-cookie-0002"))).toEqual({ counted: true });
-    // Behind a trusted proxy, a visitor without the cookie is told apart by address.
-    expect(await view({ actor: null, cookie: null, address: "203.0.113.9" })).toEqual({ counted: true });
-    expect(await view({ actor: null, cookie: null, address: "203.0.113.9" })).toEqual({ counted: false });
+    expect(await view({ actor: owner, address: null })).toEqual({ counted: false });
+    expect(await view({ actor: reader, address: null })).toEqual({ counted: true });
+    expect(await view({ actor: reader, address: "203.0.113.1" })).toEqual({ counted: false });
+    expect(await view(anonymous("203.0.113.9"))).toEqual({ counted: true });
+    expect(await view(anonymous("203.0.113.9"))).toEqual({ counted: false });
+    expect(await view(anonymous("203.0.113.10"))).toEqual({ counted: true });
     // Nothing to tell an anonymous visitor apart by: not counted rather than counted every time.
-    expect(await view({ actor: null, cookie: null, address: null })).toEqual({ counted: false });
-    // A malformed cookie is no identity.
-    expect(await view(anonymous("x"))).toEqual({ counted: false });
+    expect(await view({ actor: null, address: null })).toEqual({ counted: false });
 
     // A run is its own count: the same reader's first run of the day counts.
-    expect(await countHit({ owner: s.owner, slug: s.slug, kind: "run", visitor: { actor: reader, cookie: null, address: null } })).toEqual({ counted: true });
-    expect(await countHit({ owner: s.owner, slug: s.slug, kind: "run", visitor: { actor: reader, cookie: null, address: null } })).toEqual({ counted: false });
-    expect(await countHit({ owner: s.owner, slug: s.slug, kind: "run", visitor: { actor: owner, cookie: null, address: null } })).toEqual({ counted: false });
+    expect(await countHit({ owner: s.owner, slug: s.slug, kind: "run", visitor: { actor: reader, address: null } })).toEqual({ counted: true });
+    expect(await countHit({ owner: s.owner, slug: s.slug, kind: "run", visitor: { actor: reader, address: null } })).toEqual({ counted: false });
+    expect(await countHit({ owner: s.owner, slug: s.slug, kind: "run", visitor: { actor: owner, address: null } })).toEqual({ counted: false });
 
     const summary = await summaryOf(s);
-    expect({ views: summary.viewCount, runs: summary.runCount }).toEqual({ views: 4, runs: 1 });
+    expect({ views: summary.viewCount, runs: summary.runCount }).toEqual({ views: 3, runs: 1 });
   });
 
   it("counts the same visitor again on a new day", async () => {
     const owner = await newUser("owner");
     const s = await newSnippet(owner);
-    const visitor = anonymous("visitor-cookie-0003");
+    const visitor = anonymous("203.0.113.33");
     await countHit({ owner: s.owner, slug: s.slug, kind: "view", visitor });
     // Yesterday's hit of the same visitor (as if counted then) does not stop today's.
     await getDb().snippetHit.updateMany({ where: { snippetId: s.id }, data: { day: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10) } });
@@ -131,14 +128,29 @@ describe("view and run counts", () => {
     expect(await appError(countHit({ owner: s.owner, slug: "missing", kind: "view", visitor }))).toMatchObject({ code: "NOT_FOUND" });
   });
 
-  it("stores no raw address or cookie", async () => {
+  it("stores no raw address", async () => {
     const owner = await newUser("owner");
     const s = await newSnippet(owner);
-    await countHit({ owner: s.owner, slug: s.slug, kind: "view", visitor: { actor: null, cookie: null, address: "198.51.100.7" } });
-    await countHit({ owner: s.owner, slug: s.slug, kind: "view", visitor: anonymous("visitor-cookie-0004") });
+    await countHit({ owner: s.owner, slug: s.slug, kind: "view", visitor: anonymous("198.51.100.7") });
+    await countHit({ owner: s.owner, slug: s.slug, kind: "view", visitor: anonymous("198.51.100.8") });
     const rows = await getDb().snippetHit.findMany({ where: { snippetId: s.id } });
     expect(rows).toHaveLength(2);
-    for (const r of rows) expect(r.visitor).not.toMatch(/198\.51|visitor-cookie/);
+    for (const r of rows) expect(r.visitor).not.toMatch(/198\.51/);
+  });
+
+  it("a client cannot count its own views again by changing cookies or X-Forwarded-For", async () => {
+    const owner = await newUser("owner");
+    const s = await newSnippet(owner);
+    // As the view beacon's route counts an anonymous reader: by the address of the request.
+    const beacon = (headers: Record<string, string>) => countHit({ owner: s.owner, slug: s.slug, kind: "view", visitor: { actor: null, address: clientAddress(new Headers(headers)) } });
+    // The same socket address, with a fresh cookie and a made-up forwarded address each time.
+    for (let i = 0; i < 5; i++) {
+      await beacon({ [PEER_HEADER]: "192.0.2.50", cookie: `cellar_visitor=fresh${i}-${uniqueName("c")}`, "x-forwarded-for": `10.0.0.${i}` });
+    }
+    expect((await summaryOf(s)).viewCount).toBe(1);
+    // Another client (another socket address) is another view.
+    await beacon({ [PEER_HEADER]: "192.0.2.51" });
+    expect((await summaryOf(s)).viewCount).toBe(2);
   });
 });
 

@@ -39,8 +39,12 @@ const server = spawn("npm", ["start", "--silent"], {
     REPOS_DIR: join(root, "repos"),
     DATA_DIR: join(root, "data"),
     AUTH_URL: `http://127.0.0.1:${port}`,
-    // Tests stand for many clients; each names its address in X-Forwarded-For (see fixtures.ts).
+    // Tests stand for many clients; each names its address in X-Forwarded-For (see fixtures.ts),
+    // as a proxy in front would append it (the site counts the right-most entry).
     TRUST_PROXY: "1",
+    // What the browser sends itself (pages, event streams) comes from 127.0.0.1 for every test:
+    // the per-client limits, raised for this one shared address (never for an address in the site).
+    RATE_LIMIT_SCALE: "20",
     // Its own execution service, beside any other site on this machine (run dirs are under DATA_DIR);
     // CELLAR_E2E_EXEC_URL when the caller must reach it too (the benchmarks' baselines).
     EXEC_URL: process.env.CELLAR_E2E_EXEC_URL ?? `http://127.0.0.1:${await freePort()}`,

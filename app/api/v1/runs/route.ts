@@ -3,7 +3,6 @@ import { z } from "zod";
 import { execClient } from "@/lib/runs/service";
 import { startRun } from "@/lib/runs/start-run";
 import { ZKernelName } from "@/lib/snippets/kernel";
-import { visitorCookieOf } from "@/lib/snippets/count-hit";
 import { readJson } from "../_lib/respond";
 import { runApi } from "./_lib/run-api";
 
@@ -21,6 +20,6 @@ const ZStartBody = z.strictObject({
  */
 export const POST = runApi(async (request, { runner }) => {
   const body = await readJson(request, ZStartBody, 4096);
-  const run = await startRun({ ...runner, owner: body.owner, slug: body.slug, rev: body.rev, kernel: body.kernel, client: execClient(), visitorCookie: visitorCookieOf(request.headers) });
+  const run = await startRun({ ...runner, owner: body.owner, slug: body.slug, rev: body.rev, kernel: body.kernel, client: execClient() });
   return NextResponse.json({ ...run, events: `/api/v1/runs/${run.session}/events` }, { status: 201 });
 });

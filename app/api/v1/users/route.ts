@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { clientAddress, consume } from "@/lib/auth/rate-limit";
+import { clientAddress } from "@/lib/auth/client-address";
+import { consume } from "@/lib/auth/rate-limit";
 import { createUser } from "@/lib/users/create-user";
 import { api, readJson } from "../_lib/respond";
 

@@ -1,11 +1,11 @@
-import { clientAddress } from "@/lib/auth/rate-limit";
+import { clientAddress } from "@/lib/auth/client-address";
 import type { TRunner } from "@/lib/runs/run-client-key";
 import type { TActor } from "@/lib/snippets/schema";
 import { api } from "../../_lib/respond";
 
 type THandler<P> = (request: Request, ctx: { params: P; actor: TActor | null; runner: TRunner }) => Promise<Response>;
 
-/** `api()` for the Run endpoints: adds who is asking (user, or the address a trusted proxy names) for the Run budget. */
+/** `api()` for the Run endpoints: adds who is asking (user, else the client's address) for the Run budget. */
 export function runApi<P = Record<string, never>>(handler: THandler<P>) {
   return api<P>((request, ctx) => handler(request, { ...ctx, runner: { actor: ctx.actor, address: clientAddress(request.headers) } }));
 }

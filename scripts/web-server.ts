@@ -1,0 +1,30 @@
+/**
+ * The web server: Next's request handler behind a plain node:http server of ours, so that every
+ * request carries the socket's address (lib/auth/peer-header.ts) and one port serves the whole
+ * site. scripts/start.ts runs it as the unprivileged user CELLAR_USER when started as root.
+ *   tsx scripts/web-server.ts [--dev]   (PORT from the environment)
+ */
+import { createServer } from "node:http";
+import next from "next";
+import { stampPeer } from "@/lib/auth/peer-header";
+
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const app = next({ dev, dir: process.cwd(), hostname: "localhost", port });
+const handle = app.getRequestHandler();
+
+await app.prepare();
+const server = createServer((req, res) => {
+  stampPeer(req);
+  void handle(req, res);
+});
+server.listen(port, () => console.log(`Cellar is listening on port ${port}${dev ? " (development)" : ""}, as uid ${process.getuid?.()}`));
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    server.close();
+    // Open event streams would keep the server up; the launcher wants it gone.
+    server.closeAllConnections();
+    process.exit(0);
+  });
+}
