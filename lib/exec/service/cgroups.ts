@@ -7,6 +7,7 @@
  * predecessor's leftovers from the groups of a service still running beside it.
  */
 import { promises as fs, accessSync, closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, write, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 
 export const CGROUP_ROOT = "/sys/fs/cgroup";
@@ -73,6 +74,19 @@ export function prepareCgroups(o: TCgroupOptions = {}): string[] {
       accessSync(path.join(dir, "cgroup.procs"), constants.W_OK);
     } catch (e) {
       problems.push(`cannot create or write the cgroup ${dir}: ${(e as Error).message}`);
+    }
+  }
+  if (problems.length === 0) {
+    // The sessions' groups sit under one parent, which the scheduler weighs as one entity against
+    // the host's other processes (the site, the database): with the default weight (1024, one
+    // busy process) all sessions together would get one process's share under contention. One
+    // busy process per core instead: they can still take the whole host when it is otherwise
+    // idle (each within its own quota), and cannot crowd the site out when it is not.
+    const shares = path.join(parentDir(o, "cpu"), "cpu.shares");
+    try {
+      writeFileSync(shares, String(1024 * availableParallelism()));
+    } catch (e) {
+      problems.push(`cannot set ${shares}: ${(e as Error).message}`);
     }
   }
   if (problems.length === 0 && o.memoryTotalBytes !== undefined) {

@@ -87,6 +87,11 @@ export class Mounter {
     return this.request(`detach ${dir}`, `unmounting ${dir}`);
   }
 
+  /** The helper's pid (the benchmark counts its CPU time). */
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
   close(): void {
     this.child.stdin.end();
   }

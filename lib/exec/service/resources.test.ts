@@ -181,4 +181,11 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
     expect(hostUsage(path.join(sessionsDir(t.execDir), session, "work")).entries).toBeLessThanOrEqual(FILE_COUNT + 2);
     await t.client.close({ session });
   });
+
+  it("a cell creating files in /tmp without end gets ENOSPC at its inode limit", async () => {
+    // Bounded, so that without the limit the cell ends by itself (a default tmpfs allows millions).
+    const r = await runCell("import os\nn = 0\ntry:\n    while n < 20000:\n        open(f'/tmp/f{n}', 'w').close()\n        n += 1\n    print(n, 'created')\nexcept OSError as e:\n    print(n, os.strerror(e.errno))");
+    expect(r.stdout).toMatch(/^\d+ No space left on device\n$/);
+    expect(Number(r.stdout.split(" ")[0])).toBeLessThanOrEqual(4096);
+  });
 });
