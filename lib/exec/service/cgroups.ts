@@ -16,9 +16,10 @@ type TController = (typeof CONTROLLERS)[number];
 
 /**
  * The parent groups of all sessions (`<root>/<controller>/<parent>`); `memoryTotalBytes`, when
- * set, is the memory limit of the parent group: all sessions together (run directories included).
+ * set, is the memory limit of the parent group: all sessions together (run directories included);
+ * `cpuWeight` the parent cpu group's weight in busy processes (default: one per core).
  */
-export type TCgroupOptions = { root?: string; parent?: string; memoryTotalBytes?: number };
+export type TCgroupOptions = { root?: string; parent?: string; memoryTotalBytes?: number; cpuWeight?: number };
 
 /** Limits of one session's cgroups; `cpus`: the CFS quota in cores (may be fractional). */
 export type TCgroupLimits = { memoryBytes: number; pids: number; cpus: number };
@@ -81,10 +82,11 @@ export function prepareCgroups(o: TCgroupOptions = {}): string[] {
     // the host's other processes (the site, the database): with the default weight (1024, one
     // busy process) all sessions together would get one process's share under contention. One
     // busy process per core instead: they can still take the whole host when it is otherwise
-    // idle (each within its own quota), and cannot crowd the site out when it is not.
+    // idle (each within its own quota), and cannot crowd the site out when it is not. A host
+    // that runs nothing else (EXEC_HOSTS) may weigh them more.
     const shares = path.join(parentDir(o, "cpu"), "cpu.shares");
     try {
-      writeFileSync(shares, String(1024 * availableParallelism()));
+      writeFileSync(shares, String(1024 * (o.cpuWeight ?? availableParallelism())));
     } catch (e) {
       problems.push(`cannot set ${shares}: ${(e as Error).message}`);
     }

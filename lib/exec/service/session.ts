@@ -193,6 +193,8 @@ export class Session {
     rmdirSync(incoming);
     this.snapshot = snapshot;
     this.client = client;
+    // The warm-up ran no user code: the budget between cells starts now.
+    this.cpuAtIdle = this.cgroups?.cpuSeconds() ?? 0;
     this.touch();
     this.startLifeClock();
   }
@@ -402,7 +404,7 @@ export class Session {
 
   /** Between cells: processes a cell left running may use the CPU limit once in all, then the session ends. */
   private watchIdle(): void {
-    if (this.running || this.ending || !this.cgroups) return;
+    if (this.running || this.ending || !this.cgroups || this.client === "") return; // pre-spawned: only its warm-up ran
     if (this.cgroups.cpuSeconds() - this.cpuAtIdle <= this.o.limits.cpuSeconds) return;
     void this.end({ limit: "cpu", evalue: `stopped: processes left running used more than ${this.o.limits.cpuSeconds} s of CPU time between cells` });
   }
