@@ -174,6 +174,24 @@ const ZRawExecEnv = z.object({
       .optional(),
   ),
   EXEC_MEMORY_MB: execInt("EXEC_MEMORY_MB", 512, 16, 1_048_576),
+  // 0: the default, 75% of the host's RAM (configFromEnv).
+  EXEC_MEMORY_TOTAL_MB: execInt("EXEC_MEMORY_TOTAL_MB", 0, 0, 1_073_741_824),
+  // 0: the default, the host's number of cores (cgroups.ts).
+  EXEC_CPU_WEIGHT: execInt("EXEC_CPU_WEIGHT", 0, 0, 256),
+  EXEC_CPUS: optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return 1;
+        const n = Number(v);
+        if (!/^\d+(\.\d+)?$/.test(v) || n < 0.01 || n > 1024) {
+          ctx.addIssue({ code: "custom", message: `EXEC_CPUS must be a number of cores between 0.01 and 1024, e.g. 1 or 0.5 (got "${v}")` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+  ),
   EXEC_PIDS: execInt("EXEC_PIDS", 64, 4, 100_000),
   EXEC_CPU_SECONDS: execInt("EXEC_CPU_SECONDS", 30, 1, 86_400),
   EXEC_WALL_SECONDS: execInt("EXEC_WALL_SECONDS", 30, 1, 86_400),
@@ -201,6 +219,12 @@ export type TExecEnv = {
   /** Whether to offer the `sage` kernel (EXEC_SAGE: auto by default). */
   sage: "auto" | "on" | "off";
   memoryMb: number;
+  /** The memory of all sessions together, in MB; 0: 75% of the host's RAM. */
+  memoryTotalMb: number;
+  /** Each session's CPU share in cores (a CFS quota; may be fractional). */
+  cpus: number;
+  /** The weight of all sessions together against the host's other processes, in busy processes; 0: one per core. */
+  cpuWeight: number;
   pids: number;
   cpuSeconds: number;
   wallSeconds: number;
@@ -241,6 +265,9 @@ export function parseExecEnv(source: Record<string, string | undefined> = proces
     kernelsFile: raw.EXEC_KERNELS === undefined ? undefined : path.resolve(cwd, raw.EXEC_KERNELS),
     sage: raw.EXEC_SAGE === "1" ? "on" : raw.EXEC_SAGE === "0" ? "off" : "auto",
     memoryMb: raw.EXEC_MEMORY_MB,
+    memoryTotalMb: raw.EXEC_MEMORY_TOTAL_MB,
+    cpus: raw.EXEC_CPUS,
+    cpuWeight: raw.EXEC_CPU_WEIGHT,
     pids: raw.EXEC_PIDS,
     cpuSeconds: raw.EXEC_CPU_SECONDS,
     wallSeconds: raw.EXEC_WALL_SECONDS,

@@ -22,7 +22,7 @@ const skip = sandboxSkip(
 
 const parent = `cellar-test-${process.pid}-cgroups-${randomBytes(4).toString("hex")}`;
 const options = { parent };
-const limits = { memoryBytes: 64 * 1024 * 1024, pids: 16 };
+const limits = { memoryBytes: 64 * 1024 * 1024, pids: 16, cpus: 1 };
 
 /** Alive, in the sense that matters here: there and not a zombie waiting for its reaper. */
 function running(pid: number): boolean {
@@ -42,7 +42,7 @@ async function waitFor(what: string, ok: () => boolean, ms = 5000): Promise<void
   }
 }
 
-type TCrashed = { dirs: { memory: string; pids: string }; pids: number[] };
+type TCrashed = { dirs: Record<"memory" | "pids" | "cpu" | "cpuacct", string>; pids: number[] };
 
 /**
  * A process doing what the service does for two sessions — one sleeping, one forking as fast
@@ -83,7 +83,7 @@ setInterval(() => {}, 1000);
 
 describe.skipIf(skip)("removeStaleCgroups", () => {
   let crashed: TCrashed[] = [];
-  const foreign = ["memory", "pids"].map((c) => `/sys/fs/cgroup/${c}/${parent}/not-a-session`);
+  const foreign = ["memory", "pids", "cpu", "cpuacct"].map((c) => `/sys/fs/cgroup/${c}/${parent}/not-a-session`);
 
   beforeAll(async () => {
     for (const dir of foreign) mkdirSync(dir, { recursive: true });

@@ -1,23 +1,60 @@
 /**
- * Per-session cgroups (v1): memory and pids under /sys/fs/cgroup/{memory,pids}/cellar/<owner>.<id>.
- * The kernel enforces the limits; the service adds the session's two processes before their
- * code runs, kills everything in the groups at the end, and removes them. `<owner>` names the
+ * Per-session cgroups (v1): memory, pids, cpu (a CFS quota) and cpuacct (the CPU time all the
+ * session's processes used) under /sys/fs/cgroup/<controller>/cellar/<owner>.<id>; the parent
+ * memory group caps all sessions together. The kernel enforces the limits; the service adds the
+ * session's process before its code runs, kills everything in the groups at the end, and removes them. `<owner>` names the
  * service process that made the group, so that one starting after a crash can tell its
  * predecessor's leftovers from the groups of a service still running beside it.
  */
-import { promises as fs, accessSync, closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, write, writeFileSync } from "node:fs";
+import { promises as fs, accessSync, closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, write, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 
 export const CGROUP_ROOT = "/sys/fs/cgroup";
-const CONTROLLERS = ["memory", "pids"] as const;
+const CONTROLLERS = ["memory", "pids", "cpu", "cpuacct"] as const;
+type TController = (typeof CONTROLLERS)[number];
 
-/** The parent groups of all sessions (`<root>/<controller>/<parent>`). */
-export type TCgroupOptions = { root?: string; parent?: string };
+/**
+ * The parent groups of all sessions (`<root>/<controller>/<parent>`); `memoryTotalBytes`, when
+ * set, is the memory limit of the parent group: all sessions together (run directories included);
+ * `cpuWeight` the parent cpu group's weight in busy processes (default: one per core).
+ */
+export type TCgroupOptions = { root?: string; parent?: string; memoryTotalBytes?: number; cpuWeight?: number };
 
-/** Limits of one session's cgroups. */
-export type TCgroupLimits = { memoryBytes: number; pids: number };
+/** Limits of one session's cgroups; `cpus`: the CFS quota in cores (may be fractional). */
+export type TCgroupLimits = { memoryBytes: number; pids: number; cpus: number };
+
+/** The CFS period: the quota is `cpus` times this. */
+const CFS_PERIOD_US = 100_000;
 
 const parentDir = (o: TCgroupOptions, controller: string) => path.join(o.root ?? CGROUP_ROOT, controller, o.parent ?? "cellar");
+
+/**
+ * Where each controller's hierarchy is mounted, resolved: with `cpu,cpuacct` co-mounted,
+ * /sys/fs/cgroup/cpu and /sys/fs/cgroup/cpuacct are links to one hierarchy, so the two share
+ * one group (made, joined and removed once).
+ */
+function mountOf(o: TCgroupOptions, controller: string): string {
+  const mount = path.join(o.root ?? CGROUP_ROOT, controller);
+  try {
+    return realpathSync(mount);
+  } catch {
+    return mount;
+  }
+}
+
+/** The distinct hierarchies of CONTROLLERS, as [controller, mount]. */
+function hierarchies(o: TCgroupOptions): [TController, string][] {
+  const seen = new Set<string>();
+  const out: [TController, string][] = [];
+  for (const c of CONTROLLERS) {
+    const mount = mountOf(o, c);
+    if (seen.has(mount)) continue;
+    seen.add(mount);
+    out.push([c, mount]);
+  }
+  return out;
+}
 
 /**
  * Creates the parent groups and checks they are writable. Returns one plain sentence per problem
@@ -25,9 +62,8 @@ const parentDir = (o: TCgroupOptions, controller: string) => path.join(o.root ??
  */
 export function prepareCgroups(o: TCgroupOptions = {}): string[] {
   const problems: string[] = [];
-  for (const controller of CONTROLLERS) {
-    const mount = path.join(o.root ?? CGROUP_ROOT, controller);
-    const dir = parentDir(o, controller);
+  for (const [controller, mount] of hierarchies(o)) {
+    const dir = path.join(mount, o.parent ?? "cellar");
     try {
       accessSync(path.join(mount, "cgroup.procs"), constants.R_OK);
     } catch {
@@ -39,6 +75,37 @@ export function prepareCgroups(o: TCgroupOptions = {}): string[] {
       accessSync(path.join(dir, "cgroup.procs"), constants.W_OK);
     } catch (e) {
       problems.push(`cannot create or write the cgroup ${dir}: ${(e as Error).message}`);
+    }
+  }
+  if (problems.length === 0) {
+    // The sessions' groups sit under one parent, which the scheduler weighs as one entity against
+    // the host's other processes (the site, the database): with the default weight (1024, one
+    // busy process) all sessions together would get one process's share under contention. One
+    // busy process per core instead: they can still take the whole host when it is otherwise
+    // idle (each within its own quota), and cannot crowd the site out when it is not. A host
+    // that runs nothing else (EXEC_HOSTS) may weigh them more.
+    const shares = path.join(parentDir(o, "cpu"), "cpu.shares");
+    try {
+      writeFileSync(shares, String(1024 * (o.cpuWeight ?? availableParallelism())));
+    } catch (e) {
+      problems.push(`cannot set ${shares}: ${(e as Error).message}`);
+    }
+  }
+  if (problems.length === 0 && o.memoryTotalBytes !== undefined) {
+    const dir = parentDir(o, "memory");
+    try {
+      // Always on since Linux 5.16 (the file then only accepts 1); older kernels need it set
+      // before the parent has children, or the total would not count them.
+      writeFileSync(path.join(dir, "memory.use_hierarchy"), "1");
+    } catch (e) {
+      if (readFileSync(path.join(dir, "memory.use_hierarchy"), "utf8").trim() !== "1") {
+        problems.push(`cannot turn on memory.use_hierarchy in ${dir}: ${(e as Error).message}`);
+      }
+    }
+    try {
+      writeFileSync(path.join(dir, "memory.limit_in_bytes"), String(o.memoryTotalBytes));
+    } catch (e) {
+      problems.push(`cannot set the memory limit of all sessions (${o.memoryTotalBytes} bytes) on ${dir}: ${(e as Error).message}`);
     }
   }
   return problems;
@@ -64,9 +131,9 @@ export async function removeSpareCgroups(o: TCgroupOptions = {}): Promise<void> 
   await Promise.all(groups.map((g) => g.remove()));
 }
 
-/** One session's memory and pids groups. */
+/** One session's memory, pids, cpu and cpuacct groups. */
 export class SessionCgroups {
-  readonly dirs: Record<(typeof CONTROLLERS)[number], string>;
+  readonly dirs: Record<TController, string>;
   private oomKillsAtStart = 0;
   private pidsRefusedAtStart = 0;
   private limits: TCgroupLimits | null = null;
@@ -78,7 +145,13 @@ export class SessionCgroups {
     private readonly o: TCgroupOptions,
   ) {
     const name = `${ownerTag()}.${id}`;
-    this.dirs = { memory: path.join(parentDir(o, "memory"), name), pids: path.join(parentDir(o, "pids"), name) };
+    const dir = (c: TController) => path.join(mountOf(o, c), o.parent ?? "cellar", name);
+    this.dirs = { memory: dir("memory"), pids: dir("pids"), cpu: dir("cpu"), cpuacct: dir("cpuacct") };
+  }
+
+  /** The distinct group folders (cpu and cpuacct are one when co-mounted). */
+  private get groupDirs(): string[] {
+    return [...new Set(Object.values(this.dirs))];
   }
 
   /**
@@ -88,12 +161,14 @@ export class SessionCgroups {
   static create(id: string, limits: TCgroupLimits, o: TCgroupOptions = {}): SessionCgroups {
     const spares = spare.get(parentDir(o, "")) ?? [];
     // All sessions of a service have the same limits; a spare with others (tests) is not reused.
-    const i = spares.findIndex((g) => g.limits?.memoryBytes === limits.memoryBytes && g.limits.pids === limits.pids);
+    const i = spares.findIndex((g) => g.limits?.memoryBytes === limits.memoryBytes && g.limits.pids === limits.pids && g.limits.cpus === limits.cpus);
     const reused = i >= 0 ? spares.splice(i, 1)[0] : undefined;
     const g = reused ?? new SessionCgroups(id, o);
     if (!reused) {
-      mkdirSync(g.dirs.memory);
-      mkdirSync(g.dirs.pids);
+      for (const dir of g.groupDirs) mkdirSync(dir);
+      writeFileSync(path.join(g.dirs.cpu, "cpu.cfs_period_us"), String(CFS_PERIOD_US));
+      // The kernel's smallest quota is 1 ms.
+      writeFileSync(path.join(g.dirs.cpu, "cpu.cfs_quota_us"), String(Math.max(1000, Math.round(limits.cpus * CFS_PERIOD_US))));
       writeFileSync(path.join(g.dirs.memory, "memory.limit_in_bytes"), String(limits.memoryBytes));
       try {
         writeFileSync(path.join(g.dirs.memory, "memory.memsw.limit_in_bytes"), String(limits.memoryBytes));
@@ -113,7 +188,7 @@ export class SessionCgroups {
     // Off the event loop: a cgroup v1 move can wait for an RCU grace period (milliseconds) in the
     // kernel. One thread-pool job per write on a kept descriptor: fs.writeFile's open, write and
     // close were three jobs per group, each a thread wake-up, ~0.7 ms CPU per session instead of ~0.3.
-    this.procsFds ??= Object.values(this.dirs).map((dir) => openSync(path.join(dir, "cgroup.procs"), constants.O_WRONLY));
+    this.procsFds ??= this.groupDirs.map((dir) => openSync(path.join(dir, "cgroup.procs"), constants.O_WRONLY));
     await Promise.all(
       this.procsFds.map(async (fd) => {
         // One write per pid: cgroup.procs takes a single pid per write(2).
@@ -130,7 +205,19 @@ export class SessionCgroups {
 
   /** Host pids currently in the groups. */
   members(): number[] {
-    return [...new Set(Object.values(this.dirs).flatMap(groupMembers))];
+    return [...new Set(this.groupDirs.flatMap(groupMembers))];
+  }
+
+  /**
+   * CPU time all the session's processes have used, in seconds (cpuacct.usage): a group is
+   * reused, so only differences mean anything.
+   */
+  cpuSeconds(): number {
+    try {
+      return Number(readFileSync(path.join(this.dirs.cpuacct, "cpuacct.usage"), "utf8")) / 1e9;
+    } catch {
+      return 0;
+    }
   }
 
   /** OOM kills in the memory group since it was created (memory.oom_control's `oom_kill`). */
@@ -219,7 +306,7 @@ export class SessionCgroups {
   async remove(): Promise<void> {
     for (const fd of this.procsFds ?? []) closeSync(fd);
     this.procsFds = null;
-    for (const dir of Object.values(this.dirs)) await removeGroup(dir);
+    for (const dir of this.groupDirs) await removeGroup(dir);
   }
 }
 
@@ -296,8 +383,8 @@ const GROUP_NAME = /^(\d+)-(\d+)\.[A-Za-z0-9_-]+$/;
  */
 export async function removeStaleCgroups(o: TCgroupOptions = {}): Promise<string[]> {
   const stale: string[] = [];
-  for (const controller of CONTROLLERS) {
-    const dir = parentDir(o, controller);
+  for (const [, mount] of hierarchies(o)) {
+    const dir = path.join(mount, o.parent ?? "cellar");
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -313,7 +400,7 @@ export async function removeStaleCgroups(o: TCgroupOptions = {}): Promise<string
     }
   }
   // Kill every member of every stale group before removing any: a leftover session has its
-  // processes in both its memory and its pids group.
+  // processes in all its groups.
   for (const dir of stale) {
     for (const pid of groupMembers(dir)) {
       try {

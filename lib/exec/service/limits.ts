@@ -4,9 +4,13 @@ import type { TLimitKind } from "@/lib/exec/protocol";
 export type TLimits = {
   memoryBytes: number;
   pids: number;
+  /** CPU share of all the session's processes together, in cores (a CFS quota). */
+  cpus: number;
+  /** CPU time a cell may use, counted over all the session's processes; also what processes left running may use between cells. */
   cpuSeconds: number;
   wallSeconds: number;
   outputBytes: number;
+  /** The size of the run directory's tmpfs: what the snippet's files and the cells' together may take. */
   filesBytes: number;
   /** Files (and folders) a session's directory may hold; a flood of empty files is a disk attack too. */
   fileCount: number;

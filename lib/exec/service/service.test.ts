@@ -101,14 +101,12 @@ describe.skipIf(skip !== undefined)("execution service", () => {
 
   it("stops a running cell with KeyboardInterrupt and keeps the session", async () => {
     const { session } = await t.client.createSession({ files: [], client: "t" });
-    const loop = await t.client.execute({ session, code: "import time\nn = 0\nwhile True:\n    n += 1\n    time.sleep(0.001)" });
+    const loop = await t.client.execute({ session, code: "import time\nn = 0\nprint('looping', flush=True)\nwhile True:\n    n += 1\n    time.sleep(0.001)" });
     const seen: TSessionEvent[] = [];
     for await (const e of t.client.events({ session })) {
       seen.push(e);
-      if (e.message.header.msg_type === "status" && (e.message.content as { execution_state: string }).execution_state === "busy") {
-        await new Promise((r) => setTimeout(r, 200));
-        await t.client.interrupt({ session });
-      }
+      // Once the cell's own output says it is in the loop (not a guess at how long that takes).
+      if (e.message.header.msg_type === "stream") await t.client.interrupt({ session });
       if (e.message.header.msg_type === "status" && (e.message.content as { execution_state: string }).execution_state === "idle") break;
     }
     const error = seen.find((e) => e.message.header.msg_type === "error");

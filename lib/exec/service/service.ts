@@ -3,12 +3,14 @@
  * starts one zygote pool per kernel, and serves the HTTP API. Used by main.ts and, in-process, by
  * the tests and the benchmark.
  */
-import { chmodSync, mkdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { totalmem } from "node:os";
 import type { TExecEnv } from "@/lib/env";
 import { loadKernels, type TKernel } from "@/lib/exec/kernels";
 import { prepareCgroups, removeSpareCgroups, type TCgroupOptions } from "@/lib/exec/service/cgroups";
 import type { TLimits } from "@/lib/exec/service/limits";
+import { detachAll, Mounter, prepareSessionsMount } from "@/lib/exec/service/mounts";
 import { ZygotePool } from "@/lib/exec/service/pool";
 import { Registry } from "@/lib/exec/service/registry";
 import { prepareExecDir, RUNNER_DIR, sandboxProblems, sessionsDir, type TSandboxPaths } from "@/lib/exec/service/sandbox";
@@ -31,6 +33,7 @@ export type TServiceConfig = {
   interruptGraceMs?: number;
   /** Sessions kept pre-spawned while the service is idle (default 2; 0 turns it off). */
   prespawn?: number;
+  /** The cgroups' parents; `memoryTotalBytes` defaults to 75% of the host's RAM. */
   cgroups?: TCgroupOptions;
   host: string;
   /** 0 → any free port (tests). */
@@ -54,6 +57,7 @@ export function configFromEnv(env: TExecEnv): TServiceConfig {
     limits: {
       memoryBytes: env.memoryMb * 1024 * 1024,
       pids: env.pids,
+      cpus: env.cpus,
       cpuSeconds: env.cpuSeconds,
       wallSeconds: env.wallSeconds,
       outputBytes: env.outputBytes,
@@ -67,6 +71,10 @@ export function configFromEnv(env: TExecEnv): TServiceConfig {
     idleSeconds: env.idleSeconds,
     maxLifeSeconds: env.maxLifeSeconds,
     hostId: env.hostId,
+    cgroups: {
+      ...(env.memoryTotalMb > 0 ? { memoryTotalBytes: env.memoryTotalMb * 1024 * 1024 } : {}),
+      ...(env.cpuWeight > 0 ? { cpuWeight: env.cpuWeight } : {}),
+    },
     host: url.hostname,
     port: Number(url.port || 80),
   };
@@ -89,13 +97,22 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
   const paths: TSandboxPaths = { execDir: config.execDir, runnerDir: config.runnerDir ?? RUNNER_DIR };
   mkdirSync(config.execDir, { recursive: true });
   chmodSync(config.execDir, 0o711); // the sandbox user walks through it to /sessions and /mplconfig
-  const problems = [...sandboxProblems(paths), ...prepareCgroups(config.cgroups)];
+  // Sessions together may not take the host: a share of its RAM unless configured.
+  const cgroups: TCgroupOptions = { ...config.cgroups, memoryTotalBytes: config.cgroups?.memoryTotalBytes ?? Math.floor(totalmem() * 0.75) };
+  const problems = [...sandboxProblems(paths), ...prepareCgroups(cgroups)];
   if (problems.length > 0) throw new ServiceUnavailableError(problems);
 
-  // Run directories of an earlier run have no session any more.
-  rmSync(sessionsDir(config.execDir), { recursive: true, force: true });
   const defaultKernel = config.kernels.get("python") ?? [...config.kernels.values()][0];
   if (!defaultKernel) throw new ServiceUnavailableError(["no kernel is configured"]);
+  // Run directories of an earlier run have no session any more; the sessions folder becomes a
+  // shared tmpfs before any zygote binds it (mounts.ts).
+  const mounts = new Mounter();
+  try {
+    await prepareSessionsMount(mounts, sessionsDir(config.execDir));
+  } catch (e) {
+    mounts.close();
+    throw new ServiceUnavailableError([`cannot mount the sessions' run directories: ${(e as Error).message}`]);
+  }
   await prepareExecDir(defaultKernel, paths);
 
   const pools = new Map<string, ZygotePool>();
@@ -120,7 +137,8 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
         maxLifeSeconds: config.maxLifeSeconds ?? 1800,
         retainSeconds: config.retainSeconds ?? 900,
         interruptGraceMs: config.interruptGraceMs ?? 2000,
-        cgroups: config.cgroups ?? {},
+        cgroups,
+        mounts,
         log,
       };
     },
@@ -139,8 +157,11 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
     server.closeAllConnections?.();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await registry.closeAll();
-    await removeSpareCgroups(config.cgroups);
+    await removeSpareCgroups(cgroups);
     for (const pool of pools.values()) pool.close();
+    // Run directories still retained for download go with the service.
+    await detachAll(mounts, sessionsDir(config.execDir)).catch((e: Error) => log(e.message));
+    mounts.close();
   };
   try {
     // The default kernel's zygotes before listening; others (Sage takes ~10 s to import) go on

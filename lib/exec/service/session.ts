@@ -5,7 +5,7 @@
  * enforces the wall clock, output, files and memory limits, and cleans up when it ends.
  */
 import { randomUUID } from "node:crypto";
-import { chownSync, promises as fs, readdirSync, renameSync, rmdirSync, rmSync } from "node:fs";
+import { chownSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statfsSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import path from "node:path";
 import {
@@ -22,16 +22,21 @@ import {
 } from "@/lib/exec/protocol";
 import { SessionCgroups, type TCgroupOptions } from "@/lib/exec/service/cgroups";
 import { limitMessage, type TLimits } from "@/lib/exec/service/limits";
+import { RUN_DIR_OVERHEAD_INODES, type Mounter } from "@/lib/exec/service/mounts";
 import type { ZygotePool } from "@/lib/exec/service/pool";
 import { SANDBOX_UID, sessionsDir } from "@/lib/exec/service/sandbox";
-import { changedFiles, measureDir, openWorkFile, populateWorkDir, type TSnapshot } from "@/lib/exec/service/workdir";
+import { changedFiles, openWorkFile, populateWorkDir, type TSnapshot } from "@/lib/exec/service/workdir";
 
 /** How long G has to connect and say hello after the spawn. */
 const HELLO_TIMEOUT_MS = 10_000;
 /** Cells and updates waiting in one session: a page sends one at a time, so more is a runaway client. */
 const MAX_QUEUED_CELLS = 64;
-/** How often a running cell's files and memory are checked. */
+/** How often a running cell's memory and CPU time are checked. */
 const WATCH_INTERVAL_MS = 100;
+/** How often the CPU time of processes left running is checked while no cell runs. */
+const IDLE_WATCH_INTERVAL_MS = 1000;
+/** After SIGXCPU, how long a cell over its CPU time may take to stop before the session is ended. */
+const CPU_GRACE_MS = 1000;
 
 export type TSessionOptions = {
   id: string;
@@ -49,6 +54,8 @@ export type TSessionOptions = {
   /** After an interrupt, how long a cell may take to stop before the session is killed. */
   interruptGraceMs: number;
   cgroups: TCgroupOptions;
+  /** The service's mount helper: the run directory is a tmpfs of `limits.filesBytes` and `fileCount`. */
+  mounts: Mounter;
   log: (line: string) => void;
   /**
    * A pre-spawned session: G runs a throwaway warm-up (a small figure to an in-memory PNG) after
@@ -66,7 +73,17 @@ type TCell = {
   wallSeconds: number;
   date: string;
 };
-type TRunning = TCell & { outputBytes: number; timers: NodeJS.Timeout[]; interrupted: boolean };
+type TRunning = TCell & {
+  outputBytes: number;
+  timers: NodeJS.Timeout[];
+  interrupted: boolean;
+  /** The session's CPU time (all its processes) when the cell started, in seconds. */
+  cpuAtStart: number;
+  /** When SIGXCPU was sent for going over the CPU limit (0: not yet). */
+  cpuSignalledAt: number;
+  /** Whether the run directory was already full when the cell started (then the cell did not fill it). */
+  fullAtStart: boolean;
+};
 /** Why a session ends: a limit, a request, or G going away. */
 type TEnd = { limit: TLimitKind; evalue?: string } | { reason: Exclude<TEndReason, "limit"> };
 
@@ -105,6 +122,11 @@ export class Session {
   private lifeTimer: NodeJS.Timeout | null = null;
   private lastParent: TCell | null = null;
   private socketClosed = false;
+  /** Whether the run directory's tmpfs is mounted (and must be unmounted at removal). */
+  private mounted = false;
+  /** The session's CPU time when it last became idle: processes a cell left running are counted from there. */
+  private cpuAtIdle = 0;
+  private idleWatch: NodeJS.Timeout | null = null;
 
   constructor(o: TSessionOptions) {
     this.o = o;
@@ -120,12 +142,16 @@ export class Session {
       // First: a kernel whose zygotes are still starting (Sage's take ~10 s) must not eat the
       // time G has to connect once spawned.
       const zygote = await this.o.pool.acquire();
+      // A tmpfs, mounted before the spawn so G's /work is on it (section 2: files limit).
+      mkdirSync(this.runDir, { mode: 0o711 });
+      await this.o.mounts.tmpfs(this.runDir, this.o.limits.filesBytes, this.o.limits.fileCount + RUN_DIR_OVERHEAD_INODES);
+      this.mounted = true;
       this.snapshot = populateWorkDir(this.runDir, this.o.files);
       const sockPath = path.join(this.runDir, "sock");
       const { listening, hello } = this.listen(sockPath);
       hello.catch(() => {}); // awaited below; a failure before then must not go unhandled
       await listening; // the socket exists and belongs to the sandbox user before G may connect
-      this.cgroups = SessionCgroups.create(this.id, { memoryBytes: this.o.limits.memoryBytes, pids: this.o.limits.pids }, this.o.cgroups);
+      this.cgroups = SessionCgroups.create(this.id, { memoryBytes: this.o.limits.memoryBytes, pids: this.o.limits.pids, cpus: this.o.limits.cpus }, this.o.cgroups);
       const [spawned, socket] = await Promise.all([
         zygote.spawn({
           session: this.id,
@@ -139,6 +165,9 @@ export class Session {
       await this.cgroups.add([spawned.pid]);
       if (this.ending || this.socketClosed) throw new Error("the session child exited while starting");
       socket.write(JSON.stringify(this.o.warm ? { op: "go", warm: true } : { op: "go" }) + "\n");
+      this.cpuAtIdle = this.cgroups.cpuSeconds();
+      this.idleWatch = setInterval(() => this.watchIdle(), IDLE_WATCH_INTERVAL_MS);
+      this.idleWatch.unref();
       this.state = "idle";
       this.touch();
       if (this.client !== "") this.startLifeClock();
@@ -164,6 +193,8 @@ export class Session {
     rmdirSync(incoming);
     this.snapshot = snapshot;
     this.client = client;
+    // The warm-up ran no user code: the budget between cells starts now.
+    this.cpuAtIdle = this.cgroups?.cpuSeconds() ?? 0;
     this.touch();
     this.startLifeClock();
   }
@@ -333,7 +364,15 @@ export class Session {
     if (this.running || this.state !== "idle" || !this.socket) return;
     const cell = this.queue.shift();
     if (!cell) return;
-    const running: TRunning = { ...cell, outputBytes: 0, timers: [], interrupted: false };
+    const running: TRunning = {
+      ...cell,
+      outputBytes: 0,
+      timers: [],
+      interrupted: false,
+      cpuAtStart: this.cgroups?.cpuSeconds() ?? 0,
+      cpuSignalledAt: 0,
+      fullAtStart: this.runDirFull() !== null,
+    };
     this.running = running;
     this.lastParent = cell;
     this.state = "busy";
@@ -346,26 +385,68 @@ export class Session {
     this.socket.write(JSON.stringify(request) + "\n");
   }
 
-  private watching = false;
-  /** Checks a running cell's files and memory; a hit limit ends the session. */
-  private async watch(cell: TRunning): Promise<void> {
-    if (this.watching || this.running !== cell) return;
-    this.watching = true;
+  /**
+   * Checks a running cell's memory and CPU time; a hit limit ends the session. The CPU time is
+   * the session's (every process a cell forked, those earlier cells left running too): over
+   * the limit, G gets SIGXCPU (CpuLimitExceeded in the cell); still running a second later, the
+   * session ends. The files limit needs no polling: the run directory's tmpfs refuses writes
+   * past it (ENOSPC), and `finishCell` says so.
+   */
+  private watch(cell: TRunning): void {
+    if (this.running !== cell || !this.cgroups) return;
+    if (this.cgroups.oomKilled()) return void this.end({ limit: "memory" });
+    if (this.cgroups.cpuSeconds() - cell.cpuAtStart <= this.o.limits.cpuSeconds) return;
+    if (cell.cpuSignalledAt === 0) {
+      cell.cpuSignalledAt = Date.now();
+      this.signal("SIGXCPU");
+    } else if (Date.now() - cell.cpuSignalledAt > CPU_GRACE_MS) void this.end({ limit: "cpu" });
+  }
+
+  /** Between cells: processes a cell left running may use the CPU limit once in all, then the session ends. */
+  private watchIdle(): void {
+    if (this.running || this.ending || !this.cgroups || this.client === "") return; // pre-spawned: only its warm-up ran
+    if (this.cgroups.cpuSeconds() - this.cpuAtIdle <= this.o.limits.cpuSeconds) return;
+    void this.end({ limit: "cpu", evalue: `stopped: processes left running used more than ${this.o.limits.cpuSeconds} s of CPU time between cells` });
+  }
+
+  /** Sends `signal` to G if it is provably still ours (a member of the session's cgroups). */
+  private signal(signal: NodeJS.Signals): boolean {
+    const g = this.pid;
+    if (g === 0 || !this.cgroups?.members().includes(g)) return false;
     try {
-      if (this.cgroups?.oomKilled()) return void (await this.end({ limit: "memory" }));
-      const { bytes, count } = await measureDir(this.workDir, { bytes: this.o.limits.filesBytes, count: this.o.limits.fileCount });
-      if (this.running !== cell) return;
-      if (bytes > this.o.limits.filesBytes) await this.end({ limit: "files" });
-      else if (count > this.o.limits.fileCount) await this.end({ limit: "files", evalue: `stopped: created more than ${this.o.limits.fileCount} files` });
-    } finally {
-      this.watching = false;
+      process.kill(g, signal);
+    } catch {
+      // already gone: "close" ends the session
     }
+    return true;
+  }
+
+  /** Which of the run directory's limits is used up ("bytes", "files"), or null (statfs: O(1), no walk). */
+  private runDirFull(): "bytes" | "files" | null {
+    if (!this.mounted) return null;
+    try {
+      const st = statfsSync(this.runDir);
+      if (st.bavail === 0) return "bytes";
+      if (st.ffree === 0) return "files";
+    } catch {
+      // unmounted meanwhile
+    }
+    return null;
   }
 
   private finishCell(): void {
     const cell = this.running;
     if (!cell) return;
     for (const t of cell.timers) clearTimeout(t);
+    // The kernel refused the cell's writes (ENOSPC, "No space left on device"); the page also
+    // says which limit that was, as it does for the others. The session goes on: the cell may
+    // delete files to make room.
+    const full = cell.fullAtStart ? null : this.runDirFull();
+    if (full) {
+      const evalue = full === "bytes" ? limitMessage("files", this.o.limits) : `stopped: created more than ${this.o.limits.fileCount} files`;
+      this.emit("error", cell, { ename: "LimitExceeded", evalue, traceback: [evalue] }, { limit: "files", ...(cell.interact ? { interact: cell.interact.id } : {}) });
+    }
+    this.cpuAtIdle = this.cgroups?.cpuSeconds() ?? 0;
     this.running = null;
     this.state = "idle";
     this.emit("status", cell, { execution_state: "idle" });
@@ -377,14 +458,8 @@ export class Session {
   /** SIGINT to G (KeyboardInterrupt in the cell); if the cell still runs after the grace period, the session is killed. */
   interrupt(): void {
     const cell = this.running;
-    const g = this.pid;
-    if (!cell || g === 0 || !this.cgroups?.members().includes(g)) return;
+    if (!cell || !this.signal("SIGINT")) return;
     cell.interrupted = true;
-    try {
-      process.kill(g, "SIGINT");
-    } catch {
-      // already gone: "close" ends the session
-    }
     cell.timers.push(
       setTimeout(() => {
         if (this.running === cell) void this.end({ reason: "closed" });
@@ -442,6 +517,7 @@ export class Session {
   private async doEnd(how: TEnd): Promise<void> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.lifeTimer) clearTimeout(this.lifeTimer);
+    if (this.idleWatch) clearInterval(this.idleWatch);
     const cell = this.running;
     this.running = null;
     // Kill first, then report: nothing more arrives from G once we tell the user why it stopped.
@@ -477,6 +553,11 @@ export class Session {
         this.emit("execute_reply", cell, { status: "aborted", execution_count: null });
       }
       this.emit("status", cell, { execution_state: "idle" });
+    } else if ("limit" in how && this.lastParent) {
+      // A limit hit between cells (processes a cell left running): said under the cell that left them.
+      const evalue = how.evalue ?? limitMessage(how.limit, this.o.limits);
+      const tag = this.lastParent.interact ? { interact: this.lastParent.interact.id } : {};
+      this.emit("error", this.lastParent, { ename: "LimitExceeded", evalue, traceback: [evalue] }, { limit: how.limit, ...tag });
     }
     for (const queued of this.queue.splice(0)) this.emit("execute_reply", queued, { status: "aborted", execution_count: null });
     this.state = "dead";
@@ -491,16 +572,28 @@ export class Session {
     // cost more CPU than the removal itself.
     removeQuietly(path.join(this.runDir, "sock"));
     const keep = (await this.listFiles().catch(() => [])).length > 0;
-    if (!keep) removeQuietly(this.runDir);
-    else {
-      setTimeout(() => void fs.rm(this.runDir, { recursive: true, force: true }).catch(() => {}), this.o.retainSeconds * 1000).unref();
-    }
+    if (!keep) await this.removeRunDir();
+    else setTimeout(() => void this.removeRunDir(), this.o.retainSeconds * 1000).unref();
     this.retainedUntil = Date.now() + (keep ? this.o.retainSeconds * 1000 : 60_000);
     this.onEnd(this);
   }
 
   /** When the service may forget an ended session (its files removed, resume no longer offered). */
   retainedUntil = 0;
+
+  /** Unmounts the run directory's tmpfs (its files go with it) and removes the mount point. */
+  private async removeRunDir(): Promise<void> {
+    if (this.mounted) {
+      try {
+        await this.o.mounts.detach(this.runDir);
+        this.mounted = false;
+      } catch (e) {
+        // Left mounted: the service's next start unmounts it.
+        return this.o.log(`session ${this.id}: ${(e as Error).message}`);
+      }
+    }
+    removeQuietly(this.runDir);
+  }
 }
 
 function removeQuietly(target: string): void {

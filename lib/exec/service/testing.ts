@@ -38,6 +38,7 @@ export function sageSkipReason(): string | undefined {
 export const TEST_LIMITS: TLimits = {
   memoryBytes: 128 * 1024 * 1024,
   pids: 32,
+  cpus: 1,
   cpuSeconds: 10,
   wallSeconds: 3,
   outputBytes: 64 * 1024,
@@ -85,7 +86,7 @@ export async function startTestService(
     stop: async () => {
       await service.close();
       rmSync(execDir, { recursive: true, force: true });
-      for (const c of ["memory", "pids"]) {
+      for (const c of ["memory", "pids", "cpu", "cpuacct"]) {
         try {
           rmdirSync(`/sys/fs/cgroup/${c}/${parent}`);
         } catch {

@@ -12,11 +12,12 @@ import { SANDBOX_UID } from "@/lib/exec/service/sandbox";
 export type TSnapshot = Map<string, { size: number; mtimeMs: number }>;
 
 /**
- * Creates `runDir` (root's, 0711) and `runDir/work` (the sandbox user's) and writes `files` into
- * work/. Returns the snapshot used to tell created or changed files later.
+ * Creates `runDir` (root's, 0711) unless it exists (a session's is a tmpfs mounted first) and
+ * `runDir/work` (the sandbox user's), and writes `files` into work/. Returns the snapshot used
+ * to tell created or changed files later.
  */
 export function populateWorkDir(runDir: string, files: TInputFile[]): TSnapshot {
-  mkdirSync(runDir, { mode: 0o711 });
+  mkdirSync(runDir, { mode: 0o711, recursive: true });
   const work = path.join(runDir, "work");
   mkdirSync(work, { mode: 0o755 });
   chownSync(work, SANDBOX_UID, SANDBOX_UID);
@@ -40,37 +41,6 @@ export function populateWorkDir(runDir: string, files: TInputFile[]): TSnapshot 
     snapshot.set(file.path, { size: st.size, mtimeMs: st.mtimeMs });
   }
   return snapshot;
-}
-
-/** Size and count of everything under `dir` (symlinks counted, never followed); stops early past the limits. */
-export async function measureDir(dir: string, stopAt: { bytes: number; count: number }): Promise<{ bytes: number; count: number }> {
-  let bytes = 0;
-  let count = 0;
-  const stack = [dir];
-  while (stack.length > 0 && bytes <= stopAt.bytes && count <= stopAt.count) {
-    const current = stack.pop()!;
-    let entries;
-    try {
-      entries = await fs.readdir(current, { withFileTypes: true });
-    } catch {
-      continue; // removed meanwhile, or a folder the cell made unreadable (root reads it anyway)
-    }
-    for (const entry of entries) {
-      count++;
-      const full = path.join(current, entry.name);
-      if (entry.isDirectory()) stack.push(full);
-      else {
-        try {
-          // Allocated blocks, not the apparent size: a sparse file costs what it really uses.
-          const st = await fs.lstat(full);
-          bytes += st.blocks * 512;
-        } catch {
-          // removed meanwhile
-        }
-      }
-    }
-  }
-  return { bytes, count };
 }
 
 /** Regular files under `work` that are new or changed since `snapshot`, sorted by name. */

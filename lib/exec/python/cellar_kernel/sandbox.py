@@ -20,6 +20,9 @@ from . import linux
 # the top of the zygote's root (/sessions above all) is left out; symlinks are copied as they are.
 BOUND_DIRS = ("usr", "etc", "cellar", "mplconfig")
 TMP_SIZE = "64m"
+# Files in G's private /tmp: a flood of empty files costs kernel memory (inodes, dentries) that the
+# size limit does not count.
+TMP_INODES = 4096
 SHM_SIZE = "16m"
 
 
@@ -103,7 +106,7 @@ def build_root(work_dir: str, new_root: str = "/tmp") -> None:
     linux.mount("proc", proc, "proc", linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC)
     tmp = os.path.join(new_root, "tmp")
     os.mkdir(tmp)
-    linux.mount("tmpfs", tmp, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV, f"size={TMP_SIZE},mode=1777")
+    linux.mount("tmpfs", tmp, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV, f"size={TMP_SIZE},nr_inodes={TMP_INODES},mode=1777")
     old = os.path.join(new_root, ".oldroot")
     os.mkdir(old)
     linux.pivot_root(new_root, old)
