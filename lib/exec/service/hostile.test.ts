@@ -308,6 +308,8 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
       "print('alive')",
     ]);
     expect(status).toBe("['NoNewPrivs:\\t1', 'Seccomp:\\t2']\n");
+    // The zygote runs under its own filter too (bwrap's), seen from the host.
+    for (const pid of t.service.pools.get(kernel)!.pids()) expect(readFileSync(`/proc/${pid}/status`, "utf8")).toMatch(/^Seccomp:\t2$/m);
     expect(calls).toBe(DENIED_CALLS_EXPECTED);
     expect(threads).toBe("thread\nsh\nfork 7\n");
     expect(alive).toBe("alive\n");

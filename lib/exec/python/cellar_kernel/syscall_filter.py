@@ -11,7 +11,7 @@ an OSError the cell can print, and the session goes on):
 - `session`: loaded by every session process G after its own set-up (`load`), and given by
   the service to the cold baseline and the matplotlib cache build (bwrap --add-seccomp-fd).
 - `zygote`: given to the zygote's bwrap; the same minus what the zygote and G's set-up need
-  (clone and unshare with namespace flags, mount, umount2, pivot_root).
+  (clone with namespace flags, unshare, mount, umount2, pivot_root).
 
 clone3 answers ENOSYS, not EPERM: its flags sit in a struct in memory, which seccomp cannot read,
 so it cannot be allowed for threads and denied for namespaces. ENOSYS is "this kernel has no
@@ -47,12 +47,11 @@ ALWAYS_DENIED = (
     "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "stime",
     "chroot", "fanotify_init", "sysfs", "ustat", "_sysctl", "nfsservctl", "vm86", "vm86old",
     "mbind", "set_mempolicy", "set_mempolicy_home_node", "migrate_pages", "move_pages",
+    # Namespaces and mounts beyond what G's set-up does (it uses mount(2), not the new API).
+    "setns", "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree", "mount_setattr",
 )
-# Denied to sessions only: G's set-up (in the zygote's filter) still needs them.
-SESSION_DENIED = (
-    "unshare", "setns", "mount", "umount2", "umount", "pivot_root",
-    "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree", "mount_setattr",
-)
+# Denied to sessions only: G's set-up (under the zygote's filter) still needs them.
+SESSION_DENIED = ("unshare", "mount", "umount2", "umount", "pivot_root")
 PERSONALITY_QUERY = 0xFFFFFFFF
 PER_LINUX = 0
 
