@@ -197,6 +197,7 @@ const ZRawExecEnv = z.object({
   EXEC_WALL_SECONDS: execInt("EXEC_WALL_SECONDS", 30, 1, 86_400),
   EXEC_OUTPUT_BYTES: execInt("EXEC_OUTPUT_BYTES", 1_048_576, 1024, 1_073_741_824),
   EXEC_FILES_BYTES: execInt("EXEC_FILES_BYTES", 52_428_800, 1024, 1_099_511_627_776),
+  EXEC_NOFILE: execInt("EXEC_NOFILE", 1024, 16, 1_048_576),
   EXEC_POOL_SIZE: execInt("EXEC_POOL_SIZE", 2, 1, 64),
   EXEC_MAX_SESSIONS: execInt("EXEC_MAX_SESSIONS", 16, 1, 10_000),
   EXEC_QUEUE: execInt("EXEC_QUEUE", 32, 0, 100_000),
@@ -230,6 +231,8 @@ export type TExecEnv = {
   wallSeconds: number;
   outputBytes: number;
   filesBytes: number;
+  /** Open files per sandboxed process (RLIMIT_NOFILE). */
+  nofile: number;
   poolSize: number;
   maxSessions: number;
   queue: number;
@@ -273,6 +276,7 @@ export function parseExecEnv(source: Record<string, string | undefined> = proces
     wallSeconds: raw.EXEC_WALL_SECONDS,
     outputBytes: raw.EXEC_OUTPUT_BYTES,
     filesBytes: raw.EXEC_FILES_BYTES,
+    nofile: raw.EXEC_NOFILE,
     poolSize: raw.EXEC_POOL_SIZE,
     maxSessions: raw.EXEC_MAX_SESSIONS,
     queue: raw.EXEC_QUEUE,

@@ -56,6 +56,8 @@ has_cmd unzip || missing+=(unzip)
 # (pyenv, conda) without numpy and matplotlib.
 /usr/bin/python3 -c "import numpy, matplotlib" >/dev/null 2>&1 \
   || missing+=(python3 python3-numpy python3-matplotlib)
+# libseccomp's Python binding: the sandbox's syscall filters are built with it (docs/exec.md).
+/usr/bin/python3 -c "import seccomp" >/dev/null 2>&1 || missing+=(python3-seccomp)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 

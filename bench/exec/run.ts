@@ -26,7 +26,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { createExecClient, type TExecClient } from "@/lib/exec/client";
 import { PYTHON_KERNEL, SAGE_KERNEL, sageInstalled, type TKernel } from "@/lib/exec/kernels";
-import { coldCommand, RUNNER_DIR, SANDBOX_UID, sessionsDir } from "@/lib/exec/service/sandbox";
+import { coldCommand, RUNNER_DIR, SANDBOX_UID, sessionsDir, spawnSandboxed } from "@/lib/exec/service/sandbox";
 import { freePort } from "../../test/e2e/support/free-port";
 import { closedLoop, openLoop } from "../support/load";
 import { cgroupMemoryOf, cpuOf, faultsOf, memoryOf, processesIn, threadCpuOf, zygotePids, type TMemory } from "../support/processes";
@@ -271,12 +271,10 @@ class CpuMeter {
 
 /** A fresh bwrap + /usr/bin/python3 -c `code` with `kernel`'s environment; resolves when it printed 1 and exited 0. */
 function coldRun(kernel: TKernel, execDir: string, workDir: string, code: string): Promise<void> {
-  const { argv, env } = coldCommand(kernel, { execDir, runnerDir: RUNNER_DIR }, workDir, code);
-  const [program, ...args] = argv as [string, ...string[]];
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { env, stdio: ["ignore", "pipe", "ignore"] });
+    const child = spawnSandboxed(coldCommand(kernel, { execDir, runnerDir: RUNNER_DIR }, workDir, code), ["ignore", "pipe", "ignore"]);
     let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
     child.on("exit", (code) => (code === 0 && out === "1\n" ? resolve() : reject(new Error(`cold run exited ${code}`))));
   });
 }

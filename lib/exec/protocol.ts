@@ -48,7 +48,7 @@ export type TSpawnRequest = {
   op: "spawn";
   session: string;
   dir: string;
-  limits: { cpu_seconds: number; file_bytes: number };
+  limits: { cpu_seconds: number; file_bytes: number; nofile: number };
 };
 
 // ── Section 2: session child ↔ service ─────────────────────────────────────────────────────

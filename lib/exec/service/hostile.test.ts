@@ -4,15 +4,74 @@
  * service still runs `print(1)` afterwards. Every test runs in each kernel (`python`, and `sage`
  * where SageMath is installed: the same cells, through Sage's preparser, in a Sage zygote's fork).
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { runCell as runInKernel, sageSkipReason, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { ETC_ALLOWED, ETC_GENERATED } from "@/lib/exec/service/sandbox";
+import { cellEvents, runCell as runInKernel, sageSkipReason, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
 const skip = skipReason();
 const SECRET = "cellar-fake-secret-0d5f";
 const sageSkip = sageSkipReason();
 if (!skip && sageSkip) console.warn(`hostile cells in the sage kernel skipped: ${sageSkip}`);
+/** Whether `p` is a symlink (existsSync follows it). */
+const isLink = (p: string) => {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+};
+// The syscall numbers below are x86_64's.
+const syscallSkip = skip ?? (process.arch === "x64" ? undefined : `the raw syscall probes use x86_64 numbers, not ${process.arch}'s`);
+
+/**
+ * A cell that makes each call the sandbox's seccomp filter denies, straight through syscall(2)
+ * (so no library hides the errno), and prints `name errno-name` per line. Numbers go through
+ * int() so the Sage preparser's Integers reach ctypes as ints.
+ */
+const DENIED_CALLS_CELL = [
+  "import ctypes, errno, os",
+  "libc = ctypes.CDLL(None, use_errno=True)",
+  "libc.syscall.restype = ctypes.c_long",
+  "def call(nr, *args):",
+  "    ctypes.set_errno(0)",
+  "    r = libc.syscall(ctypes.c_long(int(nr)), *[ctypes.c_long(int(a)) for a in args])",
+  "    return 'ok' if r >= 0 else errno.errorcode[ctypes.get_errno()]",
+  "NEWUSER, NEWNET, NEWNS = int(0x10000000), int(0x40000000), int(0x20000)",
+  "calls = [",
+  "    ('unshare', 272, NEWUSER | NEWNET), ('unshare-ns', 272, NEWNS), ('clone-newuser', 56, NEWUSER | 17, 0, 0, 0, 0),",
+  "    ('clone-newnet', 56, NEWNET | 17, 0, 0, 0, 0), ('clone3', 435, 0, 0), ('setns', 308, 0, 0),",
+  "    ('mount', 165, 0, 0, 0, 0, 0), ('umount2', 166, 0, 0), ('pivot_root', 155, 0, 0),",
+  "    ('fsopen', 430, 0, 0), ('open_tree', 428, -100, 0, 0), ('move_mount', 429, -1, 0, -1, 0, 0),",
+  "    ('io_uring_setup', 425, 1, 0), ('bpf', 321, 0, 0, 0), ('keyctl', 250, 0, 0, 0, 0, 0),",
+  "    ('add_key', 248, 0, 0, 0, 0, 0), ('request_key', 249, 0, 0, 0, 0), ('userfaultfd', 323, 1),",
+  "    ('perf_event_open', 298, 0, 0, -1, -1, 0), ('process_vm_readv', 310, 1, 0, 0, 0, 0, 0),",
+  "    ('process_vm_writev', 311, 1, 0, 0, 0, 0, 0), ('kexec_load', 246, 0, 0, 0, 0),",
+  "    ('init_module', 175, 0, 0, 0), ('finit_module', 313, -1, 0, 0), ('delete_module', 176, 0, 0),",
+  "    ('personality-no-aslr', 135, 0x0040000), ('open_by_handle_at', 304, -1, 0, 0), ('chroot', 161, 0),",
+  "    ('pidfd_getfd', 438, -1, -1, 0), ('syslog', 103, 3, 0, 0), ('acct', 163, 0), ('swapoff', 168, 0),",
+  "    ('settimeofday', 164, 0, 0), ('clock_settime', 227, 0, 0), ('iopl', 172, 3), ('vhangup', 153),",
+  "]",
+  "for name, *args in calls:",
+  "    print(name, call(*args))",
+  "print('personality-query', call(135, 0xffffffff))",
+  "print('personality-linux', call(135, 0))",
+  "pid = os.fork()",
+  "if pid == 0:",
+  "    try:",
+  "        libc.ptrace(int(0), int(0), None, None)  # PTRACE_TRACEME, in a child: a success is traced by the cell",
+  "    finally:",
+  "        os._exit(ctypes.get_errno())",
+  "print('ptrace-traceme', errno.errorcode.get(os.waitpid(pid, 0)[1] >> 8, 'ok'))",
+].join("\n");
+
+/** What each line of DENIED_CALLS_CELL must say: every call EPERM but clone3 (ENOSYS) and the two personality values allowed. */
+const DENIED_CALLS_EXPECTED = (() => {
+  const names = [...DENIED_CALLS_CELL.matchAll(/\('([a-z0-9_-]+)', \d+/g)].map((m) => m[1]!);
+  const lines = names.map((n) => `${n} ${n === "clone3" ? "ENOSYS" : "EPERM"}`);
+  return [...lines, "personality-query ok", "personality-linux ok", "ptrace-traceme EPERM"].join("\n") + "\n";
+})();
 
 describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sage"])("hostile cells (%s kernel)", (kernel) => {
   let t: TTestService;
@@ -30,6 +89,31 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
     const r = await runCell(t.client, "print(1)");
     expect(r.stdout, "the service still serves print(1)").toBe("1\n");
   });
+
+  /**
+   * Runs `cells` one after another in one new session and returns what each printed (an error
+   * as a last line `ERROR name: value`), so a test can see the session go on after an attack.
+   */
+  async function inOneSession(cells: string[]): Promise<string[]> {
+    const { session } = await t.client.createSession({ files: [], client: "t", kernel });
+    try {
+      const outs: string[] = [];
+      for (const code of cells) {
+        const { msg_id } = await t.client.execute({ session, code });
+        let out = "";
+        for (const e of await cellEvents(t.client, session, msg_id)) {
+          const c = e.message.content as { name?: string; text?: string; ename?: string; evalue?: string; execution_state?: string };
+          if (e.message.header.msg_type === "stream" && c.name === "stdout") out += c.text;
+          if (e.message.header.msg_type === "error") out += `ERROR ${c.ename}: ${c.evalue}\n`;
+          if (c.execution_state === "dead") out += "DEAD\n";
+        }
+        outs.push(out);
+      }
+      return outs;
+    } finally {
+      await t.client.close({ session });
+    }
+  }
 
   /** The LimitExceeded message of a run, if any. */
   const limitOf = (r: Awaited<ReturnType<typeof runCell>>) =>
@@ -214,11 +298,162 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
     await t.client.close({ session });
   });
 
-  it("killing its parent and pid 1 only ends its own session", async () => {
+  it("runs under a seccomp filter: namespaces, mounts, io_uring, bpf, keys, ptrace... fail with EPERM, clone3 with ENOSYS, and the session goes on", async ({ skip }) => {
+    if (syscallSkip) skip(syscallSkip);
+    const [status, calls, threads, alive] = await inOneSession([
+      "print([l for l in open('/proc/self/status').read().splitlines() if l.startswith(('Seccomp:', 'NoNewPrivs:'))])",
+      DENIED_CALLS_CELL,
+      // clone3's ENOSYS sends glibc's pthread_create back to clone: threads, forks and subprocesses still work.
+      "import threading, subprocess, os\nt = threading.Thread(target=print, args=('thread',)); t.start(); t.join()\nprint(subprocess.run(['sh', '-c', 'echo sh'], capture_output=True, text=True).stdout.strip())\npid = os.fork()\nif pid == 0:\n    os._exit(7)\nprint('fork', os.waitpid(pid, 0)[1] >> 8)",
+      "print('alive')",
+    ]);
+    expect(status).toBe("['NoNewPrivs:\\t1', 'Seccomp:\\t2']\n");
+    // The zygote runs under its own filter too (bwrap's), seen from the host.
+    for (const pid of t.service.pools.get(kernel)!.pids()) expect(readFileSync(`/proc/${pid}/status`, "utf8")).toMatch(/^Seccomp:\t2$/m);
+    expect(calls).toBe(DENIED_CALLS_EXPECTED);
+    expect(threads).toBe("thread\nsh\nfork 7\n");
+    expect(alive).toBe("alive\n");
+  });
+
+  it("a syscall through another ABI (x32 numbers) ends the process that made it, not the session", async ({ skip }) => {
+    if (syscallSkip) skip(syscallSkip);
+    const [x32, alive] = await inOneSession([
+      [
+        "import ctypes, os, signal",
+        "libc = ctypes.CDLL(None, use_errno=True)",
+        "pid = os.fork()",
+        "if pid == 0:",
+        "    try:",
+        "        libc.syscall(ctypes.c_long(int(0x40000000) + int(39)))  # x32's getpid",
+        "    finally:",
+        "        os._exit(0)",
+        "status = os.waitpid(pid, 0)[1]",
+        "print(signal.Signals(os.WTERMSIG(status)).name if os.WIFSIGNALED(status) else 'returned')",
+      ].join("\n"),
+      "print('alive')",
+    ]);
+    expect(x32).toBe("SIGSYS\n");
+    expect(alive).toBe("alive\n");
+  });
+
+  it("cannot make a user or network namespace, even in a forked child; the namespace limits are 0", async ({ skip }) => {
+    if (syscallSkip) skip(syscallSkip);
+    const [out] = await inOneSession([
+      [
+        "import ctypes, errno, os, glob",
+        "libc = ctypes.CDLL(None, use_errno=True)",
+        "pid = os.fork()",
+        "if pid == 0:",
+        "    try:",
+        "        os._exit(0 if libc.unshare(int(0x10000000) | int(0x40000000)) == 0 else ctypes.get_errno())",
+        "    finally:",
+        "        os._exit(99)",
+        "print('unshare in a child', errno.errorcode.get(os.waitpid(pid, 0)[1] >> 8, 'ok'))",
+        "print(sorted({open(p).read().strip() for p in glob.glob('/proc/sys/user/max_*_namespaces')}))",
+        "print(open('/proc/sys/user/max_user_namespaces').read().strip())",
+      ].join("\n"),
+    ]);
+    expect(out).toBe("unshare in a child EPERM\n['0']\n0\n");
+  });
+
+  it("has its own SysV IPC, network and host name: another session of the same zygote sees none of it", async () => {
+    const { session: a } = await t.client.createSession({ files: [], client: "a", kernel });
+    try {
+      const made = await t.client.execute({
+        session: a,
+        code: [
+          "import ctypes, socket",
+          "libc = ctypes.CDLL(None, use_errno=True)",
+          "print('shm', libc.shmget(int(0x5ecc0a), int(4096), int(0o1600)) >= 0, 'msg', libc.msgget(int(0x5ecc0a), int(0o1600)) >= 0)",
+          "server = socket.socket()",
+          "server.bind(('127.0.0.1', int(47913)))",
+          "server.listen()",
+          "print('listening')",
+        ].join("\n"),
+      });
+      const events = await cellEvents(t.client, a, made.msg_id);
+      const stdout = events.flatMap((e) => (e.message.header.msg_type === "stream" ? [(e.message.content as { text: string }).text] : [])).join("");
+      expect(stdout).toBe("shm True msg True\nlistening\n");
+      const [seen] = await inOneSession([
+        [
+          "import ctypes, errno, socket",
+          "libc = ctypes.CDLL(None, use_errno=True)",
+          "def get(fn):",
+          "    return 'found' if fn(int(0x5ecc0a), int(0), int(0)) >= 0 else errno.errorcode[ctypes.get_errno()]",
+          "print('shm', get(libc.shmget), 'msg', libc.msgget(int(0x5ecc0a), int(0)) >= 0)",
+          "print(len(open('/proc/sysvipc/shm').read().splitlines()) - 1, len(open('/proc/sysvipc/msg').read().splitlines()) - 1)",
+          "try:",
+          "    socket.create_connection(('127.0.0.1', int(47913)), timeout=2)",
+          "    print('connected')",
+          "except OSError as e:",
+          "    print('refused')",
+          "print(socket.gethostname())",
+        ].join("\n"),
+      ]);
+      expect(seen).toBe("shm ENOENT msg False\n0 0\nrefused\ncellar\n");
+    } finally {
+      await t.client.close({ session: a });
+    }
+  });
+
+  it("has only lo, up: servers and clients on localhost work (multiprocessing managers, http.server)", async () => {
+    const [out] = await inOneSession([
+      [
+        "import threading, urllib.request, http.server",
+        "from multiprocessing.managers import SyncManager",
+        "print(sorted(l.split(':')[0].strip() for l in open('/proc/net/dev').read().splitlines()[2:]))",
+        "server = http.server.HTTPServer(('localhost', 0), http.server.SimpleHTTPRequestHandler)",
+        "threading.Thread(target=server.handle_request, daemon=True).start()",
+        "print(urllib.request.urlopen(f'http://localhost:{server.server_port}/', timeout=10).status)",
+        "m = SyncManager(address=('127.0.0.1', 0), authkey=b'k')",
+        "m.start()",
+        "d = m.dict()",
+        "d['x'] = 1",
+        "print(dict(d))",
+        "m.shutdown()",
+      ].join("\n"),
+    ]);
+    expect(out).toBe("['lo']\n200\n{'x': 1}\n");
+  });
+
+  it("may open at most 1024 files", async () => {
+    const [out] = await inOneSession([
+      [
+        "import resource",
+        "print(resource.getrlimit(resource.RLIMIT_NOFILE))",
+        "files = []",
+        "try:",
+        "    for _ in range(int(2000)):",
+        "        files.append(open('/dev/null'))",
+        "except OSError as e:",
+        "    print(e.strerror, len(files) < 1024)",
+        "for f in files:",
+        "    f.close()",
+      ].join("\n"),
+    ]);
+    expect(out).toBe("(1024, 1024)\nToo many open files True\n");
+  });
+
+  it("sees only the allowed /etc: no shadow or host files, its own passwd entry, getpass and pwd work", async () => {
+    const allowed = [...ETC_ALLOWED.filter((name) => existsSync(`/etc/${name}`) || isLink(`/etc/${name}`)), ...Object.keys(ETC_GENERATED)].sort();
+    const [out] = await inOneSession([
+      [
+        "import getpass, os, pwd, grp, json",
+        "print(json.dumps(sorted(os.listdir('/etc'))))",
+        "print(getpass.getuser(), pwd.getpwuid(os.getuid()).pw_name, grp.getgrgid(os.getgid()).gr_name)",
+        "print(len(pwd.getpwall()), [os.path.exists(p) for p in ('/etc/shadow', '/etc/machine-id', '/etc/ssh', '/etc/ssl')])",
+        "print(open('/etc/hostname').read().strip(), open('/etc/resolv.conf').read() if os.path.exists('/etc/resolv.conf') else 'no resolv.conf')",
+      ].join("\n"),
+    ]);
+    expect(out).toBe(`${JSON.stringify(allowed).replaceAll(",", ", ")}\nnobody nobody nogroup\n1 [False, False, False, False]\ncellar no resolv.conf\n`);
+  });
+
+  it("killing its parent or pid 1 reaches neither the zygote nor its own session", async () => {
     const zygotes = t.service.pools.get(kernel)!.pids();
-    const a = await runCell(t.client, "import os\nos.kill(os.getppid(), 9)\nprint('alive')");
-    const b = await runCell(t.client, "import os\nos.kill(1, 9)\nprint('alive')");
-    for (const r of [a, b]) expect(["ok", "error"]).toContain(r.status);
+    expect(zygotes.length, "the pool has its zygote").toBeGreaterThan(0);
+    // The cell runs in G, pid 1 of the session's pid namespace: SIGKILL from inside it is ignored.
+    expect(await inOneSession(["import os\nos.kill(os.getppid(), 9)\nprint('alive')", "print('after')"])).toEqual(["alive\n", "after\n"]);
+    expect(await inOneSession(["import os\nos.kill(1, 9)\nprint('alive')", "print('after')"])).toEqual(["alive\n", "after\n"]);
     // kill(0, 9) (getppid() is 0 outside the namespace) signals the caller's process group: the
     // session child must not share the zygote's (it calls setsid()).
     for (const pid of zygotes) expect(() => process.kill(pid, 0), `zygote ${pid} was killed by a cell`).not.toThrow();

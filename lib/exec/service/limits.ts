@@ -14,6 +14,8 @@ export type TLimits = {
   filesBytes: number;
   /** Files (and folders) a session's directory may hold; a flood of empty files is a disk attack too. */
   fileCount: number;
+  /** Open files per process of a session (RLIMIT_NOFILE, soft and hard). */
+  nofile: number;
 };
 
 /** "1 MB", "64 KB", "1500 bytes": sizes as people say them (powers of 1024). */

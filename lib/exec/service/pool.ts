@@ -3,11 +3,11 @@
  * forking one isolated child per session (docs/exec.md section 1). A zygote serves many spawns;
  * the pool replaces one that dies (with a back-off when they keep dying) in the background.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { TKernel } from "@/lib/exec/kernels";
 import { ZZygoteMessage, type TSpawnRequest } from "@/lib/exec/protocol";
-import { zygoteCommand, type TSandboxPaths } from "@/lib/exec/service/sandbox";
+import { spawnSandboxed, zygoteCommand, type TSandboxPaths } from "@/lib/exec/service/sandbox";
 
 /** A spawn that the zygote did not answer within this time counts as a broken zygote. */
 const SPAWN_TIMEOUT_MS = 10_000;
@@ -29,9 +29,8 @@ export class Zygote {
   private readonly whenReady: Promise<void>;
 
   constructor(kernel: TKernel, paths: TSandboxPaths, log: (line: string) => void, onExit: (z: Zygote) => void) {
-    const { argv, env } = zygoteCommand(kernel, paths);
-    const [program, ...args] = argv as [string, ...string[]];
-    this.process = spawn(program, args, { env, stdio: ["pipe", "pipe", "pipe"] });
+    // stdio 0-2 are pipes, so the streams exist (the fourth entry, the filter's fd, is not a stream).
+    this.process = spawnSandboxed(zygoteCommand(kernel, paths), ["pipe", "pipe", "pipe"]) as ChildProcessWithoutNullStreams;
     let readyResolve!: () => void;
     let readyReject!: (e: Error) => void;
     this.whenReady = new Promise((res, rej) => ((readyResolve = res), (readyReject = rej)));

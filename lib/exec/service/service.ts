@@ -63,6 +63,7 @@ export function configFromEnv(env: TExecEnv): TServiceConfig {
       outputBytes: env.outputBytes,
       filesBytes: env.filesBytes,
       fileCount: 10_000,
+      nofile: env.nofile,
     },
     poolSize: env.poolSize,
     maxSessions: env.maxSessions,

@@ -156,7 +156,7 @@ export class Session {
         zygote.spawn({
           session: this.id,
           dir: `/sessions/${this.id}`,
-          limits: { cpu_seconds: this.o.limits.cpuSeconds, file_bytes: this.o.limits.filesBytes },
+          limits: { cpu_seconds: this.o.limits.cpuSeconds, file_bytes: this.o.limits.filesBytes, nofile: this.o.limits.nofile },
         }),
         hello,
       ]);

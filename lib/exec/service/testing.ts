@@ -44,6 +44,7 @@ export const TEST_LIMITS: TLimits = {
   outputBytes: 64 * 1024,
   filesBytes: 5 * 1024 * 1024,
   fileCount: 2000,
+  nofile: 1024,
 };
 
 /**

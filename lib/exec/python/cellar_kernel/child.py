@@ -41,6 +41,7 @@ def run_session_child(request: dict, report_fd: int, maps_fd: int) -> None:
         sandbox.lock_down()
         os.chdir("/work")
         set_limits(limits)
+        sandbox.confine()
         keep = sorted({0, 1, 2, report_fd, sock.fileno()})
         low = 3
         for fd in keep[3:] + [1 << 16]:
@@ -59,10 +60,15 @@ def run_session_child(request: dict, report_fd: int, maps_fd: int) -> None:
         os._exit(0)
 
 
+DEFAULT_NOFILE = 1024
+
+
 def set_limits(limits: dict) -> None:
     """RLIMIT_FSIZE from file_bytes, no core files, RLIMIT_CPU hard = 10 x cpu_seconds (the
-    engine raises the soft limit before each cell)."""
+    engine raises the soft limit before each cell), RLIMIT_NOFILE (soft = hard) from nofile."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    nofile = int(limits.get("nofile", DEFAULT_NOFILE))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
     file_bytes = int(limits["file_bytes"])
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
     hard = int(10 * float(limits["cpu_seconds"]))

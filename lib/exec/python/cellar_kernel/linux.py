@@ -1,9 +1,13 @@
 """Thin ctypes wrappers over the Linux calls Python's os module lacks (clone, unshare, mount,
-pivot_root, prctl, capset). Each raises OSError with the call's name on failure."""
+pivot_root, prctl, capset), and bringing a network interface up. Each raises OSError with the
+call's name on failure."""
 
 import ctypes
+import fcntl
 import os
 import platform
+import socket
+import struct
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
@@ -17,8 +21,11 @@ _libc.capset.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
 _libc.syscall.restype = ctypes.c_long
 
 CLONE_NEWNS = 0x00020000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
 
 MS_RDONLY = 1
 MS_NOSUID = 2
@@ -152,3 +159,19 @@ def drop_all_capabilities() -> None:
     header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
     data = _CapDataPair()
     _check(_libc.capset(ctypes.byref(header), ctypes.byref(data)), "capset")
+
+
+SIOCGIFFLAGS = 0x8913
+SIOCSIFFLAGS = 0x8914
+IFF_UP = 0x1
+_IFREQ = struct.Struct("16sH14x")  # struct ifreq: the name, then ifr_flags in the union
+
+
+def interface_up(name: str) -> None:
+    """Sets IFF_UP on interface `name` of our network namespace (needs CAP_NET_ADMIN there)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            _, flags = _IFREQ.unpack(fcntl.ioctl(s.fileno(), SIOCGIFFLAGS, _IFREQ.pack(name.encode(), 0)))
+            fcntl.ioctl(s.fileno(), SIOCSIFFLAGS, _IFREQ.pack(name.encode(), flags | IFF_UP))
+        except OSError as e:
+            raise OSError(e.errno, f"bringing {name} up: {os.strerror(e.errno)}") from None

@@ -13,8 +13,9 @@ detaches the old root. What the cell sees is only that tree: no /sessions at all
 """
 
 import os
+import socket
 
-from . import linux
+from . import linux, syscall_filter
 
 # Directories of the zygote's root bound read-only into each session's root. Anything else at
 # the top of the zygote's root (/sessions above all) is left out; symlinks are copied as they are.
@@ -23,6 +24,7 @@ TMP_SIZE = "64m"
 # Files in G's private /tmp: a flood of empty files costs kernel memory (inodes, dentries) that the
 # size limit does not count.
 TMP_INODES = 4096
+HOSTNAME = "cellar"
 SHM_SIZE = "16m"
 
 
@@ -36,7 +38,20 @@ def _write(path: str, text: str) -> None:
         os.close(fd)
 
 
-NAMESPACES = linux.CLONE_NEWUSER | linux.CLONE_NEWNS | linux.CLONE_NEWPID
+# Per session, not per zygote: its own IPC (SysV shm, queues, semaphores), network (only `lo`)
+# and host name, so sessions of one zygote cannot meet through any of them.
+# Compiled once, here in the zygote at import; each session loads it with one prctl
+# (`confine`), after its own set-up, which the filter would deny.
+SESSION_FILTER = syscall_filter.Program(syscall_filter.compile_bpf("session"))
+
+NAMESPACES = (linux.CLONE_NEWUSER | linux.CLONE_NEWNS | linux.CLONE_NEWPID | linux.CLONE_NEWIPC
+              | linux.CLONE_NEWNET | linux.CLONE_NEWUTS)
+
+# /proc/sys/user's namespace limits, listed once here in the zygote; G sets each to 0 in its
+# final user namespace, so nothing in the session can make a namespace of any kind.
+NAMESPACE_LIMITS = tuple(sorted(
+    name for name in (os.listdir("/proc/sys/user") if os.path.isdir("/proc/sys/user") else ())
+    if name.startswith("max_") and name.endswith("_namespaces")))
 
 
 def map_child_identity(pid: int, uid: int, gid: int) -> None:
@@ -117,12 +132,25 @@ def build_root(work_dir: str, new_root: str = "/tmp") -> None:
 
 
 def lock_down() -> None:
-    """In G, after the mounts: a nested user namespace (its owner cannot undo mounts made in the
-    outer one), no capabilities, no_new_privs, not dumpable (only after the maps are written:
-    a non-dumpable process cannot write its own /proc/self/setgroups)."""
+    """In G, after the mounts: `lo` up (while G holds CAP_NET_ADMIN over its network namespace:
+    cells may serve and connect on localhost) and the host name set to HOSTNAME, a nested user namespace (its owner cannot undo
+    mounts made in the outer one) whose namespace limits are all 0, no capabilities,
+    no_new_privs, not dumpable (only after the maps are written: a non-dumpable process cannot
+    write its own /proc/self/setgroups)."""
+    linux.interface_up("lo")
+    socket.sethostname(HOSTNAME)  # the UTS namespace came with the host's name
     uid, gid = os.getuid(), os.getgid()
     linux.unshare(linux.CLONE_NEWUSER)
     _map_identity(uid, gid)
+    for name in NAMESPACE_LIMITS:
+        _write(f"/proc/sys/user/{name}", "0")
     linux.drop_all_capabilities()
     linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
     linux.prctl(linux.PR_SET_DUMPABLE, 0)
+
+
+def confine() -> None:
+    """In G, last of its set-up (after lock_down: the filter needs no_new_privs, and denies the
+    mounts and namespaces the set-up makes): the session's seccomp filter, inherited by every
+    process and thread the session starts."""
+    SESSION_FILTER.load()

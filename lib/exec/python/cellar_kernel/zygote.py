@@ -126,6 +126,9 @@ def _parse_spawn(msg) -> dict:
         value = limits.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise ValueError(f"spawn: limits.{key} must be a positive number")
+    nofile = limits.get("nofile")
+    if nofile is not None and (isinstance(nofile, bool) or not isinstance(nofile, int) or not 16 <= nofile <= 1 << 20):
+        raise ValueError("spawn: limits.nofile must be an integer from 16 to 1048576")
     return msg
 
 
