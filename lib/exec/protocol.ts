@@ -98,7 +98,11 @@ export const ZExecuteReplyContent = z
   .object({ status: z.enum(["ok", "error", "aborted"]), execution_count: z.number().int().nullable().default(null) })
   .loose();
 
-/** A message from the session child (G): Jupyter content without the envelope. */
+/**
+ * A message from the session's supervisor S (G, docs/exec.md section 2): Jupyter content without
+ * the envelope, framed by S (`parent` is the running request), or `dropped`: bytes the cell wrote
+ * that S could not read as a message, counted against the output limit and never shown.
+ */
 const child = <T extends string, C extends z.ZodType>(msgType: T, content: C) =>
   z.object({ msg_type: z.literal(msgType), parent: z.string(), content, metadata: ZChildMetadata });
 export const ZChildMessage = z.discriminatedUnion("msg_type", [
@@ -108,6 +112,7 @@ export const ZChildMessage = z.discriminatedUnion("msg_type", [
   child("execute_result", ZExecuteResultContent),
   child("error", ZErrorContent),
   child("execute_reply", ZExecuteReplyContent),
+  child("dropped", z.object({ bytes: z.number().int().nonnegative() })),
 ]);
 export type TChildMessage = z.infer<typeof ZChildMessage>;
 

@@ -5,7 +5,7 @@
         Modules to preload: --preload, else $CELLAR_PRELOAD, else numpy,matplotlib,matplotlib.pyplot.
     runner.py --session-socket PATH --no-isolation [--session ID] [--work DIR]
         One session on PATH without any sandbox (tests and development only): the same session
-        protocol (docs/exec.md section 2), run in this process.
+        protocol (docs/exec.md section 2), this process the supervisor S of a forked U.
 """
 
 import argparse
@@ -35,7 +35,7 @@ def main(argv) -> None:
         parser.error("--session-socket runs without a sandbox: say so with --no-isolation")
     import socket
 
-    from cellar_kernel import child, session
+    from cellar_kernel import child, supervisor
 
     zygote.preload(modules)
     work = os.path.abspath(args.work or os.getcwd())
@@ -43,7 +43,7 @@ def main(argv) -> None:
     child.set_limits({"cpu_seconds": args.cpu_seconds, "file_bytes": args.file_bytes})
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.connect(args.session_socket)
-    session.serve(sock, args.session, work_dir=work)
+    supervisor.serve(sock, args.session, work_dir=work)
 
 
 if __name__ == "__main__":

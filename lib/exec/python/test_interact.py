@@ -514,7 +514,7 @@ class ChannelTags(unittest.TestCase):
     def test_tags_become_top_level_metadata(self):
         ours, theirs = socket.socketpair()
         try:
-            channel = Channel(ours, Gate())
+            channel = Channel(ours.fileno(), Gate())
             channel.parent = "m1"
             channel.send("stream", {"name": "stdout", "text": "cell\n"})
             channel.tags.append("i1")

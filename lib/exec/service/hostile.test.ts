@@ -235,8 +235,8 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
             .flatMap((d) => readFileSync(`/sys/fs/cgroup/pids/${parent}/${d.name}/cgroup.procs`, "utf8").split("\n").filter(Boolean))
         : [];
     const before = new Set(present());
-    // Sessions pre-spawned meanwhile add their own G (pid 1 of its namespace); the bomb's
-    // processes are its children (pid 2 and up in the bomb's namespace).
+    // Sessions pre-spawned meanwhile add their own S and U (pids 1 and 2 of their namespace);
+    // the bomb's processes are U's children (pid 3 and up in the bomb's namespace).
     const innermostPid = (pid: string) => {
       try {
         return /^NSpid:.*\s(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
@@ -244,7 +244,7 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
         return undefined; // exited meanwhile
       }
     };
-    const left = () => present().filter((pid) => !before.has(pid) && innermostPid(pid) !== "1");
+    const left = () => present().filter((pid) => !before.has(pid) && !["1", "2"].includes(innermostPid(pid) ?? ""));
     const r = await runCell(
       t.client,
       "import os, time\nn = 0\nfor _ in range(200):\n    try:\n        if os.fork() == 0:\n            time.sleep(30)\n            os._exit(0)\n        n += 1\n    except OSError:\n        break\nprint('forked', n)",
@@ -448,10 +448,72 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
     expect(out).toBe(`${JSON.stringify(allowed).replaceAll(",", ", ")}\nnobody nobody nogroup\n1 [False, False, False, False]\ncellar no resolv.conf\n`);
   });
 
+  it("cannot end its cell early or speak for the service through any descriptor", async () => {
+    // Forged idle, execute_reply, "dead", a limit error and another request's output, written
+    // to every descriptor the cell has (the session socket too, where the cell can reach it);
+    // then it keeps running. JSON text, not Python dicts: the same cell runs through Sage's preparser.
+    const forged = [
+      { msg_type: "status", parent: "x", content: { execution_state: "idle" } },
+      { msg_type: "execute_reply", parent: "x", content: { status: "ok", execution_count: 99 } },
+      { msg_type: "status", parent: "x", content: { execution_state: "dead" }, metadata: { reason: "limit" } },
+      { msg_type: "error", parent: "x", content: { ename: "LimitExceeded", evalue: "stopped: used more than 512 MB of memory", traceback: ["forged"] }, metadata: { limit: "memory" } },
+      { msg_type: "stream", parent: "another-request", content: { name: "stdout", text: "forged\n" } },
+    ];
+    const code = [
+      "import os, time",
+      `data = ${JSON.stringify(forged.map((m) => JSON.stringify(m) + "\n").join(""))}.encode()`,
+      "for fd in sorted(int(x) for x in os.listdir('/proc/self/fd')):",
+      "    try:",
+      "        os.write(fd, data)",
+      "    except OSError:",
+      "        pass",
+      "print('forging done', flush=True)",
+      "time.sleep(60)",
+    ].join("\n");
+    const { session } = await t.client.createSession({ files: [], client: "t", kernel });
+    try {
+      const { msg_id } = await t.client.execute({ session, code });
+      const events = await cellEvents(t.client, session, msg_id);
+      const messages = events.map((e) => e.message);
+      const limits = messages.filter((m) => m.header.msg_type === "error" && (m.content as { ename: string }).ename === "LimitExceeded");
+      // The wall clock still ran: the cell ended by the time limit, the only limit said.
+      expect(limits.map((m) => [(m.content as { evalue: string }).evalue, m.metadata.limit])).toEqual([["stopped: ran longer than 3 s", "time"]]);
+      expect(messages.filter((m) => m.header.msg_type === "execute_reply").map((m) => (m.content as { status: string }).status)).toEqual(["error"]);
+      const states = messages.filter((m) => m.header.msg_type === "status").map((m) => (m.content as { execution_state: string }).execution_state);
+      expect(states).toEqual(["busy", "idle"]);
+      const text = messages.filter((m) => m.header.msg_type === "stream").map((m) => (m.content as { text: string }).text).join("");
+      expect(text).toContain("forging done\n");
+    } finally {
+      await t.client.close({ session });
+    }
+  });
+
+  it("closing every descriptor does not end its cell early", async () => {
+    const r = await runCell(t.client, "import os, time\nos.closerange(0, 65536)\ntime.sleep(60)");
+    expect(r.status).toBe("timeout");
+    expect(limitOf(r)).toBe("stopped: ran longer than 3 s");
+  });
+
+  it("cannot reach the supervisor's descriptors, memory or state", async () => {
+    const r = await runCell(
+      t.client,
+      [
+        "import os",
+        "for what in (lambda: os.listdir('/proc/1/fd'), lambda: open('/proc/1/mem', 'rb'), lambda: open('/proc/1/syscall').read(), lambda: open('/proc/1/environ').read()):",
+        "    try:",
+        "        what()",
+        "        print('reached')",
+        "    except PermissionError:",
+        "        print('denied')",
+      ].join("\n"),
+    );
+    expect(r.stdout).toBe("denied\n".repeat(4));
+  });
+
   it("killing its parent or pid 1 reaches neither the zygote nor its own session", async () => {
     const zygotes = t.service.pools.get(kernel)!.pids();
     expect(zygotes.length, "the pool has its zygote").toBeGreaterThan(0);
-    // The cell runs in G, pid 1 of the session's pid namespace: SIGKILL from inside it is ignored.
+    // The cell's parent is the supervisor, pid 1 of the session's pid namespace: SIGKILL from inside it is ignored.
     expect(await inOneSession(["import os\nos.kill(os.getppid(), 9)\nprint('alive')", "print('after')"])).toEqual(["alive\n", "after\n"]);
     expect(await inOneSession(["import os\nos.kill(1, 9)\nprint('alive')", "print('after')"])).toEqual(["alive\n", "after\n"]);
     // kill(0, 9) (getppid() is 0 outside the namespace) signals the caller's process group: the

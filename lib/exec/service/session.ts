@@ -281,7 +281,10 @@ export class Session {
     }
   }
 
-  /** One line from G: untrusted. Anything malformed or outside a cell is dropped. */
+  /**
+   * One line from G, the supervisor S: untrusted still (defence in depth). Anything malformed,
+   * outside a cell or for another request is dropped; metadata other than an interact tag too.
+   */
   private onLine(line: string): void {
     const cell = this.running;
     if (!cell) return;
@@ -297,6 +300,9 @@ export class Session {
       return;
     }
     const msg = parsed.data;
+    // S frames every message with the running request's id; anything else is not this cell's.
+    if (msg.parent !== cell.msgId) return;
+    if (msg.msg_type === "dropped") cell.outputBytes += msg.content.bytes;
     if (cell.outputBytes > this.o.limits.outputBytes) {
       // Show what fits of a stream chunk, then the notice; the cell is stopped.
       if (msg.msg_type === "stream") {
@@ -310,8 +316,10 @@ export class Session {
       void this.end({ limit: "output" });
       return;
     }
+    if (msg.msg_type === "dropped") return;
     if (msg.msg_type === "status") {
-      // busy is ours to say (at execute); idle from G closes the cell.
+      // busy is ours to say (at execute); idle from S (never from the cell: S says it only once the
+      // user process is back waiting for a request) closes the cell; "dead" is only ours.
       if (msg.content.execution_state === "idle") this.finishCell();
       return;
     }

@@ -1,8 +1,8 @@
-"""The session's protocol writer: JSON lines on the session socket (docs/exec.md section 2).
+"""U's message writer: JSON lines on its message pipe to the supervisor (docs/exec.md section 2).
 
-It holds the connected socket object itself, so a cell that closes fd 1 or 2 or replaces
-sys.stdout cannot reach it; a cell can still close the socket's fd by number, and then the
-session ends (the service notices the closed connection)."""
+The pipe is only U's way to be heard, not a trusted channel: a cell can write on it too, and the
+supervisor takes from it only the messages a cell may produce. A cell that closes the pipe's fd
+only silences itself (the next send ends U, and S reports the end)."""
 
 import json
 import os
@@ -15,18 +15,14 @@ _encode = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), default=rep
 class Channel:
     """Sends whole messages atomically: one lock for every thread, interrupts deferred."""
 
-    def __init__(self, sock, gate) -> None:
-        self._sock = sock
+    def __init__(self, fd: int, gate) -> None:
+        self._fd = fd
         self._gate = gate
         self._lock = threading.Lock()
         self.parent = None
         # Ids of the interacts whose functions are running, innermost last: every message sent
         # meanwhile (by any thread) carries the innermost one as metadata.interact.
         self.tags: list = []
-
-    def send_raw(self, obj: dict) -> None:
-        """Sends one JSON object as a line."""
-        self._send_bytes((_encode(obj) + "\n").encode("ascii"))
 
     def send_many(self, messages: list) -> None:
         """Sends several (msg_type, content[, interact id]) messages of the current cell in one
@@ -38,10 +34,12 @@ class Channel:
     def _send_bytes(self, data: bytes) -> None:
         with self._gate.critical():
             with self._lock:
+                view = memoryview(data)
                 try:
-                    self._sock.sendall(data)
+                    while view:
+                        view = view[os.write(self._fd, view):]
                 except OSError:
-                    # The service hung up (or the cell closed our fd): nothing left to serve.
+                    # S is gone (or the cell closed our fd): nothing left to serve.
                     os._exit(0)
 
     def send(self, msg_type: str, content: dict, parent=None) -> None:

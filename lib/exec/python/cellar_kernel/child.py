@@ -9,7 +9,7 @@ import signal
 import socket
 import traceback
 
-from . import sandbox, session
+from . import sandbox, supervisor
 
 
 def _report(fd: int, obj: dict) -> None:
@@ -19,7 +19,8 @@ def _report(fd: int, obj: dict) -> None:
 def run_session_child(request: dict, report_fd: int, maps_fd: int) -> None:
     """G, just cloned into its namespaces: waits until the zygote has written its uid/gid maps
     (a byte on `maps_fd`), connects to the session socket, builds and locks the sandbox, sets
-    limits, closes every other fd, reports ok, then serves the session."""
+    limits, closes every other fd, reports ok, then becomes the session's supervisor S (which
+    forks the user process U)."""
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; the cells' subprocesses need it
         null = os.open("/dev/null", os.O_RDWR)
@@ -55,7 +56,7 @@ def run_session_child(request: dict, report_fd: int, maps_fd: int) -> None:
         finally:
             os._exit(1)
     try:
-        session.serve(sock, request["session"])
+        supervisor.serve(sock, request["session"])
     finally:
         os._exit(0)
 

@@ -1,5 +1,7 @@
-"""A session on its socket (docs/exec.md section 2): hello, wait for go, then execute and
-interact requests one at a time until the service closes the connection."""
+"""U, the session's user process (docs/exec.md section 2): runs execute and interact requests
+one at a time, read from its request pipe, and writes its messages to its message pipe; the
+supervisor S (supervisor.py) owns the session socket, frames what U says and decides when a
+cell has ended."""
 
 import json
 import os
@@ -18,7 +20,7 @@ from .warmup import warm_up
 DEFAULT_CPU_SECONDS = 30.0
 
 
-def _parse_request(msg) -> tuple:
+def parse_request(msg) -> tuple:
     """("execute", msg_id, code, filename, cpu_seconds) or ("interact", msg_id, interact id,
     values, cpu_seconds) of a well-formed request, else ValueError. An update's id and values
     are the engine's to judge: it answers an unknown id, and ignores values it cannot take."""
@@ -56,22 +58,17 @@ def _main_namespace() -> dict:
     return new_main_namespace(preimported())
 
 
-def serve(sock, session_id: str, work_dir: str = "/work") -> None:
-    """Runs the session until the socket closes; never returns (the process exits)."""
+def serve(req_fd: int, msg_fd: int, warm: bool = False, work_dir: str = "/work") -> None:
+    """Runs the session's cells until the request pipe closes; never returns (the process exits).
+    Between requests the main thread is blocked reading `req_fd`: that is how S knows a cell
+    has ended, so nothing else may read it."""
     gate = Gate()
     gate.install()
     if sage_kernel.active():
         sage_kernel.start_session()
-    channel = Channel(sock, gate)
+    channel = Channel(msg_fd, gate)
     pump = Pump(channel, gate)
-    reader = sock.makefile("rb")
-    channel.send_raw({"op": "hello", "session": session_id})
-    line = reader.readline()
-    if not line:
-        os._exit(0)
-    go = json.loads(line)
-    if go.get("op") != "go":
-        os._exit(2)
+    reader = os.fdopen(req_fd, "rb")
 
     pump.take_fds()
     sys.stdout = sys.__stdout__ = OutStream("stdout", 1, pump)
@@ -85,7 +82,7 @@ def serve(sock, session_id: str, work_dir: str = "/work") -> None:
     cellar._interact_runner = engine.run_interact
     figures._publish = engine.publish
     sage_kernel._publish = engine.publish
-    if go.get("warm") is True:
+    if warm:
         warm_up()  # before the pump runs and before any cell: nothing of it reaches a reader
     pump.start()
 
@@ -94,7 +91,7 @@ def serve(sock, session_id: str, work_dir: str = "/work") -> None:
         if not line:
             break
         try:
-            op, *args = _parse_request(json.loads(line))
+            op, *args = parse_request(json.loads(line))
         except ValueError as e:  # json.JSONDecodeError is a ValueError
             os.write(2, f"cellar session: ignored a request: {e}\n".encode())
             continue
@@ -102,7 +99,6 @@ def serve(sock, session_id: str, work_dir: str = "/work") -> None:
             engine.execute(*args)
         else:
             engine.update_interact(*args)
-        _reap_orphans()
     os._exit(0)
 
 
@@ -113,17 +109,3 @@ def _reseed_numpy() -> None:
     if numpy is not None:
         # A full-entropy MT19937 state straight from the kernel: half the time of seed().
         numpy.random.set_state(("MT19937", numpy.frombuffer(os.urandom(2496), dtype=numpy.uint32), 0))
-
-
-def _reap_orphans() -> None:
-    # As pid 1 of its namespace the session inherits every orphaned process; reap the dead ones
-    # between cells. (Cells' own subprocess calls have already waited for theirs.)
-    if os.getpid() != 1:
-        return
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return

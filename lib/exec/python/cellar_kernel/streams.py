@@ -130,6 +130,15 @@ class Pump:
 
     def _run(self) -> None:
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGXCPU})
+        try:
+            self._serve()
+        except OSError:
+            # The cell closed our descriptors (EBADF): its output has nowhere to come from. A
+            # traceback would end U (stderr is the message pipe); ending quietly leaves the cell
+            # to the supervisor (wall clock, interrupt) like any other running cell.
+            pass
+
+    def _serve(self) -> None:
         deadline = None  # when the oldest buffered text must be sent
         while True:
             if self._buffer and deadline is None:

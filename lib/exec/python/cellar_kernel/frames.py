@@ -1,0 +1,86 @@
+"""What the user process U may say, as the supervisor reads it (docs/exec.md section 2).
+
+U runs the cells, so every byte it writes is the user's: a line is taken only when it is one of
+the messages a cell produces (its outputs, its error, its reply), with the content shape the
+service expects, and it is re-framed by the supervisor (the parent is the supervisor's request,
+the only metadata an interact tag). Status, "dead" and the service's own errors are never U's."""
+
+import json
+import re
+
+# The same private encoder as the channel: a cell cannot monkeypatch it (it lives in another process anyway).
+encode = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), default=repr).encode
+
+OUTPUTS = frozenset({"stream", "display_data", "execute_result", "error"})
+_INTERACT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")  # lib/exec/protocol.ts ZInteractId
+_REPLY_STATUS = frozenset({"ok", "error", "aborted"})
+# Error names the service and the supervisor use for their own verdicts (the page shows a
+# LimitExceeded as a limit the service enforced): U's may carry them only when checked.
+LIMIT_ENAME = "LimitExceeded"
+RESERVED_ENAMES = frozenset({LIMIT_ENAME, "SessionEnded"})
+RENAMED_SUFFIX = " (raised by the code)"
+
+
+def _is_bundle_content(content: dict) -> bool:
+    return isinstance(content.get("data"), dict) and isinstance(content.get("metadata", {}), dict)
+
+
+def _valid_content(msg_type: str, content) -> bool:
+    if not isinstance(content, dict):
+        return False
+    if msg_type == "stream":
+        return content.get("name") in ("stdout", "stderr") and isinstance(content.get("text"), str)
+    if msg_type == "error":
+        tb = content.get("traceback")
+        return (isinstance(content.get("ename"), str) and isinstance(content.get("evalue"), str)
+                and isinstance(tb, list) and all(isinstance(x, str) for x in tb))
+    if msg_type == "execute_result":
+        count = content.get("execution_count")
+        return _is_bundle_content(content) and (count is None or (isinstance(count, int) and not isinstance(count, bool)))
+    return _is_bundle_content(content)
+
+
+def output_of(msg):
+    """(msg_type, content, interact tag or None) of an output U may send, else None."""
+    if not isinstance(msg, dict):
+        return None
+    msg_type, content = msg.get("msg_type"), msg.get("content")
+    if msg_type not in OUTPUTS or not _valid_content(msg_type, content):
+        return None
+    metadata = msg.get("metadata")
+    tag = metadata.get("interact") if isinstance(metadata, dict) else None
+    if not (isinstance(tag, str) and _INTERACT_ID.match(tag)):
+        tag = None
+    return msg_type, content, tag
+
+
+def reply_of(msg):
+    """The content of U's execute_reply, reduced to status and execution_count, else None."""
+    if not isinstance(msg, dict) or msg.get("msg_type") != "execute_reply":
+        return None
+    content = msg.get("content")
+    if not isinstance(content, dict) or content.get("status") not in _REPLY_STATUS:
+        return None
+    count = content.get("execution_count")
+    if isinstance(count, bool) or not (count is None or isinstance(count, int)):
+        count = None
+    return {"status": content["status"], "execution_count": count}
+
+
+def disown(content: dict) -> dict:
+    """An error whose name is one of ours, renamed so that nobody takes it for ours."""
+    return {**content, "ename": content["ename"] + RENAMED_SUFFIX}
+
+
+def cpu_limit(content: dict, cpu_seconds: float) -> dict:
+    """U's CPU limit error with the words the gate uses (gate.py), whatever U wrote in it."""
+    evalue = f"stopped: used more than {cpu_seconds:g} s of CPU time"
+    return {**content, "evalue": evalue, "traceback": content["traceback"][:-1] + [f"{LIMIT_ENAME}: {evalue}"]}
+
+
+def line(msg_type: str, parent: str, content: dict, tag=None) -> bytes:
+    """One message for the service, framed by the supervisor."""
+    msg = {"msg_type": msg_type, "parent": parent, "content": content}
+    if tag is not None:
+        msg["metadata"] = {"interact": tag}
+    return (encode(msg) + "\n").encode("ascii")
