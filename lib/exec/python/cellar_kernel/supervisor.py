@@ -80,7 +80,7 @@ class _Cell:
 
 
 class Supervisor:
-    """The relay loop of S (one thread; signals only forward SIGINT and wake the loop)."""
+    """The relay loop of S (one thread; signals only forward SIGINT/SIGXCPU and wake the loop)."""
 
     def __init__(self, sock, pid: int, req_w: int, msg_r: int, from_service: bytes) -> None:
         self._sock = sock
@@ -102,12 +102,15 @@ class Supervisor:
         os.set_blocking(self._wake_w, False)
         signal.set_wakeup_fd(self._wake_w)
         signal.signal(signal.SIGCHLD, lambda *_: None)  # the wakeup fd is what matters
-        signal.signal(signal.SIGINT, self._forward_interrupt)
+        # The service interrupts a cell (SIGINT) or stops it for the session's CPU time over all its
+        # processes (SIGXCPU) by signalling S, the pid it knows; the cell runs in U. (S is pid 1 of
+        # its namespace: without a handler the kernel would drop either signal from outside.)
+        signal.signal(signal.SIGINT, self._forward_signal)
+        signal.signal(signal.SIGXCPU, self._forward_signal)
 
-    def _forward_interrupt(self, signum, frame) -> None:
-        # The service interrupts a cell by signalling S (the pid it knows); the cell runs in U.
+    def _forward_signal(self, signum, frame) -> None:
         try:
-            os.kill(self._pid, signal.SIGINT)
+            os.kill(self._pid, signum)
         except ProcessLookupError:
             pass
 
