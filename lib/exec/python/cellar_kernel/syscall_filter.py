@@ -52,8 +52,6 @@ ALWAYS_DENIED = (
 )
 # Denied to sessions only: G's set-up (under the zygote's filter) still needs them.
 SESSION_DENIED = ("unshare", "mount", "umount2", "umount", "pivot_root")
-PERSONALITY_QUERY = 0xFFFFFFFF
-PER_LINUX = 0
 
 
 def _known(name: str) -> bool:
