@@ -272,10 +272,17 @@ class CpuMeter {
 /** A fresh bwrap + /usr/bin/python3 -c `code` with `kernel`'s environment; resolves when it printed 1 and exited 0. */
 function coldRun(kernel: TKernel, execDir: string, workDir: string, code: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawnSandboxed(coldCommand(kernel, { execDir, runnerDir: RUNNER_DIR }, workDir, code), ["ignore", "pipe", "ignore"]);
+    const child = spawnSandboxed(coldCommand(kernel, { execDir, runnerDir: RUNNER_DIR }, workDir, code), ["ignore", "pipe", "pipe"]);
     let out = "";
+    let err = "";
     child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("exit", (code) => (code === 0 && out === "1\n" ? resolve() : reject(new Error(`cold run exited ${code}`))));
+    child.stderr!.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-300)));
+    child.on("exit", (code, signal) => {
+      if (code === 0 && out === "1\n") return resolve();
+      // The loop only counts failures: say each one's reason here.
+      console.error(`  a cold run failed (exit ${code ?? signal}): ${err.trim() || JSON.stringify(out.slice(-100))}`);
+      reject(new Error(`cold run exited ${code ?? signal}`));
+    });
   });
 }
 

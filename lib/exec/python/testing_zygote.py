@@ -42,12 +42,16 @@ def needs_sandbox(cls):
     return cls
 
 
-def bwrap_args(exec_dir: str, env: dict | None = None) -> list:
+def bwrap_args(exec_dir: str, env: dict | None = None, seccomp_fd: int | None = None) -> list:
     """The zygote's command line of docs/exec.md section 1; `env` adds to its environment (a
-    kernel's, e.g. CELLAR_KERNEL and CELLAR_PRELOAD)."""
+    kernel's, e.g. CELLAR_KERNEL and CELLAR_PRELOAD); `seccomp_fd`, an fd the zygote's filter can
+    be read from. (The host's whole /etc, unlike the service's allowlist.)"""
     args = ["setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}", "--clear-groups", "bwrap",
             "--unshare-user", "--unshare-ipc", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-            "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr"]
+            "--die-with-parent", "--new-session"]
+    if seccomp_fd is not None:
+        args += ["--add-seccomp-fd", str(seccomp_fd)]
+    args += ["--ro-bind", "/usr", "/usr"]
     for name in ("lib", "lib64", "bin", "sbin"):
         if os.path.islink("/" + name):
             args += ["--symlink", os.readlink("/" + name), "/" + name]
@@ -79,9 +83,19 @@ class Zygote:
         subprocess.run([PYTHON, "-c", "import matplotlib.pyplot"], check=True,
                        env={"MPLCONFIGDIR": mplconfig, "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"})
         self.listeners = []
-        self.proc = subprocess.Popen(bwrap_args(self.exec_dir, env), stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     env={**os.environ, "CELLAR_TEST_SECRET": "s3cret"})
+        # The zygote's seccomp filter, as the service gives it (G's set-up runs under it).
+        from cellar_kernel import syscall_filter
+
+        filter_path = os.path.join(self.exec_dir, "zygote.bpf")
+        with open(filter_path, "wb") as f:
+            f.write(syscall_filter.compile_bpf("zygote"))
+        filter_fd = os.open(filter_path, os.O_RDONLY)
+        try:
+            self.proc = subprocess.Popen(bwrap_args(self.exec_dir, env, filter_fd), stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(filter_fd,),
+                                         env={**os.environ, "CELLAR_TEST_SECRET": "s3cret"})
+        finally:
+            os.close(filter_fd)
         self.ready = self.read(120)
 
     def read(self, timeout: float = 30.0) -> dict:

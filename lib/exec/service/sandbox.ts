@@ -245,7 +245,8 @@ export async function prepareExecDir(kernel: TKernel, paths: TSandboxPaths): Pro
 
 /**
  * What stops this host from sandboxing, one plain sentence each (empty when all is well):
- * bwrap/setpriv missing, user namespaces off, or a folder uid 65534 cannot reach.
+ * bwrap/setpriv missing, user namespaces off, a folder uid 65534 cannot reach, or no
+ * python3-seccomp.
  */
 export function sandboxProblems(paths: TSandboxPaths): string[] {
   const problems: string[] = [];
@@ -269,6 +270,10 @@ export function sandboxProblems(paths: TSandboxPaths): string[] {
     encoding: "utf8",
   });
   if (probe.status !== 0) problems.push(`bwrap cannot create a sandbox here: ${(probe.stderr || probe.error?.message || "").trim()}`);
+  // The seccomp filters are built with libseccomp's binding, in the zygote and at start.
+  if (spawnSync("/usr/bin/python3", ["-c", "import seccomp"], { env: LAUNCH_ENV }).status !== 0) {
+    problems.push("libseccomp's Python binding is missing, so the sandbox cannot filter system calls: apt-get install python3-seccomp");
+  }
   return problems;
 }
 
