@@ -88,7 +88,8 @@ class Supervisor:
         self._req_w = req_w
         self._msg_r = msg_r
         self._from_service = from_service
-        self._from_user = b""
+        self._partial: list = []  # pieces of U's unfinished line
+        self._partial_size = 0
         self._skipping = 0  # bytes of an over-long line being dropped
         self._to_user = b""
         self._cell = None
@@ -184,21 +185,32 @@ class Supervisor:
             self._take(chunk)
 
     def _take(self, chunk: bytes) -> None:
-        if self._skipping:
-            end = chunk.find(b"\n")
+        # Pieces of an unfinished line are kept in a list and joined once: a large image arrives
+        # in many reads, and joining at every read would copy it over and over.
+        start = 0
+        while True:
+            end = chunk.find(b"\n", start)
             if end < 0:
-                self._skipping += len(chunk)
-                return
-            self._dropped(self._skipping + end + 1)
-            self._skipping = 0
-            chunk = chunk[end + 1:]
-        data = self._from_user + chunk
-        lines = data.split(b"\n")
-        self._from_user = lines.pop()
-        for line in lines:
-            self._on_user_line(line)
-        if len(self._from_user) > MAX_LINE:
-            self._skipping, self._from_user = len(self._from_user), b""
+                break
+            if self._skipping:
+                self._dropped(self._skipping + end - start + 1)
+                self._skipping = 0
+            else:
+                self._partial.append(chunk[start:end])
+                line = b"".join(self._partial)
+                self._partial, self._partial_size = [], 0
+                self._on_user_line(line)
+            start = end + 1
+        rest = len(chunk) - start
+        if not rest:
+            return
+        if self._skipping:
+            self._skipping += rest
+            return
+        self._partial.append(chunk[start:])
+        self._partial_size += rest
+        if self._partial_size > MAX_LINE:
+            self._skipping, self._partial, self._partial_size = self._partial_size, [], 0
 
     def _on_user_line(self, line: bytes) -> None:
         cell = self._cell
