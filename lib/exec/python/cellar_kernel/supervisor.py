@@ -70,13 +70,16 @@ def serve(sock, session_id: str, work_dir: str = "/work") -> None:
 
 
 class _Cell:
-    __slots__ = ("msg_id", "cpu_seconds", "cpu_at_start", "reply")
+    __slots__ = ("msg_id", "cpu_seconds", "cpu_at_start", "reply", "cpu_signalled")
 
     def __init__(self, msg_id: str, cpu_seconds: float, cpu_at_start: float) -> None:
         self.msg_id = msg_id
         self.cpu_seconds = cpu_seconds
         self.cpu_at_start = cpu_at_start
         self.reply = None  # U's last execute_reply content
+        # The service sent SIGXCPU for this cell: the session's processes together (a child the
+        # cell forked, say) used its CPU time, which U's own clock does not show.
+        self.cpu_signalled = False
 
 
 class Supervisor:
@@ -110,6 +113,8 @@ class Supervisor:
         signal.signal(signal.SIGXCPU, self._forward_signal)
 
     def _forward_signal(self, signum, frame) -> None:
+        if signum == signal.SIGXCPU and self._cell is not None:
+            self._cell.cpu_signalled = True
         try:
             os.kill(self._pid, signum)
         except ProcessLookupError:
@@ -241,8 +246,8 @@ class Supervisor:
     def _hit_cpu_limit(self, content: dict) -> bool:
         """Whether U's LimitExceeded is its CPU limit: U has used (most of) the cell's CPU seconds."""
         cell = self._cell
-        return (content["ename"] == frames.LIMIT_ENAME
-                and self._user_cpu() - cell.cpu_at_start >= cell.cpu_seconds * _CPU_SHARE)
+        return content["ename"] == frames.LIMIT_ENAME and (
+            cell.cpu_signalled or self._user_cpu() - cell.cpu_at_start >= cell.cpu_seconds * _CPU_SHARE)
 
     def _dropped(self, size: int) -> None:
         # Counted by the service against the cell's output limit, like output it shows.
