@@ -10,7 +10,10 @@ import { stampPeer } from "@/lib/auth/peer-header";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
-const app = next({ dev, dir: process.cwd(), hostname: "localhost", port });
+// Next fetches the page a server action redirects to from http://<hostname>:<port>: with
+// "localhost" that request never answered here (the delete-snippet form hung), with the
+// loopback address it does.
+const app = next({ dev, dir: process.cwd(), hostname: "127.0.0.1", port });
 const handle = app.getRequestHandler();
 
 await app.prepare();

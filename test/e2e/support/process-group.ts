@@ -1,7 +1,7 @@
 /**
  * Stopping a server started with `spawn(..., { detached: true })`: `npm start` leads its own
- * process group, below it tsx and then `next start`. npm exits as soon as it is signalled, while
- * Next may still be writing to the data and repos directories, so "stopped" means the whole
+ * process group, below it tsx and then the web server. npm exits as soon as it is signalled, while
+ * the web server may still be writing to the data and repos directories, so "stopped" means the whole
  * group is gone, not just its leader.
  */
 import type { ChildProcess } from "node:child_process";

@@ -50,7 +50,7 @@ const server = spawn("npm", ["start", "--silent"], {
     EXEC_URL: process.env.CELLAR_E2E_EXEC_URL ?? `http://127.0.0.1:${await freePort()}`,
   },
   stdio: "inherit",
-  // Its own process group, so stopping it reaches `next start` below npm and tsx.
+  // Its own process group, so stopping it reaches the web server and execution service below npm and tsx.
   detached: true,
 });
 
