@@ -18,7 +18,7 @@
  *
  * Settings (environment): BENCH_KERNELS (python,sage), BENCH_SECONDS (6 per phase),
  * BENCH_CONCURRENCY (4), BENCH_PHASES (all of cold,coldplot,print,plot,open,first,fork,memory),
- * EXEC_POOL_SIZE (2 zygotes per kernel), EXEC_CPU_WEIGHT (the service's default unless set).
+ * EXEC_POOL_SIZE (2 zygotes per kernel).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
@@ -396,8 +396,6 @@ async function main(): Promise<void> {
       EXEC_URL: url,
       EXEC_DIR: execDir,
       EXEC_POOL_SIZE: process.env.EXEC_POOL_SIZE ?? "2",
-      // All sessions' weight against the host's other processes (here: whatever else loads it).
-      ...(process.env.EXEC_CPU_WEIGHT ? { EXEC_CPU_WEIGHT: process.env.EXEC_CPU_WEIGHT } : {}),
       EXEC_MAX_SESSIONS: "64",
       EXEC_PER_CLIENT: "64",
       EXEC_QUEUE: "256",
