@@ -176,8 +176,6 @@ const ZRawExecEnv = z.object({
   EXEC_MEMORY_MB: execInt("EXEC_MEMORY_MB", 512, 16, 1_048_576),
   // 0: the default, 75% of the host's RAM (configFromEnv).
   EXEC_MEMORY_TOTAL_MB: execInt("EXEC_MEMORY_TOTAL_MB", 0, 0, 1_073_741_824),
-  // 0: the default, the host's number of cores (cgroups.ts).
-  EXEC_CPU_WEIGHT: execInt("EXEC_CPU_WEIGHT", 0, 0, 256),
   EXEC_CPUS: optionalText.pipe(
     z
       .string()
@@ -224,8 +222,6 @@ export type TExecEnv = {
   memoryTotalMb: number;
   /** Each session's CPU share in cores (a CFS quota; may be fractional). */
   cpus: number;
-  /** The weight of all sessions together against the host's other processes, in busy processes; 0: one per core. */
-  cpuWeight: number;
   pids: number;
   cpuSeconds: number;
   wallSeconds: number;
@@ -270,7 +266,6 @@ export function parseExecEnv(source: Record<string, string | undefined> = proces
     memoryMb: raw.EXEC_MEMORY_MB,
     memoryTotalMb: raw.EXEC_MEMORY_TOTAL_MB,
     cpus: raw.EXEC_CPUS,
-    cpuWeight: raw.EXEC_CPU_WEIGHT,
     pids: raw.EXEC_PIDS,
     cpuSeconds: raw.EXEC_CPU_SECONDS,
     wallSeconds: raw.EXEC_WALL_SECONDS,

@@ -309,7 +309,16 @@ async function benchKernel(
   // Warm-up (first forks, JIT of the service's code paths); a sage session waits here for its zygote.
   await closedLoop(() => pressRun(client, kernel, "print(1)", "stdout"), 2, 1);
   const zygotes = zygotePids(o.servicePid, kernel);
-  const meters = [o.meters.service, o.meters.client, { usage: () => cpuOf(o.servicePid) }, { usage: () => zygotes.reduce((s, p) => s + threadCpuOf(p), 0) }];
+  // Sessions have cpuacct groups of their own (under cpuacct/cellar, which counts its removed
+  // children too), outside the service's: their CPU is added to the service's.
+  const sessionsCpu = () => {
+    try {
+      return Number(readFileSync("/sys/fs/cgroup/cpuacct/cellar/cpuacct.usage", "utf8"));
+    } catch {
+      return 0;
+    }
+  };
+  const meters = [{ usage: () => o.meters.service.usage() + sessionsCpu() }, o.meters.client, { usage: () => cpuOf(o.servicePid) }, { usage: () => zygotes.reduce((s, p) => s + threadCpuOf(p), 0) }];
   const loop = (phase: string, one: () => Promise<void>, m = meters, minEach = 1) => (PHASES.has(phase) ? closedLoop(one, CONCURRENCY, SECONDS, m, minEach) : SKIPPED);
 
   // A cold Sage run takes longer than a phase: at least two per lane, or the rate is one round's.

@@ -1,13 +1,16 @@
 /**
  * Per-session cgroups (v1): memory, pids, cpu (a CFS quota) and cpuacct (the CPU time all the
  * session's processes used) under /sys/fs/cgroup/<controller>/cellar/<owner>.<id>; the parent
- * memory group caps all sessions together. The kernel enforces the limits; the service adds the
+ * memory group caps all sessions together. The cpu groups sit at the top of their hierarchy
+ * instead, as /sys/fs/cgroup/cpu/cellar.<owner>.<id>: the scheduler weighs a group as one entity
+ * against its siblings, so under a common parent all sessions together would get one process's
+ * share against the host's other processes; at the top each session weighs what its process
+ * weighed before it had a cpu group (and its quota bounds it however many processes it starts). The kernel enforces the limits; the service adds the
  * session's process before its code runs, kills everything in the groups at the end, and removes them. `<owner>` names the
  * service process that made the group, so that one starting after a crash can tell its
  * predecessor's leftovers from the groups of a service still running beside it.
  */
 import { promises as fs, accessSync, closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, write, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import path from "node:path";
 
 export const CGROUP_ROOT = "/sys/fs/cgroup";
@@ -15,11 +18,11 @@ const CONTROLLERS = ["memory", "pids", "cpu", "cpuacct"] as const;
 type TController = (typeof CONTROLLERS)[number];
 
 /**
- * The parent groups of all sessions (`<root>/<controller>/<parent>`); `memoryTotalBytes`, when
- * set, is the memory limit of the parent group: all sessions together (run directories included);
- * `cpuWeight` the parent cpu group's weight in busy processes (default: one per core).
+ * The parent groups of all sessions (`<root>/<controller>/<parent>`; the cpu groups' names start
+ * with `<parent>.` instead); `memoryTotalBytes`, when set, is the memory limit of the parent
+ * group: all sessions together (run directories included).
  */
-export type TCgroupOptions = { root?: string; parent?: string; memoryTotalBytes?: number; cpuWeight?: number };
+export type TCgroupOptions = { root?: string; parent?: string; memoryTotalBytes?: number };
 
 /** Limits of one session's cgroups; `cpus`: the CFS quota in cores (may be fractional). */
 export type TCgroupLimits = { memoryBytes: number; pids: number; cpus: number };
@@ -43,6 +46,13 @@ function mountOf(o: TCgroupOptions, controller: string): string {
   }
 }
 
+/** Whether `controller`'s hierarchy is the cpu controller's (its groups sit at the top, see above). */
+const flat = (o: TCgroupOptions, controller: string) => mountOf(o, controller) === mountOf(o, "cpu");
+
+/** Where session `name`'s group of `controller` is. */
+const groupDir = (o: TCgroupOptions, controller: string, name: string) =>
+  flat(o, controller) ? path.join(mountOf(o, controller), `${o.parent ?? "cellar"}.${name}`) : path.join(mountOf(o, controller), o.parent ?? "cellar", name);
+
 /** The distinct hierarchies of CONTROLLERS, as [controller, mount]. */
 function hierarchies(o: TCgroupOptions): [TController, string][] {
   const seen = new Set<string>();
@@ -63,7 +73,7 @@ function hierarchies(o: TCgroupOptions): [TController, string][] {
 export function prepareCgroups(o: TCgroupOptions = {}): string[] {
   const problems: string[] = [];
   for (const [controller, mount] of hierarchies(o)) {
-    const dir = path.join(mount, o.parent ?? "cellar");
+    const dir = flat(o, controller) ? mount : path.join(mount, o.parent ?? "cellar");
     try {
       accessSync(path.join(mount, "cgroup.procs"), constants.R_OK);
     } catch {
@@ -75,20 +85,6 @@ export function prepareCgroups(o: TCgroupOptions = {}): string[] {
       accessSync(path.join(dir, "cgroup.procs"), constants.W_OK);
     } catch (e) {
       problems.push(`cannot create or write the cgroup ${dir}: ${(e as Error).message}`);
-    }
-  }
-  if (problems.length === 0) {
-    // The sessions' groups sit under one parent, which the scheduler weighs as one entity against
-    // the host's other processes (the site, the database): with the default weight (1024, one
-    // busy process) all sessions together would get one process's share under contention. One
-    // busy process per core instead: they can still take the whole host when it is otherwise
-    // idle (each within its own quota), and cannot crowd the site out when it is not. A host
-    // that runs nothing else (EXEC_HOSTS) may weigh them more.
-    const shares = path.join(parentDir(o, "cpu"), "cpu.shares");
-    try {
-      writeFileSync(shares, String(1024 * (o.cpuWeight ?? availableParallelism())));
-    } catch (e) {
-      problems.push(`cannot set ${shares}: ${(e as Error).message}`);
     }
   }
   if (problems.length === 0 && o.memoryTotalBytes !== undefined) {
@@ -145,7 +141,7 @@ export class SessionCgroups {
     private readonly o: TCgroupOptions,
   ) {
     const name = `${ownerTag()}.${id}`;
-    const dir = (c: TController) => path.join(mountOf(o, c), o.parent ?? "cellar", name);
+    const dir = (c: TController) => groupDir(o, c, name);
     this.dirs = { memory: dir("memory"), pids: dir("pids"), cpu: dir("cpu"), cpuacct: dir("cpuacct") };
   }
 
@@ -383,8 +379,9 @@ const GROUP_NAME = /^(\d+)-(\d+)\.[A-Za-z0-9_-]+$/;
  */
 export async function removeStaleCgroups(o: TCgroupOptions = {}): Promise<string[]> {
   const stale: string[] = [];
-  for (const [, mount] of hierarchies(o)) {
-    const dir = path.join(mount, o.parent ?? "cellar");
+  for (const [controller, mount] of hierarchies(o)) {
+    const prefix = flat(o, controller) ? `${o.parent ?? "cellar"}.` : "";
+    const dir = prefix ? mount : path.join(mount, o.parent ?? "cellar");
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -392,7 +389,8 @@ export async function removeStaleCgroups(o: TCgroupOptions = {}): Promise<string
       continue; // no parent group yet: nothing can be left in it
     }
     for (const entry of entries) {
-      const m = GROUP_NAME.exec(entry.name);
+      if (!entry.name.startsWith(prefix)) continue;
+      const m = GROUP_NAME.exec(entry.name.slice(prefix.length));
       if (!entry.isDirectory() || !m) continue;
       const [, pid, start] = m;
       if (processStartTime(Number(pid)) === start) continue; // its service is still running

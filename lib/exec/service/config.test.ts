@@ -26,12 +26,6 @@ describe("resource settings", () => {
     }
   });
 
-  it("weighs all sessions together as one busy process per core unless EXEC_CPU_WEIGHT says otherwise", () => {
-    expect(configFromEnv(parseExecEnv({ EXEC_SAGE: "0" })).cgroups?.cpuWeight).toBeUndefined();
-    expect(configFromEnv(parseExecEnv({ EXEC_SAGE: "0", EXEC_CPU_WEIGHT: "16" })).cgroups?.cpuWeight).toBe(16);
-    expect(problemOf({ EXEC_CPU_WEIGHT: "1000" })).toContain("EXEC_CPU_WEIGHT must be a whole number between 0 and 256");
-  });
-
   it("leaves the memory of all sessions to the service's default unless EXEC_MEMORY_TOTAL_MB is set", () => {
     expect(configFromEnv(parseExecEnv({ EXEC_SAGE: "0" })).cgroups?.memoryTotalBytes).toBeUndefined();
     expect(configFromEnv(parseExecEnv({ EXEC_SAGE: "0", EXEC_MEMORY_TOTAL_MB: "4096" })).cgroups?.memoryTotalBytes).toBe(4096 * 1024 * 1024);

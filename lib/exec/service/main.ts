@@ -1,6 +1,7 @@
 /**
  * Entry of the execution service: `tsx lib/exec/service/main.ts`. Reads the EXEC_* environment,
- * removes the session cgroups an earlier service process left when it crashed, listens on
+ * removes the session cgroups an earlier service process left when it crashed (its run
+ * directories' mounts are undone by startExecService, before any zygote starts), listens on
  * EXEC_URL's host and port (loopback), and exits non-zero with one line per problem when this
  * host cannot sandbox (no bwrap, cgroups not writable, ...).
  */

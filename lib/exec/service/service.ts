@@ -72,10 +72,7 @@ export function configFromEnv(env: TExecEnv): TServiceConfig {
     idleSeconds: env.idleSeconds,
     maxLifeSeconds: env.maxLifeSeconds,
     hostId: env.hostId,
-    cgroups: {
-      ...(env.memoryTotalMb > 0 ? { memoryTotalBytes: env.memoryTotalMb * 1024 * 1024 } : {}),
-      ...(env.cpuWeight > 0 ? { cpuWeight: env.cpuWeight } : {}),
-    },
+    cgroups: env.memoryTotalMb > 0 ? { memoryTotalBytes: env.memoryTotalMb * 1024 * 1024 } : {},
     host: url.hostname,
     port: Number(url.port || 80),
   };
