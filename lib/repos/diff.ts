@@ -24,7 +24,7 @@ export interface FileDiff {
   binary: boolean;
   oldOid: string | null;
   newOid: string | null;
-  /** Null for binary files and when the diff took too long (`tooLarge`). */
+  /** Null for binary files and diffs too large to compute here (`tooLarge`). */
   hunks: DiffHunk[] | null;
   /** The line diff did not fit in the request's time budget: show a note and links to both versions. */
   tooLarge: boolean;
@@ -60,8 +60,8 @@ async function flatten(dir: string, rev: string | null, cache: GitCache): Promis
  * The changes from revision `from` (null: the empty tree, for a first revision) to `to`, one
  * entry per changed file sorted by path, with 3 lines of context. Line diffs run on the event
  * loop against `budget` (shared by every call given the same one; default: a fresh
- * {@link DIFF_BUDGET_MS}), small files first, yielding between files: a file whose diff runs
- * past what is left, and every file once it is spent, is reported as `tooLarge`. `to` is read
+ * {@link DIFF_BUDGET_MS}), small files first, yielding between files: a file past the size
+ * caps (lineDiff), and every file once the budget is spent, is reported as `tooLarge`. `to` is read
  * from `toDir` when given: comparing a snippet with a fork, whose new revisions only the fork's
  * repository has.
  */
