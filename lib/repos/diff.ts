@@ -26,7 +26,7 @@ export interface FileDiff {
   newOid: string | null;
   /** Null for binary files and diffs too large to compute here (`tooLarge`). */
   hunks: DiffHunk[] | null;
-  /** The line diff did not fit in the request's time budget: show a note and links to both versions. */
+  /** The line diff was past the size caps or the request's budget: show a note and links to both versions. */
   tooLarge: boolean;
 }
 
