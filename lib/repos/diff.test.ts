@@ -81,25 +81,68 @@ describe("diffRevisions", () => {
     expect(diff[1]).toMatchObject({ path: "z-small.txt", tooLarge: false, hunks: [{ lines: ["-1", "+2"] }] });
   });
 
+  it.each([
+    ["two edits in the middle", (t: string) => t.replace("line 14990\n", "line 14990 changed\n").replace("line 15010\n", "line 15010\nnew line\n")],
+    ["an edit at the start", (t: string) => t.replace("line 1\n", "line one\n")],
+    ["the end without its newline", (t: string) => t.replace(/line 29999\n$/, "last line, no newline")],
+  ])("shows a small edit in a large file with git's hunks: %s", async (_name, edit) => {
+    const big = lines(30_000, (i) => `line ${i}`);
+    const a = await createRepo({ dir, files: files({ "big.txt": big }), message: "a", author });
+    const b = await commitFiles({ dir, files: files({ "big.txt": edit(big) }), message: "b", author, expectedHead: a.head });
+    const [diff] = await diffRevisions({ dir, from: a.head, to: b.head });
+    expect(diff?.tooLarge).toBe(false);
+    const ours = diff!.hunks!.flatMap((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines]);
+    const gits = gitCli(dir, "diff", "-U3", a.head, b.head).split("\n").slice(4, -1).map((l) => l.replace(/^(@@ [^@]+ @@).*$/, "$1"));
+    expect(ours).toEqual(gits);
+  });
+
+  it("calls a rewrite of more lines than it diffs too large, however much time is left", async () => {
+    const a = await createRepo({ dir, files: files({ "big.txt": lines(6_000, (i) => `alpha ${i}`) }), message: "a", author });
+    const b = await commitFiles({ dir, files: files({ "big.txt": lines(6_000, (i) => `omega ${i}`) }), message: "b", author, expectedHead: a.head });
+    const budget = diffBudget(3_600_000);
+    const [diff] = await diffRevisions({ dir, from: a.head, to: b.head, budget });
+    expect(diff).toMatchObject({ path: "big.txt", hunks: null, tooLarge: true });
+  });
+
   it("shares one budget between the diffs of a page: past it, the rest are too large instead of computed", async () => {
-    // Twelve revisions, each rewriting every line of a 300-line file: each diff costs a few to
-    // a few hundred milliseconds of Myers, so twelve cannot all fit in one page's budget,
-    // though each would in a budget of its own.
-    const rewrite = (r: number) => lines(300, (i) => `rev ${r} line ${(i * (r + 7919)) % 10007}`);
+    // Thirty revisions, each rewriting every line of a 90-line file (180 changed lines, under
+    // the changed-line cap): each costs milliseconds of CPU for Myers, thirty cannot all fit in
+    // one page's budget, though each would in a budget of its own.
+    const rewrite = (r: number) => lines(90, (i) => `rev ${r} line ${(i * (r + 7919)) % 10007}`);
     const heads = [(await createRepo({ dir, files: files({ "data.txt": rewrite(0) }), message: "0", author })).head];
-    for (let r = 1; r <= 12; r++) {
+    for (let r = 1; r <= 30; r++) {
       heads.push((await commitFiles({ dir, files: files({ "data.txt": rewrite(r) }), message: String(r), author, expectedHead: heads[r - 1]! })).head);
     }
     const budget = diffBudget();
     const diffs = await Promise.all(heads.slice(1).map((to, r) => diffRevisions({ dir, from: heads[r]!, to, budget })));
     const changed = diffs.map((d) => d[0]!);
     expect(changed.every((f) => f.path === "data.txt" && f.status === "modified")).toBe(true);
-    expect(changed.filter((f) => f.tooLarge).length).toBeGreaterThan(0);
     expect(budget.remainingMs).toBeLessThanOrEqual(0);
-    // A file given up on has no hunks; one that fitted has all 600 changed lines.
+    expect(changed.filter((f) => f.tooLarge).length).toBeGreaterThan(0);
+    // A file given up on has no hunks; one that fitted has all 180 changed lines.
     for (const f of changed) {
       if (f.tooLarge) expect(f.hunks).toBeNull();
-      else expect(f.hunks!.flatMap((h) => h.lines).filter((l) => l[0] === "+" || l[0] === "-")).toHaveLength(600);
+      else expect(f.hunks!.flatMap((h) => h.lines).filter((l) => l[0] === "+" || l[0] === "-")).toHaveLength(180);
     }
+    // Each alone, with a budget of its own, is shown.
+    const alone = await diffRevisions({ dir, from: heads[29]!, to: heads[30]!, budget: diffBudget() });
+    expect(alone[0]?.tooLarge).toBe(false);
+  });
+
+  it("calls a change of more than 200 lines too large, and shows an added file of any length up to the cap whole", async () => {
+    const a = await createRepo({ dir, files: files({ "data.txt": lines(120, (i) => `alpha ${i}`) }), message: "a", author });
+    const b = await commitFiles({
+      dir,
+      files: files({ "data.txt": lines(120, (i) => `omega ${i}`), "added.txt": lines(2_000, (i) => `new ${i}`) }),
+      message: "b",
+      author,
+      expectedHead: a.head,
+    });
+    const diff = await diffRevisions({ dir, from: a.head, to: b.head, budget: diffBudget(3_600_000) });
+    expect(diff.map((d) => [d.path, d.tooLarge])).toEqual([
+      ["added.txt", false],
+      ["data.txt", true],
+    ]);
+    expect(diff[0]?.hunks).toEqual([{ oldStart: 0, oldLines: 0, newStart: 1, newLines: 2_000, lines: Array.from({ length: 2_000 }, (_, i) => `+new ${i}`) }]);
   });
 });

@@ -24,17 +24,19 @@ export interface FileDiff {
   binary: boolean;
   oldOid: string | null;
   newOid: string | null;
-  /** Null for binary files and when the diff took too long (`tooLarge`). */
+  /** Null for binary files and diffs too large to compute here (`tooLarge`). */
   hunks: DiffHunk[] | null;
-  /** The line diff did not fit in the request's time budget: show a note and links to both versions. */
+  /** The line diff was past the size caps or the request's budget: show a note and links to both versions. */
   tooLarge: boolean;
 }
 
 /**
- * Milliseconds of line diffing a request may spend on the event loop, all its files and calls
- * together: a page showing many revisions must not stall every other request while it diffs.
+ * Milliseconds of CPU a request may spend diffing lines on the event loop, all its files and
+ * calls together: a page showing many revisions must not stall every other request while it
+ * diffs. Checked before each file, so one file may go past it by its own capped cost (below):
+ * ~50 ms in all at worst.
  */
-export const DIFF_BUDGET_MS = 40;
+export const DIFF_BUDGET_MS = 30;
 
 /** What is left of a request's diffing time; pass one to every `diffRevisions` of the request. */
 export type DiffBudget = { remainingMs: number };
@@ -58,8 +60,8 @@ async function flatten(dir: string, rev: string | null, cache: GitCache): Promis
  * The changes from revision `from` (null: the empty tree, for a first revision) to `to`, one
  * entry per changed file sorted by path, with 3 lines of context. Line diffs run on the event
  * loop against `budget` (shared by every call given the same one; default: a fresh
- * {@link DIFF_BUDGET_MS}), small files first, yielding between files: a file whose diff runs
- * past what is left, and every file once it is spent, is reported as `tooLarge`. `to` is read
+ * {@link DIFF_BUDGET_MS}), small files first, yielding between files: a file past the size
+ * caps (lineDiff), and every file once the budget is spent, is reported as `tooLarge`. `to` is read
  * from `toDir` when given: comparing a snippet with a fork, whose new revisions only the fork's
  * repository has.
  */
@@ -111,27 +113,86 @@ export async function diffRevisions(opts: {
   return paths.map((path) => out.get(path)!);
 }
 
+/** Lines of context around each change, as git shows them. */
+const CONTEXT = 3;
+
 /**
- * The hunks of one file, or null when jsdiff gave up at the budget's end. The time spent,
- * decoding and jsdiff's own splitting and hunk building included, is taken from the budget.
+ * Most lines (both sides, after the common start and end are set aside) handed to jsdiff: its
+ * splitting into lines costs microseconds a line, so a bigger rewrite is "too large" without
+ * trying.
+ */
+const MAX_DIFF_LINES = 10_000;
+
+/**
+ * Most changed lines (added + removed) jsdiff looks for (its `maxEditLength`): Myers' work grows
+ * with their square (~10–25 ms of CPU at 200 here, jsdiff's path bookkeeping is not cheap), so
+ * a file past its budget stalls the loop by at most that much more. A bigger change is shown as
+ * the two versions to download.
+ */
+const MAX_EDIT_LENGTH = 200;
+
+/**
+ * The hunks of one file, or null when it is too large: over {@link MAX_DIFF_LINES} lines to
+ * compare or {@link MAX_EDIT_LENGTH} changed lines. Both bound the work whatever the machine
+ * (jsdiff's own `timeout` is wall-clock time, which a busy machine spends without us: a
+ * one-line edit would then be "too large"). The CPU time spent, decoding, splitting and hunk
+ * building included, is taken from the budget.
  */
 function lineDiff(path: string, oldBytes: Uint8Array, newBytes: Uint8Array, budget: DiffBudget): DiffHunk[] | null {
-  const started = performance.now();
+  const started = process.cpuUsage();
   try {
-    const patch = structuredPatch(path, path, decoder.decode(oldBytes), decoder.decode(newBytes), undefined, undefined, {
-      context: 3,
-      timeout: budget.remainingMs,
-    });
+    const oldText = decoder.decode(oldBytes);
+    const newText = decoder.decode(newBytes);
+    // One side empty: every line is added (or removed), nothing to search for.
+    if (oldText === "" || newText === "") return wholeFile(oldText === "" ? newText : oldText, oldText === "" ? "+" : "-");
+    const middle = changedMiddle(oldText, newText);
+    if (middle.lines > MAX_DIFF_LINES) return null;
+    const patch = structuredPatch(path, path, middle.old, middle.new, undefined, undefined, { context: CONTEXT, maxEditLength: MAX_EDIT_LENGTH });
     if (patch === undefined) return null;
-    // jsdiff keeps start 1 for an empty side; unified diffs (and git) write 0 there.
     return patch.hunks.map(({ oldStart, oldLines, newStart, newLines, lines }) => ({
-      oldStart: oldLines === 0 ? oldStart - 1 : oldStart,
+      // jsdiff keeps start 1 for an empty side; unified diffs (and git) write 0 there.
+      oldStart: (oldLines === 0 ? oldStart - 1 : oldStart) + middle.skipped,
       oldLines,
-      newStart: newLines === 0 ? newStart - 1 : newStart,
+      newStart: (newLines === 0 ? newStart - 1 : newStart) + middle.skipped,
       newLines,
       lines,
     }));
   } finally {
-    budget.remainingMs -= performance.now() - started;
+    const used = process.cpuUsage(started);
+    budget.remainingMs -= (used.user + used.system) / 1000;
   }
+}
+
+/**
+ * The two texts without the lines they share at the start and at the end (keeping CONTEXT of
+ * them on each side, so hunks get their context), as git's xdiff trims before diffing: a small
+ * edit in a large file costs jsdiff only the edit. `skipped` lines were cut from the start.
+ */
+function changedMiddle(oldText: string, newText: string): { old: string; new: string; skipped: number; lines: number } {
+  // A text ending in "\n" splits with a last "" element; the loops never eat both sides whole.
+  const a = oldText.split("\n");
+  const b = newText.split("\n");
+  const shorter = Math.min(a.length, b.length);
+  let head = 0;
+  while (head < shorter - 1 && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < shorter - 1 - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const skipped = Math.max(0, head - CONTEXT);
+  const cut = Math.max(0, tail - CONTEXT);
+  // A middle that stops before the end stops after a whole line: give it back its newline.
+  const slice = (xs: string[]) => xs.slice(skipped, xs.length - cut).join("\n") + (cut > 0 ? "\n" : "");
+  return { old: slice(a), new: slice(b), skipped, lines: a.length + b.length - 2 * (skipped + cut) };
+}
+
+/** The one hunk of a file added (`+`) or removed (`-`) whole, as git writes it; null past MAX_DIFF_LINES. */
+function wholeFile(text: string, sign: "+" | "-"): DiffHunk[] | null {
+  if (text === "") return [];
+  const lines = text.split("\n");
+  const complete = lines[lines.length - 1] === "";
+  if (complete) lines.pop();
+  if (lines.length > MAX_DIFF_LINES) return null;
+  const body = lines.map((l) => sign + l);
+  if (!complete) body.push("\\ No newline at end of file");
+  const n = lines.length;
+  return [sign === "+" ? { oldStart: 0, oldLines: 0, newStart: 1, newLines: n, lines: body } : { oldStart: 1, oldLines: n, newStart: 0, newLines: 0, lines: body }];
 }
