@@ -1,4 +1,5 @@
 import { z } from "zod";
+import "@/lib/zod-no-eval";
 
 /*
  * `application/vnd.cellar.scene3d+json`: a 3D scene (Sage's plot3d, parametric_plot3d, sphere...)

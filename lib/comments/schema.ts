@@ -1,4 +1,5 @@
 import { z } from "zod";
+import "@/lib/zod-no-eval";
 
 /** Longest comment, in characters of Markdown. */
 export const MAX_COMMENT_LENGTH = 10_000;

@@ -1,3 +1,5 @@
+import { USER_FILE_CSP } from "@/lib/http/security-headers";
+
 /**
  * Response headers for a file a run wrote. Cells are anyone's code and their files are served
  * from our origin, so nothing is ever rendered as a document here: raster images (which cannot
@@ -12,7 +14,7 @@ export function runFileHeaders(name: string, size: number): Record<string, strin
     "Content-Length": String(size),
     "Content-Disposition": `${image ? "inline" : "attachment"}; filename="${asciiName(base)}"; filename*=UTF-8''${encodeURIComponent(base)}`,
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Content-Security-Policy": USER_FILE_CSP,
     // A later cell may rewrite the file under the same name.
     "Cache-Control": "no-store",
   };

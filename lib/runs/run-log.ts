@@ -1,4 +1,5 @@
 import { z } from "zod";
+import "@/lib/zod-no-eval";
 
 /*
  * What a run looks like in the page: its cells, each with its outputs, built from the Jupyter

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import "@/lib/zod-no-eval";
 
 /** Who is acting: a signed-in user, or nobody. */
 export type TActor = { id: string; username: string };

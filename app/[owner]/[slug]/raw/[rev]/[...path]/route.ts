@@ -1,4 +1,5 @@
 import { toPublicError } from "@/lib/errors";
+import { USER_FILE_CSP } from "@/lib/http/security-headers";
 import { isBinary } from "@/lib/repos";
 import { readRawFile } from "@/lib/snippets/read-raw-file";
 
@@ -15,7 +16,7 @@ const IMAGE_TYPES: Record<string, string> = {
 // A raw file is someone's content on our origin: never let it run script or be sniffed into HTML.
 const SAFE_HEADERS = {
   "X-Content-Type-Options": "nosniff",
-  "Content-Security-Policy": "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox",
+  "Content-Security-Policy": USER_FILE_CSP,
   "Cross-Origin-Resource-Policy": "same-origin",
   "Referrer-Policy": "no-referrer",
 };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { USER_FILE_CSP } from "@/lib/http/security-headers";
 import { isBinary } from "@/lib/repos";
 import { readRawFile } from "@/lib/snippets/read-raw-file";
 import { parseQuery } from "../../../../../_lib/query";
@@ -21,7 +22,7 @@ export const GET = api<{ owner: string; slug: string; path: string[] }>(async (r
       "Content-Type": isBinary(file.content) ? "application/octet-stream" : "text/plain; charset=utf-8",
       "Content-Length": String(file.content.byteLength),
       "X-Content-Type-Options": "nosniff",
-      "Content-Security-Policy": "default-src 'none'; sandbox",
+      "Content-Security-Policy": USER_FILE_CSP,
       "Cache-Control": pinned ? "public, max-age=31536000, immutable" : "no-cache",
       ETag: `"${file.oid}"`,
     },
