@@ -6,9 +6,8 @@ import { isServedOverHttps, securityHeaders } from "@/lib/http/security-headers"
 /**
  * Runs before every page and route handler (Next 16's renamed middleware):
  * - `GET /Alice/My-Snippet` → 308 to `/alice/my-snippet` (lib/http/canonical-path.ts);
- * - every response gets the security headers (lib/http/security-headers.ts), with a fresh
- *   script nonce that Next reads back from the request's Content-Security-Policy header and
- *   puts on its own scripts. That is why every page is rendered per request (app/layout.tsx).
+ * - every response gets the security headers (lib/http/security-headers.ts). They do not vary
+ *   per request, so cached (ISR) pages stay cached.
  * These headers replace a route handler's own of the same name, so user files (raw files, run
  * files) get their sandbox policy from here too (USER_FILE_CSP).
  */
@@ -16,7 +15,6 @@ export function proxy(request: NextRequest): NextResponse {
   const env = getEnv();
   const https = isServedOverHttps({ authUrl: env.authUrl, trustProxy: env.trustProxy, forwardedProto: request.headers.get("x-forwarded-proto") });
   const headers = securityHeaders({
-    nonce: Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64"),
     pathname: request.nextUrl.pathname,
     https,
     dev: process.env.NODE_ENV === "development",
@@ -29,9 +27,7 @@ export function proxy(request: NextRequest): NextResponse {
     url.pathname = canonical;
     response = NextResponse.redirect(url, 308);
   } else {
-    const requestHeaders = new Headers(request.headers);
-    requestHeaders.set("content-security-policy", headers["Content-Security-Policy"] ?? "");
-    response = NextResponse.next({ request: { headers: requestHeaders } });
+    response = NextResponse.next();
   }
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;

@@ -1,5 +1,4 @@
 import type { Metadata, Viewport } from "next";
-import { connection } from "next/server";
 import type { ReactNode } from "react";
 
 import { SiteHeader } from "@/components/site-header";
@@ -22,14 +21,8 @@ export const viewport: Viewport = {
   ],
 };
 
-/**
- * The page frame: header, main content, footer. Every page is rendered per request: proxy.ts
- * gives each response a fresh script nonce in its Content-Security-Policy, and Next puts that
- * nonce on its inline scripts only while rendering; a page cached at build time or by ISR would
- * carry none (or a stale one) and its scripts would be blocked.
- */
-export default async function RootLayout({ children }: { children: ReactNode }) {
-  await connection();
+/** The page frame: header, main content, footer. Nothing here reads the request, so pages can be cached. */
+export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>

@@ -11,7 +11,7 @@ import { KATEX_OPTIONS } from "./latex-options";
  * storage. The frame is OUTPUT_FRAME_PATH (public/output-frame.html), whose CSP (proxy.ts) allows inline script
  * and blocks every network request, so the content cannot load scripts or call home; it asks
  * for the markup by message and reports its height. Not a srcdoc frame: that would inherit this
- * page's CSP, whose script nonce would stop the content's own scripts.
+ * page's CSP instead of the stricter one outputs get (no requests at all).
  */
 const FRAME_STYLE =
   "<style>html{color-scheme:light}body{margin:0;padding:4px;font:14px/1.45 system-ui,sans-serif;color:#1b1f24;background:#fff}" +

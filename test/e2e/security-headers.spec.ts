@@ -37,12 +37,8 @@ test("pages, API routes, raw files and ZIPs carry the security headers", async (
   expect(home.status()).toBe(200);
   expectSiteHeaders(home, "the home page");
   const scripts = csp(home).get("script-src") ?? "";
-  expect(scripts).toMatch(/^'self' 'nonce-[A-Za-z0-9+/=]{16,}'$/);
-  // The nonce is fresh for every response, and it is the one on the page's own scripts.
-  const again = await page.request.get("/");
-  expect(csp(again).get("script-src")).not.toBe(scripts);
-  const nonce = /'nonce-([^']+)'/.exec(scripts)?.[1] ?? "";
-  expect(await home.text()).toContain(`nonce="${nonce}"`);
+  // Our origin only (inline: Next's own bootstrap, see lib/http/security-headers.ts).
+  expect(scripts).toBe("'self' 'unsafe-inline'");
 
   const snippetPage = await page.request.get(path);
   expect(snippetPage.status()).toBe(200);

@@ -5,8 +5,12 @@ import { markdownExcerpt } from "@/lib/render/markdown";
 import { orNotFound } from "./_view/load";
 import { SnippetView } from "./_view/snippet-view";
 
-// Rendered per request (the CSP nonce, see app/layout.tsx). Nothing here depends on who is
-// looking (the owner's buttons come from the browser's session).
+// Rendered on first request and cached; every write to the snippet revalidates its paths.
+// Nothing here depends on who is looking (the owner's buttons come from the browser's session).
+export const revalidate = 3600;
+export function generateStaticParams() {
+  return [];
+}
 
 type Props = { params: Promise<{ owner: string; slug: string }> };
 

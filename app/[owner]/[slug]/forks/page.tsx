@@ -1,6 +1,11 @@
 import type { Metadata } from "next";
 import { NetworkView } from "./_view/network-view";
 
+// Cached; a new snippet, revision or fork anywhere in the network revalidates it (lib/activity/revalidate-network.ts).
+export const revalidate = 3600;
+export function generateStaticParams() {
+  return [];
+}
 
 type Props = { params: Promise<{ owner: string; slug: string }> };
 

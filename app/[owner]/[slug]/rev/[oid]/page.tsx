@@ -5,8 +5,12 @@ import { listSnippetRevisions } from "@/lib/snippets/list-revisions";
 import { orNotFound } from "../../_view/load";
 import { SnippetView } from "../../_view/snippet-view";
 
-// A permalink: the content of a revision never changes; rendered per request all the same
-// (the CSP nonce, see app/layout.tsx).
+// A permalink: the content of a revision never changes, so the page is cached; only the
+// "latest revision" notice may go stale, and writes revalidate the snippet's paths.
+export const revalidate = 86400;
+export function generateStaticParams() {
+  return [];
+}
 
 type Props = { params: Promise<{ owner: string; slug: string; oid: string }> };
 

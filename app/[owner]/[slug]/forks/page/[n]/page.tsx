@@ -2,6 +2,11 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { NetworkView } from "../../_view/network-view";
 
+// Cached like the first page; every write in a network revalidates this route's pages.
+export const revalidate = 3600;
+export function generateStaticParams() {
+  return [];
+}
 
 type Props = { params: Promise<{ owner: string; slug: string; n: string }> };
 
