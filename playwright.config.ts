@@ -84,8 +84,6 @@ export default defineConfig({
 
 /** Asks the kernel for a free loopback port (synchronously: a config file cannot await). */
 function freePort(): string {
-  const script =
-    "const s=require('node:net').createServer();" +
-    "s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  const script = "const s=require('node:net').createServer();" + "s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
   return execFileSync(process.execPath, ["-e", script], { encoding: "utf8" }).trim();
 }

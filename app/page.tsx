@@ -57,10 +57,7 @@ export default async function HomePage({ searchParams }: Props) {
       {first ? (
         <section className="hero">
           <h1>Runnable mathematics, shared.</h1>
-          <p>
-            Cellar is a library of small programs by mathematicians and teachers: plots, simulations, interacts. Read them, fork them, make them
-            yours.
-          </p>
+          <p>Cellar is a library of small programs by mathematicians and teachers: plots, simulations, interacts. Read them, fork them, make them yours.</p>
           <p>
             <Link className="button button-primary" href="/new">
               Share a snippet

@@ -14,7 +14,9 @@ describe("DiffView", () => {
       }),
     );
     expect(html).toContain("This diff is too large to show; download the versions:");
-    expect(html).toContain('<a href="/alice/sieve/raw/aaa111/data/big%20table.csv" download="">before</a> · <a href="/alice/sieve/raw/bbb222/data/big%20table.csv" download="">after</a>');
+    expect(html).toContain(
+      '<a href="/alice/sieve/raw/aaa111/data/big%20table.csv" download="">before</a> · <a href="/alice/sieve/raw/bbb222/data/big%20table.csv" download="">after</a>',
+    );
     // An added file has no "before".
     expect(html).toContain('download the versions: <a href="/alice/sieve/raw/bbb222/new.txt" download="">after</a>');
   });

@@ -66,8 +66,8 @@ export function DiffView({ files, versions }: DiffViewProps) {
   return (
     <div className="diff">
       <p className="diff__summary">
-        {files.length} {files.length === 1 ? "file" : "files"} changed,{" "}
-        <span className="diff__added">+{total.added}</span> <span className="diff__removed">−{total.removed}</span>
+        {files.length} {files.length === 1 ? "file" : "files"} changed, <span className="diff__added">+{total.added}</span>{" "}
+        <span className="diff__removed">−{total.removed}</span>
       </p>
       {files.map((file) => (
         <DiffFileView key={file.path} file={file} versions={versions} />

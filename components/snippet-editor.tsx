@@ -130,13 +130,7 @@ export function SnippetEditor({ initialFiles }: SnippetEditorProps) {
                 <label htmlFor={contentId} className="visually-hidden">
                   Contents of {file.path || `file ${index + 1}`}
                 </label>
-                <CodeEditor
-                  id={contentId}
-                  name={`files[${index}][content]`}
-                  path={file.path}
-                  defaultValue={file.content}
-                  describedBy={helpId}
-                />
+                <CodeEditor id={contentId} name={`files[${index}][content]`} path={file.path} defaultValue={file.content} describedBy={helpId} />
               </>
             )}
           </fieldset>

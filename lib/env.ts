@@ -44,14 +44,9 @@ const ZRawEnv = z.object({
   PGLITE_DIR: optionalText,
   DATA_DIR: optionalText,
   REPOS_DIR: optionalText,
-  AUTH_SECRET: optionalText.pipe(
-    z.string().min(16, { message: "AUTH_SECRET must be at least 16 characters long" }).optional(),
-  ),
+  AUTH_SECRET: optionalText.pipe(z.string().min(16, { message: "AUTH_SECRET must be at least 16 characters long" }).optional()),
   AUTH_URL: optionalText.pipe(
-    z
-      .string()
-      .refine(isHttpOrigin, { message: "AUTH_URL must be an http:// or https:// URL, e.g. https://cellar.example.org" })
-      .optional(),
+    z.string().refine(isHttpOrigin, { message: "AUTH_URL must be an http:// or https:// URL, e.g. https://cellar.example.org" }).optional(),
   ),
   TRUST_PROXY: optionalText.pipe(
     z
@@ -84,16 +79,10 @@ const ZRawEnv = z.object({
   GITLAB_ID: optionalText,
   GITLAB_SECRET: optionalText,
   GITLAB_URL: optionalText.pipe(
-    z
-      .string()
-      .refine(isHttpOrigin, { message: "GITLAB_URL must be an http:// or https:// URL, e.g. https://gitlab.example.org" })
-      .optional(),
+    z.string().refine(isHttpOrigin, { message: "GITLAB_URL must be an http:// or https:// URL, e.g. https://gitlab.example.org" }).optional(),
   ),
   MEILI_URL: optionalText.pipe(
-    z
-      .string()
-      .refine(isHttpOrigin, { message: "MEILI_URL must be an http:// or https:// URL, e.g. http://127.0.0.1:7700" })
-      .optional(),
+    z.string().refine(isHttpOrigin, { message: "MEILI_URL must be an http:// or https:// URL, e.g. http://127.0.0.1:7700" }).optional(),
   ),
   MEILI_KEY: optionalText,
   // Counted in an INTEGER column (prisma/schema.prisma), hence the ceiling.
@@ -169,9 +158,7 @@ const ZRawExecEnv = z.object({
   EXEC_DIR: optionalText,
   EXEC_KERNELS: optionalText,
   EXEC_SAGE: optionalText.pipe(
-    z
-      .enum(["auto", "1", "0"], { error: 'EXEC_SAGE must be "auto" (offer the sage kernel when SageMath is installed), "1" or "0"' })
-      .optional(),
+    z.enum(["auto", "1", "0"], { error: 'EXEC_SAGE must be "auto" (offer the sage kernel when SageMath is installed), "1" or "0"' }).optional(),
   ),
   EXEC_MEMORY_MB: execInt("EXEC_MEMORY_MB", 512, 16, 1_048_576),
   // 0: the default, 75% of the host's RAM (configFromEnv).
@@ -327,13 +314,7 @@ export class EnvError extends Error {
   }
 }
 
-function oauthApp(
-  problems: string[],
-  provider: string,
-  prefix: string,
-  id: string | undefined,
-  secret: string | undefined,
-): TOAuthApp | undefined {
+function oauthApp(problems: string[], provider: string, prefix: string, id: string | undefined, secret: string | undefined): TOAuthApp | undefined {
   if (id && secret) return { id, secret };
   if (id || secret) {
     const [set, missing] = id ? [`${prefix}_ID`, `${prefix}_SECRET`] : [`${prefix}_SECRET`, `${prefix}_ID`];

@@ -72,8 +72,7 @@ export type TExample = { name: string; dir: string; manifest: TExampleManifest }
 export type TSeededSnippet = { owner: string; slug: string; head: string; revisions: number };
 
 export type TSeedResult =
-  | { status: "present"; snippets: []; forks: [] }
-  | { status: "created"; snippets: TSeededSnippet[]; forks: (TSeededSnippet & { from: string })[] };
+  { status: "present"; snippets: []; forks: [] } | { status: "created"; snippets: TSeededSnippet[]; forks: (TSeededSnippet & { from: string })[] };
 
 export type TSeedOptions = {
   /** Where the examples live (default: examples/ of this repository). */
@@ -186,7 +185,14 @@ export async function seedExamples(options: TSeedOptions = {}): Promise<TSeedRes
     });
     let head = created.head;
     for (const revision of later) {
-      ({ head } = await updateSnippet({ actor: author, owner: created.owner, slug: created.slug, base: head, files: revision.files, message: revision.message }));
+      ({ head } = await updateSnippet({
+        actor: author,
+        owner: created.owner,
+        slug: created.slug,
+        base: head,
+        files: revision.files,
+        message: revision.message,
+      }));
     }
     snippets.push({ owner: created.owner, slug: created.slug, head, revisions: history.length });
     log(`Created ${created.owner}/${created.slug} (${history.length} revision${history.length === 1 ? "" : "s"}): ${manifest.title}`);

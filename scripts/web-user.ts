@@ -28,7 +28,9 @@ export function ensureWebUser(name: string): TWebUser {
       console.log(`Created the system user ${name}, which the web server runs as.`);
     } catch (e) {
       const why = (e as { stderr?: Buffer }).stderr?.toString().trim() || (e as Error).message;
-      throw new Error(`the web server runs as the unprivileged user ${name}, which does not exist and could not be created (${why}); create it (useradd --system ${name}) or name another with CELLAR_USER`);
+      throw new Error(
+        `the web server runs as the unprivileged user ${name}, which does not exist and could not be created (${why}); create it (useradd --system ${name}) or name another with CELLAR_USER`,
+      );
     }
   }
   const uid = idOf(name, "-u");
@@ -46,7 +48,7 @@ function chownTree(target: string, user: TWebUser): void {
 /** Gives `dir` and everything under it to `user`, except `keep` (and what is under it). */
 function chownExcept(dir: string, keep: string, user: TWebUser): void {
   const inside = path.relative(dir, keep);
-  if (inside === "" ) return;
+  if (inside === "") return;
   if (inside.startsWith("..") || path.isAbsolute(inside)) return chownTree(dir, user);
   execFileSync("chown", ["-h", `${user.uid}:${user.gid}`, dir]);
   for (const entry of readdirSync(dir)) {

@@ -15,7 +15,14 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 
 /** Tags from `?tag=a&tag=b` or `?tag=a,b`. */
 function tagsOf(v: string | string[] | undefined): string[] {
-  return [...new Set((Array.isArray(v) ? v : v ? [v] : []).flatMap((t) => t.split(",")).map((t) => t.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      (Array.isArray(v) ? v : v ? [v] : [])
+        .flatMap((t) => t.split(","))
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 export async function generateMetadata({ searchParams }: Props): Promise<Metadata> {
@@ -104,7 +111,11 @@ export default async function SearchPage({ searchParams }: Props) {
           {owner ? (
             <span className="search-filter">
               by {owner}
-              <Link href={hrefWith({ q: withoutQualifiers(q, (x) => x.name === "user") })} aria-label={`Remove the filter by ${owner}`} title="Remove this filter">
+              <Link
+                href={hrefWith({ q: withoutQualifiers(q, (x) => x.name === "user") })}
+                aria-label={`Remove the filter by ${owner}`}
+                title="Remove this filter"
+              >
                 ×
               </Link>
             </span>
@@ -127,12 +138,13 @@ export default async function SearchPage({ searchParams }: Props) {
         </p>
       ) : !searched ? (
         <p className="search-empty">
-          Type a few words: a function name, a topic, a tag or an author. Typos are forgiven. <code>user:name</code> and{" "}
-          <code>tag:path</code> narrow the results.
+          Type a few words: a function name, a topic, a tag or an author. Typos are forgiven. <code>user:name</code> and <code>tag:path</code> narrow the
+          results.
         </p>
       ) : result && result.items.length === 0 ? (
         <p className="search-empty">
-          {page > 1 ? "No more results." : "Nothing matches."} {owner || filterTags.length > 0 ? "Try removing a filter, or other words." : "Try other or fewer words."}
+          {page > 1 ? "No more results." : "Nothing matches."}{" "}
+          {owner || filterTags.length > 0 ? "Try removing a filter, or other words." : "Try other or fewer words."}
         </p>
       ) : result ? (
         <>
@@ -141,7 +153,8 @@ export default async function SearchPage({ searchParams }: Props) {
               Read with typos forgiven:{" "}
               {result.corrections.map((c, i) => (
                 <span key={c.word}>
-                  {i > 0 ? "; " : null}“{c.word}” as {c.to.map((w, k) => (
+                  {i > 0 ? "; " : null}“{c.word}” as{" "}
+                  {c.to.map((w, k) => (
                     <span key={w}>
                       {k > 0 ? " or " : null}
                       <strong>{w}</strong>

@@ -67,7 +67,8 @@ async function siteExec(baseUrl: string, kernel: string, code: string, stdout: s
   const text = await res.text();
   if (res.status !== 200) throw new Error(`POST /api/v1/exec answered ${res.status}: ${text.slice(0, 200)}`);
   const { outputs } = JSON.parse(text) as { outputs: { output_type: string; text?: string }[] };
-  if (!outputs.some((o) => o.output_type === "stream" && o.text === stdout)) throw new Error(`POST /api/v1/exec printed not ${JSON.stringify(stdout)}: ${text.slice(0, 200)}`);
+  if (!outputs.some((o) => o.output_type === "stream" && o.text === stdout))
+    throw new Error(`POST /api/v1/exec printed not ${JSON.stringify(stdout)}: ${text.slice(0, 200)}`);
 }
 
 /** The same cell straight to the execution service (what the site's handler calls): the baseline of the site's figures. */
@@ -168,7 +169,10 @@ function timeFirstOutput({ first, text }: { first: "text" | "image"; text: strin
   if (!button) return Promise.resolve({ error: "no Run button" });
   return new Promise((resolve) => {
     let t0 = 0;
-    const timer = setTimeout(() => finish({ error: `no ${selector} within 30 s: ${document.querySelector(".run-panel")?.textContent?.slice(0, 300) ?? "no Run panel"}` }), 30_000);
+    const timer = setTimeout(
+      () => finish({ error: `no ${selector} within 30 s: ${document.querySelector(".run-panel")?.textContent?.slice(0, 300) ?? "no Run panel"}` }),
+      30_000,
+    );
     const finish = (result: TSample | { error: string }) => {
       clearTimeout(timer);
       observer.disconnect();
@@ -190,9 +194,8 @@ function timeFirstOutput({ first, text }: { first: "text" | "image"; text: strin
       requestAnimationFrame(() =>
         setTimeout(() => {
           const elapsed = performance.now() - t0;
-          const created = performance
-            .getEntriesByType("resource")
-            .find((e) => e.name.endsWith("/api/v1/runs") && e.startTime >= t0) as PerformanceResourceTiming | undefined;
+          const created = performance.getEntriesByType("resource").find((e) => e.name.endsWith("/api/v1/runs") && e.startTime >= t0) as
+            PerformanceResourceTiming | undefined;
           finish({ ms: elapsed, startedMs: created ? created.responseEnd - t0 : NaN });
         }),
       );

@@ -231,13 +231,33 @@ async function memory(client: TExecClient, execDir: string, c: TKernelCase, zygo
     }
   }
   const median = (xs: TSessionMemory[]): TSessionMemory => ({
-    charged: quantile(xs.map((x) => x.charged), 0.5),
-    pss: quantile(xs.map((x) => x.pss), 0.5),
-    uss: quantile(xs.map((x) => x.uss), 0.5),
-    minorFaults: quantile(xs.map((x) => x.minorFaults), 0.5),
-    cpuMs: quantile(xs.map((x) => x.cpuMs), 0.5),
+    charged: quantile(
+      xs.map((x) => x.charged),
+      0.5,
+    ),
+    pss: quantile(
+      xs.map((x) => x.pss),
+      0.5,
+    ),
+    uss: quantile(
+      xs.map((x) => x.uss),
+      0.5,
+    ),
+    minorFaults: quantile(
+      xs.map((x) => x.minorFaults),
+      0.5,
+    ),
+    cpuMs: quantile(
+      xs.map((x) => x.cpuMs),
+      0.5,
+    ),
   });
-  return { zygotes: zygotes.map(memoryOf).filter((m): m is TMemory => m !== null), afterPrint: median(afterPrint), afterPlot: median(afterPlot), sessions: runs };
+  return {
+    zygotes: zygotes.map(memoryOf).filter((m): m is TMemory => m !== null),
+    afterPrint: median(afterPrint),
+    afterPlot: median(afterPlot),
+    sessions: runs,
+  };
 }
 
 /**
@@ -318,8 +338,14 @@ async function benchKernel(
       return 0;
     }
   };
-  const meters = [{ usage: () => o.meters.service.usage() + sessionsCpu() }, o.meters.client, { usage: () => cpuOf(o.servicePid) }, { usage: () => zygotes.reduce((s, p) => s + threadCpuOf(p), 0) }];
-  const loop = (phase: string, one: () => Promise<void>, m = meters, minEach = 1) => (PHASES.has(phase) ? closedLoop(one, CONCURRENCY, SECONDS, m, minEach) : SKIPPED);
+  const meters = [
+    { usage: () => o.meters.service.usage() + sessionsCpu() },
+    o.meters.client,
+    { usage: () => cpuOf(o.servicePid) },
+    { usage: () => zygotes.reduce((s, p) => s + threadCpuOf(p), 0) },
+  ];
+  const loop = (phase: string, one: () => Promise<void>, m = meters, minEach = 1) =>
+    PHASES.has(phase) ? closedLoop(one, CONCURRENCY, SECONDS, m, minEach) : SKIPPED;
 
   // A cold Sage run takes longer than a phase: at least two per lane, or the rate is one round's.
   const cold = await loop("cold", () => coldRun(c.kernel, o.execDir, o.coldDir, c.coldPrint), [o.meters.client], 2);
@@ -364,7 +390,8 @@ async function untilReady(client: TExecClient, kernel: string): Promise<void> {
 
 function report(c: TKernelCase, r: TResults): void {
   const k = c.kernel.name;
-  const loopLine = (name: string, x: TLoop) => console.log(`  ${name.padEnd(48)} ${f(x.rate)}/s, p50 ${f(x.p50)} ms, p99 ${f(x.p99)} ms (${x.n} runs, ${x.failed} failed)`);
+  const loopLine = (name: string, x: TLoop) =>
+    console.log(`  ${name.padEnd(48)} ${f(x.rate)}/s, p50 ${f(x.p50)} ms, p99 ${f(x.p99)} ms (${x.n} runs, ${x.failed} failed)`);
   console.log("");
   console.log(`[${k}]`);
   loopLine(`cold baseline (fresh bwrap + ${c.coldPrint}):`, r.cold);
@@ -372,7 +399,9 @@ function report(c: TKernelCase, r: TResults): void {
   loopLine("print(1) through the API:", r.print);
   loopLine(`plot through the API (${k === "sage" ? "Sage plot" : "matplotlib PNG"}):`, r.plot);
   console.log(`  ${"ratios warm/cold:".padEnd(48)} print(1) ${f(r.print.rate / r.cold.rate, 2)}×, plot ${f(r.plot.rate / r.coldPlot.rate, 2)}×`);
-  console.log(`  ${`open loop print(1) at ${r.open.rate}/s (80% of max):`.padEnd(48)} p50 ${f(r.open.p50)} ms, p99 ${f(r.open.p99)} ms (${r.open.sent} sent, ${r.open.failed} failed)`);
+  console.log(
+    `  ${`open loop print(1) at ${r.open.rate}/s (80% of max):`.padEnd(48)} p50 ${f(r.open.p50)} ms, p99 ${f(r.open.p99)} ms (${r.open.sent} sent, ${r.open.failed} failed)`,
+  );
   console.log(`  ${"Run -> first output, quiet service (no browser):".padEnd(48)} p50 ${f(r.first.p50)} ms, p99 ${f(r.first.p99)} ms (20 runs, ${c.mainFile})`);
   console.log(
     `  ${"fork: session created -> ready (no cell):".padEnd(48)} p50 ${f(r.fork.p50)} ms, p99 ${f(r.fork.p99)} ms (${r.fork.n} runs); zygote CPU ${f(r.fork.zygoteCpuMs)} ms per fork`,
@@ -382,12 +411,15 @@ function report(c: TKernelCase, r: TResults): void {
     const [all = NaN, client = NaN, node = NaN, zygotes = NaN] = x.cpu;
     return `${ms(all)} (node ${ms(node)} + zygotes ${ms(zygotes)} + sessions/bwrap ${ms(all - node - zygotes)}) | client ${ms(client)}`;
   };
-  console.log(`  CPU ms per execution, service | client: print(1) ${cpu(r.print)}; plot ${cpu(r.plot)}; cold ${ms(r.cold.cpu[0])}, cold plot ${ms(r.coldPlot.cpu[0])} (bwrap + python)`);
+  console.log(
+    `  CPU ms per execution, service | client: print(1) ${cpu(r.print)}; plot ${cpu(r.plot)}; cold ${ms(r.cold.cpu[0])}, cold plot ${ms(r.coldPlot.cpu[0])} (bwrap + python)`,
+  );
   if (r.memory) {
     const m = r.memory;
     const z = (key: keyof TMemory) => m.zygotes.map((x) => mb(x[key])).join(", ");
     console.log(`  zygotes (${m.zygotes.length}): RSS ${z("rss")}; PSS ${z("pss")}; USS ${z("uss")}`);
-    const s = (x: TSessionMemory) => `cgroup charge ${mb(x.charged)}, PSS ${mb(x.pss)}, USS ${mb(x.uss)}, ${f(x.minorFaults, 0)} minor faults, CPU ${f(x.cpuMs)} ms since the fork`;
+    const s = (x: TSessionMemory) =>
+      `cgroup charge ${mb(x.charged)}, PSS ${mb(x.pss)}, USS ${mb(x.uss)}, ${f(x.minorFaults, 0)} minor faults, CPU ${f(x.cpuMs)} ms since the fork`;
     console.log(`  a session (median of ${m.sessions}), after print(1): ${s(m.afterPrint)}; after the plot: ${s(m.afterPlot)}`);
   }
   console.log("");
@@ -404,20 +436,24 @@ async function main(): Promise<void> {
   // The service in its own process, as in production: the benchmark's client does not share its event loop.
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const service = spawn(process.execPath, [...(process.env.BENCH_SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean), "--import", "tsx", "lib/exec/service/main.ts"], {
-    env: {
-      PATH: process.env.PATH,
-      EXEC_URL: url,
-      EXEC_DIR: execDir,
-      EXEC_POOL_SIZE: process.env.EXEC_POOL_SIZE ?? "2",
-      EXEC_MAX_SESSIONS: "64",
-      EXEC_PER_CLIENT: "64",
-      EXEC_QUEUE: "256",
-      // Sage's zygotes only when measured: starting them costs ~10 s of both cores.
-      EXEC_SAGE: KERNELS.includes("sage") ? "1" : "0",
-    } as Partial<NodeJS.ProcessEnv> as NodeJS.ProcessEnv,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const service = spawn(
+    process.execPath,
+    [...(process.env.BENCH_SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean), "--import", "tsx", "lib/exec/service/main.ts"],
+    {
+      env: {
+        PATH: process.env.PATH,
+        EXEC_URL: url,
+        EXEC_DIR: execDir,
+        EXEC_POOL_SIZE: process.env.EXEC_POOL_SIZE ?? "2",
+        EXEC_MAX_SESSIONS: "64",
+        EXEC_PER_CLIENT: "64",
+        EXEC_QUEUE: "256",
+        // Sage's zygotes only when measured: starting them costs ~10 s of both cores.
+        EXEC_SAGE: KERNELS.includes("sage") ? "1" : "0",
+      } as Partial<NodeJS.ProcessEnv> as NodeJS.ProcessEnv,
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   // Before the service has started any zygote: the whole tree is counted.
   const serviceCpu = new CpuMeter("service", service.pid!);
   const clientCpu = new CpuMeter("client", process.pid);
@@ -429,7 +465,9 @@ async function main(): Promise<void> {
   try {
     console.log(
       `exec bench: kernels ${KERNELS.join(", ")}; ${CONCURRENCY} in flight, ${SECONDS} s per phase, pool ${process.env.EXEC_POOL_SIZE ?? 2} zygotes per kernel; ` +
-        `load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`,
+        `load average ${loadavg()
+          .map((x) => x.toFixed(2))
+          .join(" ")}`,
     );
     const coldDir = path.join(execDir, "cold");
     mkdirSync(coldDir);
@@ -443,7 +481,11 @@ async function main(): Promise<void> {
       results.push([c, await benchKernel(client, c, { execDir, coldDir, servicePid: service.pid!, meters: { service: serviceCpu, client: clientCpu } })]);
     }
     for (const [c, r] of results) report(c, r);
-    console.log(`\n  load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(" ")} (2 cores shared; compare ratios, not absolute figures)`);
+    console.log(
+      `\n  load average at the end: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(" ")} (2 cores shared; compare ratios, not absolute figures)`,
+    );
   } finally {
     service.kill("SIGTERM");
     await new Promise((r) => service.once("exit", r));

@@ -97,8 +97,12 @@ async function main(): Promise<void> {
 
   const f = (n: number) => n.toFixed(2);
   console.log(`session setup bench: ${RUNS} sessions (mount binaries: ${mountRuns}); CPU ms per session`);
-  console.log(`  run dir tmpfs via mount helper:   service ${f(helperMs.service)} + helper ${f(helperMs.helper)} = ${f(helperMs.service + helperMs.helper)} ms CPU (wall ${f(helperMs.wall)} ms)`);
-  console.log(`  run dir tmpfs via /bin/mount+umount: service ${f(binMs.service)} + mount/umount ${f(binMs.children)} = ${f(binMs.service + binMs.children)} ms CPU (wall ${f(binMs.wall)} ms)`);
+  console.log(
+    `  run dir tmpfs via mount helper:   service ${f(helperMs.service)} + helper ${f(helperMs.helper)} = ${f(helperMs.service + helperMs.helper)} ms CPU (wall ${f(helperMs.wall)} ms)`,
+  );
+  console.log(
+    `  run dir tmpfs via /bin/mount+umount: service ${f(binMs.service)} + mount/umount ${f(binMs.children)} = ${f(binMs.service + binMs.children)} ms CPU (wall ${f(binMs.wall)} ms)`,
+  );
   console.log(`  ratio helper / binaries:          ${f((helperMs.service + helperMs.helper) / (binMs.service + binMs.children))}×`);
   console.log(`  cgroups (4 controllers, spare reuse): create + add + destroy (kill): service ${f(cgroupMs.service)} ms CPU (wall ${f(cgroupMs.wall)} ms)`);
 }

@@ -120,7 +120,9 @@ class LiveSession {
   done(msgId: string): Promise<TSessionEvent[]> {
     const early = this.early.get(msgId) ?? [];
     this.early.delete(msgId);
-    const finished = early.some((e) => e.message.header.msg_type === "status" && (e.message.content as { execution_state?: string }).execution_state === "idle");
+    const finished = early.some(
+      (e) => e.message.header.msg_type === "status" && (e.message.content as { execution_state?: string }).execution_state === "idle",
+    );
     if (finished) return Promise.resolve(early);
     return new Promise((resolve) => this.waiting.set(msgId, { resolve, events: early }));
   }
@@ -137,7 +139,13 @@ class LiveSession {
 }
 
 /** `UPDATES` updates one after another, each timed from its request to its idle status (ms). */
-async function roundTrips(client: TExecClient, kernel: string, code: string, values: (i: number) => Record<string, unknown>, expect: (events: TSessionEvent[]) => boolean) {
+async function roundTrips(
+  client: TExecClient,
+  kernel: string,
+  code: string,
+  values: (i: number) => Record<string, unknown>,
+  expect: (events: TSessionEvent[]) => boolean,
+) {
   const { live, interact } = await LiveSession.start(client, kernel, code, `bench-${Math.random()}`);
   const times: number[] = [];
   let failed = 0;
@@ -180,7 +188,7 @@ const withOutput = (events: TSessionEvent[]) => events.some((e) => e.message.hea
 /** One kernel: print and plot interact round trips, then `SESSIONS` idle sessions with the plot interact drawn once. */
 async function benchKernel(client: TExecClient, kernel: string, c: TInteractCase, servicePid: number) {
   // The first session waits for the kernel's zygote (Sage's start ~10 s after the service listens) and may time out meanwhile.
-  for (let deadline = Date.now() + 120_000; ; ) {
+  for (let deadline = Date.now() + 120_000; ;) {
     try {
       await (await LiveSession.start(client, kernel, c.print, "bench-ready")).live.close();
       break;
@@ -211,8 +219,12 @@ function report(kernel: string, c: TInteractCase, r: Awaited<ReturnType<typeof b
   const { printed, plotted, charged } = r;
   console.log("");
   console.log(`[${kernel}]`);
-  console.log(`  update round trip, print interact:  p50 ${f(printed.p50)} ms, p99 ${f(printed.p99)} ms (${printed.n} updates, ${printed.failed} without output)`);
-  console.log(`  update round trip, plot interact:   p50 ${f(plotted.p50)} ms, p99 ${f(plotted.p99)} ms (${plotted.n} updates, ${plotted.failed} without a PNG)`);
+  console.log(
+    `  update round trip, print interact:  p50 ${f(printed.p50)} ms, p99 ${f(printed.p99)} ms (${printed.n} updates, ${printed.failed} without output)`,
+  );
+  console.log(
+    `  update round trip, plot interact:   p50 ${f(plotted.p50)} ms, p99 ${f(plotted.p99)} ms (${plotted.n} updates, ${plotted.failed} without a PNG)`,
+  );
   console.log(
     `  idle interact sessions: ${charged.length} live (${r.before} before), memory cgroup charge per session median ${mb(r.perSession)}, ` +
       `max ${mb(Math.max(...charged))}; host MemAvailable fell ${mb(r.perSessionByHost)} per session`,
@@ -224,7 +236,12 @@ function report(kernel: string, c: TInteractCase, r: Awaited<ReturnType<typeof b
   console.log("");
   row("update round trip p50, print interact", `${f(printed.p50)} ms`, `≤ ${c.targets.printP50} ms`, printed.p50 <= c.targets.printP50);
   const plotTarget = c.targets.plotP50;
-  row("update round trip p50, plot interact", `${f(plotted.p50)} ms`, plotTarget === null ? "(figure)" : `≤ ${plotTarget} ms`, plotTarget === null ? null : plotted.p50 <= plotTarget);
+  row(
+    "update round trip p50, plot interact",
+    `${f(plotted.p50)} ms`,
+    plotTarget === null ? "(figure)" : `≤ ${plotTarget} ms`,
+    plotTarget === null ? null : plotted.p50 <= plotTarget,
+  );
   row("memory per idle interact session", mb(Math.max(r.perSession, r.perSessionByHost)), "(figure)", null);
 }
 
@@ -252,14 +269,22 @@ async function main(): Promise<void> {
   const client = createExecClient(url);
   for (let i = 0; ; i++) {
     if (service.exitCode !== null) throw new Error(`the service exited (${service.exitCode})`);
-    if (await client.health().then(() => true, () => false)) break;
+    if (
+      await client.health().then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     if (i > 300) throw new Error("the service did not answer /health within 60 s");
     await new Promise((r) => setTimeout(r, 200));
   }
   try {
     console.log(
       `interact bench: kernels ${KERNELS.join(", ")}; ${UPDATES} updates per interact, ${SESSIONS} idle sessions per kernel; ` +
-        `load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`,
+        `load average ${loadavg()
+          .map((x) => x.toFixed(2))
+          .join(" ")}`,
     );
     const results: [string, Awaited<ReturnType<typeof benchKernel>>][] = [];
     for (const k of KERNELS) results.push([k, await benchKernel(client, k, CASES[k]!, service.pid!)]);
@@ -274,7 +299,11 @@ async function main(): Promise<void> {
           `memory per idle session ${ratio(Math.max(r.perSession, r.perSessionByHost), Math.max(python.perSession, python.perSessionByHost))}`,
       );
     }
-    console.log(`\n  load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(" ")} (2 cores shared)`);
+    console.log(
+      `\n  load average at the end: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(" ")} (2 cores shared)`,
+    );
   } finally {
     service.kill("SIGTERM");
     await new Promise((r) => service.once("exit", r));

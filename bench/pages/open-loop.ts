@@ -36,7 +36,7 @@ export async function openLoop(options: { url: string; rate: number; seconds: nu
       req.end();
     });
 
-  for (let i = 0; i < total; ) {
+  for (let i = 0; i < total;) {
     const now = performance.now();
     // Send everything that is due; a late timer sends the backlog at once, each still timed from its slot.
     while (i < total && start + i * interval <= now) {

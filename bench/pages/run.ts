@@ -50,8 +50,7 @@ async function main(): Promise<void> {
 
     const max = await measure({ url, connections: CONNECTIONS, duration: seconds });
     console.log(
-      `${label} max: ${count(max.requests.average)} req/s, p50 ${ms(max.latency.p50)}, ` +
-        `p99 ${ms(max.latency.p99)} (target ≥ 1,500 req/s)${problems(max)}`,
+      `${label} max: ${count(max.requests.average)} req/s, p50 ${ms(max.latency.p50)}, ` + `p99 ${ms(max.latency.p99)} (target ≥ 1,500 req/s)${problems(max)}`,
     );
     const even = await openLoop({ url, rate: STEADY_RATE, seconds });
     console.log(
@@ -191,7 +190,6 @@ async function waitUntilUp(baseUrl: string, server: ChildProcess): Promise<void>
   }
   throw new Error("the site did not answer within 60 s");
 }
-
 
 const count = (n: number) => Math.round(n).toLocaleString("en-US");
 const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;

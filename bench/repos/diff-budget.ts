@@ -82,7 +82,9 @@ try {
   console.log(line(`history page of 10 rewrites, one ${DIFF_BUDGET_MS} ms budget (now)`, shared));
   console.log(line("  baseline: jsdiff with 500 ms per diff (before)", baseline));
   console.log(`  idle event loop over 300 ms on this machine: longest stall ${median(idle).toFixed(1)} ms (the noise floor)`);
-  console.log(`  stall ratio now/before: ${(median(shared.map((r) => r.stallMs)) / median(baseline.map((r) => r.stallMs))).toFixed(2)}   [target: stall ≤ ~50 ms]`);
+  console.log(
+    `  stall ratio now/before: ${(median(shared.map((r) => r.stallMs)) / median(baseline.map((r) => r.stallMs))).toFixed(2)}   [target: stall ≤ ~50 ms]`,
+  );
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -69,7 +69,13 @@ async function repoWithHistory(revisions: number, packAsTheSiteDoes = false): Pr
   let { head } = await createRepo({ dir, files: [file("main.py", code(2000)), file("lib/util.py", code(1000, 1))], message: "r0", author });
   heads.push(head);
   for (let i = 1; i < revisions; i++) {
-    ({ head } = await commitFiles({ dir, files: [file("main.py", code(2000) + `# rev ${i}\n`), file("lib/util.py", code(1000, 1))], message: `r${i}`, author, expectedHead: head }));
+    ({ head } = await commitFiles({
+      dir,
+      files: [file("main.py", code(2000) + `# rev ${i}\n`), file("lib/util.py", code(1000, 1))],
+      message: `r${i}`,
+      author,
+      expectedHead: head,
+    }));
     heads.push(head);
     if (packAsTheSiteDoes) await packIfLoose({ dir });
   }
@@ -92,7 +98,13 @@ async function main(): Promise<void> {
   const editDir = freshDir();
   let head = (await createRepo({ dir: editDir, files: three, message: "create", author })).head;
   await measure("commit (1 changed file of 3)", 200, "≤ 10 ms", async (i) => {
-    ({ head } = await commitFiles({ dir: editDir, files: [three[0] as SnippetFile, three[1] as SnippetFile, file("lib/util.py", code(1500, 1) + `# ${i}\n`)], message: `edit ${i}`, author, expectedHead: head }));
+    ({ head } = await commitFiles({
+      dir: editDir,
+      files: [three[0] as SnippetFile, three[1] as SnippetFile, file("lib/util.py", code(1500, 1) + `# ${i}\n`)],
+      message: `edit ${i}`,
+      author,
+      expectedHead: head,
+    }));
   });
 
   const { dir: histDir, heads } = await repoWithHistory(100);

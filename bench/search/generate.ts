@@ -13,34 +13,174 @@ import type { TSearchDoc } from "@/lib/search/types";
 type TTopic = { tag: string; titles: string[]; words: string[]; calls: string[] };
 
 const TOPICS: TTopic[] = [
-  { tag: "calculus/derivatives", titles: ["Numerical derivative of {f}", "Tangent lines to {f}", "Finite differences for {f}"], words: ["derivative", "slope", "tangent", "difference", "quotient"], calls: ["np.gradient", "sp.diff", "derivative"] },
-  { tag: "calculus/integrals", titles: ["Riemann sums of {f}", "Trapezoid rule on {f}", "Area under {f}"], words: ["integral", "area", "riemann", "trapezoid", "simpson"], calls: ["quad", "np.trapz", "simpson", "sp.integrate"] },
-  { tag: "calculus/limits", titles: ["Limits of {f}", "Squeeze theorem with {f}", "Epsilon delta for {f}"], words: ["limit", "epsilon", "delta", "converge", "squeeze"], calls: ["sp.limit", "np.abs"] },
-  { tag: "calculus/series", titles: ["Taylor polynomials of {f}", "Power series of {f}", "Maclaurin expansion of {f}"], words: ["taylor", "series", "polynomial", "remainder", "radius"], calls: ["sp.series", "factorial", "np.polyval"] },
-  { tag: "linear-algebra/eigenvalues", titles: ["Eigenvalues of a {m} matrix", "Power iteration on a {m} matrix", "Diagonalising a {m} matrix"], words: ["eigenvalue", "eigenvector", "spectrum", "diagonal", "characteristic"], calls: ["np.linalg.eig", "np.linalg.eigvals", "power_iteration"] },
-  { tag: "linear-algebra/systems", titles: ["Solving a {m} linear system", "Gaussian elimination step by step", "LU decomposition of a {m} matrix"], words: ["elimination", "pivot", "solve", "decomposition", "triangular"], calls: ["np.linalg.solve", "scipy.linalg.lu", "back_substitute"] },
-  { tag: "linear-algebra/transformations", titles: ["Rotations in the plane", "Shear and scale of the unit square", "Linear maps of a {m} grid"], words: ["rotation", "shear", "transformation", "determinant", "basis"], calls: ["np.dot", "np.linalg.det", "plt.quiver"] },
-  { tag: "differential-equations/ode", titles: ["Euler's method for {ode}", "Runge-Kutta on {ode}", "Phase portrait of {ode}"], words: ["euler", "runge", "kutta", "initial", "trajectory", "phase"], calls: ["solve_ivp", "odeint", "rk4_step"] },
-  { tag: "differential-equations/pde", titles: ["Heat equation on a rod", "Wave equation with fixed ends", "Laplace equation on a square"], words: ["heat", "wave", "diffusion", "boundary", "laplacian"], calls: ["np.roll", "explicit_step", "plt.imshow"] },
-  { tag: "probability/distributions", titles: ["Sampling the {d} distribution", "Histogram of {d} samples", "Density of the {d} distribution"], words: ["distribution", "density", "sample", "variance", "histogram"], calls: ["rng.normal", "stats.norm.pdf", "plt.hist"] },
-  { tag: "probability/monte-carlo", titles: ["Monte Carlo estimate of pi", "Random walks in {dim} dimensions", "Buffon's needle"], words: ["monte", "carlo", "random", "estimate", "simulation"], calls: ["rng.random", "np.cumsum", "np.mean"] },
-  { tag: "statistics/regression", titles: ["Least squares fit of {n} points", "Linear regression with residuals", "Polynomial fit of degree {k}"], words: ["regression", "least", "squares", "residual", "fit"], calls: ["np.polyfit", "np.linalg.lstsq", "stats.linregress"] },
-  { tag: "statistics/hypothesis-tests", titles: ["A t-test on two samples", "Chi-squared goodness of fit", "Bootstrap confidence interval"], words: ["hypothesis", "pvalue", "bootstrap", "confidence", "significance"], calls: ["stats.ttest_ind", "stats.chisquare", "rng.choice"] },
-  { tag: "number-theory/primes", titles: ["Sieve of Eratosthenes up to {n}", "Prime gaps below {n}", "Counting primes below {n}"], words: ["prime", "sieve", "divisor", "factor", "eratosthenes"], calls: ["sieve", "sp.isprime", "sp.factorint"] },
-  { tag: "number-theory/modular", titles: ["Modular exponentiation", "The extended Euclidean algorithm", "Chinese remainder theorem"], words: ["modular", "congruence", "gcd", "euclid", "inverse"], calls: ["pow", "egcd", "sp.mod_inverse"] },
-  { tag: "geometry/fractals", titles: ["The Mandelbrot set", "Sierpinski triangle by chaos game", "Koch snowflake of depth {k}"], words: ["fractal", "mandelbrot", "julia", "iteration", "selfsimilar"], calls: ["np.meshgrid", "plt.imshow", "escape_time"] },
-  { tag: "geometry/curves", titles: ["Parametric curves: {c}", "Polar plot of {c}", "Arc length of {c}"], words: ["parametric", "polar", "curve", "cardioid", "lissajous"], calls: ["np.cos", "np.sin", "plt.polar"] },
-  { tag: "signal-processing/fourier", titles: ["Fourier series of a {w} wave", "FFT of a noisy signal", "Spectrum of a {w} wave"], words: ["fourier", "frequency", "spectrum", "harmonic", "transform"], calls: ["np.fft.fft", "np.fft.fftfreq", "plt.stem"] },
-  { tag: "numerical-methods/root-finding", titles: ["Newton's method on {f}", "Bisection for roots of {f}", "Secant method on {f}"], words: ["newton", "bisection", "secant", "root", "iteration", "convergence"], calls: ["newton", "brentq", "bisect"] },
-  { tag: "numerical-methods/interpolation", titles: ["Lagrange interpolation of {n} nodes", "Cubic splines through {n} points", "Runge's phenomenon"], words: ["interpolation", "spline", "lagrange", "chebyshev", "nodes"], calls: ["CubicSpline", "lagrange", "np.interp"] },
-  { tag: "optimization/gradient-descent", titles: ["Gradient descent on {f}", "Momentum and step sizes", "Minimising the Rosenbrock function"], words: ["gradient", "descent", "minimum", "learning", "momentum"], calls: ["minimize", "grad", "np.linalg.norm"] },
-  { tag: "physics/mechanics", titles: ["Projectile motion with drag", "A damped pendulum", "Orbits under gravity"], words: ["projectile", "pendulum", "orbit", "gravity", "velocity", "energy"], calls: ["solve_ivp", "np.hypot", "plt.plot"] },
-  { tag: "physics/waves", titles: ["Standing waves on a string", "Interference of two sources", "Beats between {k} tones"], words: ["interference", "standing", "amplitude", "wavelength", "beats"], calls: ["np.sin", "plt.contourf", "np.linspace"] },
-  { tag: "graph-theory/shortest-paths", titles: ["Dijkstra on a {n}-node graph", "Breadth-first search", "Minimum spanning tree"], words: ["dijkstra", "graph", "vertex", "edge", "spanning", "shortest"], calls: ["heapq.heappush", "nx.shortest_path", "bfs"] },
-  { tag: "combinatorics/counting", titles: ["Pascal's triangle to row {n}", "Permutations and derangements", "Catalan numbers"], words: ["binomial", "pascal", "permutation", "catalan", "combination"], calls: ["comb", "factorial", "itertools.permutations"] },
-  { tag: "complex-analysis/mappings", titles: ["Conformal map z -> {c}", "Domain colouring of {f}", "Roots of unity"], words: ["complex", "conformal", "argument", "modulus", "unity"], calls: ["np.angle", "np.abs", "np.exp"] },
-  { tag: "dynamical-systems/chaos", titles: ["The logistic map bifurcation diagram", "Lorenz attractor", "Cobweb plot of {f}"], words: ["chaos", "bifurcation", "attractor", "logistic", "lorenz"], calls: ["odeint", "np.zeros", "plt.scatter"] },
-  { tag: "machine-learning/clustering", titles: ["k-means on {n} points", "Nearest neighbours classifier", "Principal component analysis"], words: ["cluster", "centroid", "kmeans", "neighbours", "principal"], calls: ["KMeans", "np.argmin", "np.linalg.svd"] },
+  {
+    tag: "calculus/derivatives",
+    titles: ["Numerical derivative of {f}", "Tangent lines to {f}", "Finite differences for {f}"],
+    words: ["derivative", "slope", "tangent", "difference", "quotient"],
+    calls: ["np.gradient", "sp.diff", "derivative"],
+  },
+  {
+    tag: "calculus/integrals",
+    titles: ["Riemann sums of {f}", "Trapezoid rule on {f}", "Area under {f}"],
+    words: ["integral", "area", "riemann", "trapezoid", "simpson"],
+    calls: ["quad", "np.trapz", "simpson", "sp.integrate"],
+  },
+  {
+    tag: "calculus/limits",
+    titles: ["Limits of {f}", "Squeeze theorem with {f}", "Epsilon delta for {f}"],
+    words: ["limit", "epsilon", "delta", "converge", "squeeze"],
+    calls: ["sp.limit", "np.abs"],
+  },
+  {
+    tag: "calculus/series",
+    titles: ["Taylor polynomials of {f}", "Power series of {f}", "Maclaurin expansion of {f}"],
+    words: ["taylor", "series", "polynomial", "remainder", "radius"],
+    calls: ["sp.series", "factorial", "np.polyval"],
+  },
+  {
+    tag: "linear-algebra/eigenvalues",
+    titles: ["Eigenvalues of a {m} matrix", "Power iteration on a {m} matrix", "Diagonalising a {m} matrix"],
+    words: ["eigenvalue", "eigenvector", "spectrum", "diagonal", "characteristic"],
+    calls: ["np.linalg.eig", "np.linalg.eigvals", "power_iteration"],
+  },
+  {
+    tag: "linear-algebra/systems",
+    titles: ["Solving a {m} linear system", "Gaussian elimination step by step", "LU decomposition of a {m} matrix"],
+    words: ["elimination", "pivot", "solve", "decomposition", "triangular"],
+    calls: ["np.linalg.solve", "scipy.linalg.lu", "back_substitute"],
+  },
+  {
+    tag: "linear-algebra/transformations",
+    titles: ["Rotations in the plane", "Shear and scale of the unit square", "Linear maps of a {m} grid"],
+    words: ["rotation", "shear", "transformation", "determinant", "basis"],
+    calls: ["np.dot", "np.linalg.det", "plt.quiver"],
+  },
+  {
+    tag: "differential-equations/ode",
+    titles: ["Euler's method for {ode}", "Runge-Kutta on {ode}", "Phase portrait of {ode}"],
+    words: ["euler", "runge", "kutta", "initial", "trajectory", "phase"],
+    calls: ["solve_ivp", "odeint", "rk4_step"],
+  },
+  {
+    tag: "differential-equations/pde",
+    titles: ["Heat equation on a rod", "Wave equation with fixed ends", "Laplace equation on a square"],
+    words: ["heat", "wave", "diffusion", "boundary", "laplacian"],
+    calls: ["np.roll", "explicit_step", "plt.imshow"],
+  },
+  {
+    tag: "probability/distributions",
+    titles: ["Sampling the {d} distribution", "Histogram of {d} samples", "Density of the {d} distribution"],
+    words: ["distribution", "density", "sample", "variance", "histogram"],
+    calls: ["rng.normal", "stats.norm.pdf", "plt.hist"],
+  },
+  {
+    tag: "probability/monte-carlo",
+    titles: ["Monte Carlo estimate of pi", "Random walks in {dim} dimensions", "Buffon's needle"],
+    words: ["monte", "carlo", "random", "estimate", "simulation"],
+    calls: ["rng.random", "np.cumsum", "np.mean"],
+  },
+  {
+    tag: "statistics/regression",
+    titles: ["Least squares fit of {n} points", "Linear regression with residuals", "Polynomial fit of degree {k}"],
+    words: ["regression", "least", "squares", "residual", "fit"],
+    calls: ["np.polyfit", "np.linalg.lstsq", "stats.linregress"],
+  },
+  {
+    tag: "statistics/hypothesis-tests",
+    titles: ["A t-test on two samples", "Chi-squared goodness of fit", "Bootstrap confidence interval"],
+    words: ["hypothesis", "pvalue", "bootstrap", "confidence", "significance"],
+    calls: ["stats.ttest_ind", "stats.chisquare", "rng.choice"],
+  },
+  {
+    tag: "number-theory/primes",
+    titles: ["Sieve of Eratosthenes up to {n}", "Prime gaps below {n}", "Counting primes below {n}"],
+    words: ["prime", "sieve", "divisor", "factor", "eratosthenes"],
+    calls: ["sieve", "sp.isprime", "sp.factorint"],
+  },
+  {
+    tag: "number-theory/modular",
+    titles: ["Modular exponentiation", "The extended Euclidean algorithm", "Chinese remainder theorem"],
+    words: ["modular", "congruence", "gcd", "euclid", "inverse"],
+    calls: ["pow", "egcd", "sp.mod_inverse"],
+  },
+  {
+    tag: "geometry/fractals",
+    titles: ["The Mandelbrot set", "Sierpinski triangle by chaos game", "Koch snowflake of depth {k}"],
+    words: ["fractal", "mandelbrot", "julia", "iteration", "selfsimilar"],
+    calls: ["np.meshgrid", "plt.imshow", "escape_time"],
+  },
+  {
+    tag: "geometry/curves",
+    titles: ["Parametric curves: {c}", "Polar plot of {c}", "Arc length of {c}"],
+    words: ["parametric", "polar", "curve", "cardioid", "lissajous"],
+    calls: ["np.cos", "np.sin", "plt.polar"],
+  },
+  {
+    tag: "signal-processing/fourier",
+    titles: ["Fourier series of a {w} wave", "FFT of a noisy signal", "Spectrum of a {w} wave"],
+    words: ["fourier", "frequency", "spectrum", "harmonic", "transform"],
+    calls: ["np.fft.fft", "np.fft.fftfreq", "plt.stem"],
+  },
+  {
+    tag: "numerical-methods/root-finding",
+    titles: ["Newton's method on {f}", "Bisection for roots of {f}", "Secant method on {f}"],
+    words: ["newton", "bisection", "secant", "root", "iteration", "convergence"],
+    calls: ["newton", "brentq", "bisect"],
+  },
+  {
+    tag: "numerical-methods/interpolation",
+    titles: ["Lagrange interpolation of {n} nodes", "Cubic splines through {n} points", "Runge's phenomenon"],
+    words: ["interpolation", "spline", "lagrange", "chebyshev", "nodes"],
+    calls: ["CubicSpline", "lagrange", "np.interp"],
+  },
+  {
+    tag: "optimization/gradient-descent",
+    titles: ["Gradient descent on {f}", "Momentum and step sizes", "Minimising the Rosenbrock function"],
+    words: ["gradient", "descent", "minimum", "learning", "momentum"],
+    calls: ["minimize", "grad", "np.linalg.norm"],
+  },
+  {
+    tag: "physics/mechanics",
+    titles: ["Projectile motion with drag", "A damped pendulum", "Orbits under gravity"],
+    words: ["projectile", "pendulum", "orbit", "gravity", "velocity", "energy"],
+    calls: ["solve_ivp", "np.hypot", "plt.plot"],
+  },
+  {
+    tag: "physics/waves",
+    titles: ["Standing waves on a string", "Interference of two sources", "Beats between {k} tones"],
+    words: ["interference", "standing", "amplitude", "wavelength", "beats"],
+    calls: ["np.sin", "plt.contourf", "np.linspace"],
+  },
+  {
+    tag: "graph-theory/shortest-paths",
+    titles: ["Dijkstra on a {n}-node graph", "Breadth-first search", "Minimum spanning tree"],
+    words: ["dijkstra", "graph", "vertex", "edge", "spanning", "shortest"],
+    calls: ["heapq.heappush", "nx.shortest_path", "bfs"],
+  },
+  {
+    tag: "combinatorics/counting",
+    titles: ["Pascal's triangle to row {n}", "Permutations and derangements", "Catalan numbers"],
+    words: ["binomial", "pascal", "permutation", "catalan", "combination"],
+    calls: ["comb", "factorial", "itertools.permutations"],
+  },
+  {
+    tag: "complex-analysis/mappings",
+    titles: ["Conformal map z -> {c}", "Domain colouring of {f}", "Roots of unity"],
+    words: ["complex", "conformal", "argument", "modulus", "unity"],
+    calls: ["np.angle", "np.abs", "np.exp"],
+  },
+  {
+    tag: "dynamical-systems/chaos",
+    titles: ["The logistic map bifurcation diagram", "Lorenz attractor", "Cobweb plot of {f}"],
+    words: ["chaos", "bifurcation", "attractor", "logistic", "lorenz"],
+    calls: ["odeint", "np.zeros", "plt.scatter"],
+  },
+  {
+    tag: "machine-learning/clustering",
+    titles: ["k-means on {n} points", "Nearest neighbours classifier", "Principal component analysis"],
+    words: ["cluster", "centroid", "kmeans", "neighbours", "principal"],
+    calls: ["KMeans", "np.argmin", "np.linalg.svd"],
+  },
 ];
 
 const FUNCS = ["sin(x)", "x**2", "exp(-x**2)", "log(1 + x)", "cos(3x)", "1/(1 + x**2)", "x**3 - 2x", "sqrt(x)", "tan(x)", "x*sin(1/x)"];
@@ -59,11 +199,76 @@ const PROSE = [
   "Based on lecture notes; the {w} is computed in a few lines of numpy.",
   "The figure marks each {w} so the steps are easy to follow.",
 ];
-const FIRST = ["ada", "alan", "emmy", "carl", "sofia", "leonhard", "maryam", "kurt", "grace", "henri", "srinivasa", "hypatia", "john", "terence", "maria", "pierre"];
-const LAST = ["noether", "gauss", "euler", "turing", "hopper", "poincare", "ramanujan", "mirzakhani", "kovalevskaya", "lovelace", "tao", "agnesi", "fermat", "riemann"];
+const FIRST = [
+  "ada",
+  "alan",
+  "emmy",
+  "carl",
+  "sofia",
+  "leonhard",
+  "maryam",
+  "kurt",
+  "grace",
+  "henri",
+  "srinivasa",
+  "hypatia",
+  "john",
+  "terence",
+  "maria",
+  "pierre",
+];
+const LAST = [
+  "noether",
+  "gauss",
+  "euler",
+  "turing",
+  "hopper",
+  "poincare",
+  "ramanujan",
+  "mirzakhani",
+  "kovalevskaya",
+  "lovelace",
+  "tao",
+  "agnesi",
+  "fermat",
+  "riemann",
+];
 
 /** Made-up words: syllables (onset, vowel, coda) and an optional suffix, 4 to 14 letters. */
-const ONSETS = ["b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z", "br", "cr", "dr", "fl", "gr", "pl", "pr", "st", "tr", "ch", "sh", "th", "sp", "sc", "qu"];
+const ONSETS = [
+  "b",
+  "c",
+  "d",
+  "f",
+  "g",
+  "h",
+  "k",
+  "l",
+  "m",
+  "n",
+  "p",
+  "r",
+  "s",
+  "t",
+  "v",
+  "w",
+  "z",
+  "br",
+  "cr",
+  "dr",
+  "fl",
+  "gr",
+  "pl",
+  "pr",
+  "st",
+  "tr",
+  "ch",
+  "sh",
+  "th",
+  "sp",
+  "sc",
+  "qu",
+];
 const VOWELS = ["a", "e", "i", "o", "u", "ea", "io", "ou", "ai", "y"];
 const CODAS = ["", "", "n", "r", "s", "t", "l", "m", "nd", "nt", "st", "rm", "ct", "x", "ng", "ph"];
 const SUFFIXES = ["", "", "", "", "ing", "ed", "er", "ion", "al", "ity", "ment", "ive", "ous", "ly", "ness", "ic", "ise"];
@@ -178,12 +383,17 @@ export function makeSnippet(i: number, authors: TBenchAuthor[]): Omit<TSearchDoc
   const blurb = [...Array.from({ length: sentences }, () => prose(pick, topic, other)), notes[0]!.toUpperCase() + notes.slice(1)].join(" ");
   const tags = [topic.tag, ...(r() < 0.3 ? [other.tag] : []), ...(r() < 0.2 ? ["teaching"] : [])];
   const files = [{ path: "main.py", text: makeCode(topic, other, r) }];
-  if (r() < 0.25) files.push({ path: "README.md", text: `# ${title}\n\n${blurb}\n\nRun \`main.py\`; it uses ${pick(topic.calls)} and ${pick(other.calls)}.\n` });
+  if (r() < 0.25)
+    files.push({ path: "README.md", text: `# ${title}\n\n${blurb}\n\nRun \`main.py\`; it uses ${pick(topic.calls)} and ${pick(other.calls)}.\n` });
   if (r() < 0.1) files.push({ path: `data/${pick(topic.words)}.csv`, text: Array.from({ length: 20 }, (_, k) => `${k},${(r() * 100).toFixed(3)}`).join("\n") });
   return {
     owner: author.username,
     ownerName: author.displayName,
-    slug: `${title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60)}-${i}`,
+    slug: `${title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 60)}-${i}`,
     title,
     blurb,
     tags: [...new Set(tags)],
@@ -234,17 +444,73 @@ function makeCode(topic: TTopic, other: TTopic, r: () => number): string {
 
 /** Queries a reader might type, each with the kind of help it needs. */
 export const QUERIES: { q: string; tags?: string[]; sort?: "recent" }[] = [
-  { q: "eigenvalues" }, { q: "fourier series" }, { q: "newton method" }, { q: "monte carlo pi" }, { q: "heat equation" },
-  { q: "runge kutta" }, { q: "taylor polynomial" }, { q: "linspace" }, { q: "solve_ivp" }, { q: "mandelbrot" },
-  { q: "plot" }, { q: "np.linalg.eig" }, { q: "histogram normal" }, { q: "bisection root" }, { q: "gauss" },
-  { q: "eigenvalus" }, { q: "fourrier" }, { q: "bifurcaton diagram" }, { q: "interpolaton spline" }, { q: "dijsktra" },
-  { q: "deriv" }, { q: "integ" }, { q: "trapez" }, { q: "regress" }, { q: "pendu" },
-  { q: "convergence", tags: ["numerical-methods"] }, { q: "matrix", tags: ["linear-algebra"] }, { q: "sample", tags: ["probability/distributions"] },
-  { q: "plot", sort: "recent" }, { q: "", tags: ["calculus"] }, { q: "lorenz attractor chaos" }, { q: "kmeans centroid" },
+  { q: "eigenvalues" },
+  { q: "fourier series" },
+  { q: "newton method" },
+  { q: "monte carlo pi" },
+  { q: "heat equation" },
+  { q: "runge kutta" },
+  { q: "taylor polynomial" },
+  { q: "linspace" },
+  { q: "solve_ivp" },
+  { q: "mandelbrot" },
+  { q: "plot" },
+  { q: "np.linalg.eig" },
+  { q: "histogram normal" },
+  { q: "bisection root" },
+  { q: "gauss" },
+  { q: "eigenvalus" },
+  { q: "fourrier" },
+  { q: "bifurcaton diagram" },
+  { q: "interpolaton spline" },
+  { q: "dijsktra" },
+  { q: "deriv" },
+  { q: "integ" },
+  { q: "trapez" },
+  { q: "regress" },
+  { q: "pendu" },
+  { q: "convergence", tags: ["numerical-methods"] },
+  { q: "matrix", tags: ["linear-algebra"] },
+  { q: "sample", tags: ["probability/distributions"] },
+  { q: "plot", sort: "recent" },
+  { q: "", tags: ["calculus"] },
+  { q: "lorenz attractor chaos" },
+  { q: "kmeans centroid" },
 ];
 
 /** What a reader types letter by letter into the search box. */
-export const TYPED = ["ei", "eig", "eigen", "four", "fouri", "new", "newt", "mon", "monte", "heat", "run", "tay", "mand", "pri", "prim", "lin", "line", "reg", "pend", "lore", "chaos", "dij", "fract", "gauss", "kme", "spl", "calc", "inte", "deri", "prob"];
+export const TYPED = [
+  "ei",
+  "eig",
+  "eigen",
+  "four",
+  "fouri",
+  "new",
+  "newt",
+  "mon",
+  "monte",
+  "heat",
+  "run",
+  "tay",
+  "mand",
+  "pri",
+  "prim",
+  "lin",
+  "line",
+  "reg",
+  "pend",
+  "lore",
+  "chaos",
+  "dij",
+  "fract",
+  "gauss",
+  "kme",
+  "spl",
+  "calc",
+  "inte",
+  "deri",
+  "prob",
+];
 
 /** Rank of each made-up word (0 = most frequent). */
 const VOCABULARY_RANK = new Map(VOCABULARY.map((w, i) => [w, i]));

@@ -85,7 +85,11 @@ async function main(): Promise<void> {
       await db.$queryRawUnsafe("SELECT 1");
       floor.push(performance.now() - t);
     }
-    console.log(`database round trip (SELECT 1 through Prisma): p50 ${pct(floor, 50)}, p95 ${pct(floor, 95)}; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} cores`);
+    console.log(
+      `database round trip (SELECT 1 through Prisma): p50 ${pct(floor, 50)}, p95 ${pct(floor, 95)}; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")} on ${cpus().length} cores`,
+    );
 
     const queryTimes: number[] = [];
     const perQuery = new Map<string, number[]>();
@@ -106,16 +110,24 @@ async function main(): Promise<void> {
       await suggestSearch({ q: TYPED[i % TYPED.length]! });
       suggestTimes.push(performance.now() - t);
     }
-    console.log(`query: p50 ${pct(queryTimes, 50)}, p95 ${pct(queryTimes, 95)}, max ${pct(queryTimes, 100)} over ${TIMED} queries (target p95 ≤ 25 ms); ${found} of ${TIMED} found something`);
+    console.log(
+      `query: p50 ${pct(queryTimes, 50)}, p95 ${pct(queryTimes, 95)}, max ${pct(queryTimes, 100)} over ${TIMED} queries (target p95 ≤ 25 ms); ${found} of ${TIMED} found something`,
+    );
     console.log(`suggestions: p50 ${pct(suggestTimes, 50)}, p95 ${pct(suggestTimes, 95)}, max ${pct(suggestTimes, 100)} over ${TIMED} (target p95 ≤ 10 ms)`);
-    const slowest = [...perQuery.entries()].map(([q, t]) => [q, median(t)] as const).sort((a, b) => b[1] - a[1]).slice(0, 5);
+    const slowest = [...perQuery.entries()]
+      .map(([q, t]) => [q, median(t)] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5);
     console.log(`slowest queries (median): ${slowest.map(([q, t]) => `"${q}" ${t.toFixed(1)} ms`).join(", ")}`);
 
     // Typo correction at scale: a snippet's rarest word, mistyped once, should still find it.
     let typos = makeTypos(TYPOS, SNIPPETS, authors);
     if (engine.name === "postgres") {
       // A typo that happens to be another indexed word (a compound identifier, say) is not a typo.
-      const known = await db.$queryRawUnsafe<{ word: string }[]>(`SELECT word FROM "SearchWord" WHERE word = ANY($1::text[])`, typos.map((t) => t.typo));
+      const known = await db.$queryRawUnsafe<{ word: string }[]>(
+        `SELECT word FROM "SearchWord" WHERE word = ANY($1::text[])`,
+        typos.map((t) => t.typo),
+      );
       const skip = new Set(known.map((k) => k.word));
       typos = typos.filter((t) => !skip.has(t.typo));
     }
@@ -179,7 +191,9 @@ async function buildIndex(db: PrismaClient, engine: TSearchEngine, authors: TBen
       `SELECT pg_size_pretty(pg_total_relation_size('"SearchDoc"')) AS table, (SELECT count(*) FROM "SearchWord") AS words,
               pg_size_pretty(pg_total_relation_size('"SearchWord"')) AS vocabulary`,
     );
-    console.log(`index size: ${size?.table} (table, TOAST and indexes), vocabulary ${Number(size?.words).toLocaleString("en")} words in ${size?.vocabulary} (with its trigram and deletion indexes)`);
+    console.log(
+      `index size: ${size?.table} (table, TOAST and indexes), vocabulary ${Number(size?.words).toLocaleString("en")} words in ${size?.vocabulary} (with its trigram and deletion indexes)`,
+    );
   }
 }
 
@@ -206,7 +220,10 @@ async function insertRows(db: PrismaClient, docs: TSearchDoc[], tagIds: Map<stri
       links.push({ snippetId: d.id, tagId: id });
     }
   }
-  await db.$executeRawUnsafe(`INSERT INTO "Tag" (id, name) SELECT id, name FROM jsonb_to_recordset($1::jsonb) AS x(id text, name text)`, JSON.stringify(newTags));
+  await db.$executeRawUnsafe(
+    `INSERT INTO "Tag" (id, name) SELECT id, name FROM jsonb_to_recordset($1::jsonb) AS x(id text, name text)`,
+    JSON.stringify(newTags),
+  );
   await db.$executeRawUnsafe(
     `INSERT INTO "SnippetTag" ("snippetId", "tagId") SELECT "snippetId", "tagId" FROM jsonb_to_recordset($1::jsonb) AS x("snippetId" text, "tagId" text)`,
     JSON.stringify(links),

@@ -45,11 +45,16 @@ export async function openLoop(one: () => Promise<void>, rate: number, seconds: 
   let failed = 0;
   const inFlight: Promise<void>[] = [];
   const start = performance.now();
-  for (let i = 0; i < total; ) {
+  for (let i = 0; i < total;) {
     const now = performance.now();
     while (i < total && start + (i * 1000) / rate <= now) {
       const due = start + (i * 1000) / rate;
-      inFlight.push(one().then(() => void latencies.push(performance.now() - due), () => void failed++));
+      inFlight.push(
+        one().then(
+          () => void latencies.push(performance.now() - due),
+          () => void failed++,
+        ),
+      );
       i++;
     }
     await new Promise((r) => setTimeout(r, Math.max(0, start + (i * 1000) / rate - performance.now())));

@@ -52,7 +52,10 @@ export function faultsOf(pid: number): { minor: number; major: number } {
 }
 
 const ppid = (pid: number) => Number(stat(pid)?.[1] ?? 0);
-const allPids = () => readdirSync("/proc").filter((n) => /^\d+$/.test(n)).map(Number);
+const allPids = () =>
+  readdirSync("/proc")
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number);
 
 function sandboxed(pid: number): boolean {
   try {

@@ -13,7 +13,10 @@ import { signIn, signUp, uniqueUsername } from "../../test/e2e/fixtures";
 import { freePort } from "../../test/e2e/support/free-port";
 import { stopProcessGroup } from "../../test/e2e/support/process-group";
 
-export const load = () => loadavg().map((n) => n.toFixed(2)).join(" ");
+export const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" ");
 
 /** The built site on fresh data, started by the e2e suite's starter in its own process group. */
 export async function startSite(): Promise<{ baseUrl: string; execUrl: string; stop: () => Promise<void> }> {
@@ -40,13 +43,21 @@ export async function startSite(): Promise<{ baseUrl: string; execUrl: string; s
     for (;;) {
       if (server.exitCode !== null) throw new Error(`the site exited with code ${server.exitCode}`);
       if (Date.now() > deadline) throw new Error("the site did not answer within 120 s");
-      const up = await fetch(baseUrl + "/").then((r) => r.arrayBuffer().then(() => r.ok), () => false);
+      const up = await fetch(baseUrl + "/").then(
+        (r) => r.arrayBuffer().then(() => r.ok),
+        () => false,
+      );
       if (up) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     // Run needs the execution service beside the site; without it there is nothing to measure.
-    const probe = await fetch(baseUrl + "/api/v1/exec", { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": address() }, body: JSON.stringify({ code: "print('ok')" }) });
-    if (probe.status !== 200) throw new Error(`the execution service is not available: POST /api/v1/exec answered ${probe.status}: ${(await probe.text()).slice(0, 200)}`);
+    const probe = await fetch(baseUrl + "/api/v1/exec", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": address() },
+      body: JSON.stringify({ code: "print('ok')" }),
+    });
+    if (probe.status !== 200)
+      throw new Error(`the execution service is not available: POST /api/v1/exec answered ${probe.status}: ${(await probe.text()).slice(0, 200)}`);
     return { baseUrl, execUrl: `http://127.0.0.1:${execPort}`, stop };
   } catch (e) {
     await stop();

@@ -38,7 +38,10 @@ export function RatingWidget({ owner, slug, average, count }: { owner: string; s
     setError(null);
     try {
       const taking = state.mine === stars;
-      const res = await fetch(url, taking ? { method: "DELETE" } : { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ stars }) });
+      const res = await fetch(
+        url,
+        taking ? { method: "DELETE" } : { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ stars }) },
+      );
       const body = (await res.json()) as TState | { error: { message: string } };
       if ("error" in body) setError(body.error.message);
       else setState(body);
@@ -49,8 +52,7 @@ export function RatingWidget({ owner, slug, average, count }: { owner: string; s
     }
   }
 
-  const summary =
-    state.average === null ? "Not rated yet" : `${state.average.toFixed(1)} of 5 (${state.count} ${state.count === 1 ? "rating" : "ratings"})`;
+  const summary = state.average === null ? "Not rated yet" : `${state.average.toFixed(1)} of 5 (${state.count} ${state.count === 1 ? "rating" : "ratings"})`;
   const canRate = status === "authenticated" && me !== undefined && me !== owner;
   return (
     <div className="rating-widget">

@@ -101,4 +101,3 @@ export function SignInForm({ mode, callbackUrl, providers }: Props) {
     </div>
   );
 }
-

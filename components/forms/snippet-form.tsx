@@ -42,7 +42,13 @@ export function SnippetForm({ action, initial, submitLabel, hidden, askMessage }
         <label htmlFor="description">
           Description <span className="muted">(Markdown)</span>
         </label>
-        <textarea id="description" name="description" rows={4} defaultValue={v.description} placeholder="What does it show? How should students play with it?" />
+        <textarea
+          id="description"
+          name="description"
+          rows={4}
+          defaultValue={v.description}
+          placeholder="What does it show? How should students play with it?"
+        />
       </div>
       <div className="field-row">
         <div className="field">

@@ -31,7 +31,14 @@ export function SelectorControl({ control, value, id, disabled, onChange }: TCon
     return (
       <div className="interact-control">
         <ControlLabel control={control} htmlFor={id} />
-        <select id={id} className="interact-select" value={value} disabled={disabled} aria-label={accessibleName(control)} onChange={(e) => onChange(Number(e.target.value))}>
+        <select
+          id={id}
+          className="interact-select"
+          value={value}
+          disabled={disabled}
+          aria-label={accessibleName(control)}
+          onChange={(e) => onChange(Number(e.target.value))}
+        >
           {control.values.map((label, i) => (
             <option key={i} value={i}>
               {label}
@@ -46,12 +53,7 @@ export function SelectorControl({ control, value, id, disabled, onChange }: TCon
     return (
       <div className="interact-control interact-control--tall">
         <ControlLabel control={control} id={`${id}-label`} />
-        <div
-          role="radiogroup"
-          {...groupName(control, id)}
-          className={layout ? "interact-choices__grid" : "interact-choices__row"}
-          style={layout}
-        >
+        <div role="radiogroup" {...groupName(control, id)} className={layout ? "interact-choices__grid" : "interact-choices__row"} style={layout}>
           {control.values.map((label, i) => (
             <label key={i} className="interact-radio">
               <input type="radio" name={id} value={i} checked={value === i} disabled={disabled} onChange={() => onChange(i)} />
@@ -86,12 +88,7 @@ function ButtonGroup({
   return (
     <div className="interact-control">
       <ControlLabel control={control} id={`${id}-label`} />
-      <div
-        role="group"
-        {...groupName(control, id)}
-        className={`interact-bar ${layout ? "interact-choices__grid" : "interact-choices__row"}`}
-        style={layout}
-      >
+      <div role="group" {...groupName(control, id)} className={`interact-bar ${layout ? "interact-choices__grid" : "interact-choices__row"}`} style={layout}>
         {control.values.map((label, i) => (
           <button
             key={i}
@@ -128,11 +125,23 @@ export function ColorControl({ control, value, id, disabled, onChange }: TContro
  * A push button: a press re-runs the function with this argument true. Its text names it (what
  * the reader sees on it and says to voice control); the label beside it describes it.
  */
-export function ButtonControl({ control, id, disabled, onPress }: Omit<TControlProps<TButton, boolean>, "value" | "onChange"> & { onPress: (value: true) => void }) {
+export function ButtonControl({
+  control,
+  id,
+  disabled,
+  onPress,
+}: Omit<TControlProps<TButton, boolean>, "value" | "onChange"> & { onPress: (value: true) => void }) {
   return (
     <div className="interact-control">
       <ControlLabel control={control} id={`${id}-label`} />
-      <button id={id} type="button" className="button button--small" aria-describedby={control.label ? `${id}-label` : undefined} disabled={disabled} onClick={() => onPress(true)}>
+      <button
+        id={id}
+        type="button"
+        className="button button--small"
+        aria-describedby={control.label ? `${id}-label` : undefined}
+        disabled={disabled}
+        onClick={() => onPress(true)}
+      >
         {control.text}
       </button>
     </div>
@@ -140,6 +149,11 @@ export function ButtonControl({ control, id, disabled, onPress }: Omit<TControlP
 }
 
 /** A bar of push buttons: a press re-runs the function with the pressed one's index. */
-export function ButtonBarControl({ control, id, disabled, onPress }: Omit<TControlProps<TButtonBar, number | null>, "value" | "onChange"> & { onPress: (value: number) => void }) {
+export function ButtonBarControl({
+  control,
+  id,
+  disabled,
+  onPress,
+}: Omit<TControlProps<TButtonBar, number | null>, "value" | "onChange"> & { onPress: (value: number) => void }) {
   return <ButtonGroup control={control} id={id} disabled={disabled} onPress={onPress} />;
 }

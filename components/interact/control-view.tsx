@@ -33,7 +33,14 @@ export function ControlView({ control, value, id, disabled, onChange, onPress }:
     case "selector":
       return <SelectorControl {...common} control={control} value={typeof value === "number" ? value : control.default} onChange={onChange} />;
     case "color":
-      return <ColorControl {...common} control={control} value={typeof value === "string" && /^#[0-9a-f]{6}$/i.test(value) ? value : control.default} onChange={onChange} />;
+      return (
+        <ColorControl
+          {...common}
+          control={control}
+          value={typeof value === "string" && /^#[0-9a-f]{6}$/i.test(value) ? value : control.default}
+          onChange={onChange}
+        />
+      );
     case "text":
       return <p className="interact-text">{control.text}</p>;
     case "button":

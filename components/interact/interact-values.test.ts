@@ -18,7 +18,18 @@ const PLOTTER = spec("i1", "plot", [
   { type: "slider", name: "a", label: "a", min: 0, max: 10, step: 0.5, default: 2, display_value: true },
   { type: "range_slider", name: "window", label: "x range", min: -5, max: 5, step: 1, default: [-2, 2], display_value: true },
   { type: "input_box", name: "f", label: "f(x)", default: "sin(x)", width: null, height: 1 },
-  { type: "input_grid", name: "A", label: "A", rows: 2, cols: 2, default: [["1", "0"], ["0", "1"]], width: null },
+  {
+    type: "input_grid",
+    name: "A",
+    label: "A",
+    rows: 2,
+    cols: 2,
+    default: [
+      ["1", "0"],
+      ["0", "1"],
+    ],
+    width: null,
+  },
   { type: "checkbox", name: "grid", label: "grid", default: false },
   { type: "selector", name: "style", label: "style", values: ["solid", "dashed"], default: 0, style: "radio", nrows: null, ncols: null },
   { type: "color", name: "colour", label: "colour", default: "#1f77b4" },
@@ -32,7 +43,10 @@ const MOVED: TInteractValues = {
   a: 7.5,
   window: [-4, 3],
   f: "x**2 + 1",
-  A: [["2", "1"], ["1", "3"]],
+  A: [
+    ["2", "1"],
+    ["1", "3"],
+  ],
   grid: true,
   style: 1,
   colour: "#ff8800",
@@ -57,16 +71,25 @@ function nestedRun(): TRunLog {
     { type: "input_box", name: "title", label: "title", default: "sum", width: null, height: 1 },
   ]);
   const describe = (s: TInteractSpec) => ({ data: { [INTERACT_MIME]: s, "text/plain": `Interactive function ${s.name}` }, metadata: {} });
-  return [msg("display_data", "cell", describe(outer)), msg("display_data", "cell", describe(inner), "i1"), msg("status", "cell", { execution_state: "idle" })].reduce(
-    (log, m, i) => applyMessage(log, i, m, 1000 + i),
-    addCell(EMPTY_LOG, { msgId: "cell", code: null, file: "main.py" }),
-  );
+  return [
+    msg("display_data", "cell", describe(outer)),
+    msg("display_data", "cell", describe(inner), "i1"),
+    msg("status", "cell", { execution_state: "idle" }),
+  ].reduce((log, m, i) => applyMessage(log, i, m, 1000 + i), addCell(EMPTY_LOG, { msgId: "cell", code: null, file: "main.py" }));
 }
 
 describe("interact values", () => {
   describe("a link with values", () => {
     it("reopens an interact with every control as the reader left it", () => {
-      const link = valuesLink({ origin: "https://cellar.test", owner: "ada", slug: "plotter", oid: "abc123", interacts: { i1: { id: "i1", spec: PLOTTER, key: "1", parent: null, outputs: [], pending: null, shown: null } }, values: { i1: MOVED }, id: "i1" });
+      const link = valuesLink({
+        origin: "https://cellar.test",
+        owner: "ada",
+        slug: "plotter",
+        oid: "abc123",
+        interacts: { i1: { id: "i1", spec: PLOTTER, key: "1", parent: null, outputs: [], pending: null, shown: null } },
+        values: { i1: MOVED },
+        id: "i1",
+      });
       const url = new URL(link);
       expect(url.origin + url.pathname).toBe("https://cellar.test/ada/plotter/rev/abc123");
 
@@ -81,7 +104,9 @@ describe("interact values", () => {
 
       // The link of the inner interact and the link of the outer one both restore both.
       for (const id of ["i1", "i2"]) {
-        const saved = savedFromSearch(new URL(valuesLink({ origin: "https://cellar.test", owner: "ada", slug: "nest", oid: "f00", interacts: log.interacts, values, id })).search);
+        const saved = savedFromSearch(
+          new URL(valuesLink({ origin: "https://cellar.test", owner: "ada", slug: "nest", oid: "f00", interacts: log.interacts, values, id })).search,
+        );
         expect(restoreValues(log.interacts.i1!.spec, saved?.["1"])).toEqual({ k: 4 });
         expect(restoreValues(log.interacts.i2!.spec, saved?.["1.1"])).toEqual({ c0: 3, title: "total & more" });
       }
@@ -93,7 +118,15 @@ describe("interact values", () => {
         i1: { id: "i1", spec: PLOTTER, key: "1", parent: null, outputs: [], pending: null, shown: null },
         i9: { id: "i9", spec: other, key: "2", parent: null, outputs: [], pending: null, shown: null },
       };
-      const link = valuesLink({ origin: "https://cellar.test", owner: "ada", slug: "two", oid: "f00", interacts, values: { i1: MOVED, i9: { on: true } }, id: "i1" });
+      const link = valuesLink({
+        origin: "https://cellar.test",
+        owner: "ada",
+        slug: "two",
+        oid: "f00",
+        interacts,
+        values: { i1: MOVED, i9: { on: true } },
+        id: "i1",
+      });
       expect(Object.keys(savedFromSearch(new URL(link).search) ?? {})).toEqual(["1"]);
     });
 

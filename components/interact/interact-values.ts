@@ -89,7 +89,15 @@ export function savedFromSearch(search: string): TSavedValues | null {
  * A link that reopens the snippet at this revision with these values: the interact's own, its
  * parents' (which made it) and those of the interacts inside it.
  */
-export function valuesLink(options: { origin: string; owner: string; slug: string; oid: string; interacts: Record<string, TInteract>; values: Record<string, TInteractValues>; id: string }): string {
+export function valuesLink(options: {
+  origin: string;
+  owner: string;
+  slug: string;
+  oid: string;
+  interacts: Record<string, TInteract>;
+  values: Record<string, TInteractValues>;
+  id: string;
+}): string {
   const { interacts, values, id } = options;
   const related = new Set<string>();
   for (let x: TInteract | undefined = interacts[id]; x; x = x.parent !== null ? interacts[x.parent] : undefined) related.add(x.id);

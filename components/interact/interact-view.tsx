@@ -37,7 +37,15 @@ export function InteractView({ id }: { id: string }) {
   const control = (name: string) => {
     const c = byName.get(name);
     return c ? (
-      <ControlView key={name} control={c} value={values[name]} id={`${base}-${name}`} disabled={dead} onChange={(v) => change(name, v)} onPress={(v) => press(name, v)} />
+      <ControlView
+        key={name}
+        control={c}
+        value={values[name]}
+        id={`${base}-${name}`}
+        disabled={dead}
+        onChange={(v) => change(name, v)}
+        onPress={(v) => press(name, v)}
+      />
     ) : null;
   };
 

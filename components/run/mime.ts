@@ -14,7 +14,18 @@ export type TShown =
   /** A 3D scene, still unchecked (the viewer validates it), and the bundle's PNG to fall back on. */
   | { type: typeof SCENE3D_MIME; scene: unknown; fallback: string | null };
 
-const ORDER = [SCENE3D_MIME, "text/html", "text/markdown", "text/latex", "image/svg+xml", "image/png", "image/jpeg", "image/gif", "application/json", "text/plain"] as const;
+const ORDER = [
+  SCENE3D_MIME,
+  "text/html",
+  "text/markdown",
+  "text/latex",
+  "image/svg+xml",
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "application/json",
+  "text/plain",
+] as const;
 
 /** Picks what to show of `data`; null when it holds nothing the page understands. */
 export function pickMime(data: TMimeBundle): TShown | null {

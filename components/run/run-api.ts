@@ -23,6 +23,7 @@ export function apiError(res: Response, json: unknown): TRunProblem {
   const header = Number(res.headers.get("retry-after"));
   const retryAfter = typeof error?.retryAfter === "number" ? error.retryAfter : Number.isFinite(header) && header > 0 ? header : null;
   const code = typeof error?.code === "string" ? error.code : res.status === 503 ? "UNAVAILABLE" : "ERROR";
-  const message = typeof error?.message === "string" ? error.message : res.status === 503 ? "Run is unavailable right now." : `Run failed (HTTP ${res.status}).`;
+  const message =
+    typeof error?.message === "string" ? error.message : res.status === 503 ? "Run is unavailable right now." : `Run failed (HTTP ${res.status}).`;
   return { code, message, retryAfter };
 }

@@ -2,7 +2,16 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from "react";
 import { EMPTY_LOG, ZRunMessage, addCell, applyMessage, beginUpdate, endLog, isFinished, type TRunLog } from "@/lib/runs/run-log";
-import { coalesce, lastingValues, restoreValues, sameValues, savedFromSearch, defaultValues, type TInteractValues, type TSavedValues } from "@/components/interact/interact-values";
+import {
+  coalesce,
+  lastingValues,
+  restoreValues,
+  sameValues,
+  savedFromSearch,
+  defaultValues,
+  type TInteractValues,
+  type TSavedValues,
+} from "@/components/interact/interact-values";
 import { postJson, type TRunProblem } from "./run-api";
 
 /** Which snippet (and revision) the page shows: what Run runs. */

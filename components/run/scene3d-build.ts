@@ -161,7 +161,14 @@ function axesOf(min: THREE.Vector3, max: THREE.Vector3): THREE.Group {
     ["y", new THREE.Vector3(o.x, max.y, o.z)],
     ["z", new THREE.Vector3(o.x, o.y, max.z)],
   ];
-  points.push(new THREE.Vector3(min.x, o.y, o.z), ends[0]![1], new THREE.Vector3(o.x, min.y, o.z), ends[1]![1], new THREE.Vector3(o.x, o.y, min.z), ends[2]![1]);
+  points.push(
+    new THREE.Vector3(min.x, o.y, o.z),
+    ends[0]![1],
+    new THREE.Vector3(o.x, min.y, o.z),
+    ends[1]![1],
+    new THREE.Vector3(o.x, o.y, min.z),
+    ends[2]![1],
+  );
   group.add(new THREE.LineSegments(new THREE.BufferGeometry().setFromPoints(points), new THREE.LineBasicMaterial({ color: AXES_COLOR })));
   for (const [name, end] of ends) {
     const l = label(name, [end.x, end.y, end.z], AXES_COLOR, 14);

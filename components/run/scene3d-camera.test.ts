@@ -10,7 +10,8 @@ function cornersOnScreen(half: THREE.Vector3, aspect: number): THREE.Vector3[] {
   camera.lookAt(0, 0, 0);
   camera.updateMatrixWorld();
   const corners: THREE.Vector3[] = [];
-  for (const sx of [-1, 1]) for (const sy of [-1, 1]) for (const sz of [-1, 1]) corners.push(new THREE.Vector3(sx * half.x, sy * half.y, sz * half.z).project(camera));
+  for (const sx of [-1, 1])
+    for (const sy of [-1, 1]) for (const sz of [-1, 1]) corners.push(new THREE.Vector3(sx * half.x, sy * half.y, sz * half.z).project(camera));
   return corners;
 }
 

@@ -14,7 +14,10 @@ export const FOV = 30;
  */
 export function fitDistance(half: THREE.Vector3, aspect: number): number {
   const forward = VIEW_DIRECTION.clone().negate();
-  const right = forward.clone().cross(new THREE.Vector3(0, 0, 1)).normalize();
+  const right = forward
+    .clone()
+    .cross(new THREE.Vector3(0, 0, 1))
+    .normalize();
   const up = right.clone().cross(forward);
   const tanV = Math.tan(THREE.MathUtils.degToRad(viewFov(aspect) / 2));
   const tanH = tanV * aspect;

@@ -18,16 +18,18 @@ const ZOpacity = z.number().min(0).max(1).default(1);
  * A flat list of finite numbers. Checked in one loop rather than element by element with
  * z.number(): a surface holds hundreds of thousands, and zod's z.array walks each item through a schema (~5× slower).
  */
-const ZNumbers = z.custom<unknown[]>((v) => Array.isArray(v), "expected an array of numbers").check((ctx) => {
-  const a = ctx.value;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i];
-    if (typeof v !== "number" || !Number.isFinite(v)) {
-      ctx.issues.push({ code: "custom", message: `item ${i} is not a finite number`, input: v, path: [i] });
-      return;
+const ZNumbers = z
+  .custom<unknown[]>((v) => Array.isArray(v), "expected an array of numbers")
+  .check((ctx) => {
+    const a = ctx.value;
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      if (typeof v !== "number" || !Number.isFinite(v)) {
+        ctx.issues.push({ code: "custom", message: `item ${i} is not a finite number`, input: v, path: [i] });
+        return;
+      }
     }
-  }
-}) as unknown as z.ZodType<number[]>;
+  }) as unknown as z.ZodType<number[]>;
 /** Flat xyz triples, at least `min` points. */
 const triples = (min: number) =>
   ZNumbers.refine((a) => a.length % 3 === 0, "holds xyz triples: its length is a multiple of 3").refine(
@@ -58,7 +60,12 @@ const ZMesh = z
     }
     if (colors === undefined) return;
     if (colors.length !== positions.length) {
-      ctx.issues.push({ code: "custom", message: `has ${colors.length} numbers, one rgb per point needs ${positions.length}`, input: colors, path: ["colors"] });
+      ctx.issues.push({
+        code: "custom",
+        message: `has ${colors.length} numbers, one rgb per point needs ${positions.length}`,
+        input: colors,
+        path: ["colors"],
+      });
       return;
     }
     const bad = colors.findIndex((c) => c < 0 || c > 1);

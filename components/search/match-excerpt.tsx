@@ -14,9 +14,7 @@ export function MatchExcerpt({ match, url }: { match: TMatchLine; url: string })
       <Link href={href} className="search-match__where">
         {where}
       </Link>
-      <code className="search-match__line">
-        {match.segments.map((s, i) => (s.mark ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}
-      </code>
+      <code className="search-match__line">{match.segments.map((s, i) => (s.mark ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}</code>
     </p>
   );
 }

@@ -36,7 +36,9 @@ export function SnippetFilters({ action, query, languages }: Props) {
                 {languageLabel(l.language)} ({l.count})
               </option>
             ))}
-            {query.language && !languages.some((l) => l.language === query.language) ? <option value={query.language}>{languageLabel(query.language)}</option> : null}
+            {query.language && !languages.some((l) => l.language === query.language) ? (
+              <option value={query.language}>{languageLabel(query.language)}</option>
+            ) : null}
           </select>
         </div>
         <label className="snippet-filters__check">

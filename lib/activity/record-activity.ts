@@ -35,7 +35,9 @@ export async function recordActivity(options: TRecordActivityOptions): Promise<v
     const db = getDb();
     const networkId =
       options.networkId ??
-      (await db.snippet.findUnique({ where: { id: options.snippetId }, select: { networkId: true, id: true } }).then((s) => (s ? (s.networkId ?? s.id) : null)));
+      (await db.snippet
+        .findUnique({ where: { id: options.snippetId }, select: { networkId: true, id: true } })
+        .then((s) => (s ? (s.networkId ?? s.id) : null)));
     const summary = (options.summary ?? "").trim().split("\n")[0]?.slice(0, MAX_SUMMARY) ?? "";
     await db.activity.create({
       data: { kind: options.kind, actorId: options.actorId, snippetId: options.snippetId, networkId, rev: options.rev ?? null, summary },

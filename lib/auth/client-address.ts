@@ -43,7 +43,9 @@ function normalise(address: string): string | null {
   const kind = isIP(address);
   if (kind === 4) return address;
   if (kind !== 6) return null;
-  return `${expandIPv6(address.split("%")[0] ?? "").slice(0, 4).join(":")}::/64`;
+  return `${expandIPv6(address.split("%")[0] ?? "")
+    .slice(0, 4)
+    .join(":")}::/64`;
 }
 
 /** The eight groups of an IPv6 address, "::" expanded (embedded IPv4 tails count as two groups). */

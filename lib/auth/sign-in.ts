@@ -7,7 +7,11 @@ import { beginSignInAttempt, signInFailed, signInSucceeded } from "./signin-back
  * the account or the address is in a sign-in back-off (signin-backoff.ts), and a 503 when the
  * server is already checking as many passwords as it takes at once (lib/users/password.ts).
  */
-export async function signInWithPassword(options: { username: string; password: string; address: string | null }): Promise<{ id: string; username: string } | null> {
+export async function signInWithPassword(options: {
+  username: string;
+  password: string;
+  address: string | null;
+}): Promise<{ id: string; username: string } | null> {
   const keys = { username: options.username.trim().toLowerCase(), address: options.address };
   beginSignInAttempt(keys);
   const user = await verifyCredentials({ username: keys.username, password: options.password });

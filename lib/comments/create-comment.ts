@@ -57,7 +57,11 @@ export async function createComment(options: TCreateCommentOptions): Promise<TCo
     });
     if (isBinary(file.content)) throw new AppError("INVALID", `"${path}" is a binary file: comment on the snippet instead of on a line.`);
     const lines = splitLines(decoder.decode(file.content));
-    if (line > lines.length) throw new AppError("INVALID", `"${path}" has ${lines.length} line${lines.length === 1 ? "" : "s"} at revision ${rev.slice(0, 7)}; there is no line ${line}.`);
+    if (line > lines.length)
+      throw new AppError(
+        "INVALID",
+        `"${path}" has ${lines.length} line${lines.length === 1 ? "" : "s"} at revision ${rev.slice(0, 7)}; there is no line ${line}.`,
+      );
     lineText = lineKey(lines[line - 1] ?? "");
   }
 

@@ -66,8 +66,10 @@ export function readMigrations(dir: string = path.join(process.cwd(), "prisma", 
 }
 
 function pgliteConnection(db: PGlite): TMigrationConnection {
-  const query = (q: PGlite | Transaction): TQuery => async <T>(sql: string, params?: unknown[]) =>
-    (await q.query<T>(sql, params)).rows;
+  const query =
+    (q: PGlite | Transaction): TQuery =>
+    async <T>(sql: string, params?: unknown[]) =>
+      (await q.query<T>(sql, params)).rows;
   return {
     query: query(db),
     async transaction(fn) {
@@ -135,9 +137,7 @@ async function applyPending(options: { migrationsDir?: string; log?: (line: stri
   const conn = env.databaseUrl ? await pgConnection(env.databaseUrl) : pgliteConnection(getPglite()!);
   try {
     await conn.query(CREATE_MIGRATIONS_TABLE);
-    const rows = await conn.query<TAppliedRow>(
-      `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at`,
-    );
+    const rows = await conn.query<TAppliedRow>(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at`);
     const failed = rows.find((r) => r.finished_at === null && r.rolled_back_at === null);
     if (failed) {
       throw new MigrationError(

@@ -148,7 +148,9 @@ function lose(state: TListener, client: pg.Client, error: unknown): void {
   client.end().catch(() => {});
   if (!state.failing) {
     const why = error instanceof Error ? error.message : String(error);
-    console.error(`Database notifications: ${wasListening ? "the listening connection dropped" : "cannot listen"} (${why}); retrying, and until then caches rely on their expiry.`);
+    console.error(
+      `Database notifications: ${wasListening ? "the listening connection dropped" : "cannot listen"} (${why}); retrying, and until then caches rely on their expiry.`,
+    );
   }
   state.failing = true;
   // Writes elsewhere go unannounced from now until the next connection.

@@ -24,7 +24,9 @@ describe("which kernels a service offers", () => {
     expect(kernels.get("python")).toMatchObject({ preload: ["numpy"] });
     expect(kernels.get("python")).not.toEqual(PYTHON_KERNEL);
     writeFileSync(file, JSON.stringify([{ name: "Bad Name", argv: ["x"] }]));
-    expect(() => loadKernels(file, "off")).toThrow(`EXEC_KERNELS: ${file} is not an array of kernels: 0.name: a kernel name is lower-case letters, digits, - or _`);
+    expect(() => loadKernels(file, "off")).toThrow(
+      `EXEC_KERNELS: ${file} is not an array of kernels: 0.name: a kernel name is lower-case letters, digits, - or _`,
+    );
   });
 
   it("reads EXEC_SAGE as auto (unset), 1 or 0, and refuses anything else by name", () => {

@@ -18,9 +18,7 @@ export const ZKernel = z.object({
   /** Extra environment inside the sandbox (on top of HOME, MPLBACKEND, MPLCONFIGDIR, LANG, PATH). */
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
   /** Extra read-only binds, e.g. a Sage installation outside /usr. */
-  binds: z
-    .array(z.object({ src: z.string().startsWith("/"), dest: z.string().startsWith("/") }))
-    .default([]),
+  binds: z.array(z.object({ src: z.string().startsWith("/"), dest: z.string().startsWith("/") })).default([]),
 });
 export type TKernel = z.infer<typeof ZKernel>;
 

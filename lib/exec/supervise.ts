@@ -54,7 +54,12 @@ export async function superviseService(o: {
     });
     const deadline = Date.now() + (o.startTimeoutMs ?? 90_000);
     while (!exited && !stopping && Date.now() < deadline) {
-      if (await fetch(o.healthUrl).then((r) => r.ok, () => false)) {
+      if (
+        await fetch(o.healthUrl).then(
+          (r) => r.ok,
+          () => false,
+        )
+      ) {
         healthy = true;
         const ready = waiters;
         waiters = [];

@@ -8,7 +8,11 @@ import type { TActor } from "@/lib/snippets/schema";
 import { averageOf } from "./rating-average";
 import { recordActivity } from "@/lib/activity/record-activity";
 
-export const ZStars = z.number({ error: "stars must be a whole number from 1 to 5." }).int("stars must be a whole number from 1 to 5.").min(1, "stars must be from 1 to 5.").max(5, "stars must be from 1 to 5.");
+export const ZStars = z
+  .number({ error: "stars must be a whole number from 1 to 5." })
+  .int("stars must be a whole number from 1 to 5.")
+  .min(1, "stars must be from 1 to 5.")
+  .max(5, "stars must be from 1 to 5.");
 
 /** A snippet's rating as pages show it, and the asking user's own stars (null: not rated). */
 export type TRatingState = { average: number | null; count: number; mine: number | null };
@@ -31,7 +35,11 @@ export async function rateSnippet(options: { actor: TActor | null; owner: string
     await tx.$queryRaw`SELECT "id" FROM "Snippet" WHERE "id" = ${row.id} FOR UPDATE`;
     const key = { snippetId_userId: { snippetId: row.id, userId: actor.id } };
     if (stars) {
-      await tx.rating.upsert({ where: key, create: { snippetId: row.id, userId: actor.id, stars: stars.data }, update: { stars: stars.data, updatedAt: new Date() } });
+      await tx.rating.upsert({
+        where: key,
+        create: { snippetId: row.id, userId: actor.id, stars: stars.data },
+        update: { stars: stars.data, updatedAt: new Date() },
+      });
     } else {
       await tx.rating.deleteMany({ where: { snippetId: row.id, userId: actor.id } });
     }
@@ -42,6 +50,13 @@ export async function rateSnippet(options: { actor: TActor | null; owner: string
     return { average: averageOf(sum, count), count, mine: stars ? stars.data : null };
   });
   revalidateSnippet(row.owner.username, row.slug);
-  if (stars) await recordActivity({ kind: "RATE", actorId: actor.id, snippetId: row.id, networkId: row.networkId, summary: `${stars.data} ${stars.data === 1 ? "star" : "stars"}` });
+  if (stars)
+    await recordActivity({
+      kind: "RATE",
+      actorId: actor.id,
+      snippetId: row.id,
+      networkId: row.networkId,
+      summary: `${stars.data} ${stars.data === 1 ? "star" : "stars"}`,
+    });
   return state;
 }

@@ -18,8 +18,18 @@ describe("renderMarkdown", () => {
 
   it("flags dangerous markup (so the checks above can fail)", () => {
     expect(
-      problems('<p><img src="x" onerror="alert(1)"></p><a href=" java\tscript:x">y</a><iframe></iframe><span style="position:fixed"></span><p style="color:red"></p>'),
-    ).toEqual(["img[onerror]", "img without https src", "a[href=javascript:]", "a without rel", "<iframe>", "span[style=position:fixed]", "p[style=color:red]"]);
+      problems(
+        '<p><img src="x" onerror="alert(1)"></p><a href=" java\tscript:x">y</a><iframe></iframe><span style="position:fixed"></span><p style="color:red"></p>',
+      ),
+    ).toEqual([
+      "img[onerror]",
+      "img without https src",
+      "a[href=javascript:]",
+      "a without rel",
+      "<iframe>",
+      "span[style=position:fixed]",
+      "p[style=color:red]",
+    ]);
   });
 
   it("shows raw HTML as text instead of dropping what the author wrote", () => {

@@ -97,13 +97,7 @@ function toIdentity(author: Author) {
   };
 }
 
-async function writeCommitObject(opts: {
-  gitdir: string;
-  tree: string;
-  parent: string[];
-  message: string;
-  author: Author;
-}): Promise<string> {
+async function writeCommitObject(opts: { gitdir: string; tree: string; parent: string[]; message: string; author: Author }): Promise<string> {
   if (typeof opts.message !== "string") throw new TypeError("message must be a string");
   const identity = toIdentity(opts.author);
   return git.writeCommit({
@@ -135,12 +129,7 @@ async function exists(path: string): Promise<boolean> {
  * assembled under a temporary name and renamed into place, so a failure (or a crash) never
  * leaves a half-made repository at `dir`. Throws if `dir` already exists.
  */
-export async function createRepo(opts: {
-  dir: string;
-  files: readonly SnippetFile[];
-  message: string;
-  author: Author;
-}): Promise<{ head: string }> {
+export async function createRepo(opts: { dir: string; files: readonly SnippetFile[]; message: string; author: Author }): Promise<{ head: string }> {
   assertAbsoluteDir(opts.dir);
   validateFiles(opts.files);
   if (await exists(opts.dir)) throw new Error(`A repository already exists at ${opts.dir}`);

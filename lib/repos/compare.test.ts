@@ -70,7 +70,9 @@ describe("diffRevisions across repositories", () => {
   it("diffs the source's head against a fork's head read from the fork", async () => {
     const s = (await createRepo({ dir: src, files: files({ "a.py": "x = 1\n", "keep.txt": "k\n" }), message: "one", author })).head;
     const f0 = (await forkRepo({ sourceDir: src, targetDir: fork })).head;
-    const f1 = (await commitFiles({ dir: fork, files: files({ "a.py": "x = 2\n", "keep.txt": "k\n", "new.py": "n\n" }), message: "fork", author, expectedHead: f0 })).head;
+    const f1 = (
+      await commitFiles({ dir: fork, files: files({ "a.py": "x = 2\n", "keep.txt": "k\n", "new.py": "n\n" }), message: "fork", author, expectedHead: f0 })
+    ).head;
     // The source's repository has never seen the fork's revision.
     await expect(diffRevisions({ dir: src, from: s, to: f1 })).rejects.toMatchObject({ code: "NOT_FOUND" });
     const diff = await diffRevisions({ dir: src, from: s, to: f1, toDir: fork });

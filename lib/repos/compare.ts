@@ -32,10 +32,7 @@ export async function compareHistories(opts: { baseDir: string; otherDir: string
   const base = await resolveWith(opts.baseDir, opts.baseRev ?? "HEAD", baseCache);
   const other = await resolveWith(opts.otherDir, opts.otherRev ?? "HEAD", otherCache);
   // resolveWith has just filled the reachable sets of the heads; older revisions walk their own.
-  const [inBase, inOther] = await Promise.all([
-    reachableFrom(opts.baseDir, base, baseCache),
-    reachableFrom(opts.otherDir, other, otherCache),
-  ]);
+  const [inBase, inOther] = await Promise.all([reachableFrom(opts.baseDir, base, baseCache), reachableFrom(opts.otherDir, other, otherCache)]);
   const ahead = await newestFirst(opts.otherDir, other, (oid) => !inBase.has(oid));
   const behind = await newestFirst(opts.baseDir, base, (oid) => !inOther.has(oid));
   return { base, other, ahead, behind, mergeBase: await mergeBaseOf(opts.otherDir, other, inBase) };

@@ -45,11 +45,22 @@ describe("diffRevisions", () => {
       oldOid: gitCli(dir, "rev-parse", `${a.head}:mod.txt`).trim(),
       newOid: gitCli(dir, "rev-parse", `${b.head}:mod.txt`).trim(),
       tooLarge: false,
-      hunks: [{ oldStart: 8, oldLines: 7, newStart: 8, newLines: 7, lines: [" line 7", " line 8", " line 9", "-line 10", "+line ten", " line 11", " line 12", " line 13"] }],
+      hunks: [
+        {
+          oldStart: 8,
+          oldLines: 7,
+          newStart: 8,
+          newLines: 7,
+          lines: [" line 7", " line 8", " line 9", "-line 10", "+line ten", " line 11", " line 12", " line 13"],
+        },
+      ],
     });
     // Same hunk header as git's own diff.
     expect(gitCli(dir, "diff", a.head, b.head, "--", "mod.txt")).toContain("@@ -8,7 +8,7 @@");
-    expect(byPath["new/added.txt"]).toMatchObject({ oldOid: null, hunks: [{ oldStart: 0, oldLines: 0, newStart: 1, newLines: 2, lines: ["+hello", "+world"] }] });
+    expect(byPath["new/added.txt"]).toMatchObject({
+      oldOid: null,
+      hunks: [{ oldStart: 0, oldLines: 0, newStart: 1, newLines: 2, lines: ["+hello", "+world"] }],
+    });
     expect(byPath["gone/old.txt"]).toMatchObject({ newOid: null, hunks: [{ oldStart: 1, oldLines: 1, newStart: 0, newLines: 0, lines: ["-bye"] }] });
     expect(byPath["img.bin"]).toMatchObject({ hunks: null, tooLarge: false });
   });
@@ -57,7 +68,10 @@ describe("diffRevisions", () => {
   it("diffs a first revision against the empty tree when from is null", async () => {
     const a = await createRepo({ dir, files: files({ "b.txt": "x", "a.txt": "y\n" }), message: "a", author });
     const diff = await diffRevisions({ dir, from: null, to: a.head });
-    expect(diff.map((d) => [d.path, d.status])).toEqual([["a.txt", "added"], ["b.txt", "added"]]);
+    expect(diff.map((d) => [d.path, d.status])).toEqual([
+      ["a.txt", "added"],
+      ["b.txt", "added"],
+    ]);
     expect(diff[1]?.hunks?.[0]?.lines).toEqual(["+x", "\\ No newline at end of file"]);
   });
 
@@ -92,7 +106,10 @@ describe("diffRevisions", () => {
     const [diff] = await diffRevisions({ dir, from: a.head, to: b.head });
     expect(diff?.tooLarge).toBe(false);
     const ours = diff!.hunks!.flatMap((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines]);
-    const gits = gitCli(dir, "diff", "-U3", a.head, b.head).split("\n").slice(4, -1).map((l) => l.replace(/^(@@ [^@]+ @@).*$/, "$1"));
+    const gits = gitCli(dir, "diff", "-U3", a.head, b.head)
+      .split("\n")
+      .slice(4, -1)
+      .map((l) => l.replace(/^(@@ [^@]+ @@).*$/, "$1"));
     expect(ours).toEqual(gits);
   });
 

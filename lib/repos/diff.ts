@@ -80,9 +80,7 @@ export async function diffRevisions(opts: {
   const from = opts.from === null ? null : await resolveWith(opts.dir, opts.from, cache);
   const to = await resolveWith(toDir, opts.to, toCache);
   const [before, after] = await Promise.all([flatten(opts.dir, from, cache), flatten(toDir, to, toCache)]);
-  const paths = [...new Set([...before.keys(), ...after.keys()])]
-    .filter((p) => before.get(p) !== after.get(p))
-    .sort(compareCodePoints);
+  const paths = [...new Set([...before.keys(), ...after.keys()])].filter((p) => before.get(p) !== after.get(p)).sort(compareCodePoints);
   const budget = opts.budget ?? diffBudget();
   const read = (oid: string | null, side: "old" | "new") =>
     oid === null ? Promise.resolve(new Uint8Array()) : side === "old" ? readBlobContent(opts.dir, oid, cache) : readBlobContent(toDir, oid, toCache);
@@ -194,5 +192,7 @@ function wholeFile(text: string, sign: "+" | "-"): DiffHunk[] | null {
   const body = lines.map((l) => sign + l);
   if (!complete) body.push("\\ No newline at end of file");
   const n = lines.length;
-  return [sign === "+" ? { oldStart: 0, oldLines: 0, newStart: 1, newLines: n, lines: body } : { oldStart: 1, oldLines: n, newStart: 0, newLines: 0, lines: body }];
+  return [
+    sign === "+" ? { oldStart: 0, oldLines: 0, newStart: 1, newLines: n, lines: body } : { oldStart: 1, oldLines: n, newStart: 0, newLines: 0, lines: body },
+  ];
 }

@@ -13,11 +13,7 @@ export class RepoError extends Error {
   /** For `INVALID_FILES` / `TOO_LARGE`: the offending file path, when one file is to blame. */
   readonly path?: string;
 
-  constructor(
-    code: RepoErrorCode,
-    message: string,
-    extra: { currentHead?: string; path?: string; cause?: unknown } = {},
-  ) {
+  constructor(code: RepoErrorCode, message: string, extra: { currentHead?: string; path?: string; cause?: unknown } = {}) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.code = code;
     if (extra.currentHead !== undefined) this.currentHead = extra.currentHead;

@@ -67,7 +67,12 @@ export async function forkRepo(opts: { sourceDir: string; targetDir: string }): 
   assertAbsoluteDir(opts.targetDir, "targetDir");
   // Read the head before linking: every object it needs was written before the ref moved.
   const head = await readHead(opts.sourceDir);
-  if (await lstat(opts.targetDir).then(() => true, () => false)) {
+  if (
+    await lstat(opts.targetDir).then(
+      () => true,
+      () => false,
+    )
+  ) {
     throw new Error(`A repository already exists at ${opts.targetDir}`);
   }
   await mkdir(dirname(opts.targetDir), { recursive: true });

@@ -14,11 +14,7 @@ export function tempNameFor(path: string): string {
  * rename it into place. isomorphic-git writes loose objects in place, and another process
  * (git CLI, a fork hard-linking the object, a reader) could otherwise see a truncated object.
  */
-async function atomicWriteFile(
-  path: string,
-  data: Parameters<typeof fsp.writeFile>[1],
-  options?: Parameters<typeof fsp.writeFile>[2],
-): Promise<void> {
+async function atomicWriteFile(path: string, data: Parameters<typeof fsp.writeFile>[1], options?: Parameters<typeof fsp.writeFile>[2]): Promise<void> {
   const tmp = tempNameFor(path);
   try {
     await fsp.writeFile(tmp, data, options);

@@ -90,12 +90,7 @@ async function acquireRefLock(lockPath: string) {
  * into the lock file, rename it over the ref. Throws `STALE_HEAD` (with `currentHead`) when the
  * ref moved, `LOCKED` when the lock stays taken. Only ever removes a lock file it created.
  */
-export async function compareAndSwapRef(opts: {
-  dir: string;
-  ref?: string;
-  expected: string | null;
-  next: string;
-}): Promise<void> {
+export async function compareAndSwapRef(opts: { dir: string; ref?: string; expected: string | null; next: string }): Promise<void> {
   const ref = opts.ref ?? MAIN_REF;
   if (!FULL_OID.test(opts.next)) throw new TypeError(`not a full object id: ${opts.next}`);
   const refPath = join(opts.dir, ref);

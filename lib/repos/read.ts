@@ -211,7 +211,5 @@ export async function readFiles(opts: { dir: string; rev: string }): Promise<Fil
   const cache = cacheFor(opts.dir);
   const commit = await resolveWith(opts.dir, opts.rev, cache);
   const blobs = await listBlobs(opts.dir, commit, cache);
-  return Promise.all(
-    blobs.map(async ({ path, oid }) => ({ path, oid, content: await readBlobContent(opts.dir, oid, cache) })),
-  );
+  return Promise.all(blobs.map(async ({ path, oid }) => ({ path, oid, content: await readBlobContent(opts.dir, oid, cache) })));
 }

@@ -29,7 +29,10 @@ describe("repackAll", () => {
       expect(await resolveRevision({ dir, rev: first.slice(0, 7) })).toBe(first);
       expect(text((await readFile({ dir, rev: first, path: "a.txt" })).content)).toBe("1\n");
       expect(text((await readFile({ dir, rev: "HEAD", path: "src/b.py" })).content)).toBe("b\n");
-      expect((await readTree({ dir, rev: second })).map((f) => [f.path, f.size])).toEqual([["a.txt", 2], ["src/b.py", 2]]);
+      expect((await readTree({ dir, rev: second })).map((f) => [f.path, f.size])).toEqual([
+        ["a.txt", 2],
+        ["src/b.py", 2],
+      ]);
       expect((await listRevisions({ dir })).map((r) => r.oid)).toEqual([second, first]);
       expect((await diffRevisions({ dir, from: first, to: second }))[0]?.hunks?.[0]?.lines).toEqual(["-1", "+2"]);
       // Writing on top of a packed repository works too.

@@ -2,18 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  commitFiles,
-  createRepo,
-  deleteRepo,
-  listRevisions,
-  readFile,
-  readFiles,
-  readTree,
-  repoPathFor,
-  resolveRevision,
-  RepoError,
-} from "./index";
+import { commitFiles, createRepo, deleteRepo, listRevisions, readFile, readFiles, readTree, repoPathFor, resolveRevision, RepoError } from "./index";
 import { author, files, fsckStrict, gitCli, gitShowBytes, makeTempDir, text } from "./test-helpers";
 
 let tmp: ReturnType<typeof makeTempDir>;
@@ -62,7 +51,7 @@ describe("createRepo", () => {
   });
 
   it("sorts tree entries the git way for names beyond ASCII (fsck checks the order)", async () => {
-    await createRepo({ dir, files: files({ "\uff01.txt": "a", "\u{1f600}.txt": "b", "a/b": "c", "a.b": "d", "é": "e" }), message: "m", author });
+    await createRepo({ dir, files: files({ "\uff01.txt": "a", "\u{1f600}.txt": "b", "a/b": "c", "a.b": "d", é: "e" }), message: "m", author });
     fsckStrict(dir);
   });
 
@@ -75,10 +64,10 @@ describe("createRepo", () => {
   it("leaves nothing behind when a write fails", async () => {
     // The parent is a file, so nothing can be created under it.
     const blocker = join(tmp.root, "blocker");
-    await createRepo({ dir: join(tmp.root, "ok.git"), files: files({ "a": "1" }), message: "m", author });
+    await createRepo({ dir: join(tmp.root, "ok.git"), files: files({ a: "1" }), message: "m", author });
     const { writeFileSync } = await import("node:fs");
     writeFileSync(blocker, "");
-    await expect(createRepo({ dir: join(blocker, "x.git"), files: files({ "a": "1" }), message: "m", author })).rejects.toThrow();
+    await expect(createRepo({ dir: join(blocker, "x.git"), files: files({ a: "1" }), message: "m", author })).rejects.toThrow();
     expect(readdirSync(tmp.root).sort()).toEqual(["blocker", "ok.git"]);
   });
 
@@ -156,7 +145,9 @@ describe("commitFiles", () => {
   }, 20_000);
 
   it("throws NOT_FOUND for a missing repository", async () => {
-    await expect(commitFiles({ dir, files: files({ a: "1" }), message: "m", author, expectedHead: "0".repeat(40) })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(commitFiles({ dir, files: files({ a: "1" }), message: "m", author, expectedHead: "0".repeat(40) })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 });
 
@@ -224,7 +215,13 @@ describe("reading", () => {
 describe("listRevisions", () => {
   it("lists newest first with author, message and parents, honouring rev and limit", async () => {
     const a = await createRepo({ dir, files: files({ f: "1" }), message: "One", author });
-    const b = await commitFiles({ dir, files: files({ f: "2" }), message: "Two\n\nbody", author: { ...author, timestamp: 1_700_000_500 }, expectedHead: a.head });
+    const b = await commitFiles({
+      dir,
+      files: files({ f: "2" }),
+      message: "Two\n\nbody",
+      author: { ...author, timestamp: 1_700_000_500 },
+      expectedHead: a.head,
+    });
     const c = await commitFiles({ dir, files: files({ f: "3" }), message: "Three", author, expectedHead: b.head });
     const all = await listRevisions({ dir });
     expect(all.map((r) => r.oid)).toEqual([c.head, b.head, a.head]);

@@ -94,7 +94,10 @@ describe("validateFiles", () => {
   });
 
   it("rejects a file that is also the folder of another file, in either order", () => {
-    for (const order of [["a", "a/b"], ["a/b/c", "a/b"]]) {
+    for (const order of [
+      ["a", "a/b"],
+      ["a/b/c", "a/b"],
+    ]) {
       const err = errorOf(() => validateFiles(order.flatMap((p) => one(p))));
       expect(err.code).toBe("INVALID_FILES");
       expect(err.message).toMatch(/is also the folder of/);

@@ -103,10 +103,7 @@ export function validateFiles(files: readonly SnippetFile[]): void {
     throw new RepoError("INVALID_FILES", "A snippet needs at least one file.");
   }
   if (files.length > LIMITS.maxFiles) {
-    throw new RepoError(
-      "TOO_LARGE",
-      `A snippet may have at most ${LIMITS.maxFiles} files; this one has ${files.length}.`,
-    );
+    throw new RepoError("TOO_LARGE", `A snippet may have at most ${LIMITS.maxFiles} files; this one has ${files.length}.`);
   }
   const paths = new Set<string>();
   let total = 0;

@@ -45,10 +45,16 @@ export function fromExecError(e: unknown, asked?: { kernel: string }): unknown {
     return retryLater(e, "RATE_LIMITED", 1, () => "Too many cells or interact updates are waiting in this run. Wait for them to finish, then try again.");
   }
   if (e.status === 429) {
-    return retryLater(e, "RATE_LIMITED", 10, () => "You already have as many runs going as one visitor may. Stop one (or close its page), or wait until one ends.");
+    return retryLater(
+      e,
+      "RATE_LIMITED",
+      10,
+      () => "You already have as many runs going as one visitor may. Stop one (or close its page), or wait until one ends.",
+    );
   }
   if (e.status === 404) return sessionNotFound();
-  if (e.status === 409) return new AppError("CONFLICT", "This run has ended (it sat idle, hit a limit, or was closed). Press Run again to start a fresh one.", { cause: e });
+  if (e.status === 409)
+    return new AppError("CONFLICT", "This run has ended (it sat idle, hit a limit, or was closed). Press Run again to start a fresh one.", { cause: e });
   if (e.status === 413) return new AppError("TOO_LARGE", e.message, { cause: e });
   if (e.status === 400 || e.status === 422) return new AppError("INVALID", e.message, { cause: e });
   return e;

@@ -7,7 +7,11 @@ import { checkSessionId, fromExecError, type TExecClient } from "./exec-client";
  * may be as large as the session's file limit). The name is relative to the working directory;
  * one that climbs out of it is refused here too, not only by the service.
  */
-export async function openRunFile(options: { session: string; name: string; client: TExecClient }): Promise<{ size: number; body: ReadableStream<Uint8Array> }> {
+export async function openRunFile(options: {
+  session: string;
+  name: string;
+  client: TExecClient;
+}): Promise<{ size: number; body: ReadableStream<Uint8Array> }> {
   checkSessionId(options.session);
   const parts = options.name.split("/");
   if (!options.name || options.name.startsWith("/") || parts.some((p) => p === "" || p === "." || p === "..")) {

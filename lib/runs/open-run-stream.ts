@@ -9,7 +9,13 @@ import { takeStreamSlot } from "./stream-slots";
  * (stream-slots.ts: a 429 past the cap). The slot is given back when the stream ends by any
  * path: the session's end, the reader going away (`signal`), or an error before it opened.
  */
-export async function openRunStream(options: { session: string; after: number | undefined; signal: AbortSignal; runner: TRunner; client: TExecClient }): Promise<ReadableStream<Uint8Array>> {
+export async function openRunStream(options: {
+  session: string;
+  after: number | undefined;
+  signal: AbortSignal;
+  runner: TRunner;
+  client: TExecClient;
+}): Promise<ReadableStream<Uint8Array>> {
   const release = takeStreamSlot(options.runner);
   options.signal.addEventListener("abort", release, { once: true });
   try {

@@ -52,7 +52,9 @@ export async function runEvents(options: {
   const upstream = new AbortController();
   const abort = () => upstream.abort();
   options.signal.addEventListener("abort", abort, { once: true });
-  const iterator = options.client.events({ session: options.session, ...(options.after !== undefined ? { after: options.after } : {}), signal: upstream.signal })[Symbol.asyncIterator]();
+  const iterator = options.client
+    .events({ session: options.session, ...(options.after !== undefined ? { after: options.after } : {}), signal: upstream.signal })
+    [Symbol.asyncIterator]();
   let pending: IteratorResult<TSessionEvent> | null;
   try {
     pending = await iterator.next();

@@ -93,7 +93,10 @@ describe("run log", () => {
     function ofUpdate(type: string, parent: string, content: Record<string, unknown>): TRunMessage {
       return { ...msg(type, parent, content), parent_header: { msg_id: parent, msg_type: "interact_request" } };
     }
-    function description(id: string, controls: unknown[] = [{ type: "slider", name: "n", label: "n", min: 0, max: 10, step: 1, default: 3, display_value: true }]) {
+    function description(
+      id: string,
+      controls: unknown[] = [{ type: "slider", name: "n", label: "n", min: 0, max: 10, step: 1, default: 3, display_value: true }],
+    ) {
       const spec = { version: 1, id, name: "f", auto_update: true, controls, layout: { top: [["n"]], bottom: [], left: [], right: [] } };
       return { data: { [INTERACT_MIME]: spec, "text/plain": "Interactive function f with controls n" }, metadata: {} };
     }
@@ -179,13 +182,26 @@ describe("run log", () => {
       log = play(
         log,
         10,
-        tagged("error", "u1", "i1", { ename: "ZeroDivisionError", evalue: "division by zero", traceback: ["ZeroDivisionError: division by zero"] }, "interact_request"),
+        tagged(
+          "error",
+          "u1",
+          "i1",
+          { ename: "ZeroDivisionError", evalue: "division by zero", traceback: ["ZeroDivisionError: division by zero"] },
+          "interact_request",
+        ),
         ofUpdate("status", "u1", { execution_state: "idle" }),
       );
-      expect(log.interacts.i1?.outputs).toEqual([{ kind: "error", ename: "ZeroDivisionError", evalue: "division by zero", traceback: ["ZeroDivisionError: division by zero"] }]);
+      expect(log.interacts.i1?.outputs).toEqual([
+        { kind: "error", ename: "ZeroDivisionError", evalue: "division by zero", traceback: ["ZeroDivisionError: division by zero"] },
+      ]);
       expect(log.cells[0]?.state).toBe("ok");
       log = beginUpdate(log, "i1", "u2");
-      log = play(log, 12, ofUpdate("error", "u2", { ename: "LimitExceeded", evalue: "stopped: ran longer than 30 s", traceback: [] }), ofUpdate("status", "u2", { execution_state: "idle" }));
+      log = play(
+        log,
+        12,
+        ofUpdate("error", "u2", { ename: "LimitExceeded", evalue: "stopped: ran longer than 30 s", traceback: [] }),
+        ofUpdate("status", "u2", { execution_state: "idle" }),
+      );
       expect(log.interacts.i1?.outputs).toEqual([{ kind: "limit", text: "stopped: ran longer than 30 s" }]);
     });
 
@@ -240,7 +256,15 @@ describe("run log", () => {
     });
 
     it("reads a range slider sent as a slider whose default is a pair", () => {
-      const log = play(EMPTY_LOG, 0, msg("display_data", "c", description("i1", [{ type: "slider", name: "r", label: "r", min: 0, max: 10, step: 1, default: [2, 5], display_value: true }])));
+      const log = play(
+        EMPTY_LOG,
+        0,
+        msg(
+          "display_data",
+          "c",
+          description("i1", [{ type: "slider", name: "r", label: "r", min: 0, max: 10, step: 1, default: [2, 5], display_value: true }]),
+        ),
+      );
       expect(log.interacts.i1?.spec.controls[0]).toMatchObject({ type: "range_slider", default: [2, 5] });
     });
 

@@ -76,7 +76,15 @@ const ZControlUnion = z.discriminatedUnion("type", [
     nrows: ZCount,
     ncols: ZCount,
   }),
-  z.object({ type: z.literal("color"), name: ZName, label: ZLabel, default: z.string().regex(/^#[0-9a-fA-F]{6}$/).catch("#000000") }),
+  z.object({
+    type: z.literal("color"),
+    name: ZName,
+    label: ZLabel,
+    default: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/)
+      .catch("#000000"),
+  }),
   z.object({ type: z.literal("text"), name: ZName, label: ZLabel, text: z.string() }),
   z.object({ type: z.literal("button"), name: ZName, label: ZLabel, text: z.string(), default: z.literal(false).catch(false) }),
   z.object({ type: z.literal("button_bar"), name: ZName, label: ZLabel, values: ZValues, nrows: ZCount, ncols: ZCount, default: z.null().catch(null) }),
@@ -213,7 +221,8 @@ export function applyMessage(log: TRunLog, seq: number, message: TRunMessage, re
   const tagged = typeof tag === "string" ? next.interacts[tag] : undefined;
   const spec = interactSpecOf(type, c);
   const output: TRunOutput | null = spec ? { kind: "interact", id: spec.id } : toOutput(type, c);
-  if (parent in next.updates || message.parent_header.msg_type === "interact_request") return applyToUpdate(next, parent, type, c, tagged ?? null, output, spec);
+  if (parent in next.updates || message.parent_header.msg_type === "interact_request")
+    return applyToUpdate(next, parent, type, c, tagged ?? null, output, spec);
   if (tagged && output) return appendToInteract(next, tagged, null, output, spec);
   const withCell = next.cells.some((x) => x.msgId === parent) ? next : { ...next, cells: [...next.cells, newCell(parent, { code: null, file: null })] };
   const registered = spec ? addInteract(withCell, spec, null, String(withCell.topLevel + 1)) : withCell;
@@ -245,7 +254,9 @@ function applyToUpdate(
   if (!owner) return done;
   const pending = owner.pending === msgId ? null : owner.pending;
   // An update that showed nothing replaces the previous output with nothing.
-  return owner.shown === msgId ? withInteract(done, { ...owner, pending }) : withInteract(forget(done, owner.outputs), { ...owner, pending, shown: msgId, outputs: [] });
+  return owner.shown === msgId
+    ? withInteract(done, { ...owner, pending })
+    : withInteract(forget(done, owner.outputs), { ...owner, pending, shown: msgId, outputs: [] });
 }
 
 /**
@@ -318,7 +329,9 @@ function toOutput(type: string, c: Record<string, unknown>): TRunOutput | null {
     case "error": {
       const e = ZError.safeParse(c);
       if (!e.success) return null;
-      return e.data.ename === "LimitExceeded" ? { kind: "limit", text: e.data.evalue } : { kind: "error", ename: e.data.ename, evalue: e.data.evalue, traceback: e.data.traceback ?? [] };
+      return e.data.ename === "LimitExceeded"
+        ? { kind: "limit", text: e.data.evalue }
+        : { kind: "error", ename: e.data.ename, evalue: e.data.evalue, traceback: e.data.traceback ?? [] };
     }
     default:
       return null;
@@ -336,7 +349,8 @@ function applyToCell(cell: TRunCell, type: string, c: Record<string, unknown>, o
       const s = ZStatus.safeParse(c);
       if (!s.success) return cell;
       if (s.data.execution_state === "busy") return { ...cell, state: isFinished(cell) ? cell.state : "running", startedAt: cell.startedAt ?? now };
-      if (s.data.execution_state === "idle") return { ...cell, state: cell.state === "running" || cell.state === "queued" ? "ok" : cell.state, endedAt: cell.endedAt ?? now };
+      if (s.data.execution_state === "idle")
+        return { ...cell, state: cell.state === "running" || cell.state === "queued" ? "ok" : cell.state, endedAt: cell.endedAt ?? now };
       return cell;
     }
     case "execute_reply": {

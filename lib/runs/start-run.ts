@@ -55,7 +55,14 @@ export async function startRun(
     throw await fromCreationError(e, options, kernel);
   }
   const { session } = created;
-  noteRunStart({ owner: options.owner, slug: options.slug, rev: revision.rev, session, client: options.client, visitor: { actor: options.actor, address: options.address } });
+  noteRunStart({
+    owner: options.owner,
+    slug: options.slug,
+    rev: revision.rev,
+    session,
+    client: options.client,
+    visitor: { actor: options.actor, address: options.address },
+  });
   if (!runnable) {
     const note = main
       ? `${main.path} is not a text file, so there is nothing to run first. Type code in the cell below.`

@@ -11,7 +11,9 @@ import { spendBudget, type TRunner } from "./run-client-key";
  * parent. Updates have a budget of their own, far above Run's: a reader dragging a slider sends
  * one after another (the page keeps one in flight per interact).
  */
-export async function updateInteract(options: TRunner & { session: string; interact: string; values: Record<string, unknown>; client: TExecClient }): Promise<{ msgId: string }> {
+export async function updateInteract(
+  options: TRunner & { session: string; interact: string; values: Record<string, unknown>; client: TExecClient },
+): Promise<{ msgId: string }> {
   checkSessionId(options.session);
   const parsed = ZInteractHttpRequest.safeParse({ interact: options.interact, values: options.values });
   if (!parsed.success) throw new AppError("INVALID", `Interact update: ${parsed.error.issues[0]?.message ?? "invalid"}.`);

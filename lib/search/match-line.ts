@@ -14,12 +14,7 @@ type TCandidate = { path: string | null; line: number; text: string };
  * with `prefixWords` also matching as the start of a longer word (the last word as typed).
  * Returns segments, never HTML: whoever shows them escapes the text.
  */
-export function findMatchLine(options: {
-  blurb: string;
-  files: { path: string; text: string }[];
-  words: string[];
-  prefixWords: string[];
-}): TMatchLine | null {
+export function findMatchLine(options: { blurb: string; files: { path: string; text: string }[]; words: string[]; prefixWords: string[] }): TMatchLine | null {
   const lowerWords = [...new Set(options.words.map((w) => w.toLowerCase()))];
   const prefixes = new Set(options.prefixWords.map((w) => w.toLowerCase()));
   if (lowerWords.length === 0) return null;

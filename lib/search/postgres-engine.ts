@@ -311,7 +311,11 @@ async function search(query: TEngineQuery): Promise<TEngineResult> {
       rows = await run("|", query.offset, query.limit + 1);
     }
   }
-  const hits = rows.map(({ paths, texts, ...r }) => ({ ...r, updatedAt: new Date(r.updatedAt), files: paths.map((path, i) => ({ path, text: texts[i] ?? "" })) }));
+  const hits = rows.map(({ paths, texts, ...r }) => ({
+    ...r,
+    updatedAt: new Date(r.updatedAt),
+    files: paths.map((path, i) => ({ path, text: texts[i] ?? "" })),
+  }));
   return { hits, matched, corrections };
 }
 

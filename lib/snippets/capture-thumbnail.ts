@@ -64,7 +64,8 @@ const queue = createPublicationQueue({
   onError(snippetId, e) {
     // No service (a CLI seeding, a site without bubblewrap), all runners busy, or a Sage snippet on
     // a server without Sage: one line, no stack.
-    if (e instanceof ExecError && (e.status === undefined || e.status === 503 || e.code === "UNKNOWN_KERNEL")) console.warn(`No publication thumbnail for snippet ${snippetId}: ${e.message}`);
+    if (e instanceof ExecError && (e.status === undefined || e.status === 503 || e.code === "UNKNOWN_KERNEL"))
+      console.warn(`No publication thumbnail for snippet ${snippetId}: ${e.message}`);
     else console.error(`The publication run of snippet ${snippetId} for its thumbnail failed`, e);
   },
 });
@@ -89,7 +90,8 @@ export function thumbnailAtPublication(options: {
   );
   const file = options.files.find((f) => f.path === main);
   const code = file && /\.(py|sage)$/.test(file.path) ? new TextDecoder().decode(file.content) : null;
-  if (!file || !code || !options.files.some((f) => /\.(py|sage)$/.test(f.path) && mayDraw(new TextDecoder().decode(f.content)))) return Promise.resolve("skipped");
+  if (!file || !code || !options.files.some((f) => /\.(py|sage)$/.test(f.path) && mayDraw(new TextDecoder().decode(f.content))))
+    return Promise.resolve("skipped");
   const outcome = queue.push(options.snippetId, async () => {
     const result = await (options.client ?? execClient()).runToCompletion({
       files: options.files.map((f) => ({ path: f.path, content: f.content })),
@@ -108,7 +110,8 @@ export function thumbnailAtPublication(options: {
     }
   });
   void outcome.then((o) => {
-    if (o === "dropped") console.warn(`No publication thumbnail for snippet ${options.snippetId}: ${PUBLICATION_QUEUE_LIMIT} publications are already waiting for the sandbox`);
+    if (o === "dropped")
+      console.warn(`No publication thumbnail for snippet ${options.snippetId}: ${PUBLICATION_QUEUE_LIMIT} publications are already waiting for the sandbox`);
   });
   return outcome;
 }

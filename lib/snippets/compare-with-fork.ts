@@ -31,13 +31,13 @@ export type TForkComparison = {
  * revisions the other never saw. Snippets of other networks share no history: 422.
  */
 export async function compareWithFork(options: { owner: string; slug: string; otherOwner: string; otherSlug: string }): Promise<TForkComparison> {
-  const [row, otherRow] = await Promise.all([
-    findSnippetOrThrow(options.owner, options.slug),
-    findSnippetOrThrow(options.otherOwner, options.otherSlug),
-  ]);
+  const [row, otherRow] = await Promise.all([findSnippetOrThrow(options.owner, options.slug), findSnippetOrThrow(options.otherOwner, options.otherSlug)]);
   if (row.id === otherRow.id) throw new AppError("INVALID", "Pick another snippet of the fork network to compare with.");
   if ((row.networkId ?? row.id) !== (otherRow.networkId ?? otherRow.id)) {
-    throw new AppError("INVALID", `${otherRow.owner.username}/${otherRow.slug} is not in the fork network of ${row.owner.username}/${row.slug}: only forks can be compared.`);
+    throw new AppError(
+      "INVALID",
+      `${otherRow.owner.username}/${otherRow.slug} is not in the fork network of ${row.owner.username}/${row.slug}: only forks can be compared.`,
+    );
   }
   const dir = repoDir(row.repoPath);
   const otherDir = repoDir(otherRow.repoPath);

@@ -29,7 +29,12 @@ export type TSnippetDiff = Awaited<ReturnType<typeof diffSnippet>>;
  * lookup of the snippet and one diffing budget for all of them (a fresh one unless given). The
  * oids come from the snippet's own history.
  */
-export async function diffEachRevision(options: { owner: string; slug: string; revisions: { oid: string; parents: string[] }[]; budget?: DiffBudget }): Promise<TSnippetDiff[]> {
+export async function diffEachRevision(options: {
+  owner: string;
+  slug: string;
+  revisions: { oid: string; parents: string[] }[];
+  budget?: DiffBudget;
+}): Promise<TSnippetDiff[]> {
   const row = await findSnippetOrThrow(options.owner, options.slug);
   const dir = repoDir(row.repoPath);
   const budget = options.budget ?? diffBudget();

@@ -18,7 +18,13 @@ import { notifyTagCounts } from "@/lib/tags/cached-tag-counts";
  * remembers where it came from. A failed row write removes the new repository. Refused with 413
  * past the actor's storage quota (charged what the source was charged: storage-quota.ts).
  */
-export async function forkSnippet(options: { actor: TActor | null; owner: string; slug: string; newSlug?: string; /** Another license, when the source's allows it (licenses.ts). */ license?: string }): Promise<TCreatedSnippet> {
+export async function forkSnippet(options: {
+  actor: TActor | null;
+  owner: string;
+  slug: string;
+  newSlug?: string;
+  /** Another license, when the source's allows it (licenses.ts). */ license?: string;
+}): Promise<TCreatedSnippet> {
   const { actor } = options;
   if (!actor) throw new AppError("UNAUTHORIZED", "Sign in to fork a snippet.");
   const source = await findSnippetOrThrow(options.owner, options.slug);
@@ -79,7 +85,14 @@ export async function forkSnippet(options: { actor: TActor | null; owner: string
       });
       revalidateSnippet(actor.username, slug, { parent: `${source.owner.username}/${source.slug}` });
       await syncSearchIndex({ snippetId: row.id });
-      await recordActivity({ kind: "FORK", actorId: actor.id, snippetId: row.id, networkId: source.networkId ?? source.id, rev: head, summary: `${source.owner.username}/${source.slug}` });
+      await recordActivity({
+        kind: "FORK",
+        actorId: actor.id,
+        snippetId: row.id,
+        networkId: source.networkId ?? source.id,
+        rev: head,
+        summary: `${source.owner.username}/${source.slug}`,
+      });
       return { id: row.id, owner: actor.username, slug, head, url: `/${actor.username}/${slug}` };
     } catch (e) {
       await deleteRepo({ dir });

@@ -51,7 +51,14 @@ export async function getForkNetwork(options: { owner: string; slug: string }): 
 
   // Descendants level by level: one query per generation, not per fork.
   const summary = toSnippetSummary(row);
-  const root: TForkNode = { owner: summary.owner, slug: summary.slug, title: summary.title, visibility: summary.visibility, updatedAt: summary.updatedAt, forks: [] };
+  const root: TForkNode = {
+    owner: summary.owner,
+    slug: summary.slug,
+    title: summary.title,
+    visibility: summary.visibility,
+    updatedAt: summary.updatedAt,
+    forks: [],
+  };
   let level = new Map<string, TForkNode>([[row.id, root]]);
   for (let depth = 0; depth < MAX_DEPTH && level.size > 0; depth++) {
     const children = await db.snippet.findMany({

@@ -6,7 +6,11 @@ import { AppError } from "@/lib/errors";
  * A snippet's thumbnail: of revision `rev` when given (a full oid), else the one its cards show.
  * A snippet without one is a 404 (cards then show no image).
  */
-export async function getThumbnail(options: { owner: string; slug: string; rev?: string | undefined }): Promise<{ rev: string; mime: string; bytes: Uint8Array; createdAt: Date }> {
+export async function getThumbnail(options: {
+  owner: string;
+  slug: string;
+  rev?: string | undefined;
+}): Promise<{ rev: string; mime: string; bytes: Uint8Array; createdAt: Date }> {
   const row = await getDb().snippet.findFirst({
     where: { slug: options.slug.toLowerCase(), owner: { username: options.owner.toLowerCase() } },
     select: { id: true, thumbnailRev: true },

@@ -23,7 +23,10 @@ export async function inheritOnFork(
     license = parsed.data;
   }
   const thumb = source.thumbnailRev
-    ? await getDb().thumbnail.findUnique({ where: { snippetId_rev: { snippetId: source.id, rev: source.thumbnailRev } }, select: { rev: true, mime: true, data: true } })
+    ? await getDb().thumbnail.findUnique({
+        where: { snippetId_rev: { snippetId: source.id, rev: source.thumbnailRev } },
+        select: { rev: true, mime: true, data: true },
+      })
     : null;
   return {
     license,

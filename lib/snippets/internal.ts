@@ -147,10 +147,7 @@ export function toSnippetSummary(row: TSnippetRow) {
 export type TSnippetSummary = ReturnType<typeof toSnippetSummary>;
 
 /** Creates missing tags and returns their ids, in a transaction client or the main one. */
-export async function upsertTagIds(
-  db: Pick<ReturnType<typeof getDb>, "tag">,
-  names: string[],
-): Promise<string[]> {
+export async function upsertTagIds(db: Pick<ReturnType<typeof getDb>, "tag">, names: string[]): Promise<string[]> {
   const ids: string[] = [];
   for (const name of names) {
     const tag = await db.tag.upsert({ where: { name }, create: { name }, update: {}, select: { id: true } });

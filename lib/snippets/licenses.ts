@@ -82,16 +82,14 @@ export const LICENSE_ORDER: readonly License[] = ["CC_BY_SA_4_0", "CC_BY_4_0", "
 const BY_ID = new Map(LICENSE_ORDER.map((l) => [LICENSES[l].id.toLowerCase(), l]));
 
 /** A license as the API and forms name it ("CC-BY-SA-4.0", any case) → the stored value. */
-export const ZLicense = z
-  .string({ error: "license must be a string." })
-  .transform((s, ctx) => {
-    const found = BY_ID.get(s.trim().toLowerCase());
-    if (!found) {
-      ctx.addIssue({ code: "custom", message: `license must be one of ${LICENSE_ORDER.map((l) => LICENSES[l].id).join(", ")}.` });
-      return z.NEVER;
-    }
-    return found;
-  });
+export const ZLicense = z.string({ error: "license must be a string." }).transform((s, ctx) => {
+  const found = BY_ID.get(s.trim().toLowerCase());
+  if (!found) {
+    ctx.addIssue({ code: "custom", message: `license must be one of ${LICENSE_ORDER.map((l) => LICENSES[l].id).join(", ")}.` });
+    return z.NEVER;
+  }
+  return found;
+});
 
 export function licenseInfo(license: License): TLicenseInfo {
   return LICENSES[license];

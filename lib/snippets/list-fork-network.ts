@@ -64,7 +64,16 @@ export async function listForkNetwork(options: { owner: string; slug: string; pa
   const row = await findSnippetOrThrow(options.owner, options.slug);
   const members: TMember[] = await getDb().snippet.findMany({
     where: { networkId: row.networkId ?? row.id },
-    select: { id: true, slug: true, title: true, visibility: true, repoPath: true, forkedFromId: true, forkedFromName: true, owner: { select: { username: true } } },
+    select: {
+      id: true,
+      slug: true,
+      title: true,
+      visibility: true,
+      repoPath: true,
+      forkedFromId: true,
+      forkedFromName: true,
+      owner: { select: { username: true } },
+    },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: MAX_MEMBERS,
   });
@@ -108,7 +117,13 @@ export async function listForkNetwork(options: { owner: string; slug: string; pa
   for (const r of children.get(null) ?? []) visit(r, 0, null);
 
   const pageCount = Math.max(1, Math.ceil(order.length / NETWORK_PAGE_SIZE));
-  const currentPage = Math.floor(Math.max(0, order.findIndex((o) => o.member.id === row.id)) / NETWORK_PAGE_SIZE) + 1;
+  const currentPage =
+    Math.floor(
+      Math.max(
+        0,
+        order.findIndex((o) => o.member.id === row.id),
+      ) / NETWORK_PAGE_SIZE,
+    ) + 1;
   const page = Math.min(Math.max(1, options.page ?? currentPage), pageCount);
   const slice = order.slice((page - 1) * NETWORK_PAGE_SIZE, page * NETWORK_PAGE_SIZE);
   const baseDir = repoDir(row.repoPath);
@@ -118,7 +133,10 @@ export async function listForkNetwork(options: { owner: string; slug: string; pa
       const dir = repoDir(m.repoPath);
       // A repository being deleted (or a fork in the middle of being made) has no history to show.
       const [latest, comparison] = await Promise.all([
-        listRevisions({ dir, limit: 1 }).then((r) => (r[0] ? toRevision(r[0]) : null), () => null),
+        listRevisions({ dir, limit: 1 }).then(
+          (r) => (r[0] ? toRevision(r[0]) : null),
+          () => null,
+        ),
         compareHistories({ baseDir, otherDir: dir }).catch(() => null),
       ]);
       return {

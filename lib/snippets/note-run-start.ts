@@ -15,7 +15,12 @@ export function noteRunStart(options: { owner: string; slug: string; rev: string
     if (actor) {
       // Only the owner's runs, and only while the revision has no thumbnail (the first image wins).
       const own = await getDb().snippet.findFirst({
-        where: { slug: options.slug.toLowerCase(), ownerId: actor.id, owner: { username: options.owner.toLowerCase() }, thumbnails: { none: { rev: options.rev } } },
+        where: {
+          slug: options.slug.toLowerCase(),
+          ownerId: actor.id,
+          owner: { username: options.owner.toLowerCase() },
+          thumbnails: { none: { rev: options.rev } },
+        },
         select: { id: true },
       });
       if (own) watchRunForThumbnail({ client: options.client, session: options.session, snippetId: own.id, rev: options.rev });

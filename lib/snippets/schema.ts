@@ -10,11 +10,7 @@ export type TVisibility = z.infer<typeof ZVisibility>;
 
 export const MAX_TAGS = 10;
 
-export const ZTitle = z
-  .string({ error: "Title is required." })
-  .trim()
-  .min(1, "Title is required.")
-  .max(200, "Title must be at most 200 characters.");
+export const ZTitle = z.string({ error: "Title is required." }).trim().min(1, "Title is required.").max(200, "Title must be at most 200 characters.");
 
 export const ZDescription = z.string().max(20_000, "Description must be at most 20,000 characters.");
 

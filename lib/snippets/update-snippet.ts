@@ -26,7 +26,10 @@ const ZUpdate = z.object({
   kernel: ZKernelChoice.optional(),
   relatedSnippets: ZRelatedNames.optional(),
   relatedTags: ZRelatedTags.optional(),
-  base: z.string().regex(/^[0-9a-f]{40}$/, "base must be the full id (40 hex characters) of the revision the edit started from.").optional(),
+  base: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/, "base must be the full id (40 hex characters) of the revision the edit started from.")
+    .optional(),
   message: z.string().trim().max(2000, "The revision message must be at most 2,000 characters.").optional(),
 });
 
@@ -134,7 +137,8 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
   revalidateSnippet(row.owner.username, row.slug, { parent: row.forkedFrom ? `${row.forkedFrom.owner.username}/${row.forkedFrom.slug}` : null });
   await syncSearchIndex({ snippetId: row.id });
   if (changed && options.files) void thumbnailAtPublication({ snippetId: row.id, rev: head, files: toBytes(options.files), mainFile: row.mainFile, kernel });
-  if (changed) await recordActivity({ kind: "COMMIT", actorId: actor.id, snippetId: row.id, networkId: row.networkId, rev: head, summary: input.message || "Edit" });
+  if (changed)
+    await recordActivity({ kind: "COMMIT", actorId: actor.id, snippetId: row.id, networkId: row.networkId, rev: head, summary: input.message || "Edit" });
   // Fork trees across the network show its title and hide it when unlisted (a new revision revalidates them above).
   else if (input.title !== undefined || input.visibility !== undefined) await revalidateNetwork(row.networkId ?? row.id);
   return { head, changed };

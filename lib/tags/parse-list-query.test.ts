@@ -3,10 +3,19 @@ import { listQueryHref, parseListQuery } from "./parse-list-query";
 
 describe("parseListQuery", () => {
   it("reads every filter and maps the sort", () => {
-    const { query, options, rejected } = parseListQuery({ also: "Numerics, ode/stiff", author: "Ada", language: "Python", interacts: "1", sort: "top", page: "3" });
+    const { query, options, rejected } = parseListQuery({
+      also: "Numerics, ode/stiff",
+      author: "Ada",
+      language: "Python",
+      interacts: "1",
+      sort: "top",
+      page: "3",
+    });
     expect(options).toEqual({ tags: ["numerics", "ode/stiff"], owner: "ada", language: "python", hasInteracts: true, sort: "rating", page: 3 });
     expect(rejected).toEqual([]);
-    expect(listQueryHref("/tags/calculus", query, { page: 1 })).toBe("/tags/calculus?also=Numerics%2C+ode%2Fstiff&author=Ada&language=Python&interacts=1&sort=top");
+    expect(listQueryHref("/tags/calculus", query, { page: 1 })).toBe(
+      "/tags/calculus?also=Numerics%2C+ode%2Fstiff&author=Ada&language=Python&interacts=1&sort=top",
+    );
   });
 
   it("falls back to defaults for a bad sort or page, and names tags that are not tags", () => {

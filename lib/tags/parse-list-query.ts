@@ -23,14 +23,26 @@ export type TListQuery = {
 };
 
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
-const text = (max: number) => z.preprocess(first, z.string().trim().max(max).catch("")).optional().transform((v) => v ?? "");
+const text = (max: number) =>
+  z
+    .preprocess(first, z.string().trim().max(max).catch(""))
+    .optional()
+    .transform((v) => v ?? "");
 
 const ZListQuery = z.object({
   also: text(800),
   author: text(39),
   language: text(40),
   interacts: z.preprocess(first, z.string().optional()).transform((v) => v === "1" || v === "on"),
-  sort: z.preprocess(first, z.enum(TAG_PAGE_SORTS.map((s) => s.key) as [TTagPageSortKey, ...TTagPageSortKey[]]).catch("newest").optional()).transform((v) => v ?? "newest"),
+  sort: z
+    .preprocess(
+      first,
+      z
+        .enum(TAG_PAGE_SORTS.map((s) => s.key) as [TTagPageSortKey, ...TTagPageSortKey[]])
+        .catch("newest")
+        .optional(),
+    )
+    .transform((v) => v ?? "newest"),
   page: z.preprocess(first, z.coerce.number().int().min(1).max(10_000).catch(1).optional()).transform((v) => v ?? 1),
 });
 

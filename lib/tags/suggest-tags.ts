@@ -12,7 +12,11 @@ export type TTagSuggestions = { items: TTagCount[]; page: number; hasNext: boole
  * most used tags. Typed the way the tag field normalises: case ignored, spaces as '-'.
  */
 export function suggestTags(counts: ReadonlyMap<string, number>, options: { prefix?: string; page?: number; perPage?: number } = {}): TTagSuggestions {
-  const prefix = (options.prefix ?? "").trim().toLowerCase().replace(/\s*\/\s*/g, "/").replace(/\s+/g, "-");
+  const prefix = (options.prefix ?? "")
+    .trim()
+    .toLowerCase()
+    .replace(/\s*\/\s*/g, "/")
+    .replace(/\s+/g, "-");
   const page = Math.max(1, Math.floor(options.page ?? 1));
   const perPage = Math.min(50, Math.max(1, Math.floor(options.perPage ?? SUGGEST_PAGE_SIZE)));
   const matches: (TTagCount & { whole: boolean })[] = [];

@@ -9,11 +9,7 @@ import { ZDisplayName, ZPassword, ZUsername } from "./schema";
  * Creates an account with a password. The username is trimmed and lower-cased.
  * Throws AppError INVALID (`details.field` names the bad field) or CONFLICT when the name is taken.
  */
-export async function createUser(options: {
-  username: string;
-  password: string;
-  displayName?: string | undefined;
-}): Promise<{ id: string; username: string }> {
+export async function createUser(options: { username: string; password: string; displayName?: string | undefined }): Promise<{ id: string; username: string }> {
   const username = parseField("username", ZUsername, options.username);
   const password = parseField("password", ZPassword, options.password);
   const displayName = options.displayName === undefined ? undefined : parseField("displayName", ZDisplayName, options.displayName);

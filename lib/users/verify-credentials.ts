@@ -7,10 +7,7 @@ import { burnPasswordCheck, verifyPassword } from "./password";
  * accounts and wrong passwords all take about the same time and give the same answer, so the
  * response does not reveal which usernames exist.
  */
-export async function verifyCredentials(options: {
-  username: string;
-  password: string;
-}): Promise<{ id: string; username: string } | null> {
+export async function verifyCredentials(options: { username: string; password: string }): Promise<{ id: string; username: string } | null> {
   const username = options.username.trim().toLowerCase();
   const user =
     username.length > 0 && username.length <= 200

@@ -55,7 +55,13 @@ test("create, read, edit with a stale base, revisions, delete", async ({ playwri
   // Metadata and the file list, with raw links that give the bytes back.
   const meta = await alice.api.get(at);
   expect(meta.status()).toBe(200);
-  const metaBody = (await meta.json()) as { title: string; tags: string[]; visibility: string; head: string; files: { path: string; size: number; binary: boolean; raw_url: string }[] };
+  const metaBody = (await meta.json()) as {
+    title: string;
+    tags: string[];
+    visibility: string;
+    head: string;
+    files: { path: string; size: number; binary: boolean; raw_url: string }[];
+  };
   expect(metaBody).toMatchObject({ title: "Euler vs RK4", tags: ["numerics", "ode"], visibility: "public", head: snippet.head });
   expect(metaBody.files.map((f) => [f.path, f.binary]).sort()).toEqual([
     ["data/two words#1.csv", false],
@@ -131,7 +137,9 @@ test("forks by another user, the network, unlisted snippets and owner-only chang
   const alice = await account(playwright, baseURL, "apib");
   const bob = await account(playwright, baseURL, "apic");
   const created = (await (
-    await alice.api.post("/api/v1/snippets", { data: { title: "Random walks", visibility: "unlisted", files: [{ path: "walk.py", content: "import random\n" }] } })
+    await alice.api.post("/api/v1/snippets", {
+      data: { title: "Random walks", visibility: "unlisted", files: [{ path: "walk.py", content: "import random\n" }] },
+    })
   ).json()) as { slug: string; head: string };
   const at = `/api/v1/snippets/${alice.username}/${created.slug}`;
 
@@ -161,7 +169,9 @@ test("forks by another user, the network, unlisted snippets and owner-only chang
   await errorOf(await bob.api.post(`${at}/forks`, { data: { slug: "my-walks" } }), 409, "CONFLICT");
 
   // The fork keeps alice's revision and adds bob's.
-  const edit = await bob.api.patch(forkAt, { data: { base: fork.head, files: [{ path: "walk.py", content: "import random\nrandom.seed(1)\n" }], visibility: "public" } });
+  const edit = await bob.api.patch(forkAt, {
+    data: { base: fork.head, files: [{ path: "walk.py", content: "import random\nrandom.seed(1)\n" }], visibility: "public" },
+  });
   expect(edit.status(), await edit.text()).toBe(200);
   const authors = ((await (await bob.api.get(`${forkAt}/revisions`)).json()) as { author: string }[]).map((r) => r.author);
   expect(authors).toEqual([bob.username, alice.username]);
@@ -191,9 +201,17 @@ test("errors: bad JSON, bad fields, no or bad credentials, missing snippets, bod
 
   const badField = await errorOf(await alice.api.post("/api/v1/snippets", { data: { ...good, visibility: "secret" } }), 422, "INVALID");
   expect(badField.message).toMatch(/^visibility: /);
-  const badFile = await errorOf(await alice.api.post("/api/v1/snippets", { data: { title: "x", files: [{ path: "a.txt", content: { base64: "not base64!" } }] } }), 422, "INVALID");
+  const badFile = await errorOf(
+    await alice.api.post("/api/v1/snippets", { data: { title: "x", files: [{ path: "a.txt", content: { base64: "not base64!" } }] } }),
+    422,
+    "INVALID",
+  );
   expect(badFile.message).toMatch(/^files\.0\.content/);
-  const badPath = await errorOf(await alice.api.post("/api/v1/snippets", { data: { title: "x", files: [{ path: "../escape.py", content: "" }] } }), 422, "INVALID");
+  const badPath = await errorOf(
+    await alice.api.post("/api/v1/snippets", { data: { title: "x", files: [{ path: "../escape.py", content: "" }] } }),
+    422,
+    "INVALID",
+  );
   expect(badPath.message).toContain("../escape.py");
   const badPage = await errorOf(await alice.api.get("/api/v1/snippets?page=0"), 422, "INVALID");
   expect(badPage.message).toMatch(/^page: /);

@@ -157,6 +157,10 @@ test("POST /api/v1/markdown: HTML for the signed-in, 401 signed out, 422 too lon
   ]);
 
   const context = await browser.newContext({ baseURL });
-  expect(await errorOf(await context.request.post("/api/v1/markdown", { data: { text: "$x$" } }))).toEqual([401, "UNAUTHORIZED", "Sign in to preview a comment."]);
+  expect(await errorOf(await context.request.post("/api/v1/markdown", { data: { text: "$x$" } }))).toEqual([
+    401,
+    "UNAUTHORIZED",
+    "Sign in to preview a comment.",
+  ]);
   await context.close();
 });

@@ -15,7 +15,13 @@ test.beforeAll(async ({ playwright, baseURL }) => expectExecService(playwright, 
 async function snippetJson(request: APIRequestContext, path: string) {
   const res = await request.get(`/api/v1/snippets${path}`);
   expect(res.ok()).toBe(true);
-  return (await res.json()) as { viewCount: number; runCount: number; rating: { average: number | null; count: number }; license: string; thumbnailUrl: string | null };
+  return (await res.json()) as {
+    viewCount: number;
+    runCount: number;
+    rating: { average: number | null; count: number };
+    license: string;
+    thumbnailUrl: string | null;
+  };
 }
 
 /** Titles of the home page's "Top rated" list, in order (first page). */
@@ -34,7 +40,8 @@ test("a reader rates a snippet and it moves up the top-rated list", async ({ pag
   const second = `Rated second ${tag}`;
   const { path: firstPath } = await createSnippet(owner.page.request, { title: first, files: [{ path: "main.py", content: "print(1)\n" }] });
   const { path: secondPath } = await createSnippet(owner.page.request, { title: second, files: [{ path: "main.py", content: "print(2)\n" }] });
-  const rate = async (who: Page, path: string, stars: number) => expect((await who.request.put(`/api/v1/snippets${path}/rating`, { data: { stars } })).ok()).toBe(true);
+  const rate = async (who: Page, path: string, stars: number) =>
+    expect((await who.request.put(`/api/v1/snippets${path}/rating`, { data: { stars } })).ok()).toBe(true);
 
   // Two 5s for the first, one for the second: the first is above (the Bayesian average counts
   // votes, whatever the site's mean). Five-star snippets are above every unrated one.
@@ -155,13 +162,22 @@ test("the owner links related snippets and tags; the page shows them and ways to
 
   const related = page.getByRole("region", { name: "Related" });
   await expect(related.getByRole("link", { name: `Related one ${tag}` })).toHaveAttribute("href", other);
-  await expect(related.getByRole("list", { name: "Related tags" }).getByRole("link", { name: "calculus/limits" })).toHaveAttribute("href", "/tags/calculus/limits");
+  await expect(related.getByRole("list", { name: "Related tags" }).getByRole("link", { name: "calculus/limits" })).toHaveAttribute(
+    "href",
+    "/tags/calculus/limits",
+  );
   await expect(page.getByRole("link", { name: "CC0 1.0 (public domain)" })).toBeVisible();
 
   const share = page.getByRole("region", { name: "Share" });
   const url = new URL(path, page.url()).toString();
-  await expect(share.getByRole("link", { name: "E-mail" })).toHaveAttribute("href", `mailto:?subject=${encodeURIComponent(`Main one ${tag}`)}&body=${encodeURIComponent(`Main one ${tag}\n${url}`)}`);
-  await expect(share.getByRole("link", { name: "Reddit" })).toHaveAttribute("href", `https://www.reddit.com/submit?url=${encodeURIComponent(url)}&title=${encodeURIComponent(`Main one ${tag}`)}`);
+  await expect(share.getByRole("link", { name: "E-mail" })).toHaveAttribute(
+    "href",
+    `mailto:?subject=${encodeURIComponent(`Main one ${tag}`)}&body=${encodeURIComponent(`Main one ${tag}\n${url}`)}`,
+  );
+  await expect(share.getByRole("link", { name: "Reddit" })).toHaveAttribute(
+    "href",
+    `https://www.reddit.com/submit?url=${encodeURIComponent(url)}&title=${encodeURIComponent(`Main one ${tag}`)}`,
+  );
   await expect(share.getByRole("button", { name: "Copy the link to this snippet" })).toBeVisible();
   // No script from another origin on the page.
   const foreign = await page.evaluate(() => [...document.scripts].map((s) => s.src).filter((src) => src && new URL(src).origin !== location.origin));

@@ -14,7 +14,11 @@ async function commit(api: APIRequestContext, at: string, base: string, message:
 }
 
 test("open the fork network, see a fork's commits ahead, and compare with it", async ({ page, user, browser, baseURL }) => {
-  const { path: source, slug, head } = await createSnippet(page.request, { title: "Wave equation", files: [{ path: "wave.py", content: "c = 1.0\nsteps = 100\n" }] });
+  const {
+    path: source,
+    slug,
+    head,
+  } = await createSnippet(page.request, { title: "Wave equation", files: [{ path: "wave.py", content: "c = 1.0\nsteps = 100\n" }] });
 
   // Bob forks it and makes two revisions of his own; then the owner makes one more.
   const bob = await signedInContext(browser, baseURL, "bob");

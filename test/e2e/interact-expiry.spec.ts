@@ -27,7 +27,9 @@ test("an idle interact says it stopped, and Restart brings it back with its valu
 
   // (A slider's <output> is a status too: the notice is the one that says it stopped.)
   const stopped = interact.getByRole("status").filter({ hasText: "stopped" });
-  await expect(stopped).toHaveText(`This interact stopped after ${SHORT_IDLE_SECONDS} seconds without use.Restart`, { timeout: (SHORT_IDLE_SECONDS + 10) * 1000 });
+  await expect(stopped).toHaveText(`This interact stopped after ${SHORT_IDLE_SECONDS} seconds without use.Restart`, {
+    timeout: (SHORT_IDLE_SECONDS + 10) * 1000,
+  });
   await expect(interact.getByRole("slider", { name: "n" })).toBeDisabled();
   await page.screenshot({ path: "test-results/e2e/interact-expired.png", fullPage: true });
 

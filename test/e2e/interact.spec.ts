@@ -121,7 +121,11 @@ test("a nested interact appears inside its parent; an error shows in place and t
 
 test("auto_update=False runs only when Update is pressed", async ({ page, user: _signedIn }) => {
   test.setTimeout(60_000);
-  const { path } = await publish(page.request, "Update button", "@interact(auto_update=False)\ndef slow(n=slider(1, 5, 1, default=2)):\n    print('ran with', n)\n");
+  const { path } = await publish(
+    page.request,
+    "Update button",
+    "@interact(auto_update=False)\ndef slow(n=slider(1, 5, 1, default=2)):\n    print('ran with', n)\n",
+  );
   const { interact, output } = await runInteract(page, path, "slow");
   await expect(output).toHaveText("ran with 2");
   await interact.getByRole("slider", { name: "n" }).focus();

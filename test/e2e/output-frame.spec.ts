@@ -57,7 +57,10 @@ test("a link or a script that navigates the frame away puts the frame back, with
   await expect(frame.locator("#script")).toBeVisible();
 
   expect(page.url()).toBe(`${baseURL}${path}`);
-  expect(urls.filter((u) => u.startsWith(ELSEWHERE)), "the frame asked another site").toEqual([]);
+  expect(
+    urls.filter((u) => u.startsWith(ELSEWHERE)),
+    "the frame asked another site",
+  ).toEqual([]);
   await expect(page.locator("iframe.run-html")).toHaveCount(1);
 });
 
@@ -68,5 +71,8 @@ test("an output that keeps leaving (a meta refresh) is no longer shown", async (
   // Four rounds of load, refresh and reset: give a busy machine time for them.
   await expect(panel.locator(".run-html-note")).toHaveText("This HTML output kept trying to open another page, so it is not shown.", { timeout: 30_000 });
   await expect(panel.locator("iframe.run-html")).toHaveCount(0);
-  expect(urls.filter((u) => u.startsWith(ELSEWHERE)), "the frame asked another site").toEqual([]);
+  expect(
+    urls.filter((u) => u.startsWith(ELSEWHERE)),
+    "the frame asked another site",
+  ).toEqual([]);
 });

@@ -33,23 +33,26 @@ const status = (page: Page) => page.locator(".run-panel").getByRole("status");
 
 test("Run a snippet that plots, then a cell in the file's namespace", async ({ page, user: _signedIn }) => {
   test.setTimeout(60_000);
-  const { path } = await createSnippet(page.request, { title: "A sine wave", files: [
-    {
-      path: "main.py",
-      content: [
-        "import numpy as np",
-        "import matplotlib.pyplot as plt",
-        "from helper import AMPLITUDE",
-        "x = np.linspace(0, 2 * np.pi, 200)",
-        "plt.plot(x, AMPLITUDE * np.sin(x))",
-        "plt.title('sine')",
-        "answer = 21",
-        "print('plotted', len(x), 'points')",
-        "",
-      ].join("\n"),
-    },
-    { path: "helper.py", content: "AMPLITUDE = 2\n" },
-  ] });
+  const { path } = await createSnippet(page.request, {
+    title: "A sine wave",
+    files: [
+      {
+        path: "main.py",
+        content: [
+          "import numpy as np",
+          "import matplotlib.pyplot as plt",
+          "from helper import AMPLITUDE",
+          "x = np.linspace(0, 2 * np.pi, 200)",
+          "plt.plot(x, AMPLITUDE * np.sin(x))",
+          "plt.title('sine')",
+          "answer = 21",
+          "print('plotted', len(x), 'points')",
+          "",
+        ].join("\n"),
+      },
+      { path: "helper.py", content: "AMPLITUDE = 2\n" },
+    ],
+  });
   await page.goto(path);
   await page.getByRole("button", { name: "Run", exact: true }).click();
 
@@ -103,20 +106,23 @@ test("Stop interrupts a busy loop and the session takes more cells", async ({ pa
 
 test("Files a run writes are listed, downloadable and shown inline; Run again starts afresh", async ({ page, user: _signedIn }) => {
   test.setTimeout(60_000);
-  const { path } = await createSnippet(page.request, { title: "Writes files", files: [
-    {
-      path: "main.py",
-      content: [
-        "import matplotlib.pyplot as plt",
-        "open('out.txt', 'w').write('hi')",
-        "plt.plot([1, 3, 2])",
-        "plt.savefig('plot.png')",
-        "plt.close()",
-        "print('saved')",
-        "",
-      ].join("\n"),
-    },
-  ] });
+  const { path } = await createSnippet(page.request, {
+    title: "Writes files",
+    files: [
+      {
+        path: "main.py",
+        content: [
+          "import matplotlib.pyplot as plt",
+          "open('out.txt', 'w').write('hi')",
+          "plt.plot([1, 3, 2])",
+          "plt.savefig('plot.png')",
+          "plt.close()",
+          "print('saved')",
+          "",
+        ].join("\n"),
+      },
+    ],
+  });
   await page.goto(path);
   await page.getByRole("button", { name: "Run", exact: true }).click();
   const panel = page.getByRole("region", { name: "Run output" });
@@ -139,7 +145,7 @@ test("Files a run writes are listed, downloadable and shown inline; Run again st
   await inline.scrollIntoViewIfNeeded();
   // The saved PNG itself, loaded from the run's file URL: a real picture.
   await expect.poll(() => inline.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(100);
-  const png = await page.request.get(await inline.getAttribute("src") ?? "");
+  const png = await page.request.get((await inline.getAttribute("src")) ?? "");
   expect(png.status()).toBe(200);
   expect([...(await png.body()).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
 
@@ -161,17 +167,20 @@ test("Files a run writes are listed, downloadable and shown inline; Run again st
 
 test("LaTeX is typeset with KaTeX and HTML stays in a sandboxed frame", async ({ page, user: _signedIn }) => {
   test.setTimeout(60_000);
-  const { path } = await createSnippet(page.request, { title: "Rich output", files: [
-    {
-      path: "main.py",
-      content: [
-        "from cellar import HTML, Latex, display",
-        "display(Latex(r'$$\\int_0^1 x^2\\,dx = \\frac{1}{3}$$'))",
-        "display(HTML(\"<p id='hello'>Hello <b>table</b></p><script>try { parent.document.title = 'owned' } catch (e) { document.getElementById('hello').dataset.blocked = 'yes' }</script>\"))",
-        "",
-      ].join("\n"),
-    },
-  ] });
+  const { path } = await createSnippet(page.request, {
+    title: "Rich output",
+    files: [
+      {
+        path: "main.py",
+        content: [
+          "from cellar import HTML, Latex, display",
+          "display(Latex(r'$$\\int_0^1 x^2\\,dx = \\frac{1}{3}$$'))",
+          "display(HTML(\"<p id='hello'>Hello <b>table</b></p><script>try { parent.document.title = 'owned' } catch (e) { document.getElementById('hello').dataset.blocked = 'yes' }</script>\"))",
+          "",
+        ].join("\n"),
+      },
+    ],
+  });
   await page.goto(path);
   const pageTitle = await page.title();
   await page.getByRole("button", { name: "Run", exact: true }).click();
@@ -189,7 +198,6 @@ test("LaTeX is typeset with KaTeX and HTML stays in a sandboxed frame", async ({
   expect(await page.title()).toBe(pageTitle);
   await page.screenshot({ path: test.info().outputPath("run-rich.png"), fullPage: true });
 });
-
 
 test("With JavaScript off there is no Run button, and the page reads as before", async ({ browser, baseURL, page, user: _signedIn }) => {
   const { path } = await createSnippet(page.request, { title: "No script", files: [{ path: "main.py", content: "print('hi')\n" }] });

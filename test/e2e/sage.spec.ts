@@ -66,7 +66,11 @@ test("a Sage 3D plot opens in the viewer and turns when dragged", async ({ page,
 
 test("show(), %display latex and the math in html() are typeset", async ({ page, user: _signedIn }) => {
   test.setTimeout(90_000);
-  const panel = await runSage(page, "Typeset", "html(r'The area is $\\frac{\\pi}{4}$.')\nshow(integrate(1/(1 + x^2), x))\n%display latex\nmatrix(QQ, [[1, 1/2], [0, 1]])\n");
+  const panel = await runSage(
+    page,
+    "Typeset",
+    "html(r'The area is $\\frac{\\pi}{4}$.')\nshow(integrate(1/(1 + x^2), x))\n%display latex\nmatrix(QQ, [[1, 1/2], [0, 1]])\n",
+  );
   // KaTeX's HTML, not the LaTeX source: arctan as an operator name, a fraction in the matrix.
   await expect(panel.locator(".katex").first()).toContainText("arctan", { timeout: 60_000 });
   await expect(panel.locator(".katex .mfrac")).toHaveCount(1);

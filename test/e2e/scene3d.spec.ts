@@ -51,13 +51,19 @@ test("A 3D plot turns when dragged, zooms with the wheel or keys, and Reset view
   const scripts = collectScripts(page);
 
   // A page whose run shows no scene does not fetch three.js.
-  const { path } = await createSnippet(page.request, { title: "Flat plot", files: [{ path: "main.py", content: "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\n" }] });
+  const { path } = await createSnippet(page.request, {
+    title: "Flat plot",
+    files: [{ path: "main.py", content: "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\n" }],
+  });
   await page.goto(path);
   await page.getByRole("button", { name: "Run", exact: true }).click();
   const flat = page.getByRole("region", { name: "Run output" });
   await expect(flat.getByRole("status")).toHaveText(/^Done in \d/, { timeout: 30_000 });
   await expect(flat.locator("img.run-image")).toBeVisible();
-  expect((await scripts()).some((s) => s.includes(THREE_MARKER)), "three.js loaded for a page without a 3D scene").toBe(false);
+  expect(
+    (await scripts()).some((s) => s.includes(THREE_MARKER)),
+    "three.js loaded for a page without a 3D scene",
+  ).toBe(false);
 
   const panel = await runDemo(page, "show_surface");
   const view = panel.getByRole("application", { name: /^Graphics3d Object\. Drag/ });
@@ -65,7 +71,10 @@ test("A 3D plot turns when dragged, zooms with the wheel or keys, and Reset view
   await expect(view.locator("canvas")).toBeVisible({ timeout: 20_000 });
   const reset = panel.getByRole("button", { name: "Reset view" });
   await expect(reset).toBeEnabled();
-  expect((await scripts()).some((s) => s.includes(THREE_MARKER)), "three.js came with the scene").toBe(true);
+  expect(
+    (await scripts()).some((s) => s.includes(THREE_MARKER)),
+    "three.js came with the scene",
+  ).toBe(true);
 
   const first = await settledPicture(view);
   // A lit, coloured surface fills a good part of the view, not a blank or grey canvas.
@@ -133,7 +142,8 @@ test("Of many scenes on a page, only those near the screen hold a WebGL context"
     files: [
       {
         path: "main.py",
-        content: "from scene3d_demo import show, static_png, surface_scene\nscene = surface_scene(n=8)\npng = static_png(scene)\nfor _ in range(12):\n    show(scene, png)\n",
+        content:
+          "from scene3d_demo import show, static_png, surface_scene\nscene = surface_scene(n=8)\npng = static_png(scene)\nfor _ in range(12):\n    show(scene, png)\n",
       },
       { path: "scene3d_demo.py", content: DEMO },
     ],

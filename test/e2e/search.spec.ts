@@ -44,7 +44,10 @@ test("suggestions as you type, a typo forgiven in code, the line marked, a tag f
   await box.fill(typo);
   await box.press("Enter");
   await expect(page).toHaveURL(/\/search\?q=/);
-  const results = page.getByRole("list", { name: "Results" }).getByRole("listitem").filter({ has: page.getByRole("heading", { level: 2 }) });
+  const results = page
+    .getByRole("list", { name: "Results" })
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("heading", { level: 2 }) });
   await expect(results).toHaveCount(2);
   await expect(page.locator(".search-corrections")).toHaveText(`Read with typos forgiven: “${typo}” as ${codeWord}.`);
   const first = results.filter({ hasText: title });

@@ -105,9 +105,13 @@ test("publish, edit, history, permalink, raw, ZIP and fork", async ({ page, brow
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download ZIP" }).click()]);
   const zipPath = path.join(mkdtempSync(path.join(tmpdir(), "cellar-zip-")), download.suggestedFilename());
   await download.saveAs(zipPath);
-  const listing = execFileSync("/usr/bin/python3", ["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); [print(n, len(z.read(n))) for n in z.namelist()]", zipPath], {
-    encoding: "utf8",
-  });
+  const listing = execFileSync(
+    "/usr/bin/python3",
+    ["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); [print(n, len(z.read(n))) for n in z.namelist()]", zipPath],
+    {
+      encoding: "utf8",
+    },
+  );
   expect(listing).toMatch(/main\.py \d+/);
   expect(listing).toMatch(/helpers\.py \d+/);
   expect(readFileSync(zipPath).subarray(0, 2).toString()).toBe("PK");

@@ -48,14 +48,20 @@ test("tag a snippet with autocomplete, then browse the tag tree to it", async ({
   await rootLink.click();
 
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(root);
-  await page.getByRole("list", { name: `Tags under ${root}` }).getByRole("link", { name: /^calculus/ }).click();
+  await page
+    .getByRole("list", { name: `Tags under ${root}` })
+    .getByRole("link", { name: /^calculus/ })
+    .click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`${root}/calculus`);
   await expect(page.getByRole("navigation", { name: "Breadcrumbs" }).getByRole("link")).toHaveText(["Tags", root]);
   const results = page.getByRole("region", { name: /snippets$/i });
   await expect(results.getByRole("article")).toHaveCount(2);
   await expect(results.getByRole("article").nth(0)).toContainText("Tangent lines");
   await expect(results.getByRole("article").nth(1)).toContainText("Secant lines");
-  await page.getByRole("list", { name: `Tags under ${root}/calculus` }).getByRole("link", { name: /^derivatives/ }).click();
+  await page
+    .getByRole("list", { name: `Tags under ${root}/calculus` })
+    .getByRole("link", { name: /^derivatives/ })
+    .click();
   await expect(page).toHaveURL(new RegExp(`/tags/${root}/calculus/derivatives$`));
 
   // Filters combine with the tag: only the snippet also tagged geometry.

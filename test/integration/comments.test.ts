@@ -49,7 +49,9 @@ describe("comments on a snippet and on lines", () => {
       owner: s.owner,
       slug: s.slug,
       base: s.head,
-      files: [{ path: "main.py", content: CODE.replace("def area(r):", '# Area\n\ndef area(r):\n    """The area."""').replace("print(area(2))", "print(area(3))") }],
+      files: [
+        { path: "main.py", content: CODE.replace("def area(r):", '# Area\n\ndef area(r):\n    """The area."""').replace("print(area(2))", "print(area(3))") },
+      ],
     });
 
     const later = await listComments({ actor: null, owner: s.owner, slug: s.slug });
@@ -80,7 +82,13 @@ describe("comments on a snippet and on lines", () => {
     const s = await snippetOf(alice);
     const c = await createComment({ actor: alice, owner: s.owner, slug: s.slug, path: "main.py", line: 1, body: "Imports first." });
     // "import math" moves to the end; the rest shifts up.
-    const moved = await updateSnippet({ actor: alice, owner: s.owner, slug: s.slug, base: s.head, files: [{ path: "main.py", content: CODE.replace("import math\n", "") + "import math\n" }] });
+    const moved = await updateSnippet({
+      actor: alice,
+      owner: s.owner,
+      slug: s.slug,
+      base: s.head,
+      files: [{ path: "main.py", content: CODE.replace("import math\n", "") + "import math\n" }],
+    });
     const list = await listComments({ actor: null, owner: s.owner, slug: s.slug, on: "lines" });
     expect(list.items.find((x) => x.id === c.id)?.currentLine).toBe(6);
 

@@ -37,7 +37,12 @@ async function newUser(prefix = "u"): Promise<TActor> {
 }
 
 async function newSnippet(owner: TActor, extra: { license?: string; files?: { path: string; content: string }[] } = {}) {
-  return createSnippet({ actor: owner, title: uniqueName("Snippet"), files: extra.files ?? [{ path: "main.py", content: "print(1)\n" }], ...(extra.license ? { license: extra.license } : {}) });
+  return createSnippet({
+    actor: owner,
+    title: uniqueName("Snippet"),
+    files: extra.files ?? [{ path: "main.py", content: "print(1)\n" }],
+    ...(extra.license ? { license: extra.license } : {}),
+  });
 }
 
 async function summaryOf(s: { owner: string; slug: string }) {
@@ -82,7 +87,10 @@ describe("ratings", () => {
     const reader = await newUser("reader");
     const s = await newSnippet(owner);
     expect(await appError(rateSnippet({ actor: null, owner: s.owner, slug: s.slug, stars: 4 }))).toMatchObject({ code: "UNAUTHORIZED" });
-    expect(await appError(rateSnippet({ actor: owner, owner: s.owner, slug: s.slug, stars: 5 }))).toMatchObject({ code: "FORBIDDEN", message: "You cannot rate your own snippet." });
+    expect(await appError(rateSnippet({ actor: owner, owner: s.owner, slug: s.slug, stars: 5 }))).toMatchObject({
+      code: "FORBIDDEN",
+      message: "You cannot rate your own snippet.",
+    });
     for (const stars of [0, 6, 3.5]) {
       expect(await appError(rateSnippet({ actor: reader, owner: s.owner, slug: s.slug, stars }))).toMatchObject({ code: "INVALID" });
     }
@@ -142,7 +150,8 @@ describe("view and run counts", () => {
     const owner = await newUser("owner");
     const s = await newSnippet(owner);
     // As the view beacon's route counts an anonymous reader: by the address of the request.
-    const beacon = (headers: Record<string, string>) => countHit({ owner: s.owner, slug: s.slug, kind: "view", visitor: { actor: null, address: clientAddress(new Headers(headers)) } });
+    const beacon = (headers: Record<string, string>) =>
+      countHit({ owner: s.owner, slug: s.slug, kind: "view", visitor: { actor: null, address: clientAddress(new Headers(headers)) } });
     // The same socket address, with a fresh cookie and a made-up forwarded address each time.
     for (let i = 0; i < 5; i++) {
       await beacon({ [PEER_HEADER]: "192.0.2.50", cookie: `cellar_visitor=fresh${i}-${uniqueName("c")}`, "x-forwarded-for": `10.0.0.${i}` });
@@ -157,7 +166,11 @@ describe("view and run counts", () => {
 describe("licenses", () => {
   it("defaults to CC BY-SA 4.0, takes one from the list, and refuses others by name", async () => {
     const owner = await newUser("owner");
-    expect((await summaryOf(await newSnippet(owner))).license).toMatchObject({ id: "CC-BY-SA-4.0", name: "CC BY-SA 4.0", url: "https://creativecommons.org/licenses/by-sa/4.0/" });
+    expect((await summaryOf(await newSnippet(owner))).license).toMatchObject({
+      id: "CC-BY-SA-4.0",
+      name: "CC BY-SA 4.0",
+      url: "https://creativecommons.org/licenses/by-sa/4.0/",
+    });
     expect((await summaryOf(await newSnippet(owner, { license: "mit" }))).license.id).toBe("MIT");
     const bad = await appError(newSnippet(owner, { license: "WTFPL" }));
     expect(bad.code).toBe("INVALID");
@@ -176,7 +189,10 @@ describe("licenses", () => {
     const forker = await newUser("forker");
     for (const license of ["CC-BY-SA-4.0", "GPL-3.0-or-later", "all-rights-reserved"]) {
       const s = await newSnippet(author, { license });
-      expect(await appError(forkSnippet({ actor: forker, owner: s.owner, slug: s.slug, license: "MIT" }))).toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("keeps its source's license") });
+      expect(await appError(forkSnippet({ actor: forker, owner: s.owner, slug: s.slug, license: "MIT" }))).toMatchObject({
+        code: "FORBIDDEN",
+        message: expect.stringContaining("keeps its source's license"),
+      });
       const fork = await forkSnippet({ actor: forker, owner: s.owner, slug: s.slug });
       expect((await summaryOf(fork)).license.id).toBe(license);
       expect(await appError(updateSnippet({ actor: forker, owner: fork.owner, slug: fork.slug, license: "CC0-1.0" }))).toMatchObject({ code: "FORBIDDEN" });
@@ -209,7 +225,13 @@ describe("licenses", () => {
     expect(text).toContain(`Copyright (c) ${new Date().getUTCFullYear()} ${forker.username}, ${author.username}`);
     expect(text).toContain("Permission is hereby granted, free of charge");
 
-    const own = await newSnippet(author, { license: "CC-BY-SA-4.0", files: [{ path: "main.py", content: "x\n" }, { path: "LICENSE", content: "my own words\n" }] });
+    const own = await newSnippet(author, {
+      license: "CC-BY-SA-4.0",
+      files: [
+        { path: "main.py", content: "x\n" },
+        { path: "LICENSE", content: "my own words\n" },
+      ],
+    });
     const both = await unzip(own.owner, own.slug);
     const ownPrefix = Object.keys(both)[0]?.split("/")[0];
     expect(both[`${ownPrefix}/LICENSE`]).toBe("my own words\n");
@@ -224,12 +246,23 @@ describe("related snippets and tags", () => {
     const s = await newSnippet(owner);
     const r1 = await newSnippet(other);
     const r2 = await newSnippet(owner);
-    await updateSnippet({ actor: owner, owner: s.owner, slug: s.slug, relatedSnippets: [`https://cellar.example/${r2.owner}/${r2.slug}`, `${r1.owner}/${r1.slug}`, " "], relatedTags: ["Linear Algebra/eigenvalues"] });
+    await updateSnippet({
+      actor: owner,
+      owner: s.owner,
+      slug: s.slug,
+      relatedSnippets: [`https://cellar.example/${r2.owner}/${r2.slug}`, `${r1.owner}/${r1.slug}`, " "],
+      relatedTags: ["Linear Algebra/eigenvalues"],
+    });
     expect((await listRelated(s)).map((r) => r.url)).toEqual([r2.url, r1.url]);
     expect((await summaryOf(s)).relatedTags).toEqual(["linear-algebra/eigenvalues"]);
 
-    expect(await appError(updateSnippet({ actor: owner, owner: s.owner, slug: s.slug, relatedSnippets: [`${r1.owner}/nope`] }))).toMatchObject({ code: "INVALID", message: `Related snippet ${r1.owner}/nope does not exist.` });
-    expect(await appError(updateSnippet({ actor: owner, owner: s.owner, slug: s.slug, relatedSnippets: [`${s.owner}/${s.slug}`] }))).toMatchObject({ code: "INVALID" });
+    expect(await appError(updateSnippet({ actor: owner, owner: s.owner, slug: s.slug, relatedSnippets: [`${r1.owner}/nope`] }))).toMatchObject({
+      code: "INVALID",
+      message: `Related snippet ${r1.owner}/nope does not exist.`,
+    });
+    expect(await appError(updateSnippet({ actor: owner, owner: s.owner, slug: s.slug, relatedSnippets: [`${s.owner}/${s.slug}`] }))).toMatchObject({
+      code: "INVALID",
+    });
     expect(await appError(updateSnippet({ actor: other, owner: s.owner, slug: s.slug, relatedSnippets: [] }))).toMatchObject({ code: "FORBIDDEN" });
     // Refused edits changed nothing.
     expect((await listRelated(s)).map((r) => r.url)).toEqual([r2.url, r1.url]);
@@ -290,7 +323,8 @@ async function unzip(owner: string, slug: string): Promise<Record<string, string
   try {
     const file = path.join(dir, "a.zip");
     writeFileSync(file, Buffer.concat(await stream.toArray()));
-    const script = "import sys, json, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint(json.dumps({i.filename: z.read(i).decode() for i in z.infolist()}))";
+    const script =
+      "import sys, json, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint(json.dumps({i.filename: z.read(i).decode() for i in z.infolist()}))";
     return JSON.parse(execFileSync("python3", ["-c", script, file], { encoding: "utf8" })) as Record<string, string>;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -76,7 +76,10 @@ describe("migrations", () => {
     const files = readMigrations();
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) {
-      expect(rows.filter((r) => r.migration_name === f.name), f.name).toEqual([{ migration_name: f.name, checksum: f.checksum }]);
+      expect(
+        rows.filter((r) => r.migration_name === f.name),
+        f.name,
+      ).toEqual([{ migration_name: f.name, checksum: f.checksum }]);
     }
   });
 

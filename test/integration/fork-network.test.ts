@@ -152,10 +152,14 @@ describe("fork networks", () => {
     const a = await createSnippet({ actor: alice, title: "Big network", files: [{ path: "main.py", content: "x = 1\n" }] });
     for (let batch = 0; batch < 51; batch += 10) {
       await Promise.all(
-        Array.from({ length: Math.min(10, 51 - batch) }, (_, i) => forkSnippet({ actor: bob, owner: a.owner, slug: a.slug, newSlug: `f-${String(batch + i).padStart(2, "0")}` })),
+        Array.from({ length: Math.min(10, 51 - batch) }, (_, i) =>
+          forkSnippet({ actor: bob, owner: a.owner, slug: a.slug, newSlug: `f-${String(batch + i).padStart(2, "0")}` }),
+        ),
       );
     }
-    const last = (await getDb().snippet.findMany({ where: { ownerId: bob.id }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1, select: { slug: true } }))[0]!;
+    const last = (
+      await getDb().snippet.findMany({ where: { ownerId: bob.id }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1, select: { slug: true } })
+    )[0]!;
     const opened = await listForkNetwork({ owner: bob.username, slug: last.slug });
     expect(opened).toMatchObject({ total: 52, pageCount: 2, page: 2, currentPage: 2 });
     expect(opened.nodes).toHaveLength(2);

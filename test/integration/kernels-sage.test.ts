@@ -26,7 +26,10 @@ async function newUser() {
 }
 
 /** `POST /api/v1/exec` as an API client sends it; the status and the JSON answer. */
-async function exec(token: string, body: unknown): Promise<{ status: number; json: { status?: string; outputs?: { output_type: string; text?: string; data?: Record<string, string> }[] } }> {
+async function exec(
+  token: string,
+  body: unknown,
+): Promise<{ status: number; json: { status?: string; outputs?: { output_type: string; text?: string; data?: Record<string, string> }[] } }> {
   const request = new Request("http://cellar.test/api/v1/exec", {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
@@ -36,7 +39,11 @@ async function exec(token: string, body: unknown): Promise<{ status: number; jso
   return { status: response.status, json: (await response.json()) as never };
 }
 
-const stdout = (outputs: { output_type: string; text?: string }[] = []) => outputs.filter((o) => o.output_type === "stream").map((o) => o.text).join("");
+const stdout = (outputs: { output_type: string; text?: string }[] = []) =>
+  outputs
+    .filter((o) => o.output_type === "stream")
+    .map((o) => o.text)
+    .join("");
 
 describe.skipIf(why !== null)("runs on a server with Sage", () => {
   it("runs a .sage snippet and POST /api/v1/exec in Sage by default, and either kernel when asked", async () => {
@@ -68,7 +75,8 @@ describe.skipIf(why !== null)("runs on a server with Sage", () => {
     for await (const e of execClient().events({ session: run.session })) {
       messages.push(e.message);
       const parent = (e.message.parent_header as { msg_id?: string }).msg_id;
-      if (parent === cell.msgId && e.message.header.msg_type === "status" && (e.message.content as { execution_state: string }).execution_state === "idle") break;
+      if (parent === cell.msgId && e.message.header.msg_type === "status" && (e.message.content as { execution_state: string }).execution_state === "idle")
+        break;
     }
     const result = messages.find((m) => m.header.msg_type === "execute_result" && (m.parent_header as { msg_id?: string }).msg_id === cell.msgId);
     expect((result?.content as { data: Record<string, string> }).data["text/plain"]).toBe("t * (t + 1) * (t + 2) * (t + 3) * (t + 4) * (t + 5) * (t + 6)");

@@ -74,10 +74,13 @@ describe("a snippet's kernel", () => {
       method: "POST",
       path: "/api/v1/snippets",
       token,
-      body: { title: "Groups", files: [
-        { path: "main.sage", content: "G = SymmetricGroup(4)\nprint(G.order())\n" },
-        { path: "notes.md", content: "S4" },
-      ], },
+      body: {
+        title: "Groups",
+        files: [
+          { path: "main.sage", content: "G = SymmetricGroup(4)\nprint(G.order())\n" },
+          { path: "notes.md", content: "S4" },
+        ],
+      },
     });
     expect(created.status).toBe(201);
     expect(await getJson(actor.username, created.json.slug as string)).toMatchObject({ kernel: "sage", kernelChoice: "auto", language: "sage" });
@@ -103,7 +106,14 @@ describe("a snippet's kernel", () => {
     expect(await getJson(actor.username, slug)).toMatchObject({ kernel: "sage", kernelChoice: "sage", language: "sage" });
 
     // A new revision (and a metadata edit that says nothing of the kernel) keep the choice.
-    const edited = await patch(token, actor.username, slug, { base: created.json.head, files: [{ path: "main.py", content: "print(factor(2^64 + 1))\n" }, { path: "more.py", content: "" }], message: "Bigger" });
+    const edited = await patch(token, actor.username, slug, {
+      base: created.json.head,
+      files: [
+        { path: "main.py", content: "print(factor(2^64 + 1))\n" },
+        { path: "more.py", content: "" },
+      ],
+      message: "Bigger",
+    });
     expect(edited.json).toMatchObject({ changed: true });
     await patch(token, actor.username, slug, { title: "Sage in a .py file" });
     expect(await getJson(actor.username, slug)).toMatchObject({ title: "Sage in a .py file", kernel: "sage", kernelChoice: "sage", language: "sage" });
@@ -135,7 +145,12 @@ describe("a snippet's kernel", () => {
     const { actor, token } = await newUser();
     const allowed = 'kernel: kernel must be "auto", "python" or "sage" (null means "auto").';
     const title = uniqueName("refused");
-    const refused = await call(createSnippetRoute as never, { method: "POST", path: "/api/v1/snippets", token, body: { title, kernel: "julia", files: [{ path: "main.jl", content: "1" }] } });
+    const refused = await call(createSnippetRoute as never, {
+      method: "POST",
+      path: "/api/v1/snippets",
+      token,
+      body: { title, kernel: "julia", files: [{ path: "main.jl", content: "1" }] },
+    });
     expect([refused.status, refused.json.error]).toEqual([422, { code: "INVALID", message: allowed }]);
     expect(await getDb().snippet.count({ where: { ownerId: actor.id } })).toBe(0);
     // The library refuses it too (the edit form goes through it).
@@ -163,7 +178,11 @@ describe("a snippet's kernel", () => {
 
     const sageOnes = await listSnippets({ owner: actor.username, language: "sage" });
     expect(sageOnes.items.map((s) => s.slug).sort()).toEqual([chosen.slug, dotSage.slug].sort());
-    const listed = await call(listSnippetsRoute as never, { method: "GET", path: `/api/v1/snippets?owner=${actor.username}&language=python`, token: await reader() });
+    const listed = await call(listSnippetsRoute as never, {
+      method: "GET",
+      path: `/api/v1/snippets?owner=${actor.username}&language=python`,
+      token: await reader(),
+    });
     expect((listed.json.items as { slug: string; kernel: string }[]).map((s) => [s.slug, s.kernel])).toEqual([[plain.slug, "python"]]);
   });
 });
@@ -195,7 +214,12 @@ describe.skipIf(why !== null)("runs on a server without Sage", () => {
     // As the page and API clients see it.
     const answer = await call(postRun as never, { method: "POST", path: "/api/v1/runs", token: reader.token, body: { owner: actor.username, slug: s.slug } });
     expect([answer.status, answer.json.error]).toEqual([422, { code: "INVALID", message: NO_SAGE, kernels: ["python"] }]);
-    const viaExec = await call(postExec as never, { method: "POST", path: "/api/v1/exec", token: reader.token, body: { code: "1 + 1", snippet: { owner: actor.username, slug: s.slug } } });
+    const viaExec = await call(postExec as never, {
+      method: "POST",
+      path: "/api/v1/exec",
+      token: reader.token,
+      body: { code: "1 + 1", snippet: { owner: actor.username, slug: s.slug } },
+    });
     expect([viaExec.status, viaExec.json.error]).toEqual([422, { code: "INVALID", message: NO_SAGE, kernels: ["python"] }]);
     const asked = await call(postExec as never, { method: "POST", path: "/api/v1/exec", token: reader.token, body: { code: "1 + 1", kernel: "sage" } });
     expect([asked.status, asked.json.error?.message]).toEqual([422, NO_SAGE]);
@@ -207,7 +231,14 @@ describe.skipIf(why !== null)("runs on a server without Sage", () => {
     expect(run).toMatchObject({ kernel: "python", mainFile: "main.sage" });
     await closeRun({ session: run.session, client: execClient() });
     await expect.poll(runCount).toBe(1);
-    const result = await runToCompletion({ actor: reader.actor, address: null, code: "print(6 * 7)", snippet: { owner: actor.username, slug: s.slug }, kernel: "python", client: execClient() });
+    const result = await runToCompletion({
+      actor: reader.actor,
+      address: null,
+      code: "print(6 * 7)",
+      snippet: { owner: actor.username, slug: s.slug },
+      kernel: "python",
+      client: execClient(),
+    });
     expect(result.outputs).toEqual([{ output_type: "stream", name: "stdout", text: "42\n" }]);
   });
 

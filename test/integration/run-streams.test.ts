@@ -25,7 +25,10 @@ function open(session: string, headers: Record<string, string>): { response: Pro
     (stream) => new Response(stream),
     (e: unknown) => {
       const err = toPublicError(e);
-      return Response.json({ error: { message: err.message } }, { status: err.status, headers: err.details?.retryAfter ? { "Retry-After": String(err.details.retryAfter) } : {} });
+      return Response.json(
+        { error: { message: err.message } },
+        { status: err.status, headers: err.details?.retryAfter ? { "Retry-After": String(err.details.retryAfter) } : {} },
+      );
     },
   );
   return { response, abort };

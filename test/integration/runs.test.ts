@@ -115,7 +115,13 @@ describe.skipIf(why !== null)("runs on the execution service", () => {
     const owner = await newUser();
     const snippet = await createSnippet({ actor: owner, title: "Versions", files: [{ path: "main.py", content: "print('first')\n" }] });
     const { updateSnippet } = await import("@/lib/snippets/update-snippet");
-    await updateSnippet({ actor: owner, owner: owner.username, slug: snippet.slug, base: snippet.head, files: [{ path: "main.py", content: "print('second')\n" }] });
+    await updateSnippet({
+      actor: owner,
+      owner: owner.username,
+      slug: snippet.slug,
+      base: snippet.head,
+      files: [{ path: "main.py", content: "print('second')\n" }],
+    });
     const run = await startRun({ actor: owner, address: null, owner: owner.username, slug: snippet.slug, rev: snippet.head, client: execClient() });
     expect(run.rev).toBe(snippet.head);
     const { log } = await follow(run.session, run.msgId ?? "");
@@ -147,7 +153,12 @@ describe.skipIf(why !== null)("runs on the execution service", () => {
     expect(ok.status).toBe("ok");
     expect(ok.outputs).toEqual([
       { output_type: "stream", name: "stdout", text: "1\n" },
-      { output_type: "execute_result", execution_count: expect.any(Number), data: expect.objectContaining({ "text/plain": "5" }), metadata: expect.any(Object) },
+      {
+        output_type: "execute_result",
+        execution_count: expect.any(Number),
+        data: expect.objectContaining({ "text/plain": "5" }),
+        metadata: expect.any(Object),
+      },
     ]);
 
     const failed = await runToCompletion({ actor: null, address: "198.18.0.2", code: "1 / 0", client: execClient() });
@@ -158,7 +169,14 @@ describe.skipIf(why !== null)("runs on the execution service", () => {
 
   it("runs code to completion in a snippet's files", async () => {
     const owner = await newUser();
-    const snippet = await createSnippet({ actor: owner, title: "Data", files: [{ path: "data.csv", content: "x\n1\n2\n3\n" }, { path: "main.py", content: "print(1)\n" }] });
+    const snippet = await createSnippet({
+      actor: owner,
+      title: "Data",
+      files: [
+        { path: "data.csv", content: "x\n1\n2\n3\n" },
+        { path: "main.py", content: "print(1)\n" },
+      ],
+    });
     const result = await runToCompletion({
       actor: owner,
       address: null,
@@ -184,7 +202,9 @@ describe("the Run budget", () => {
     expect((refused as AppError).code).toBe("RATE_LIMITED");
     expect((refused as AppError).details?.retryAfter).toBeGreaterThan(0);
     // Another user is not affected.
-    const other = await runCell({ actor: await newUser(), address: null, session: "nosuchsession0000", code: "1", client: execClient() }).catch((e: unknown) => e);
+    const other = await runCell({ actor: await newUser(), address: null, session: "nosuchsession0000", code: "1", client: execClient() }).catch(
+      (e: unknown) => e,
+    );
     expect(other instanceof AppError && other.code === "RATE_LIMITED").toBe(false);
   });
 });
@@ -276,7 +296,9 @@ describe.skipIf(why !== null)("interact updates", () => {
     expect(notJson.json.error?.message).toBe("The request body must be JSON.");
 
     // lib/runs checks for itself what its other callers hand it.
-    const nullValues = await appError(updateInteract({ actor, address: null, session, interact, values: null as unknown as Record<string, unknown>, client: execClient() }));
+    const nullValues = await appError(
+      updateInteract({ actor, address: null, session, interact, values: null as unknown as Record<string, unknown>, client: execClient() }),
+    );
     expect({ code: nullValues.code, status: nullValues.status }).toEqual({ code: "INVALID", status: 422 });
     expect(nullValues.message).toBe("Interact update: values must be an object of control values by name.");
 

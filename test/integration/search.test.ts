@@ -52,7 +52,12 @@ describe(`search (${getSearchEngine().name} engine)`, () => {
       description: "Utilities for figures.",
       files: [{ path: "main.py", content: `import numpy as np\n\n# rotate with a ${word}\nq = ${word}_rotate(v, angle)\nprint(q)\n` }],
     });
-    await createSnippet({ actor: alice, title: `${word} rotations`, description: "Rotating vectors in 3D.", files: [{ path: "main.py", content: "print(1)\n" }] });
+    await createSnippet({
+      actor: alice,
+      title: `${word} rotations`,
+      description: "Rotating vectors in 3D.",
+      files: [{ path: "main.py", content: "print(1)\n" }],
+    });
     await createSnippet({
       actor: alice,
       title: "Spatial rotations",
@@ -133,7 +138,12 @@ describe(`search (${getSearchEngine().name} engine)`, () => {
     const topic = `${run}calc`;
     const term = `${run}epsilon`;
     await createSnippet({ actor: carol, title: "Limits one", tags: [`${topic}/limits`], files: [{ path: "a.py", content: `${term} = 1e-9\n` }] });
-    await createSnippet({ actor: carol, title: "Series two", tags: [`${topic}/series`, `${run}numerics`], files: [{ path: "a.py", content: `${term} = 1e-6\n` }] });
+    await createSnippet({
+      actor: carol,
+      title: "Series two",
+      tags: [`${topic}/series`, `${run}numerics`],
+      files: [{ path: "a.py", content: `${term} = 1e-6\n` }],
+    });
     await createSnippet({ actor: carol, title: "Algebra three", tags: [`${run}algebra`], files: [{ path: "a.py", content: `${term} = 0\n` }] });
     expect(titles((await searchSnippets({ q: term })).items).sort()).toEqual(["Algebra three", "Limits one", "Series two"]);
     expect(titles((await searchSnippets({ q: term, tags: [topic] })).items).sort()).toEqual(["Limits one", "Series two"]);
@@ -161,7 +171,11 @@ describe(`search (${getSearchEngine().name} engine)`, () => {
     expect(await found({ q: `${term} user:${hana.username}` })).toEqual([`Hana ${term} planes`, "Hana solids"].sort());
     expect(await found({ q: `AUTHOR:${hana.username.toUpperCase()} ${term}` })).toEqual([`Hana ${term} planes`, "Hana solids"].sort());
     expect(await found({ q: `${term} user:${ivan.username}` })).toEqual(["Ivan blurb", "Ivan code", `Ivan ${term} title`].sort());
-    expect(titles((await searchSnippets({ q: `${term} user:${ivan.username}`, sort: "recent" })).items)).toEqual(["Ivan code", "Ivan blurb", `Ivan ${term} title`]);
+    expect(titles((await searchSnippets({ q: `${term} user:${ivan.username}`, sort: "recent" })).items)).toEqual([
+      "Ivan code",
+      "Ivan blurb",
+      `Ivan ${term} title`,
+    ]);
     expect(await found({ q: `${term} tag:${geo}/planes` })).toEqual([`Hana ${term} planes`, `Ivan ${term} title`].sort());
     // A tag includes its descendants, as the parameter does; both kinds of tag filter must hold.
     expect(await found({ q: `${term} user:${hana.username} Tag:${geo}` })).toEqual([`Hana ${term} planes`, "Hana solids"].sort());
@@ -199,7 +213,14 @@ describe(`search (${getSearchEngine().name} engine)`, () => {
     const s = await createSnippet({ actor: dave, title: `Root finding ${before}`, files: [{ path: "root.py", content: "x = 1\n" }] });
     expect(titles((await searchSnippets({ q: before })).items)).toEqual([`Root finding ${before}`]);
 
-    await updateSnippet({ actor: dave, owner: dave.username, slug: s.slug, title: "Root finding", base: s.head, files: [{ path: "root.py", content: `# ${after}\n` }] });
+    await updateSnippet({
+      actor: dave,
+      owner: dave.username,
+      slug: s.slug,
+      title: "Root finding",
+      base: s.head,
+      files: [{ path: "root.py", content: `# ${after}\n` }],
+    });
     expect((await searchSnippets({ q: before })).items).toEqual([]);
     const edited = (await searchSnippets({ q: after })).items;
     expect(titles(edited)).toEqual(["Root finding"]);
@@ -221,7 +242,12 @@ describe(`search (${getSearchEngine().name} engine)`, () => {
 
   it("suggests titles and tags as the user types", async () => {
     const frank = await newUser("frank");
-    await createSnippet({ actor: frank, title: `${run}fourier series demo`, tags: [`${run}analysis/${run}fourier`], files: [{ path: "f.py", content: "pass\n" }] });
+    await createSnippet({
+      actor: frank,
+      title: `${run}fourier series demo`,
+      tags: [`${run}analysis/${run}fourier`],
+      files: [{ path: "f.py", content: "pass\n" }],
+    });
     const typed = await suggestSearch({ q: `${run}four` });
     expect(typed.snippets.map((s) => s.title)).toEqual([`${run}fourier series demo`]);
     expect(typed.snippets[0]!.url).toBe(`/${frank.username}/${run}fourier-series-demo`);
@@ -313,7 +339,15 @@ describe("Meilisearch settings", () => {
 
   it("uses Meilisearch only when MEILI_URL is set, in index `snippets` unless told", () => {
     expect(parseEnv({ ...base, MEILI_KEY: "k" }).meili).toBeUndefined();
-    expect(parseEnv({ ...base, MEILI_URL: " http://127.0.0.1:7700 ", MEILI_KEY: "" }).meili).toEqual({ url: "http://127.0.0.1:7700", key: undefined, index: "snippets" });
-    expect(parseEnv({ ...base, MEILI_URL: "https://meili.example.org", MEILI_KEY: "k", MEILI_INDEX: "cellar-2" }).meili).toEqual({ url: "https://meili.example.org", key: "k", index: "cellar-2" });
+    expect(parseEnv({ ...base, MEILI_URL: " http://127.0.0.1:7700 ", MEILI_KEY: "" }).meili).toEqual({
+      url: "http://127.0.0.1:7700",
+      key: undefined,
+      index: "snippets",
+    });
+    expect(parseEnv({ ...base, MEILI_URL: "https://meili.example.org", MEILI_KEY: "k", MEILI_INDEX: "cellar-2" }).meili).toEqual({
+      url: "https://meili.example.org",
+      key: "k",
+      index: "cellar-2",
+    });
   });
 });

@@ -19,7 +19,10 @@ const decoder = new TextDecoder();
 /** The files of examples/<name>/<dir> as path → bytes. */
 function diskTree(name: string, dir: string): Map<string, Uint8Array> {
   return new Map(
-    readTreeFromDisk(path.join(DEFAULT_EXAMPLES_DIR, name, dir)).map((f) => [f.path, typeof f.content === "string" ? new TextEncoder().encode(f.content) : f.content]),
+    readTreeFromDisk(path.join(DEFAULT_EXAMPLES_DIR, name, dir)).map((f) => [
+      f.path,
+      typeof f.content === "string" ? new TextEncoder().encode(f.content) : f.content,
+    ]),
   );
 }
 

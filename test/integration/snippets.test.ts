@@ -113,9 +113,7 @@ describe("createSnippet", () => {
 
   it("gives two concurrent snippets with one title distinct names, each with its own repository", async () => {
     const alice = await newUser("alice");
-    const results = await Promise.all(
-      [1, 2].map((n) => createSnippet({ actor: alice, title: "Race", files: [{ path: "n.txt", content: `${n}\n` }] })),
-    );
+    const results = await Promise.all([1, 2].map((n) => createSnippet({ actor: alice, title: "Race", files: [{ path: "n.txt", content: `${n}\n` }] })));
     expect(results.map((r) => r.slug).sort()).toEqual(["race", "race-2"]);
     for (const r of results) {
       const row = await rowOf(alice, r.slug);
@@ -140,7 +138,14 @@ describe("createSnippet", () => {
     ["no files", [], "INVALID"],
     ["a path escaping the snippet", [{ path: "../evil.py", content: "x" }], "INVALID"],
     ["a .git folder", [{ path: ".git/config", content: "x" }], "INVALID"],
-    ["the same path twice", [{ path: "a.py", content: "1" }, { path: "a.py", content: "2" }], "INVALID"],
+    [
+      "the same path twice",
+      [
+        { path: "a.py", content: "1" },
+        { path: "a.py", content: "2" },
+      ],
+      "INVALID",
+    ],
     ["a file over 1 MB", [{ path: "big.txt", content: "x".repeat(1_000_001) }], "TOO_LARGE"],
   ] as const)("refuses %s, leaving no row and no repository", async (_label, files, code) => {
     const alice = await newUser("alice");
@@ -240,10 +245,23 @@ describe("updateSnippet", () => {
 
   it("refuses an edit based on an old revision with the current head, writing nothing", async () => {
     const { alice, created, dir } = await seeded();
-    const first = await updateSnippet({ actor: alice, owner: alice.username, slug: created.slug, base: created.head, files: [{ path: "sieve.py", content: "v2\n" }] });
+    const first = await updateSnippet({
+      actor: alice,
+      owner: alice.username,
+      slug: created.slug,
+      base: created.head,
+      files: [{ path: "sieve.py", content: "v2\n" }],
+    });
 
     const e = await appError(
-      updateSnippet({ actor: alice, owner: alice.username, slug: created.slug, base: created.head, title: "Renamed", files: [{ path: "sieve.py", content: "v3\n" }] }),
+      updateSnippet({
+        actor: alice,
+        owner: alice.username,
+        slug: created.slug,
+        base: created.head,
+        title: "Renamed",
+        files: [{ path: "sieve.py", content: "v3\n" }],
+      }),
     );
     expect(e.code).toBe("CONFLICT");
     expect(e.details).toEqual({ head: first.head });
@@ -320,7 +338,14 @@ describe("forks", () => {
     expect(statSync(objectPath(forkDir)).ino).toBe(statSync(objectPath(sourceDir)).ino);
 
     // Editing the fork leaves the source alone.
-    const edited = await updateSnippet({ actor: bob, owner: bob.username, slug: fork.slug, base: fork.head, message: "Zoom in", files: [{ path: "m.py", content: "print('zoom')\n" }] });
+    const edited = await updateSnippet({
+      actor: bob,
+      owner: bob.username,
+      slug: fork.slug,
+      base: fork.head,
+      message: "Zoom in",
+      files: [{ path: "m.py", content: "print('zoom')\n" }],
+    });
     expect(gitLog(forkDir)).toEqual(["Zoom in", "Create Mandelbrot"]);
     expect(gitLog(sourceDir)).toEqual(["Create Mandelbrot"]);
 
@@ -410,7 +435,11 @@ describe("listSnippets", () => {
     await createSnippet({ actor: alice, title: "Open", files: [{ path: "a.txt", content: "a" }] });
     await createSnippet({ actor: alice, title: "Hidden", visibility: "unlisted", files: [{ path: "b.txt", content: "b" }] });
 
-    const slugs = async (options: Parameters<typeof listSnippets>[0]) => (await listSnippets(options)).items.filter((s) => s.owner === alice.username).map((s) => s.slug).sort();
+    const slugs = async (options: Parameters<typeof listSnippets>[0]) =>
+      (await listSnippets(options)).items
+        .filter((s) => s.owner === alice.username)
+        .map((s) => s.slug)
+        .sort();
     expect(await slugs({ actor: alice, owner: alice.username })).toEqual(["hidden", "open"]);
     expect(await slugs({ actor: bob, owner: alice.username })).toEqual(["open"]);
     expect(await slugs({ actor: null, owner: alice.username })).toEqual(["open"]);

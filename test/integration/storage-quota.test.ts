@@ -57,9 +57,20 @@ describe("the storage quota", () => {
     await createSnippet({ actor: alice, title: "First", files: [{ path: "data.txt", content: text(60 * KB) }] });
     expect(await usage(alice)).toBe(60 * KB);
 
-    const e = await appError(createSnippet({ actor: alice, title: "Second", files: [{ path: "more.txt", content: text(50 * KB) }, { path: "main.py", content: "print(1)\n" }] }));
+    const e = await appError(
+      createSnippet({
+        actor: alice,
+        title: "Second",
+        files: [
+          { path: "more.txt", content: text(50 * KB) },
+          { path: "main.py", content: "print(1)\n" },
+        ],
+      }),
+    );
     expect(e.status).toBe(413);
-    expect(e.message).toBe("Your snippets use 60 KB of your 100 KB; this change needs 50 KB more. Delete snippets you no longer need, or make the change smaller.");
+    expect(e.message).toBe(
+      "Your snippets use 60 KB of your 100 KB; this change needs 50 KB more. Delete snippets you no longer need, or make the change smaller.",
+    );
     expect(await getDb().snippet.count({ where: { ownerId: alice.id, slug: "second" } })).toBe(0);
     expect(existsSync(repoOf(alice.username, "second"))).toBe(false);
     expect(await usage(alice)).toBe(60 * KB);
@@ -68,7 +79,14 @@ describe("the storage quota", () => {
   it("counts a content once however many files hold it, and lets a write that fits in", async () => {
     const bob = await newUser("bob");
     const same = text(30 * KB);
-    await createSnippet({ actor: bob, title: "Twins", files: [{ path: "a.txt", content: same }, { path: "b.txt", content: same }] });
+    await createSnippet({
+      actor: bob,
+      title: "Twins",
+      files: [
+        { path: "a.txt", content: same },
+        { path: "b.txt", content: same },
+      ],
+    });
     expect(await usage(bob)).toBe(30 * KB);
     await createSnippet({ actor: bob, title: "Fits", files: [{ path: "c.txt", content: text(70 * KB) }] });
     expect(await usage(bob)).toBe(100 * KB);
@@ -81,7 +99,16 @@ describe("the storage quota", () => {
     const dir = repoOf(carol.username, created.slug);
 
     const e = await appError(
-      updateSnippet({ actor: carol, owner: carol.username, slug: created.slug, base: created.head, files: [{ path: "a.txt", content: kept }, { path: "b.txt", content: text(70 * KB) }] }),
+      updateSnippet({
+        actor: carol,
+        owner: carol.username,
+        slug: created.slug,
+        base: created.head,
+        files: [
+          { path: "a.txt", content: kept },
+          { path: "b.txt", content: text(70 * KB) },
+        ],
+      }),
     );
     expect(e.status).toBe(413);
     expect(e.message).toContain("Your snippets use 40 KB of your 100 KB; this change needs 70 KB more.");
@@ -91,13 +118,24 @@ describe("the storage quota", () => {
 
     // A rename plus a small new file: only the new file's bytes are charged.
     const small = text(5 * KB);
-    const edited = await updateSnippet({ actor: carol, owner: carol.username, slug: created.slug, base: created.head, files: [{ path: "renamed.txt", content: kept }, { path: "c.txt", content: small }] });
+    const edited = await updateSnippet({
+      actor: carol,
+      owner: carol.username,
+      slug: created.slug,
+      base: created.head,
+      files: [
+        { path: "renamed.txt", content: kept },
+        { path: "c.txt", content: small },
+      ],
+    });
     expect(edited.changed).toBe(true);
     expect(await usage(carol)).toBe(45 * KB);
     expect((await getDb().snippet.findFirstOrThrow({ where: { id: created.id } })).storageBytes).toBe(45 * KB);
 
     // A stale edit makes no revision and charges nothing.
-    const stale = await appError(updateSnippet({ actor: carol, owner: carol.username, slug: created.slug, base: created.head, files: [{ path: "d.txt", content: text(KB) }] }));
+    const stale = await appError(
+      updateSnippet({ actor: carol, owner: carol.username, slug: created.slug, base: created.head, files: [{ path: "d.txt", content: text(KB) }] }),
+    );
     expect(stale.status).toBe(409);
     expect(await usage(carol)).toBe(45 * KB);
   });
@@ -142,7 +180,11 @@ describe("the storage quota", () => {
     const { token } = await createToken({ actor: gus, name: uniqueName("quota") });
     const body = JSON.stringify({ title: "Too big", files: [{ path: "big.txt", content: text(120 * KB) }] });
     const response = await createSnippetRoute(
-      new Request("http://cellar.test/api/v1/snippets", { method: "POST", body, headers: { "content-type": "application/json", authorization: `Bearer ${token}` } }),
+      new Request("http://cellar.test/api/v1/snippets", {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      }),
       { params: Promise.resolve({}) },
     );
     expect(response.status).toBe(413);
@@ -162,7 +204,16 @@ describe("the storage quota", () => {
     const hal = await newUser("hal");
     const first = text(10 * KB);
     const created = await createSnippet({ actor: hal, title: "Old", files: [{ path: "a.txt", content: first }] });
-    await updateSnippet({ actor: hal, owner: hal.username, slug: created.slug, base: created.head, files: [{ path: "a.txt", content: first }, { path: "b.txt", content: text(20 * KB) }] });
+    await updateSnippet({
+      actor: hal,
+      owner: hal.username,
+      slug: created.slug,
+      base: created.head,
+      files: [
+        { path: "a.txt", content: first },
+        { path: "b.txt", content: text(20 * KB) },
+      ],
+    });
     // As a row written before the columns existed: nothing counted.
     await getDb().snippet.update({ where: { id: created.id }, data: { storageBytes: 0 } });
     await getDb().user.update({ where: { id: hal.id }, data: { storageBytes: 0 } });

@@ -31,11 +31,15 @@ type TWriter = { send(command: TWriterCommand): Promise<unknown>; stop(): Promis
 
 /** Starts the other process; its settings (DATABASE_URL, REPOS_DIR, ...) are this worker's. */
 function startWriter(): TWriter {
-  const child: ChildProcess = spawn(process.execPath, [`${ROOT_DIR}node_modules/tsx/dist/cli.mjs`, "--conditions=react-server", `${ROOT_DIR}test/support/snippet-writer.ts`], {
-    cwd: ROOT_DIR,
-    env: process.env,
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [`${ROOT_DIR}node_modules/tsx/dist/cli.mjs`, "--conditions=react-server", `${ROOT_DIR}test/support/snippet-writer.ts`],
+    {
+      cwd: ROOT_DIR,
+      env: process.env,
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
   if (!child.stdin || !child.stdout) throw new Error("The writer process has no pipes.");
   const { stdin } = child;
   const answers = createInterface({ input: child.stdout })[Symbol.asyncIterator]();

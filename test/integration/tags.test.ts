@@ -197,6 +197,9 @@ describe("tag suggestions", () => {
     expect([paged.items.length, paged.hasNext]).toEqual([2, true]);
     expect(suggestTags(await countTags(), { prefix: `${root}/`, perPage: 2, page: 2 }).items).toEqual([{ name: `${root}/diffusion`, count: 1 }]);
     // Typed as the tag field normalises it: case and spaces.
-    expect(suggestTags(await countTags(), { prefix: ` ${root.toUpperCase()} / Diff` }).items.map((t) => t.name)).toEqual([`${root}/differential-equations`, `${root}/diffusion`]);
+    expect(suggestTags(await countTags(), { prefix: ` ${root.toUpperCase()} / Diff` }).items.map((t) => t.name)).toEqual([
+      `${root}/differential-equations`,
+      `${root}/diffusion`,
+    ]);
   });
 });

@@ -11,7 +11,12 @@ import { closeDb } from "@/lib/db/client";
  * `prefix` lower-cased, then "-" and 8 hex characters, at most 39 characters in all.
  */
 export function uniqueName(prefix = "t"): string {
-  const clean = prefix.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "").slice(0, 30) || "t";
+  const clean =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 30) || "t";
   return `${clean}-${randomBytes(4).toString("hex")}`;
 }
 

@@ -16,7 +16,13 @@ import { updateSnippet } from "@/lib/snippets/update-snippet";
 const ZActor = z.object({ id: z.string(), username: z.string() });
 const ZCommand = z.discriminatedUnion("op", [
   z.object({ op: z.literal("create"), actor: ZActor, title: z.string(), tags: z.array(z.string()), visibility: z.enum(["public", "unlisted"]).optional() }),
-  z.object({ op: z.literal("update"), actor: ZActor, slug: z.string(), tags: z.array(z.string()).optional(), visibility: z.enum(["public", "unlisted"]).optional() }),
+  z.object({
+    op: z.literal("update"),
+    actor: ZActor,
+    slug: z.string(),
+    tags: z.array(z.string()).optional(),
+    visibility: z.enum(["public", "unlisted"]).optional(),
+  }),
   z.object({ op: z.literal("fork"), actor: ZActor, owner: z.string(), slug: z.string() }),
   z.object({ op: z.literal("delete"), actor: ZActor, slug: z.string() }),
 ]);
@@ -26,9 +32,21 @@ async function run(command: z.infer<typeof ZCommand>): Promise<unknown> {
   const { actor } = command;
   switch (command.op) {
     case "create":
-      return createSnippet({ actor, title: command.title, tags: command.tags, visibility: command.visibility ?? "public", files: [{ path: "main.py", content: "1\n" }] });
+      return createSnippet({
+        actor,
+        title: command.title,
+        tags: command.tags,
+        visibility: command.visibility ?? "public",
+        files: [{ path: "main.py", content: "1\n" }],
+      });
     case "update":
-      return updateSnippet({ actor, owner: actor.username, slug: command.slug, ...(command.tags ? { tags: command.tags } : {}), ...(command.visibility ? { visibility: command.visibility } : {}) });
+      return updateSnippet({
+        actor,
+        owner: actor.username,
+        slug: command.slug,
+        ...(command.tags ? { tags: command.tags } : {}),
+        ...(command.visibility ? { visibility: command.visibility } : {}),
+      });
     case "fork":
       return forkSnippet({ actor, owner: command.owner, slug: command.slug });
     case "delete":

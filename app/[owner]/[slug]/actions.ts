@@ -40,7 +40,10 @@ export async function updateSnippetAction(_prev: TSnippetFormState, form: FormDa
       ...(parsed.values.license ? { license: parsed.values.license } : {}),
       kernel: parsed.values.kernel ?? "auto",
       relatedSnippets: (parsed.values.relatedSnippets ?? "").split("\n"),
-      relatedTags: (parsed.values.relatedTags ?? "").split(",").map((t) => t.trim()).filter(Boolean),
+      relatedTags: (parsed.values.relatedTags ?? "")
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean),
       ...(parsed.values.message.trim() ? { message: parsed.values.message } : {}),
     });
   } catch (e) {

@@ -92,14 +92,16 @@ export default async function TagPage({ params, searchParams }: Props) {
           </div>
           {rejected.length > 0 ? (
             <p className="flash flash-error" role="alert">
-              Left out of the filter, as {rejected.length === 1 ? "it is not a tag" : "they are not tags"}: {rejected.map((r) => `“${r}”`).join(", ")}. Tags look like
-              calculus/derivatives.
+              Left out of the filter, as {rejected.length === 1 ? "it is not a tag" : "they are not tags"}: {rejected.map((r) => `“${r}”`).join(", ")}. Tags
+              look like calculus/derivatives.
             </p>
           ) : null}
           {list.items.length === 0 ? (
             <p className="muted">
               {query.page > 1 ? "No snippets on this page." : "No snippets match these filters."}{" "}
-              {filtered ? <Link href={listQueryHref(base, { ...query, also: "", author: "", language: "", interacts: false, page: 1 })}>Clear filters</Link> : null}
+              {filtered ? (
+                <Link href={listQueryHref(base, { ...query, also: "", author: "", language: "", interacts: false, page: 1 })}>Clear filters</Link>
+              ) : null}
             </p>
           ) : (
             <SnippetCards snippets={list.items} />

@@ -120,7 +120,10 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
     (r.outputs.find((o) => o.output_type === "error" && o.ename === "LimitExceeded") as { evalue: string } | undefined)?.evalue;
 
   it("cannot open a network connection", async () => {
-    const r = await runCell(t.client, "import socket\ntry:\n    socket.create_connection(('1.1.1.1', 80), timeout=2)\n    print('connected')\nexcept OSError as e:\n    print('refused', e.errno)");
+    const r = await runCell(
+      t.client,
+      "import socket\ntry:\n    socket.create_connection(('1.1.1.1', 80), timeout=2)\n    print('connected')\nexcept OSError as e:\n    print('refused', e.errno)",
+    );
     expect(r.stdout).toMatch(/^refused/);
   });
 
@@ -130,7 +133,15 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
   });
 
   it("cannot write outside its run directory", async () => {
-    const targets = ["/etc/cellar-pwned", "/usr/cellar-pwned", "/cellar-pwned", "/sessions/cellar-pwned", `${t.execDir}/cellar-pwned`, "/cellar/pwned.py", "/mplconfig/matplotlibrc"];
+    const targets = [
+      "/etc/cellar-pwned",
+      "/usr/cellar-pwned",
+      "/cellar-pwned",
+      "/sessions/cellar-pwned",
+      `${t.execDir}/cellar-pwned`,
+      "/cellar/pwned.py",
+      "/mplconfig/matplotlibrc",
+    ];
     const r = await runCell(
       t.client,
       `ok = []\nfor p in ${JSON.stringify(targets)}:\n    try:\n        open(p, 'w').write('x')\n        ok.append(p)\n    except OSError:\n        pass\nprint('wrote', ok)`,
@@ -282,7 +293,10 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
   });
 
   it("filling the disk is stopped by the files limit", async () => {
-    const r = await runCell(t.client, "import os\ni = 0\nwhile True:\n    with open(f'fill{i}.bin', 'wb') as f:\n        f.write(os.urandom(1024 * 1024))\n    i += 1");
+    const r = await runCell(
+      t.client,
+      "import os\ni = 0\nwhile True:\n    with open(f'fill{i}.bin', 'wb') as f:\n        f.write(os.urandom(1024 * 1024))\n    i += 1",
+    );
     expect(r.status).toBe("limit");
     expect(limitOf(r)).toMatch(/^stopped: (wrote more than 5 MB of files)$/);
   });
@@ -301,7 +315,9 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
     await t.client.close({ session });
   });
 
-  it("runs under a seccomp filter: namespaces, mounts, io_uring, bpf, keys, ptrace... fail with EPERM, clone3 with ENOSYS, and the session goes on", async ({ skip }) => {
+  it("runs under a seccomp filter: namespaces, mounts, io_uring, bpf, keys, ptrace... fail with EPERM, clone3 with ENOSYS, and the session goes on", async ({
+    skip,
+  }) => {
     if (syscallSkip) skip(syscallSkip);
     const [status, calls, threads, alive] = await inOneSession([
       "print([l for l in open('/proc/self/status').read().splitlines() if l.startswith(('Seccomp:', 'NoNewPrivs:'))])",
@@ -459,7 +475,12 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
       { msg_type: "status", parent: "x", content: { execution_state: "idle" } },
       { msg_type: "execute_reply", parent: "x", content: { status: "ok", execution_count: 99 } },
       { msg_type: "status", parent: "x", content: { execution_state: "dead" }, metadata: { reason: "limit" } },
-      { msg_type: "error", parent: "x", content: { ename: "LimitExceeded", evalue: "stopped: used more than 512 MB of memory", traceback: ["forged"] }, metadata: { limit: "memory" } },
+      {
+        msg_type: "error",
+        parent: "x",
+        content: { ename: "LimitExceeded", evalue: "stopped: used more than 512 MB of memory", traceback: ["forged"] },
+        metadata: { limit: "memory" },
+      },
       { msg_type: "stream", parent: "another-request", content: { name: "stdout", text: "forged\n" } },
     ];
     const code = [
@@ -484,7 +505,10 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
       expect(messages.filter((m) => m.header.msg_type === "execute_reply").map((m) => (m.content as { status: string }).status)).toEqual(["error"]);
       const states = messages.filter((m) => m.header.msg_type === "status").map((m) => (m.content as { execution_state: string }).execution_state);
       expect(states).toEqual(["busy", "idle"]);
-      const text = messages.filter((m) => m.header.msg_type === "stream").map((m) => (m.content as { text: string }).text).join("");
+      const text = messages
+        .filter((m) => m.header.msg_type === "stream")
+        .map((m) => (m.content as { text: string }).text)
+        .join("");
       expect(text).toContain("forging done\n");
     } finally {
       await t.client.close({ session });

@@ -107,13 +107,21 @@ describe.skipIf(skip !== undefined)("live interacts in the service", () => {
   const examplesDir = path.resolve(__dirname, "../../../examples");
   const interactExamples = readdirSync(examplesDir).filter((d) => d.startsWith("interact-"));
 
-  it.each(interactExamples)("example %s defines its interact and runs it without an error", async (name) => {
-    const dir = path.join(examplesDir, name, "files");
-    const code = readFileSync(path.join(dir, "main.py"), "utf8");
-    const { session, msg_id } = await t.client.createSession({ files: [{ path: "main.py", content: code }], client: `example-${name}`, execute: { code, filename: "main.py" } });
-    const events = await cellEvents(t.client, session, msg_id!);
-    await t.client.close({ session });
-    expect(events.filter((e) => e.message.header.msg_type === "error").map((e) => (e.message.content as { evalue: string }).evalue)).toEqual([]);
-    expect(specsIn(events).length).toBeGreaterThanOrEqual(1);
-  }, 30_000);
+  it.each(interactExamples)(
+    "example %s defines its interact and runs it without an error",
+    async (name) => {
+      const dir = path.join(examplesDir, name, "files");
+      const code = readFileSync(path.join(dir, "main.py"), "utf8");
+      const { session, msg_id } = await t.client.createSession({
+        files: [{ path: "main.py", content: code }],
+        client: `example-${name}`,
+        execute: { code, filename: "main.py" },
+      });
+      const events = await cellEvents(t.client, session, msg_id!);
+      await t.client.close({ session });
+      expect(events.filter((e) => e.message.header.msg_type === "error").map((e) => (e.message.content as { evalue: string }).evalue)).toEqual([]);
+      expect(specsIn(events).length).toBeGreaterThanOrEqual(1);
+    },
+    30_000,
+  );
 });

@@ -67,6 +67,8 @@ describe.skipIf(skip !== undefined)("run directory mounts", () => {
     const error = await mounts.detach(notMounted).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MountError);
     expect((error as MountError).message).toBe(`unmounting ${notMounted}: [Errno 22] Invalid argument`);
-    await expect(mounts.tmpfs(path.join(dir, "missing"), 1024, 4)).rejects.toThrow(`mounting a tmpfs on ${path.join(dir, "missing")}: [Errno 2] No such file or directory`);
+    await expect(mounts.tmpfs(path.join(dir, "missing"), 1024, 4)).rejects.toThrow(
+      `mounting a tmpfs on ${path.join(dir, "missing")}: [Errno 2] No such file or directory`,
+    );
   });
 });

@@ -101,7 +101,8 @@ export class Registry {
     const session = new Session({ ...sessionOptions, id: this.newId(), client: "", kernel, files: [], warm: true });
     session.onEnd = (s) => {
       const i = this.ready.indexOf(s);
-      if (i >= 0) this.ready.splice(i, 1); // ended unused (idle timeout, shutdown)
+      if (i >= 0)
+        this.ready.splice(i, 1); // ended unused (idle timeout, shutdown)
       else this.onSessionEnd(s);
       this.schedulePrespawn();
     };

@@ -10,7 +10,15 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TSessionEvent } from "@/lib/exec/protocol";
 import { sessionsDir } from "@/lib/exec/service/sandbox";
-import { cellEvents, runCell as runInKernel, SAGE_TEST_LIMITS, sageSkipReason, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import {
+  cellEvents,
+  runCell as runInKernel,
+  SAGE_TEST_LIMITS,
+  sageSkipReason,
+  skipReason,
+  startTestService,
+  type TTestService,
+} from "@/lib/exec/service/testing";
 
 const skip = skipReason();
 const sageSkip = sageSkipReason();
@@ -73,7 +81,14 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
   beforeAll(async () => {
     t = await startTestService({
       sage: kernel === "sage",
-      limits: { ...(kernel === "sage" ? SAGE_TEST_LIMITS : {}), cpus: CPUS, cpuSeconds: CPU_SECONDS, wallSeconds: 30, filesBytes: FILES_BYTES, fileCount: FILE_COUNT },
+      limits: {
+        ...(kernel === "sage" ? SAGE_TEST_LIMITS : {}),
+        cpus: CPUS,
+        cpuSeconds: CPU_SECONDS,
+        wallSeconds: 30,
+        filesBytes: FILES_BYTES,
+        fileCount: FILE_COUNT,
+      },
     });
     // A Sage zygote takes ~10 s to start (much more on a loaded host): not the first test's time.
     await t.service.pools.get(kernel)!.whenReady(170_000);
@@ -103,7 +118,8 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
 
   it("stops a cell whose forked child spins, by the session's CPU time", async () => {
     // The child ignores SIGXCPU, so its own RLIMIT_CPU cannot stop it; the parent just waits.
-    const code = "import os, signal\npid = os.fork()\nif pid == 0:\n    signal.signal(signal.SIGXCPU, signal.SIG_IGN)\n    while True:\n        pass\nos.waitpid(pid, 0)\nprint('child ended')";
+    const code =
+      "import os, signal\npid = os.fork()\nif pid == 0:\n    signal.signal(signal.SIGXCPU, signal.SIG_IGN)\n    while True:\n        pass\nos.waitpid(pid, 0)\nprint('child ended')";
     const r = await runCell(code);
     const limit = r.outputs.find((o) => o.output_type === "error" && o.ename === "LimitExceeded") as { evalue: string } | undefined;
     expect(limit?.evalue).toBe(`stopped: used more than ${CPU_SECONDS} s of CPU time`);
@@ -162,7 +178,10 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
     for (let i = 0; i < 200 && hostUsage(work).bytes <= 4 * FILES_BYTES; i++) {
       const read = await t.client.execute({ session, code: "import os\nprint(open('/tmp/writer.txt').read() if os.path.exists('/tmp/writer.txt') else '')" });
       const out = await cellEvents(t.client, session, read.msg_id);
-      result = out.map((e) => (e.message.content as { text?: string }).text ?? "").join("").trim();
+      result = out
+        .map((e) => (e.message.content as { text?: string }).text ?? "")
+        .join("")
+        .trim();
       if (result) break;
       await sleep(100);
     }
@@ -173,7 +192,8 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
 
   it("a cell creating files without end gets ENOSPC at the file count, and the page says so", async () => {
     // range() and %: Python ints even under Sage's preparser (its Integers cost CPU time per file).
-    const code = "import os\ntry:\n    for n in range(100000):\n        os.close(os.open('f%d' % n, os.O_CREAT | os.O_WRONLY))\nexcept OSError as e:\n    print(n, os.strerror(e.errno))";
+    const code =
+      "import os\ntry:\n    for n in range(100000):\n        os.close(os.open('f%d' % n, os.O_CREAT | os.O_WRONLY))\nexcept OSError as e:\n    print(n, os.strerror(e.errno))";
     const { session, msg_id } = await t.client.createSession({ files: [], client: "inodes", kernel, execute: { code } });
     const events = await cellEvents(t.client, session, msg_id!);
     const stdout = events.map((e) => (e.message.content as { text?: string }).text ?? "").join("");
@@ -192,7 +212,10 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
     // running when the first cell is sent, and counts in that cell's half second.
     const { session, msg_id } = await t.client.createSession({ files: [], client: "tmp-inodes", kernel, execute: { code: "pass" } });
     await cellEvents(t.client, session, msg_id!);
-    const fill = await t.client.execute({ session, code: "import os\ntry:\n    for n in range(20000):\n        os.close(os.open('/tmp/f%d' % n, os.O_CREAT | os.O_WRONLY))\n    print('all created')\nexcept OSError as e:\n    print(n, os.strerror(e.errno))" });
+    const fill = await t.client.execute({
+      session,
+      code: "import os\ntry:\n    for n in range(20000):\n        os.close(os.open('/tmp/f%d' % n, os.O_CREAT | os.O_WRONLY))\n    print('all created')\nexcept OSError as e:\n    print(n, os.strerror(e.errno))",
+    });
     const stdout = (await cellEvents(t.client, session, fill.msg_id)).map((e) => (e.message.content as { text?: string }).text ?? "").join("");
     expect(stdout).toMatch(/^\d+ No space left on device\n$/);
     expect(Number(stdout.split(" ")[0])).toBeLessThanOrEqual(4096);

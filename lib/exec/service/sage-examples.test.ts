@@ -27,7 +27,6 @@ type TScene = { objects: { type: string; color?: string; positions?: number[] }[
 /** What a run (the main file, or one interact update) showed the reader. */
 type TShown = { status: string | undefined; errors: string[]; stdout: string; bundles: TBundle[]; specs: TSpec[] };
 
-
 function shown(events: TSessionEvent[]): TShown {
   const of = (type: string) => events.filter((e) => e.message.header.msg_type === type).map((e) => e.message.content as Record<string, unknown>);
   const bundles = [...events]
@@ -82,7 +81,10 @@ function shownDefault(spec: TSpec, name: string): unknown {
   return Array.isArray(d) ? d.map((i: number) => Number(values[i])) : Number(values[d as number]);
 }
 
-const isPng = (b: TBundle) => Buffer.from(b["image/png"] as string, "base64").subarray(1, 4).toString() === "PNG";
+const isPng = (b: TBundle) =>
+  Buffer.from(b["image/png"] as string, "base64")
+    .subarray(1, 4)
+    .toString() === "PNG";
 
 /**
  * A clean run: the cell ended ok, no error (an interact's included) was shown, and the page's
@@ -92,7 +94,10 @@ const isPng = (b: TBundle) => Buffer.from(b["image/png"] as string, "base64").su
 function expectClean(r: TShown): void {
   expect(r.errors).toEqual([]);
   expect(r.status).toBe("ok");
-  const texts = [...r.bundles.flatMap((b) => (typeof b["text/latex"] === "string" ? [b["text/latex"]] : [])), ...r.specs.flatMap((s) => s.controls.map((c) => c.label))];
+  const texts = [
+    ...r.bundles.flatMap((b) => (typeof b["text/latex"] === "string" ? [b["text/latex"]] : [])),
+    ...r.specs.flatMap((s) => s.controls.map((c) => c.label)),
+  ];
   for (const f of texts.flatMap((t) => splitMath(t).filter((p) => p.math))) {
     expect(() => katex.renderToString(f.text, { ...KATEX_OPTIONS, throwOnError: true, displayMode: f.display }), f.text).not.toThrow();
   }
@@ -224,17 +229,28 @@ const CHECKS: Record<string, TCheck> = {
     const scene = r.bundles.find((b) => SCENE in b)?.[SCENE] as TScene | undefined;
     expect(scene?.objects.filter((o) => o.type === "mesh")).toHaveLength(1);
     // The four critical points, coloured by their kind.
-    expect(scene?.objects.filter((o) => o.type === "points").map((o) => o.color).sort()).toEqual(["#0000ff", "#ff0000", "#ffa500", "#ffa500"]);
+    expect(
+      scene?.objects
+        .filter((o) => o.type === "points")
+        .map((o) => o.color)
+        .sort(),
+    ).toEqual(["#0000ff", "#ff0000", "#ffa500", "#ffa500"]);
   },
   "sage-secant-to-tangent": (r) => {
     expect(r.stdout).toContain("f'(1) = cos(1) + 1/2 = 1.0403023");
     const gif = r.bundles.find((b) => "image/gif" in b);
     expect(gif?.["text/plain"]).toBe("Animation with 10 frames");
-    expect(Buffer.from(gif?.["image/gif"] as string, "base64").subarray(0, 6).toString()).toBe("GIF89a");
+    expect(
+      Buffer.from(gif?.["image/gif"] as string, "base64")
+        .subarray(0, 6)
+        .toString(),
+    ).toBe("GIF89a");
   },
 };
 
-const examples = readdirSync(EXAMPLES_DIR).filter((d) => d.startsWith("sage-")).sort();
+const examples = readdirSync(EXAMPLES_DIR)
+  .filter((d) => d.startsWith("sage-"))
+  .sort();
 
 describe.skipIf(skip !== undefined)("the Sage examples in the sage kernel", () => {
   let t: TTestService;
@@ -251,21 +267,30 @@ describe.skipIf(skip !== undefined)("the Sage examples in the sage kernel", () =
     expect(examples.filter((name) => !(name in CHECKS))).toEqual([]);
   });
 
-  it.each(examples)("%s runs unchanged and shows what it should", async (name) => {
-    const files = filesOf(name);
-    const main = files.find((f) => f.path === "main.sage");
-    expect(main).toBeDefined();
-    const { session, msg_id } = await t.client.createSession({ files, client: `example-${name}`, kernel: "sage", execute: { code: main!.content, filename: "main.sage" } });
-    try {
-      const run = shown(await cellEvents(t.client, session, msg_id!));
-      expectClean(run);
-      const update = async (values: Record<string, unknown>) => {
-        const { msg_id: id } = await t.client.updateInteract({ session, interact: run.specs[0]!.id, values });
-        return shown(await cellEvents(t.client, session, id));
-      };
-      await CHECKS[name]!(run, update);
-    } finally {
-      await t.client.close({ session });
-    }
-  }, 60_000);
+  it.each(examples)(
+    "%s runs unchanged and shows what it should",
+    async (name) => {
+      const files = filesOf(name);
+      const main = files.find((f) => f.path === "main.sage");
+      expect(main).toBeDefined();
+      const { session, msg_id } = await t.client.createSession({
+        files,
+        client: `example-${name}`,
+        kernel: "sage",
+        execute: { code: main!.content, filename: "main.sage" },
+      });
+      try {
+        const run = shown(await cellEvents(t.client, session, msg_id!));
+        expectClean(run);
+        const update = async (values: Record<string, unknown>) => {
+          const { msg_id: id } = await t.client.updateInteract({ session, interact: run.specs[0]!.id, values });
+          return shown(await cellEvents(t.client, session, id));
+        };
+        await CHECKS[name]!(run, update);
+      } finally {
+        await t.client.close({ session });
+      }
+    },
+    60_000,
+  );
 });

@@ -25,7 +25,6 @@ const resultText = (r: TRun) => {
 };
 const errorOf = (r: TRun) => r.outputs.find((o) => o.output_type === "error") as Extract<TNbOutput, { output_type: "error" }> | undefined;
 
-
 describe.skipIf(skip !== undefined)("sage kernel", () => {
   let t: TTestService;
   beforeAll(async () => {
@@ -128,7 +127,11 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     const r = await sage(t, "var('y')\nplot3d(sin(x)*cos(y), (x, -3, 3), (y, -3, 3)) + sphere((0, 0, 2), 0.5, color='red') + text3d('top', (0, 0, 3))");
     expect(r.status).toBe("ok");
     const data = bundles(r).at(-1)!;
-    const scene = data[SCENE] as { version: number; bbox: { min: number[]; max: number[] }; objects: { type: string; positions?: number[]; indices?: number[]; color?: string; text?: string }[] };
+    const scene = data[SCENE] as {
+      version: number;
+      bbox: { min: number[]; max: number[] };
+      objects: { type: string; positions?: number[]; indices?: number[]; color?: string; text?: string }[];
+    };
     expect(scene.version).toBe(1);
     expect(scene.bbox.min[0]).toBe(-3);
     expect(scene.bbox.max[2]).toBe(3);
@@ -140,14 +143,25 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     }
     expect(meshes.map((m) => m.color)).toContain("#ff0000");
     expect(scene.objects.find((o) => o.type === "text")?.text).toBe("top");
-    expect(Buffer.from(data["image/png"] as string, "base64").subarray(1, 4).toString()).toBe("PNG");
+    expect(
+      Buffer.from(data["image/png"] as string, "base64")
+        .subarray(1, 4)
+        .toString(),
+    ).toBe("PNG");
   });
 
   it("shows an animation as a GIF, a graph and a graphics_array as images, and a matrix as text", async () => {
-    const r = await sage(t, "a = animate([plot(sin(x + k), (x, 0, 6)) for k in srange(0, 1, 0.5)])\nshow(a)\ngraphs.PetersenGraph().show()\nshow(graphics_array([plot(sin), plot(cos)]))\nmatrix(GF(7), [[1, 2], [3, 4]])^-1");
+    const r = await sage(
+      t,
+      "a = animate([plot(sin(x + k), (x, 0, 6)) for k in srange(0, 1, 0.5)])\nshow(a)\ngraphs.PetersenGraph().show()\nshow(graphics_array([plot(sin), plot(cos)]))\nmatrix(GF(7), [[1, 2], [3, 4]])^-1",
+    );
     expect(r.status).toBe("ok");
     const [gif, graph, array, matrix] = bundles(r);
-    expect(Buffer.from(gif!["image/gif"] as string, "base64").subarray(0, 6).toString()).toBe("GIF89a");
+    expect(
+      Buffer.from(gif!["image/gif"] as string, "base64")
+        .subarray(0, 6)
+        .toString(),
+    ).toBe("GIF89a");
     expect(gif!["text/plain"]).toBe("Animation with 2 frames");
     expect(Object.keys(graph!)).toContain("image/png");
     expect(Object.keys(array!)).toContain("image/png");
@@ -177,7 +191,12 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
   });
 
   it("stops a long computation inside Sage's C libraries on Stop, and the session goes on", async () => {
-    const { session, msg_id } = await t.client.createSession({ files: [], client: "stop", kernel: "sage", execute: { code: "print('factoring', flush=True)\nfactor(next_prime(2^150) * next_prime(2^160))" } });
+    const { session, msg_id } = await t.client.createSession({
+      files: [],
+      client: "stop",
+      kernel: "sage",
+      execute: { code: "print('factoring', flush=True)\nfactor(next_prime(2^150) * next_prime(2^160))" },
+    });
     const events: TSessionEvent[] = [];
     for await (const e of t.client.events({ session, after: 0 })) {
       events.push(e);
@@ -204,11 +223,30 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     const { session, msg_id } = await t.client.createSession({ files: [], client: "sage-interact", kernel: "sage", execute: { code } });
     const first = await cellEvents(t.client, session, msg_id!);
     const spec = interactSpecs<TSpec>(first)[0]!;
-    expect(spec.controls.map((c) => [c.name, c.type])).toEqual([["q", "input_box"], ["t", "slider"], ["M", "input_grid"], ["c", "color"]]);
+    expect(spec.controls.map((c) => [c.name, c.type])).toEqual([
+      ["q", "input_box"],
+      ["t", "slider"],
+      ["M", "input_grid"],
+      ["c", "color"],
+    ]);
     const printed = (events: TSessionEvent[]) =>
-      events.filter((e) => e.message.header.msg_type === "stream").map((e) => (e.message.content as { text: string }).text).join("");
+      events
+        .filter((e) => e.message.header.msg_type === "stream")
+        .map((e) => (e.message.content as { text: string }).text)
+        .join("");
     expect(printed(first)).toBe("Rational 3/2 Rational 0 7 Color\n");
-    const { msg_id: update } = await t.client.updateInteract({ session, interact: spec.id, values: { q: "2/3", t: 3, M: [["1", "0"], ["0", "1/2"]] } });
+    const { msg_id: update } = await t.client.updateInteract({
+      session,
+      interact: spec.id,
+      values: {
+        q: "2/3",
+        t: 3,
+        M: [
+          ["1", "0"],
+          ["0", "1/2"],
+        ],
+      },
+    });
     expect(printed(await cellEvents(t.client, session, update))).toBe("Rational 5/3 Rational 3/4 1 Color\n");
     await t.client.close({ session });
   });
@@ -224,16 +262,20 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
       return cellEvents(t.client, session, id);
     };
     const output = (events: TSessionEvent[]) =>
-      events.flatMap((e) => {
-        const c = e.message.content as { text?: string; ename?: string; evalue?: string };
-        return e.message.header.msg_type === "stream" ? [c.text!] : e.message.header.msg_type === "error" ? [`${c.ename}: ${c.evalue}`] : [];
-      }).join("");
+      events
+        .flatMap((e) => {
+          const c = e.message.content as { text?: string; ename?: string; evalue?: string };
+          return e.message.header.msg_type === "stream" ? [c.text!] : e.message.header.msg_type === "error" ? [`${c.ename}: ${c.evalue}`] : [];
+        })
+        .join("");
     // Writing outside the run directory fails in the sandbox, and nothing appears on the host.
     expect(output(await send(`open('${t.execDir}/pwned', 'w').write('x')`))).toMatch(/^(PermissionError|FileNotFoundError|OSError)/);
     expect(existsSync(path.join(t.execDir, "pwned"))).toBe(false);
     // The text sees only its own session: its pid namespace (the cell's process is pid 2, under
     // the session's supervisor), no network, the service's env absent.
-    expect(output(await send("(os.getpid(), len(os.listdir('/proc/self/task')) > 0, 'EXEC' in str(os.environ))"))).toMatch(/^(NameError|value \(2, True, False\))/);
+    expect(output(await send("(os.getpid(), len(os.listdir('/proc/self/task')) > 0, 'EXEC' in str(os.environ))"))).toMatch(
+      /^(NameError|value \(2, True, False\))/,
+    );
     expect(output(await send("__import__('os').getpid()"))).toBe("value 2\n");
     expect(output(await send("2/3 + x"))).toBe("value x + 2/3\n");
     // A runaway expression is stopped by the update's wall clock, said in plain words (the

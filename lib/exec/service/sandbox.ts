@@ -116,8 +116,11 @@ function baseArgs(kernel: TKernel, execDir: string): string[] {
     "--unshare-cgroup-try",
     "--die-with-parent",
     "--new-session",
-    "--add-seccomp-fd", String(SECCOMP_FD),
-    "--ro-bind", "/usr", "/usr",
+    "--add-seccomp-fd",
+    String(SECCOMP_FD),
+    "--ro-bind",
+    "/usr",
+    "/usr",
   ];
   for (const dir of ["lib", "lib64", "bin", "sbin"]) {
     // Debian's merged /usr: these are symlinks into /usr; mirror whichever exist.
@@ -148,10 +151,17 @@ export function zygoteCommand(kernel: TKernel, paths: TSandboxPaths): TSandboxCo
   const argv = [
     ...setpriv,
     ...baseArgs(kernel, paths.execDir),
-    "--ro-bind", paths.runnerDir, "/cellar",
-    "--bind", sessionsDir(paths.execDir), "/sessions",
-    "--ro-bind", mplconfigDir(paths.execDir), "/mplconfig",
-    "--remount-ro", "/",
+    "--ro-bind",
+    paths.runnerDir,
+    "/cellar",
+    "--bind",
+    sessionsDir(paths.execDir),
+    "/sessions",
+    "--ro-bind",
+    mplconfigDir(paths.execDir),
+    "/mplconfig",
+    "--remount-ro",
+    "/",
     ...sandboxEnv(kernel),
     "--",
     ...kernel.argv,
@@ -168,13 +178,21 @@ export function coldCommand(kernel: TKernel, paths: TSandboxPaths, workDir: stri
     ...setpriv,
     ...baseArgs(kernel, paths.execDir),
     "--unshare-pid",
-    "--bind", workDir, "/work",
-    "--ro-bind", mplconfigDir(paths.execDir), "/mplconfig",
-    "--remount-ro", "/",
-    "--chdir", "/work",
+    "--bind",
+    workDir,
+    "/work",
+    "--ro-bind",
+    mplconfigDir(paths.execDir),
+    "/mplconfig",
+    "--remount-ro",
+    "/",
+    "--chdir",
+    "/work",
     ...sandboxEnv(kernel),
     "--",
-    "/usr/bin/python3", "-c", code,
+    "/usr/bin/python3",
+    "-c",
+    code,
   ];
   return { argv, env: LAUNCH_ENV, seccomp: path.join(seccompDir(paths.execDir), "session.bpf") };
 }
@@ -223,11 +241,16 @@ export async function prepareExecDir(kernel: TKernel, paths: TSandboxPaths): Pro
     argv: [
       ...setpriv,
       ...baseArgs(kernel, paths.execDir),
-      "--bind", mplconfigDir(paths.execDir), "/mplconfig",
-      "--remount-ro", "/",
+      "--bind",
+      mplconfigDir(paths.execDir),
+      "/mplconfig",
+      "--remount-ro",
+      "/",
       ...sandboxEnv(kernel),
       "--",
-      "/usr/bin/python3", "-c", "import matplotlib.pyplot",
+      "/usr/bin/python3",
+      "-c",
+      "import matplotlib.pyplot",
     ],
     env: LAUNCH_ENV,
     seccomp: path.join(seccompDir(paths.execDir), "session.bpf"),
@@ -250,7 +273,10 @@ export async function prepareExecDir(kernel: TKernel, paths: TSandboxPaths): Pro
  */
 export function sandboxProblems(paths: TSandboxPaths): string[] {
   const problems: string[] = [];
-  for (const [file, pkg] of [[BWRAP, "bubblewrap"], [SETPRIV, "util-linux"]] as const) {
+  for (const [file, pkg] of [
+    [BWRAP, "bubblewrap"],
+    [SETPRIV, "util-linux"],
+  ] as const) {
     try {
       accessSync(file, constants.X_OK);
     } catch {

@@ -9,7 +9,6 @@ import { cellEvents, runCell, skipReason, startTestService, type TTestService } 
 const skip = skipReason();
 if (skip) console.warn(`lib/exec service tests skipped: ${skip}`);
 
-
 describe.skipIf(skip !== undefined)("execution service", () => {
   let t: TTestService;
   beforeAll(async () => {
@@ -62,7 +61,7 @@ describe.skipIf(skip !== undefined)("execution service", () => {
         "display(HTML('<b>bold</b>'))",
         "display(Markdown('# title'))",
         "display(Latex(r'$x^2$'))",
-        "display(SVG('<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"></svg>'))",
+        'display(SVG(\'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"></svg>\'))',
         "import matplotlib.pyplot as plt",
         "plt.plot([1, 2, 3], [1, 4, 9])",
       ].join("\n"),
@@ -75,7 +74,13 @@ describe.skipIf(skip !== undefined)("execution service", () => {
   });
 
   it("lists files the cell created or changed and serves their bytes", async () => {
-    const { session } = await t.client.createSession({ files: [{ path: "keep.txt", content: "same" }, { path: "edit.txt", content: "old" }], client: "t" });
+    const { session } = await t.client.createSession({
+      files: [
+        { path: "keep.txt", content: "same" },
+        { path: "edit.txt", content: "old" },
+      ],
+      client: "t",
+    });
     const { msg_id } = await t.client.execute({
       session,
       code: "import os\nos.makedirs('out', exist_ok=True)\nopen('out/table.csv', 'w').write('a,b\\n1,2\\n')\nopen('edit.txt', 'w').write('new!')",

@@ -151,7 +151,11 @@ export class Session {
       const { listening, hello } = this.listen(sockPath);
       hello.catch(() => {}); // awaited below; a failure before then must not go unhandled
       await listening; // the socket exists and belongs to the sandbox user before G may connect
-      this.cgroups = SessionCgroups.create(this.id, { memoryBytes: this.o.limits.memoryBytes, pids: this.o.limits.pids, cpus: this.o.limits.cpus }, this.o.cgroups);
+      this.cgroups = SessionCgroups.create(
+        this.id,
+        { memoryBytes: this.o.limits.memoryBytes, pids: this.o.limits.pids, cpus: this.o.limits.cpus },
+        this.o.cgroups,
+      );
       const [spawned, socket] = await Promise.all([
         zygote.spawn({
           session: this.id,
@@ -308,7 +312,10 @@ export class Session {
       if (msg.msg_type === "stream") {
         const room = this.o.limits.outputBytes - (cell.outputBytes - Buffer.byteLength(line));
         if (room > 0) {
-          const text = Buffer.from(msg.content.text).subarray(0, room).toString("utf8").replace(/\uFFFD+$/, "");
+          const text = Buffer.from(msg.content.text)
+            .subarray(0, room)
+            .toString("utf8")
+            .replace(/\uFFFD+$/, "");
           if (text) this.emit("stream", cell, { name: msg.content.name, text });
         }
       }
@@ -385,7 +392,9 @@ export class Session {
     this.lastParent = cell;
     this.state = "busy";
     this.emit("status", cell, { execution_state: "busy" });
-    running.timers.push(setTimeout(() => void this.end({ limit: "time", evalue: limitMessage("time", this.o.limits, cell.wallSeconds) }), cell.wallSeconds * 1000));
+    running.timers.push(
+      setTimeout(() => void this.end({ limit: "time", evalue: limitMessage("time", this.o.limits, cell.wallSeconds) }), cell.wallSeconds * 1000),
+    );
     running.timers.push(setInterval(() => void this.watch(running), WATCH_INTERVAL_MS));
     const request: TExecuteRequest | TInteractRequest = cell.interact
       ? { op: "interact", msg_id: cell.msgId, interact: cell.interact.id, values: cell.interact.values, cpu_seconds: this.o.limits.cpuSeconds }
@@ -452,7 +461,12 @@ export class Session {
     const full = cell.fullAtStart ? null : this.runDirFull();
     if (full) {
       const evalue = full === "bytes" ? limitMessage("files", this.o.limits) : `stopped: created more than ${this.o.limits.fileCount} files`;
-      this.emit("error", cell, { ename: "LimitExceeded", evalue, traceback: [evalue] }, { limit: "files", ...(cell.interact ? { interact: cell.interact.id } : {}) });
+      this.emit(
+        "error",
+        cell,
+        { ename: "LimitExceeded", evalue, traceback: [evalue] },
+        { limit: "files", ...(cell.interact ? { interact: cell.interact.id } : {}) },
+      );
     }
     this.cpuAtIdle = this.cgroups?.cpuSeconds() ?? 0;
     this.running = null;

@@ -117,7 +117,10 @@ describe.skipIf(skip !== undefined)("several execution hosts", () => {
   }, 60_000);
 
   it("answers 404 for a session of a host the site does not know", async () => {
-    const site = createExecClient([{ id: "a", url: a.service.url }, { id: "b", url: b.service.url }]);
+    const site = createExecClient([
+      { id: "a", url: a.service.url },
+      { id: "b", url: b.service.url },
+    ]);
     await expect(site.execute({ session: "zz-AAAAAAAAAAAAAAAAAAAAAA", code: "1" })).rejects.toMatchObject({ status: 404 });
   });
 });

@@ -58,13 +58,28 @@ export type TTestService = { service: TExecService; client: TExecClient; execDir
 
 /** Starts a service for one test file. */
 export async function startTestService(
-  overrides: { limits?: Partial<TLimits>; perClient?: number; maxSessions?: number; idleSeconds?: number; maxLifeSeconds?: number; hostId?: string; sage?: boolean } = {},
+  overrides: {
+    limits?: Partial<TLimits>;
+    perClient?: number;
+    maxSessions?: number;
+    idleSeconds?: number;
+    maxLifeSeconds?: number;
+    hostId?: string;
+    sage?: boolean;
+  } = {},
 ): Promise<TTestService> {
   const execDir = mkdtempSync(path.join(tmpdir(), "cellar-exec-test-"));
   const parent = `cellar-test-${process.pid}-${path.basename(execDir)}`;
   const service = await startExecService({
     execDir,
-    kernels: new Map(overrides.sage ? [["python", PYTHON_KERNEL], ["sage", SAGE_KERNEL]] : [["python", PYTHON_KERNEL]]),
+    kernels: new Map(
+      overrides.sage
+        ? [
+            ["python", PYTHON_KERNEL],
+            ["sage", SAGE_KERNEL],
+          ]
+        : [["python", PYTHON_KERNEL]],
+    ),
     limits: { ...TEST_LIMITS, ...overrides.limits },
     poolSize: 1, // one zygote per kernel: a Sage zygote is ~300 MB and ~10 s to start
     maxSessions: overrides.maxSessions ?? 16,
@@ -139,6 +154,8 @@ export async function cellEvents(client: TExecClient, session: string, msgId: st
 export function interactSpecs<T = { id: string; controls: { name: string; type: string }[] }>(events: TSessionEvent[]): T[] {
   return events.flatMap((e) => {
     const data = (e.message.content as { data?: Record<string, unknown> }).data;
-    return e.message.header.msg_type === "display_data" && data?.["application/vnd.cellar.interact+json"] ? [data["application/vnd.cellar.interact+json"] as T] : [];
+    return e.message.header.msg_type === "display_data" && data?.["application/vnd.cellar.interact+json"]
+      ? [data["application/vnd.cellar.interact+json"] as T]
+      : [];
   });
 }

@@ -9,7 +9,9 @@ export async function expectExecService(playwright: PlaywrightWorkerArgs["playwr
   const api = await playwright.request.newContext({ baseURL });
   try {
     const res = await api.post("/api/v1/exec", { data: { code: "print('ok')" }, timeout: 60_000 });
-    expect(res.status(), `the execution service is not running code: POST /api/v1/exec answered ${res.status()}: ${(await res.text()).slice(0, 300)}`).toBe(200);
+    expect(res.status(), `the execution service is not running code: POST /api/v1/exec answered ${res.status()}: ${(await res.text()).slice(0, 300)}`).toBe(
+      200,
+    );
   } finally {
     await api.dispose();
   }

@@ -6,8 +6,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 
 // The same setting and default as the integration tests (test/support/global-setup.ts).
-const adminUrl =
-  process.env.CELLAR_TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const adminUrl = process.env.CELLAR_TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export type TFreshDatabase = { name: string; url: string };
 
@@ -35,10 +34,7 @@ async function withAdmin(work: (client: pg.Client) => Promise<void>): Promise<vo
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(
-      `cannot reach Postgres at ${adminUrl} (is it running? \`pg_isready -h 127.0.0.1\`)`,
-      { cause: error },
-    );
+    throw new Error(`cannot reach Postgres at ${adminUrl} (is it running? \`pg_isready -h 127.0.0.1\`)`, { cause: error });
   }
   try {
     await work(client);
@@ -46,4 +42,3 @@ async function withAdmin(work: (client: pg.Client) => Promise<void>): Promise<vo
     await client.end();
   }
 }
-

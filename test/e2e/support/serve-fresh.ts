@@ -22,9 +22,7 @@ if (!existsSync(join(distDir, "BUILD_ID"))) {
   fail(`no built site in ${distDir}/: run \`npm run build\` first (scripts/test.sh does)`);
 }
 
-const database = await createFreshDatabase("cellar_e2e").catch((error: unknown) =>
-  fail(error instanceof Error ? error.message : String(error)),
-);
+const database = await createFreshDatabase("cellar_e2e").catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
 const root = mkdtempSync(join(tmpdir(), "cellar-e2e-"));
 // mkdtemp makes it 0700; the sandbox user (65534) must walk through it to the run directories
 // under DATA_DIR/exec, or the execution service refuses to start.

@@ -1,7 +1,17 @@
 import Link from "@/components/link";
 
 /** Code / History / Forks tabs of a snippet. */
-export function SnippetTabs({ base, active, forkCount, revisionCount }: { base: string; active: "code" | "history" | "forks"; forkCount?: number; revisionCount?: number }) {
+export function SnippetTabs({
+  base,
+  active,
+  forkCount,
+  revisionCount,
+}: {
+  base: string;
+  active: "code" | "history" | "forks";
+  forkCount?: number;
+  revisionCount?: number;
+}) {
   const tab = (key: typeof active, href: string, label: string, count?: number) => (
     <Link href={href} className={key === active ? "tab tab-active" : "tab"} aria-current={key === active ? "page" : undefined}>
       {label}

@@ -94,7 +94,10 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
               Runs in {kernelLabel(snippet.kernel)}
             </span>
             <span className="rev-id" title={rev}>
-              Revision <Link href={permalink}><code>{rev.slice(0, 7)}</code></Link>
+              Revision{" "}
+              <Link href={permalink}>
+                <code>{rev.slice(0, 7)}</code>
+              </Link>
             </span>
             <CopyButton text={publicOrigin() + permalink} label="Copy permalink" />
             <a className="button" href={`${base}/archive/${rev}.zip`} download>

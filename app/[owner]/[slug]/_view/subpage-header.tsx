@@ -3,7 +3,17 @@ import type { TSnippetSummary } from "@/lib/snippets/internal";
 import { SnippetTabs } from "./snippet-tabs";
 
 /** Breadcrumb, heading and tabs of a snippet's History and Forks pages. */
-export function SubpageHeader({ snippet, heading, active, revisionCount }: { snippet: TSnippetSummary; heading: string; active: "history" | "forks"; revisionCount: number }) {
+export function SubpageHeader({
+  snippet,
+  heading,
+  active,
+  revisionCount,
+}: {
+  snippet: TSnippetSummary;
+  heading: string;
+  active: "history" | "forks";
+  revisionCount: number;
+}) {
   return (
     <>
       <header className="snippet-head">

@@ -24,7 +24,11 @@ export default async function DeleteSnippetPage({ params }: Props) {
     <div className="page-narrow">
       <h1>Delete “{snippet.title}”?</h1>
       <p>
-        This removes <strong>{snippet.owner}/{snippet.slug}</strong> and all its revisions. Links to it will stop working. This cannot be undone.
+        This removes{" "}
+        <strong>
+          {snippet.owner}/{snippet.slug}
+        </strong>{" "}
+        and all its revisions. Links to it will stop working. This cannot be undone.
         {snippet.forkCount > 0 ? ` Its ${snippet.forkCount === 1 ? "fork stays" : `${snippet.forkCount} forks stay`} with their owners.` : ""}
       </p>
       <form action={deleteSnippetAction} className="form-actions">

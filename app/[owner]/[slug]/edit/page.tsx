@@ -78,4 +78,3 @@ export default async function EditSnippetPage({ params, searchParams }: Props) {
     </div>
   );
 }
-

@@ -83,7 +83,11 @@ export default async function HistoryPage({ params, searchParams }: Props) {
           <h2 id="compare-title">
             Changes from <code>{compare.from?.slice(0, 7)}</code> to <code>{compare.to.slice(0, 7)}</code>
           </h2>
-          {compare.files.length === 0 ? <p>These revisions have the same files.</p> : <DiffView files={compare.files} versions={{ before: compare.from && `${base}/raw/${compare.from}`, after: `${base}/raw/${compare.to}` }} />}
+          {compare.files.length === 0 ? (
+            <p>These revisions have the same files.</p>
+          ) : (
+            <DiffView files={compare.files} versions={{ before: compare.from && `${base}/raw/${compare.from}`, after: `${base}/raw/${compare.to}` }} />
+          )}
         </section>
       ) : null}
 
@@ -97,8 +101,7 @@ export default async function HistoryPage({ params, searchParams }: Props) {
               <div className="revision-head">
                 <strong className="revision-message">{r.message || "(no message)"}</strong>
                 <span className="revision-meta">
-                  {r.author.username ? <Link href={`/${who}`}>{who}</Link> : who} ·{" "}
-                  <time dateTime={r.date.toISOString()}>{formatDateTime(r.date)}</time> ·{" "}
+                  {r.author.username ? <Link href={`/${who}`}>{who}</Link> : who} · <time dateTime={r.date.toISOString()}>{formatDateTime(r.date)}</time> ·{" "}
                   <Link href={`${base}/rev/${r.oid}`} title="Permalink to this revision">
                     <code>{r.oid.slice(0, 7)}</code>
                   </Link>
@@ -108,7 +111,8 @@ export default async function HistoryPage({ params, searchParams }: Props) {
               {diff ? (
                 <details open={i === 0 && page === 1}>
                   <summary>
-                    {r.parents.length === 0 ? "Files in the first revision" : "Changes in this revision"} ({diff.files.length} file{diff.files.length === 1 ? "" : "s"})
+                    {r.parents.length === 0 ? "Files in the first revision" : "Changes in this revision"} ({diff.files.length} file
+                    {diff.files.length === 1 ? "" : "s"})
                   </summary>
                   <DiffView files={diff.files} versions={{ before: diff.from && `${base}/raw/${diff.from}`, after: `${base}/raw/${diff.to}` }} />
                 </details>

@@ -18,7 +18,11 @@ const ZExecBody = z.strictObject({
       rev: z.string().min(1, "snippet.rev must be HEAD or a revision id.").optional(),
     })
     .optional(),
-  timeout: z.number({ error: "timeout must be a number of seconds." }).positive("timeout must be a number of seconds.").max(3600, "timeout must be a number of seconds.").optional(),
+  timeout: z
+    .number({ error: "timeout must be a number of seconds." })
+    .positive("timeout must be a number of seconds.")
+    .max(3600, "timeout must be a number of seconds.")
+    .optional(),
   kernel: ZKernelName.optional(),
 });
 

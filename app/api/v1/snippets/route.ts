@@ -29,7 +29,11 @@ const ZListQuery = z.object({
   language: z.string().min(1).max(40).optional(),
   interacts: z.enum(["true", "false"], { error: 'interacts must be "true" or "false".' }).optional(),
   sort: z.enum(["recent", "popular", "created", "rating", "runs", "views"]).optional(),
-  page: z.coerce.number({ error: "page must be a whole number from 1." }).int("page must be a whole number from 1.").min(1, "page must be a whole number from 1.").optional(),
+  page: z.coerce
+    .number({ error: "page must be a whole number from 1." })
+    .int("page must be a whole number from 1.")
+    .min(1, "page must be a whole number from 1.")
+    .optional(),
 });
 
 /** Public snippets, 20 a page; with `owner`, that user's (their unlisted ones too, for themselves). */

@@ -7,11 +7,19 @@ import { api } from "../_lib/respond";
 import { parseQuery } from "../_lib/query";
 import { absoluteUrl } from "../_lib/urls";
 
-const ZPage = z.coerce.number({ error: "page must be a whole number from 1." }).int("page must be a whole number from 1.").min(1, "page must be a whole number from 1.");
+const ZPage = z.coerce
+  .number({ error: "page must be a whole number from 1." })
+  .int("page must be a whole number from 1.")
+  .min(1, "page must be a whole number from 1.");
 
 const ZTagsQuery = z.object({
   prefix: z.string().max(64, "prefix must be at most 64 characters.").optional(),
-  limit: z.coerce.number({ error: "limit must be a whole number from 1 to 50." }).int("limit must be a whole number from 1 to 50.").min(1, "limit must be a whole number from 1 to 50.").max(50, "limit must be a whole number from 1 to 50.").optional(),
+  limit: z.coerce
+    .number({ error: "limit must be a whole number from 1 to 50." })
+    .int("limit must be a whole number from 1 to 50.")
+    .min(1, "limit must be a whole number from 1 to 50.")
+    .max(50, "limit must be a whole number from 1 to 50.")
+    .optional(),
   page: ZPage.optional(),
 });
 

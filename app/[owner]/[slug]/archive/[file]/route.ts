@@ -8,7 +8,8 @@ type Params = { params: Promise<{ owner: string; slug: string; file: string }> }
 export async function GET(_request: Request, { params }: Params): Promise<Response> {
   const p = await params;
   const m = /^([0-9a-fA-F]{4,40}|HEAD)\.zip$/.exec(p.file);
-  if (!m?.[1]) return new Response("Not found: the archive name is <revision>.zip\n", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  if (!m?.[1])
+    return new Response("Not found: the archive name is <revision>.zip\n", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   try {
     const { rev, fileName, stream } = await archiveSnippet({ owner: p.owner, slug: p.slug, rev: m[1] === "HEAD" ? "HEAD" : m[1].toLowerCase() });
     return new Response(Readable.toWeb(stream) as ReadableStream, {

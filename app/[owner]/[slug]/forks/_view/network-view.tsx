@@ -34,7 +34,13 @@ function NodeRow({ node, base, from }: { node: TNetworkNode; base: string; from:
       aria-current={node.current ? "page" : undefined}
       data-snippet={name}
     >
-      {node.current ? <strong className="network__name">{name}</strong> : <Link className="network__name" href={`/${name}`}>{name}</Link>}
+      {node.current ? (
+        <strong className="network__name">{name}</strong>
+      ) : (
+        <Link className="network__name" href={`/${name}`}>
+          {name}
+        </Link>
+      )}
       {node.visibility === "unlisted" ? <span className="badge">Unlisted</span> : null}
       {node.parent ? (
         <span className="visually-hidden">
@@ -79,11 +85,7 @@ function NodeRow({ node, base, from }: { node: TNetworkNode; base: string; from:
  */
 export async function NetworkView({ owner, slug, page }: { owner: string; slug: string; page?: number }) {
   const [snippet, network, revisions] = await orNotFound(() =>
-    Promise.all([
-      getSnippetSummary({ owner, slug }),
-      listForkNetwork({ owner, slug, ...(page ? { page } : {}) }),
-      listSnippetRevisions({ owner, slug }),
-    ]),
+    Promise.all([getSnippetSummary({ owner, slug }), listForkNetwork({ owner, slug, ...(page ? { page } : {}) }), listSnippetRevisions({ owner, slug })]),
   );
   const base = snippet.url;
   const from = `${snippet.owner}/${snippet.slug}`;
@@ -102,7 +104,11 @@ export async function NetworkView({ owner, slug, page }: { owner: string; slug: 
         <p>
           <Link href={`${base}/forks/activity`}>Activity in this network →</Link>
         </p>
-        <Pagination page={network.page} hasNext={network.page < network.pageCount} hrefFor={(n) => (n === network.currentPage ? `${base}/forks` : `${base}/forks/page/${n}`)} />
+        <Pagination
+          page={network.page}
+          hasNext={network.page < network.pageCount}
+          hrefFor={(n) => (n === network.currentPage ? `${base}/forks` : `${base}/forks/page/${n}`)}
+        />
       </section>
     </article>
   );

@@ -27,7 +27,11 @@ export default async function NetworkActivityPage({ params, searchParams }: Prop
         </p>
         <h1>Activity in the fork network</h1>
       </header>
-      {activity.items.length === 0 ? <p className="muted">Nothing on this page.</p> : <ActivityList items={activity.items} label="Activity in this fork network" />}
+      {activity.items.length === 0 ? (
+        <p className="muted">Nothing on this page.</p>
+      ) : (
+        <ActivityList items={activity.items} label="Activity in this fork network" />
+      )}
       <Pagination page={activity.page} hasNext={activity.hasNext} hrefFor={(n) => `${base}/forks/activity?page=${n}`} />
     </article>
   );

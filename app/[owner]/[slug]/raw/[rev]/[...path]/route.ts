@@ -50,4 +50,3 @@ export async function GET(_request: Request, { params }: Params): Promise<Respon
     return new Response(err.message + "\n", { status: err.status, headers: { ...SAFE_HEADERS, "Content-Type": "text/plain; charset=utf-8" } });
   }
 }
-

@@ -106,7 +106,11 @@ export default async function ComparePage({ params }: Props) {
               </li>
             ))}
           </ol>
-          {c.aheadCount > c.ahead.length ? <p className="muted">The {c.ahead.length} newest are listed; see the full history of {other}.</p> : null}
+          {c.aheadCount > c.ahead.length ? (
+            <p className="muted">
+              The {c.ahead.length} newest are listed; see the full history of {other}.
+            </p>
+          ) : null}
         </section>
       ) : null}
 
@@ -114,7 +118,11 @@ export default async function ComparePage({ params }: Props) {
         <h2 id="diff">
           Changes from {self} <code>{c.base.slice(0, 7)}</code> to {other} <code>{c.head.slice(0, 7)}</code>
         </h2>
-        {c.files.length === 0 ? <p>Both have the same files.</p> : <DiffView files={c.files} versions={{ before: `/${self}/raw/${c.base}`, after: `/${other}/raw/${c.head}` }} />}
+        {c.files.length === 0 ? (
+          <p>Both have the same files.</p>
+        ) : (
+          <DiffView files={c.files} versions={{ before: `/${self}/raw/${c.base}`, after: `/${other}/raw/${c.head}` }} />
+        )}
       </section>
     </article>
   );

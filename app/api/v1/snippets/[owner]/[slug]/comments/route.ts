@@ -11,7 +11,10 @@ import { commentJson } from "./comment-json";
 type TParams = { owner: string; slug: string };
 
 const ZListQuery = z.object({
-  rev: z.string().regex(/^[0-9a-fA-F]{7,40}$|^HEAD$/, "rev must be a revision id (7 to 40 hex characters) or HEAD.").optional(),
+  rev: z
+    .string()
+    .regex(/^[0-9a-fA-F]{7,40}$|^HEAD$/, "rev must be a revision id (7 to 40 hex characters) or HEAD.")
+    .optional(),
   on: ZCommentsOn.optional(),
   page: z.coerce.number({ error: "page must be a number." }).int().min(1, "page must be 1 or more.").max(10_000).optional(),
 });

@@ -22,6 +22,12 @@ export const POST = api<TParams>(async (request, { params, actor }) => {
   // An empty body is allowed: forking needs no input.
   const empty = request.body === null || request.headers.get("content-length") === "0";
   const body = empty ? {} : await readJson(request, ZForkBody);
-  const created = await forkSnippet({ actor, owner: params.owner, slug: params.slug, ...(body.slug ? { newSlug: body.slug } : {}), ...(body.license ? { license: body.license } : {}) });
+  const created = await forkSnippet({
+    actor,
+    owner: params.owner,
+    slug: params.slug,
+    ...(body.slug ? { newSlug: body.slug } : {}),
+    ...(body.license ? { license: body.license } : {}),
+  });
   return NextResponse.json(createdJson(request, created), { status: 201 });
 });
