@@ -8,7 +8,7 @@
  * line per problem, before anything listens on a port. A host that cannot sandbox (no bwrap,
  * no cgroups) still gets the site, with Run answering that it is not available.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { rmSync } from "node:fs";
 import path from "node:path";

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     rmdirSync(d);
   }
   let self0 = selfCpuMs();
-  let helper0 = cpuOf(mounts.pid);
+  const helper0 = cpuOf(mounts.pid);
   let t0 = performance.now();
   for (let i = 0; i < RUNS; i++) {
     const d = path.join(sessions, `s${i}`);
