@@ -54,7 +54,12 @@ export async function chargeStorage(db: TDb, options: { userId: string; bytes: n
     where: { id: options.userId, storageBytes: { lte: quota - options.bytes } },
     data: { storageBytes: { increment: options.bytes } },
   });
-  if (count === 0) throw quotaExceeded(await usedBytes(db, options.userId), options.bytes, quota);
+  if (count > 0) return;
+  const user = await db.user.findUnique({ where: { id: options.userId }, select: { storageBytes: true } });
+  // An account deleted while its session lived: nothing to charge, and the write's own foreign
+  // key to the user refuses it (never a quota message about 0 bytes).
+  if (!user) return;
+  throw quotaExceeded(user.storageBytes, options.bytes, quota);
 }
 
 /** Gives `bytes` back to the user (a deleted snippet, a charged write that did not happen). */

@@ -41,10 +41,22 @@ beforeAll(async () => {
   expect(supervisor.started, "the execution service did not start").toBe(true);
 }, 120_000);
 
-afterAll(() => {
+afterAll(async () => {
+  const pid = supervisor?.pid();
   supervisor?.stop();
+  // The service unmounts its run directories as it shuts down: wait for it before removing them.
+  for (let i = 0; pid !== undefined && i < 200 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
   if (execDir) rmSync(execDir, { recursive: true, force: true });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe.skipIf(why)("the execution service dies during a run", () => {
   it("ends the run with a clear message, comes back by itself, and runs the next one", async () => {

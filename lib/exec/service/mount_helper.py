@@ -14,6 +14,7 @@ The path is the rest of the line (it may hold spaces; the service refuses newlin
 
 import ctypes
 import os
+import signal
 import sys
 
 MS_NOSUID = 2
@@ -47,6 +48,11 @@ def handle(line: str) -> None:
 
 
 def main() -> None:
+    # A signal to the service's whole process group (Ctrl-C, a launcher's or a test's SIGTERM)
+    # must not end the helper before the service's shutdown has used it to unmount the run
+    # directories: it ends when the service closes its stdin (or dies).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     out = sys.stdout
     for line in sys.stdin:
         try:
