@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { sageInstalled } from "@/lib/exec/kernels";
+import { mountsUnder } from "@/lib/exec/service/mounts";
 import { freePort } from "@/test/e2e/support/free-port";
 import { sandboxSkip } from "@/test/support/sandbox-required";
 
@@ -54,6 +55,8 @@ export function useExecService(file: string, o: { sage?: boolean } = {}): string
       process.kill(-service.pid, "SIGTERM");
       await new Promise((r) => service?.once("exit", r));
     }
+    // npx exits at once; the service itself unmounts its run directories as it shuts down.
+    for (let i = 0; execDir && i < 200 && mountsUnder(execDir).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
     if (execDir) rmSync(execDir, { recursive: true, force: true });
     servicePgid = undefined;
   });
