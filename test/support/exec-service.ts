@@ -5,7 +5,7 @@
  * found that it can: sandbox-required.ts): call at the top level and pass the answer to
  * `describe.skipIf`.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -51,12 +51,16 @@ export function useExecService(file: string, o: { sage?: boolean } = {}): string
   }, 90_000);
 
   afterAll(async () => {
-    if (service?.pid) {
-      process.kill(-service.pid, "SIGTERM");
-      await new Promise((r) => service?.once("exit", r));
+    const pgid = service?.pid;
+    if (pgid) {
+      process.kill(-pgid, "SIGTERM");
+      // npx exits at once; the service itself goes on shutting down (sessions, cgroups, its
+      // unmounts) in the same process group: wait for the whole group, then kill what is left.
+      for (let i = 0; i < 400 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 50));
+      if (groupAlive(pgid)) process.kill(-pgid, "SIGKILL");
     }
-    // npx exits at once; the service itself unmounts its run directories as it shuts down.
-    for (let i = 0; execDir && i < 200 && mountsUnder(execDir).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    // What a service killed before its own unmounts left, as the next service's start would.
+    if (execDir) for (const point of mountsUnder(execDir)) spawnSync("umount", ["-l", point]);
     if (execDir) rmSync(execDir, { recursive: true, force: true });
     servicePgid = undefined;
   });
@@ -99,4 +103,14 @@ async function waitForHealth(url: string, ms: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`the execution service did not answer ${url} within ${ms} ms`);
+}
+
+/** Whether any process of group `pgid` is left. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

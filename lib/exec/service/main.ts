@@ -40,8 +40,14 @@ async function main(): Promise<number> {
   }
   console.log(`exec: listening on ${service.url} (kernels: ${[...config.kernels.keys()].join(", ")}; pool ${config.poolSize} per kernel)`);
   return new Promise<number>((resolve) => {
+    let closing = false;
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
-      process.once(signal, () => {
+      // `on`, not `once`: a signal to the process group often arrives twice (directly, and
+      // relayed by a wrapper such as tsx's CLI), and the second must not cut the shutdown (its
+      // unmounts and cgroup removal) short by the default action.
+      process.on(signal, () => {
+        if (closing) return;
+        closing = true;
         void service.close().finally(() => resolve(0));
       });
     }
