@@ -13,6 +13,7 @@ import { afterAll, beforeAll } from "vitest";
 import { sageInstalled } from "@/lib/exec/kernels";
 import { mountsUnder } from "@/lib/exec/service/mounts";
 import { freePort } from "@/test/e2e/support/free-port";
+import { stopProcessGroup } from "@/test/e2e/support/process-group";
 import { sandboxSkip } from "@/test/support/sandbox-required";
 
 /** The service's entry point (as scripts/start.ts starts it). */
@@ -51,14 +52,9 @@ export function useExecService(file: string, o: { sage?: boolean } = {}): string
   }, 90_000);
 
   afterAll(async () => {
-    const pgid = service?.pid;
-    if (pgid) {
-      process.kill(-pgid, "SIGTERM");
-      // npx exits at once; the service itself goes on shutting down (sessions, cgroups, its
-      // unmounts) in the same process group: wait for the whole group, then kill what is left.
-      for (let i = 0; i < 400 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 50));
-      if (groupAlive(pgid)) process.kill(-pgid, "SIGKILL");
-    }
+    // npx exits at once; the service itself goes on shutting down (sessions, cgroups, its
+    // unmounts) in the same process group: wait for the whole group, then kill what is left.
+    if (service) await stopProcessGroup(service, 20_000);
     // What a service killed before its own unmounts left, as the next service's start would.
     if (execDir) for (const point of mountsUnder(execDir)) spawnSync("umount", ["-l", point]);
     if (execDir) rmSync(execDir, { recursive: true, force: true });
@@ -103,14 +99,4 @@ async function waitForHealth(url: string, ms: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`the execution service did not answer ${url} within ${ms} ms`);
-}
-
-/** Whether any process of group `pgid` is left. */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

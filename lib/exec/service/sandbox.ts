@@ -146,27 +146,41 @@ function sandboxEnv(kernel: TKernel): string[] {
 
 const setpriv = [SETPRIV, `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, "--clear-groups", BWRAP];
 
-/** The command of a zygote for `kernel` (under the zygote's filter: G's set-up still mounts). */
-export function zygoteCommand(kernel: TKernel, paths: TSandboxPaths): TSandboxCommand {
+/**
+ * setpriv + bwrap: the base sandbox, then `mounts` (bwrap options, one entry per option with its
+ * arguments), the read-only root, `after` (options that need the finished tree), the clean
+ * environment, and `program`, under the seccomp filter `filter` (compiled by prepareExecDir).
+ */
+function sandboxCommand(
+  kernel: TKernel,
+  paths: TSandboxPaths,
+  o: { mounts: string[][]; after?: string[]; program: string[]; filter: "zygote" | "session" },
+): TSandboxCommand {
   const argv = [
     ...setpriv,
     ...baseArgs(kernel, paths.execDir),
-    "--ro-bind",
-    paths.runnerDir,
-    "/cellar",
-    "--bind",
-    sessionsDir(paths.execDir),
-    "/sessions",
-    "--ro-bind",
-    mplconfigDir(paths.execDir),
-    "/mplconfig",
+    ...o.mounts.flat(),
     "--remount-ro",
     "/",
+    ...(o.after ?? []),
     ...sandboxEnv(kernel),
     "--",
-    ...kernel.argv,
+    ...o.program,
   ];
-  return { argv, env: LAUNCH_ENV, seccomp: path.join(seccompDir(paths.execDir), "zygote.bpf") };
+  return { argv, env: LAUNCH_ENV, seccomp: path.join(seccompDir(paths.execDir), `${o.filter}.bpf`) };
+}
+
+/** The command of a zygote for `kernel` (under the zygote's filter: G's set-up still mounts). */
+export function zygoteCommand(kernel: TKernel, paths: TSandboxPaths): TSandboxCommand {
+  return sandboxCommand(kernel, paths, {
+    mounts: [
+      ["--ro-bind", paths.runnerDir, "/cellar"],
+      ["--bind", sessionsDir(paths.execDir), "/sessions"],
+      ["--ro-bind", mplconfigDir(paths.execDir), "/mplconfig"],
+    ],
+    program: kernel.argv,
+    filter: "zygote",
+  });
 }
 
 /**
@@ -174,27 +188,12 @@ export function zygoteCommand(kernel: TKernel, paths: TSandboxPaths): TSandboxCo
  * the benchmark; no zygote, no fork): `python3 -c code` in a fresh bwrap, under the session filter.
  */
 export function coldCommand(kernel: TKernel, paths: TSandboxPaths, workDir: string, code: string): TSandboxCommand {
-  const argv = [
-    ...setpriv,
-    ...baseArgs(kernel, paths.execDir),
-    "--unshare-pid",
-    "--bind",
-    workDir,
-    "/work",
-    "--ro-bind",
-    mplconfigDir(paths.execDir),
-    "/mplconfig",
-    "--remount-ro",
-    "/",
-    "--chdir",
-    "/work",
-    ...sandboxEnv(kernel),
-    "--",
-    "/usr/bin/python3",
-    "-c",
-    code,
-  ];
-  return { argv, env: LAUNCH_ENV, seccomp: path.join(seccompDir(paths.execDir), "session.bpf") };
+  return sandboxCommand(kernel, paths, {
+    mounts: [["--unshare-pid"], ["--bind", workDir, "/work"], ["--ro-bind", mplconfigDir(paths.execDir), "/mplconfig"]],
+    after: ["--chdir", "/work"],
+    program: ["/usr/bin/python3", "-c", code],
+    filter: "session",
+  });
 }
 
 /**
@@ -237,24 +236,11 @@ export async function prepareExecDir(kernel: TKernel, paths: TSandboxPaths): Pro
   mkdirSync(etcDir(paths.execDir), { recursive: true, mode: 0o755 });
   for (const [name, text] of Object.entries(ETC_GENERATED)) writeWhole(path.join(etcDir(paths.execDir), name), text, 0o644);
   if (readdirSync(mplconfigDir(paths.execDir)).some((f) => f.startsWith("fontlist"))) return;
-  const build: TSandboxCommand = {
-    argv: [
-      ...setpriv,
-      ...baseArgs(kernel, paths.execDir),
-      "--bind",
-      mplconfigDir(paths.execDir),
-      "/mplconfig",
-      "--remount-ro",
-      "/",
-      ...sandboxEnv(kernel),
-      "--",
-      "/usr/bin/python3",
-      "-c",
-      "import matplotlib.pyplot",
-    ],
-    env: LAUNCH_ENV,
-    seccomp: path.join(seccompDir(paths.execDir), "session.bpf"),
-  };
+  const build = sandboxCommand(kernel, paths, {
+    mounts: [["--bind", mplconfigDir(paths.execDir), "/mplconfig"]],
+    program: ["/usr/bin/python3", "-c", "import matplotlib.pyplot"],
+    filter: "session",
+  });
   await new Promise<void>((resolve, reject) => {
     const child = spawnSandboxed(build, ["ignore", "ignore", "pipe"]);
     let stderr = "";
