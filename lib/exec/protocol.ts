@@ -48,7 +48,7 @@ export type TSpawnRequest = {
   op: "spawn";
   session: string;
   dir: string;
-  limits: { cpu_seconds: number; file_bytes: number; nofile: number };
+  limits: { cpu_seconds: number; file_bytes: number; nofile: number; output_bytes: number };
 };
 
 // ── Section 2: session child ↔ service ─────────────────────────────────────────────────────
@@ -99,9 +99,9 @@ export const ZExecuteReplyContent = z
   .loose();
 
 /**
- * A message from the session's supervisor S (G, docs/exec.md section 2): Jupyter content without
- * the envelope, framed by S (`parent` is the running request), or `dropped`: bytes the cell wrote
- * that S could not read as a message, counted against the output limit and never shown.
+ * A message from the relay R on behalf of G (docs/exec.md section 2): Jupyter content without
+ * the envelope, framed by R (`parent` is the running request), or `dropped`: bytes the cell wrote
+ * that R could not read as a message, counted against the output limit and never shown.
  */
 const child = <T extends string, C extends z.ZodType>(msgType: T, content: C) =>
   z.object({ msg_type: z.literal(msgType), parent: z.string(), content, metadata: ZChildMetadata });

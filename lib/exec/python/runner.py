@@ -5,7 +5,7 @@
         Modules to preload: --preload, else $CELLAR_PRELOAD, else numpy,matplotlib,matplotlib.pyplot.
     runner.py --session-socket PATH --no-isolation [--session ID] [--work DIR]
         One session on PATH without any sandbox (tests and development only): the same session
-        protocol (docs/exec.md section 2), this process the supervisor S of a forked U.
+        protocol (docs/exec.md section 2), this process U and a relay R forked from it first.
 """
 
 import argparse
@@ -33,18 +33,21 @@ def main(argv) -> None:
         return
     if not args.no_isolation:
         parser.error("--session-socket runs without a sandbox: say so with --no-isolation")
-    import socket
+    from cellar_kernel import child, session, supervisor
 
-    from cellar_kernel import child, supervisor
-
+    relay = supervisor.start()  # before preloading, as the zygote does
     zygote.preload(modules)
     work = os.path.abspath(args.work or os.getcwd())
     os.chdir(work)
     child.set_limits({"cpu_seconds": args.cpu_seconds, "file_bytes": args.file_bytes})
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sock.connect(args.session_socket)
-    supervisor.serve(sock, args.session, work_dir=work)
-
+    req_r, req_w = os.pipe()
+    msg_r, msg_w = os.pipe()
+    pidfd = os.pidfd_open(os.getpid())
+    supervisor.hand_over(relay, args.session, os.path.abspath(args.session_socket), os.getpid(), pidfd, req_w, msg_r)
+    for fd in (pidfd, req_w, msg_r):
+        os.close(fd)
+    relay.close()
+    session.serve(req_r, msg_w, work_dir=work)
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -521,26 +521,30 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
     expect(limitOf(r)).toBe("stopped: ran longer than 3 s");
   });
 
-  it("cannot reach the supervisor's descriptors, memory or state", async () => {
+  it("cannot see or reach the relay that holds the session socket: its own processes only, pipes only", async () => {
     const r = await runCell(
       t.client,
       [
         "import os",
-        "for what in (lambda: os.listdir('/proc/1/fd'), lambda: open('/proc/1/mem', 'rb'), lambda: open('/proc/1/syscall').read(), lambda: open('/proc/1/environ').read()):",
+        "links = []",
+        "for fd in os.listdir('/proc/self/fd'):",
         "    try:",
-        "        what()",
-        "        print('reached')",
-        "    except PermissionError:",
-        "        print('denied')",
+        "        links.append(os.readlink(f'/proc/self/fd/{fd}'))",
+        "    except OSError:",
+        "        pass",
+        "print(sorted(p for p in os.listdir('/proc') if p.isdigit()), os.getpid(), os.getppid())",
+        "print([l for l in links if l.startswith('socket:')], 'pipe:' in ''.join(links))",
       ].join("\n"),
     );
-    expect(r.stdout).toBe("denied\n".repeat(4));
+    // pid 1 of its namespace, whose parent is outside it; no socket: its only channel is two pipes.
+    expect(r.stdout).toBe("['1'] 1 0\n[] True\n");
   });
 
   it("killing its parent or pid 1 reaches neither the zygote nor its own session", async () => {
     const zygotes = t.service.pools.get(kernel)!.pids();
     expect(zygotes.length, "the pool has its zygote").toBeGreaterThan(0);
-    // The cell's parent is the supervisor, pid 1 of the session's pid namespace: SIGKILL from inside it is ignored.
+    // The cell is pid 1 of the session's pid namespace: SIGKILL from inside it is ignored. Its
+    // parent is outside (getppid() is 0).
     expect(await inOneSession(["import os\nos.kill(os.getppid(), 9)\nprint('alive')", "print('after')"])).toEqual(["alive\n", "after\n"]);
     expect(await inOneSession(["import os\nos.kill(1, 9)\nprint('alive')", "print('after')"])).toEqual(["alive\n", "after\n"]);
     // kill(0, 9) (getppid() is 0 outside the namespace) signals the caller's process group: the

@@ -154,9 +154,13 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
   });
 
   it("stops a background writer at the files limit: ENOSPC, and no more than the limit on the host", async () => {
-    // 20 files of 1 MB (RLIMIT_FSIZE caps each file, not their sum), written after the cell returned.
+    // 20 files of 1 MB (RLIMIT_FSIZE caps each file, not their sum), written after the cell returned:
+    // the writer waits for the second cell's go-ahead (else it may fill the directory before a
+    // slow kernel's first cell has ended, and that cell rightly reports the limit).
     const writer = [
-      "import os",
+      "import os, time",
+      "while not os.path.exists('/tmp/go'):",
+      "    time.sleep(0.02)",
       "try:",
       "    for i in range(20):",
       "        fd = os.open(f'/work/big{i}.bin', os.O_WRONLY | os.O_CREAT, 0o644)",
@@ -172,6 +176,8 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
     const { session, msg_id } = await t.client.createSession({ files: [{ path: "writer.py", content: writer }], client: "disk", kernel, execute: { code } });
     const first = await cellEvents(t.client, session, msg_id!);
     expect(limitIn(first)).toBeUndefined();
+    const go = await t.client.execute({ session, code: "open('/tmp/go', 'w').close()" });
+    await cellEvents(t.client, session, go.msg_id); // may already report the limit: the writer starts at once
     const work = path.join(sessionsDir(t.execDir), session, "work");
     // Until the writer is done (its result file) or has written far past the limit.
     let result = "";

@@ -160,7 +160,12 @@ export class Session {
         zygote.spawn({
           session: this.id,
           dir: `/sessions/${this.id}`,
-          limits: { cpu_seconds: this.o.limits.cpuSeconds, file_bytes: this.o.limits.filesBytes, nofile: this.o.limits.nofile },
+          limits: {
+            cpu_seconds: this.o.limits.cpuSeconds,
+            file_bytes: this.o.limits.filesBytes,
+            nofile: this.o.limits.nofile,
+            output_bytes: this.o.limits.outputBytes,
+          },
         }),
         hello,
       ]);
@@ -210,7 +215,7 @@ export class Session {
     this.lifeTimer.unref();
   }
 
-  /** Listens on the session's socket for G's single connection; resolves after its hello. */
+  /** Listens on the session's socket for the relay's single connection (for G); resolves after its hello. */
   private listen(sockPath: string): { listening: Promise<void>; hello: Promise<Socket> } {
     let listened!: () => void;
     let failed!: (e: Error) => void;
@@ -286,7 +291,7 @@ export class Session {
   }
 
   /**
-   * One line from G, the supervisor S: untrusted still (defence in depth). Anything malformed,
+   * One line from the relay R, for G: untrusted still (defence in depth). Anything malformed,
    * outside a cell or for another request is dropped; metadata other than an interact tag too.
    */
   private onLine(line: string): void {
@@ -304,7 +309,7 @@ export class Session {
       return;
     }
     const msg = parsed.data;
-    // S frames every message with the running request's id; anything else is not this cell's.
+    // R frames every message with the running request's id; anything else is not this cell's.
     if (msg.parent !== cell.msgId) return;
     if (msg.msg_type === "dropped") cell.outputBytes += msg.content.bytes;
     if (cell.outputBytes > this.o.limits.outputBytes) {
@@ -325,7 +330,7 @@ export class Session {
     }
     if (msg.msg_type === "dropped") return;
     if (msg.msg_type === "status") {
-      // busy is ours to say (at execute); idle from S (never from the cell: S says it only once the
+      // busy is ours to say (at execute); idle from R (never from the cell: R says it only once the
       // user process is back waiting for a request) closes the cell; "dead" is only ours.
       if (msg.content.execution_state === "idle") this.finishCell();
       return;
@@ -405,7 +410,7 @@ export class Session {
   /**
    * Checks a running cell's memory and CPU time; a hit limit ends the session. The CPU time is
    * the session's (every process a cell forked, those earlier cells left running too): over
-   * the limit, G gets SIGXCPU (CpuLimitExceeded in the cell); still running a second later, the
+   * the limit, G gets SIGXCPU through the relay (CpuLimitExceeded in the cell); still running a second later, the
    * session ends. The files limit needs no polling: the run directory's tmpfs refuses writes
    * past it (ENOSPC), and `finishCell` says so.
    */
@@ -415,7 +420,9 @@ export class Session {
     if (this.cgroups.cpuSeconds() - cell.cpuAtStart <= this.o.limits.cpuSeconds) return;
     if (cell.cpuSignalledAt === 0) {
       cell.cpuSignalledAt = Date.now();
-      this.signal("SIGXCPU");
+      // Through the relay, which sends it: it then takes the cell's LimitExceeded as the limit's
+      // even when the cell's children, not the cell's own process, used the time.
+      this.socket?.write(JSON.stringify({ op: "signal", signal: "SIGXCPU" }) + "\n");
     } else if (Date.now() - cell.cpuSignalledAt > CPU_GRACE_MS) void this.end({ limit: "cpu" });
   }
 

@@ -6,21 +6,20 @@ import json
 import os
 import resource
 import signal
-import socket
 import traceback
 
-from . import sandbox, supervisor
+from . import linux, sandbox, session
 
 
 def _report(fd: int, obj: dict) -> None:
     os.write(fd, (json.dumps(obj) + "\n").encode())
 
 
-def run_session_child(request: dict, report_fd: int, maps_fd: int) -> None:
+def run_session_child(request: dict, report_fd: int, maps_fd: int, req_fd: int, msg_fd: int) -> None:
     """G, just cloned into its namespaces: waits until the zygote has written its uid/gid maps
-    (a byte on `maps_fd`), connects to the session socket, builds and locks the sandbox, sets
-    limits, closes every other fd, reports ok, then becomes the session's supervisor S (which
-    forks the user process U)."""
+    (a byte on `maps_fd`), builds and locks the sandbox, sets limits, closes every fd but its
+    two pipes to the relay (requests on `req_fd`, messages on `msg_fd`), reports ok, then runs
+    the session's kernel as U once the relay passes on the service's go."""
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; the cells' subprocesses need it
         null = os.open("/dev/null", os.O_RDWR)
@@ -36,14 +35,12 @@ def run_session_child(request: dict, report_fd: int, maps_fd: int) -> None:
         os.setsid()
         directory = request["dir"]
         limits = request["limits"]
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.connect(os.path.join(directory, "sock"))  # before /sessions disappears
         sandbox.build_root(os.path.join(directory, "work"))
         sandbox.lock_down()
         os.chdir("/work")
         set_limits(limits)
         sandbox.confine()
-        keep = sorted({0, 1, 2, report_fd, sock.fileno()})
+        keep = sorted({0, 1, 2, report_fd, req_fd, msg_fd})
         low = 3
         for fd in keep[3:] + [1 << 16]:
             os.closerange(low, fd)
@@ -56,7 +53,11 @@ def run_session_child(request: dict, report_fd: int, maps_fd: int) -> None:
         finally:
             os._exit(1)
     try:
-        supervisor.serve(sock, request["session"])
+        # Dumpable again (lock_down cleared it), so that the relay, same uid, may read this
+        # process's syscall and fd files (ptrace-read access). Nothing here is secret: the
+        # session's processes are the user's own, and the seccomp filter denies ptrace anyway.
+        linux.prctl(linux.PR_SET_DUMPABLE, 1)
+        session.serve(req_fd, msg_fd)
     finally:
         os._exit(0)
 

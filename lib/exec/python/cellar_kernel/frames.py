@@ -84,3 +84,29 @@ def line(msg_type: str, parent: str, content: dict, tag=None) -> bytes:
     if tag is not None:
         msg["metadata"] = {"interact": tag}
     return (encode(msg) + "\n").encode("ascii")
+
+
+DEFAULT_CPU_SECONDS = 30.0
+
+
+def parse_request(msg) -> tuple:
+    """("execute", msg_id, code, filename, cpu_seconds) or ("interact", msg_id, interact id,
+    values, cpu_seconds) of a well-formed request, else ValueError. An update's id and values
+    are the engine's to judge: it answers an unknown id, and ignores values it cannot take."""
+    op = msg.get("op") if isinstance(msg, dict) else None
+    if op not in ("execute", "interact"):
+        raise ValueError(f"expected an execute or interact request, got {str(msg)[:80]}")
+    msg_id = msg.get("msg_id")
+    cpu = msg.get("cpu_seconds", DEFAULT_CPU_SECONDS)
+    if not isinstance(msg_id, str):
+        raise ValueError(f"{op}: msg_id must be a string")
+    if isinstance(cpu, bool) or not isinstance(cpu, (int, float)) or cpu <= 0:
+        raise ValueError(f"{op}: cpu_seconds must be a positive number")
+    if op == "interact":
+        return op, msg_id, msg.get("interact"), msg.get("values"), float(cpu)
+    code, filename = msg.get("code"), msg.get("filename")
+    if not isinstance(code, str):
+        raise ValueError("execute: code must be a string")
+    if filename is not None and (not isinstance(filename, str) or not filename):
+        raise ValueError("execute: filename must be a non-empty string or null")
+    return op, msg_id, code, filename, float(cpu)

@@ -13,35 +13,10 @@ import cellar.interact
 from . import figures, sage_kernel
 from .channel import Channel
 from .engine import Engine, new_main_namespace
+from .frames import parse_request
 from .gate import Gate
 from .streams import OutStream, Pump
 from .warmup import warm_up
-
-DEFAULT_CPU_SECONDS = 30.0
-
-
-def parse_request(msg) -> tuple:
-    """("execute", msg_id, code, filename, cpu_seconds) or ("interact", msg_id, interact id,
-    values, cpu_seconds) of a well-formed request, else ValueError. An update's id and values
-    are the engine's to judge: it answers an unknown id, and ignores values it cannot take."""
-    op = msg.get("op") if isinstance(msg, dict) else None
-    if op not in ("execute", "interact"):
-        raise ValueError(f"expected an execute or interact request, got {str(msg)[:80]}")
-    msg_id = msg.get("msg_id")
-    cpu = msg.get("cpu_seconds", DEFAULT_CPU_SECONDS)
-    if not isinstance(msg_id, str):
-        raise ValueError(f"{op}: msg_id must be a string")
-    if isinstance(cpu, bool) or not isinstance(cpu, (int, float)) or cpu <= 0:
-        raise ValueError(f"{op}: cpu_seconds must be a positive number")
-    if op == "interact":
-        return op, msg_id, msg.get("interact"), msg.get("values"), float(cpu)
-    code, filename = msg.get("code"), msg.get("filename")
-    if not isinstance(code, str):
-        raise ValueError("execute: code must be a string")
-    if filename is not None and (not isinstance(filename, str) or not filename):
-        raise ValueError("execute: filename must be a non-empty string or null")
-    return op, msg_id, code, filename, float(cpu)
-
 
 def preimported() -> dict:
     """The names every cell has without importing them: display and the interact API."""
@@ -58,17 +33,27 @@ def _main_namespace() -> dict:
     return new_main_namespace(preimported())
 
 
-def serve(req_fd: int, msg_fd: int, warm: bool = False, work_dir: str = "/work") -> None:
-    """Runs the session's cells until the request pipe closes; never returns (the process exits).
-    Between requests the main thread is blocked reading `req_fd`: that is how S knows a cell
-    has ended, so nothing else may read it."""
+def serve(req_fd: int, msg_fd: int, work_dir: str = "/work") -> None:
+    """Waits for the service's go (passed on by the relay), then runs the session's cells until
+    the request pipe closes; never returns (the process exits). Between requests the main thread
+    is blocked reading `req_fd`: that is how the relay knows a cell has ended, so nothing else
+    may read it."""
+    reader = os.fdopen(req_fd, "rb")
+    # Before go nothing is allocated for the user: the service puts this process in the
+    # session's cgroups first. {"op": "go", "warm": true}: a pre-spawned session warms up.
+    try:
+        go = json.loads(reader.readline() or b"null")
+    except ValueError:
+        go = None
+    if not isinstance(go, dict) or go.get("op") != "go":
+        os._exit(0)
+    warm = go.get("warm") is True
     gate = Gate()
     gate.install()
     if sage_kernel.active():
         sage_kernel.start_session()
     channel = Channel(msg_fd, gate)
     pump = Pump(channel, gate)
-    reader = os.fdopen(req_fd, "rb")
 
     pump.take_fds()
     sys.stdout = sys.__stdout__ = OutStream("stdout", 1, pump)

@@ -1,72 +1,84 @@
-"""S, the session's supervisor (docs/exec.md section 2): the only process that holds the session
-socket. It never runs user code. After hello and go it forks U, the user process that runs the
-kernel (session.serve), and talks to it through two pipes only: requests S -> U, messages U -> S.
+"""R, the relay (docs/exec.md section 2): one process per zygote, forked from it before the
+kernel's modules are loaded, that alone holds the session sockets of all that zygote's sessions
+and never runs user code. A session's process U (G itself: pid 1 of the session's namespaces)
+runs the kernel and has two pipes only, requests R -> U and messages U -> R; the zygote hands R
+their other ends and U's pidfd once U has set itself up (`hand_over`), and R connects to the
+session's socket.
 
-Everything U writes is the user's. S re-frames U's outputs under the current request (frames.py),
-and says busy, execute_reply and idle itself; the cell ends only when U's main thread is really
+Everything U writes is the user's. R re-frames U's outputs under the current request (frames.py),
+and says busy, execute_reply and idle itself; a cell ends only when U's main thread is really
 back waiting for the next request: blocked in read(2) on its request pipe, as the kernel shows in
 /proc/<U>/task/<U>/syscall. A reply forged by a running cell therefore ends nothing: the wall
-clock and the file checks go on. Reading another process's syscall file needs ptrace-read access:
-U makes itself dumpable again (S is not, and S has the same uid, so U cannot read S's memory or
-descriptors, while S may read U's; the seccomp filter denies ptrace and process_vm_* anyway)."""
+clock and the file checks go on. R may read that file (ptrace-read access: same uid, and U makes
+itself dumpable again once locked down); nothing in a session can see R at all (it is in no
+session's pid namespace) or reach it but through the two pipes.
+
+One process for all sessions instead of a supervisor forked in each: a second copy of the
+kernel's address space per session cost ~75% more sandbox CPU for a `print(1)` run
+(bench/exec/sandbox_cpu.py). R reads at most one chunk per descriptor per turn of its loop, so a
+session flooding its pipe delays the others by a chunk at a time, and what it writes counts
+against its output limit (the service ends it there)."""
 
 import json
 import os
-import select
+import selectors
 import signal
+import socket
+import subprocess
+import sys
+import time
 
-from . import frames, linux, session
+from . import frames
 
 # The syscall number /proc/<pid>/syscall shows for read(2).
 _READ_SYSCALL = {"x86_64": b"0", "aarch64": b"63"}[os.uname().machine]
-# A line from U longer than this is dropped unread (and counted against the output limit).
+# A line from U longer than this is dropped unread (and counted against the output limit); the
+# zygote passes the session's output limit, which the service enforces anyway.
 MAX_LINE = 64 << 20
 # Between checks whether U is back waiting after its reply: it normally is within a few
 # hundred microseconds; a cell that forged its reply and runs on is checked every 20 ms.
-_CHECK_DELAYS = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02)
+_CHECK_DELAYS = (0.0, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02)
 _TICK = os.sysconf("SC_CLK_TCK")
 # U's CPU limit error is taken as ours when U has used at least this share of its cell's CPU
 # seconds since the request. Not all of them: RLIMIT_CPU counts tick-sampled time, which on a VM
 # ran ~10% ahead of the time /proc/<pid>/stat shows (measured: the signal at 2.0 s, stat 1.82 s).
 _CPU_SHARE = 0.5
+_CHUNK = 1 << 16
+# Not read from U while this much waits to go to the service: the pipe fills and U waits.
+_BACKLOG = 1 << 20
+# At a cell's end everything U wrote before blocking is read: at most a pipe's capacity (up to
+# /proc/sys/fs/pipe-max-size, 1 MB by default), while a process the cell left may keep writing.
+_DRAIN = 4 << 20
+# The signals the service may have R send to U.
+_SIGNALS = {"SIGINT": signal.SIGINT, "SIGXCPU": signal.SIGXCPU}
 
 
-def _read_line(sock, buffered: bytes):
-    """One line from the socket before the relay starts; (line, the bytes after it) or (None, b"")."""
-    while b"\n" not in buffered:
-        chunk = sock.recv(65536)
-        if not chunk:
-            return None, b""
-        buffered += chunk
-    line, _, rest = buffered.partition(b"\n")
-    return line, rest
+def start() -> socket.socket:
+    """Starts R; returns the caller's end of the control socket. R is a fresh interpreter (-I -S:
+    the standard library only, ~20 ms once per zygote), not a fork: it holds nothing of the
+    zygote's, neither its descriptors nor its modules' state."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = "import sys; sys.path.insert(0, sys.argv[1]); from cellar_kernel import supervisor; supervisor.main(int(sys.argv[2]))"
+    # R keeps only stderr and its control socket (Popen closes the rest): holding the zygote's
+    # protocol pipes would hide the zygote's death from the service.
+    subprocess.Popen([sys.executable, "-I", "-S", "-c", code, package_root, str(theirs.fileno())], pass_fds=(theirs.fileno(),),
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    theirs.close()
+    return ours
 
 
-def serve(sock, session_id: str, work_dir: str = "/work") -> None:
-    """Hello, go, fork U, then relay until the service hangs up or U is gone; never returns."""
-    sock.sendall(frames.encode({"op": "hello", "session": session_id}).encode() + b"\n")
-    line, rest = _read_line(sock, b"")
-    if line is None:
-        os._exit(0)
-    go = json.loads(line)
-    if not isinstance(go, dict) or go.get("op") != "go":
-        os._exit(2)
-    # Forked only now: the service has put S in the session's cgroups before sending go.
-    req_r, req_w = os.pipe()
-    msg_r, msg_w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.close(sock.detach())
-            os.close(req_w)
-            os.close(msg_r)
-            linux.prctl(linux.PR_SET_DUMPABLE, 1)  # so that S may read its syscall file
-            session.serve(req_r, msg_w, warm=go.get("warm") is True, work_dir=work_dir)
-        finally:
-            os._exit(1)
-    os.close(req_r)
-    os.close(msg_w)
-    Supervisor(sock, pid, req_w, msg_r, rest).run()
+def main(fd: int) -> None:
+    """R's entry point: relays until its zygote and all their sessions are gone."""
+    Relay(socket.socket(fileno=fd)).run()
+
+
+def hand_over(ctl: socket.socket, session_id: str, socket_path: str, pid: int, pidfd: int, req_w: int, msg_r: int,
+              max_line: int = MAX_LINE) -> None:
+    """Passes a session that is ready for `go` to R (the descriptors travel as SCM_RIGHTS; the
+    caller closes its copies). OSError when R is gone."""
+    data = frames.encode({"session": session_id, "socket": socket_path, "pid": pid, "max_line": max_line}).encode()
+    socket.send_fds(ctl, [data], [pidfd, req_w, msg_r])
 
 
 class _Cell:
@@ -77,91 +89,228 @@ class _Cell:
         self.cpu_seconds = cpu_seconds
         self.cpu_at_start = cpu_at_start
         self.reply = None  # U's last execute_reply content
-        # The service sent SIGXCPU for this cell: the session's processes together (a child the
-        # cell forked, say) used its CPU time, which U's own clock does not show.
+        # The service had SIGXCPU sent for this cell: the session's processes together (a child
+        # the cell forked, say) used its CPU time, which U's own clock does not show.
         self.cpu_signalled = False
 
 
-class Supervisor:
-    """The relay loop of S (one thread; signals only forward SIGINT/SIGXCPU and wake the loop)."""
+class Relay:
+    """R's loop: one thread, every session's descriptors in one selector."""
 
-    def __init__(self, sock, pid: int, req_w: int, msg_r: int, from_service: bytes) -> None:
-        self._sock = sock
-        self._pid = pid
-        self._req_w = req_w
-        self._msg_r = msg_r
-        self._from_service = from_service
-        self._partial: list = []  # pieces of U's unfinished line
-        self._partial_size = 0
-        self._skipping = 0  # bytes of an over-long line being dropped
-        self._to_user = b""
-        self._cell = None
-        self._checks = 0
-        self._syscall_fd = None
-        self._req_link = f"pipe:[{os.fstat(req_w).st_ino}]"
-        os.set_blocking(req_w, False)
-        os.set_blocking(msg_r, False)
-        self._wake_r, self._wake_w = os.pipe()
-        os.set_blocking(self._wake_r, False)
-        os.set_blocking(self._wake_w, False)
-        signal.set_wakeup_fd(self._wake_w)
-        signal.signal(signal.SIGCHLD, lambda *_: None)  # the wakeup fd is what matters
-        # The service interrupts a cell (SIGINT) or stops it for the session's CPU time over all its
-        # processes (SIGXCPU) by signalling S, the pid it knows; the cell runs in U. (S is pid 1 of
-        # its namespace: without a handler the kernel would drop either signal from outside.)
-        signal.signal(signal.SIGINT, self._forward_signal)
-        signal.signal(signal.SIGXCPU, self._forward_signal)
-
-    def _forward_signal(self, signum, frame) -> None:
-        if signum == signal.SIGXCPU and self._cell is not None:
-            self._cell.cpu_signalled = True
-        try:
-            os.kill(self._pid, signum)
-        except ProcessLookupError:
-            pass
+    def __init__(self, ctl: socket.socket) -> None:
+        self._ctl = ctl
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(ctl, selectors.EVENT_READ, None)
+        self._links: set = set()
+        # The zygote's process group gets the service's signals; R's sessions end by their
+        # sockets and pidfds only.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
     def run(self) -> None:
         while True:
-            self._service_lines()
-            timeout = None
-            if self._cell is not None and self._cell.reply is not None:
-                if self._user_waiting():
-                    self._finish()
+            now = time.monotonic()
+            due = [link.check_at for link in self._links if link.check_at is not None]
+            timeout = max(0.0, min(due) - now) if due else None
+            for key, mask in self._selector.select(timeout):
+                if key.data is None:
+                    self._accept()
                     continue
-                timeout = _CHECK_DELAYS[min(self._checks, len(_CHECK_DELAYS) - 1)]
-                self._checks += 1
-            readers = [self._sock, self._wake_r] + ([self._msg_r] if self._msg_r is not None else [])
-            writers = [self._req_w] if self._to_user else []
-            ready, writable, _ = select.select(readers, writers, [], timeout)
-            if self._wake_r in ready:
-                self._drain_wake()
-                self._reap()
-            if self._msg_r in ready:
-                self._read_user()
-            if self._sock in ready:
-                chunk = self._sock.recv(65536)
-                if not chunk:
-                    os._exit(0)  # the service hung up: the session is over
-                self._from_service += chunk
-            if writable:
-                self._write_user()
+                link, what = key.data
+                if link.ended:
+                    continue
+                try:
+                    link.on_ready(what, mask)
+                except Exception as e:  # noqa: BLE001 — one session's trouble must not end the others
+                    os.write(2, f"cellar relay: session {link.session_id}: {e!r}\n".encode())
+                    link.end()
+            now = time.monotonic()
+            for link in [x for x in self._links if x.check_at is not None and x.check_at <= now]:
+                try:
+                    link.check()
+                except Exception as e:  # noqa: BLE001
+                    os.write(2, f"cellar relay: session {link.session_id}: {e!r}\n".encode())
+                    link.end()
+            if self._ctl is None and not self._links:
+                os._exit(0)
 
-    # ── service → S → U ────────────────────────────────────────────────────────────────────
+    def _accept(self) -> None:
+        try:
+            data, fds, _, _ = socket.recv_fds(self._ctl, 4096, 3)
+        except OSError:
+            data, fds = b"", []
+        if not data:
+            for fd in fds:
+                os.close(fd)
+            # The zygote is gone: its sessions run on until they end.
+            self._selector.unregister(self._ctl)
+            self._ctl.close()
+            self._ctl = None
+            return
+        pidfd, req_w, msg_r = fds
+        info = json.loads(data)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(info["socket"])
+        except OSError as e:
+            # The service gave up on the session already: U waits for a go that never comes.
+            os.write(2, f"cellar relay: session {info['session']}: {e}\n".encode())
+            signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+            for fd in (pidfd, req_w, msg_r):
+                os.close(fd)
+            sock.close()
+            return
+        link = _Link(self, info["session"], sock, int(info["pid"]), pidfd, req_w, msg_r, int(info["max_line"]))
+        self._links.add(link)
+        link.start()
 
-    def _service_lines(self) -> None:
-        while b"\n" in self._from_service:
-            line, _, self._from_service = self._from_service.partition(b"\n")
-            try:
-                op, msg_id, *args = session.parse_request(json.loads(line))
-            except ValueError:
-                continue  # U would ignore it too; the service never sends one
-            if self._cell is not None:
-                continue  # the service sends one request at a time
-            self._cell = _Cell(msg_id, args[-1], self._user_cpu())
-            self._checks = 0
-            self._send(frames.line("status", msg_id, {"execution_state": "busy"}))
-            self._to_user += line + b"\n"
+    def register(self, fd, events: int, data) -> None:
+        self._selector.register(fd, events, data)
+
+    def modify(self, fd, events: int, data) -> None:
+        self._selector.modify(fd, events, data)
+
+    def unregister(self, fd) -> None:
+        try:
+            self._selector.unregister(fd)
+        except (KeyError, ValueError):
+            pass
+
+    def forget(self, link: "_Link") -> None:
+        self._links.discard(link)
+
+
+class _Link:
+    """One session: its socket to the service, U's pipes and pidfd, and the running cell."""
+
+    def __init__(self, relay: Relay, session_id: str, sock, pid: int, pidfd: int, req_w: int, msg_r: int, max_line: int) -> None:
+        self._relay = relay
+        self.session_id = session_id
+        self._sock = sock
+        self._pid = pid
+        self._pidfd = pidfd
+        self._req_w = req_w
+        self._msg_r = msg_r
+        self._max_line = max_line
+        self._started = False  # the service's go has been passed on
+        self._from_service = b""
+        self._to_service = bytearray()
+        self._to_user = b""
+        self._partial: list = []  # pieces of U's unfinished line
+        self._partial_size = 0
+        self._skipping = 0  # bytes of an over-long line being dropped
+        self._dropped = 0  # bytes dropped from the last chunk, sent as one message
+        self._cell = None
+        self._checks = 0
+        self.check_at = None  # when to look whether U is back waiting (monotonic), else None
+        self._syscall_fd = None
+        self._req_link = f"pipe:[{os.fstat(req_w).st_ino}]"
+        self._events = {}  # fd -> events registered
+        self.ended = False
+        for fd in (req_w, msg_r):
+            os.set_blocking(fd, False)
+        sock.setblocking(False)
+
+    def start(self) -> None:
+        self._send(frames.encode({"op": "hello", "session": self.session_id}).encode() + b"\n")
+        self._relay.register(self._pidfd, selectors.EVENT_READ, (self, "pidfd"))
+        self._update()
+
+    # ── readiness ──────────────────────────────────────────────────────────────────────────
+
+    def on_ready(self, what: str, mask: int) -> None:
+        if what == "pidfd":
+            return self._user_gone()
+        if what == "msg":
+            return self._read_user(_CHUNK)
+        if what == "req":
             self._write_user()
+        elif what == "sock":
+            if mask & selectors.EVENT_WRITE:
+                self._flush()
+            if mask & selectors.EVENT_READ and not self.ended:
+                self._read_service()
+        if not self.ended:
+            self._update()
+
+    def _update(self) -> None:
+        """Registers what each descriptor waits for now: the socket for reading, and for writing
+        while output waits; U's pipe for reading unless the service is behind; the request pipe
+        while a request waits."""
+        if self.ended:
+            return
+        self._want(self._sock, selectors.EVENT_READ | (selectors.EVENT_WRITE if self._to_service else 0), "sock")
+        if self._msg_r is not None:
+            self._want(self._msg_r, selectors.EVENT_READ if len(self._to_service) < _BACKLOG else 0, "msg")
+        self._want(self._req_w, selectors.EVENT_WRITE if self._to_user else 0, "req")
+
+    def _want(self, fd, events: int, what: str) -> None:
+        key = fd if isinstance(fd, int) else fd.fileno()
+        had = self._events.get(key, 0)
+        if events == had:
+            return
+        if not events:
+            self._relay.unregister(fd)
+            del self._events[key]
+        elif not had:
+            self._relay.register(fd, events, (self, what))
+            self._events[key] = events
+        else:
+            self._relay.modify(fd, events, (self, what))
+            self._events[key] = events
+
+    # ── service → R → U ────────────────────────────────────────────────────────────────────
+
+    def _read_service(self) -> None:
+        try:
+            chunk = self._sock.recv(_CHUNK)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:
+            return self.end()  # the service hung up: the session is over
+        self._from_service += chunk
+        while b"\n" in self._from_service and not self.ended:
+            line, _, self._from_service = self._from_service.partition(b"\n")
+            self._service_line(line)
+
+    def _service_line(self, line: bytes) -> None:
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            return  # the service never sends one
+        op = msg.get("op") if isinstance(msg, dict) else None
+        if not self._started:
+            if op == "go":  # U waits for it: the service has put U in the session's cgroups
+                self._started = True
+                self._to_user += line + b"\n"
+                self._write_user()
+            return
+        if op == "signal":
+            return self._signal(msg.get("signal"))
+        try:
+            _, msg_id, *args = frames.parse_request(msg)
+        except ValueError:
+            return  # U would ignore it too
+        if self._cell is not None:
+            return  # the service sends one request at a time
+        self._cell = _Cell(msg_id, args[-1], self._user_cpu())
+        self._checks = 0
+        self._send(frames.line("status", msg_id, {"execution_state": "busy"}))
+        self._to_user += line + b"\n"
+        self._write_user()
+
+    def _signal(self, name) -> None:
+        number = _SIGNALS.get(name)
+        if number is None:
+            return
+        if number == signal.SIGXCPU and self._cell is not None:
+            self._cell.cpu_signalled = True
+        try:
+            signal.pidfd_send_signal(self._pidfd, number)
+        except ProcessLookupError:
+            pass
 
     def _write_user(self) -> None:
         try:
@@ -169,25 +318,33 @@ class Supervisor:
         except BlockingIOError:
             return
         except OSError:
-            self._to_user = b""  # U closed its end: it is ending, _reap will tell
+            self._to_user = b""  # U closed its end: it is ending, its pidfd will tell
             return
         self._to_user = self._to_user[written:]
 
-    # ── U → S → service ────────────────────────────────────────────────────────────────────
+    # ── U → R → service ────────────────────────────────────────────────────────────────────
 
-    def _read_user(self) -> None:
-        while self._msg_r is not None:
+    def _read_user(self, budget: int) -> None:
+        """Reads up to `budget` bytes of what U wrote (a chunk per turn, or all of it at a cell's end)."""
+        while self._msg_r is not None and budget > 0:
             try:
-                chunk = os.read(self._msg_r, 1 << 16)
+                chunk = os.read(self._msg_r, min(_CHUNK, budget))
             except BlockingIOError:
-                return
+                break
             if not chunk:
                 # U closed its end (or replaced it): it can say nothing more; its cell still ends
                 # only by the wall clock, an interrupt or U's exit.
+                self._relay.unregister(self._msg_r)
+                self._events.pop(self._msg_r, None)
                 os.close(self._msg_r)
                 self._msg_r = None
-                return
+                break
+            budget -= len(chunk)
             self._take(chunk)
+        if self._dropped:
+            self._send(frames.line("dropped", self._cell.msg_id, {"bytes": self._dropped}))
+            self._dropped = 0
+        self._update()
 
     def _take(self, chunk: bytes) -> None:
         # Pieces of an unfinished line are kept in a list and joined once: a large image arrives
@@ -198,7 +355,7 @@ class Supervisor:
             if end < 0:
                 break
             if self._skipping:
-                self._dropped(self._skipping + end - start + 1)
+                self._drop(self._skipping + end - start + 1)
                 self._skipping = 0
             else:
                 self._partial.append(chunk[start:end])
@@ -214,7 +371,7 @@ class Supervisor:
             return
         self._partial.append(chunk[start:])
         self._partial_size += rest
-        if self._partial_size > MAX_LINE:
+        if self._partial_size > self._max_line:
             self._skipping, self._partial, self._partial_size = self._partial_size, [], 0
 
     def _on_user_line(self, line: bytes) -> None:
@@ -224,7 +381,7 @@ class Supervisor:
         try:
             msg = json.loads(line)
         except ValueError:
-            return self._dropped(len(line) + 1)
+            return self._drop(len(line) + 1)
         output = frames.output_of(msg)
         if output is not None:
             msg_type, content, tag = output
@@ -238,10 +395,16 @@ class Supervisor:
         if reply is not None:
             cell.reply = reply  # the last one before U is back waiting is the real one
             self._checks = 0
+            self.check_at = time.monotonic()
             return
         if isinstance(msg, dict) and msg.get("msg_type") == "status":
-            return  # busy and idle are S's to say
-        self._dropped(len(line) + 1)
+            return  # busy and idle are R's to say
+        self._drop(len(line) + 1)
+
+    def _drop(self, size: int) -> None:
+        # Counted by the service against the cell's output limit, like output it shows.
+        if self._cell is not None:
+            self._dropped += size
 
     def _hit_cpu_limit(self, content: dict) -> bool:
         """Whether U's LimitExceeded is its CPU limit: U has used (most of) the cell's CPU seconds."""
@@ -249,11 +412,17 @@ class Supervisor:
         return content["ename"] == frames.LIMIT_ENAME and (
             cell.cpu_signalled or self._user_cpu() - cell.cpu_at_start >= cell.cpu_seconds * _CPU_SHARE)
 
-    def _dropped(self, size: int) -> None:
-        # Counted by the service against the cell's output limit, like output it shows.
-        self._send(frames.line("dropped", self._cell.msg_id, {"bytes": size}))
-
     # ── the end of a cell ──────────────────────────────────────────────────────────────────
+
+    def check(self) -> None:
+        """Ends the cell if U is back waiting, else looks again a little later."""
+        if self._cell is None or self._cell.reply is None:
+            self.check_at = None
+            return
+        if self._user_waiting():
+            return self._finish()
+        self._checks += 1
+        self.check_at = time.monotonic() + _CHECK_DELAYS[min(self._checks, len(_CHECK_DELAYS) - 1)]
 
     def _user_waiting(self) -> bool:
         """Whether U's main thread is blocked reading our request pipe (and not some other
@@ -270,38 +439,43 @@ class Supervisor:
 
     def _finish(self) -> None:
         # Everything U wrote before blocking is in the pipe already: its outputs come first.
-        self._read_user()
+        self._read_user(_DRAIN)
         cell, self._cell = self._cell, None
+        self.check_at = None
         self._send(frames.line("execute_reply", cell.msg_id, cell.reply)
                    + frames.line("status", cell.msg_id, {"execution_state": "idle"}))
+        self._update()
 
-    # ── processes ──────────────────────────────────────────────────────────────────────────
-
-    def _drain_wake(self) -> None:
-        try:
-            while os.read(self._wake_r, 4096):
-                pass
-        except BlockingIOError:
-            pass
-
-    def _reap(self) -> None:
-        # S is pid 1 of the session: orphans of the cells' processes are its to reap.
-        while True:
-            try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
-            if pid == self._pid:
-                self._user_gone()
+    # ── the end of the session ─────────────────────────────────────────────────────────────
 
     def _user_gone(self) -> None:
-        """U has exited: what it wrote last is passed on, then S ends, and with it the session
-        (the service says "the Python process ended" for a running cell)."""
-        if self._msg_r is not None:
-            self._read_user()
-        os._exit(0)
+        """U has exited (its exit, a kill, the OOM killer): what it wrote last is passed on, then
+        the socket closes and the service ends the session ("the Python process ended" for a
+        running cell, or the memory limit)."""
+        if self._msg_r is not None and self._cell is not None:
+            self._read_user(_DRAIN)
+        self._flush(blocking=True)
+        self.end()
+
+    def end(self) -> None:
+        """Ends the session on R's side: U is killed (its pid namespace with it), the socket closed."""
+        if self.ended:
+            return
+        self.ended = True
+        self.check_at = None
+        try:
+            signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+        except OSError:
+            pass
+        for fd in list(self._events):
+            self._relay.unregister(fd)
+        self._relay.unregister(self._pidfd)
+        self._sock.close()
+        for fd in (self._pidfd, self._req_w, self._msg_r, self._syscall_fd):
+            if fd is not None:
+                os.close(fd)
+        self._msg_r = self._syscall_fd = None
+        self._relay.forget(self)
 
     def _user_cpu(self) -> float:
         """U's CPU time so far (user + system), in seconds; 0 when it cannot be read."""
@@ -313,7 +487,21 @@ class Supervisor:
             return 0.0
 
     def _send(self, data: bytes) -> None:
+        self._to_service += data
+        self._flush()
+
+    def _flush(self, blocking: bool = False) -> None:
+        if blocking and self._to_service:
+            self._sock.setblocking(True)
+            self._sock.settimeout(5)
         try:
-            self._sock.sendall(data)
+            while self._to_service:
+                sent = self._sock.send(self._to_service)
+                del self._to_service[:sent]
+        except (BlockingIOError, socket.timeout):
+            pass
         except OSError:
-            os._exit(0)  # the service hung up
+            return self.end()  # the service hung up
+        finally:
+            if blocking:
+                self._sock.setblocking(False)

@@ -16,7 +16,7 @@ import time
 # At import, not in spawn(): a function-level `from . import` runs importlib's Python code in
 # the zygote on every spawn, pages written again after each clone. (None of these imports
 # numpy: the BLAS thread setting in preload() still comes first.)
-from . import linux, sandbox, sage_kernel
+from . import linux, sandbox, sage_kernel, supervisor
 from .child import run_session_child
 
 DEFAULT_PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot")
@@ -126,6 +126,9 @@ def _parse_spawn(msg) -> dict:
         value = limits.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise ValueError(f"spawn: limits.{key} must be a positive number")
+    output = limits.get("output_bytes")
+    if output is not None and (isinstance(output, bool) or not isinstance(output, int) or output <= 0):
+        raise ValueError("spawn: limits.output_bytes must be a positive integer")
     nofile = limits.get("nofile")
     if nofile is not None and (isinstance(nofile, bool) or not isinstance(nofile, int) or not 16 <= nofile <= 1 << 20):
         raise ValueError("spawn: limits.nofile must be an integer from 16 to 1048576")
@@ -147,33 +150,41 @@ def _read_reports(fd: int) -> list:
     return [json.loads(line) for line in data.splitlines() if line.strip()]
 
 
-def spawn(request: dict) -> dict:
+def spawn(request: dict, relay) -> dict:
     """Clones G for one session straight into its namespaces (one copy of the zygote per session,
-    not two), writes its uid/gid maps, and returns the `spawned` or `spawn_failed` reply."""
+    not two), writes its uid/gid maps, and once G has set itself up hands its pipes and pidfd to
+    the relay R (`relay`, supervisor.start), which connects to the session's socket. Returns the
+    `spawned` or `spawn_failed` reply."""
     session = request["session"]
     report_r, report_w = os.pipe()
     maps_r, maps_w = os.pipe()
+    # G's only ways to talk: requests R -> G, messages G -> R.
+    req_r, req_w = os.pipe()
+    msg_r, msg_w = os.pipe()
     try:
         pid = linux.clone_into_namespaces(sandbox.NAMESPACES)
     except OSError as e:
-        for fd in (report_r, report_w, maps_r, maps_w):
+        for fd in (report_r, report_w, maps_r, maps_w, req_r, req_w, msg_r, msg_w):
             os.close(fd)
         return {"op": "spawn_failed", "session": session, "error": str(e)}
     if pid == 0:
         try:
-            os.close(report_r)
-            os.close(maps_w)
-            run_session_child(request, report_w, maps_r)  # never returns
+            for fd in (report_r, maps_w, req_w, msg_r):
+                os.close(fd)
+            run_session_child(request, report_w, maps_r, req_r, msg_w)  # never returns
         finally:
             os._exit(1)
-    os.close(report_w)
-    os.close(maps_r)
+    for fd in (report_w, maps_r, req_r, msg_w):
+        os.close(fd)
+    ours = [req_w, msg_r]
     try:
+        ours.append(os.pidfd_open(pid))  # before anything can end G: the pid is still G's
         sandbox.map_child_identity(pid, os.getuid(), os.getgid())
         os.write(maps_w, b"1")
     except OSError as e:
         os.close(maps_w)  # G reads end-of-file instead of the byte and exits
         os.close(report_r)
+        _close(ours)
         return {"op": "spawn_failed", "session": session, "error": f"user namespace maps: {e}"}
     os.close(maps_w)
     try:
@@ -189,10 +200,24 @@ def spawn(request: dict) -> dict:
     for report in reports:
         merged.update(report)
     if "error" in merged or not merged.get("ok"):
+        _close(ours)
         error = merged.get("error") or "the session child ended without reporting"
         return {"op": "spawn_failed", "session": session, "error": error}
+    max_line = request["limits"].get("output_bytes", supervisor.MAX_LINE)
+    try:
+        supervisor.hand_over(relay, session, os.path.join(request["dir"], "sock"), pid, ours[2], req_w, msg_r, max_line)
+    except OSError as e:
+        _kill(pid)
+        raise SystemExit(f"zygote: the relay is gone ({e}); the service starts a new zygote") from e
+    finally:
+        _close(ours)
     # child_pid: the same pid, for readers of the earlier two-process reply.
     return {"op": "spawned", "session": session, "pid": pid, "child_pid": pid}
+
+
+def _close(fds) -> None:
+    for fd in fds:
+        os.close(fd)
 
 
 def _kill(pid: int) -> None:
@@ -206,6 +231,8 @@ def serve(modules, kernel: str) -> None:
     """Zygote main loop: ready, then one spawn at a time until stdin closes."""
     # Our protocol is the original stdout; fd 1 becomes stderr so a module that prints while
     # importing cannot corrupt it.
+    # R first: a small copy of this process, holding none of what follows.
+    relay = supervisor.start()
     out = io.FileIO(os.dup(1), "wb")
     os.dup2(2, 1)
 
@@ -235,4 +262,4 @@ def serve(modules, kernel: str) -> None:
                 pass
             send({"op": "spawn_failed", "session": session, "error": str(e)})
             continue
-        send(spawn(request))
+        send(spawn(request, relay))
