@@ -102,6 +102,7 @@ class Relay:
         self._selector = selectors.DefaultSelector()
         self._selector.register(ctl, selectors.EVENT_READ, None)
         self._links: set = set()
+        self._unsent: set = set()  # links with messages for the service not yet sent
         # The zygote's process group gets the service's signals; R's sessions end by their
         # sockets and pidfds only.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -131,6 +132,12 @@ class Relay:
                 except Exception as e:  # noqa: BLE001
                     os.write(2, f"cellar relay: session {link.session_id}: {e!r}\n".encode())
                     link.end()
+            # Once per turn: a cell's output, reply and idle read in one turn go in one send (each
+            # send wakes the service).
+            for link in self._unsent:
+                if not link.ended:
+                    link.flush()
+            self._unsent.clear()
             if self._ctl is None and not self._links:
                 os._exit(0)
 
@@ -178,6 +185,9 @@ class Relay:
 
     def forget(self, link: "_Link") -> None:
         self._links.discard(link)
+
+    def unsent(self, link: "_Link") -> None:
+        self._unsent.add(link)
 
 
 class _Link:
@@ -227,7 +237,7 @@ class _Link:
             self._write_user()
         elif what == "sock":
             if mask & selectors.EVENT_WRITE:
-                self._flush()
+                self.flush()
             if mask & selectors.EVENT_READ and not self.ended:
                 self._read_service()
         if not self.ended:
@@ -297,7 +307,9 @@ class _Link:
             return  # the service sends one request at a time
         self._cell = _Cell(msg_id, args[-1], self._user_cpu())
         self._checks = 0
-        self._send(frames.line("status", msg_id, {"execution_state": "busy"}))
+        # Busy goes out with the cell's first output or its end, not in a send of its own: the
+        # service has said busy itself when it sent the request.
+        self._to_service += frames.line("status", msg_id, {"execution_state": "busy"})
         self._to_user += line + b"\n"
         self._write_user()
 
@@ -454,7 +466,7 @@ class _Link:
         running cell, or the memory limit)."""
         if self._msg_r is not None and self._cell is not None:
             self._read_user(_DRAIN)
-        self._flush(blocking=True)
+        self.flush(blocking=True)
         self.end()
 
     def end(self) -> None:
@@ -488,9 +500,11 @@ class _Link:
 
     def _send(self, data: bytes) -> None:
         self._to_service += data
-        self._flush()
+        self._relay.unsent(self)
 
-    def _flush(self, blocking: bool = False) -> None:
+    def flush(self, blocking: bool = False) -> None:
+        """Sends what waits for the service; what the socket does not take now waits for it to
+        be writable (and U's pipe is not read meanwhile once 1 MB waits)."""
         if blocking and self._to_service:
             self._sock.setblocking(True)
             self._sock.settimeout(5)
@@ -503,5 +517,6 @@ class _Link:
         except OSError:
             return self.end()  # the service hung up
         finally:
-            if blocking:
+            if blocking and not self.ended:
                 self._sock.setblocking(False)
+        self._update()
