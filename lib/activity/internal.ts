@@ -21,7 +21,7 @@ export const activitySelect = {
   rev: true,
   summary: true,
   actor: { select: { username: true, displayName: true } },
-  snippet: { select: { slug: true, title: true, owner: { select: { username: true } } } },
+  snippet: { select: { slug: true, title: true, owner: { select: { username: true } }, forkedFrom: { select: { id: true, visibility: true } } } },
 } as const;
 
 type TActivityRow = {
@@ -31,11 +31,20 @@ type TActivityRow = {
   rev: string | null;
   summary: string;
   actor: { username: string; displayName: string | null };
-  snippet: { slug: string; title: string; owner: { username: string } } | null;
+  snippet: { slug: string; title: string; owner: { username: string }; forkedFrom: { id: string; visibility: "PUBLIC" | "UNLISTED" } | null } | null;
 };
 
-/** Rows (queried with one extra, to know whether there is a next page) to a page of items. */
-export function toActivityPage(rows: TActivityRow[], page: number, perPage: number): TActivityPage {
+/**
+ * Rows (queried with one extra, to know whether there is a next page) to a page of items. A fork's
+ * summary names its source: when that source is unlisted (its URL is the secret) the name is
+ * left out ("forked a snippet"), unless `revealSourceOf` allows it: the source itself (its own
+ * page), or every source (the reader's own activity).
+ */
+export function toActivityPage(rows: TActivityRow[], page: number, perPage: number, revealSourceOf: string | "all" | null = null): TActivityPage {
+  const hidden = (r: TActivityRow) => {
+    const source = r.snippet?.forkedFrom;
+    return r.kind === "FORK" && !!source && source.visibility !== "PUBLIC" && revealSourceOf !== "all" && revealSourceOf !== source.id;
+  };
   const items = rows.slice(0, perPage).flatMap((r): TActivityItem[] =>
     r.snippet
       ? [
@@ -46,7 +55,7 @@ export function toActivityPage(rows: TActivityRow[], page: number, perPage: numb
             actor: { username: r.actor.username, name: r.actor.displayName ?? r.actor.username },
             snippet: { owner: r.snippet.owner.username, slug: r.snippet.slug, title: r.snippet.title },
             rev: r.rev,
-            summary: r.summary,
+            summary: hidden(r) ? "" : r.summary,
           },
         ]
       : [],

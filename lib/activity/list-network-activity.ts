@@ -7,7 +7,8 @@ import { activitySelect, pageNumber, toActivityPage, type TActivityPage } from "
 /**
  * Recent new snippets, revisions and forks across the fork network of `owner/slug`, newest
  * first. Unlisted snippets of the network stay hidden (their URLs are the secret), except the
- * snippet itself; rows of deleted snippets are left out (there is nothing to link to).
+ * snippet itself, and a public fork of one does not name it; rows of deleted snippets are left
+ * out (there is nothing to link to).
  */
 export async function listNetworkActivity(options: { owner: string; slug: string; page?: number | string; perPage?: number }): Promise<TActivityPage> {
   const row = await findSnippetOrThrow(options.owner, options.slug);
@@ -24,5 +25,5 @@ export async function listNetworkActivity(options: { owner: string; slug: string
     take: perPage + 1,
     select: activitySelect,
   });
-  return toActivityPage(rows, page, perPage);
+  return toActivityPage(rows, page, perPage, row.id);
 }

@@ -6,7 +6,8 @@ import { activitySelect, pageNumber, toActivityPage, type TActivityPage } from "
 
 /**
  * What `username` did lately (snippets, revisions, forks, comments, ratings), newest first.
- * Activity on unlisted snippets shows only to the user themselves; on deleted snippets, to nobody.
+ * Activity on unlisted snippets shows only to the user themselves (so does the name of an unlisted
+ * snippet they forked); on deleted snippets, to nobody.
  */
 export async function listUserActivity(options: { username: string; actor: TActor | null; page?: number | string; perPage?: number }): Promise<TActivityPage> {
   const user = await getDb().user.findUnique({ where: { username: options.username.trim().toLowerCase() }, select: { id: true } });
@@ -21,5 +22,5 @@ export async function listUserActivity(options: { username: string; actor: TActo
     take: perPage + 1,
     select: activitySelect,
   });
-  return toActivityPage(rows, page, perPage);
+  return toActivityPage(rows, page, perPage, own ? "all" : null);
 }

@@ -138,7 +138,19 @@ describe("fork networks", () => {
       ["FORK", name(c)],
       ["CREATE", name(a)],
     ]);
+    // dave's fork does not name bob's unlisted one it came from (its URL is the secret).
+    expect(seenFromRoot.items.find((i) => i.kind === "FORK" && name(i.snippet) === name(d))?.summary).toBe("");
+    expect(seenFromRoot.items.find((i) => i.kind === "FORK" && name(i.snippet) === name(c))?.summary).toBe(name(a));
+    expect(JSON.stringify(seenFromRoot)).not.toContain(name(b));
     const seenFromItself = await listNetworkActivity({ owner: b.owner, slug: b.slug, perPage: 50 });
+    // From bob's own page, dave's fork may name it.
+    expect(seenFromItself.items.find((i) => i.kind === "FORK" && name(i.snippet) === name(d))?.summary).toBe(name(b));
+    // dave's activity page: others do not see the name, dave does.
+    const daveFork = (items: { kind: string; snippet: { owner: string; slug: string }; summary: string }[]) =>
+      items.find((i) => i.kind === "FORK" && name(i.snippet) === name(d))?.summary;
+    expect(daveFork((await listUserActivity({ username: d.owner, actor: null })).items)).toBe("");
+    const dave: TActor = await getDb().user.findUniqueOrThrow({ where: { username: d.owner }, select: { id: true, username: true } });
+    expect(daveFork((await listUserActivity({ username: d.owner, actor: dave })).items)).toBe(name(b));
     expect(seenFromItself.items.filter((i) => name(i.snippet) === name(b)).map((i) => [i.kind, i.summary])).toEqual([
       ["COMMIT", "More points"],
       ["COMMIT", "Smaller step"],
