@@ -68,6 +68,13 @@ type TKernelCase = {
 };
 
 const PYTHON_PLOT = "import matplotlib.pyplot as plt\nplt.figure(figsize=(2, 1.5), dpi=50)\nplt.plot([1, 2, 3], [1, 4, 9])";
+/**
+ * First in a cold plot run: matplotlib (Debian's 3.6) ignores the read-only prebuilt cache in
+ * /mplconfig and would rebuild its font list (~0.5 s); a Python install with a warm cache, which
+ * the baseline stands for, has it in a writable place (as the zygote does, zygote.py).
+ */
+const WARM_FONT_CACHE =
+  "import glob, os, shutil\nos.makedirs('/tmp/mpl', exist_ok=True)\nfor f in glob.glob('/mplconfig/*.json'):\n    shutil.copy(f, '/tmp/mpl')\nos.environ['MPLCONFIGDIR'] = '/tmp/mpl'\n";
 const SAGE_PLOT = "plot(sin(x), (x, 0, 2*pi))";
 
 const CASES: Record<string, TKernelCase> = {
@@ -76,7 +83,7 @@ const CASES: Record<string, TKernelCase> = {
     mainFile: "main.py",
     plot: PYTHON_PLOT,
     coldPrint: "print(1)",
-    coldPlot: `${PYTHON_PLOT}\nplt.savefig('/tmp/p.png')\nprint(1)`,
+    coldPlot: `${WARM_FONT_CACHE}${PYTHON_PLOT}\nplt.savefig('/tmp/p.png')\nprint(1)`,
     targets: (r) => [
       ["print(1) executions/s", f(r.print.rate), "≥ 150/s", r.print.rate >= 150],
       ["print(1) vs cold baseline", `${f(r.print.rate / r.cold.rate, 2)}×`, "≥ 1.9×", r.print.rate / r.cold.rate >= 1.9],
@@ -90,7 +97,7 @@ const CASES: Record<string, TKernelCase> = {
     mainFile: "main.sage",
     plot: SAGE_PLOT,
     coldPrint: "import sage.all; print(1)",
-    coldPlot: `from sage.all import *\nx = var('x')\n${SAGE_PLOT}.save('/tmp/p.png')\nprint(1)`,
+    coldPlot: `${WARM_FONT_CACHE}from sage.all import *\nx = var('x')\n${SAGE_PLOT}.save('/tmp/p.png')\nprint(1)`,
     targets: (r) => [
       ["print(1) vs cold baseline", `${f(r.print.rate / r.cold.rate, 2)}×`, "≥ 10×", r.print.rate / r.cold.rate >= 10],
       ["Sage plot vs cold baseline", `${f(r.plot.rate / r.coldPlot.rate, 2)}×`, "≥ 4×", r.plot.rate / r.coldPlot.rate >= 4],
