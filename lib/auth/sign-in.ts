@@ -1,6 +1,6 @@
 import "server-only";
 import { verifyCredentials } from "@/lib/users/verify-credentials";
-import { beginSignInAttempt, signInFailed, signInSucceeded } from "./signin-backoff";
+import { beginSignInAttempt, signInFailed, signInNotChecked, signInSucceeded } from "./signin-backoff";
 
 /**
  * Signs in with a username and password: the user, or null for a wrong pair. Throws a 429 while
@@ -14,7 +14,13 @@ export async function signInWithPassword(options: {
 }): Promise<{ id: string; username: string } | null> {
   const keys = { username: options.username.trim().toLowerCase(), address: options.address };
   beginSignInAttempt(keys);
-  const user = await verifyCredentials({ username: keys.username, password: options.password });
+  let user: { id: string; username: string } | null;
+  try {
+    user = await verifyCredentials({ username: keys.username, password: options.password });
+  } catch (e) {
+    signInNotChecked(keys); // a 503 (too many passwords being checked) is not a failed sign-in
+    throw e;
+  }
   if (user) signInSucceeded(keys);
   else signInFailed(keys);
   return user;

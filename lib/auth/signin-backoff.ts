@@ -96,10 +96,22 @@ export function signInSucceeded(k: TSignInKeys): void {
   const map = records(now);
   const [account, address] = keysOf(k);
   if (account) map.delete(account.key);
-  if (address) {
-    const r = current(map, address.key, now);
-    const failures = Math.max(0, r.failures - 1);
-    // The wait this attempt started ends with it; one the address earned before stays.
-    map.set(address.key, { failures, waitUntil: waitAfter(failures, address.free) === 0 ? 0 : r.waitUntil, lastAt: r.lastAt });
-  }
+  if (address) giveBack(map, address, now);
+}
+
+/**
+ * The password was never checked (the server was busy checking others: a 503): the attempt is
+ * given back to the account and the address, so a busy server does not lock anyone out.
+ */
+export function signInNotChecked(k: TSignInKeys): void {
+  const now = Date.now();
+  const map = records(now);
+  for (const key of keysOf(k)) giveBack(map, key, now);
+}
+
+function giveBack(map: Map<string, TRecord>, { key, free }: { key: string; free: number }, now: number): void {
+  const r = current(map, key, now);
+  const failures = Math.max(0, r.failures - 1);
+  // The wait this attempt started ends with it; one earned before stays.
+  map.set(key, { failures, waitUntil: waitAfter(failures, free) === 0 ? 0 : r.waitUntil, lastAt: r.lastAt });
 }

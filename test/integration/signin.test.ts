@@ -8,6 +8,7 @@ import { signInWithPassword } from "@/lib/auth/sign-in";
 import { FREE_PER_ACCOUNT, FREE_PER_ADDRESS, MAX_WAIT_SECONDS, waitAfter } from "@/lib/auth/signin-backoff";
 import { isAppError } from "@/lib/errors";
 import { createUser } from "@/lib/users/create-user";
+import { HASHING_AT_ONCE, HASHING_QUEUE } from "@/lib/users/password";
 import { closeDbAfterAll, uniqueName } from "@/test/support/db";
 
 closeDbAfterAll();
@@ -23,11 +24,12 @@ let n = 0;
 const freshAddress = () => `198.51.100.${++n}`;
 
 /** The attempt's outcome as a reader sees it: signed in, wrong password, or the 429's wait in seconds. */
-async function attempt(username: string, password: string, address: string): Promise<"in" | "wrong" | { wait: number; message: string }> {
+async function attempt(username: string, password: string, address: string): Promise<"in" | "wrong" | "busy" | { wait: number; message: string }> {
   try {
     return (await signInWithPassword({ username, password, address })) ? "in" : "wrong";
   } catch (e) {
     if (isAppError(e) && e.status === 429) return { wait: e.details?.retryAfter as number, message: e.message };
+    if (isAppError(e) && e.status === 503) return "busy";
     throw e;
   }
 }
@@ -67,6 +69,25 @@ describe("sign-in back-off", () => {
     expect(await attempt(last, PASSWORD, sprayer)).toMatchObject({ wait: 1 });
     // The account itself has one failure only: its owner, elsewhere, signs in at once.
     expect(await attempt(last, PASSWORD, freshAddress())).toBe("in");
+  });
+
+  it("attempts refused unchecked while the server is busy hashing (503) are not failures", async () => {
+    const victim = await newAccount();
+    // Sign-ins for unknown names still hash (lib/users/password.ts burnPasswordCheck): enough of
+    // them fill the slots and the queue, so the victim's attempts behind them are refused.
+    await attempt(uniqueName("nobody"), "x", freshAddress()); // makes the dummy hash those checks compare with
+    const burst = Array.from({ length: HASHING_AT_ONCE + HASHING_QUEUE + 40 }, () => attempt(uniqueName("nobody"), "x", freshAddress()));
+    // Until the queue is full (lib/users/password.ts keeps it on globalThis).
+    const hashing = () => (globalThis as { __cellarHashing?: { waiting: unknown[] } }).__cellarHashing?.waiting.length ?? 0;
+    for (let i = 0; i < 1000 && hashing() < HASHING_QUEUE; i++) await sleep(0.005);
+    // One after another: each is refused at once, and given back before the next begins.
+    const outcomes = [];
+    for (let i = 0; i < 8; i++) outcomes.push(await attempt(victim, `guess-${i}`, freshAddress()));
+    await Promise.all(burst);
+    const busy = outcomes.filter((o) => o === "busy").length;
+    expect(busy, `outcomes: ${JSON.stringify(outcomes)}`).toBeGreaterThanOrEqual(8 - FREE_PER_ACCOUNT);
+    // Only the checked ones counted, at most the free ones: the owner signs in at once.
+    expect(await attempt(victim, PASSWORD, freshAddress())).toBe("in");
   });
 
   it("waits double from 1 s and stop at 30 s, however many failures", () => {
