@@ -61,6 +61,25 @@ describe.skipIf(skip !== undefined)("run directory mounts", () => {
     expect(existsSync(path.join(run, "x"))).toBe(false);
   });
 
+  it("starts the helper again when it dies, and mounts go on", async () => {
+    const first = mounts.pid;
+    process.kill(first, "SIGKILL");
+    const run = path.join(dir, "sessions", "after-kill");
+    mkdirSync(run);
+    // The request in flight (or the one just after the kill) may fail; within a few seconds one works.
+    let mounted = false;
+    for (let i = 0; i < 50 && !mounted; i++) {
+      mounted = await mounts.tmpfs(run, 64 * 1024, 4).then(
+        () => true,
+        () => new Promise<boolean>((r) => setTimeout(() => r(false), 100)),
+      );
+    }
+    expect(mounted).toBe(true);
+    expect(mounts.pid).not.toBe(first);
+    expect(mountLine(run)).toMatch(/ - tmpfs /);
+    await mounts.detach(run);
+  });
+
   it("says what failed when the kernel refuses", async () => {
     const notMounted = path.join(dir, "plain");
     mkdirSync(notMounted);

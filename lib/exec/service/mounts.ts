@@ -38,28 +38,44 @@ export class MountError extends Error {
 
 /** The service's mount helper: requests are answered in order, one line each. */
 export class Mounter {
-  private readonly child: ChildProcessByStdio<Writable, Readable, null>;
+  private child!: ChildProcessByStdio<Writable, Readable, null>;
   private readonly waiting: { resolve: () => void; reject: (e: Error) => void; what: string }[] = [];
   private exited: Error | null = null;
+  private closing = false;
+  private startedAt = 0;
 
   constructor() {
+    this.start();
+  }
+
+  /**
+   * Starts the helper. One that dies (killed, out of memory) is started again, at most once a
+   * second: without it no session could get its run directory. Requests it had not answered fail.
+   */
+  private start(): void {
+    this.startedAt = Date.now();
+    this.exited = null;
     // -I -S: no user site, no site module: the helper imports only ctypes.
-    this.child = spawn("/usr/bin/python3", ["-I", "-S", HELPER], {
+    const child = spawn("/usr/bin/python3", ["-I", "-S", HELPER], {
       stdio: ["pipe", "pipe", "inherit"],
       // (Next's types make NODE_ENV required in ProcessEnv; the helper does not read it.)
       env: { PATH: "/usr/bin:/bin" } as Partial<NodeJS.ProcessEnv> as NodeJS.ProcessEnv,
     });
-    this.child.stdin.on("error", () => {}); // "exit" reports it
-    createInterface({ input: this.child.stdout }).on("line", (line) => {
+    this.child = child;
+    child.stdin.on("error", () => {}); // "exit" reports it
+    createInterface({ input: child.stdout }).on("line", (line) => {
       const next = this.waiting.shift();
       if (!next) return;
       if (line === "ok") return next.resolve();
       const m = /^err (\d+) (.*)$/.exec(line);
       next.reject(new MountError(`${next.what}: ${m?.[2] ?? line}`, Number(m?.[1] ?? 0)));
     });
-    this.child.on("exit", (code, signal) => {
+    child.on("exit", (code, signal) => {
       this.exited = new Error(`the mount helper exited (${signal ?? `code ${code}`})`);
       for (const w of this.waiting.splice(0)) w.reject(this.exited);
+      if (this.closing) return;
+      console.error(`exec service: ${this.exited.message}; starting it again`);
+      setTimeout(() => this.closing || this.start(), Math.max(0, 1000 - (Date.now() - this.startedAt))).unref();
     });
   }
 
@@ -93,6 +109,7 @@ export class Mounter {
   }
 
   close(): void {
+    this.closing = true;
     this.child.stdin.end();
   }
 }
