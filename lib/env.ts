@@ -50,9 +50,10 @@ const ZRawEnv = z.object({
   ),
   TRUST_PROXY: optionalText.pipe(
     z
-      .enum(["0", "1", "true", "false"], { message: 'TRUST_PROXY must be "1" or "0"' })
+      .string()
+      .regex(/^(true|false|\d)$/, { message: 'TRUST_PROXY must be the number of reverse proxies in front, 0 to 9 ("1" for one; "true" is 1)' })
       .optional()
-      .transform((v) => v === "1" || v === "true"),
+      .transform((v) => (v === undefined || v === "false" ? 0 : v === "true" ? 1 : Number(v))),
   ),
   RATE_LIMIT_SCALE: optionalText.pipe(
     z
@@ -284,7 +285,8 @@ export type TEnv = {
   /** Public origin, e.g. `https://cellar.example.org`; absent → `http://localhost:PORT`. */
   authUrl: string | undefined;
   /** Whether the right-most X-Forwarded-For entry names the client (one reverse proxy in front appends it). */
-  trustProxy: boolean;
+  /** How many reverse proxies in front append to X-Forwarded-For (0: none; the socket address counts). */
+  trustProxy: number;
   /** Multiplies every per-client limit (RATE_LIMIT_SCALE, default 1): for test suites whose clients all share 127.0.0.1. */
   rateLimitScale: number;
   /** The unprivileged user the web server runs as when `npm start` runs as root (CELLAR_USER, default `cellar`). */

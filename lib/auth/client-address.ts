@@ -1,6 +1,7 @@
 import "server-only";
 import { isIP } from "node:net";
 import { getEnv } from "@/lib/env";
+import { fromTheRight } from "@/lib/http/forwarded";
 import { PEER_HEADER } from "./peer-header";
 
 type THeaders = Headers | Record<string, string | string[] | undefined> | undefined;
@@ -14,17 +15,19 @@ function header(headers: THeaders, name: string): string | null {
 }
 
 /**
- * The address a client is counted by (rate limits, views and runs, open event streams): with
- * `trustProxy`, the RIGHT-most X-Forwarded-For entry, the one our own proxy appended (entries
- * to its left are whatever the client sent, so they never count); else, or when the proxy named
- * nothing usable, the socket's address from {@link PEER_HEADER}. IPv6 clients are counted by
- * their /64, which one subscriber usually holds whole. Null only when neither exists (a request
- * that did not come through our server, e.g. built in a test).
+ * The address a client is counted by (rate limits, views and runs, open event streams): behind
+ * `trustProxy` reverse proxies, the X-Forwarded-For entry the outermost of them appended, which
+ * is the `trustProxy`-th from the RIGHT (each proxy appends the address it was reached from;
+ * entries further left are whatever the client sent, so they never count); else, or when the
+ * proxies named nothing usable, the socket's address from {@link PEER_HEADER}. With fewer
+ * entries than proxies (a request that came in through an inner proxy) the left-most counts.
+ * IPv6 clients are counted by their /64, which one subscriber usually holds whole. Null only
+ * when neither exists (a request that did not come through our server, e.g. built in a test).
  */
-export function addressFrom(headers: THeaders, trustProxy: boolean): string | null {
-  if (trustProxy) {
-    const last = header(headers, "x-forwarded-for")?.split(",").at(-1)?.trim();
-    const fromProxy = last ? normalise(last) : null;
+export function addressFrom(headers: THeaders, trustProxy: number): string | null {
+  if (trustProxy > 0) {
+    const entry = fromTheRight(header(headers, "x-forwarded-for"), trustProxy);
+    const fromProxy = entry ? normalise(entry) : null;
     if (fromProxy) return fromProxy;
   }
   const peer = header(headers, PEER_HEADER)?.trim();

@@ -80,13 +80,14 @@ describe("securityHeaders", () => {
 
 describe("isServedOverHttps", () => {
   it("is true for an https public origin", () => {
-    expect(isServedOverHttps({ authUrl: "https://cellar.example.org", trustProxy: false, forwardedProto: null })).toBe(true);
-    expect(isServedOverHttps({ authUrl: "http://127.0.0.1:3000", trustProxy: false, forwardedProto: null })).toBe(false);
+    expect(isServedOverHttps({ authUrl: "https://cellar.example.org", trustProxy: 0, forwardedProto: null })).toBe(true);
+    expect(isServedOverHttps({ authUrl: "http://127.0.0.1:3000", trustProxy: 0, forwardedProto: null })).toBe(false);
   });
 
   it("believes X-Forwarded-Proto only behind a trusted proxy, and only its own (right-most) entry", () => {
-    expect(isServedOverHttps({ authUrl: undefined, trustProxy: false, forwardedProto: "https" })).toBe(false);
-    expect(isServedOverHttps({ authUrl: undefined, trustProxy: true, forwardedProto: "https" })).toBe(true);
-    expect(isServedOverHttps({ authUrl: undefined, trustProxy: true, forwardedProto: "https, http" })).toBe(false);
+    expect(isServedOverHttps({ authUrl: undefined, trustProxy: 0, forwardedProto: "https" })).toBe(false);
+    expect(isServedOverHttps({ authUrl: undefined, trustProxy: 1, forwardedProto: "https" })).toBe(true);
+    expect(isServedOverHttps({ authUrl: undefined, trustProxy: 1, forwardedProto: "https, http" })).toBe(false);
+    expect(isServedOverHttps({ authUrl: undefined, trustProxy: 2, forwardedProto: "https, http" })).toBe(true);
   });
 });

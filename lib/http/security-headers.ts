@@ -3,6 +3,7 @@
  * the request, so they are tested without a server. Deliberately no `import "server-only"`:
  * proxy.ts is not a React Server Component.
  */
+import { fromTheRight } from "@/lib/http/forwarded";
 
 /**
  * Path prefixes other sites may show in a frame. Everything else answers `frame-ancestors 'none'`.
@@ -111,13 +112,12 @@ export function securityHeaders(ctx: TSecurityContext): Record<string, string> {
 
 /**
  * Whether the browser reached us over HTTPS: the public origin (AUTH_URL) is https, or a
- * trusted reverse proxy says so (`X-Forwarded-Proto: https` with TRUST_PROXY=1). Without
+ * trusted reverse proxy says so (`X-Forwarded-Proto: https` with TRUST_PROXY=1, or N proxies). Without
  * TRUST_PROXY the header is anyone's to send and is ignored.
  */
-export function isServedOverHttps(opts: { authUrl: string | undefined; trustProxy: boolean; forwardedProto: string | null }): boolean {
+export function isServedOverHttps(opts: { authUrl: string | undefined; trustProxy: number; forwardedProto: string | null }): boolean {
   if (opts.authUrl?.startsWith("https:")) return true;
-  if (!opts.trustProxy || !opts.forwardedProto) return false;
-  // A chain of proxies appends; the right-most entry is the one our own proxy wrote.
-  const last = opts.forwardedProto.split(",").pop()?.trim().toLowerCase();
-  return last === "https";
+  if (opts.trustProxy <= 0 || !opts.forwardedProto) return false;
+  // A chain of proxies appends: the entry the outermost one wrote is the trustProxy-th from the right.
+  return fromTheRight(opts.forwardedProto, opts.trustProxy)?.toLowerCase() === "https";
 }
