@@ -271,12 +271,12 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     // Writing outside the run directory fails in the sandbox, and nothing appears on the host.
     expect(output(await send(`open('${t.execDir}/pwned', 'w').write('x')`))).toMatch(/^(PermissionError|FileNotFoundError|OSError)/);
     expect(existsSync(path.join(t.execDir, "pwned"))).toBe(false);
-    // The text sees only its own session: its pid namespace (the cell's process is pid 2, under
-    // the session's supervisor), no network, the service's env absent.
+    // The text sees only its own session: its pid namespace (the cell's process is pid 1 of it),
+    // no network, the service's env absent.
     expect(output(await send("(os.getpid(), len(os.listdir('/proc/self/task')) > 0, 'EXEC' in str(os.environ))"))).toMatch(
-      /^(NameError|value \(2, True, False\))/,
+      /^(NameError|value \(1, True, False\))/,
     );
-    expect(output(await send("__import__('os').getpid()"))).toBe("value 2\n");
+    expect(output(await send("__import__('os').getpid()"))).toBe("value 1\n");
     expect(output(await send("2/3 + x"))).toBe("value x + 2/3\n");
     // A runaway expression is stopped by the update's wall clock, said in plain words (the
     // session ends with it, as any cell past the wall clock does).
