@@ -1,5 +1,5 @@
-"""The supervisor S against cells that try to speak for it (docs/exec.md section 2), with a real
-runner process (runner.py --no-isolation: S and its forked U) over a real unix socket. The
+"""The relay R against cells that try to speak for it (docs/exec.md section 2), with a real
+runner process (runner.py --no-isolation: U, and R started by it) over a real unix socket. The
 service-level versions (wall clock, the page's view) are in lib/exec/service/hostile.test.ts."""
 
 import json

@@ -1,8 +1,8 @@
-"""U's message writer: JSON lines on its message pipe to the supervisor (docs/exec.md section 2).
+"""U's message writer: JSON lines on its message pipe to the relay R (docs/exec.md section 2).
 
 The pipe is only U's way to be heard, not a trusted channel: a cell can write on it too, and the
-supervisor takes from it only the messages a cell may produce. A cell that closes the pipe's fd
-only silences itself (the next send ends U, and S reports the end)."""
+relay takes from it only the messages a cell may produce. A cell that closes the pipe's fd only
+silences itself (the next send ends U, and R reports the end)."""
 
 import json
 import os

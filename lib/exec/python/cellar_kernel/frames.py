@@ -1,9 +1,10 @@
-"""What the user process U may say, as the supervisor reads it (docs/exec.md section 2).
+"""What the user process U may say, as the relay R reads it (docs/exec.md section 2).
 
 U runs the cells, so every byte it writes is the user's: a line is taken only when it is one of
 the messages a cell produces (its outputs, its error, its reply), with the content shape the
-service expects, and it is re-framed by the supervisor (the parent is the supervisor's request,
-the only metadata an interact tag). Status, "dead" and the service's own errors are never U's."""
+service expects, and it is re-framed by the relay (the parent is the relay's current request,
+the only metadata an interact tag). Status, "dead" and the service's own errors are never U's.
+Also the requests the service sends (`parse_request`), read by both R and U."""
 
 import json
 import re
@@ -14,7 +15,7 @@ encode = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), default=repr
 OUTPUTS = frozenset({"stream", "display_data", "execute_result", "error"})
 _INTERACT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")  # lib/exec/protocol.ts ZInteractId
 _REPLY_STATUS = frozenset({"ok", "error", "aborted"})
-# Error names the service and the supervisor use for their own verdicts (the page shows a
+# Error names the service and the relay use for their own verdicts (the page shows a
 # LimitExceeded as a limit the service enforced): U's may carry them only when checked.
 LIMIT_ENAME = "LimitExceeded"
 RESERVED_ENAMES = frozenset({LIMIT_ENAME, "SessionEnded"})
@@ -79,7 +80,7 @@ def cpu_limit(content: dict, cpu_seconds: float) -> dict:
 
 
 def line(msg_type: str, parent: str, content: dict, tag=None) -> bytes:
-    """One message for the service, framed by the supervisor."""
+    """One message for the service, framed by the relay."""
     msg = {"msg_type": msg_type, "parent": parent, "content": content}
     if tag is not None:
         msg["metadata"] = {"interact": tag}

@@ -1,7 +1,7 @@
 """U, the session's user process (docs/exec.md section 2): runs execute and interact requests
 one at a time, read from its request pipe, and writes its messages to its message pipe; the
-supervisor S (supervisor.py) owns the session socket, frames what U says and decides when a
-cell has ended."""
+relay R (supervisor.py) owns the session socket, frames what U says and decides when a cell has
+ended."""
 
 import json
 import os

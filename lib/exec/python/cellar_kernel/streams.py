@@ -135,7 +135,7 @@ class Pump:
         except OSError:
             # The cell closed our descriptors (EBADF): its output has nowhere to come from. A
             # traceback would end U (stderr is the message pipe); ending quietly leaves the cell
-            # to the supervisor (wall clock, interrupt) like any other running cell.
+            # to the relay and the service (wall clock, interrupt) like any other running cell.
             pass
 
     def _serve(self) -> None:
