@@ -7,7 +7,7 @@ export const ZCellLinkId = z.string().regex(/^[A-Za-z]{6,32}$/);
 
 /** Saved interact values by interact key ("0", "0.1"), each a map of control name to value. */
 export const ZCellInteracts = z.record(
-  z.string().regex(/^\d+(\.\d+)*$/, "interacts: keys are interact keys such as \"0\" or \"0.1\"."),
+  z.string().regex(/^\d+(\.\d+)*$/, 'interacts: keys are interact keys such as "0" or "0.1".'),
   z.record(z.string(), z.unknown()),
 );
 
