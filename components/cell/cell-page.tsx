@@ -73,7 +73,7 @@ function CellBox(props: TCellPageProps & { setKernel: (k: TKernelName) => void }
       ) : null}
       <div className="cell-box__bar">
         <label htmlFor="cell-kernel">Language</label>
-        <select id="cell-kernel" value={kernel} onChange={(e) => props.setKernel(e.target.value as TKernelName)}>
+        <select id="cell-kernel" className="input cell-box__kernel" value={kernel} onChange={(e) => props.setKernel(e.target.value as TKernelName)}>
           {kernels.map((k) => (
             <option key={k} value={k}>
               {KERNEL_LABELS[k]}
@@ -149,30 +149,30 @@ function ShareBox({ kernel, savedValues }: { kernel: TKernelName; savedValues: (
   }
 
   return (
-    <div className="cell-share">
-      <button type="button" className="button" onClick={() => void share()} disabled={pending}>
+    <>
+      <button type="button" className="button cell-share__button" onClick={() => void share()} disabled={pending}>
         Share
       </button>
       {problem ? (
-        <p className="flash flash--error" role="alert">
+        <p className="flash flash--error cell-share__problem" role="alert">
           {problem.message}
         </p>
       ) : null}
       {shared ? (
         <div className="cell-share__links">
           <label htmlFor="cell-short-link">Short link</label>
-          <input id="cell-short-link" readOnly value={shared.short} onFocus={(e) => e.currentTarget.select()} />
+          <input id="cell-short-link" className="input input--mono" readOnly value={shared.short} onFocus={(e) => e.currentTarget.select()} />
           <CopyButton text={shared.short} ariaLabel="Copy the short link" className="button button--small" />
           {shared.long ? (
             <>
               <label htmlFor="cell-long-link">Link with the code in it</label>
-              <input id="cell-long-link" readOnly value={shared.long} onFocus={(e) => e.currentTarget.select()} />
+              <input id="cell-long-link" className="input input--mono" readOnly value={shared.long} onFocus={(e) => e.currentTarget.select()} />
               <CopyButton text={shared.long} ariaLabel="Copy the link with the code in it" className="button button--small" />
             </>
           ) : null}
         </div>
       ) : null}
-    </div>
+    </>
   );
 }
 
@@ -194,7 +194,7 @@ function SaveBox({ kernel, saveAction }: { kernel: TKernelName; saveAction: TCel
   return (
     <form className="cell-save" onSubmit={save}>
       <label htmlFor="cell-title">Title</label>
-      <input id="cell-title" value={title} maxLength={200} placeholder="Untitled cell" onChange={(e) => setTitle(e.target.value)} />
+      <input id="cell-title" className="input" value={title} maxLength={200} placeholder="Untitled cell" onChange={(e) => setTitle(e.target.value)} />
       <button type="submit" className="button" disabled={pending}>
         Save as snippet
       </button>
