@@ -81,6 +81,29 @@ test("type code, Shift+Enter runs it; Share makes a short link that opens the sa
   await page.screenshot({ path: test.info().outputPath("cell-phone.png"), fullPage: true });
 });
 
+test("a short link keeps the interacts' values: its Run gives them back", async ({ page, context }) => {
+  test.setTimeout(60_000);
+  const code = "@interact\ndef square(n=slider(1, 10, 1, default=3)):\n    print(f'{n}^2 = {n * n}')\n";
+  await page.goto(`/cell?lang=python&autoeval=1&c=${encodeURIComponent(code)}`);
+  const interact = page.getByRole("region", { name: "Interact square" });
+  const output = page.getByRole("region", { name: "Output of square" });
+  await expect(output).toHaveText("3^2 = 9", { timeout: 30_000 });
+  await interact.getByRole("slider", { name: "n" }).focus();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  await expect(output).toHaveText("5^2 = 25");
+
+  await page.getByRole("button", { name: "Share" }).click();
+  const short = page.getByRole("textbox", { name: "Short link" });
+  await expect(short).toHaveValue(/\/cell\?q=[A-Za-z]{8}$/);
+  const other = await context.newPage();
+  await other.goto(await short.inputValue());
+  await other.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(other.getByRole("region", { name: "Output of square" })).toHaveText("5^2 = 25", { timeout: 30_000 });
+  await expect(other.getByRole("region", { name: "Interact square" }).locator("output")).toHaveText("5");
+  await other.close();
+});
+
 test("a SageMathCell link with z and autoeval=1 runs on load", async ({ page }) => {
   test.setTimeout(60_000);
   const code = "import math\nprint('pi is about', round(math.pi, 4))  # é ∫\n";
