@@ -27,6 +27,7 @@ export function SiteHeader() {
         <nav aria-label="Main" className="site-header__nav">
           <Link href="/">Explore</Link>
           <Link href="/tags">Tags</Link>
+          <Link href="/cell">Run code</Link>
           <Link href="/new">New snippet</Link>
         </nav>
         <SearchBox />

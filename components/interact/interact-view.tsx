@@ -3,7 +3,7 @@
 import { useId } from "react";
 import { CopyButton } from "@/components/copy-button";
 import { OutputView } from "@/components/run/output-view";
-import { useRun } from "@/components/run/run-context";
+import { isSnippetTarget, useRun } from "@/components/run/run-context";
 import { ControlView } from "./control-view";
 import { defaultValues, endMessage, valuesLink } from "./interact-values";
 import "./interact.css";
@@ -98,12 +98,15 @@ export function InteractView({ id }: { id: string }) {
             {problem.message}
           </p>
         ) : null}
-        {/* Interacts exist only in the browser (after Run), so the page's origin is at hand. */}
-        <CopyButton
-          text={valuesLink({ origin: window.location.origin, owner: target.owner, slug: target.slug, oid, interacts: log.interacts, values: allValues, id })}
-          label="Link to these values"
-          className="button button--small button--quiet interact__link"
-        />
+        {/* Interacts exist only in the browser (after Run), so the page's origin is at hand.
+            Code typed on /cell has no revision to link to: its Share link keeps the values. */}
+        {isSnippetTarget(target) ? (
+          <CopyButton
+            text={valuesLink({ origin: window.location.origin, owner: target.owner, slug: target.slug, oid, interacts: log.interacts, values: allValues, id })}
+            label="Link to these values"
+            className="button button--small button--quiet interact__link"
+          />
+        ) : null}
       </div>
     </section>
   );

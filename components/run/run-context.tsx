@@ -12,10 +12,21 @@ import {
   type TInteractValues,
   type TSavedValues,
 } from "@/components/interact/interact-values";
+import type { TKernelName } from "@/lib/snippets/kernel";
 import { postJson, type TRunProblem } from "./run-api";
 
 /** Which snippet (and revision) the page shows: what Run runs. */
-export type TRunTarget = { owner: string; slug: string; rev: string | null };
+export type TSnippetTarget = { owner: string; slug: string; rev: string | null };
+
+/** Code typed on the page (/cell): what Run runs, read when Run is pressed. */
+export type TCodeTarget = { read: () => { code: string; kernel: TKernelName } };
+
+export type TRunTarget = TSnippetTarget | TCodeTarget;
+
+/** Whether Run runs a snippet (which has its own permalinks), not code typed on the page. */
+export function isSnippetTarget(target: TRunTarget): target is TSnippetTarget {
+  return "owner" in target;
+}
 
 export type TRunFile = { name: string; size: number; url: string };
 
@@ -158,6 +169,8 @@ export type TRunContext = TRunState & {
   stop: () => void;
   /** Runs again and gives every interact back its last values. */
   restart: () => void;
+  /** Every live interact's lasting control values by key, as Restart and links keep them. */
+  savedValues: () => TSavedValues;
   /** Sets an interact's controls without running it (auto_update=False until Update). */
   setInteractValues: (id: string, values: TInteractValues) => void;
   /**
@@ -185,9 +198,20 @@ type TFlight = { msgId: string | null; waiting: TInteractValues[] };
  * connection), sends cells, interrupts and interact updates, and closes the session when a new
  * run replaces it or the page is left, so it does not hold one of the visitor's slots until it
  * idles out. A page opened with `?values=` (an interact's permalink) runs at once and gives the
- * interacts those values as they appear.
+ * interacts those values as they appear. `opening` (the /cell page's links): values for the
+ * interacts of the first run, which starts at once when `autoRun`.
  */
-export function RunProvider({ target, oid, children }: { target: TRunTarget; oid: string; children: ReactNode }) {
+export function RunProvider({
+  target,
+  oid,
+  opening = null,
+  children,
+}: {
+  target: TRunTarget;
+  oid: string;
+  opening?: { saved: TSavedValues | null; autoRun: boolean } | null;
+  children: ReactNode;
+}) {
   const [state, dispatch] = useReducer(reducer, INITIAL);
   const sourceRef = useRef<EventSource | null>(null);
   const sessionRef = useRef<string | null>(null);
@@ -196,6 +220,10 @@ export function RunProvider({ target, oid, children }: { target: TRunTarget; oid
   const stateRef = useRef(state);
   stateRef.current = state;
   const flightsRef = useRef(new Map<string, TFlight>());
+  const targetRef = useRef(target);
+  targetRef.current = target;
+  const openingRef = useRef(opening);
+  const startedRef = useRef(false);
 
   const closeSession = useCallback((keepalive: boolean) => {
     sourceRef.current?.close();
@@ -252,11 +280,14 @@ export function RunProvider({ target, oid, children }: { target: TRunTarget; oid
   const start = useCallback(
     (saved: TSavedValues | null) => {
       closeSession(false);
+      startedRef.current = true;
       flightsRef.current.clear();
       dispatch({ type: "start", saved });
       const generation = generationRef.current + 1;
       void (async () => {
-        const res = await postJson("/api/v1/runs", { owner: target.owner, slug: target.slug, ...(target.rev ? { rev: target.rev } : {}) });
+        const t = targetRef.current;
+        const request = isSnippetTarget(t) ? { owner: t.owner, slug: t.slug, ...(t.rev ? { rev: t.rev } : {}) } : t.read();
+        const res = await postJson("/api/v1/runs", request);
         if (!res.ok) {
           dispatch({ type: "problem", problem: res.problem });
           return;
@@ -272,20 +303,23 @@ export function RunProvider({ target, oid, children }: { target: TRunTarget; oid
         follow(body.session, generation);
       })();
     },
-    [closeSession, follow, target.owner, target.slug, target.rev],
+    // The target is read when Run is pressed (targetRef), so the page's typing does not remake Run.
+    [closeSession, follow],
   );
 
-  const run = useCallback(() => start(null), [start]);
+  const run = useCallback(() => start(startedRef.current ? null : (openingRef.current?.saved ?? null)), [start]);
 
-  const restart = useCallback(() => {
+  const savedValues = useCallback((): TSavedValues => {
     const { log, values } = stateRef.current;
     const saved: TSavedValues = {};
     for (const x of Object.values(log.interacts)) {
       const v = values[x.id];
       if (v) saved[x.key] = lastingValues(x.spec, v);
     }
-    start(saved);
-  }, [start]);
+    return saved;
+  }, []);
+
+  const restart = useCallback(() => start(savedValues()), [start, savedValues]);
 
   // A permalink with values: run at once (the cached page is the same for everyone, so the
   // values are read here, in the browser, never on the server).
@@ -295,6 +329,7 @@ export function RunProvider({ target, oid, children }: { target: TRunTarget; oid
     openedRef.current = true;
     const saved = savedFromSearch(window.location.search);
     if (saved) start(saved);
+    else if (openingRef.current?.autoRun) start(openingRef.current.saved);
   }, [start]);
 
   const runCell = useCallback(async (code: string): Promise<boolean> => {
@@ -389,8 +424,8 @@ export function RunProvider({ target, oid, children }: { target: TRunTarget; oid
 
   const busy = state.phase === "starting" || state.log.cells.some((c) => !isFinished(c));
   const value = useMemo<TRunContext>(
-    () => ({ ...state, target, oid, busy, run, runCell, stop, restart, setInteractValues, updateInteract }),
-    [state, target, oid, busy, run, runCell, stop, restart, setInteractValues, updateInteract],
+    () => ({ ...state, target, oid, busy, run, runCell, stop, restart, savedValues, setInteractValues, updateInteract }),
+    [state, target, oid, busy, run, runCell, stop, restart, savedValues, setInteractValues, updateInteract],
   );
   return <RunContext.Provider value={value}>{children}</RunContext.Provider>;
 }

@@ -57,6 +57,7 @@ export async function refund(name: keyof typeof LIMITS, key: string): Promise<vo
  * per-client cap bound the work itself). Interact updates 1200 a minute (a dragged slider sends
  * one after another; each session runs one update at a time and queues a bounded number).
  * Sign-in failures have their own back-off (signin-backoff.ts), not a points budget.
+ * Writes 120 a minute per user; a visitor's short links (lib/cells) spend the same budget by address.
  * Comments 10 a minute and 100 a day per user: enough for a review, too few to flood a page.
  * Comment previews 120 a minute per user: one per press of Preview, far more than a writer
  * needs, while a script cannot use the renderer as free CPU.
@@ -65,6 +66,7 @@ const LIMITS = {
   signup: [20, 60 * 60],
   "signup-all": [300, 60 * 60],
   write: [120, 60],
+  "write-all": [1200, 60],
   exec: [60, 60],
   "exec-all": [600, 60],
   interact: [1200, 60],

@@ -11,8 +11,7 @@ import { AppError } from "@/lib/errors";
 import { spendBudget } from "@/lib/runs/run-client-key";
 import { runToCompletion } from "@/lib/runs/run-code";
 import { runCell } from "@/lib/runs/run-cell";
-import { runEvents } from "@/lib/runs/run-events";
-import { EMPTY_LOG, ZRunMessage, applyMessage, isFinished, type TInteract, type TRunLog, type TRunMessage } from "@/lib/runs/run-log";
+import type { TInteract } from "@/lib/runs/run-log";
 import { execClient } from "@/lib/runs/service";
 import { startRun } from "@/lib/runs/start-run";
 import { closeRun } from "@/lib/runs/close-run";
@@ -24,6 +23,7 @@ import { createUser } from "@/lib/users/create-user";
 import { appError } from "@/test/support/app-error";
 import { closeDbAfterAll, uniqueName } from "@/test/support/db";
 import { useExecService } from "@/test/support/exec-service";
+import { follow, stdoutOf } from "@/test/support/follow-run";
 
 closeDbAfterAll();
 
@@ -32,55 +32,6 @@ const why = useExecService("runs.test.ts");
 async function newUser(): Promise<TActor> {
   const u = await createUser({ username: uniqueName("run"), password: "correct horse battery" });
   return { id: u.id, username: u.username };
-}
-
-/**
- * Reads a session's Server-Sent Events (as the browser gets them) into a run log until the
- * cell or interact update `msgId` has finished; returns the log, every event's seq and message.
- */
-async function follow(session: string, msgId: string, after?: number): Promise<{ log: TRunLog; seqs: number[]; messages: TRunMessage[] }> {
-  const abort = new AbortController();
-  const stream = await runEvents({ session, after, signal: abort.signal, client: execClient() });
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let log = EMPTY_LOG;
-  const seqs: number[] = [];
-  const messages: TRunMessage[] = [];
-  let buffer = "";
-  const deadline = setTimeout(() => abort.abort(), 30_000);
-  try {
-    for (;;) {
-      const { done, value: bytes } = await reader.read();
-      if (done) break;
-      const value = decoder.decode(bytes, { stream: true });
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const event = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const id = /^id: (\d+)$/m.exec(event)?.[1];
-        const data = /^data: (.*)$/m.exec(event)?.[1];
-        if (id === undefined || data === undefined) continue;
-        seqs.push(Number(id));
-        const message = ZRunMessage.parse(JSON.parse(data));
-        messages.push(message);
-        log = applyMessage(log, Number(id), message, Date.now());
-      }
-      const cell = log.cells.find((c) => c.msgId === msgId);
-      const finished = cell ? isFinished(cell) : log.updates[msgId]?.done === true;
-      if (finished && /"execution_state":"idle"/.test(value)) break;
-    }
-  } finally {
-    clearTimeout(deadline);
-    abort.abort();
-    await reader.cancel().catch(() => undefined);
-  }
-  return { log, seqs, messages };
-}
-
-function stdoutOf(log: TRunLog, msgId: string): string {
-  const cell = log.cells.find((c) => c.msgId === msgId);
-  return (cell?.outputs ?? []).flatMap((o) => (o.kind === "stream" && o.name === "stdout" ? [o.text] : [])).join("");
 }
 
 describe.skipIf(why !== null)("runs on the execution service", () => {
