@@ -155,7 +155,7 @@ class IpywidgetsCase:
             "    print('called', n)\n"
             "def later(s):\n"
             "    print('later', s)\n"
-            "returned = interact(later, s=['u', 'v'])\n"
+            "returned = interact(later, s=(w for w in ['u', 'v']))  # any iterable: a dropdown\n"
             "print(returned is later, bare.__name__, hasattr(bare, 'widget'))\n")
         bare, empty_call, later = specs(msgs)
         self.assertEqual([s["name"] for s in (bare, empty_call, later)], ["bare", "empty_call", "later"])
@@ -165,6 +165,7 @@ class IpywidgetsCase:
         self.assertEqual(stdout_of(msgs, bare["id"]), "bare 10 w False\n")
         self.assertEqual(stdout_of(msgs, empty_call["id"]), "called 2\n")
         self.assertEqual(stdout_of(msgs, later["id"]), "later u\n")
+        self.assertEqual(controls(later)["s"]["values"], ["u", "v"])
         self.assertEqual(stdout_of(msgs, None), "True bare True\n")
 
     def test_interact_manual_waits_for_the_button(self):

@@ -472,7 +472,7 @@ def widget_from_abbrev(abbrev, default=inspect.Parameter.empty):
     elif _is_real(abbrev):
         lo, hi, value = _min_max_value(None, None, float(abbrev))
         return FloatSlider(value=value, min=lo, max=hi)
-    elif isinstance(abbrev, (Mapping, list, tuple)):
+    elif isinstance(abbrev, Iterable):  # a list, tuple, dict, range, generator...
         widget = Dropdown(options=abbrev)
     else:
         return None
@@ -642,7 +642,8 @@ def _unsupported_widget(name: str):
     def init(self, *args, **kwargs):
         raise _unsupported(f"ipywidgets.{name}")
 
-    return type(name, (Widget,), {"__init__": init, "__doc__": f"Not supported in Cellar (raises UnsupportedWidgetError)."})
+    doc = "Not supported in Cellar: making one raises UnsupportedWidgetError."
+    return type(name, (Widget,), {"__init__": init, "__doc__": doc})
 
 
 def _unsupported_function(name: str):

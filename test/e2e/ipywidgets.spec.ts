@@ -1,0 +1,56 @@
+/**
+ * Code written for Jupyter's ipywidgets, run unchanged in a real browser against the real
+ * execution service: an IntSlider and a Dropdown are drawn as the interact's controls, and moving
+ * the slider or choosing an option re-runs the function, whose printed line and returned value
+ * the reader sees change. Screenshot: test-results/e2e/ipywidgets.png.
+ */
+import { createSnippet, expect, test } from "./fixtures";
+import { expectExecService } from "./support/exec-service";
+
+// Interacts need the execution service that `npm start` starts beside the site.
+test.beforeAll(async ({ playwright, baseURL }) => expectExecService(playwright, baseURL));
+
+test("an ipywidgets IntSlider and Dropdown drive the function", async ({ page, user: _signedIn }) => {
+  test.setTimeout(60_000);
+  const { path } = await createSnippet(page.request, {
+    title: "Jupyter widgets",
+    files: [
+      {
+        path: "main.py",
+        content: [
+          "import ipywidgets as widgets",
+          "from ipywidgets import interact",
+          "",
+          "@interact(n=widgets.IntSlider(value=3, min=1, max=10, description='count'),",
+          "          unit=widgets.Dropdown(options=[('metres', 'm'), ('feet', 'ft')], value='m', description='unit'))",
+          "def distance(n, unit):",
+          "    print(f'{n} {unit}')",
+          "    return n * 10",
+          "",
+        ].join("\n"),
+      },
+    ],
+  });
+  await page.goto(path);
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  const interact = page.getByRole("region", { name: "Interact distance" });
+  // The first run waits for a free runner: longer than a control change on a busy machine.
+  await expect(interact).toBeVisible({ timeout: 30_000 });
+  const output = page.getByRole("region", { name: "Output of distance" });
+  // The printed line, then the returned value shown as Jupyter shows it.
+  await expect(output).toHaveText(/^3 m\s*30\s*$/);
+
+  const slider = interact.getByRole("slider", { name: "count" });
+  await expect(slider).toHaveValue("3");
+  await slider.focus();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  await expect(output).toHaveText(/^5 m\s*50\s*$/);
+  await expect(interact.locator("output")).toHaveText("5");
+
+  const unit = interact.getByLabel("unit");
+  await expect(unit).toHaveValue("0");
+  await unit.selectOption("feet");
+  await expect(output).toHaveText(/^5 ft\s*50\s*$/);
+  await page.screenshot({ path: "test-results/e2e/ipywidgets.png", fullPage: true });
+});
