@@ -73,7 +73,7 @@ class IpywidgetsCase:
             "widgets.interact(f,\n"
             "    a=widgets.IntSlider(value=3, min=0, max=10, step=1, description='count', continuous_update=False),\n"
             "    b=widgets.FloatSlider(value=0.5, min=0, max=2, step=0.25, readout=False, layout=widgets.Layout(width='50%')),\n"
-            "    c=widgets.IntRangeSlider(value=(2, 8), min=0, max=10),\n"
+            "    c=widgets.IntRangeSlider(value=(2, 8), min=0, max=10, continuous_update=False),\n"
             "    d=widgets.Dropdown(options=[('One', 1), ('Two', 2), ('Three', 3)], value=2, description='pick'),\n"
             "    e=widgets.RadioButtons(options={'red': '#f00', 'blue': '#00f'}),\n"
             "    g=widgets.ToggleButtons(options=['s', 'm', 'l'], value='m'),\n"
@@ -84,9 +84,11 @@ class IpywidgetsCase:
         self.assertEqual(spec["name"], "f")
         self.assertTrue(spec["auto_update"])
         self.assertEqual(controls(spec), {
-            "a": {"type": "slider", "label": "count", "min": 0, "max": 10, "step": 1, "default": 3, "display_value": True},
+            "a": {"type": "slider", "label": "count", "min": 0, "max": 10, "step": 1, "default": 3, "display_value": True,
+                  "continuous_update": False},
             "b": {"type": "slider", "label": "b", "min": 0.0, "max": 2.0, "step": 0.25, "default": 0.5, "display_value": False},
-            "c": {"type": "range_slider", "label": "c", "min": 0, "max": 10, "step": 1, "default": [2, 8], "display_value": True},
+            "c": {"type": "range_slider", "label": "c", "min": 0, "max": 10, "step": 1, "default": [2, 8], "display_value": True,
+                  "continuous_update": False},
             "d": {"type": "selector", "label": "pick", "values": ["One", "Two", "Three"], "default": 1, "style": "dropdown",
                   "nrows": None, "ncols": None},
             "e": {"type": "selector", "label": "e", "values": ["red", "blue"], "default": 0, "style": "radio",
@@ -312,7 +314,7 @@ class SageIpywidgetsTest(unittest.TestCase):
     def setUpClass(cls):
         if importlib.util.find_spec("sage") is None:
             raise unittest.SkipTest("Sage is not installed for this python")
-        cls.session = LocalSession(preload="sage.all")
+        cls.session = LocalSession(preload="sage.all", accept_timeout=180)
         cls.conn = cls.session.conn
 
     @classmethod

@@ -67,9 +67,8 @@ class Widget:
     def __init__(self, description="", **kwargs) -> None:
         _check_kwargs(type(self).__name__, kwargs)
         self.description = "" if description is None else str(description)
-        # continuous_update=False: the page already coalesces a slider's moves into one update at
-        # a time (the latest value wins), so it has nothing more to do; kept for reading back.
-        self.continuous_update = kwargs.get("continuous_update", True)
+        # continuous_update=False: a slider sends its value when the reader lets go of it.
+        self.continuous_update = bool(kwargs.get("continuous_update", True))
         self.disabled = bool(kwargs.get("disabled", False))
         self.layout = kwargs.get("layout") or Layout()
 
@@ -153,8 +152,10 @@ class _SliderWidget(ValueWidget):
         return type(value)(min(max(value, self.min), self.max))
 
     def control(self, label):
-        return _api._Slider(self.min, self.max, self.step, default=self.value, label=label,
-                            display_value=self.readout)
+        slider = _api._Slider(self.min, self.max, self.step, default=self.value, label=label,
+                              display_value=self.readout)
+        slider.continuous_update = self.continuous_update
+        return slider
 
     def convert(self, value):
         return self._kind(value)
@@ -187,8 +188,10 @@ class _RangeSliderWidget(_SliderWidget):
         return tuple(self._kind(min(max(v, self.min), self.max)) for v in (lo, hi))
 
     def control(self, label):
-        return _api._Slider(self.min, self.max, self.step, default=self.value, label=label,
-                            display_value=self.readout, pair=True)
+        slider = _api._Slider(self.min, self.max, self.step, default=self.value, label=label,
+                              display_value=self.readout, pair=True)
+        slider.continuous_update = self.continuous_update
+        return slider
 
     def convert(self, value):
         return tuple(self._kind(v) for v in value)
