@@ -42,6 +42,9 @@ class UnsupportedWidgetError(NotImplementedError):
     """A widget, function or method of ipywidgets that Cellar's interacts do not implement."""
 
 
+UnsupportedWidgetError.__module__ = "ipywidgets"  # what a traceback names: the module the reader imported
+
+
 def _unsupported(what: str) -> UnsupportedWidgetError:
     return UnsupportedWidgetError(
         f"{what} is not supported in Cellar: its ipywidgets module offers interact, interactive, interact_manual, "
