@@ -1,6 +1,6 @@
 "use client";
 
-import type { CSSProperties } from "react";
+import { useCallback, useRef, useState, type CSSProperties } from "react";
 import type { TInteractControl } from "@/lib/runs/run-log";
 import { ControlLabel, accessibleName, plainName, type TControlProps } from "./control-label";
 
@@ -35,8 +35,48 @@ function fraction(value: number, min: number, max: number): number {
   return max > min ? Math.min(1, Math.max(0, (value - min) / (max - min))) : 0;
 }
 
-/** A slider, continuous or over a list, with its value shown beside it; every move re-runs (updates coalesce). */
-export function SliderControl({ control, value, id, disabled, onChange }: TControlProps<TSlider, number>) {
+/**
+ * Where a slider's moves go. Each move is passed on (updates coalesce), unless the control says
+ * `continuous_update: false` (ipywidgets'): then a move only shows, and the value is passed on
+ * at the input's native `change` event, which browsers fire when the thumb is let go (and for
+ * each arrow key). React's onChange is the `input` event for range inputs, so `change` is
+ * listened to on the element itself (`settleOn`, a ref).
+ */
+function useSettledValue<V>(control: TSlider | TRangeSlider, value: V, onChange: (value: V) => void) {
+  const continuous = control.continuous_update !== false;
+  const [draft, setDraft] = useState<{ value: V } | null>(null);
+  const pending = useRef<{ value: V } | null>(null);
+  const send = useRef(onChange);
+  send.current = onChange;
+  const move = useCallback(
+    (next: V) => {
+      if (continuous) {
+        send.current(next);
+        return;
+      }
+      pending.current = { value: next };
+      setDraft({ value: next });
+    },
+    [continuous],
+  );
+  const settleOn = useCallback((input: HTMLInputElement | null) => {
+    if (!input) return;
+    const settle = () => {
+      const moved = pending.current;
+      if (!moved) return;
+      pending.current = null;
+      setDraft(null);
+      send.current(moved.value);
+    };
+    input.addEventListener("change", settle);
+    return () => input.removeEventListener("change", settle);
+  }, []);
+  return { current: draft ? draft.value : value, move, settleOn };
+}
+
+/** A slider, continuous or over a list, with its value shown beside it; every move re-runs (updates coalesce), or every release. */
+export function SliderControl({ control, value: given, id, disabled, onChange }: TControlProps<TSlider, number>) {
+  const { current: value, move, settleOn } = useSettledValue(control, given, onChange);
   const { min, max, step } = bounds(control);
   const text = shown(control, value);
   return (
@@ -54,7 +94,8 @@ export function SliderControl({ control, value, id, disabled, onChange }: TContr
         disabled={disabled}
         aria-label={accessibleName(control)}
         aria-valuetext={text}
-        onChange={(e) => onChange(Number(e.target.value))}
+        ref={settleOn}
+        onChange={(e) => move(Number(e.target.value))}
       />
       {control.display_value ? (
         <output htmlFor={id} className="interact-value" style={{ "--value-chars": valueChars(control) } as CSSProperties}>
@@ -66,7 +107,8 @@ export function SliderControl({ control, value, id, disabled, onChange }: TContr
 }
 
 /** Two thumbs on one track (two native range inputs, each reachable with Tab and the arrow keys). */
-export function RangeSliderControl({ control, value, id, disabled, onChange }: TControlProps<TRangeSlider, [number, number]>) {
+export function RangeSliderControl({ control, value: given, id, disabled, onChange }: TControlProps<TRangeSlider, [number, number]>) {
+  const { current: value, move, settleOn } = useSettledValue(control, given, onChange);
   const { min, max, step } = bounds(control);
   const [lo, hi] = value;
   const name = plainName(control);
@@ -90,7 +132,8 @@ export function RangeSliderControl({ control, value, id, disabled, onChange }: T
           disabled={disabled}
           aria-label={`${name}, from`}
           aria-valuetext={shown(control, lo)}
-          onChange={(e) => onChange([Math.min(Number(e.target.value), hi), hi])}
+          ref={settleOn}
+          onChange={(e) => move([Math.min(Number(e.target.value), hi), hi])}
         />
         <input
           id={`${id}-hi`}
@@ -102,7 +145,8 @@ export function RangeSliderControl({ control, value, id, disabled, onChange }: T
           disabled={disabled}
           aria-label={`${name}, to`}
           aria-valuetext={shown(control, hi)}
-          onChange={(e) => onChange([lo, Math.max(Number(e.target.value), lo)])}
+          ref={settleOn}
+          onChange={(e) => move([lo, Math.max(Number(e.target.value), lo)])}
         />
       </div>
       {control.display_value ? (

@@ -45,6 +45,8 @@ const ZSlider = z.object({
   values: ZValues.optional(),
   default: z.number(),
   display_value: z.boolean().catch(true),
+  /** false: the value goes to the kernel when the reader lets go of the thumb, not while it moves (ipywidgets' continuous_update). */
+  continuous_update: z.boolean().optional().catch(undefined),
 });
 /** A range slider may come as a "slider" whose default is a pair (the spec's "like slider"): read both. */
 function rangeSliderType(control: unknown): unknown {

@@ -477,7 +477,7 @@ class SageSessionThroughTheRunner(unittest.TestCase):
             self.skipTest("Sage is not installed for this python")
         from testing_session import LocalSession
 
-        self.session = LocalSession(preload="sage.all")
+        self.session = LocalSession(preload="sage.all", accept_timeout=180)
         self.addCleanup(self.session.close)
 
     def test_updates_give_sage_values_and_reader_input_stays_in_the_session(self):

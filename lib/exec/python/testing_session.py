@@ -105,7 +105,7 @@ class LocalSession:
     """runner.py --no-isolation on a socket in a temporary directory, work dir `work`."""
 
     def __init__(self, files: dict = None, preload: str = "numpy,matplotlib,matplotlib.pyplot",
-                 extra_args: tuple = (), warm: bool = False):
+                 extra_args: tuple = (), warm: bool = False, accept_timeout: float = 30.0):
         self.tmp = tempfile.TemporaryDirectory(prefix="cellar-py-test-")
         self.work = os.path.join(self.tmp.name, "work")
         os.mkdir(self.work)
@@ -119,7 +119,8 @@ class LocalSession:
             [PYTHON, "-u", RUNNER, "--session-socket", self.listener.path, "--no-isolation",
              "--work", self.work, "--preload", preload, *extra_args],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.conn = self.listener.accept()
+        # A session preloading sage.all connects only after it (tens of seconds on a busy machine).
+        self.conn = self.listener.accept(accept_timeout)
         self.hello = self.conn.start(warm)
 
     def close(self) -> None:

@@ -31,11 +31,22 @@ def display(*objs, raw: bool = False, metadata=None) -> None:
     import sys
 
     for obj in objs:
+        if not raw and _displays_itself(obj):
+            obj._cellar_display_()  # an ipywidgets widget or interactive: it shows itself
+            continue
         bundle = dict(obj) if raw else mime_bundle(obj, sys.stderr.write)
         if _publisher is None:
             print(bundle.get("text/plain", ""))
         else:
             _publisher(bundle, dict(metadata or {}))
+
+
+def _displays_itself(obj) -> bool:
+    """Whether `obj` shows itself (cellar.ipywidgets' widgets and interactive): displaying it, or
+    leaving it as a cell's last value, calls its `_cellar_display_` instead of showing a bundle.
+    Cellar's own name, not IPython's `_ipython_display_`: other libraries' objects that have
+    that one call into IPython, which is not here; they keep showing through their reprs."""
+    return not isinstance(obj, type) and callable(getattr(obj, "_cellar_display_", None))
 
 
 class _Text:

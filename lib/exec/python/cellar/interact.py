@@ -295,6 +295,9 @@ class _Slider(Control):
         self.pair = pair
         self.kind = "range_slider" if pair else "slider"
         self.display_value = bool(display_value)
+        # False: the page sends the value when the reader lets go of the thumb, not while it
+        # moves (ipywidgets' continuous_update=False); only then is it in the description.
+        self.continuous_update = True
         self.values = self.steps = None
         if vmax is None and _real(vmin) is None:
             if step_size is not None:
@@ -342,6 +345,8 @@ class _Slider(Control):
     def describe(self) -> dict:
         out = {"values": [str(v) for v in self.values]} if self.values is not None else self.steps.fields()
         out.update(default=self.default, display_value=self.display_value)
+        if not self.continuous_update:
+            out["continuous_update"] = False
         return out
 
     def constrain(self, wire, current):

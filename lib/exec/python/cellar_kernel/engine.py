@@ -13,6 +13,7 @@ import types
 
 # Private references, taken before any cell runs: a cell that replaces cellar.interact.update
 # changes only its own calls.
+from cellar import _displays_itself
 from cellar.interact import InteractGone
 from cellar.interact import update as update_interact
 
@@ -84,7 +85,10 @@ class Engine:
                     # last line is shown without show().
                     interactive = True
                 value = self._run(source, name, interactive=interactive, filename=filename)
-                if value is not None:
+                if value is not None and _displays_itself(value):
+                    self._ns["_"] = value
+                    value._cellar_display_()  # an ipywidgets interactive shows its controls
+                elif value is not None:
                     self._ns["_"] = value
                     data = self._bundle(value)
                     self._pump.flush()
