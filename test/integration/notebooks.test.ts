@@ -134,7 +134,6 @@ function importBody(content: string, extra: Record<string, unknown> = {}) {
 }
 
 const FIXTURE = readFileSync(new URL("../fixtures/damped-oscillator.ipynb", import.meta.url), "utf8");
-const utf8 = new TextDecoder();
 
 describe("POST /api/v1/snippets with import: notebook", () => {
   it("turns a notebook Jupyter wrote (magics, outputs, attachments) into main.py, a blurb and its image", async () => {
