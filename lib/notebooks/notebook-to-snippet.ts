@@ -95,14 +95,22 @@ export function parseNotebook(text: string): { metadata: z.infer<typeof ZMetadat
 const PYTHON_BODY_CELL_MAGICS = new Set(["time", "timeit", "capture", "prun", "debug", "memit"]);
 const NOTE = "(IPython, not Python: commented out on import)";
 
+/** `names = !cmd` or `name = %magic`: plain names before the first `=`, then `!` or `%`. */
+function isMagicAssignment(line: string): boolean {
+  const eq = line.indexOf("=");
+  if (eq <= 0 || !/^[\w.[\], ]+$/.test(line.slice(0, eq))) return false;
+  return /^ *[!%]/.test(line.slice(eq + 1)) && line[eq + 1] !== "=";
+}
+
 /** One line of a code cell with IPython-only syntax commented out (kept indented: `pass` keeps a block valid). */
 function commentIPythonLine(line: string): { line: string; changed: boolean } {
   const m = /^(\s*)(.*)$/.exec(line);
   const indent = m?.[1] ?? "";
   const rest = m?.[2] ?? "";
+  // No backtracking patterns: a line is the notebook's, and may be a megabyte long.
   const ipython =
     /^(%{1,2}[A-Za-z_]|!)/.test(rest) || // %magic, %%magic, !shell
-    /^[\w.[\], ]+?\s*=\s*[!%][A-Za-z_]?/.test(rest) || // x = !ls, t = %timeit -o f()
+    isMagicAssignment(rest) || // x = !ls, t = %timeit -o f()
     /^[\w.]+\?{1,2}$/.test(rest); // obj? help
   if (!ipython) return { line, changed: false };
   return { line: indent ? `${indent}pass  # ${rest} ${NOTE}` : `# ${rest}  ${NOTE}`, changed: true };
@@ -141,7 +149,7 @@ function asComments(text: string): string {
 function writefileTarget(source: string): { path: string; append: boolean; body: string } | null {
   const nl = source.indexOf("\n");
   const head = nl < 0 ? source : source.slice(0, nl);
-  const m = /^%%(?:writefile|file)\s+(?:(-a|--append)\s+)?(.+?)\s*$/.exec(head);
+  const m = /^%%(?:writefile|file)\s+(?:(-a|--append)\s+)?(\S.*)$/.exec(head.trimEnd());
   if (!m?.[2]) return null;
   let path = m[2];
   const quoted = /^(["'])(.*)\1$/.exec(path);
@@ -164,9 +172,15 @@ function attachmentName(name: string, ext: string): string {
 
 /** The first `# heading` of markdown and the text without it. */
 function splitHeading(markdown: string): { heading: string | null; rest: string } {
-  const m = /^\s*#\s+(.+?)\s*#*\s*(?:\n|$)/.exec(markdown);
-  if (!m?.[1]) return { heading: null, rest: markdown.trim() };
-  return { heading: m[1].replace(/\\(.)/g, "$1").trim(), rest: markdown.slice(m[0].length).trim() };
+  const text = markdown.trimStart();
+  const nl = text.indexOf("\n");
+  const line = (nl < 0 ? text : text.slice(0, nl)).trimEnd();
+  if (!/^#[ \t]/.test(line)) return { heading: null, rest: markdown.trim() };
+  // "# Title #" closes with #s, which are not part of it.
+  let end = line.length;
+  while (end > 0 && line[end - 1] === "#") end--;
+  const heading = line.slice(2, end).trim().replace(/\\(.)/g, "$1");
+  return heading ? { heading, rest: nl < 0 ? "" : text.slice(nl + 1).trim() } : { heading: null, rest: markdown.trim() };
 }
 
 /** The snippet a notebook makes (see the top of this file). `name` is the notebook's file name, for the fallback title. */
@@ -212,7 +226,7 @@ export function notebookToSnippet(text: string, name: string): TNotebookImport {
       if (!source.trim()) continue;
       const { code, magics: n } = codeOfCell(source);
       magics += n;
-      chunks.push(code.replace(/\s+$/, ""));
+      chunks.push(code.trimEnd());
       sawCode = true;
       if (role === "main" && cell.metadata?.cellar?.path) mainFile = cell.metadata.cellar.path;
     } else if (cell.cell_type === "markdown" && !sawCode && description === null) {
