@@ -15,7 +15,10 @@ const FIXTURE = fileURLToPath(new URL("../fixtures/damped-oscillator.ipynb", imp
 async function validNotebook(download: Download): Promise<{ kernel: string; cells: { type: string; source: string; outputs: string[] }[] }> {
   const path = await download.path();
   const script = [
-    "import json, nbformat, sys",
+    "import json, nbformat, sys, warnings",
+    "from nbformat.warnings import MissingIDFieldWarning",
+    // nbformat 5 only warns about a cell without an id (4.5 requires one).
+    "warnings.simplefilter('error', MissingIDFieldWarning)",
     "nb = nbformat.read(sys.argv[1], 4)",
     "nbformat.validate(nb)",
     "print(json.dumps({'kernel': nb.metadata.kernelspec.name, 'cells': [",

@@ -24,9 +24,20 @@ async function newUser(prefix = "nb"): Promise<TActor> {
   return { id: user.id, username: user.username };
 }
 
+/**
+ * Jupyter's check of a notebook on stdin. A cell without an id is only a warning in nbformat 5
+ * (reads() fills one in), but 4.5 requires ids: that warning is an error here.
+ */
+const VALIDATE_NOTEBOOK = [
+  "import sys, warnings, nbformat",
+  "from nbformat.warnings import MissingIDFieldWarning",
+  "warnings.simplefilter('error', MissingIDFieldWarning)",
+  "nbformat.validate(nbformat.reads(sys.stdin.read(), 4))",
+].join("\n");
+
 /** Jupyter's verdict on a notebook: null when nbformat.validate accepts it, else its message. */
 function nbformatProblem(text: string): string | null {
-  const run = spawnSync("/usr/bin/python3", ["-c", "import nbformat,sys; nbformat.validate(nbformat.reads(sys.stdin.read(), 4))"], {
+  const run = spawnSync("/usr/bin/python3", ["-c", VALIDATE_NOTEBOOK], {
     input: text,
     encoding: "utf8",
   });
