@@ -67,11 +67,13 @@ test.describe("with Run", () => {
 });
 
 test("New snippet from notebook publishes a Jupyter notebook", async ({ page, user: _signedIn }) => {
+  test.setTimeout(60_000);
   await page.goto("/new");
   const form = page.getByRole("form", { name: "New snippet from notebook" });
   await form.getByLabel("Notebook file").setInputFiles(FIXTURE);
   await form.getByRole("button", { name: "Import notebook" }).click();
-  await expect(page).toHaveURL(/\/damped-oscillator$/);
+  // The first render of a new snippet's page (highlighting) can take a while on a busy machine.
+  await expect(page).toHaveURL(/\/damped-oscillator$/, { timeout: 30_000 });
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Damped oscillator");
   await expect(page.getByText("numerically and plots it.")).toBeVisible();
   await expect(page.getByText("images/spring.png")).toBeVisible();
