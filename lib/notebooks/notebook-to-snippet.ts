@@ -198,7 +198,7 @@ export function notebookToSnippet(text: string, name: string): TNotebookImport {
   let magics = 0;
   let sawCode = false;
   let mainFile: string | null = null;
-  const images: { path: string; bytes: Uint8Array }[] = [];
+  const images: { key: string; path: string; bytes: Uint8Array }[] = [];
 
   for (const [i, cell] of cells.entries()) {
     const source = joinLines(cell.source);
@@ -212,7 +212,7 @@ export function notebookToSnippet(text: string, name: string): TNotebookImport {
         if (!type || b64 === null || !/^[A-Za-z0-9+/=\s]*$/.test(b64))
           return notes.push(`The attachment "${key}" of cell ${i + 1} is not an image we keep; it was left out.`);
         const bytes = new Uint8Array(Buffer.from(b64, "base64"));
-        images.push({ path: wanted[j] ?? `images/${attachmentName(key, IMAGE_EXT[type] ?? "png")}`, bytes });
+        images.push({ key, path: wanted[j] ?? `images/${attachmentName(key, IMAGE_EXT[type] ?? "png")}`, bytes });
       });
     }
     if (role === "header" || role === "images" || role === "folders") continue;
@@ -246,6 +246,7 @@ export function notebookToSnippet(text: string, name: string): TNotebookImport {
   if (magics > 0)
     notes.push(`${magics} line${magics === 1 ? "" : "s"} of IPython syntax (magics, shell commands) ${magics === 1 ? "was" : "were"} commented out.`);
 
+  const kept = new Map<string, string>();
   // Images last, while they fit: the code matters more than the pictures.
   let total = [...files.values(), chunks.join("\n\n")].reduce((sum, c) => sum + (typeof c === "string" ? Buffer.byteLength(c) : c.byteLength), 0);
   for (const image of images) {
@@ -256,16 +257,19 @@ export function notebookToSnippet(text: string, name: string): TNotebookImport {
       continue;
     }
     files.set(path, image.bytes);
+    kept.set(image.key, path);
     total += image.bytes.byteLength;
   }
 
   if (chunks.length === 0 && files.size === 0) refuse("it has no code cells.");
   const header = notes.length > 0 ? `# Imported from the notebook ${name.replace(/\s+/g, " ")}.\n${notes.map((n) => `# ${n}`).join("\n")}\n\n` : "";
-  const body = chunks.join("\n\n");
+  // Markdown's `![x](attachment:name)` now names the file (split/join: no pattern built from the notebook's text).
+  const relink = (text: string) => [...kept].reduce((t, [key, path]) => t.split(`(attachment:${key})`).join(`(${path})`), text);
+  const body = relink(chunks.join("\n\n"));
   const mainText = header + body + (body ? "\n" : "");
   return {
     title: title?.slice(0, 200).trim() || null,
-    description: description ?? "",
+    description: relink(description ?? ""),
     kernel,
     mainFile: main,
     files:

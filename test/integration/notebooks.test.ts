@@ -174,6 +174,7 @@ describe("POST /api/v1/snippets with import: notebook", () => {
     expect(main.indexOf("# ## Parameters")).toBeGreaterThan(main.indexOf("import numpy as np"));
     expect(main.indexOf("# ## Parameters")).toBeLessThan(main.indexOf("omega, zeta = 2.0, 0.1"));
     expect(main).toContain("# Raw text for nbconvert.");
+    expect(main).toContain("# ![spring.png](images/spring.png)");
     // Outputs are not code: the traceback and the CPU times are not in the file.
     expect(main).not.toContain("ZeroDivisionError");
     expect(main).not.toContain("CPU times");
