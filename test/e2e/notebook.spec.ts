@@ -76,7 +76,9 @@ test("New snippet from notebook publishes a Jupyter notebook", async ({ page, us
   await expect(page).toHaveURL(/\/damped-oscillator$/, { timeout: 30_000 });
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Damped oscillator");
   await expect(page.getByText("numerically and plots it.")).toBeVisible();
-  await expect(page.getByText("images/spring.png")).toBeVisible();
+  // The attached image is a file of the snippet (a section of its own), and the comment links to it.
+  await expect(page.getByRole("region", { name: "images/spring.png" })).toBeVisible();
+  await expect(page.getByText("# ![spring.png](images/spring.png)")).toBeVisible();
   await expect(page.getByText("# %matplotlib inline  (IPython, not Python: commented out on import)")).toBeVisible();
 });
 
