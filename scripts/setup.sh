@@ -58,6 +58,8 @@ has_cmd unzip || missing+=(unzip)
   || missing+=(python3 python3-numpy python3-matplotlib)
 # libseccomp's Python binding: the sandbox's syscall filters are built with it (docs/exec.md).
 /usr/bin/python3 -c "import seccomp" >/dev/null 2>&1 || missing+=(python3-seccomp)
+# Jupyter's own notebook validator: the tests check exported notebooks with it (docs/api.md).
+/usr/bin/python3 -c "import nbformat" >/dev/null 2>&1 || missing+=(python3-nbformat)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 

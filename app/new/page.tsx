@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
 import { SnippetForm } from "@/components/forms/snippet-form";
+import { NotebookImportForm } from "@/components/forms/notebook-import-form";
 import { createSnippetAction } from "./actions";
 
 export const metadata: Metadata = { title: "New snippet" };
@@ -18,6 +19,7 @@ export default async function NewSnippetPage() {
         submitLabel="Publish snippet"
         initial={{ title: "", description: "", tags: "", visibility: "public", message: "", kernel: "auto", files: [{ path: "main.py", content: "" }] }}
       />
+      <NotebookImportForm />
     </div>
   );
 }

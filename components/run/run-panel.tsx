@@ -4,6 +4,7 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { CodeEditor } from "@/components/code-editor";
 import { isInlineImage } from "@/lib/runs/run-file-headers";
 import type { TRunCell } from "@/lib/runs/run-log";
+import { NotebookDownload } from "./notebook-download";
 import { OutputView } from "./output-view";
 import { useRun, type TRunFile } from "./run-context";
 import type { TRunProblem } from "./run-api";
@@ -31,6 +32,7 @@ export function RunPanel() {
             ■ Stop
           </button>
         ) : null}
+        <NotebookDownload />
       </div>
       {problem ? <ProblemNotice problem={problem} /> : null}
       {note ? <p className="notice">{note}</p> : null}

@@ -103,6 +103,9 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
             <a className="button" href={`${base}/archive/${rev}.zip`} download>
               Download ZIP
             </a>
+            <a className="button" href={`${base}/notebook/${rev}.ipynb`} download>
+              Download notebook
+            </a>
           </div>
         </nav>
         <RunPanel />

@@ -64,6 +64,11 @@ export async function readJson<T>(request: Request, schema: ZodType<T>, maxBytes
   } catch {
     throw new AppError("BAD_REQUEST", "The request body must be JSON.");
   }
+  return parseBody(body, schema);
+}
+
+/** Checks a parsed JSON body with a zod schema: a bad field is a 422 naming it (readJson's second half, for bodies of more than one shape). */
+export function parseBody<T>(body: unknown, schema: ZodType<T>): T {
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

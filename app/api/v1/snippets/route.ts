@@ -4,9 +4,10 @@ import { createSnippet } from "@/lib/snippets/create-snippet";
 import { listSnippets } from "@/lib/snippets/list-snippets";
 import { ZDescription, ZSlug, ZTags, ZTitle, ZVisibility } from "@/lib/snippets/schema";
 import { ZKernelChoice } from "@/lib/snippets/kernel";
-import { ZFilesBody, toFileInputs } from "../_lib/files";
+import { ZFileBody, ZFilesBody, toFileInputs } from "../_lib/files";
 import { spendWrite } from "../_lib/limits";
-import { api, readJson } from "../_lib/respond";
+import { api, parseBody, readJson } from "../_lib/respond";
+import { importNotebook } from "@/lib/notebooks/import-notebook";
 import { parseQuery } from "../_lib/query";
 import { createdJson, snippetJson } from "../_lib/snippet-json";
 
@@ -20,6 +21,19 @@ const ZCreateBody = z.strictObject({
   kernel: ZKernelChoice.optional(),
   message: z.string().optional(),
   files: ZFilesBody,
+});
+
+/**
+ * `import: "notebook"`: `files` holds one Jupyter notebook (`*.ipynb`, its JSON as text or
+ * base64) that becomes the snippet (lib/notebooks/notebook-to-snippet.ts); the title is optional.
+ */
+const ZImportBody = ZCreateBody.extend({
+  import: z.literal("notebook", { error: 'import must be "notebook" (the only kind of import there is).' }),
+  title: ZTitle.optional(),
+  files: z
+    .array(ZFileBody, { error: "files must be a list of {path, content}." })
+    .length(1, 'files must hold exactly one notebook (a .ipynb file) when import is "notebook".')
+    .refine((files) => files.every((f) => /\.ipynb$/i.test(f.path)), 'files must hold a .ipynb file when import is "notebook".'),
 });
 
 const ZListQuery = z.object({
@@ -50,7 +64,15 @@ export const GET = api(async (request, { actor }) => {
 
 export const POST = api(async (request, { actor }) => {
   await spendWrite(actor);
-  const body = await readJson(request, ZCreateBody);
+  const raw = await readJson(request, z.unknown());
+  if (typeof raw === "object" && raw !== null && "import" in raw) {
+    const body = parseBody(raw, ZImportBody);
+    const [file] = toFileInputs(body.files);
+    const { import: _kind, files: _files, ...fields } = body;
+    const created = await importNotebook({ actor, ...fields, fileName: file?.path ?? "notebook.ipynb", notebook: file?.content ?? "" });
+    return NextResponse.json({ ...createdJson(request, created), notes: created.notes }, { status: 201 });
+  }
+  const body = parseBody(raw, ZCreateBody);
   const created = await createSnippet({ actor, ...body, files: toFileInputs(body.files) });
   return NextResponse.json(createdJson(request, created), { status: 201 });
 });

@@ -1,0 +1,88 @@
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { EMPTY_LOG, type TRunCell, type TRunLog } from "@/lib/runs/run-log";
+import { buildNotebook } from "./build-notebook";
+import { serializeNotebook, type TNbCodeCell } from "./nbformat";
+import { withRunOutputs } from "./run-outputs";
+
+/**
+ * Jupyter's check of a notebook on stdin. A cell without an id is only a warning in nbformat 5
+ * (reads() fills one in), but 4.5 requires ids: that warning is an error here.
+ */
+const VALIDATE_NOTEBOOK = [
+  "import sys, warnings, nbformat",
+  "from nbformat.warnings import MissingIDFieldWarning",
+  "warnings.simplefilter('error', MissingIDFieldWarning)",
+  "nbformat.validate(nbformat.reads(sys.stdin.read(), 4))",
+].join("\n");
+
+const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+function cell(partial: Partial<TRunCell>): TRunCell {
+  return { msgId: Math.random().toString(36), code: null, file: null, state: "ok", count: null, outputs: [], startedAt: null, endedAt: null, ...partial };
+}
+
+const notebook = buildNotebook({
+  title: "Plot",
+  description: "",
+  url: "https://cellar.test/a/plot",
+  rev: "0123456789abcdef0123456789abcdef01234567",
+  license: { name: "MIT", url: null },
+  credits: ["a"],
+  kernel: "python",
+  mainFile: "main.py",
+  files: [{ path: "main.py", text: "print('hi')\n" }],
+  rawUrl: (p) => `https://cellar.test/a/plot/raw/x/${p}`,
+});
+
+const log: TRunLog = {
+  ...EMPTY_LOG,
+  cells: [
+    cell({
+      file: "main.py",
+      count: 1,
+      outputs: [
+        { kind: "stream", name: "stdout", text: "hi\nthere\n" },
+        { kind: "display", data: { "image/png": PNG, "text/plain": "<Figure>" } },
+        { kind: "display", data: { "text/html": "<b>bold</b>", "text/latex": "$x^2$", "application/vnd.cellar.scene3d+json": { x: 1 } } },
+        { kind: "display", data: { "application/vnd.cellar.interact+json": { id: "x" } } },
+      ],
+    }),
+    cell({
+      code: "1/0",
+      count: 2,
+      state: "error",
+      outputs: [
+        { kind: "result", count: 2, data: { "text/plain": "42" } },
+        { kind: "error", ename: "ZeroDivisionError", evalue: "division by zero", traceback: ["\u001b[31mZeroDivisionError\u001b[0m"] },
+        { kind: "limit", text: "stopped: used more than 512 MB of memory" },
+      ],
+    }),
+  ],
+};
+
+describe("withRunOutputs", () => {
+  const merged = withRunOutputs(notebook, log);
+
+  it("puts the snippet's run into the main cell and the reader's cells after it", () => {
+    const code = merged.cells.filter((c): c is TNbCodeCell => c.cell_type === "code");
+    expect(code.map((c) => c.source)).toEqual([["print('hi')\n"], ["1/0"]]);
+    expect(code[0]?.execution_count).toBe(1);
+    expect(code[0]?.outputs.map((o) => o.output_type)).toEqual(["stream", "display_data", "display_data"]);
+    expect(code[0]?.outputs[1]).toEqual({ output_type: "display_data", data: { "image/png": PNG, "text/plain": ["<Figure>"] }, metadata: {} });
+    // Cellar's own MIME types are dropped; a bundle with nothing left is no output at all.
+    expect(code[0]?.outputs[2]).toEqual({ output_type: "display_data", data: { "text/html": ["<b>bold</b>"], "text/latex": ["$x^2$"] }, metadata: {} });
+    expect(code[1]?.outputs.map((o) => o.output_type)).toEqual(["execute_result", "error", "stream"]);
+    // The notebook it started from is unchanged.
+    expect(notebook.cells.filter((c) => c.cell_type === "code").every((c) => c.cell_type === "code" && c.outputs.length === 0)).toBe(true);
+  });
+
+  it("is a notebook Jupyter's validator accepts", () => {
+    const run = spawnSync("/usr/bin/python3", ["-c", VALIDATE_NOTEBOOK], {
+      input: serializeNotebook(merged),
+      encoding: "utf8",
+    });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+  });
+});
