@@ -4,7 +4,9 @@
  * handler at `/api/git/<owner>/<slug>/<action>` (app/api/git). No `server-only`: proxy.ts and
  * tests use it.
  */
-const GIT_URL = /^\/([^/]+)\/([^/]+)\.git\/(.+)$/;
+// Only git's three smart-protocol requests: a snippet may be named `x.git`, and its pages
+// (`/alice/x.git/history`) stay pages.
+const GIT_URL = /^\/([^/]+)\/([^/]+)\.git\/(info\/refs|git-upload-pack|git-receive-pack)$/;
 
 /** The internal route for a git URL, or null when `pathname` is not one. */
 export function gitRoutePath(pathname: string): string | null {

@@ -15,6 +15,7 @@ import { GET as gitGet, POST as gitPost } from "@/app/api/git/[owner]/[slug]/[..
 import { GET as apiGetSnippet } from "@/app/api/v1/snippets/[owner]/[slug]/route";
 import { stampPeer } from "@/lib/auth/peer-header";
 import { getDb } from "@/lib/db/client";
+import { resetEnvForTests } from "@/lib/env";
 import { gitRoutePath } from "@/lib/http/git-path";
 import { createSnippet } from "@/lib/snippets/create-snippet";
 import { deleteSnippet } from "@/lib/snippets/delete-snippet";
@@ -330,6 +331,33 @@ describe("git push over HTTP", () => {
     expect(await listSnippetRevisions({ owner: frank.username, slug })).toHaveLength(3);
   });
 
+  it("refuses a push past the owner's storage quota, charging and keeping nothing", async () => {
+    const heidi = await newUser("heidi");
+    const token = await tokenOf(heidi);
+    const { slug, head } = await snippetWithHistory(heidi);
+    const { dir } = await clone(heidi.username, slug, { user: heidi.username, token });
+    const used = async () => (await getDb().user.findUniqueOrThrow({ where: { id: heidi.id }, select: { storageBytes: true } })).storageBytes;
+    const before = await used();
+    writeFileSync(path.join(dir, "data.txt"), `${uniqueName("data")}\n${"x".repeat(60_000)}`);
+    await commitAll(dir, "Too much for the quota");
+    process.env.USER_STORAGE_BYTES = String(before + 50_000);
+    resetEnvForTests();
+    try {
+      const pushed = await git(["push", "origin", "main"], dir);
+      expect(pushed.code).not.toBe(0);
+      expect(pushed.stderr).toMatch(/remote: Cellar refused this push: Your snippets use .* this change needs/);
+    } finally {
+      delete process.env.USER_STORAGE_BYTES;
+      resetEnvForTests();
+    }
+    expect(await used()).toBe(before);
+    expect(await apiHead(heidi.username, slug)).toBe(head);
+    // Within the quota again, the same push goes through and is charged.
+    const again = await git(["push", "origin", "main"], dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await used()).toBeGreaterThan(before + 60_000);
+  });
+
   it("never loses a revision when a web edit and a push race: one wins, the other is refused", async () => {
     const grace = await newUser("grace");
     const token = await tokenOf(grace);
@@ -362,6 +390,21 @@ describe("git push over HTTP", () => {
       expect(await apiHead(grace.username, slug)).toBe(revisions[0]?.oid);
     }
     expect((await listSnippetRevisions({ owner: grace.username, slug })).length).toBe(6);
-    expect(head).toMatch(/^[0-9a-f]{40}$/);
+
+    // The other order, one after the other: a push lands, then an edit started before it is a 409.
+    const base = await apiHead(grace.username, slug);
+    const { dir } = await clone(grace.username, slug, { user: grace.username, token });
+    writeFileSync(path.join(dir, "main.py"), "print('pushed first')\n");
+    await commitAll(dir, "Pushed first");
+    expect((await git(["push", "origin", "main"], dir)).code).toBe(0);
+    const stale = await updateSnippet({ actor: grace, owner: grace.username, slug, base, files: [{ path: "main.py", content: "print('late')\n" }] }).catch(
+      (e: unknown) => e,
+    );
+    expect(stale).toMatchObject({ code: "CONFLICT" });
+    const revisions = await listSnippetRevisions({ owner: grace.username, slug });
+    expect(revisions[0]?.message).toBe("Pushed first");
+    expect(revisions).toHaveLength(7);
+    expect(revisions.at(-1)?.message).toBe("First");
+    expect(revisions[4]?.oid).toBe(head);
   });
 });
