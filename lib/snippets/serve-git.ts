@@ -122,8 +122,8 @@ type TAccepted = { old: string; next: string; bytes: number; message: string };
  * Runs git receive-pack with a pre-receive hook that asks us (over a private socket) whether to
  * accept. We charge the storage when accepting; once git has exited we look at the ref: moved to
  * what we accepted, the site records the revision; not moved (git refused it, e.g. a web edit
- * moved main meanwhile), the charge is refunded. The response ends only after that, so a client
- * that sees its push succeed finds the site already showing it.
+ * moved main meanwhile), the charge is refunded. The answer goes out only after that, so a
+ * client that sees its push succeed finds the site already showing it.
  */
 async function receivePush(row: TSnippetRow, actor: TActor, base: Omit<Parameters<typeof runHttpBackend>[0], "remoteUser" | "config">): Promise<TGitResponse> {
   const dir = repoDir(row.repoPath);
@@ -199,17 +199,12 @@ async function receivePush(row: TSnippetRow, actor: TActor, base: Omit<Parameter
     }
     await recordPushedRevision(row, actor, taken);
   };
-  const finished = settle().catch((e: unknown) => console.error(`Recording a push to ${row.owner.username}/${row.slug} failed`, e));
-  return {
-    ...response,
-    body: response.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        async flush() {
-          await finished;
-        },
-      }),
-    ),
-  };
+  // git's answer to a push is short (its status report and the hook's messages): read it whole,
+  // record the revision, then answer. Recording inside the request is what lets the cached
+  // pages be revalidated (Next drops revalidations made after the handler returned).
+  const output = await new Response(response.body).arrayBuffer();
+  await settle().catch((e: unknown) => console.error(`Recording a push to ${row.owner.username}/${row.slug} failed`, e));
+  return { ...response, body: new Response(output).body as ReadableStream<Uint8Array> };
 }
 
 /** The site's side of an accepted push: the row's head and code traits, then what a web edit does. */
