@@ -225,6 +225,25 @@ describe("git push over HTTP", () => {
     expect(row.storageBytes).toBeGreaterThan(0);
   });
 
+  it("takes a push of many revisions at once, which git keeps as a pack, and the site reads it", async () => {
+    const ivan = await newUser("ivan");
+    const token = await tokenOf(ivan);
+    const { slug } = await snippetWithHistory(ivan);
+    const { dir } = await clone(ivan.username, slug, { user: ivan.username, token });
+    // 40 revisions of 3 objects each: past git's receive.unpackLimit (100), so no loose objects.
+    for (let i = 0; i < 40; i++) {
+      writeFileSync(path.join(dir, "main.py"), `print(${i})\n`);
+      await commitAll(dir, `Step ${i}`);
+    }
+    const pushed = await git(["push", "origin", "main"], dir);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const revisions = await listSnippetRevisions({ owner: ivan.username, slug });
+    expect(revisions).toHaveLength(43);
+    expect(revisions[0]?.message).toBe("Step 39");
+    expect((await getSnippet({ owner: ivan.username, slug })).files.find((f) => f.path === "main.py")?.text).toBe("print(39)\n");
+    expect(await apiHead(ivan.username, slug)).toBe((await git(["rev-parse", "HEAD"], dir)).stdout.trim());
+  });
+
   it("asks for credentials (401) without a valid token, and refuses someone else (403)", async () => {
     const dave = await newUser("dave");
     const mallory = await newUser("mallory");
