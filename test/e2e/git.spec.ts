@@ -65,7 +65,7 @@ test("clone from the address the page shows, push with a token, and see the push
     await page.goto(`/${user.username}/${slug}`);
     await expect(page.getByText("print('pushed')")).toBeVisible();
     await page.goto(`/${user.username}/${slug}/history`);
-    await expect(page.getByText("Pushed with git")).toBeVisible();
+    await expect(page.getByText("Pushed with git", { exact: true })).toBeVisible();
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
