@@ -74,11 +74,20 @@ export async function runHttpBackend(req: TGitRequest): Promise<TGitResponse> {
     ...(req.remoteUser ? { REMOTE_USER: req.remoteUser } : {}),
     ...req.env,
   };
-  const child = spawn("git", ["http-backend"], { env: env as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"] });
+  // A process group of its own: http-backend runs upload-pack or receive-pack (and its hook) as
+  // children, and stopping the request must stop them all.
+  const child = spawn("git", ["http-backend"], { env: env as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"], detached: true });
   let timedOut = false;
+  const stop = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  };
   const timer = setTimeout(() => {
     timedOut = true;
-    child.kill("SIGKILL");
+    stop();
   }, req.timeoutMs);
   const exited = new Promise<number | null>((resolve) => {
     child.on("close", (code) => {
@@ -104,7 +113,7 @@ export async function runHttpBackend(req: TGitRequest): Promise<TGitResponse> {
     const body = Readable.fromWeb(req.body as import("node:stream/web").ReadableStream<Uint8Array>);
     body.on("error", () => {
       child.stdin.end();
-      child.kill("SIGKILL");
+      stop();
     });
     body.pipe(child.stdin);
   } else {
@@ -127,7 +136,7 @@ export async function runHttpBackend(req: TGitRequest): Promise<TGitResponse> {
       } else if (buffered.length > MAX_HEADER_BYTES) {
         stdout.off("data", onData);
         stdout.off("end", onEnd);
-        child.kill("SIGKILL");
+        stop();
         resolve(null);
       }
     };
@@ -167,7 +176,7 @@ export async function runHttpBackend(req: TGitRequest): Promise<TGitResponse> {
       stdout.resume();
     },
     cancel() {
-      child.kill("SIGKILL");
+      stop();
     },
   });
   return { status, headers, body, exited };

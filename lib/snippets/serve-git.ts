@@ -130,13 +130,17 @@ async function receivePush(row: TSnippetRow, actor: TActor, base: Omit<Parameter
   const socketDir = await mkdtemp(path.join(tmpdir(), "cellar-push-"));
   const socketPath = path.join(socketDir, "hook.sock");
   let accepted: TAccepted | null = null;
+  // A decision still charging when git is gone (killed at the timeout) is waited for, so its charge is settled too.
+  let deciding: Promise<void> = Promise.resolve();
   // allowHalfOpen: the hook ends its side after sending; ours stays open for the answer.
   const server = createServer({ allowHalfOpen: true }, (socket) => {
     const chunks: Buffer[] = [];
     socket.on("data", (d: Buffer) => chunks.push(d));
     socket.on("error", () => undefined);
     socket.on("end", () => {
-      void decide(Buffer.concat(chunks).toString("utf8")).then((answer) => socket.end(JSON.stringify(answer)));
+      deciding = decide(Buffer.concat(chunks).toString("utf8")).then((answer) => {
+        socket.end(JSON.stringify(answer));
+      });
     });
   });
   const decide = async (text: string): Promise<{ ok: boolean; message?: string }> => {
@@ -189,6 +193,7 @@ async function receivePush(row: TSnippetRow, actor: TActor, base: Omit<Parameter
 
   const settle = async () => {
     await response.exited;
+    await deciding;
     await cleanUp();
     const taken = accepted as TAccepted | null;
     if (!taken) return;
@@ -202,8 +207,12 @@ async function receivePush(row: TSnippetRow, actor: TActor, base: Omit<Parameter
   // git's answer to a push is short (its status report and the hook's messages): read it whole,
   // record the revision, then answer. Recording inside the request is what lets the cached
   // pages be revalidated (Next drops revalidations made after the handler returned).
-  const output = await new Response(response.body).arrayBuffer();
-  await settle().catch((e: unknown) => console.error(`Recording a push to ${row.owner.username}/${row.slug} failed`, e));
+  let output: ArrayBuffer;
+  try {
+    output = await new Response(response.body).arrayBuffer();
+  } finally {
+    await settle().catch((e: unknown) => console.error(`Recording a push to ${row.owner.username}/${row.slug} failed`, e));
+  }
   return { ...response, body: new Response(output).body as ReadableStream<Uint8Array> };
 }
 

@@ -282,6 +282,36 @@ describe("git push over HTTP", () => {
     expect(await apiHead(dave.username, slug)).toBe(head);
   });
 
+  it("answers in plain words: 401 with WWW-Authenticate, 413 for a push over the size cap, 404 for other paths", async () => {
+    const judy = await newUser("judy");
+    const token = await tokenOf(judy);
+    const { slug } = await snippetWithHistory(judy);
+    const params = (p: string[]) => ({ params: Promise.resolve({ owner: judy.username, slug, path: p }) });
+    const at = (p: string) => `${site}/api/git/${judy.username}/${slug}/${p}`;
+
+    const anonymous = await gitGet(new Request(at("info/refs?service=git-receive-pack")), params(["info", "refs"]));
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toMatch(/^Basic realm="Cellar"/);
+    expect(await anonymous.text()).toMatch(/API token/);
+
+    const basic = `Basic ${Buffer.from(`${judy.username}:${token}`).toString("base64")}`;
+    const huge = await gitPost(
+      new Request(at("git-receive-pack"), {
+        method: "POST",
+        headers: { authorization: basic, "content-type": "application/x-git-receive-pack-request", "content-length": String(40 * 1024 * 1024) },
+        body: "0000",
+      }),
+      params(["git-receive-pack"]),
+    );
+    expect(huge.status).toBe(413);
+    expect(await huge.text()).toMatch(/larger than 32 MB/);
+
+    const dumb = await gitGet(new Request(at("HEAD")), params(["HEAD"]));
+    expect(dumb.status).toBe(404);
+    const wrongMethod = await gitGet(new Request(at("git-upload-pack")), params(["git-upload-pack"]));
+    expect(wrongMethod.status).toBe(404);
+  });
+
   it("refuses a non-fast-forward push, even forced, and keeps the site's history", async () => {
     const erin = await newUser("erin");
     const token = await tokenOf(erin);
