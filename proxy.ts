@@ -1,11 +1,14 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getEnv } from "@/lib/env";
 import { canonicalPath } from "@/lib/http/canonical-path";
+import { gitRoutePath } from "@/lib/http/git-path";
 import { isServedOverHttps, securityHeaders } from "@/lib/http/security-headers";
 
 /**
  * Runs before every page and route handler (Next 16's renamed middleware):
  * - `GET /Alice/My-Snippet` → 308 to `/alice/my-snippet` (lib/http/canonical-path.ts);
+ * - `/alice/snippet.git/info/refs` (git clone and push) → rewritten to app/api/git, with no
+ *   case-folding redirect: git follows redirects only on its first request;
  * - every response gets the security headers (lib/http/security-headers.ts). They do not vary
  *   per request, so cached (ISR) pages stay cached.
  * These headers replace a route handler's own of the same name, so user files (raw files, run
@@ -20,9 +23,14 @@ export function proxy(request: NextRequest): NextResponse {
     dev: process.env.NODE_ENV === "development",
   });
 
-  const canonical = request.method === "GET" || request.method === "HEAD" ? canonicalPath(request.nextUrl.pathname) : null;
+  const gitRoute = gitRoutePath(request.nextUrl.pathname);
+  const canonical = gitRoute === null && (request.method === "GET" || request.method === "HEAD") ? canonicalPath(request.nextUrl.pathname) : null;
   let response: NextResponse;
-  if (canonical !== null) {
+  if (gitRoute !== null) {
+    const url = request.nextUrl.clone();
+    url.pathname = gitRoute;
+    response = NextResponse.rewrite(url);
+  } else if (canonical !== null) {
     const url = request.nextUrl.clone();
     url.pathname = canonical;
     response = NextResponse.redirect(url, 308);

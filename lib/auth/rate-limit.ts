@@ -59,6 +59,8 @@ export async function refund(name: keyof typeof LIMITS, key: string): Promise<vo
  * Sign-in failures have their own back-off (signin-backoff.ts), not a points budget.
  * Writes 120 a minute per user; a visitor's short links (lib/cells) spend the same budget by address.
  * Comments 10 a minute and 100 a day per user: enough for a review, too few to flood a page.
+ * Reads over git (clone and fetch requests, lib/snippets/serve-git.ts) 600 a minute per address:
+ * a clone is two or three requests. Pushes spend `write`, like every other change.
  * Comment previews 120 a minute per user: one per press of Preview, far more than a writer
  * needs, while a script cannot use the renderer as free CPU.
  */
@@ -67,6 +69,8 @@ const LIMITS = {
   "signup-all": [300, 60 * 60],
   write: [120, 60],
   "write-all": [1200, 60],
+  read: [600, 60],
+  "read-all": [6000, 60],
   exec: [60, 60],
   "exec-all": [600, 60],
   interact: [1200, 60],

@@ -5,7 +5,7 @@
  */
 export { RepoError, isRepoError, type RepoErrorCode } from "./errors";
 export { repoPathFor, MAIN_REF } from "./paths";
-export { LIMITS, isBinary, validateFiles, type SnippetFile } from "./validate";
+export { LIMITS, isBinary, validateFiles, validateListing, type SnippetFile } from "./validate";
 export { createRepo, commitFiles, deleteRepo, type Author } from "./commit";
 export { resolveRevision, readTree, readFile, readFiles, type TreeFile, type FileContent } from "./read";
 export { listRevisions, type Revision } from "./history";

@@ -99,6 +99,18 @@ function invalid(path: string, why: string): RepoError {
  */
 export function validateFiles(files: readonly SnippetFile[]): void {
   if (!Array.isArray(files)) throw new TypeError("files must be an array");
+  for (const file of files) {
+    if (typeof file?.path !== "string") throw new RepoError("INVALID_FILES", "Every file needs a path.");
+    if (!(file.content instanceof Uint8Array)) throw invalid(file.path, "the content is not bytes");
+  }
+  validateListing(files.map((f) => ({ path: f.path, size: f.content.length })));
+}
+
+/**
+ * {@link validateFiles} on a listing of paths and sizes, for files that are not in memory (a
+ * pushed tree, checked from `git ls-tree`): the same rules and the same messages.
+ */
+export function validateListing(files: readonly { path: string; size: number }[]): void {
   if (files.length < LIMITS.minFiles) {
     throw new RepoError("INVALID_FILES", "A snippet needs at least one file.");
   }
@@ -108,20 +120,18 @@ export function validateFiles(files: readonly SnippetFile[]): void {
   const paths = new Set<string>();
   let total = 0;
   for (const file of files) {
-    if (typeof file?.path !== "string") throw new RepoError("INVALID_FILES", "Every file needs a path.");
-    if (!(file.content instanceof Uint8Array)) throw invalid(file.path, "the content is not bytes");
     const problem = pathProblem(file.path);
     if (problem) throw invalid(file.path, problem);
     if (paths.has(file.path)) throw invalid(file.path, "two files have this path");
     paths.add(file.path);
-    if (file.content.length > LIMITS.maxFileBytes) {
+    if (file.size > LIMITS.maxFileBytes) {
       throw new RepoError(
         "TOO_LARGE",
-        `File ${JSON.stringify(file.path)} is ${file.content.length} bytes; the limit is 1 MB (${LIMITS.maxFileBytes.toLocaleString("en-US")} bytes) per file.`,
+        `File ${JSON.stringify(file.path)} is ${file.size} bytes; the limit is 1 MB (${LIMITS.maxFileBytes.toLocaleString("en-US")} bytes) per file.`,
         { path: file.path },
       );
     }
-    total += file.content.length;
+    total += file.size;
   }
   if (total > LIMITS.maxTotalBytes) {
     throw new RepoError(

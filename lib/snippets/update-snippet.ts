@@ -2,20 +2,15 @@ import "server-only";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
-import { addedBytes, commitFiles, packIfLoose } from "@/lib/repos";
-import { chargeStorage, refundStorage } from "@/lib/users/storage-quota";
+import { addedBytes, commitFiles } from "@/lib/repos";
 import { ZDescription, ZTags, ZTitle, ZVisibility, firstIssue, type TActor, type TFileInput, type TVisibility } from "./schema";
-import { revalidateSnippet } from "./revalidate";
-import { syncSearchIndex } from "@/lib/search/sync-search-index";
 import { ZLicense, licenseChangeRefusal } from "./licenses";
 import { codeTraitsOf } from "./code-traits";
 import { ZKernelChoice } from "./kernel";
-import { thumbnailAtPublication } from "./capture-thumbnail";
 import { ZRelatedNames, ZRelatedTags, resolveRelated, writeRelated } from "./related";
-import { recordActivity } from "@/lib/activity/record-activity";
-import { revalidateNetwork } from "@/lib/activity/revalidate-network";
 import { notifyTagCounts } from "@/lib/tags/cached-tag-counts";
-import { authorFor, checkFiles, findOwnSnippetOrThrow, fromRepoError, readRevision, repoDir, toBytes, upsertTagIds } from "./internal";
+import { authorFor, checkFiles, findOwnSnippetOrThrow, fromRepoError, readRevision, repoDir, upsertTagIds } from "./internal";
+import { afterSnippetChange, chargeSnippet, packInBackground } from "./after-revision";
 
 const ZUpdate = z.object({
   title: ZTitle.optional(),
@@ -98,8 +93,7 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
       throw fromRepoError(e);
     }
     if (!changed) await chargeSnippet(row.id, actor.id, -bytes);
-    // Keep forks flat in history length: pack loose objects once they pile up (in the background).
-    if (changed) packIfLoose({ dir: repoDir(row.repoPath) }).catch((e: unknown) => console.error(`Packing ${row.repoPath} failed`, e));
+    if (changed) packInBackground(row);
   }
 
   // The listed language follows the kernel (code-traits.ts): a new choice without new files
@@ -134,22 +128,11 @@ export async function updateSnippet(options: TUpdateSnippetOptions): Promise<{ h
     // Other processes' cached tag counts (this one's are forgotten by revalidateSnippet).
     if (input.tags !== undefined || input.visibility !== undefined) await notifyTagCounts(tx);
   });
-  revalidateSnippet(row.owner.username, row.slug, { parent: row.forkedFrom ? `${row.forkedFrom.owner.username}/${row.forkedFrom.slug}` : null });
-  await syncSearchIndex({ snippetId: row.id });
-  if (changed && options.files) void thumbnailAtPublication({ snippetId: row.id, rev: head, files: toBytes(options.files), mainFile: row.mainFile, kernel });
-  if (changed)
-    await recordActivity({ kind: "COMMIT", actorId: actor.id, snippetId: row.id, networkId: row.networkId, rev: head, summary: input.message || "Edit" });
-  // Fork trees across the network show its title and hide it when unlisted (a new revision revalidates them above).
-  else if (input.title !== undefined || input.visibility !== undefined) await revalidateNetwork(row.networkId ?? row.id);
-  return { head, changed };
-}
-
-/** Charges (bytes > 0) or refunds (bytes < 0) a snippet's owner and the snippet together. */
-async function chargeSnippet(snippetId: string, userId: string, bytes: number): Promise<void> {
-  if (bytes === 0) return;
-  await getDb().$transaction(async (tx) => {
-    if (bytes > 0) await chargeStorage(tx, { userId, bytes });
-    else await refundStorage(tx, { userId, bytes: -bytes });
-    await tx.snippet.update({ where: { id: snippetId }, data: { storageBytes: { increment: bytes } } });
+  await afterSnippetChange({
+    row,
+    actorId: actor.id,
+    revision: changed && options.files ? { head, files: options.files, message: input.message || "Edit", kernel } : null,
+    listingChanged: input.title !== undefined || input.visibility !== undefined,
   });
+  return { head, changed };
 }

@@ -2,6 +2,7 @@ import Link from "@/components/link";
 import { FileView } from "@/components/file-view";
 import { Markdown } from "@/components/markdown";
 import { CopyButton } from "@/components/copy-button";
+import { CloneUrl } from "@/components/clone-url";
 import { SnippetActions } from "@/components/forms/snippet-actions";
 import { highlightFile, highlightStylesheet } from "@/lib/render/highlight";
 import { formatDateTime } from "@/lib/render/format";
@@ -108,6 +109,7 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
             </a>
           </div>
         </nav>
+        <CloneUrl url={`${publicOrigin()}${base}.git`} />
         <RunPanel />
       </RunProvider>
 
