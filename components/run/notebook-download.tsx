@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { NOTEBOOK_MEDIA_TYPE, serializeNotebook, type TNotebook } from "@/lib/notebooks/nbformat";
 import { withRunOutputs } from "@/lib/notebooks/run-outputs";
-import { useRun } from "./run-context";
+import { isSnippetTarget, useRun } from "./run-context";
 
 /**
  * "Download as notebook": the revision's notebook (the same as the page's Download notebook
@@ -14,19 +14,21 @@ import { useRun } from "./run-context";
 export function NotebookDownload() {
   const { log, target, oid } = useRun();
   const [problem, setProblem] = useState<string | null>(null);
-  if (log.cells.length === 0) return null;
+  // A snippet's notebook only: the /cell page's code has no revision to build one from (yet).
+  if (log.cells.length === 0 || !isSnippetTarget(target)) return null;
+  const { owner, slug } = target;
 
   async function download() {
     setProblem(null);
     try {
-      const response = await fetch(`/${target.owner}/${target.slug}/notebook/${oid}.ipynb`);
+      const response = await fetch(`/${owner}/${slug}/notebook/${oid}.ipynb`);
       if (!response.ok) throw new Error(String(response.status));
       const notebook = (await response.json()) as TNotebook;
       const blob = new Blob([serializeNotebook(withRunOutputs(notebook, log))], { type: NOTEBOOK_MEDIA_TYPE });
       const url = URL.createObjectURL(blob);
       const a = document.createElement("a");
       a.href = url;
-      a.download = `${target.owner}-${target.slug}-${oid.slice(0, 7)}-run.ipynb`;
+      a.download = `${owner}-${slug}-${oid.slice(0, 7)}-run.ipynb`;
       document.body.append(a);
       a.click();
       a.remove();
