@@ -7,9 +7,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { KernelManager, ServerConnection, type Kernel, type KernelMessage } from "@jupyterlab/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { createToken } from "@/lib/tokens/create-token";
+import { createUser } from "@/lib/users/create-user";
 import { freePort } from "@/test/e2e/support/free-port";
 import { stopProcessGroup } from "@/test/e2e/support/process-group";
+import { closeDbAfterAll, uniqueName } from "@/test/support/db";
 import { useExecService } from "@/test/support/exec-service";
+
+closeDbAfterAll();
 
 // The cell interrupted below sleeps for 30 s: the service's wall clock must not end it first.
 process.env.EXEC_WALL_SECONDS = "90";
@@ -267,5 +272,54 @@ describe.skipIf(why)("Jupyter kernel API with @jupyterlab/services", () => {
   it("refuses a bad API token instead of running anonymously", async () => {
     const res = await fetch(`${site}/jupyter/api/kernels`, { method: "POST", headers: { Authorization: "token cellar_nonsense" }, body: "{}" });
     expect(res.status).toBe(401);
+  });
+
+  it("makes a kernel started with an API token the user's: hidden from others, usable with the token", async () => {
+    const actor = await createUser({ username: uniqueName("jup"), password: "password1" });
+    const { token } = await createToken({ actor, name: "jupyter" });
+    const auth = { Authorization: `token ${token}` };
+    const started = await fetch(`${site}/jupyter/api/kernels`, { method: "POST", headers: auth, body: JSON.stringify({ name: "python" }) });
+    expect(started.status).toBe(201);
+    const { id } = (await started.json()) as { id: string };
+    try {
+      expect((await fetch(`${site}/jupyter/api/kernels/${id}`)).status).toBe(404);
+      const anonymous = (await (await fetch(`${site}/jupyter/api/kernels`)).json()) as { id: string }[];
+      expect(anonymous.map((k) => k.id)).not.toContain(id);
+      const mine = (await (await fetch(`${site}/jupyter/api/kernels`, { headers: auth })).json()) as { id: string }[];
+      expect(mine.map((k) => k.id)).toEqual([id]);
+      expect((await rawSocket(`${wsBase}api/kernels/${id}/channels`)).status).toBe(404);
+      const withToken = await rawSocket(`${wsBase}api/kernels/${id}/channels?token=${token}`, { send: (ws) => ws.close(1000, "bye") });
+      expect(withToken.code).toBe(1000);
+    } finally {
+      expect((await fetch(`${site}/jupyter/api/kernels/${id}`, { method: "DELETE", headers: auth })).status).toBe(204);
+    }
+  });
+
+  it("tells a kernel's clients when its session ends (status dead, then a close naming why), and forgets it", async () => {
+    const started = await fetch(`${site}/jupyter/api/kernels`, { method: "POST", body: "{}" });
+    const { id } = (await started.json()) as { id: string };
+    const messages: { channel: string; header: { msg_type: string }; content: { execution_state?: string }; metadata: { reason?: string } }[] = [];
+    const closed = await new Promise<{ code: number; reason: string }>((resolve) => {
+      const ws = new WebSocket(`${wsBase}api/kernels/${id}/channels`);
+      ws.on("open", () =>
+        ws.send(
+          JSON.stringify({
+            channel: "shell",
+            header: { msg_id: "end-1", msg_type: "execute_request", session: "raw", username: "t", date: new Date().toISOString(), version: "5.3" },
+            parent_header: {},
+            metadata: {},
+            content: { code: "import os\nos._exit(3)" },
+          }),
+        ),
+      );
+      ws.on("message", (data) => messages.push(JSON.parse(data.toString()) as (typeof messages)[number]));
+      ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() }));
+    });
+    expect(closed.code).toBe(4004);
+    expect(closed.reason).toMatch(/kernel ended: its process exited/);
+    const dead = messages.find((m) => m.header.msg_type === "status" && m.content.execution_state === "dead");
+    expect(dead?.channel).toBe("iopub");
+    expect(dead?.metadata.reason).toMatch(/exited/);
+    expect((await fetch(`${site}/jupyter/api/kernels/${id}`)).status).toBe(404);
   });
 });
