@@ -283,6 +283,9 @@ export function createJupyterApi(o: { client: () => TExecClient }) {
       const k = getKernel(m[1]!, owner);
       release = takeStreamSlot(owner);
       const done = release;
+      // Given back when the connection goes, however it goes: a handshake that ws refuses (400)
+      // never reaches attach. Calling it twice gives back one slot.
+      socket.once("close", done);
       wss.handleUpgrade(req, socket, head, (ws) => attach(k, ws, done));
     } catch (e) {
       release?.();

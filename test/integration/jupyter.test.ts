@@ -4,6 +4,7 @@
  * real execution service (bubblewrap, Python) behind it; `ws` is the client's WebSocket in Node.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
 import { KernelManager, ServerConnection, type Kernel, type KernelMessage } from "@jupyterlab/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -161,7 +162,7 @@ describe.skipIf(why)("Jupyter kernel API with @jupyterlab/services", () => {
     }
   });
 
-  it("interrupts a sleeping cell with KeyboardInterrupt, and the kernel goes on", async () => {
+  it("interrupts a sleeping cell with KeyboardInterrupt (interrupt_request on the control channel: the spec says interrupt_mode message), and the kernel goes on", async () => {
     const kernel = await manager.startNew({ name: "python" });
     try {
       const iopub: KernelMessage.IIOPubMessage[] = [];
@@ -321,5 +322,62 @@ describe.skipIf(why)("Jupyter kernel API with @jupyterlab/services", () => {
     expect(dead?.channel).toBe("iopub");
     expect(dead?.metadata.reason).toMatch(/exited/);
     expect((await fetch(`${site}/jupyter/api/kernels/${id}`)).status).toBe(404);
+  });
+
+  it("interrupts through REST, and restarts into a fresh namespace under the same id", async () => {
+    const kernel = await manager.startNew({ name: "python" });
+    try {
+      const iopub: KernelMessage.IIOPubMessage[] = [];
+      const future = kernel.requestExecute({ code: "import time\nx = 1\nprint('sleeping', flush=True)\ntime.sleep(30)" });
+      await new Promise<void>((resolve) => {
+        future.onIOPub = (m) => {
+          iopub.push(m);
+          if (m.header.msg_type === "stream") resolve();
+        };
+      });
+      expect((await fetch(`${site}/jupyter/api/kernels/${kernel.id}/interrupt`, { method: "POST" })).status).toBe(204);
+      expect((await future.done).content.status).toBe("error");
+      expect(iopub.some((m) => m.header.msg_type === "error" && (m.content as { ename: string }).ename === "KeyboardInterrupt")).toBe(true);
+      expect(stdout((await execute(kernel, "print(x)")).iopub)).toBe("1\n");
+
+      const id = kernel.id;
+      await kernel.restart();
+      expect(kernel.id).toBe(id);
+      const after = await execute(kernel, "print(x)");
+      expect(after.reply.content.status).toBe("error");
+      expect((after.reply.content as { ename?: string }).ename).toBe("NameError");
+      expect(after.reply.content.execution_count).toBe(1);
+    } finally {
+      await kernel.shutdown();
+    }
+  });
+
+  it("gives back a client's connection slot when a WebSocket handshake is refused", async () => {
+    const kernel = await manager.startNew({ name: "python" });
+    try {
+      const url = new URL(`${site}/jupyter/api/kernels/${kernel.id}/channels`);
+      /** An upgrade without Sec-WebSocket-Key: ws answers 400 and never opens a socket. */
+      const badHandshake = () =>
+        new Promise<number>((resolve, reject) => {
+          const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, headers: { Connection: "Upgrade", Upgrade: "websocket" } });
+          req.on("response", (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on("upgrade", () => reject(new Error("upgraded")));
+          req.on("error", reject);
+          req.end();
+        });
+      // More than the 16 open streams a client may hold (× RATE_LIMIT_SCALE 20 here).
+      for (let batch = 0; batch < 17; batch++) {
+        const statuses = await Promise.all(Array.from({ length: 20 }, badHandshake));
+        expect(statuses.every((s) => s === 400)).toBe(true);
+      }
+      expect(stdout((await execute(kernel, "print('ok')")).iopub)).toBe("ok\n");
+      const fresh = await rawSocket(`${wsBase}api/kernels/${kernel.id}/channels`, { send: (ws) => ws.close(1000, "bye") });
+      expect(fresh.code).toBe(1000);
+    } finally {
+      await kernel.shutdown();
+    }
   });
 });
