@@ -68,6 +68,12 @@ export function getKernel(id: string, owner: TOwner): TKernel {
   return k;
 }
 
+/** Whether kernel `id` still lives (whoever owns it). */
+export function kernelAlive(id: string): boolean {
+  const k = kernels.get(id);
+  return k !== undefined && !k.ended;
+}
+
 /** The kernels `owner` started (a client sees only its own; ids are capabilities). */
 export function listKernels(owner: TOwner): TKernel[] {
   return [...kernels.values()].filter((k) => !k.ended && k.owner.key === owner.key);

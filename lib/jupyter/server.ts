@@ -35,6 +35,7 @@ import {
   kernelMessage,
   type TClientFrame,
 } from "./messages";
+import { createSession, deleteSession, getSession, listSessions, updateSession } from "./sessions";
 
 /*
  * Jupyter Server's kernel API under /jupyter/ (docs/api.md, "Jupyter kernel API"): the REST
@@ -114,7 +115,7 @@ function corsHeaders(req: IncomingMessage, allowed: readonly string[]): Record<s
   return {
     "Access-Control-Allow-Origin": origin,
     Vary: "Origin",
-    "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
+    "Access-Control-Allow-Methods": "GET, POST, PATCH, DELETE, OPTIONS",
     "Access-Control-Allow-Headers": "Authorization, Content-Type, X-XSRFToken",
     "Access-Control-Max-Age": "600",
   };
@@ -177,7 +178,33 @@ const ROUTES = {
   action: new RegExp(`^/jupyter/api/kernels/${KERNEL_ID}/(interrupt|restart)/?$`),
   channels: new RegExp(`^/jupyter/api/kernels/${KERNEL_ID}/channels/?$`),
   anyKernel: /^\/jupyter\/api\/kernels\/([^/]+)/,
+  sessions: /^\/jupyter\/api\/sessions\/?$/,
+  session: /^\/jupyter\/api\/sessions\/([^/]{1,100})\/?$/,
 };
+
+const ZSessionKernel = z.object({
+  id: z.string().max(100).nullish(),
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,31}$/, "kernel.name must be a kernel name, e.g. python.")
+    .nullish(),
+});
+const ZSessionBody = z.object({
+  path: z.string().max(1024).nullish(),
+  name: z.string().max(1024).nullish(),
+  type: z.string().max(100).nullish(),
+  kernel: ZSessionKernel.nullish(),
+});
+
+/** A JSON body parsed with `schema`; a bad field is a 422 naming it. */
+async function parseBody<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
+  const body = schema.safeParse(await readBody(req, 64 * 1024));
+  if (!body.success) {
+    const issue = body.error.issues[0];
+    throw new AppError("INVALID", `${issue?.path.length ? `${issue.path.join(".")}: ` : ""}${issue?.message ?? "invalid body"}`);
+  }
+  return body.data;
+}
 
 /** The Jupyter API of one web server process: `handleRequest` for /jupyter/ requests, `handleUpgrade` for its WebSockets. */
 export function createJupyterApi(o: { client: () => TExecClient }) {
@@ -207,9 +234,8 @@ export function createJupyterApi(o: { client: () => TExecClient }) {
     if (ROUTES.kernels.test(path)) {
       if (method === "GET") return json(200, listKernels(owner).map(kernelModel));
       if (method === "POST") {
-        const body = ZStartBody.safeParse(await readBody(req, 64 * 1024));
-        if (!body.success) throw new AppError("INVALID", body.error.issues[0]?.message ?? "invalid body");
-        const k = await startKernel({ name: body.data.name ?? "python", owner, client });
+        const body = await parseBody(req, ZStartBody);
+        const k = await startKernel({ name: body.name ?? "python", owner, client });
         res.setHeader("Location", `/jupyter/api/kernels/${k.id}`);
         return json(201, kernelModel(k));
       }
@@ -233,6 +259,29 @@ export function createJupyterApi(o: { client: () => TExecClient }) {
       }
       await restartKernel(k, client);
       return json(200, kernelModel(k));
+    }
+    if (ROUTES.sessions.test(path)) {
+      if (method === "GET") return json(200, listSessions(owner));
+      if (method === "POST") {
+        const b = await parseBody(req, ZSessionBody);
+        const kernel = { id: b.kernel?.id ?? undefined, name: b.kernel?.name ?? undefined };
+        return json(201, await createSession({ owner, path: b.path ?? "", name: b.name ?? "", type: b.type ?? "notebook", kernel, client }));
+      }
+      throw methodNotAllowed(method);
+    }
+    if ((m = ROUTES.session.exec(path))) {
+      const id = decodeURIComponent(m[1]!);
+      if (method === "GET") return json(200, getSession(id, owner));
+      if (method === "PATCH") {
+        const b = await parseBody(req, ZSessionBody);
+        const kernel = b.kernel ? { id: b.kernel.id ?? undefined, name: b.kernel.name ?? undefined } : undefined;
+        return json(200, await updateSession({ id, owner, path: b.path ?? undefined, name: b.name ?? undefined, type: b.type ?? undefined, kernel, client }));
+      }
+      if (method === "DELETE") {
+        await deleteSession({ id, owner, client });
+        return json(204, null);
+      }
+      throw methodNotAllowed(method);
     }
     if ((m = ROUTES.anyKernel.exec(path))) throw new AppError("NOT_FOUND", `Kernel does not exist: ${m[1]}`);
     throw new AppError("NOT_FOUND", `No Jupyter API at ${path}.`);

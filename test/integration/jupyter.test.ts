@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
-import { KernelManager, ServerConnection, type Kernel, type KernelMessage } from "@jupyterlab/services";
+import { KernelManager, ServerConnection, SessionManager, type Kernel, type KernelMessage } from "@jupyterlab/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createToken } from "@/lib/tokens/create-token";
@@ -378,6 +378,31 @@ describe.skipIf(why)("Jupyter kernel API with @jupyterlab/services", () => {
       expect(fresh.code).toBe(1000);
     } finally {
       await kernel.shutdown();
+    }
+  });
+
+  it("serves sessions (what notebooks and Thebe use): a notebook path's kernel runs cells, and ends with its session", async () => {
+    const sessions = new SessionManager({ kernelManager: manager, serverSettings: manager.serverSettings });
+    try {
+      await sessions.ready;
+      const session = await sessions.startNew({ path: "demo.ipynb", name: "demo.ipynb", type: "notebook", kernel: { name: "python" } });
+      const kernel = session.kernel!;
+      expect(stdout((await execute(kernel, "print(6 * 7)")).iopub)).toBe("42\n");
+      const again = await fetch(`${site}/jupyter/api/sessions`, {
+        method: "POST",
+        body: JSON.stringify({ path: "demo.ipynb", type: "notebook", kernel: { name: "python" } }),
+      });
+      expect(((await again.json()) as { id: string }).id).toBe(session.id);
+      await session.setPath("renamed.ipynb");
+      const model = (await (await fetch(`${site}/jupyter/api/sessions/${session.id}`)).json()) as { path: string; kernel: { id: string } };
+      expect(model.path).toBe("renamed.ipynb");
+      expect(model.kernel.id).toBe(kernel.id);
+      const kernelId = kernel.id;
+      await session.shutdown();
+      expect((await fetch(`${site}/jupyter/api/sessions/${session.id}`)).status).toBe(404);
+      expect((await fetch(`${site}/jupyter/api/kernels/${kernelId}`)).status).toBe(404);
+    } finally {
+      sessions.dispose();
     }
   });
 });
