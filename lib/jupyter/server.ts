@@ -86,6 +86,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
     ...headers,
     ...(status === 204 ? {} : { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(text)) }),
     "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
   });
   res.end(text);
 }

@@ -114,8 +114,10 @@ describe.skipIf(why)("Jupyter kernel API with @jupyterlab/services", () => {
     expect(body.kernelspecs.python?.name).toBe("python");
     expect(body.kernelspecs.python?.spec.language).toBe("python");
     expect(body.kernelspecs.python?.spec.argv).toEqual([]);
-    // The service runs without Sage here (EXEC_SAGE=0): it is not offered.
+    // The service runs without Sage here (EXEC_SAGE=0): it is not offered, as its /health says.
     expect(body.kernelspecs.sage).toBeUndefined();
+    const health = (await (await fetch(`${process.env.EXEC_URL}/health`)).json()) as { kernels?: string[] };
+    expect(health.kernels).toEqual(["python"]);
   });
 
   it("runs cells: stream output, an error with its ename, a plot as image/png, kernel_info", async () => {
@@ -253,6 +255,7 @@ describe.skipIf(why)("Jupyter kernel API with @jupyterlab/services", () => {
     const evil = await fetch(`${site}/jupyter/api/kernels`, { headers: { Origin: "http://evil.example" } });
     expect(evil.status).toBe(403);
     expect(evil.headers.get("access-control-allow-origin")).toBeNull();
+    expect(evil.headers.get("x-content-type-options")).toBe("nosniff");
     const friend = await fetch(`${site}/jupyter/api/kernels`, { headers: { Origin: ALLOWED } });
     expect(friend.status).toBe(200);
     expect(friend.headers.get("access-control-allow-origin")).toBe(ALLOWED);
