@@ -55,6 +55,26 @@ const ZRawEnv = z.object({
       .optional()
       .transform((v) => (v === undefined || v === "false" ? 0 : v === "true" ? 1 : Number(v))),
   ),
+  JUPYTER_ALLOW_ORIGINS: optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const origins: string[] = [];
+        for (const item of (v ?? "")
+          .split(",")
+          .map((o) => o.trim())
+          .filter(Boolean)) {
+          // An origin is scheme://host[:port] and nothing else: what a browser sends in its Origin header.
+          if (!isHttpOrigin(item) || new URL(item).origin !== item.replace(/\/+$/, "")) {
+            ctx.addIssue({ code: "custom", message: `JUPYTER_ALLOW_ORIGINS must list origins like https://example.org, comma-separated (got "${item}")` });
+            return z.NEVER;
+          }
+          origins.push(new URL(item).origin);
+        }
+        return origins;
+      }),
+  ),
   RATE_LIMIT_SCALE: optionalText.pipe(
     z
       .string()
@@ -289,6 +309,8 @@ export type TEnv = {
   trustProxy: number;
   /** Multiplies every per-client limit (RATE_LIMIT_SCALE, default 1): for test suites whose clients all share 127.0.0.1. */
   rateLimitScale: number;
+  /** Origins whose pages may use the Jupyter kernel API (JUPYTER_ALLOW_ORIGINS, comma-separated; default none: same origin only). */
+  jupyterAllowOrigins: string[];
   /** The unprivileged user the web server runs as when `npm start` runs as root (CELLAR_USER, default `cellar`). */
   webUser: string;
   /** Present only when both GITHUB_ID and GITHUB_SECRET are set. */
@@ -386,6 +408,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     authUrl: raw.AUTH_URL?.replace(/\/+$/, ""),
     trustProxy: raw.TRUST_PROXY,
     rateLimitScale: raw.RATE_LIMIT_SCALE,
+    jupyterAllowOrigins: raw.JUPYTER_ALLOW_ORIGINS,
     webUser: raw.CELLAR_USER ?? "cellar",
     github,
     gitlab: gitlabApp ? { ...gitlabApp, url: (raw.GITLAB_URL ?? "https://gitlab.com").replace(/\/+$/, "") } : undefined,

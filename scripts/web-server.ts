@@ -5,8 +5,14 @@
  *   tsx scripts/web-server.ts [--dev]   (PORT from the environment)
  */
 import { createServer } from "node:http";
+import { register } from "node:module";
 import next from "next";
 import { stampPeer } from "@/lib/auth/peer-header";
+
+// Before any lib module that starts with `import "server-only"` is loaded (see the hook).
+register("./server-only-hook.mjs", import.meta.url);
+const { createJupyterApi, JUPYTER_PREFIX } = await import("@/lib/jupyter/server");
+const { execClient } = await import("@/lib/exec/client");
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -17,9 +23,22 @@ const app = next({ dev, dir: process.cwd(), hostname: "127.0.0.1", port });
 const handle = app.getRequestHandler();
 
 await app.prepare();
+// The Jupyter kernel API (REST and WebSocket) is served here, beside Next: lib/jupyter/server.ts says why.
+const jupyter = createJupyterApi({ client: execClient });
 const server = createServer((req, res) => {
   stampPeer(req);
-  void handle(req, res);
+  if (req.url?.startsWith(JUPYTER_PREFIX)) void jupyter.handleRequest(req, res);
+  else void handle(req, res);
+});
+// Next's development server takes upgrades for its hot reloading itself (it listens on this
+// server); a production server has no other WebSocket. Upgrades of ours are /jupyter/ only.
+server.on("upgrade", (req, socket, head) => {
+  if (!req.url?.startsWith(JUPYTER_PREFIX)) {
+    if (!dev) socket.destroy();
+    return;
+  }
+  stampPeer(req);
+  void jupyter.handleUpgrade(req, socket, head);
 });
 server.listen(port, () => console.log(`Cellar is listening on port ${port}${dev ? " (development)" : ""}, as uid ${process.getuid?.()}`));
 

@@ -216,6 +216,8 @@ export const ZHealth = z.object({
   pool: z.object({ ready: z.number(), busy: z.number() }),
   queue: z.number(),
   sessions: z.number().optional(),
+  /** The kernels the service offers (`python`, `sage`, ...); absent from services older than the Jupyter API. */
+  kernels: z.array(z.string()).optional(),
 });
 export type THealth = z.infer<typeof ZHealth>;
 

@@ -148,7 +148,7 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
       const stats = registry.stats();
       let ready = 0;
       for (const pool of pools.values()) ready += pool.readyCount;
-      return { ok: ready > 0, pool: { ready, busy: stats.busy }, queue: stats.queue, sessions: stats.sessions };
+      return { ok: ready > 0, pool: { ready, busy: stats.busy }, queue: stats.queue, sessions: stats.sessions, kernels: [...pools.keys()] };
     },
   });
   const close = async () => {
