@@ -15,6 +15,7 @@ import { createToken } from "@/lib/tokens/create-token";
 import { updateSnippet } from "@/lib/snippets/update-snippet";
 import type { TActor } from "@/lib/snippets/schema";
 import { createUser } from "@/lib/users/create-user";
+import { nbformatProblem } from "@/test/support/nbformat";
 import { closeDbAfterAll, uniqueName } from "@/test/support/db";
 
 closeDbAfterAll();
@@ -22,26 +23,6 @@ closeDbAfterAll();
 async function newUser(prefix = "nb"): Promise<TActor> {
   const user = await createUser({ username: uniqueName(prefix), password: "correct horse battery" });
   return { id: user.id, username: user.username };
-}
-
-/**
- * Jupyter's check of a notebook on stdin. A cell without an id is only a warning in nbformat 5
- * (reads() fills one in), but 4.5 requires ids: that warning is an error here.
- */
-const VALIDATE_NOTEBOOK = [
-  "import sys, warnings, nbformat",
-  "from nbformat.warnings import MissingIDFieldWarning",
-  "warnings.simplefilter('error', MissingIDFieldWarning)",
-  "nbformat.validate(nbformat.reads(sys.stdin.read(), 4))",
-].join("\n");
-
-/** Jupyter's verdict on a notebook: null when nbformat.validate accepts it, else its message. */
-function nbformatProblem(text: string): string | null {
-  const run = spawnSync("/usr/bin/python3", ["-c", VALIDATE_NOTEBOOK], {
-    input: text,
-    encoding: "utf8",
-  });
-  return run.status === 0 ? null : run.stderr.trim().split("\n").slice(-3).join("\n") || `exit ${run.status}`;
 }
 
 /** The notebook as Jupyter reads it (nbformat.reads): [nbformat, minor, kernelspec name, [cell type, source]...]. */
