@@ -278,7 +278,9 @@ describe.skipIf(why)("Jupyter kernel API with @jupyterlab/services", () => {
     expect(res.status).toBe(401);
   });
 
-  it("makes a kernel started with an API token the user's: hidden from others, usable with the token", async () => {
+  // The token is made in this test process: a PGlite database has a single owning process, so
+  // the web server's own process would not see it (tag-counts-across-processes.test.ts likewise).
+  it.skipIf(!process.env.DATABASE_URL)("makes a kernel started with an API token the user's: hidden from others, usable with the token", async () => {
     const actor = await createUser({ username: uniqueName("jup"), password: "password1" });
     const { token } = await createToken({ actor, name: "jupyter" });
     const auth = { Authorization: `token ${token}` };
