@@ -9,21 +9,12 @@ import { execFileSync } from "node:child_process";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { expectExecService } from "./support/exec-service";
+import { typeCode } from "./support/type-code";
 
 test.beforeAll(async ({ playwright, baseURL }) => expectExecService(playwright, baseURL));
 
-/** Types `code` into the page's code box (CodeMirror indents after a colon: each line starts clean). */
-async function typeCode(page: Page, code: string): Promise<void> {
-  await page.locator(".cell-box .cm-content").click();
-  for (const [i, line] of code.split("\n").entries()) {
-    if (i > 0) {
-      await page.keyboard.press("Enter");
-      await page.keyboard.press("Shift+Home");
-      await page.keyboard.press("Delete");
-    }
-    await page.keyboard.type(line);
-  }
-}
+/** Types `code` into the page's code box. */
+const typeCellCode = (page: Page, code: string) => typeCode(page, page.locator(".cell-box .cm-content"), code);
 
 /** SageMathCell's `z`: Python's zlib.compress of the code, base64url without padding. */
 function sageCellZ(code: string): string {
@@ -42,7 +33,7 @@ test("type code, Shift+Enter runs it; Share makes a short link that opens the sa
   await page.goto("/cell?lang=python");
   await expect(page.getByRole("link", { name: "Run code" })).toBeVisible();
   await expect(page.getByLabel("Language")).toHaveValue("python");
-  await typeCode(page, "total = sum(range(7)) * 2\nprint('hello from the cell')\ntotal");
+  await typeCellCode(page, "total = sum(range(7)) * 2\nprint('hello from the cell')\ntotal");
   await page.keyboard.press("Shift+Enter");
 
   const panel = panelOf(page);

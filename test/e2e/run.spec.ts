@@ -9,22 +9,14 @@ import { readFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
 import { createSnippet, expect, test } from "./fixtures";
 import { expectExecService } from "./support/exec-service";
+import { typeCode } from "./support/type-code";
 
 // Run needs the execution service that `npm start` starts beside the site.
 test.beforeAll(async ({ playwright, baseURL }) => expectExecService(playwright, baseURL));
 
 /** Types a cell into the Run panel's editor and runs it with Shift+Enter. */
 async function runCell(page: Page, code: string): Promise<void> {
-  const editor = page.locator(".run-cellbox .cm-content");
-  await editor.click();
-  for (const [i, line] of code.split("\n").entries()) {
-    if (i > 0) {
-      await page.keyboard.press("Enter");
-      await page.keyboard.press("Shift+Home");
-      await page.keyboard.press("Delete");
-    }
-    await page.keyboard.type(line);
-  }
+  await typeCode(page, page.locator(".run-cellbox .cm-content"), code);
   await page.keyboard.press("Shift+Enter");
 }
 
