@@ -94,7 +94,7 @@ test("the owner deletes a snippet after confirming; it is gone, a fork of it sta
 // `user: _signedIn`: the fixture signs the page's browser in; the test needs nothing else of it.
 test("a refused snippet says why and keeps what was typed", async ({ page, user: _signedIn }) => {
   await page.goto("/new");
-  await page.getByLabel("Title").fill("Escape attempt");
+  await page.getByLabel("Title", { exact: true }).fill("Escape attempt");
   await page.getByLabel("File name").fill("../evil.py");
   const editor = page.locator(".snippet-editor fieldset").first().locator(".cm-content");
   await editor.click();
@@ -103,7 +103,7 @@ test("a refused snippet says why and keeps what was typed", async ({ page, user:
 
   await expect(page.getByRole("alert").filter({ hasText: "evil.py" })).toBeVisible();
   await expect(page).toHaveURL(/\/new$/);
-  await expect(page.getByLabel("Title")).toHaveValue("Escape attempt");
+  await expect(page.getByLabel("Title", { exact: true })).toHaveValue("Escape attempt");
   await expect(page.getByLabel("File name")).toHaveValue("../evil.py");
   await expect(page.locator(".snippet-editor .cm-content").first()).toContainText("print('kept')");
 });

@@ -120,7 +120,7 @@ test("a bad link says what is wrong and runs nothing", async ({ page }) => {
 
 test("Save as snippet publishes the code as main.py and opens it", async ({ page, user }) => {
   await page.goto(`/cell?lang=python&c=${encodeURIComponent("print('saved from the cell')\n")}`);
-  await page.getByLabel("Title").fill("From the cell page");
+  await page.getByLabel("Title", { exact: true }).fill("From the cell page");
   await page.getByRole("button", { name: "Save as snippet" }).click();
   await expect(page).toHaveURL(new RegExp(`/${user.username}/from-the-cell-page$`), SLOW);
   await expect(page.getByRole("heading", { name: "From the cell page" })).toBeVisible();

@@ -42,7 +42,7 @@ test("publish, edit, history, permalink, raw, ZIP and fork", async ({ page, brow
 
   // Publish a two-file snippet.
   await page.goto("/new");
-  await page.getByLabel("Title").fill("Newton's method");
+  await page.getByLabel("Title", { exact: true }).fill("Newton's method");
   await page.getByLabel(/Description/).fill("Square roots by **Newton's method**.");
   await page.getByLabel(/Tags/).fill("numerics/root-finding, calculus");
   await page.getByLabel(/Tags/).press("Escape"); // close the tag suggestions before the editor below

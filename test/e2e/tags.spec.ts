@@ -14,7 +14,7 @@ test("tag a snippet with autocomplete, then browse the tag tree to it", async ({
   expect(first.status(), await first.text()).toBe(201);
 
   await page.goto("/new");
-  await page.getByLabel("Title").fill("Tangent lines");
+  await page.getByLabel("Title", { exact: true }).fill("Tangent lines");
   const tags = page.getByRole("combobox", { name: /Tags/ });
   await tags.pressSequentially(`${root}/calc`);
   const options = page.getByRole("listbox", { name: "Suggestions" }).getByRole("option");
