@@ -7,6 +7,7 @@ import { clientAddress } from "@/lib/auth/client-address";
 import { getEnv } from "@/lib/env";
 import { AppError, toPublicError } from "@/lib/errors";
 import type { TExecClient } from "@/lib/exec/client";
+import { readJsonBody } from "@/lib/http/read-json-body";
 import { takeStreamSlot } from "@/lib/runs/stream-slots";
 import { authenticateToken } from "@/lib/tokens/authenticate-token";
 import {
@@ -146,20 +147,10 @@ async function ownerOf(req: IncomingMessage, url: URL): Promise<TOwner> {
 }
 
 async function readBody(req: IncomingMessage, max: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new AppError("TOO_LARGE", `The request body is larger than ${max / 1024} KB.`);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError("BAD_REQUEST", "The request body must be JSON.");
-  }
+  const body = await readJsonBody(req, max);
+  if (body.ok) return body.value;
+  if (body.problem === "too-large") throw new AppError("TOO_LARGE", `The request body is larger than ${max / 1024} KB.`);
+  throw new AppError("BAD_REQUEST", "The request body must be JSON.");
 }
 
 const ZStartBody = z.object({

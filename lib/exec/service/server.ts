@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { z } from "zod";
 import { ZCreateSessionRequest, ZExecuteHttpRequest, ZInteractHttpRequest, type THealth } from "@/lib/exec/protocol";
+import { readJsonBody } from "@/lib/http/read-json-body";
 import { AdmissionError, UnknownKernelError, type Registry } from "@/lib/exec/service/registry";
 import { SessionEndedError, SessionQueueFullError } from "@/lib/exec/service/session";
 
@@ -192,20 +193,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, "TOO_LARGE", `the request body is larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpError(400, "BAD_REQUEST", "the request body is not JSON");
-  }
+  const body = await readJsonBody(req, MAX_BODY_BYTES);
+  if (body.ok) return body.value;
+  if (body.problem === "too-large") throw new HttpError(413, "TOO_LARGE", `the request body is larger than ${MAX_BODY_BYTES} bytes`);
+  throw new HttpError(400, "BAD_REQUEST", "the request body is not JSON");
 }
 
 function parseBody<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
