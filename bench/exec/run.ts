@@ -237,28 +237,19 @@ async function memory(client: TExecClient, execDir: string, c: TKernelCase, zygo
       await client.close({ session });
     }
   }
-  const median = (xs: TSessionMemory[]): TSessionMemory => ({
-    charged: quantile(
-      xs.map((x) => x.charged),
-      0.5,
-    ),
-    pss: quantile(
-      xs.map((x) => x.pss),
-      0.5,
-    ),
-    uss: quantile(
-      xs.map((x) => x.uss),
-      0.5,
-    ),
-    minorFaults: quantile(
-      xs.map((x) => x.minorFaults),
-      0.5,
-    ),
-    cpuMs: quantile(
-      xs.map((x) => x.cpuMs),
-      0.5,
-    ),
-  });
+  // Each figure's own median (not the figures of one median session).
+  const median = (xs: TSessionMemory[]): TSessionMemory => {
+    const keys = ["charged", "pss", "uss", "minorFaults", "cpuMs"] as const;
+    return Object.fromEntries(
+      keys.map((k) => [
+        k,
+        quantile(
+          xs.map((x) => x[k]),
+          0.5,
+        ),
+      ]),
+    ) as TSessionMemory;
+  };
   return {
     zygotes: zygotes.map(memoryOf).filter((m): m is TMemory => m !== null),
     afterPrint: median(afterPrint),

@@ -23,6 +23,11 @@ export const HASHING_QUEUE = 32;
 
 const g = globalThis as unknown as { __cellarHashing?: { running: number; waiting: (() => void)[] } };
 
+/** How many password checks wait for a hashing slot now (for health figures and tests). */
+export function hashingQueueLength(): number {
+  return g.__cellarHashing?.waiting.length ?? 0;
+}
+
 async function withHashingSlot<T>(work: () => Promise<T>): Promise<T> {
   const slots = (g.__cellarHashing ??= { running: 0, waiting: [] });
   if (slots.running < HASHING_AT_ONCE) slots.running++;

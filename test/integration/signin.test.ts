@@ -8,7 +8,7 @@ import { signInWithPassword } from "@/lib/auth/sign-in";
 import { FREE_PER_ACCOUNT, FREE_PER_ADDRESS, MAX_WAIT_SECONDS, waitAfter } from "@/lib/auth/signin-backoff";
 import { isAppError } from "@/lib/errors";
 import { createUser } from "@/lib/users/create-user";
-import { HASHING_AT_ONCE, HASHING_QUEUE } from "@/lib/users/password";
+import { HASHING_AT_ONCE, HASHING_QUEUE, hashingQueueLength } from "@/lib/users/password";
 import { closeDbAfterAll, uniqueName } from "@/test/support/db";
 
 closeDbAfterAll();
@@ -77,9 +77,8 @@ describe("sign-in back-off", () => {
     // them fill the slots and the queue, so the victim's attempts behind them are refused.
     await attempt(uniqueName("nobody"), "x", freshAddress()); // makes the dummy hash those checks compare with
     const burst = Array.from({ length: HASHING_AT_ONCE + HASHING_QUEUE + 40 }, () => attempt(uniqueName("nobody"), "x", freshAddress()));
-    // Until the queue is full (lib/users/password.ts keeps it on globalThis).
-    const hashing = () => (globalThis as { __cellarHashing?: { waiting: unknown[] } }).__cellarHashing?.waiting.length ?? 0;
-    for (let i = 0; i < 1000 && hashing() < HASHING_QUEUE; i++) await sleep(0.005);
+    // Until the queue is full.
+    for (let i = 0; i < 1000 && hashingQueueLength() < HASHING_QUEUE; i++) await sleep(0.005);
     // One after another: each is refused at once, and given back before the next begins.
     const outcomes = [];
     for (let i = 0; i < 8; i++) outcomes.push(await attempt(victim, `guess-${i}`, freshAddress()));
