@@ -221,19 +221,27 @@ def _name_at(code: str, cursor: int):
 
 
 def _signature(obj, sage: bool):
-    if sage:
-        try:
-            from sage.misc.sageinspect import sage_getargspec
-
-            spec = sage_getargspec(obj)
-            return "(" + ", ".join(spec.args + ([f"*{spec.varargs}"] if spec.varargs else [])
-                                   + ([f"**{spec.varkw}"] if spec.varkw else [])) + ")"
-        except Exception:  # noqa: BLE001
-            pass
     try:
         return str(inspect.signature(obj))
     except (TypeError, ValueError):
+        pass
+    if not sage:
         return None
+    try:  # Cython functions without an embedded signature: Sage reads their source
+        from sage.misc.sageinspect import sage_getargspec
+
+        spec = sage_getargspec(obj)
+    except Exception:  # noqa: BLE001
+        return None
+    defaults = list(spec.defaults or ())
+    args = list(spec.args)
+    first_default = len(args) - len(defaults)
+    parts = [a if i < first_default else f"{a}={defaults[i - first_default]!r}" for i, a in enumerate(args)]
+    if spec.varargs:
+        parts.append(f"*{spec.varargs}")
+    if spec.varkw:
+        parts.append(f"**{spec.varkw}")
+    return "(" + ", ".join(parts) + ")"
 
 
 def _doc(obj, sage: bool):
