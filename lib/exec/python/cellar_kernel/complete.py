@@ -38,6 +38,12 @@ def _keywords() -> list:
     return sorted(set(keyword.kwlist) | set(getattr(keyword, "softkwlist", [])))
 
 
+def _is(obj, kinds) -> bool:
+    """isinstance by the real type only: isinstance falls back to `obj.__class__`, which a
+    class may make a property (the user's code, run by a mere check)."""
+    return issubclass(type(obj), kinds)
+
+
 def _rank(name: str) -> tuple:
     # As IPython: public names first, then _private, then __dunder__.
     return (name.startswith("__"), name.startswith("_"), name.lower(), name)
@@ -69,11 +75,11 @@ def _static_attr(obj, name: str):
         value = inspect.getattr_static(obj, name)
     except AttributeError:
         return _MISSING
-    if isinstance(value, (staticmethod, classmethod)):
+    if _is(value, (staticmethod, classmethod)):
         return value.__func__
     # C-level descriptors (slots, getset of built-in types) are safe to read; a property or a
     # descriptor written in Python would run the user's code: the walk stops there.
-    if isinstance(value, (types.MemberDescriptorType, types.GetSetDescriptorType)) and not isinstance(obj, type):
+    if _is(value, (types.MemberDescriptorType, types.GetSetDescriptorType)) and not _is(obj, type):
         try:
             return getattr(obj, name)
         except Exception:  # noqa: BLE001 — an unset slot
@@ -94,7 +100,7 @@ def resolve(dotted: str, namespace: dict):
     else:
         return _MISSING
     for part in parts[1:]:
-        if isinstance(obj, property):
+        if _is(obj, property):
             return _MISSING
         obj = _static_attr(obj, part)
         if obj is _MISSING:
@@ -109,7 +115,7 @@ def _attributes(obj) -> list:
         names = []
     if not isinstance(names, list):
         return []
-    if isinstance(obj, types.ModuleType):
+    if _is(obj, types.ModuleType):
         # Submodules not imported yet (`os.pa` → `os.path` is imported; `xml.do` → `xml.dom` is not).
         path = getattr(obj, "__path__", None)
         if isinstance(path, list):
@@ -184,7 +190,7 @@ def complete(code: str, cursor: int, namespace: dict, work_dir=None) -> dict:
         elif dotted:
             obj = resolve(dotted[:-1], namespace)
             # A property's value would come from running it: nothing to complete.
-            matches = [] if obj is _MISSING or isinstance(obj, property) else _filter(_attributes(obj), prefix)
+            matches = [] if obj is _MISSING or _is(obj, property) else _filter(_attributes(obj), prefix)
             typed = len(prefix)
         elif prefix:
             names = list(namespace) + dir(builtins) + _keywords()
@@ -263,11 +269,11 @@ def help_text(name: str, namespace: dict, detail: int = 0, sage: bool = False):
         return None
     kind = type(obj)
     lines = []
-    if callable(obj) or isinstance(obj, property):
-        signature = _signature(obj.fget if isinstance(obj, property) and obj.fget else obj, sage)
+    if callable(obj) or _is(obj, property):
+        signature = _signature(obj.fget if _is(obj, property) and obj.fget else obj, sage)
         if signature is not None:
             lines.append(f"Signature: {name}{signature}")
-    elif not isinstance(obj, (types.ModuleType, type)):
+    elif not _is(obj, (types.ModuleType, type)):
         try:
             form = repr(obj)  # the object's __repr__ may run: bounded like __dir__
         except Exception:  # noqa: BLE001
