@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TSessionEvent } from "@/lib/exec/protocol";
 import { QUERY_WALL_MS } from "@/lib/exec/service/session";
-import { cellEvents, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { cellEvents, SAGE_TEST_LIMITS, sageSkipReason, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
 const skip = skipReason();
 
@@ -93,4 +93,32 @@ describe.skipIf(skip !== undefined)("completion and help in the service", () => 
     expect((error?.message.content as { evalue: string }).evalue).toBe(`stopped: a completion did not answer within ${QUERY_WALL_MS / 1000} s`);
     expect(events.at(-1)?.message.content).toEqual({ execution_state: "dead" });
   }, 60_000);
+});
+
+const sageSkip = sageSkipReason();
+
+describe.skipIf(sageSkip !== undefined)("completion and help in the sage kernel", () => {
+  let t: TTestService;
+  beforeAll(async () => {
+    t = await startTestService({ sage: true, limits: SAGE_TEST_LIMITS });
+  }, 300_000);
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it("completes Sage's names and the methods of preparsed values, and shows Sage's docs", async () => {
+    const { session, msg_id } = await t.client.createSession({
+      files: [],
+      client: "complete-sage",
+      kernel: "sage",
+      execute: { code: "n = 2^10 + 1\nR.<t> = QQ[]" },
+    });
+    await cellEvents(t.client, session, msg_id!);
+    expect((await t.client.complete({ session, code: "integr", cursor_pos: 6 })).matches).toContain("integral");
+    expect((await t.client.complete({ session, code: "n.is_pr", cursor_pos: 7 })).matches).toContain("is_prime");
+    expect((await t.client.complete({ session, code: "t.deriv", cursor_pos: 7 })).matches).toContain("derivative");
+    const help = await t.client.inspect({ session, code: "factor(n)", cursor_pos: 3 });
+    expect(help.found).toBe(true);
+    expect(help.data["text/plain"]).toContain("Return the factorization of");
+  }, 120_000);
 });
