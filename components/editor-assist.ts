@@ -134,8 +134,13 @@ export function editorAssist(assist: () => TEditorAssist | null): Extension {
         { key: "Escape", run: closeHelp },
       ]),
     ),
+    // The site's colours (CodeMirror's own tooltip and list colours are light-only).
     EditorView.theme({
-      ".cm-tooltip.cm-assist": { maxWidth: "min(44rem, 90vw)", border: "1px solid var(--border-strong)", backgroundColor: "var(--surface, var(--code-bg))" },
+      ".cm-tooltip": { color: "var(--text)", backgroundColor: "var(--surface)", border: "1px solid var(--border-strong)", boxShadow: "var(--shadow-raised)" },
+      ".cm-tooltip-autocomplete > ul": { fontFamily: "var(--font-mono)", maxHeight: "14rem" },
+      ".cm-tooltip-autocomplete > ul > li": { padding: "0.125rem 0.5rem" },
+      ".cm-tooltip-autocomplete > ul > li[aria-selected]": { color: "var(--text)", backgroundColor: "var(--code-selection)" },
+      ".cm-tooltip.cm-assist": { maxWidth: "min(44rem, 90vw)" },
       ".cm-assist pre": { margin: 0, padding: "0.5rem 0.75rem", maxHeight: "18rem", overflow: "auto", whiteSpace: "pre-wrap", fontSize: "0.8125rem" },
       ".cm-assist--message pre": { fontFamily: "inherit", color: "var(--text-muted)" },
     }),

@@ -43,6 +43,9 @@ test("Tab completes from the live session and Shift+Tab shows help, on /cell", a
   await expect(list.getByRole("option", { name: "factorial" })).toBeVisible();
   await expect(list.getByRole("option", { name: "fabs" })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("completion-list.png"), fullPage: true });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: test.info().outputPath("completion-list-dark.png"), fullPage: true });
+  await page.emulateMedia({ colorScheme: "light" });
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("Enter");
   await expect(cellBox).toHaveText("math.factorial");
@@ -55,6 +58,9 @@ test("Tab completes from the live session and Shift+Tab shows help, on /cell", a
   await expect(help).toContainText("Signature: math.factorial(n, /)");
   await expect(help).toContainText("Find n!");
   await page.screenshot({ path: test.info().outputPath("completion-help.png"), fullPage: true });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: test.info().outputPath("completion-help-dark.png"), fullPage: true });
+  await page.emulateMedia({ colorScheme: "light" });
   await page.keyboard.press("Escape");
   await expect(help).toHaveCount(0);
 
