@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 
 import type { CodeEditorHandle } from "./codemirror-setup";
+import type { TEditorAssist } from "./editor-assist";
 
 /** Props of {@link CodeEditor}. */
 export type CodeEditorProps = {
@@ -15,6 +16,8 @@ export type CodeEditorProps = {
   defaultValue: string;
   /** id of a hint element (e.g. keyboard help) to describe the editor by. */
   describedBy?: string;
+  /** Tab completion and Shift+Tab help (cell boxes, from the run's session). */
+  assist?: TEditorAssist;
 };
 
 /**
@@ -22,11 +25,15 @@ export type CodeEditorProps = {
  * once the page is interactive. The textarea stays in the form, hidden, and always holds the
  * editor's current text.
  */
-export function CodeEditor({ id, name, path, defaultValue, describedBy }: CodeEditorProps) {
+export function CodeEditor({ id, name, path, defaultValue, describedBy, assist }: CodeEditorProps) {
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<CodeEditorHandle | null>(null);
   const pathRef = useRef(path);
+  const assistRef = useRef(assist);
+  assistRef.current = assist;
+  // Whether this editor completes at all is fixed when it is made (the snippet editor does not).
+  const assisted = useRef(assist !== undefined);
   const [enhanced, setEnhanced] = useState(false);
 
   useEffect(() => {
@@ -37,7 +44,13 @@ export function CodeEditor({ id, name, path, defaultValue, describedBy }: CodeEd
         const parent = hostRef.current;
         if (cancelled || !textarea || !parent) return;
         // Whatever the user typed before the editor loaded is in the textarea and carries over.
-        editorRef.current = createCodeEditor({ textarea, parent, path: pathRef.current, describedBy });
+        editorRef.current = createCodeEditor({
+          textarea,
+          parent,
+          path: pathRef.current,
+          describedBy,
+          ...(assisted.current ? { assist: () => assistRef.current ?? null } : {}),
+        });
         setEnhanced(true);
       })
       .catch(() => {

@@ -22,6 +22,7 @@ import {
   type Command,
 } from "@codemirror/view";
 import { tags as t } from "@lezer/highlight";
+import { editorAssist, type TEditorAssist } from "./editor-assist";
 
 /** Colours come from CSS variables (app/globals.css), so the editor follows the light/dark theme. */
 const highlightStyle = HighlightStyle.define([
@@ -64,6 +65,8 @@ export type CodeEditorOptions = {
   path: string;
   /** id of an element describing the editor (keyboard help), for aria-describedby. */
   describedBy?: string;
+  /** Tab completion and Shift+Tab help from a run session (cell boxes); read at each request. */
+  assist?: () => TEditorAssist | null;
 };
 
 /** Handle on a live editor. */
@@ -115,10 +118,10 @@ function labelFor(path: string, describedBy: string | undefined) {
 
 /**
  * Creates a CodeMirror editor showing `textarea`'s text and writing every edit back into it.
- * Tab indents; Escape then Tab moves focus on (CodeMirror's built-in escape hatch), so keyboard
+ * Tab indents (with `assist`, Tab after a name completes it and Shift+Tab shows help); Escape then Tab moves focus on (CodeMirror's built-in escape hatch), so keyboard
  * users are never trapped.
  */
-export function createCodeEditor({ textarea, parent, path, describedBy }: CodeEditorOptions): CodeEditorHandle {
+export function createCodeEditor({ textarea, parent, path, describedBy, assist }: CodeEditorOptions): CodeEditorHandle {
   const language = new Compartment();
   const label = new Compartment();
   let languageRequest = 0;
@@ -141,6 +144,7 @@ export function createCodeEditor({ textarea, parent, path, describedBy }: CodeEd
         bracketMatching(),
         closeBrackets(),
         highlightActiveLine(),
+        assist ? editorAssist(assist) : [],
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, { key: "Tab", run: insertIndent, shift: indentLess }]),
         theme,
         language.of([]),

@@ -52,7 +52,7 @@ export function CellPage(props: TCellPageProps) {
 }
 
 function CellBox(props: TCellPageProps & { setKernel: (k: TKernelName) => void }) {
-  const { run, phase, savedValues } = useRun();
+  const { run, phase, savedValues, assist } = useRun();
   const { kernel, kernels } = props;
 
   function onKeyDownCapture(e: KeyboardEvent) {
@@ -87,14 +87,21 @@ function CellBox(props: TCellPageProps & { setKernel: (k: TKernelName) => void }
         <label htmlFor={CODE_ID} className="visually-hidden">
           Code
         </label>
-        <CodeEditor id={CODE_ID} name="code" path={kernel === "sage" ? "cell.sage" : "cell.py"} defaultValue={props.code} describedBy="cell-hint" />
+        <CodeEditor
+          id={CODE_ID}
+          name="code"
+          path={kernel === "sage" ? "cell.sage" : "cell.py"}
+          defaultValue={props.code}
+          describedBy="cell-hint"
+          assist={assist}
+        />
       </div>
       <div className="cell-box__actions">
         <button type="button" className="button button--primary" onClick={() => run()} disabled={phase === "starting"} aria-controls="run-panel">
           <span aria-hidden="true">▶ </span>Run
         </button>
         <span id="cell-hint" className="hint">
-          <kbd>Shift</kbd>+<kbd>Enter</kbd> runs the code
+          <kbd>Shift</kbd>+<kbd>Enter</kbd> runs the code; after a run, <kbd>Tab</kbd> completes a name and <kbd>Shift</kbd>+<kbd>Tab</kbd> shows its help
         </span>
         <ShareBox kernel={kernel} savedValues={savedValues} />
       </div>

@@ -13,7 +13,9 @@ import {
   type TSavedValues,
 } from "@/components/interact/interact-values";
 import type { TKernelName } from "@/lib/snippets/kernel";
+import type { TEditorAssist } from "@/components/editor-assist";
 import { postJson, type TRunProblem } from "./run-api";
+import { sessionAssist } from "./session-assist";
 
 /** Which snippet (and revision) the page shows: what Run runs. */
 export type TSnippetTarget = { owner: string; slug: string; rev: string | null };
@@ -178,6 +180,8 @@ export type TRunContext = TRunState & {
    * given meanwhile wait, and only the latest are sent when it finishes (presses keep their own).
    */
   updateInteract: (id: string, values: TInteractValues) => void;
+  /** Tab completion and Shift+Tab help for the page's code boxes, from this run's session. */
+  assist: TEditorAssist;
 };
 
 const RunContext = createContext<TRunContext | null>(null);
@@ -422,10 +426,11 @@ export function RunProvider({
     }
   }, [state.restored, state.values, state.generation, push]);
 
+  const assist = useMemo(() => sessionAssist(() => sessionRef.current), []);
   const busy = state.phase === "starting" || state.log.cells.some((c) => !isFinished(c));
   const value = useMemo<TRunContext>(
-    () => ({ ...state, target, oid, busy, run, runCell, stop, restart, savedValues, setInteractValues, updateInteract }),
-    [state, target, oid, busy, run, runCell, stop, restart, savedValues, setInteractValues, updateInteract],
+    () => ({ ...state, target, oid, busy, run, runCell, stop, restart, savedValues, setInteractValues, updateInteract, assist }),
+    [state, target, oid, busy, run, runCell, stop, restart, savedValues, setInteractValues, updateInteract, assist],
   );
   return <RunContext.Provider value={value}>{children}</RunContext.Provider>;
 }

@@ -2,6 +2,7 @@
 
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { CodeEditor } from "@/components/code-editor";
+import type { TEditorAssist } from "@/components/editor-assist";
 import { isInlineImage } from "@/lib/runs/run-file-headers";
 import type { TRunCell } from "@/lib/runs/run-log";
 import { NotebookDownload } from "./notebook-download";
@@ -17,7 +18,7 @@ import "./run.css";
  * Nothing is shown before the first Run.
  */
 export function RunPanel() {
-  const { phase, log, problem, note, files, busy, session, runCell, stop } = useRun();
+  const { phase, log, problem, note, files, busy, session, runCell, stop, assist } = useRun();
   if (phase === "idle" && !problem) return null;
   const status = statusLine(phase, log);
   return (
@@ -42,7 +43,7 @@ export function RunPanel() {
         ))}
       </ol>
       {files.length > 0 ? <FileList files={files} /> : null}
-      {session ? <CellBox dead={log.dead} onRun={runCell} /> : null}
+      {session ? <CellBox dead={log.dead} onRun={runCell} assist={assist} /> : null}
     </section>
   );
 }
@@ -106,7 +107,7 @@ function formatSize(bytes: number): string {
 }
 
 /** The box for more code. Shift+Enter (or the button) runs it; the box then empties for the next. */
-function CellBox({ dead, onRun }: { dead: boolean; onRun: (code: string) => Promise<boolean> }) {
+function CellBox({ dead, onRun, assist }: { dead: boolean; onRun: (code: string) => Promise<boolean>; assist: TEditorAssist }) {
   const id = useId();
   const hintId = `${id}-hint`;
   const [generation, setGeneration] = useState(0);
@@ -158,10 +159,10 @@ function CellBox({ dead, onRun }: { dead: boolean; onRun: (code: string) => Prom
       <label htmlFor={`${id}-code`} className="run-cellbox__label">
         Run more code after it, in the same namespace
       </label>
-      <CodeEditor key={generation} id={`${id}-code`} name="code" path="cell.py" defaultValue="" describedBy={hintId} />
+      <CodeEditor key={generation} id={`${id}-code`} name="code" path="cell.py" defaultValue="" describedBy={hintId} assist={assist} />
       <div className="run-cellbox__actions">
         <span id={hintId} className="hint">
-          <kbd>Shift</kbd>+<kbd>Enter</kbd> runs the cell
+          <kbd>Shift</kbd>+<kbd>Enter</kbd> runs the cell, <kbd>Tab</kbd> completes a name, <kbd>Shift</kbd>+<kbd>Tab</kbd> shows its help
         </span>
         <button type="button" className="button button--small" onClick={() => void submit()} disabled={sending}>
           Run cell

@@ -13,15 +13,19 @@ import { z } from "zod";
 import {
   appendOutput,
   toNbOutput,
+  ZCompleteHttpResponse,
   ZCreateSessionResponse,
   ZErrorBody,
   ZExecuteHttpResponse,
   ZFileList,
   ZHealth,
+  ZInspectHttpResponse,
   ZJupyterMessage,
   hostOfSession,
+  type TCompleteHttpResponse,
   type TFileEntry,
   type THealth,
+  type TInspectHttpResponse,
   type TNbOutput,
   type TSessionEvent,
 } from "@/lib/exec/protocol";
@@ -222,6 +226,28 @@ export function createExecClient(hosts: string | TExecHost[]) {
       return parse(
         ZExecuteHttpResponse,
         await sessionCall(o.session, "/interact", { method: "POST", body: JSON.stringify({ interact: o.interact, values: o.values, timeout: o.timeout }) }),
+      );
+    },
+
+    /**
+     * Completions at `cursor_pos` (code points) in `code` from the session's namespace; `busy`
+     * (and no matches) while a cell runs (docs/exec.md section 3).
+     */
+    async complete(o: { session: string; code: string; cursor_pos: number }): Promise<TCompleteHttpResponse> {
+      return parse(
+        ZCompleteHttpResponse,
+        await sessionCall(o.session, "/complete", { method: "POST", body: JSON.stringify({ code: o.code, cursor_pos: o.cursor_pos }) }),
+      );
+    },
+
+    /** Help (signature and docstring; `detail_level` 1: the source) for the name at `cursor_pos`. */
+    async inspect(o: { session: string; code: string; cursor_pos: number; detail_level?: 0 | 1 }): Promise<TInspectHttpResponse> {
+      return parse(
+        ZInspectHttpResponse,
+        await sessionCall(o.session, "/inspect", {
+          method: "POST",
+          body: JSON.stringify({ code: o.code, cursor_pos: o.cursor_pos, detail_level: o.detail_level ?? 0 }),
+        }),
       );
     },
 

@@ -73,6 +73,19 @@ export type TInteractRequest = {
   cpu_seconds: number;
 };
 
+/**
+ * service → session child: complete or inspect (help) at `cursor_pos` (Unicode code points) in
+ * `code`, answered from the session's namespace between cells (docs/exec.md, "Completion and help").
+ */
+export type TQueryRequest = {
+  op: "complete" | "inspect";
+  msg_id: string;
+  code: string;
+  cursor_pos: number;
+  detail_level?: 0 | 1;
+  cpu_seconds: number;
+};
+
 /** An interact's id, as the kernel makes them ("i7"); also what the browser sends back. */
 export const ZInteractId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "an interact id is 1–64 letters, digits, '.', ':', '_' or '-'");
 
@@ -98,6 +111,25 @@ export const ZExecuteReplyContent = z
   .object({ status: z.enum(["ok", "error", "aborted"]), execution_count: z.number().int().nullable().default(null) })
   .loose();
 
+/** The most matches a completion returns, and the longest help text (the relay caps them too). */
+export const MAX_COMPLETIONS = 200;
+export const MAX_HELP_CHARS = 64 * 1024 + 64;
+export const ZCompleteReplyContent = z.object({
+  status: z.literal("ok"),
+  matches: z.array(z.string().min(1).max(200)).max(MAX_COMPLETIONS),
+  cursor_start: z.number().int().nonnegative(),
+  cursor_end: z.number().int().nonnegative(),
+  metadata: z.object({}).default({}),
+});
+export type TCompleteReplyContent = z.infer<typeof ZCompleteReplyContent>;
+export const ZInspectReplyContent = z.object({
+  status: z.literal("ok"),
+  found: z.boolean(),
+  data: z.object({ "text/plain": z.string().max(MAX_HELP_CHARS).optional() }),
+  metadata: z.object({}).default({}),
+});
+export type TInspectReplyContent = z.infer<typeof ZInspectReplyContent>;
+
 /**
  * A message from the relay R on behalf of G (docs/exec.md section 2): Jupyter content without
  * the envelope, framed by R (`parent` is the running request), or `dropped`: bytes the cell wrote
@@ -112,6 +144,8 @@ export const ZChildMessage = z.discriminatedUnion("msg_type", [
   child("execute_result", ZExecuteResultContent),
   child("error", ZErrorContent),
   child("execute_reply", ZExecuteReplyContent),
+  child("complete_reply", ZCompleteReplyContent),
+  child("inspect_reply", ZInspectReplyContent),
   child("dropped", z.object({ bytes: z.number().int().nonnegative() })),
 ]);
 export type TChildMessage = z.infer<typeof ZChildMessage>;
@@ -189,6 +223,26 @@ export const ZInteractHttpRequest = z.object({
   timeout: z.number().positive().optional(),
 });
 export type TInteractHttpRequest = z.infer<typeof ZInteractHttpRequest>;
+
+/** Code a completion or help request reads: a cell's worth (the site's cells are at most 64 KB). */
+export const MAX_QUERY_CODE_CHARS = 1_000_000;
+/**
+ * `POST /sessions/<id>/complete` and `/inspect` (docs/exec.md section 3): the cursor is a
+ * position in Unicode code points, as in Jupyter's protocol 5.2+.
+ */
+export const ZQueryHttpRequest = z
+  .object({
+    code: z.string().max(MAX_QUERY_CODE_CHARS, `code is at most ${MAX_QUERY_CODE_CHARS} characters`),
+    cursor_pos: z.number().int("cursor_pos is a whole number").nonnegative("cursor_pos is a position in the code"),
+    detail_level: z.union([z.literal(0), z.literal(1)]).default(0),
+  })
+  .refine((q) => q.cursor_pos <= [...q.code].length, { message: "cursor_pos is past the end of the code", path: ["cursor_pos"] });
+export type TQueryHttpRequest = z.infer<typeof ZQueryHttpRequest>;
+/** The kernel's reply content, and `busy`: a cell was running, so nothing was asked (an empty answer). */
+export const ZCompleteHttpResponse = ZCompleteReplyContent.extend({ busy: z.boolean() });
+export type TCompleteHttpResponse = z.infer<typeof ZCompleteHttpResponse>;
+export const ZInspectHttpResponse = ZInspectReplyContent.extend({ busy: z.boolean() });
+export type TInspectHttpResponse = z.infer<typeof ZInspectHttpResponse>;
 
 /** Why a session ended, on the `metadata.reason` of its final `dead` status. */
 export const ZEndReason = z.enum(["idle", "lifetime", "closed", "replaced", "limit", "exited", "shutdown", "failed"]);

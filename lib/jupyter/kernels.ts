@@ -185,6 +185,39 @@ export function answer(
 }
 
 /**
+ * A `complete_request` or `inspect_request` of a client, answered from the kernel's session
+ * (docs/exec.md, "Completion and help"): the cursor is in code points, as the service counts.
+ * While a cell runs the service answers at once with nothing (Jupyter would queue the request
+ * behind the cell; an editor's Tab wants an answer now). Over the budget (the interact updates'
+ * one, a Tab being as frequent), past the size limit or when the service fails: an empty reply.
+ */
+export async function queryKernel(
+  k: TKernel,
+  o: { op: "complete" | "inspect"; code: string; cursor: number; detail: 0 | 1 },
+  client: TExecClient,
+): Promise<Record<string, unknown>> {
+  const empty =
+    o.op === "complete"
+      ? { status: "ok", matches: [], cursor_start: o.cursor, cursor_end: o.cursor, metadata: {} }
+      : { status: "ok", found: false, data: {}, metadata: {} };
+  if (o.code.length > MAX_CELL_CHARS || o.cursor > [...o.code].length) return empty;
+  k.lastActivity = new Date();
+  try {
+    await spendBudget(k.owner, "interact");
+    if (o.op === "complete") {
+      const { busy: _busy, ...content } = await client.complete({ session: k.session, code: o.code, cursor_pos: o.cursor });
+      return content;
+    }
+    const { busy: _busy, ...content } = await client.inspect({ session: k.session, code: o.code, cursor_pos: o.cursor, detail_level: o.detail });
+    return content;
+  } catch (e) {
+    const err = fromExecError(e);
+    if (!(err instanceof AppError)) console.error(`Jupyter kernel ${k.id}: a ${o.op}_request failed`, e);
+    return empty;
+  }
+}
+
+/**
  * Executes a cell for a client's `execute_request`: the outputs come back through the kernel's
  * event pump, parented on `request`. A cell past the size limit or over the Run budget is
  * answered with an error at once.

@@ -20,6 +20,7 @@ import {
   restartKernel,
   shutdownKernel,
   startKernel,
+  queryKernel,
   type TConnection,
   type TKernel,
   type TOwner,
@@ -398,18 +399,16 @@ export function createJupyterApi(o: { client: () => TExecClient }) {
         return answer(k, conn, header, channel, "is_complete_reply", isComplete(c.code));
       }
       case "complete_request": {
-        // No completion in our kernel yet: an empty, valid answer.
         const c = ZRequestContent.complete_request.parse(frame.content);
-        return answer(k, conn, header, channel, "complete_reply", {
-          status: "ok",
-          matches: [],
-          cursor_start: c.cursor_pos,
-          cursor_end: c.cursor_pos,
-          metadata: {},
-        });
+        const content = await queryKernel(k, { op: "complete", code: c.code, cursor: c.cursor_pos, detail: 0 }, client);
+        return answer(k, conn, header, channel, "complete_reply", content);
       }
-      case "inspect_request":
-        return answer(k, conn, header, channel, "inspect_reply", { status: "ok", found: false, data: {}, metadata: {} });
+      case "inspect_request": {
+        const c = ZRequestContent.inspect_request.parse(frame.content);
+        const detail = c.detail_level === 1 ? 1 : 0;
+        const content = await queryKernel(k, { op: "inspect", code: c.code, cursor: c.cursor_pos, detail }, client);
+        return answer(k, conn, header, channel, "inspect_reply", content);
+      }
       case "history_request":
         return answer(k, conn, header, channel, "history_reply", { status: "ok", history: [] });
       case "comm_info_request":

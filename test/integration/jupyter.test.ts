@@ -192,10 +192,18 @@ describe.skipIf(why)("Jupyter kernel API with @jupyterlab/services", () => {
     try {
       expect((await kernel.requestIsComplete({ code: "for i in range(3):" })).content.status).toBe("incomplete");
       expect((await kernel.requestIsComplete({ code: "print(1)" })).content.status).toBe("complete");
-      const completion = await kernel.requestComplete({ code: "pri", cursor_pos: 3 });
-      expect(completion.content.status).toBe("ok");
-      const inspection = await kernel.requestInspect({ code: "print", cursor_pos: 5, detail_level: 0 });
-      expect((inspection.content as { found: boolean }).found).toBe(false);
+      await execute(kernel, "import math\nmy_total = 41");
+      const completion = await kernel.requestComplete({ code: "x = math.fa", cursor_pos: 11 });
+      expect(completion.content).toMatchObject({ status: "ok", matches: ["fabs", "factorial"], cursor_start: 9, cursor_end: 11 });
+      expect((await kernel.requestComplete({ code: "my_t", cursor_pos: 4 })).content).toMatchObject({ matches: ["my_total"] });
+      // Jupyter counts the cursor in code points: the emoji before it is one.
+      expect((await kernel.requestComplete({ code: "'😀'; my_t", cursor_pos: 9 })).content).toMatchObject({ matches: ["my_total"], cursor_start: 5 });
+      const inspection = await kernel.requestInspect({ code: "math.factorial(", cursor_pos: 15, detail_level: 0 });
+      expect(inspection.content).toMatchObject({ status: "ok", found: true });
+      const text = (inspection.content as { data: Record<string, string> }).data["text/plain"];
+      expect(text).toContain("Signature: math.factorial(n, /)");
+      expect(text).toContain("Find n!");
+      expect((await kernel.requestInspect({ code: "no_such_thing", cursor_pos: 3, detail_level: 0 })).content).toMatchObject({ found: false });
     } finally {
       await kernel.shutdown();
     }

@@ -87,6 +87,17 @@ class Connection:
     def update(self, interact_id: str, values: dict, cpu_seconds: float = 30, timeout: float = 30.0) -> list:
         return self.collect(self.submit_update(interact_id, values, cpu_seconds), timeout)
 
+    def query(self, op: str, code: str, cursor=None, detail: int = 0, timeout: float = 30.0) -> list:
+        """A complete or inspect request (the service's `op: complete | inspect`); its messages
+        up to the final idle status."""
+        msg_id = uuid.uuid4().hex
+        request = {"op": op, "msg_id": msg_id, "code": code, "cursor_pos": len(code) if cursor is None else cursor,
+                   "cpu_seconds": 30}
+        if op == "inspect":
+            request["detail_level"] = detail
+        self.send(request)
+        return self.collect(msg_id, timeout)
+
     def close(self) -> None:
         self.reader.close()
         self.sock.close()

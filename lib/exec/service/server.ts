@@ -5,7 +5,15 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { z } from "zod";
-import { ZCreateSessionRequest, ZExecuteHttpRequest, ZInteractHttpRequest, type THealth } from "@/lib/exec/protocol";
+import {
+  ZCreateSessionRequest,
+  ZExecuteHttpRequest,
+  ZInteractHttpRequest,
+  ZQueryHttpRequest,
+  type TCompleteHttpResponse,
+  type THealth,
+  type TInspectHttpResponse,
+} from "@/lib/exec/protocol";
 import { readJsonBody } from "@/lib/http/read-json-body";
 import { AdmissionError, UnknownKernelError, type Registry } from "@/lib/exec/service/registry";
 import { SessionEndedError, SessionQueueFullError } from "@/lib/exec/service/session";
@@ -107,6 +115,22 @@ async function handle(deps: TServerDeps, req: IncomingMessage, res: ServerRespon
     const body = parseBody(ZInteractHttpRequest, await readJson(req));
     const msgId = session.updateInteract(body.interact, body.values, body.timeout);
     return sendJson(res, 202, { msg_id: msgId });
+  }
+  if ((action === "complete" || action === "inspect") && parts.length === 3) {
+    if (method !== "POST") throw methodNotAllowed(method, url.pathname);
+    const body = parseBody(ZQueryHttpRequest, await readJson(req));
+    if (action === "complete") {
+      const reply = await session.query("complete", body.code, body.cursor_pos);
+      const answer: TCompleteHttpResponse = reply
+        ? { ...reply, busy: false }
+        : { status: "ok", matches: [], cursor_start: body.cursor_pos, cursor_end: body.cursor_pos, metadata: {}, busy: session.state !== "dead" };
+      return sendJson(res, 200, answer);
+    }
+    const reply = await session.query("inspect", body.code, body.cursor_pos, body.detail_level);
+    const answer: TInspectHttpResponse = reply
+      ? { ...reply, busy: false }
+      : { status: "ok", found: false, data: {}, metadata: {}, busy: session.state !== "dead" };
+    return sendJson(res, 200, answer);
   }
   if (action === "interrupt" && parts.length === 3) {
     if (method !== "POST") throw methodNotAllowed(method, url.pathname);

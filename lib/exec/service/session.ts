@@ -12,12 +12,15 @@ import {
   ZChildMessage,
   ZHello,
   type TEndReason,
+  type TCompleteReplyContent,
   type TExecuteRequest,
   type TFileEntry,
+  type TInspectReplyContent,
   type TInteractRequest,
   type TInputFile,
   type TJupyterMessage,
   type TLimitKind,
+  type TQueryRequest,
   type TSessionEvent,
 } from "@/lib/exec/protocol";
 import { SessionCgroups, type TCgroupOptions } from "@/lib/exec/service/cgroups";
@@ -37,6 +40,11 @@ const WATCH_INTERVAL_MS = 100;
 const IDLE_WATCH_INTERVAL_MS = 1000;
 /** After SIGXCPU, how long a cell over its CPU time may take to stop before the session is ended. */
 const CPU_GRACE_MS = 1000;
+/**
+ * How long a completion or help request may take before the session is ended. The kernel answers
+ * empty after 2 s of its own (SIGALRM); past this, an object's `__dir__` or `__repr__` swallowed that.
+ */
+export const QUERY_WALL_MS = 5000;
 
 export type TSessionOptions = {
   id: string;
@@ -64,12 +72,24 @@ export type TSessionOptions = {
   warm?: boolean;
 };
 
+export type TQueryOp = "complete" | "inspect";
+export type TQueryReply<Op extends TQueryOp> = Op extends "complete" ? TCompleteReplyContent : TInspectReplyContent;
+/** A completion or help request: never queued, never in the log; answered by `done`. */
+type TQuery = {
+  op: TQueryOp;
+  cursor: number;
+  detail: 0 | 1;
+  reply: TCompleteReplyContent | TInspectReplyContent | null;
+  done: (reply: TCompleteReplyContent | TInspectReplyContent | null) => void;
+};
+
 /** A cell of code, or an interact update (`interact` set: re-run that interact with these values). */
 type TCell = {
   msgId: string;
   code: string;
   filename: string | null;
   interact?: { id: string; values: Record<string, unknown> };
+  query?: TQuery;
   wallSeconds: number;
   date: string;
 };
@@ -297,6 +317,7 @@ export class Session {
   private onLine(line: string): void {
     const cell = this.running;
     if (!cell) return;
+    if (cell.query) return this.onQueryLine(cell, cell.query, line);
     cell.outputBytes += Buffer.byteLength(line);
     let parsed;
     try {
@@ -336,6 +357,41 @@ export class Session {
       return;
     }
     this.emit(msg.msg_type, cell, msg.content, msg.metadata?.interact ? { interact: msg.metadata.interact } : {});
+  }
+
+  /**
+   * A line of a running query: only its reply and the final idle count; what the kernel dropped
+   * for it (bytes an object's `__dir__` wrote) is not output of any cell. The query's wall clock
+   * bounds it.
+   */
+  private onQueryLine(cell: TRunning, query: TQuery, line: string): void {
+    let parsed;
+    try {
+      parsed = ZChildMessage.safeParse(JSON.parse(line));
+    } catch {
+      return;
+    }
+    if (!parsed.success || parsed.data.parent !== cell.msgId) return;
+    const msg = parsed.data;
+    if (msg.msg_type === `${query.op}_reply`) query.reply = msg.content as TCompleteReplyContent | TInspectReplyContent;
+    else if (msg.msg_type === "status" && msg.content.execution_state === "idle") this.finishCell();
+  }
+
+  /**
+   * Asks the kernel for completions (`complete`) or help (`inspect`, `detail` 1: with the source)
+   * at `cursor` (code points) in `code`, like Jupyter's complete_request / inspect_request.
+   * Answered between cells only: while a cell runs or waits (or the session starts), `null` at
+   * once, and the caller says it is busy. A query runs in the kernel's process with the cells'
+   * namespace; cells sent meanwhile wait for it. Throws when the session has ended.
+   */
+  query<Op extends TQueryOp>(op: Op, code: string, cursor: number, detail: 0 | 1 = 0): Promise<TQueryReply<Op> | null> {
+    if (this.state === "dead" || this.ending) throw new SessionEndedError(this.id);
+    if (this.running || this.queue.length > 0 || this.state !== "idle" || !this.socket) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const query: TQuery = { op, cursor, detail, reply: null, done: (r) => resolve(r as TQueryReply<Op> | null) };
+      this.touch();
+      this.dispatch({ msgId: randomUUID(), code, filename: null, query, wallSeconds: QUERY_WALL_MS / 1000, date: new Date().toISOString() });
+    });
   }
 
   /** Appends a Jupyter message to the log and hands it to live listeners. */
@@ -383,7 +439,12 @@ export class Session {
   private pump(): void {
     if (this.running || this.state !== "idle" || !this.socket) return;
     const cell = this.queue.shift();
-    if (!cell) return;
+    if (cell) this.dispatch(cell);
+  }
+
+  /** Sends a cell, update or query to the kernel, with its clocks. */
+  private dispatch(cell: TCell): void {
+    if (!this.socket) return;
     const running: TRunning = {
       ...cell,
       outputBytes: 0,
@@ -394,8 +455,21 @@ export class Session {
       fullAtStart: this.runDirFull() !== null,
     };
     this.running = running;
-    this.lastParent = cell;
     this.state = "busy";
+    if (cell.query) {
+      const { op, cursor, detail } = cell.query;
+      running.timers.push(
+        setTimeout(() => {
+          const evalue = `stopped: a ${op === "complete" ? "completion" : "help request"} did not answer within ${QUERY_WALL_MS / 1000} s`;
+          void this.end({ limit: "time", evalue });
+        }, QUERY_WALL_MS),
+      );
+      const request: TQueryRequest = { op, msg_id: cell.msgId, code: cell.code, cursor_pos: cursor, cpu_seconds: this.o.limits.cpuSeconds };
+      if (op === "inspect") request.detail_level = detail;
+      this.socket.write(JSON.stringify(request) + "\n");
+      return;
+    }
+    this.lastParent = cell;
     this.emit("status", cell, { execution_state: "busy" });
     running.timers.push(
       setTimeout(() => void this.end({ limit: "time", evalue: limitMessage("time", this.o.limits, cell.wallSeconds) }), cell.wallSeconds * 1000),
@@ -462,6 +536,14 @@ export class Session {
     const cell = this.running;
     if (!cell) return;
     for (const t of cell.timers) clearTimeout(t);
+    if (cell.query) {
+      this.running = null;
+      this.state = "idle";
+      cell.query.done(cell.query.reply);
+      if (this.queue.length > 0) this.pump();
+      else this.onIdle(this);
+      return;
+    }
     // The kernel refused the cell's writes (ENOSPC, "No space left on device"); the page also
     // says which limit that was, as it does for the others. The session goes on: the cell may
     // delete files to make room.
@@ -487,7 +569,8 @@ export class Session {
   /** SIGINT to G (KeyboardInterrupt in the cell); if the cell still runs after the grace period, the session is killed. */
   interrupt(): void {
     const cell = this.running;
-    if (!cell || !this.signal("SIGINT")) return;
+    // A query stops by its own clock; the kernel ignores SIGINT between cells anyway.
+    if (!cell || cell.query || !this.signal("SIGINT")) return;
     cell.interrupted = true;
     cell.timers.push(
       setTimeout(() => {
@@ -547,8 +630,14 @@ export class Session {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.lifeTimer) clearTimeout(this.lifeTimer);
     if (this.idleWatch) clearInterval(this.idleWatch);
-    const cell = this.running;
+    let cell = this.running;
     this.running = null;
+    if (cell?.query) {
+      // A query shows nothing; a limit it hit is said under the last cell, as between cells.
+      for (const t of cell.timers) clearTimeout(t);
+      cell.query.done(null);
+      cell = null;
+    }
     // Kill first, then report: nothing more arrives from G once we tell the user why it stopped.
     // Only a pid that is provably still ours (a member of the session's cgroups): a pid that
     // exited may already belong to someone else. G is pid 1 of its namespace, so the kernel takes

@@ -8,6 +8,7 @@ import linecache
 import math
 import os
 import resource
+import signal
 import sys
 import types
 
@@ -17,10 +18,33 @@ from cellar import _displays_itself
 from cellar.interact import InteractGone
 from cellar.interact import update as update_interact
 
-from . import figures, sage_kernel
+from . import complete, figures, sage_kernel
 from .displays import mime_bundle
 from .gate import CpuLimitExceeded
 from .tracebacks import format_error
+
+# The wall clock of one completion or help request (docs/exec.md, "Completion and help").
+QUERY_SECONDS = 2.0
+
+
+class QueryTimeout(BaseException):
+    """Raised by SIGALRM in a completion or help request that took too long (an object's
+    __dir__ or __repr__ that loops)."""
+
+
+class _Discard:
+    """sys.stdout and sys.stderr while a query runs: what an object's __dir__ prints goes nowhere."""
+
+    encoding = "utf-8"
+
+    def write(self, text) -> int:
+        return len(text) if isinstance(text, str) else 0
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
 
 
 def new_main_namespace(preimported: dict) -> dict:
@@ -79,6 +103,8 @@ class Engine:
             self._gate.in_user = True
             try:
                 source, interactive = code, filename is None
+                if not self._sage and filename is None and "?" in code:
+                    source = _with_help_lines(code, name)
                 if self._sage and (filename is None or filename.endswith(".sage")):
                     source = sage_kernel.preparse(code, name)
                     # A .sage snippet is read as SageMathCell reads its cell: a plot on its
@@ -101,6 +127,44 @@ class Engine:
             status, error = self._classify(e)
             self._close_figures()
         return self._end(status, error, count)
+
+    def query(self, op: str, msg_id: str, code: str, cursor: int, detail: int) -> None:
+        """Answers a complete or inspect request (Jupyter's complete_reply / inspect_reply
+        content) from the namespace, between cells. Within QUERY_SECONDS of wall time (SIGALRM;
+        an empty answer past it), printing nothing: the relay passes on only the reply."""
+        channel = self._channel
+        channel.parent = msg_id
+        channel.tags.clear()
+        streams = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = _Discard()
+        handler = signal.signal(signal.SIGALRM, self._on_alarm)
+        timer = signal.setitimer(signal.ITIMER_REAL, QUERY_SECONDS)
+        content = ({"status": "ok", "matches": [], "cursor_start": cursor, "cursor_end": cursor, "metadata": {}}
+                   if op == "complete" else {"status": "ok", "found": False, "data": {}, "metadata": {}})
+        try:
+            try:
+                self._alarm_armed = True
+                if op == "complete":
+                    content = complete.complete(code, cursor, self._ns, self._work_dir)
+                else:
+                    content = complete.inspect_code(code, cursor, self._ns, detail, self._sage)
+            finally:
+                self._alarm_armed = False
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except BaseException:  # noqa: BLE001 — the time limit, or an object that broke: an empty answer
+            pass
+        signal.signal(signal.SIGALRM, handler)
+        if timer[0] > 0:  # a cell's own alarm goes on
+            signal.setitimer(signal.ITIMER_REAL, *timer)
+        sys.stdout, sys.stderr = streams
+        self._pump.sync()  # what C code printed meanwhile goes out now, under this request (dropped)
+        channel.send(f"{op}_reply", content)
+
+    _alarm_armed = False
+
+    def _on_alarm(self, signum, frame) -> None:
+        if self._alarm_armed:
+            raise QueryTimeout(f"no answer within {QUERY_SECONDS:g} s")
 
     def _end(self, status: str, error, count, tag=None) -> str:
         """Ends a cell or an update: its output sent, then (error,) execute_reply and idle in one
@@ -236,3 +300,14 @@ class Engine:
         if hard != resource.RLIM_INFINITY:
             soft = min(soft, hard)
         resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _with_help_lines(code: str, name: str) -> str:
+    """A Python cell with `name?` / `name??` lines (IPython's help syntax) made help calls, when
+    it does not parse as it is; otherwise the cell itself."""
+    try:
+        ast.parse(code, name, "exec")
+        return code
+    except SyntaxError:
+        pass
+    return complete.help_lines(code) or code

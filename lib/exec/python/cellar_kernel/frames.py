@@ -90,13 +90,44 @@ def line(msg_type: str, parent: str, content: dict, tag=None) -> bytes:
 DEFAULT_CPU_SECONDS = 30.0
 
 
+QUERIES = frozenset({"complete", "inspect"})
+MAX_MATCHES = 200
+MAX_MATCH_CHARS = 200
+MAX_HELP_CHARS = 64 * 1024 + 64
+
+
+def query_reply_of(msg, op: str):
+    """The content of U's complete_reply or inspect_reply (for request `op`), reduced to the
+    fields the service reads and within their caps, else None."""
+    if not isinstance(msg, dict) or msg.get("msg_type") != f"{op}_reply":
+        return None
+    content = msg.get("content")
+    if not isinstance(content, dict):
+        return None
+    if op == "complete":
+        matches, start, end = content.get("matches"), content.get("cursor_start"), content.get("cursor_end")
+        if not (isinstance(matches, list) and all(isinstance(m, str) and 0 < len(m) <= MAX_MATCH_CHARS for m in matches)):
+            return None
+        if not all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in (start, end)) or start > end:
+            return None
+        return {"status": "ok", "matches": matches[:MAX_MATCHES], "cursor_start": start, "cursor_end": end, "metadata": {}}
+    found, data = content.get("found"), content.get("data")
+    if not isinstance(found, bool) or not isinstance(data, dict):
+        return None
+    text = data.get("text/plain")
+    if found and not (isinstance(text, str) and len(text) <= MAX_HELP_CHARS):
+        return None
+    return {"status": "ok", "found": found, "data": {"text/plain": text} if found else {}, "metadata": {}}
+
+
 def parse_request(msg) -> tuple:
-    """("execute", msg_id, code, filename, cpu_seconds) or ("interact", msg_id, interact id,
-    values, cpu_seconds) of a well-formed request, else ValueError. An update's id and values
-    are the engine's to judge: it answers an unknown id, and ignores values it cannot take."""
+    """("execute", msg_id, code, filename, cpu_seconds), ("interact", msg_id, interact id,
+    values, cpu_seconds), ("complete" | "inspect", msg_id, code, cursor, detail_level,
+    cpu_seconds) of a well-formed request, else ValueError. An update's id and values are the
+    engine's to judge: it answers an unknown id, and ignores values it cannot take."""
     op = msg.get("op") if isinstance(msg, dict) else None
-    if op not in ("execute", "interact"):
-        raise ValueError(f"expected an execute or interact request, got {str(msg)[:80]}")
+    if op not in ("execute", "interact", "complete", "inspect"):
+        raise ValueError(f"expected an execute, interact, complete or inspect request, got {str(msg)[:80]}")
     msg_id = msg.get("msg_id")
     cpu = msg.get("cpu_seconds", DEFAULT_CPU_SECONDS)
     if not isinstance(msg_id, str):
@@ -105,6 +136,15 @@ def parse_request(msg) -> tuple:
         raise ValueError(f"{op}: cpu_seconds must be a positive number")
     if op == "interact":
         return op, msg_id, msg.get("interact"), msg.get("values"), float(cpu)
+    if op in QUERIES:
+        code, cursor, detail = msg.get("code"), msg.get("cursor_pos"), msg.get("detail_level", 0)
+        if not isinstance(code, str):
+            raise ValueError(f"{op}: code must be a string")
+        if isinstance(cursor, bool) or not isinstance(cursor, int) or not 0 <= cursor <= len(code):
+            raise ValueError(f"{op}: cursor_pos must be a position in the code")
+        if detail not in (0, 1) or isinstance(detail, bool):
+            raise ValueError(f"{op}: detail_level must be 0 or 1")
+        return op, msg_id, code, cursor, detail, float(cpu)
     code, filename = msg.get("code"), msg.get("filename")
     if not isinstance(code, str):
         raise ValueError("execute: code must be a string")

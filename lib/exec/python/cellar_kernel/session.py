@@ -82,6 +82,8 @@ def serve(req_fd: int, msg_fd: int, work_dir: str = "/work") -> None:
             continue
         if op == "execute":
             engine.execute(*args)
+        elif op in ("complete", "inspect"):
+            engine.query(op, *args[:-1])
         else:
             engine.update_interact(*args)
     os._exit(0)

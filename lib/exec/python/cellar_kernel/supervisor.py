@@ -82,9 +82,12 @@ def hand_over(ctl: socket.socket, session_id: str, socket_path: str, pid: int, p
 
 
 class _Cell:
-    __slots__ = ("msg_id", "cpu_seconds", "cpu_at_start", "reply", "cpu_signalled")
+    __slots__ = ("op", "msg_id", "cpu_seconds", "cpu_at_start", "reply", "cpu_signalled")
 
-    def __init__(self, msg_id: str, cpu_seconds: float, cpu_at_start: float) -> None:
+    def __init__(self, op: str, msg_id: str, cpu_seconds: float, cpu_at_start: float) -> None:
+        # "execute" or "interact" (a cell: outputs, execute_reply), or "complete" or "inspect" (a
+        # query: only its reply is passed on, whatever the objects it touched printed)
+        self.op = op
         self.msg_id = msg_id
         self.cpu_seconds = cpu_seconds
         self.cpu_at_start = cpu_at_start
@@ -300,12 +303,12 @@ class _Link:
         if op == "signal":
             return self._signal(msg.get("signal"))
         try:
-            _, msg_id, *args = frames.parse_request(msg)
+            op, msg_id, *args = frames.parse_request(msg)
         except ValueError:
             return  # U would ignore it too
         if self._cell is not None:
             return  # the service sends one request at a time
-        self._cell = _Cell(msg_id, args[-1], self._user_cpu())
+        self._cell = _Cell(op, msg_id, args[-1], self._user_cpu())
         self._checks = 0
         # Busy goes out with the cell's first output or its end, not in a send of its own: the
         # service has said busy itself when it sent the request.
@@ -394,6 +397,15 @@ class _Link:
             msg = json.loads(line)
         except ValueError:
             return self._drop(len(line) + 1)
+        if cell.op in frames.QUERIES:
+            # A query shows nothing: its reply, else dropped (and counted, as a cell's would be).
+            reply = frames.query_reply_of(msg, cell.op)
+            if reply is None:
+                return self._drop(len(line) + 1)
+            cell.reply = reply
+            self._checks = 0
+            self.check_at = time.monotonic()
+            return
         output = frames.output_of(msg)
         if output is not None:
             msg_type, content, tag = output
@@ -454,7 +466,8 @@ class _Link:
         self._read_user(_DRAIN)
         cell, self._cell = self._cell, None
         self.check_at = None
-        self._send(frames.line("execute_reply", cell.msg_id, cell.reply)
+        reply_type = f"{cell.op}_reply" if cell.op in frames.QUERIES else "execute_reply"
+        self._send(frames.line(reply_type, cell.msg_id, cell.reply)
                    + frames.line("status", cell.msg_id, {"execution_state": "idle"}))
         self._update()
 
