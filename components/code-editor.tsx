@@ -15,6 +15,10 @@ export type CodeEditorProps = {
   defaultValue: string;
   /** id of a hint element (e.g. keyboard help) to describe the editor by. */
   describedBy?: string;
+  /** Not editable (the text stays selectable). */
+  readOnly?: boolean;
+  /** Keep the plain textarea: never load CodeMirror (an embed's `textarea` editors). */
+  plain?: boolean;
 };
 
 /**
@@ -22,7 +26,7 @@ export type CodeEditorProps = {
  * once the page is interactive. The textarea stays in the form, hidden, and always holds the
  * editor's current text.
  */
-export function CodeEditor({ id, name, path, defaultValue, describedBy }: CodeEditorProps) {
+export function CodeEditor({ id, name, path, defaultValue, describedBy, readOnly = false, plain = false }: CodeEditorProps) {
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<CodeEditorHandle | null>(null);
@@ -30,6 +34,7 @@ export function CodeEditor({ id, name, path, defaultValue, describedBy }: CodeEd
   const [enhanced, setEnhanced] = useState(false);
 
   useEffect(() => {
+    if (plain) return;
     let cancelled = false;
     import("./codemirror-setup")
       .then(({ createCodeEditor }) => {
@@ -37,7 +42,7 @@ export function CodeEditor({ id, name, path, defaultValue, describedBy }: CodeEd
         const parent = hostRef.current;
         if (cancelled || !textarea || !parent) return;
         // Whatever the user typed before the editor loaded is in the textarea and carries over.
-        editorRef.current = createCodeEditor({ textarea, parent, path: pathRef.current, describedBy });
+        editorRef.current = createCodeEditor({ textarea, parent, path: pathRef.current, describedBy, readOnly });
         setEnhanced(true);
       })
       .catch(() => {
@@ -48,7 +53,7 @@ export function CodeEditor({ id, name, path, defaultValue, describedBy }: CodeEd
       editorRef.current?.destroy();
       editorRef.current = null;
     };
-    // describedBy is fixed for the editor's life; path changes go through setPath below.
+    // describedBy, readOnly and plain are fixed for the editor's life; path changes go through setPath below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
@@ -70,6 +75,7 @@ export function CodeEditor({ id, name, path, defaultValue, describedBy }: CodeEd
         autoCorrect="off"
         rows={Math.min(25, Math.max(8, defaultValue.split("\n").length + 1))}
         hidden={enhanced}
+        readOnly={readOnly}
         aria-describedby={describedBy}
       />
       <div ref={hostRef} className="code-editor__host" />

@@ -64,6 +64,8 @@ export type CodeEditorOptions = {
   path: string;
   /** id of an element describing the editor (keyboard help), for aria-describedby. */
   describedBy?: string;
+  /** Shown, selectable and copyable, but not editable (an embed's `codemirror-readonly`). */
+  readOnly?: boolean;
 };
 
 /** Handle on a live editor. */
@@ -118,7 +120,7 @@ function labelFor(path: string, describedBy: string | undefined) {
  * Tab indents; Escape then Tab moves focus on (CodeMirror's built-in escape hatch), so keyboard
  * users are never trapped.
  */
-export function createCodeEditor({ textarea, parent, path, describedBy }: CodeEditorOptions): CodeEditorHandle {
+export function createCodeEditor({ textarea, parent, path, describedBy, readOnly = false }: CodeEditorOptions): CodeEditorHandle {
   const language = new Compartment();
   const label = new Compartment();
   let languageRequest = 0;
@@ -143,6 +145,7 @@ export function createCodeEditor({ textarea, parent, path, describedBy }: CodeEd
         highlightActiveLine(),
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, { key: "Tab", run: insertIndent, shift: indentLess }]),
         theme,
+        EditorState.readOnly.of(readOnly),
         language.of([]),
         label.of(labelFor(path, describedBy)),
         EditorView.updateListener.of((update) => {

@@ -1,7 +1,18 @@
 "use client";
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from "react";
-import { EMPTY_LOG, ZRunMessage, addCell, applyMessage, beginUpdate, endLog, isFinished, type TRunLog } from "@/lib/runs/run-log";
+import {
+  EMPTY_LOG,
+  ZRunMessage,
+  addCell,
+  applyMessage,
+  beginUpdate,
+  endLog,
+  isFinished,
+  type TRunCell,
+  type TRunLog,
+  type TRunMessage,
+} from "@/lib/runs/run-log";
 import {
   coalesce,
   lastingValues,
@@ -30,6 +41,17 @@ export function isSnippetTarget(target: TRunTarget): target is TSnippetTarget {
 
 export type TRunFile = { name: string; size: number; url: string };
 
+/**
+ * A session shared with other Run panels (linked embedded cells, docs/api.md "Embeds"): Run runs
+ * the code as a further cell of the group's live session, or starts one and publishes it.
+ */
+export type TRunLink = {
+  /** The group's live session, if one is known. */
+  current: () => string | null;
+  /** Tells the group about a session this panel started. */
+  publish: (session: string) => void;
+};
+
 type TRunState = {
   phase: "idle" | "starting" | "open";
   session: string | null;
@@ -53,10 +75,17 @@ type TRunState = {
   everRestored: string[];
   /** A refused update, shown in its interact until the next one is accepted. */
   interactProblems: Record<string, TRunProblem>;
+  /**
+   * Only this panel's cells count (a linked session): messages of cells other panels sent to
+   * the same session are dropped.
+   */
+  ownOnly: boolean;
+  /** Cells of earlier runs kept above this one's (an embed with `replaceOutput: false`). */
+  history: TRunCell[];
 };
 
 type TAction =
-  | { type: "start"; saved: TSavedValues | null }
+  | { type: "start"; saved: TSavedValues | null; ownOnly: boolean; keep: boolean }
   | { type: "started"; generation: number; session: string; note: string | null; msgId: string | null; mainFile: string | null }
   | { type: "problem"; problem: TRunProblem | null }
   | { type: "cell"; generation: number; msgId: string; code: string }
@@ -82,13 +111,22 @@ const INITIAL: TRunState = {
   restored: [],
   everRestored: [],
   interactProblems: {},
+  ownOnly: false,
+  history: [],
 };
 
 function reducer(state: TRunState, action: TAction): TRunState {
   if ("generation" in action && action.generation !== state.generation) return state;
   switch (action.type) {
     case "start":
-      return { ...INITIAL, phase: "starting", generation: state.generation + 1, saved: action.saved };
+      return {
+        ...INITIAL,
+        phase: "starting",
+        generation: state.generation + 1,
+        saved: action.saved,
+        ownOnly: action.ownOnly,
+        history: action.keep ? [...state.history, ...state.log.cells] : [],
+      };
     case "started": {
       const log = action.msgId ? addCell(state.log, { msgId: action.msgId, code: null, file: action.mainFile }) : state.log;
       return { ...state, phase: "open", session: action.session, note: action.note, log };
@@ -105,6 +143,7 @@ function reducer(state: TRunState, action: TAction): TRunState {
         return state;
       }
       const m = ZRunMessage.safeParse(parsed);
+      if (m.success && state.ownOnly && !isOwnMessage(state.log, m.data)) return state;
       return m.success ? withNewInteracts({ ...state, log: applyMessage(state.log, action.seq, m.data, Date.now()) }) : state;
     }
     case "files":
@@ -151,6 +190,19 @@ function withNewInteracts(state: TRunState): TRunState {
     if (!ancestorsOf(state.log, x.id).some((a) => everRestored.includes(a))) restored.push(x.id);
   }
   return { ...state, values, restored, everRestored };
+}
+
+/** Whether a message of a shared session belongs to this panel: its cells, its interacts' updates, or the session's own status. */
+function isOwnMessage(log: TRunLog, message: TRunMessage): boolean {
+  const parent = message.parent_header.msg_id;
+  if (!parent) return true;
+  if (log.cells.some((c) => c.msgId === parent) || parent in log.updates) return true;
+  // An update's messages may come before the site's answer names it: they carry their interact.
+  if (message.parent_header.msg_type === "interact_request") {
+    const tag = message.metadata?.interact;
+    return typeof tag !== "string" || tag in log.interacts;
+  }
+  return false;
 }
 
 function ancestorsOf(log: TRunLog, id: string): string[] {
@@ -205,11 +257,17 @@ export function RunProvider({
   target,
   oid,
   opening = null,
+  link = null,
+  keepOutput = false,
   children,
 }: {
   target: TRunTarget;
   oid: string;
   opening?: { saved: TSavedValues | null; autoRun: boolean } | null;
+  /** Share the session with other panels (see {@link TRunLink}); fixed for the panel's life. */
+  link?: TRunLink | null;
+  /** Keep earlier runs' output above the new one instead of replacing it. */
+  keepOutput?: boolean;
   children: ReactNode;
 }) {
   const [state, dispatch] = useReducer(reducer, INITIAL);
@@ -223,14 +281,19 @@ export function RunProvider({
   const targetRef = useRef(target);
   targetRef.current = target;
   const openingRef = useRef(opening);
+  const linkRef = useRef(link);
+  linkRef.current = link;
+  const keepRef = useRef(keepOutput);
+  keepRef.current = keepOutput;
   const startedRef = useRef(false);
 
-  const closeSession = useCallback((keepalive: boolean) => {
+  const closeSession = useCallback((keepalive: boolean, shared = false) => {
     sourceRef.current?.close();
     sourceRef.current = null;
     const session = sessionRef.current;
     sessionRef.current = null;
-    if (session) void fetch(`/api/v1/runs/${session}`, { method: "DELETE", keepalive }).catch(() => undefined);
+    // A linked panel's session is the group's: another Run of it keeps it for the others.
+    if (session && !shared) void fetch(`/api/v1/runs/${session}`, { method: "DELETE", keepalive }).catch(() => undefined);
   }, []);
 
   useEffect(() => {
@@ -279,14 +342,31 @@ export function RunProvider({
 
   const start = useCallback(
     (saved: TSavedValues | null) => {
-      closeSession(false);
+      const link = linkRef.current;
+      closeSession(false, link !== null);
       startedRef.current = true;
       flightsRef.current.clear();
-      dispatch({ type: "start", saved });
+      dispatch({ type: "start", saved, ownOnly: link !== null, keep: keepRef.current });
       const generation = generationRef.current + 1;
       void (async () => {
         const t = targetRef.current;
         const request = isSnippetTarget(t) ? { owner: t.owner, slug: t.slug, ...(t.rev ? { rev: t.rev } : {}) } : t.read();
+        const shared = link?.current() ?? null;
+        if (shared !== null && !isSnippetTarget(t)) {
+          // A further cell of the group's session; if that session has ended, a new one below.
+          const cell = await postJson(`/api/v1/runs/${shared}/cells`, { code: (request as { code: string }).code });
+          if (generationRef.current !== generation) return;
+          if (cell.ok) {
+            sessionRef.current = shared;
+            dispatch({ type: "started", generation, session: shared, note: null, msgId: (cell.body as { msgId: string }).msgId, mainFile: null });
+            follow(shared, generation);
+            return;
+          }
+          if (cell.problem.code !== "NOT_FOUND" && cell.problem.code !== "CONFLICT") {
+            dispatch({ type: "problem", problem: cell.problem });
+            return;
+          }
+        }
         const res = await postJson("/api/v1/runs", request);
         if (!res.ok) {
           dispatch({ type: "problem", problem: res.problem });
@@ -299,6 +379,7 @@ export function RunProvider({
           return;
         }
         sessionRef.current = body.session;
+        link?.publish(body.session);
         dispatch({ type: "started", generation, session: body.session, note: body.note, msgId: body.msgId, mainFile: body.mainFile });
         follow(body.session, generation);
       })();

@@ -1,0 +1,186 @@
+/**
+ * Embeds on another site's page, in a real browser against the real site and execution service.
+ * The host pages are served by a small HTTP server of this test on another port (another
+ * origin, as a course page would be): linked cells made by /embed.js share one session; a page
+ * written for SageMathCell works by loading /embed_sagecell.js instead; a snippet's Gist-style
+ * `<owner>/<slug>.js` shows its files and runs them; the host page cannot read the frames.
+ * Screenshots go to test-results/e2e/embed-*.png.
+ */
+import { createServer, type Server } from "node:http";
+import type { FrameLocator, Page } from "@playwright/test";
+import { sageInstalled } from "@/lib/exec/kernels";
+import { createSnippet, expect, test } from "./fixtures";
+import { watchCspViolations } from "./support/csp-violations";
+import { expectExecService } from "./support/exec-service";
+import { freePort } from "./support/free-port";
+
+test.beforeAll(async ({ playwright, baseURL }) => expectExecService(playwright, baseURL));
+
+// A session's start waits for a sandbox: on a busy two-core machine, longer than expect's 5 s.
+const SLOW = { timeout: 30_000 };
+
+/** The host pages' server: GET /<name>.html answers the page registered under that name. */
+let host: Server;
+let hostOrigin = "";
+const pages = new Map<string, string>();
+
+test.beforeAll(async () => {
+  const port = await freePort();
+  host = createServer((req, res) => {
+    const html = pages.get(new URL(req.url ?? "/", "http://x").pathname);
+    res.writeHead(html === undefined ? 404 : 200, { "Content-Type": "text/html; charset=utf-8" });
+    res.end(html ?? "not found");
+  });
+  await new Promise<void>((resolve) => host.listen(port, "127.0.0.1", resolve));
+  // localhost, not 127.0.0.1: another origin than the site even apart from the port.
+  hostOrigin = `http://localhost:${port}`;
+});
+
+test.afterAll(async () => {
+  await new Promise<void>((resolve) => host.close(() => resolve()));
+});
+
+/** Serves `body` as a page of the host site; returns its URL. */
+function hostPage(name: string, body: string): string {
+  pages.set(`/${name}.html`, `<!doctype html><html><head><meta charset="utf-8"><title>${name}</title></head><body><h1>A course page</h1>${body}</body></html>`);
+  return `${hostOrigin}/${name}.html`;
+}
+
+/** The Run panel's status line in a frame, once it says the run is done. */
+async function expectDone(frame: FrameLocator) {
+  await expect(frame.getByRole("region", { name: "Run output" }).getByRole("status")).toHaveText(/^Done in \d/, SLOW);
+}
+
+/** What a script of the host page can see of the n-th frame's document (null: nothing). */
+function hostReads(page: Page, n: number) {
+  return page.evaluate((i) => {
+    const frame = document.querySelectorAll("iframe")[i] as HTMLIFrameElement;
+    let doc: string;
+    try {
+      doc = String(frame.contentWindow?.document.body.innerHTML);
+    } catch (e) {
+      doc = `refused: ${(e as Error).name}`;
+    }
+    return { contentDocument: frame.contentDocument, doc };
+  }, n);
+}
+
+test("two linked cells share a session: the second prints what the first defined; a cell of its own does not see it", async ({ page, baseURL }) => {
+  test.setTimeout(120_000);
+  const csp = watchCspViolations(page);
+  const url = hostPage(
+    "linked",
+    `<script src="${baseURL}/embed.js"></script>
+     <p>First define it:</p>
+     <div class="lesson"><script type="text/x-python">
+        a = 6*7
+        print("a is defined")
+     </script></div>
+     <p>Then use it:</p>
+     <div class="lesson"><script type="text/x-python">print(a)</script></div>
+     <p>A cell of its own:</p>
+     <div class="alone">print(a)</div>
+     <script>
+       cellar.makeCell({ inputLocation: "div.lesson", linkKey: "lesson-1" });
+       cellar.makeCell({ inputLocation: "div.alone", evalButtonText: "Try it" });
+     </script>`,
+  );
+  await page.goto(url);
+  await expect(page.locator("iframe")).toHaveCount(3);
+  const [first, second, alone] = [0, 1, 2].map((i) => page.frameLocator("iframe").nth(i));
+  // The code came through postMessage, dedented, into each frame's editor.
+  await expect(first!.locator(".cm-content")).toContainText("a = 6*7");
+  await expect(second!.locator(".cm-content")).toHaveText("print(a)");
+  await expect(alone!.getByRole("button", { name: "Try it" })).toBeVisible();
+
+  await first!.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(first!.locator(".run-out--stdout")).toHaveText("a is defined\n", SLOW);
+  await second!.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(second!.locator(".run-out--stdout")).toHaveText("42\n", SLOW);
+  await expectDone(second!);
+  // The first cell shows only its own output, not the second's, though both ran in its session.
+  await expect(first!.locator(".run-out--stdout")).toHaveText("a is defined\n");
+
+  await alone!.getByRole("button", { name: "Try it" }).click();
+  await expect(alone!.locator(".run-out--error")).toContainText("NameError", SLOW);
+
+  // Each frame is as tall as what it shows: the host sized it from the height the frame posted.
+  const box = await page.locator("div.lesson iframe").nth(1).boundingBox();
+  const inner = await second!.locator(".embed-root").boundingBox();
+  expect(Math.abs((box?.height ?? 0) - (inner?.height ?? 0))).toBeLessThanOrEqual(4);
+
+  // Another origin: the host page's scripts cannot read the frames.
+  const seen = await hostReads(page, 0);
+  expect(seen.contentDocument).toBeNull();
+  expect(seen.doc).toMatch(/^refused: SecurityError/);
+  expect(csp, "CSP violations in the page or its frames").toEqual([]);
+  await page.screenshot({ path: test.info().outputPath("embed-linked.png"), fullPage: true });
+});
+
+test("a page written for SageMathCell works with /embed_sagecell.js: a text/x-python block, Evaluate", async ({ page, baseURL }) => {
+  test.setTimeout(90_000);
+  const url = hostPage(
+    "sagecell-python",
+    `<script src="${baseURL}/embed_sagecell.js"></script>
+     <div class="compute"><script type="text/x-python">print(sum(range(5)), "from Python")</script></div>
+     <script>sagecell.makeSagecell({ inputLocation: "div.compute", hide: ["permalink"] });</script>`,
+  );
+  await page.goto(url);
+  const cell = page.frameLocator("div.compute iframe");
+  await cell.getByRole("button", { name: "Evaluate" }).click();
+  await expect(cell.locator(".run-out--stdout")).toHaveText("10 from Python\n", SLOW);
+  await expect(cell.getByRole("link", { name: "Open in Cellar" })).toHaveCount(0);
+});
+
+test("a SageMathCell page's text/x-sage block runs in Sage, linked cells too", async ({ page, baseURL }) => {
+  test.skip(!sageInstalled(), "SageMath is not installed (CELLAR_SAGE=0): the sage kernel is unavailable");
+  test.setTimeout(120_000);
+  const url = hostPage(
+    "sagecell-sage",
+    `<script src="${baseURL}/embed_sagecell.js"></script>
+     <div class="compute"><script type="text/x-sage">f(x) = x^2 + 1</script></div>
+     <div class="compute"><script type="text/x-sage">print(f(3), 2^10)</script></div>
+     <script>sagecell.makeSagecell({ inputLocation: "div.compute", linked: true, autoeval: false });</script>`,
+  );
+  await page.goto(url);
+  const [first, second] = [0, 1].map((i) => page.frameLocator("div.compute iframe").nth(i));
+  await first!.getByRole("button", { name: "Evaluate" }).click();
+  // The Sage zygote may still be starting.
+  await expectDone(first!);
+  await second!.getByRole("button", { name: "Evaluate" }).click();
+  await expect(second!.locator(".run-out--stdout")).toHaveText("10 1024\n", { timeout: 60_000 });
+  await page.screenshot({ path: test.info().outputPath("embed-sage.png"), fullPage: true });
+});
+
+test("a snippet's <owner>/<slug>.js shows its files highlighted and runs them; the iframe form too", async ({ page, baseURL, user: _signedIn }) => {
+  test.setTimeout(120_000);
+  const code = "def square(n):\n    return n * n\n\nprint('squares:', [square(n) for n in range(4)])\n";
+  const { path, head } = await createSnippet(page.request, { title: "Squares to embed", files: [{ path: "main.py", content: code }] });
+  const url = hostPage(
+    "gist",
+    `<p>Before</p><script src="${baseURL}${path}.js"></script><p>After</p>
+     <iframe id="pinned" src="${baseURL}${path}/embed?rev=${head}" style="width:100%;height:400px"></iframe>`,
+  );
+  await page.goto(url);
+  // The script put its frame right after itself, before the next paragraph.
+  await expect(page.locator("script + iframe.cellar-embed + p")).toHaveText("After");
+  const embed = page.frameLocator("iframe.cellar-embed");
+  await expect(embed.getByRole("link", { name: "Squares to embed" })).toBeVisible(SLOW);
+  const file = embed.getByRole("region", { name: "main.py" });
+  await expect(file).toContainText("def square(n):");
+  // Highlighted: the keyword is its own coloured span.
+  await expect(file.locator(".code-file span[class^='s']", { hasText: "def" }).first()).toBeVisible();
+  await embed.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(embed.locator(".run-out--stdout")).toHaveText("squares: [0, 1, 4, 9]\n", SLOW);
+
+  const pinned = page.frameLocator("#pinned");
+  await expect(pinned.getByRole("region", { name: "main.py" })).toContainText("print('squares:'");
+  await page.screenshot({ path: test.info().outputPath("embed-gist.png"), fullPage: true });
+
+  const seen = await hostReads(page, 0);
+  expect(seen.contentDocument).toBeNull();
+
+  // Opened by a browser, the same address is a page (a snippet may be named x.js); a missing one is a 404.
+  const missing = await page.request.get(`${baseURL}${path}-nope.js`);
+  expect(missing.status()).toBe(404);
+});
