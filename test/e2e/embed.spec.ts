@@ -51,6 +51,31 @@ async function expectDone(frame: FrameLocator) {
   await expect(frame.getByRole("region", { name: "Run output" }).getByRole("status")).toHaveText(/^Done in \d/, SLOW);
 }
 
+/** Waits until every frame embed.js or a snippet script made is as tall as what it shows (the host sized it from the frame's reports). */
+async function expectFramesFit(page: Page) {
+  const frames = page.locator("iframe.cellar-cell, iframe.cellar-embed");
+  for (let i = 0; i < (await frames.count()); i++) {
+    const frame = frames.nth(i);
+    const inner = frame.contentFrame().locator(".embed-root");
+    await expect
+      .poll(async () => Math.abs(((await frame.boundingBox())?.height ?? 0) - ((await inner.boundingBox())?.height ?? 0)), { message: `frame ${i} fits` })
+      .toBeLessThanOrEqual(4);
+  }
+}
+
+/**
+ * A picture of the whole host page once its frames fit: the viewport made as tall as the page
+ * (a full-page screenshot resizes it while taking the picture, and cross-origin frames may not
+ * repaint in time).
+ */
+async function screenshot(page: Page, name: string) {
+  await expectFramesFit(page);
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: 1000, height: Math.min(height, 4000) });
+  await expectFramesFit(page);
+  await page.screenshot({ path: test.info().outputPath(name) });
+}
+
 /** What a script of the host page can see of the n-th frame's document (null: nothing). */
 function hostReads(page: Page, n: number) {
   return page.evaluate((i) => {
@@ -95,41 +120,57 @@ test("two linked cells share a session: the second prints what the first defined
 
   await first!.getByRole("button", { name: "Run", exact: true }).click();
   await expect(first!.locator(".run-out--stdout")).toHaveText("a is defined\n", SLOW);
+  // The first frame grew with its output: click the next one once the page has stopped moving.
+  await expectFramesFit(page);
   await second!.getByRole("button", { name: "Run", exact: true }).click();
   await expect(second!.locator(".run-out--stdout")).toHaveText("42\n", SLOW);
   await expectDone(second!);
   // The first cell shows only its own output, not the second's, though both ran in its session.
   await expect(first!.locator(".run-out--stdout")).toHaveText("a is defined\n");
 
+  await expectFramesFit(page);
   await alone!.getByRole("button", { name: "Try it" }).click();
   await expect(alone!.locator(".run-out--error")).toContainText("NameError", SLOW);
 
   // Each frame is as tall as what it shows: the host sized it from the height the frame posted.
-  const box = await page.locator("div.lesson iframe").nth(1).boundingBox();
-  const inner = await second!.locator(".embed-root").boundingBox();
-  expect(Math.abs((box?.height ?? 0) - (inner?.height ?? 0))).toBeLessThanOrEqual(4);
+  await expectFramesFit(page);
 
   // Another origin: the host page's scripts cannot read the frames.
   const seen = await hostReads(page, 0);
   expect(seen.contentDocument).toBeNull();
   expect(seen.doc).toMatch(/^refused: SecurityError/);
   expect(csp, "CSP violations in the page or its frames").toEqual([]);
-  await page.screenshot({ path: test.info().outputPath("embed-linked.png"), fullPage: true });
+  await screenshot(page, "embed-linked.png");
 });
 
-test("a page written for SageMathCell works with /embed_sagecell.js: a text/x-python block, Evaluate", async ({ page, baseURL }) => {
+test("a page written for SageMathCell works with /embed_sagecell.js: a text/x-python block, Evaluate, the minimal template", async ({ page, baseURL }) => {
   test.setTimeout(90_000);
+  const csp = watchCspViolations(page);
   const url = hostPage(
     "sagecell-python",
     `<script src="${baseURL}/embed_sagecell.js"></script>
      <div class="compute"><script type="text/x-python">print(sum(range(5)), "from Python")</script></div>
-     <script>sagecell.makeSagecell({ inputLocation: "div.compute", hide: ["permalink"] });</script>`,
+     <div class="shown">from cellar import HTML, display
+display(HTML("&lt;p id='made'&gt;Made by the cell&lt;/p&gt;"))</div>
+     <script>
+       sagecell.makeSagecell({ inputLocation: "div.compute", hide: ["permalink"] });
+       sagecell.makeSagecell({ inputLocation: "div.shown", template: sagecell.templates.minimal, languages: ["python"] });
+     </script>`,
   );
   await page.goto(url);
   const cell = page.frameLocator("div.compute iframe");
   await cell.getByRole("button", { name: "Evaluate" }).click();
   await expect(cell.locator(".run-out--stdout")).toHaveText("10 from Python\n", SLOW);
   await expect(cell.getByRole("link", { name: "Open in Cellar" })).toHaveCount(0);
+
+  // minimal: no editor, no button, run at once; its HTML output in a frame of the frame (whose
+  // frame-ancestors must let the host page be among its ancestors).
+  const shown = page.frameLocator("div.shown iframe");
+  await expect(shown.frameLocator("iframe.run-html").locator("#made")).toHaveText("Made by the cell", SLOW);
+  await expect(shown.locator(".cm-content, textarea")).toHaveCount(0);
+  await expect(shown.getByRole("button", { name: "Evaluate" })).toHaveCount(0);
+  expect(csp, "CSP violations in the page or its frames").toEqual([]);
+  await screenshot(page, "embed-sagecell.png");
 });
 
 test("a SageMathCell page's text/x-sage block runs in Sage, linked cells too", async ({ page, baseURL }) => {
@@ -147,9 +188,10 @@ test("a SageMathCell page's text/x-sage block runs in Sage, linked cells too", a
   await first!.getByRole("button", { name: "Evaluate" }).click();
   // The Sage zygote may still be starting.
   await expectDone(first!);
+  await expectFramesFit(page);
   await second!.getByRole("button", { name: "Evaluate" }).click();
   await expect(second!.locator(".run-out--stdout")).toHaveText("10 1024\n", { timeout: 60_000 });
-  await page.screenshot({ path: test.info().outputPath("embed-sage.png"), fullPage: true });
+  await screenshot(page, "embed-sage.png");
 });
 
 test("a snippet's <owner>/<slug>.js shows its files highlighted and runs them; the iframe form too", async ({ page, baseURL, user: _signedIn }) => {
@@ -175,7 +217,7 @@ test("a snippet's <owner>/<slug>.js shows its files highlighted and runs them; t
 
   const pinned = page.frameLocator("#pinned");
   await expect(pinned.getByRole("region", { name: "main.py" })).toContainText("print('squares:'");
-  await page.screenshot({ path: test.info().outputPath("embed-gist.png"), fullPage: true });
+  await screenshot(page, "embed-gist.png");
 
   const seen = await hostReads(page, 0);
   expect(seen.contentDocument).toBeNull();
