@@ -222,7 +222,24 @@ test("a snippet's <owner>/<slug>.js shows its files highlighted and runs them; t
   const seen = await hostReads(page, 0);
   expect(seen.contentDocument).toBeNull();
 
-  // Opened by a browser, the same address is a page (a snippet may be named x.js); a missing one is a 404.
-  const missing = await page.request.get(`${baseURL}${path}-nope.js`);
-  expect(missing.status()).toBe(404);
+  // A missing snippet: its script and its embed page are 404s.
+  expect((await page.request.get(`${baseURL}${path}-nope.js`)).status()).toBe(404);
+  expect((await page.request.get(`${baseURL}${path}-nope/embed`)).status()).toBe(404);
+});
+
+test("only the embed pages may be framed by other sites", async ({ request }) => {
+  const frameAncestors = async (url: string) => {
+    const csp = (await request.get(url)).headers()["content-security-policy"] ?? "";
+    return /frame-ancestors ([^;]+)/.exec(csp)?.[1] ?? null;
+  };
+  expect(await frameAncestors("/embed/cell")).toBeNull();
+  expect(await frameAncestors("/cell")).toBe("'none'");
+  expect(await frameAncestors("/")).toBe("'none'");
+  // The script itself is served as JavaScript, from either name.
+  for (const name of ["/embed.js", "/embed_sagecell.js"]) {
+    const res = await request.get(name);
+    expect(res.status(), name).toBe(200);
+    expect(res.headers()["content-type"], name).toMatch(/javascript/);
+    expect(await res.text(), name).toContain("makeSagecell");
+  }
 });
