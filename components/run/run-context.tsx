@@ -1,18 +1,7 @@
 "use client";
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from "react";
-import {
-  EMPTY_LOG,
-  ZRunMessage,
-  addCell,
-  applyMessage,
-  beginUpdate,
-  endLog,
-  isFinished,
-  type TRunCell,
-  type TRunLog,
-  type TRunMessage,
-} from "@/lib/runs/run-log";
+import { EMPTY_LOG, ZRunMessage, addCell, applyMessage, beginUpdate, endLog, isFinished, isOwnMessage, type TRunCell, type TRunLog } from "@/lib/runs/run-log";
 import {
   coalesce,
   lastingValues,
@@ -190,19 +179,6 @@ function withNewInteracts(state: TRunState): TRunState {
     if (!ancestorsOf(state.log, x.id).some((a) => everRestored.includes(a))) restored.push(x.id);
   }
   return { ...state, values, restored, everRestored };
-}
-
-/** Whether a message of a shared session belongs to this panel: its cells, its interacts' updates, or the session's own status. */
-function isOwnMessage(log: TRunLog, message: TRunMessage): boolean {
-  const parent = message.parent_header.msg_id;
-  if (!parent) return true;
-  if (log.cells.some((c) => c.msgId === parent) || parent in log.updates) return true;
-  // An update's messages may come before the site's answer names it: they carry their interact.
-  if (message.parent_header.msg_type === "interact_request") {
-    const tag = message.metadata?.interact;
-    return typeof tag !== "string" || tag in log.interacts;
-  }
-  return false;
 }
 
 function ancestorsOf(log: TRunLog, id: string): string[] {

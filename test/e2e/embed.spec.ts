@@ -107,7 +107,7 @@ test("two linked cells share a session: the second prints what the first defined
      <div class="alone">print(a)</div>
      <script>
        cellar.makeCell({ inputLocation: "div.lesson", linkKey: "lesson-1" });
-       cellar.makeCell({ inputLocation: "div.alone", evalButtonText: "Try it" });
+       cellar.makeCell({ inputLocation: "div.alone", evalButtonText: "Try it", replaceOutput: false });
      </script>`,
   );
   await page.goto(url);
@@ -131,6 +131,10 @@ test("two linked cells share a session: the second prints what the first defined
   await expectFramesFit(page);
   await alone!.getByRole("button", { name: "Try it" }).click();
   await expect(alone!.locator(".run-out--error")).toContainText("NameError", SLOW);
+  // replaceOutput: false keeps the first run's output above the second's (a fresh session each).
+  await expectFramesFit(page);
+  await alone!.getByRole("button", { name: "Try it" }).click();
+  await expect(alone!.locator(".run-out--error")).toHaveCount(2, SLOW);
 
   // Each frame is as tall as what it shows: the host sized it from the height the frame posted.
   await expectFramesFit(page);
