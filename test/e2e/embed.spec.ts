@@ -147,6 +147,33 @@ test("two linked cells share a session: the second prints what the first defined
   await screenshot(page, "embed-linked.png");
 });
 
+test("an interact in a linked cell: its slider re-runs it in the group's session", async ({ page, baseURL }) => {
+  test.setTimeout(90_000);
+  const url = hostPage(
+    "interact",
+    `<script src="${baseURL}/embed.js"></script>
+     <div class="step">k = 10</div>
+     <div class="step">@interact
+def times_k(n=slider(1, 10, 1, default=3)):
+    print(f"{n} * k = {n * k}")</div>
+     <script>cellar.makeCell({ inputLocation: "div.step", linked: true });</script>`,
+  );
+  await page.goto(url);
+  const [first, second] = [0, 1].map((i) => page.frameLocator("div.step iframe").nth(i));
+  await first!.getByRole("button", { name: "Run", exact: true }).click();
+  await expectDone(first!);
+  await expectFramesFit(page);
+  await second!.getByRole("button", { name: "Run", exact: true }).click();
+  const output = second!.getByRole("region", { name: "Output of times_k" });
+  await expect(output).toHaveText("3 * k = 30", SLOW);
+  await second!.getByRole("region", { name: "Interact times_k" }).getByRole("slider", { name: "n" }).focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(output).toHaveText("4 * k = 40", SLOW);
+  // The first cell shows none of it.
+  await expect(first!.locator(".interact")).toHaveCount(0);
+  await screenshot(page, "embed-interact.png");
+});
+
 test("a page written for SageMathCell works with /embed_sagecell.js: a text/x-python block, Evaluate, the minimal template", async ({ page, baseURL }) => {
   test.setTimeout(90_000);
   const csp = watchCspViolations(page);
