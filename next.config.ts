@@ -13,6 +13,8 @@ const nextConfig: NextConfig = {
     "yazl",
   ],
   poweredByHeader: false,
+  // SageMathCell's script name: pages written for it work by changing only the host (public/embed.js).
+  rewrites: async () => [{ source: "/embed_sagecell.js", destination: "/embed.js" }],
   // proxy.ts sets the security headers of pages and routes; Next's own hashed files skip it.
   headers: async () => [{ source: "/_next/static/:path*", headers: [{ key: "X-Content-Type-Options", value: "nosniff" }] }],
   distDir: process.env.NEXT_DIST_DIR ?? ".next",

@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getEnv } from "@/lib/env";
 import { canonicalPath } from "@/lib/http/canonical-path";
+import { embedScriptRoutePath } from "@/lib/http/embed-path";
 import { gitRoutePath } from "@/lib/http/git-path";
 import { isServedOverHttps, securityHeaders } from "@/lib/http/security-headers";
 
@@ -9,6 +10,8 @@ import { isServedOverHttps, securityHeaders } from "@/lib/http/security-headers"
  * - `GET /Alice/My-Snippet` → 308 to `/alice/my-snippet` (lib/http/canonical-path.ts);
  * - `/alice/snippet.git/info/refs` (git clone and push) → rewritten to app/api/git, with no
  *   case-folding redirect: git follows redirects only on its first request;
+ * - `/alice/snippet.js` loaded by a `<script>` (a Gist-style embed) → rewritten to app/embed/script
+ *   (lib/http/embed-path.ts);
  * - every response gets the security headers (lib/http/security-headers.ts). They do not vary
  *   per request, so cached (ISR) pages stay cached.
  * These headers replace a route handler's own of the same name, so user files (raw files, run
@@ -23,12 +26,12 @@ export function proxy(request: NextRequest): NextResponse {
     dev: process.env.NODE_ENV === "development",
   });
 
-  const gitRoute = gitRoutePath(request.nextUrl.pathname);
-  const canonical = gitRoute === null && (request.method === "GET" || request.method === "HEAD") ? canonicalPath(request.nextUrl.pathname) : null;
+  const internalRoute = gitRoutePath(request.nextUrl.pathname) ?? embedScriptRoutePath(request.nextUrl.pathname, request.headers.get("sec-fetch-dest"));
+  const canonical = internalRoute === null && (request.method === "GET" || request.method === "HEAD") ? canonicalPath(request.nextUrl.pathname) : null;
   let response: NextResponse;
-  if (gitRoute !== null) {
+  if (internalRoute !== null) {
     const url = request.nextUrl.clone();
-    url.pathname = gitRoute;
+    url.pathname = internalRoute;
     response = NextResponse.rewrite(url);
   } else if (canonical !== null) {
     const url = request.nextUrl.clone();
@@ -37,6 +40,8 @@ export function proxy(request: NextRequest): NextResponse {
   } else {
     response = NextResponse.next();
   }
+  // `<slug>.js` is a script or a page depending on how it is asked for (lib/http/embed-path.ts).
+  if (request.nextUrl.pathname.endsWith(".js")) response.headers.set("Vary", "Sec-Fetch-Dest");
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }

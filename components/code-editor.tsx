@@ -18,6 +18,10 @@ export type CodeEditorProps = {
   describedBy?: string;
   /** Tab completion and Shift+Tab help (cell boxes, from the run's session). */
   assist?: TEditorAssist;
+  /** Not editable (the text stays selectable). */
+  readOnly?: boolean;
+  /** Keep the plain textarea: never load CodeMirror (an embed's `textarea` editors). */
+  plain?: boolean;
 };
 
 /**
@@ -25,7 +29,7 @@ export type CodeEditorProps = {
  * once the page is interactive. The textarea stays in the form, hidden, and always holds the
  * editor's current text.
  */
-export function CodeEditor({ id, name, path, defaultValue, describedBy, assist }: CodeEditorProps) {
+export function CodeEditor({ id, name, path, defaultValue, describedBy, assist, readOnly = false, plain = false }: CodeEditorProps) {
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<CodeEditorHandle | null>(null);
@@ -37,6 +41,7 @@ export function CodeEditor({ id, name, path, defaultValue, describedBy, assist }
   const [enhanced, setEnhanced] = useState(false);
 
   useEffect(() => {
+    if (plain) return;
     let cancelled = false;
     import("./codemirror-setup")
       .then(({ createCodeEditor }) => {
@@ -49,6 +54,7 @@ export function CodeEditor({ id, name, path, defaultValue, describedBy, assist }
           parent,
           path: pathRef.current,
           describedBy,
+          readOnly,
           ...(assisted.current ? { assist: () => assistRef.current ?? null } : {}),
         });
         setEnhanced(true);
@@ -61,7 +67,7 @@ export function CodeEditor({ id, name, path, defaultValue, describedBy, assist }
       editorRef.current?.destroy();
       editorRef.current = null;
     };
-    // describedBy is fixed for the editor's life; path changes go through setPath below.
+    // describedBy, readOnly and plain are fixed for the editor's life; path changes go through setPath below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
@@ -83,6 +89,7 @@ export function CodeEditor({ id, name, path, defaultValue, describedBy, assist }
         autoCorrect="off"
         rows={Math.min(25, Math.max(8, defaultValue.split("\n").length + 1))}
         hidden={enhanced}
+        readOnly={readOnly}
         aria-describedby={describedBy}
       />
       <div ref={hostRef} className="code-editor__host" />

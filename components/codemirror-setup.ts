@@ -67,6 +67,8 @@ export type CodeEditorOptions = {
   describedBy?: string;
   /** Tab completion and Shift+Tab help from a run session (cell boxes); read at each request. */
   assist?: () => TEditorAssist | null;
+  /** Shown, selectable and copyable, but not editable (an embed's `codemirror-readonly`). */
+  readOnly?: boolean;
 };
 
 /** Handle on a live editor. */
@@ -121,7 +123,7 @@ function labelFor(path: string, describedBy: string | undefined) {
  * Tab indents (with `assist`, Tab after a name completes it and Shift+Tab shows help); Escape then Tab moves focus on (CodeMirror's built-in escape hatch), so keyboard
  * users are never trapped.
  */
-export function createCodeEditor({ textarea, parent, path, describedBy, assist }: CodeEditorOptions): CodeEditorHandle {
+export function createCodeEditor({ textarea, parent, path, describedBy, assist, readOnly = false }: CodeEditorOptions): CodeEditorHandle {
   const language = new Compartment();
   const label = new Compartment();
   let languageRequest = 0;
@@ -147,6 +149,7 @@ export function createCodeEditor({ textarea, parent, path, describedBy, assist }
         assist ? editorAssist(assist) : [],
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, { key: "Tab", run: insertIndent, shift: indentLess }]),
         theme,
+        EditorState.readOnly.of(readOnly),
         language.of([]),
         label.of(labelFor(path, describedBy)),
         EditorView.updateListener.of((update) => {

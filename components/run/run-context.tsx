@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from "react";
-import { EMPTY_LOG, ZRunMessage, addCell, applyMessage, beginUpdate, endLog, isFinished, type TRunLog } from "@/lib/runs/run-log";
+import { EMPTY_LOG, ZRunMessage, addCell, applyMessage, beginUpdate, endLog, isFinished, isOwnMessage, type TRunCell, type TRunLog } from "@/lib/runs/run-log";
 import {
   coalesce,
   lastingValues,
@@ -32,6 +32,17 @@ export function isSnippetTarget(target: TRunTarget): target is TSnippetTarget {
 
 export type TRunFile = { name: string; size: number; url: string };
 
+/**
+ * A session shared with other Run panels (linked embedded cells, docs/api.md "Embeds"): Run runs
+ * the code as a further cell of the group's live session, or starts one and publishes it.
+ */
+export type TRunLink = {
+  /** The group's live session, if one is known. */
+  current: () => string | null;
+  /** Tells the group about a session this panel started. */
+  publish: (session: string) => void;
+};
+
 type TRunState = {
   phase: "idle" | "starting" | "open";
   session: string | null;
@@ -55,10 +66,17 @@ type TRunState = {
   everRestored: string[];
   /** A refused update, shown in its interact until the next one is accepted. */
   interactProblems: Record<string, TRunProblem>;
+  /**
+   * Only this panel's cells count (a linked session): messages of cells other panels sent to
+   * the same session are dropped.
+   */
+  ownOnly: boolean;
+  /** Cells of earlier runs kept above this one's (an embed with `replaceOutput: false`). */
+  history: TRunCell[];
 };
 
 type TAction =
-  | { type: "start"; saved: TSavedValues | null }
+  | { type: "start"; saved: TSavedValues | null; ownOnly: boolean; keep: boolean }
   | { type: "started"; generation: number; session: string; note: string | null; msgId: string | null; mainFile: string | null }
   | { type: "problem"; problem: TRunProblem | null }
   | { type: "cell"; generation: number; msgId: string; code: string }
@@ -84,13 +102,22 @@ const INITIAL: TRunState = {
   restored: [],
   everRestored: [],
   interactProblems: {},
+  ownOnly: false,
+  history: [],
 };
 
 function reducer(state: TRunState, action: TAction): TRunState {
   if ("generation" in action && action.generation !== state.generation) return state;
   switch (action.type) {
     case "start":
-      return { ...INITIAL, phase: "starting", generation: state.generation + 1, saved: action.saved };
+      return {
+        ...INITIAL,
+        phase: "starting",
+        generation: state.generation + 1,
+        saved: action.saved,
+        ownOnly: action.ownOnly,
+        history: action.keep ? [...state.history, ...state.log.cells] : [],
+      };
     case "started": {
       const log = action.msgId ? addCell(state.log, { msgId: action.msgId, code: null, file: action.mainFile }) : state.log;
       return { ...state, phase: "open", session: action.session, note: action.note, log };
@@ -107,6 +134,7 @@ function reducer(state: TRunState, action: TAction): TRunState {
         return state;
       }
       const m = ZRunMessage.safeParse(parsed);
+      if (m.success && state.ownOnly && !isOwnMessage(state.log, m.data)) return state;
       return m.success ? withNewInteracts({ ...state, log: applyMessage(state.log, action.seq, m.data, Date.now()) }) : state;
     }
     case "files":
@@ -209,11 +237,17 @@ export function RunProvider({
   target,
   oid,
   opening = null,
+  link = null,
+  keepOutput = false,
   children,
 }: {
   target: TRunTarget;
   oid: string;
   opening?: { saved: TSavedValues | null; autoRun: boolean } | null;
+  /** Share the session with other panels (see {@link TRunLink}); fixed for the panel's life. */
+  link?: TRunLink | null;
+  /** Keep earlier runs' output above the new one instead of replacing it. */
+  keepOutput?: boolean;
   children: ReactNode;
 }) {
   const [state, dispatch] = useReducer(reducer, INITIAL);
@@ -227,14 +261,19 @@ export function RunProvider({
   const targetRef = useRef(target);
   targetRef.current = target;
   const openingRef = useRef(opening);
+  const linkRef = useRef(link);
+  linkRef.current = link;
+  const keepRef = useRef(keepOutput);
+  keepRef.current = keepOutput;
   const startedRef = useRef(false);
 
-  const closeSession = useCallback((keepalive: boolean) => {
+  const closeSession = useCallback((keepalive: boolean, shared = false) => {
     sourceRef.current?.close();
     sourceRef.current = null;
     const session = sessionRef.current;
     sessionRef.current = null;
-    if (session) void fetch(`/api/v1/runs/${session}`, { method: "DELETE", keepalive }).catch(() => undefined);
+    // A linked panel's session is the group's: another Run of it keeps it for the others.
+    if (session && !shared) void fetch(`/api/v1/runs/${session}`, { method: "DELETE", keepalive }).catch(() => undefined);
   }, []);
 
   useEffect(() => {
@@ -283,14 +322,31 @@ export function RunProvider({
 
   const start = useCallback(
     (saved: TSavedValues | null) => {
-      closeSession(false);
+      const link = linkRef.current;
+      closeSession(false, link !== null);
       startedRef.current = true;
       flightsRef.current.clear();
-      dispatch({ type: "start", saved });
+      dispatch({ type: "start", saved, ownOnly: link !== null, keep: keepRef.current });
       const generation = generationRef.current + 1;
       void (async () => {
         const t = targetRef.current;
         const request = isSnippetTarget(t) ? { owner: t.owner, slug: t.slug, ...(t.rev ? { rev: t.rev } : {}) } : t.read();
+        const shared = link?.current() ?? null;
+        if (shared !== null && !isSnippetTarget(t)) {
+          // A further cell of the group's session; if that session has ended, a new one below.
+          const cell = await postJson(`/api/v1/runs/${shared}/cells`, { code: (request as { code: string }).code });
+          if (generationRef.current !== generation) return;
+          if (cell.ok) {
+            sessionRef.current = shared;
+            dispatch({ type: "started", generation, session: shared, note: null, msgId: (cell.body as { msgId: string }).msgId, mainFile: null });
+            follow(shared, generation);
+            return;
+          }
+          if (cell.problem.code !== "NOT_FOUND" && cell.problem.code !== "CONFLICT") {
+            dispatch({ type: "problem", problem: cell.problem });
+            return;
+          }
+        }
         const res = await postJson("/api/v1/runs", request);
         if (!res.ok) {
           dispatch({ type: "problem", problem: res.problem });
@@ -303,6 +359,7 @@ export function RunProvider({
           return;
         }
         sessionRef.current = body.session;
+        link?.publish(body.session);
         dispatch({ type: "started", generation, session: body.session, note: body.note, msgId: body.msgId, mainFile: body.mainFile });
         follow(body.session, generation);
       })();

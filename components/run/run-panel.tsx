@@ -15,10 +15,12 @@ import "./run.css";
 /**
  * The output of the page's run, streaming in, then a cell box to run more code in the same
  * namespace (Shift+Enter), a Stop button while something runs, and the files the run wrote.
- * Nothing is shown before the first Run.
+ * Nothing is shown before the first Run. `embedded` (a cell embedded in another site's page):
+ * no box for more code and no notebook download (the embed's own box is the cell), and the
+ * files only unless `hideFiles`.
  */
-export function RunPanel() {
-  const { phase, log, problem, note, files, busy, session, runCell, stop, assist } = useRun();
+export function RunPanel({ embedded = false, hideFiles = false }: { embedded?: boolean; hideFiles?: boolean } = {}) {
+  const { phase, log, problem, note, files, busy, session, runCell, stop, history, assist } = useRun();
   if (phase === "idle" && !problem) return null;
   const status = statusLine(phase, log);
   return (
@@ -33,17 +35,20 @@ export function RunPanel() {
             ■ Stop
           </button>
         ) : null}
-        <NotebookDownload />
+        {embedded ? null : <NotebookDownload />}
       </div>
       {problem ? <ProblemNotice problem={problem} /> : null}
       {note ? <p className="notice">{note}</p> : null}
       <ol className="run-cells">
+        {history.map((cell, i) => (
+          <CellView key={`h${i}`} cell={cell} />
+        ))}
         {log.cells.map((cell) => (
           <CellView key={cell.msgId} cell={cell} />
         ))}
       </ol>
-      {files.length > 0 ? <FileList files={files} /> : null}
-      {session ? <CellBox dead={log.dead} onRun={runCell} assist={assist} /> : null}
+      {files.length > 0 && !hideFiles ? <FileList files={files} /> : null}
+      {session && !embedded ? <CellBox dead={log.dead} onRun={runCell} assist={assist} /> : null}
     </section>
   );
 }

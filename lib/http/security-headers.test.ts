@@ -32,13 +32,26 @@ describe("contentSecurityPolicy", () => {
     expect(csp.get("frame-src")).toBe("'self'");
   });
 
-  it("gives the HTML output frame a policy of its own: inline script, no requests, framed by us only", () => {
+  it("gives the HTML output frame a policy of its own: inline script, no requests, framable inside embeds", () => {
     const csp = directives(contentSecurityPolicy({ ...base, pathname: OUTPUT_FRAME_PATH }));
     expect(csp.get("script-src")).toBe("'unsafe-inline'");
     expect(csp.get("default-src")).toBe("'none'");
     expect(csp.get("img-src")).toBe("data:");
-    expect(csp.get("frame-ancestors")).toBe("'self'");
+    // An embedded cell's HTML output has the host page (another site) among its ancestors.
+    expect(csp.get("frame-ancestors")).toBe("*");
     expect(csp.get("sandbox")).toBe("allow-scripts");
+  });
+
+  it("lets other sites frame the embed pages only", () => {
+    for (const pathname of ["/embed/cell", "/alice/snip/embed"]) {
+      const csp = directives(contentSecurityPolicy({ ...base, pathname }));
+      expect(csp.has("frame-ancestors"), pathname).toBe(false);
+      // The embed is a page of ours like any other: scripts from our origin only.
+      expect(csp.get("script-src"), pathname).toBe("'self' 'unsafe-inline'");
+    }
+    for (const pathname of ["/alice/snip", "/alice/snip/embed/x", "/alice/snip/history", "/api/v1/x/embed", "/cell", "/embed.js", "/alice/embed"]) {
+      expect(directives(contentSecurityPolicy({ ...base, pathname })).get("frame-ancestors"), pathname).toBe("'none'");
+    }
   });
 
   it("upgrades insecure requests only over HTTPS", () => {

@@ -6,10 +6,13 @@
 import { fromTheRight } from "@/lib/http/forwarded";
 
 /**
- * Path prefixes other sites may show in a frame. Everything else answers `frame-ancestors 'none'`.
- * Empty today; embeds (issue 12) add their routes here, e.g. "/embed/".
+ * Path prefixes other sites may show in a frame (the embedded cell, `/embed/cell`). Everything
+ * else answers `frame-ancestors 'none'`, except {@link EMBEDDABLE_PATHS}.
  */
-export const EMBEDDABLE_PREFIXES: readonly string[] = [];
+export const EMBEDDABLE_PREFIXES: readonly string[] = ["/embed/"];
+
+/** Single pages other sites may frame: a snippet's embed (`/:owner/:slug/embed`, docs/api.md "Embeds"). */
+export const EMBEDDABLE_PATHS: readonly RegExp[] = [/^\/(?!api\/|tags\/|embed\/|_next\/)[^/]+\/[^/]+\/embed$/];
 
 export type TSecurityContext = {
   pathname: string;
@@ -47,7 +50,11 @@ const OUTPUT_FRAME_CSP = [
   "font-src data:",
   "base-uri 'none'",
   "form-action 'none'",
-  "frame-ancestors 'self'",
+  // Any ancestor: an embedded cell (itself framed by another site's page) shows HTML outputs too,
+  // and frame-ancestors checks every ancestor, the host page included. The document is an opaque
+  // sandboxed origin that loads nothing and shows only the markup its parent posts it, so being
+  // framed elsewhere gives another site nothing its own page could not do.
+  "frame-ancestors *",
   "sandbox allow-scripts",
 ].join("; ");
 
@@ -56,7 +63,7 @@ export function isUserFile(pathname: string): boolean {
 }
 
 export function isEmbeddable(pathname: string): boolean {
-  return EMBEDDABLE_PREFIXES.some((prefix) => pathname.startsWith(prefix));
+  return EMBEDDABLE_PREFIXES.some((prefix) => pathname.startsWith(prefix)) || EMBEDDABLE_PATHS.some((pattern) => pattern.test(pathname));
 }
 
 /**
@@ -71,7 +78,8 @@ export function isEmbeddable(pathname: string): boolean {
  *   writes `style` attributes, CodeMirror injects `<style>` elements. Styles cannot run code.
  * - Images: `data:` (plots, SVG output) and `blob:`; fonts: next/font and KaTeX's, self-hosted.
  * - `frame-src 'self'`: the only frames we make are HTML outputs ({@link OUTPUT_FRAME_PATH});
- *   no other site's page can load in them, and our pages refuse to (frame-ancestors).
+ *   no other site's page can load in them, and our pages refuse to (frame-ancestors), except
+ *   the embed pages ({@link isEmbeddable}), which any site may frame.
  */
 export function contentSecurityPolicy(ctx: TSecurityContext): string {
   if (ctx.pathname === OUTPUT_FRAME_PATH) return OUTPUT_FRAME_CSP;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EMPTY_LOG, INTERACT_MIME, addCell, applyMessage, beginUpdate, type TRunLog, type TRunMessage } from "./run-log";
+import { EMPTY_LOG, INTERACT_MIME, addCell, applyMessage, beginUpdate, isOwnMessage, type TRunLog, type TRunMessage } from "./run-log";
 
 function msg(type: string, parent: string | null, content: Record<string, unknown>): TRunMessage {
   return { header: { msg_id: `m-${Math.random()}`, msg_type: type }, parent_header: parent ? { msg_id: parent } : {}, content };
@@ -284,5 +284,24 @@ describe("run log", () => {
       const closed = play(made(), 10, { ...msg("status", null, { execution_state: "dead" }), metadata: { reason: "closed" } });
       expect(closed.end).toEqual({ reason: "closed", seconds: null });
     });
+  });
+});
+
+describe("isOwnMessage (a session shared by linked cells)", () => {
+  it("keeps this log's cells, its interacts' updates and the session's status; drops other cells'", () => {
+    const log = { ...addCell(EMPTY_LOG, { msgId: "mine", code: null, file: null }), updates: { upd: { interact: "i1", done: false } } };
+    expect(isOwnMessage(log, msg("stream", "mine", { name: "stdout", text: "1" }))).toBe(true);
+    expect(isOwnMessage(log, msg("stream", "upd", { name: "stdout", text: "1" }))).toBe(true);
+    expect(isOwnMessage(log, msg("status", null, { execution_state: "dead" }))).toBe(true);
+    expect(isOwnMessage(log, msg("stream", "theirs", { name: "stdout", text: "42" }))).toBe(false);
+    // An update's messages before its id is known: kept when they name one of this log's interacts.
+    const early = (interact: string): TRunMessage => ({
+      ...msg("stream", "upd2", { name: "stdout", text: "x" }),
+      metadata: { interact },
+      parent_header: { msg_id: "upd2", msg_type: "interact_request" },
+    });
+    const withInteract = { ...log, interacts: { i1: {} as TRunLog["interacts"][string] } };
+    expect(isOwnMessage(withInteract, early("i1"))).toBe(true);
+    expect(isOwnMessage(withInteract, early("other"))).toBe(false);
   });
 });

@@ -232,6 +232,23 @@ export function applyMessage(log: TRunLog, seq: number, message: TRunMessage, re
   return updateCell(counted, parent, (cell) => applyToCell(cell, type, c, output, now));
 }
 
+/**
+ * Whether a message of a session shared by several panels (linked embedded cells) belongs to
+ * this log: one of its cells, an update of one of its interacts, or the session's own status
+ * (no parent). The others are other panels' cells.
+ */
+export function isOwnMessage(log: TRunLog, message: TRunMessage): boolean {
+  const parent = message.parent_header.msg_id;
+  if (!parent) return true;
+  if (log.cells.some((c) => c.msgId === parent) || parent in log.updates) return true;
+  // An update's messages may come before the site's answer names it: they carry their interact.
+  if (message.parent_header.msg_type === "interact_request") {
+    const tag = message.metadata?.interact;
+    return typeof tag !== "string" || tag in log.interacts;
+  }
+  return false;
+}
+
 /** A message of an update: its output goes to the interact that made it; its end frees the interact for the next update. */
 function applyToUpdate(
   log: TRunLog,

@@ -24,6 +24,7 @@ export const RESERVED_USERNAMES: ReadonlySet<string> = new Set([
   "explore",
   "users",
   "snippets",
+  "embed",
 ]);
 
 export const USERNAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;

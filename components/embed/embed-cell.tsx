@@ -1,0 +1,173 @@
+"use client";
+
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
+import { CodeEditor } from "@/components/code-editor";
+import Link from "@/components/link";
+import { RunPanel } from "@/components/run/run-panel";
+import { RunProvider, useRun, type TCodeTarget, type TRunLink } from "@/components/run/run-context";
+import { useFrameHeight } from "@/components/embed/frame-height";
+import { ZHostMessage, type TEmbedInit, type TFrameMessage } from "@/lib/embed/embed-messages";
+import "./embed.css";
+
+const CODE_ID = "embed-code";
+
+/**
+ * A cell embedded in another site's page (/embed/cell, made by public/embed.js): it waits for the
+ * host page's `init` message (the code and options, checked by ZEmbedInit), then shows the
+ * editor, the Run button and the Run panel. Messages are accepted only from the parent window
+ * and, after the first, only from the origin that sent it; they are data, never evaluated.
+ * Linked cells share their group's session through the host page (TRunLink).
+ */
+export function EmbedCell() {
+  const [init, setInit] = useState<TEmbedInit | null>(null);
+  const [framed, setFramed] = useState(true);
+  const hostRef = useRef<string | null>(null);
+  const sessionRef = useRef<string | null>(null);
+  const rootRef = useRef<HTMLDivElement>(null);
+  useFrameHeight(rootRef);
+
+  useEffect(() => {
+    if (window.parent === window) {
+      setFramed(false);
+      return;
+    }
+    const onMessage = (e: MessageEvent) => {
+      if (e.source !== window.parent) return;
+      if (hostRef.current !== null && e.origin !== hostRef.current) return;
+      const m = ZHostMessage.safeParse(e.data);
+      if (!m.success) return;
+      if (m.data.cellar === "init") {
+        if (hostRef.current !== null) return;
+        hostRef.current = e.origin;
+        sessionRef.current = m.data.session;
+        setInit(m.data);
+      } else {
+        sessionRef.current = m.data.session;
+      }
+    };
+    window.addEventListener("message", onMessage);
+    post({ cellar: "ready" });
+    return () => window.removeEventListener("message", onMessage);
+  }, []);
+
+  /** To the host page: only the origin that sent `init` may read what we say after it. */
+  function post(message: TFrameMessage) {
+    const host = hostRef.current;
+    window.parent.postMessage(message, host === null || host === "null" ? "*" : host);
+  }
+
+  const link = useMemo<TRunLink | null>(
+    () =>
+      init?.group
+        ? {
+            current: () => sessionRef.current,
+            publish: (session) => {
+              sessionRef.current = session;
+              post({ cellar: "session", session });
+            },
+          }
+        : null,
+    [init],
+  );
+
+  return (
+    <div className="embed-root embed-cell" ref={rootRef}>
+      {!framed ? (
+        <p className="notice">
+          This is the frame of a Cellar cell embedded in another page (see the embed documentation). To run code here, open <Link href="/cell">Run code</Link>.
+        </p>
+      ) : init ? (
+        <EmbedRun init={init} link={link} />
+      ) : (
+        <p className="muted embed-cell__loading">Loading…</p>
+      )}
+    </div>
+  );
+}
+
+function EmbedRun({ init, link }: { init: TEmbedInit; link: TRunLink | null }) {
+  const target = useMemo<TCodeTarget>(
+    () => ({
+      read: () => ({
+        code: (document.getElementById(CODE_ID) as HTMLTextAreaElement | null)?.value ?? init.code,
+        kernel: init.kernel,
+      }),
+    }),
+    [init],
+  );
+  const opening = useMemo(() => ({ saved: null, autoRun: init.autoeval }), [init]);
+  return (
+    <RunProvider target={target} oid="" opening={opening} link={link} keepOutput={!init.replaceOutput}>
+      <EmbedBox init={init} />
+      {init.hide.includes("output") ? null : <RunPanel embedded hideFiles={init.hide.includes("files")} />}
+    </RunProvider>
+  );
+}
+
+function EmbedBox({ init }: { init: TEmbedInit }) {
+  const { run, phase } = useRun();
+  const hidden = (what: TEmbedInit["hide"][number]) => init.hide.includes(what);
+  const readOnly = init.editor.endsWith("-readonly");
+
+  function onKeyDownCapture(e: KeyboardEvent) {
+    if (e.key === "Enter" && e.shiftKey) {
+      // Before CodeMirror sees it: Shift+Enter runs instead of inserting a line.
+      e.preventDefault();
+      e.stopPropagation();
+      run();
+    }
+  }
+
+  /** The link carries the code as it is now (edited or not), made when it is followed. */
+  function openInCellar(e: MouseEvent<HTMLAnchorElement>) {
+    const code = (document.getElementById(CODE_ID) as HTMLTextAreaElement | null)?.value ?? init.code;
+    e.currentTarget.href = `/cell?lang=${init.kernel}&c=${encodeURIComponent(code)}`;
+  }
+
+  return (
+    <section className="embed-box" aria-label="Code">
+      {hidden("editor") ? null : (
+        <div onKeyDownCapture={onKeyDownCapture}>
+          <label htmlFor={CODE_ID} className="visually-hidden">
+            Code
+          </label>
+          <CodeEditor
+            id={CODE_ID}
+            name="code"
+            path={init.kernel === "sage" ? "cell.sage" : "cell.py"}
+            defaultValue={init.code}
+            readOnly={readOnly}
+            plain={init.editor.startsWith("textarea")}
+          />
+        </div>
+      )}
+      {hidden("evalButton") && hidden("permalink") ? null : (
+        <div className="embed-box__actions">
+          {hidden("evalButton") ? null : (
+            <button
+              type="button"
+              className="button button--primary button--small"
+              onClick={() => run()}
+              disabled={phase === "starting"}
+              aria-controls="run-panel"
+            >
+              {init.evalButtonText}
+            </button>
+          )}
+          {hidden("permalink") ? null : (
+            <a
+              className="embed-box__permalink"
+              href={`/cell?lang=${init.kernel}`}
+              target="_blank"
+              rel="noopener"
+              onClick={openInCellar}
+              onAuxClick={openInCellar}
+            >
+              Open in Cellar
+            </a>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
