@@ -17,9 +17,9 @@ import "./run.css";
  * Nothing is shown before the first Run.
  */
 export function RunPanel() {
-  const { phase, log, problem, note, files, busy, session, runCell, stop } = useRun();
+  const { phase, log, clocks, problem, note, files, busy, session, runCell, stop } = useRun();
   if (phase === "idle" && !problem) return null;
-  const status = statusLine(phase, log);
+  const status = statusLine(phase, log, clocks);
   return (
     <section id="run-panel" className="run-panel" aria-label="Run output">
       <div className="run-panel__head">
