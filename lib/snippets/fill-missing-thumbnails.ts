@@ -75,6 +75,6 @@ export async function fillMissingThumbnails(
       console.error(`Thumbnail sweep: snippet ${row.id} failed`, e);
     }
   }
-  log(`Thumbnails: made ${made} of the ${rows.length} missing`);
+  if (rows.length > 0) log(`Thumbnails: made ${made} of the ${rows.length} missing`);
   return { missing: rows.length, made };
 }
