@@ -43,9 +43,11 @@ server.on("upgrade", (req, socket, head) => {
 });
 server.listen(port, () => {
   console.log(`Cellar is listening on port ${port}${dev ? " (development)" : ""}, as uid ${process.getuid?.()}`);
-  // The launcher started the execution service before this server: snippets published without
-  // it (the seed of `npm run serve`, a service that was down) get their thumbnails now, in the background.
-  void fillMissingThumbnails({ log: (line) => console.log(line) });
+  // The launcher (scripts/start.ts) says so when it has started the execution service before this
+  // server: snippets published without it (the seed of `npm run serve`, a service that was down)
+  // get their thumbnails now, in the background. A server started on its own (the Jupyter API's
+  // test) leaves the service to what it is testing.
+  if (process.env.CELLAR_THUMBNAIL_SWEEP === "1") void fillMissingThumbnails({ log: (line) => console.log(line) });
 });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
