@@ -17,6 +17,10 @@ const baseURL = `http://127.0.0.1:${port}`;
 process.env.CELLAR_E2E_SHORT_PORT ??= freePort();
 const shortPort = Number(process.env.CELLAR_E2E_SHORT_PORT);
 export const SHORT_IDLE_SECONDS = 6;
+// A static page on another origin that uses the main site's Jupyter API through Thebe
+// (test/e2e/thebe.spec.ts serves it on this port); the site lets that origin in.
+process.env.CELLAR_E2E_STATIC_PORT ??= freePort();
+const staticPort = Number(process.env.CELLAR_E2E_STATIC_PORT);
 
 export default defineConfig({
   testDir: "test/e2e",
@@ -59,7 +63,7 @@ export default defineConfig({
     {
       command: "npx --no-install tsx test/e2e/support/serve-fresh.ts",
       url: `${baseURL}/`,
-      env: { CELLAR_E2E_PORT: String(port) },
+      env: { CELLAR_E2E_PORT: String(port), JUPYTER_ALLOW_ORIGINS: `http://127.0.0.1:${staticPort}` },
       reuseExistingServer: false,
       timeout: 120_000,
       stdout: "pipe",

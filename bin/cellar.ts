@@ -23,6 +23,13 @@ Commands:
                           snippets' language and interacts flag from their files
   storage                 charge snippets made before the storage quota for their history
                           (USER_STORAGE_BYTES); running it again changes nothing
+  thumbnails [--owner NAME]
+                          make the thumbnails snippets lack (their latest revision's first
+                          image, as at publication) with the execution service at EXEC_URL;
+                          the server also does this each time it starts
+  cells prune --unused-days N
+                          remove the /cell short links nobody made or opened in the last
+                          N days (N >= 90); the site itself keeps short links for good
   help                    show this text
 
 Settings come from the same environment variables as the server (DATABASE_URL, PGLITE_DIR,
@@ -131,6 +138,30 @@ async function storage(argv: string[]): Promise<void> {
   console.log(charged === 0 ? "Every snippet's storage was already counted." : `Counted the history of ${charged} snippets in their owners' storage.`);
 }
 
+async function thumbnails(argv: string[]): Promise<void> {
+  const args = parse(argv, { owner: { type: "string" } });
+  noPositionals(args, "bin/cellar thumbnails [--owner NAME]");
+  await migrateQuietly();
+  const { fillMissingThumbnails } = await import("@/lib/snippets/fill-missing-thumbnails");
+  const owner = typeof args.values.owner === "string" ? args.values.owner : undefined;
+  const result = await fillMissingThumbnails({ ...(owner ? { owner } : {}) });
+  if (result.unavailable)
+    throw new CommandError(`No thumbnails made: the execution service at ${getEnv().exec.url} does not answer. Start the server (or the service) first.`);
+  console.log(`Made ${result.made} thumbnails for the ${result.missing} snippets without one.`);
+}
+
+async function cellsPrune(argv: string[]): Promise<void> {
+  const usage = "bin/cellar cells prune --unused-days N";
+  const args = parse(argv, { "unused-days": { type: "string" } });
+  noPositionals(args, usage);
+  const raw = args.values["unused-days"];
+  if (typeof raw !== "string" || !/^\d+$/.test(raw)) throw new UsageError(`cells prune needs --unused-days N (a whole number of days)\nUsage: ${usage}`);
+  await migrateQuietly();
+  const { pruneCellLinks } = await import("@/lib/cells/prune-cell-links");
+  const removed = await pruneCellLinks({ unusedDays: Number(raw) });
+  console.log(`Removed ${removed} short links not made or opened in the last ${raw} days.`);
+}
+
 async function run(argv: string[]): Promise<void> {
   const [command, sub, ...rest] = argv;
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
@@ -143,6 +174,8 @@ async function run(argv: string[]): Promise<void> {
   if (command === "migrate") return migrate(argv.slice(1));
   if (command === "reindex") return reindex(argv.slice(1));
   if (command === "storage") return storage(argv.slice(1));
+  if (command === "thumbnails") return thumbnails(argv.slice(1));
+  if (command === "cells" && sub === "prune") return cellsPrune(rest);
   throw new UsageError(`Unknown command "${argv.slice(0, 2).join(" ")}". Run bin/cellar help for the list.`);
 }
 

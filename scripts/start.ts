@@ -76,7 +76,7 @@ async function startExecService(env: TEnv): Promise<TSupervisor> {
   return supervisor;
 }
 
-function runWebServer(env: TEnv, dev: boolean, user: TWebUser | null): Promise<number> {
+function runWebServer(env: TEnv, dev: boolean, user: TWebUser | null, execStarted: boolean): Promise<number> {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts", ...(dev ? ["--dev"] : [])], {
     stdio: "inherit",
     ...(user ? { uid: user.uid, gid: user.gid } : {}),
@@ -88,6 +88,8 @@ function runWebServer(env: TEnv, dev: boolean, user: TWebUser | null): Promise<n
       NEXTAUTH_SECRET: env.authSecret,
       NEXTAUTH_URL: publicOrigin(env),
       EXEC_URL: env.exec.url,
+      // The service answers now: snippets published without it get their thumbnails (web-server.ts).
+      CELLAR_THUMBNAIL_SWEEP: execStarted ? "1" : "0",
       // Its home is /nonexistent: nothing may try to write there.
       NEXT_TELEMETRY_DISABLED: "1",
       ...(user ? { HOME: env.dataDir, USER: user.name, LOGNAME: user.name } : {}),
@@ -143,7 +145,7 @@ async function main(): Promise<number> {
   process.on("exit", () => exec.stop());
   // A signal means stop, not "the service died": no restart while the web server winds down.
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => exec.stop());
-  const code = await runWebServer(env, dev, user);
+  const code = await runWebServer(env, dev, user, exec.started);
   exec.stop();
   return code;
 }

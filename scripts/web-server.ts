@@ -13,6 +13,7 @@ import { stampPeer } from "@/lib/auth/peer-header";
 register("./server-only-hook.mjs", import.meta.url);
 const { createJupyterApi, JUPYTER_PREFIX } = await import("@/lib/jupyter/server");
 const { execClient } = await import("@/lib/exec/client");
+const { fillMissingThumbnails } = await import("@/lib/snippets/fill-missing-thumbnails");
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -40,7 +41,14 @@ server.on("upgrade", (req, socket, head) => {
   stampPeer(req);
   void jupyter.handleUpgrade(req, socket, head);
 });
-server.listen(port, () => console.log(`Cellar is listening on port ${port}${dev ? " (development)" : ""}, as uid ${process.getuid?.()}`));
+server.listen(port, () => {
+  console.log(`Cellar is listening on port ${port}${dev ? " (development)" : ""}, as uid ${process.getuid?.()}`);
+  // The launcher (scripts/start.ts) says so when it has started the execution service before this
+  // server: snippets published without it (the seed of `npm run serve`, a service that was down)
+  // get their thumbnails now, in the background. A server started on its own (the Jupyter API's
+  // test) leaves the service to what it is testing.
+  if (process.env.CELLAR_THUMBNAIL_SWEEP === "1") void fillMissingThumbnails({ log: (line) => console.log(line) });
+});
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {

@@ -22,7 +22,9 @@ export const load = () =>
 export async function startSite(): Promise<{ baseUrl: string; execUrl: string; stop: () => Promise<void> }> {
   const distDir = process.env.NEXT_DIST_DIR ?? ".next";
   if (!existsSync(join(distDir, "BUILD_ID"))) throw new Error(`no built site in ${distDir}/: build it first (see the top of the benchmark's file)`);
-  const [port, execPort] = [await freePort(), await freePort()];
+  // BENCH_PORT / BENCH_EXEC_PORT: fixed ports where several people share the machine.
+  const port = Number(process.env.BENCH_PORT) || (await freePort());
+  const execPort = Number(process.env.BENCH_EXEC_PORT) || (await freePort());
   // The execution service's own port and directory: the defaults (3101, data/exec) are shared
   // with any other site started from this checkout, and a starting service empties its directory.
   const execDir = mkdtempSync(join(tmpdir(), "cellar-bench-exec-"));

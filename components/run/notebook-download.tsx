@@ -1,34 +1,44 @@
 "use client";
 
 import { useState } from "react";
+import { buildCellNotebook } from "@/lib/notebooks/build-notebook";
 import { NOTEBOOK_MEDIA_TYPE, serializeNotebook, type TNotebook } from "@/lib/notebooks/nbformat";
 import { withRunOutputs } from "@/lib/notebooks/run-outputs";
 import { isSnippetTarget, useRun } from "./run-context";
 
 /**
- * "Download as notebook": the revision's notebook (the same as the page's Download notebook
- * link) with the outputs of the reader's last run in this panel, put together in the browser
- * (lib/notebooks/run-outputs.ts). The outputs are not sent anywhere; only the notebook without
- * them is fetched, as the link would.
+ * "Download as notebook": the notebook of what ran with the outputs of the reader's last run in
+ * this panel, put together in the browser (lib/notebooks/run-outputs.ts). On a snippet's page
+ * that is the revision's notebook (the same as the page's Download notebook link, fetched as the
+ * link would); on /cell, the code Run was pressed with, in the kernel it ran in. The outputs are
+ * not sent anywhere.
  */
 export function NotebookDownload() {
-  const { log, target, oid } = useRun();
+  const { log, target, oid, ran } = useRun();
   const [problem, setProblem] = useState<string | null>(null);
-  // A snippet's notebook only: the /cell page's code has no revision to build one from (yet).
-  if (log.cells.length === 0 || !isSnippetTarget(target)) return null;
-  const { owner, slug } = target;
+  if (log.cells.length === 0) return null;
+  const snippet = isSnippetTarget(target) ? target : null;
+  if (!snippet && !ran) return null;
 
   async function download() {
     setProblem(null);
     try {
-      const response = await fetch(`/${owner}/${slug}/notebook/${oid}.ipynb`);
-      if (!response.ok) throw new Error(String(response.status));
-      const notebook = (await response.json()) as TNotebook;
+      let notebook: TNotebook;
+      let name: string;
+      if (snippet) {
+        const response = await fetch(`/${snippet.owner}/${snippet.slug}/notebook/${oid}.ipynb`);
+        if (!response.ok) throw new Error(String(response.status));
+        notebook = (await response.json()) as TNotebook;
+        name = `${snippet.owner}-${snippet.slug}-${oid.slice(0, 7)}-run.ipynb`;
+      } else if (ran) {
+        notebook = buildCellNotebook(ran);
+        name = `cell-${ran.kernel}-run.ipynb`;
+      } else return;
       const blob = new Blob([serializeNotebook(withRunOutputs(notebook, log))], { type: NOTEBOOK_MEDIA_TYPE });
       const url = URL.createObjectURL(blob);
       const a = document.createElement("a");
       a.href = url;
-      a.download = `${owner}-${slug}-${oid.slice(0, 7)}-run.ipynb`;
+      a.download = name;
       document.body.append(a);
       a.click();
       a.remove();

@@ -16,6 +16,7 @@ import type { TKernelName } from "@/lib/snippets/kernel";
 import type { TEditorAssist } from "@/components/editor-assist";
 import { postJson, type TRunProblem } from "./run-api";
 import { sessionAssist } from "./session-assist";
+import type { TCellClock } from "./run-status";
 
 /** Which snippet (and revision) the page shows: what Run runs. */
 export type TSnippetTarget = { owner: string; slug: string; rev: string | null };
@@ -52,6 +53,12 @@ type TRunState = {
   files: TRunFile[];
   /** Bumped by each new run, so late answers of an earlier one are ignored. */
   generation: number;
+  /** When Run was pressed (browser clock): the start of the run's own cell's time. */
+  pressedAt: number | null;
+  /** The page's own times of the cells it sent, by msgId (run-status.ts). */
+  clocks: Record<string, TCellClock>;
+  /** For code typed on the page (/cell): the code and kernel this run started with. */
+  ran: { code: string; kernel: TKernelName } | null;
   /** Each live interact's control values (what the controls show), by interact id. */
   values: Record<string, TInteractValues>;
   /**
@@ -76,10 +83,18 @@ type TRunState = {
 };
 
 type TAction =
-  | { type: "start"; saved: TSavedValues | null; ownOnly: boolean; keep: boolean }
-  | { type: "started"; generation: number; session: string; note: string | null; msgId: string | null; mainFile: string | null }
+  | { type: "start"; saved: TSavedValues | null; ownOnly: boolean; keep: boolean; at: number }
+  | {
+      type: "started";
+      generation: number;
+      session: string;
+      note: string | null;
+      msgId: string | null;
+      mainFile: string | null;
+      ran: { code: string; kernel: TKernelName } | null;
+    }
   | { type: "problem"; problem: TRunProblem | null }
-  | { type: "cell"; generation: number; msgId: string; code: string }
+  | { type: "cell"; generation: number; msgId: string; code: string; sentAt: number }
   | { type: "message"; generation: number; seq: number; data: string }
   | { type: "files"; generation: number; files: TRunFile[] }
   | { type: "ended"; generation: number }
@@ -97,6 +112,9 @@ const INITIAL: TRunState = {
   log: EMPTY_LOG,
   files: [],
   generation: 0,
+  pressedAt: null,
+  clocks: {},
+  ran: null,
   values: {},
   saved: null,
   restored: [],
@@ -117,15 +135,22 @@ function reducer(state: TRunState, action: TAction): TRunState {
         saved: action.saved,
         ownOnly: action.ownOnly,
         history: action.keep ? [...state.history, ...state.log.cells] : [],
+        pressedAt: action.at,
       };
     case "started": {
       const log = action.msgId ? addCell(state.log, { msgId: action.msgId, code: null, file: action.mainFile }) : state.log;
-      return { ...state, phase: "open", session: action.session, note: action.note, log };
+      const clocks = action.msgId && state.pressedAt !== null ? { ...state.clocks, [action.msgId]: { sentAt: state.pressedAt, doneAt: null } } : state.clocks;
+      return stampFinished({ ...state, phase: "open", session: action.session, note: action.note, log, clocks, ran: action.ran });
     }
     case "problem":
       return { ...state, problem: action.problem, phase: state.phase === "starting" ? "idle" : state.phase };
     case "cell":
-      return { ...state, problem: null, log: addCell(state.log, { msgId: action.msgId, code: action.code, file: null }) };
+      return stampFinished({
+        ...state,
+        problem: null,
+        log: addCell(state.log, { msgId: action.msgId, code: action.code, file: null }),
+        clocks: { ...state.clocks, [action.msgId]: { sentAt: action.sentAt, doneAt: null } },
+      });
     case "message": {
       let parsed: unknown;
       try {
@@ -135,12 +160,12 @@ function reducer(state: TRunState, action: TAction): TRunState {
       }
       const m = ZRunMessage.safeParse(parsed);
       if (m.success && state.ownOnly && !isOwnMessage(state.log, m.data)) return state;
-      return m.success ? withNewInteracts({ ...state, log: applyMessage(state.log, action.seq, m.data, Date.now()) }) : state;
+      return m.success ? stampFinished(withNewInteracts({ ...state, log: applyMessage(state.log, action.seq, m.data, Date.now()) })) : state;
     }
     case "files":
       return { ...state, files: action.files };
     case "ended":
-      return { ...state, log: endLog(state.log) };
+      return stampFinished({ ...state, log: endLog(state.log) });
     case "values":
       return { ...state, values: { ...state.values, [action.id]: action.values }, saved: action.byReader ? null : state.saved };
     case "update": {
@@ -154,6 +179,21 @@ function reducer(state: TRunState, action: TAction): TRunState {
     case "reset":
       return { ...INITIAL, generation: state.generation + 1 };
   }
+}
+
+/**
+ * Notes the time (browser clock) at which each cell the page sent is first seen finished: its
+ * output is on the page then, so the status line's time is what the reader waited.
+ */
+function stampFinished(state: TRunState): TRunState {
+  let clocks: Record<string, TCellClock> | null = null;
+  for (const cell of state.log.cells) {
+    const clock = state.clocks[cell.msgId];
+    if (!clock || clock.doneAt !== null || !isFinished(cell)) continue;
+    clocks ??= { ...state.clocks };
+    clocks[cell.msgId] = { ...clock, doneAt: Date.now() };
+  }
+  return clocks ? { ...state, clocks } : state;
 }
 
 /**
@@ -326,19 +366,28 @@ export function RunProvider({
       closeSession(false, link !== null);
       startedRef.current = true;
       flightsRef.current.clear();
-      dispatch({ type: "start", saved, ownOnly: link !== null, keep: keepRef.current });
+      dispatch({ type: "start", saved, ownOnly: link !== null, keep: keepRef.current, at: Date.now() });
       const generation = generationRef.current + 1;
       void (async () => {
         const t = targetRef.current;
-        const request = isSnippetTarget(t) ? { owner: t.owner, slug: t.slug, ...(t.rev ? { rev: t.rev } : {}) } : t.read();
+        const typed = isSnippetTarget(t) ? null : t.read();
+        const request = isSnippetTarget(t) ? { owner: t.owner, slug: t.slug, ...(t.rev ? { rev: t.rev } : {}) } : typed;
         const shared = link?.current() ?? null;
-        if (shared !== null && !isSnippetTarget(t)) {
+        if (shared !== null && typed !== null) {
           // A further cell of the group's session; if that session has ended, a new one below.
-          const cell = await postJson(`/api/v1/runs/${shared}/cells`, { code: (request as { code: string }).code });
+          const cell = await postJson(`/api/v1/runs/${shared}/cells`, { code: typed.code });
           if (generationRef.current !== generation) return;
           if (cell.ok) {
             sessionRef.current = shared;
-            dispatch({ type: "started", generation, session: shared, note: null, msgId: (cell.body as { msgId: string }).msgId, mainFile: null });
+            dispatch({
+              type: "started",
+              generation,
+              session: shared,
+              note: null,
+              msgId: (cell.body as { msgId: string }).msgId,
+              mainFile: null,
+              ran: typed,
+            });
             follow(shared, generation);
             return;
           }
@@ -360,7 +409,15 @@ export function RunProvider({
         }
         sessionRef.current = body.session;
         link?.publish(body.session);
-        dispatch({ type: "started", generation, session: body.session, note: body.note, msgId: body.msgId, mainFile: body.mainFile });
+        dispatch({
+          type: "started",
+          generation,
+          session: body.session,
+          note: body.note,
+          msgId: body.msgId,
+          mainFile: body.mainFile,
+          ran: typed,
+        });
         follow(body.session, generation);
       })();
     },
@@ -397,6 +454,7 @@ export function RunProvider({
     const session = sessionRef.current;
     if (!session) return false;
     const generation = generationRef.current;
+    const sentAt = Date.now();
     const res = await postJson(`/api/v1/runs/${session}/cells`, { code });
     if (!res.ok) {
       dispatch({ type: "problem", problem: res.problem });
@@ -404,7 +462,7 @@ export function RunProvider({
       if (res.problem.code === "CONFLICT" || res.problem.code === "NOT_FOUND") dispatch({ type: "ended", generation });
       return false;
     }
-    dispatch({ type: "cell", generation, msgId: (res.body as { msgId: string }).msgId, code });
+    dispatch({ type: "cell", generation, msgId: (res.body as { msgId: string }).msgId, code, sentAt });
     return true;
   }, []);
 

@@ -20,9 +20,9 @@ import "./run.css";
  * files only unless `hideFiles`.
  */
 export function RunPanel({ embedded = false, hideFiles = false }: { embedded?: boolean; hideFiles?: boolean } = {}) {
-  const { phase, log, problem, note, files, busy, session, runCell, stop, history, assist } = useRun();
+  const { phase, log, clocks, problem, note, files, busy, session, runCell, stop, history, assist } = useRun();
   if (phase === "idle" && !problem) return null;
-  const status = statusLine(phase, log);
+  const status = statusLine(phase, log, clocks);
   return (
     <section id="run-panel" className="run-panel" aria-label="Run output">
       <div className="run-panel__head">

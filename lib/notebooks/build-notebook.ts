@@ -174,3 +174,27 @@ export function buildNotebook(source: TNotebookSource): TNotebook {
     cells,
   };
 }
+
+/**
+ * The /cell page's code as a notebook: one code cell (marked as the main file, so importing it
+ * makes a snippet of `main.py` or `main.sage`) in the kernel it ran in. The Run panel adds the
+ * run's outputs (run-outputs.ts).
+ */
+export function buildCellNotebook(source: { code: string; kernel: TKernelName }): TNotebook {
+  const main = source.kernel === "sage" ? "main.sage" : "main.py";
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { ...KERNELSPECS[source.kernel] },
+    cells: [
+      {
+        cell_type: "code",
+        id: "cellar-main",
+        metadata: { cellar: { role: "main", path: main } },
+        execution_count: null,
+        source: toLines(source.code),
+        outputs: [],
+      },
+    ],
+  };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EMPTY_LOG, type TRunCell, type TRunLog } from "@/lib/runs/run-log";
-import { buildNotebook } from "./build-notebook";
+import { buildCellNotebook, buildNotebook } from "./build-notebook";
 import { serializeNotebook, type TNbCodeCell } from "./nbformat";
 import { nbformatProblem } from "@/test/support/nbformat";
 import { withRunOutputs } from "./run-outputs";
@@ -68,5 +68,25 @@ describe("withRunOutputs", () => {
 
   it("is a notebook Jupyter's validator accepts", () => {
     expect(nbformatProblem(serializeNotebook(merged))).toBeNull();
+  });
+});
+
+describe("a /cell run as a notebook", () => {
+  it("holds the code Run ran with its outputs, in the kernel it ran in, and validates", () => {
+    const ran = withRunOutputs(buildCellNotebook({ code: "x = 6 * 7\nprint(x)", kernel: "sage" }), {
+      ...EMPTY_LOG,
+      cells: [
+        cell({ count: 1, outputs: [{ kind: "stream", name: "stdout", text: "42\n" }] }),
+        cell({ code: "x + 1", count: 2, outputs: [{ kind: "result", count: 2, data: { "text/plain": "43" } }] }),
+      ],
+    });
+    expect(ran.metadata.kernelspec).toEqual({ name: "sagemath", display_name: "SageMath", language: "sage" });
+    const code = ran.cells.filter((c): c is TNbCodeCell => c.cell_type === "code");
+    expect(code.map((c) => [c.source, c.outputs])).toEqual([
+      [["x = 6 * 7\n", "print(x)"], [{ output_type: "stream", name: "stdout", text: ["42\n"] }]],
+      [["x + 1"], [{ output_type: "execute_result", execution_count: 2, data: { "text/plain": ["43"] }, metadata: {} }]],
+    ]);
+    expect(buildCellNotebook({ code: "1", kernel: "python" }).metadata.kernelspec).toMatchObject({ name: "python3" });
+    expect(nbformatProblem(serializeNotebook(ran))).toBeNull();
   });
 });

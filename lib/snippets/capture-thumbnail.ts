@@ -18,7 +18,8 @@ import { createPublicationQueue, type TQueueOutcome } from "./publication-queue"
  *    draw (matplotlib, PIL, an image display, Sage's show and plots: `mayDraw`) is run, one
  *    publication at a time, so publishing costs the sandbox nothing for text-only snippets and
  *    bursts of publications queue up, in a line of bounded length (below).
- * Both skip silently when the execution service is unavailable; a later owner's run fills in.
+ * Both skip when the execution service is unavailable; the web server's start-up sweep
+ * (fill-missing-thumbnails.ts) or a later owner's run fills in.
  */
 
 /** How long an owner's session is watched for its first image at most (a session's own lifetime). */
@@ -59,16 +60,23 @@ export function watchRunForThumbnail(options: { client: TExecClient; session: st
  */
 export const PUBLICATION_QUEUE_LIMIT = 8;
 
-const queue = createPublicationQueue({
+/*
+ * One queue per process, kept on globalThis: the web server loads this module twice (inside
+ * Next's bundles for publications, and in plain Node for its start-up sweep,
+ * fill-missing-thumbnails.ts), and two queues would run two publication runs at once.
+ */
+const QUEUE_KEY = Symbol.for("cellar.publicationQueue");
+type TPublicationQueue = ReturnType<typeof createPublicationQueue>;
+const queue: TPublicationQueue = ((globalThis as { [QUEUE_KEY]?: TPublicationQueue })[QUEUE_KEY] ??= createPublicationQueue({
   limit: PUBLICATION_QUEUE_LIMIT,
   onError(snippetId, e) {
     // No service (a CLI seeding, a site without bubblewrap), all runners busy, or a Sage snippet on
     // a server without Sage: one line, no stack.
     if (e instanceof ExecError && (e.status === undefined || e.status === 503 || e.code === "UNKNOWN_KERNEL"))
-      console.warn(`No publication thumbnail for snippet ${snippetId}: ${e.message}`);
+      console.warn(`No publication thumbnail for snippet ${snippetId} yet (the site makes it when it next starts): ${e.message}`);
     else console.error(`The publication run of snippet ${snippetId} for its thumbnail failed`, e);
   },
-});
+}));
 
 /**
  * Runs a just-published revision's main file in the background and keeps its first image as the

@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { expectExecService } from "./support/exec-service";
+import { validNotebook } from "./support/notebook-file";
 import { typeCode } from "./support/type-code";
 
 test.beforeAll(async ({ playwright, baseURL }) => expectExecService(playwright, baseURL));
@@ -70,6 +71,41 @@ test("type code, Shift+Enter runs it; Share makes a short link that opens the sa
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, "the page scrolls sideways on a phone").toBeLessThanOrEqual(0);
   await page.screenshot({ path: test.info().outputPath("cell-phone.png"), fullPage: true });
+});
+
+test("Download as notebook holds the code Run ran and its output; the status names what it timed", async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto("/cell?lang=python");
+  await typeCellCode(page, "x = 6 * 7\nprint(x)");
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  const panel = panelOf(page);
+  await expect(panel.locator(".run-out--stdout")).toHaveText("42\n", SLOW);
+  await expect(panel.getByRole("status")).toHaveText(/^Done in \d/);
+  await panel.locator(".run-cellbox .cm-content").click();
+  await page.keyboard.type("x + 1");
+  await page.keyboard.press("Shift+Enter");
+  await expect(panel.locator(".run-cell").nth(1).locator(".run-result")).toContainText(/Out\[\d+\]:\s*43/, SLOW);
+  // The panel's own cell is not the whole run: the line says which cell its time is of.
+  await expect(panel.getByRole("status")).toHaveText(/^Cell 2 done in \d/);
+  // Typing after Run changes the box, not what ran: the notebook holds what ran.
+  await page.locator(".cell-box .cm-content").click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("\n# typed later");
+
+  const [download] = await Promise.all([page.waitForEvent("download"), panel.getByRole("button", { name: "Download as notebook" }).click()]);
+  expect(download.suggestedFilename()).toBe("cell-python-run.ipynb");
+  const notebook = await validNotebook(download);
+  expect(notebook.kernel).toBe("python3");
+  expect(notebook.cells).toEqual([
+    { type: "code", source: "x = 6 * 7\nprint(x)", outputs: ["42\n"] },
+    { type: "code", source: "x + 1", outputs: ["text/plain"] },
+  ]);
+
+  // A second Run is a fresh run of the box: one cell again, and "Done" is that run's.
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(panel.locator(".run-cell")).toHaveCount(1, SLOW);
+  await expect(panel.locator(".run-out--stdout")).toHaveText("42\n", SLOW);
+  await expect(panel.getByRole("status")).toHaveText(/^Done in \d/);
 });
 
 test("a short link keeps the interacts' values: its Run gives them back", async ({ page, context }) => {

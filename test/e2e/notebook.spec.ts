@@ -3,32 +3,12 @@
  * Jupyter's validator accepts; the Run panel's "Download as notebook" holds the run's output;
  * "New snippet from notebook" on /new publishes a notebook Jupyter wrote.
  */
-import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { Download } from "@playwright/test";
 import { createSnippet, expect, test } from "./fixtures";
 import { expectExecService } from "./support/exec-service";
+import { validNotebook } from "./support/notebook-file";
 
 const FIXTURE = fileURLToPath(new URL("../fixtures/damped-oscillator.ipynb", import.meta.url));
-
-/** The downloaded notebook as Jupyter reads it, after nbformat.validate accepted it (else the test fails with its message). */
-async function validNotebook(download: Download): Promise<{ kernel: string; cells: { type: string; source: string; outputs: string[] }[] }> {
-  const path = await download.path();
-  const script = [
-    "import json, nbformat, sys, warnings",
-    "from nbformat.warnings import MissingIDFieldWarning",
-    // nbformat 5 only warns about a cell without an id (4.5 requires one).
-    "warnings.simplefilter('error', MissingIDFieldWarning)",
-    "nb = nbformat.read(sys.argv[1], 4)",
-    "nbformat.validate(nb)",
-    "print(json.dumps({'kernel': nb.metadata.kernelspec.name, 'cells': [",
-    "  {'type': c.cell_type, 'source': c.source, 'outputs': [o.get('text', '') or o.get('ename', '') or ','.join(sorted(o.get('data', {}))) for o in c.get('outputs', [])]}",
-    "  for c in nb.cells]}))",
-  ].join("\n");
-  const run = spawnSync("/usr/bin/python3", ["-c", script, path], { encoding: "utf8" });
-  expect(run.stderr, "nbformat.validate").toBe("");
-  return JSON.parse(run.stdout) as Awaited<ReturnType<typeof validNotebook>>;
-}
 
 test.describe("with Run", () => {
   // Run needs the execution service that `npm start` starts beside the site.

@@ -88,7 +88,7 @@ test("Stop interrupts a busy loop and the session takes more cells", async ({ pa
   const stop = panel.getByRole("button", { name: /Stop/ });
   await stop.click();
   await expect(panel.locator(".run-cell").nth(1).locator(".run-out--error")).toContainText("KeyboardInterrupt");
-  await expect(status(page)).toHaveText(/^Stopped/);
+  await expect(status(page)).toHaveText(/^Cell 2 stopped after \d/);
   await expect(stop).toBeHidden();
 
   await runCell(page, "count > 0");

@@ -1,11 +1,13 @@
 /**
  * Short links of the /cell page (POST /api/v1/cells, GET /api/v1/cells/:id →
  * lib/cells) against a real database: what is stored comes back, unknown ids are 404s,
- * oversized code a 413 and bad kernels or fields 422s that store nothing.
+ * oversized code a 413 and bad kernels or fields 422s that store nothing; opening a link notes
+ * the day, and only links nobody opened for long are pruned (by the operator's command).
  */
 import { describe, expect, it } from "vitest";
 import { POST as postCells } from "@/app/api/v1/cells/route";
 import { GET as getCell } from "@/app/api/v1/cells/[id]/route";
+import { pruneCellLinks } from "@/lib/cells/prune-cell-links";
 import { getDb } from "@/lib/db/client";
 import { createToken } from "@/lib/tokens/create-token";
 import { createUser } from "@/lib/users/create-user";
@@ -112,5 +114,45 @@ describe("POST /api/v1/cells and GET /api/v1/cells/:id", () => {
     expect(interacts.json.error?.message).toMatch(/^interacts/);
     expect((await post("not json")).status).toBe(400);
     expect(await getDb().cellLink.count()).toBe(before);
+  });
+});
+
+describe("keeping short links", () => {
+  const DAY = 24 * 60 * 60 * 1000;
+  const daysAgo = (n: number) => new Date(Date.now() - n * DAY);
+  const row = (id: string) => getDb().cellLink.findUnique({ where: { id }, select: { lastOpenedAt: true } });
+
+  it("notes the day a link is opened, once a day", async () => {
+    const id = String((await post({ code: "print(1)", kernel: "python" })).json.id);
+    expect((await row(id))?.lastOpenedAt).toBeNull();
+    expect((await get(id)).status).toBe(200);
+    const first = (await row(id))?.lastOpenedAt;
+    expect(first?.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    // Opened again the same day: no new write.
+    await get(id);
+    expect((await row(id))?.lastOpenedAt).toEqual(first);
+    // Opened a day later: noted again.
+    await getDb().cellLink.update({ where: { id }, data: { lastOpenedAt: daysAgo(2) } });
+    await get(id);
+    expect((await row(id))?.lastOpenedAt?.getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it("prunes only links neither made nor opened within the given days; refuses a short span", async () => {
+    const make = async (createdAt: Date, lastOpenedAt: Date | null) => {
+      const id = String((await post({ code: `print(${Math.random()})`, kernel: "python" })).json.id);
+      await getDb().cellLink.update({ where: { id }, data: { createdAt, lastOpenedAt } });
+      return id;
+    };
+    const forgotten = await make(daysAgo(800), daysAgo(500));
+    const neverOpened = await make(daysAgo(400), null);
+    const oldButUsed = await make(daysAgo(800), daysAgo(3));
+    const recent = await make(daysAgo(10), null);
+
+    await expect(pruneCellLinks({ unusedDays: 30 })).rejects.toMatchObject({ code: "INVALID" });
+    expect(await pruneCellLinks({ unusedDays: 365 })).toBeGreaterThanOrEqual(2);
+    expect((await get(forgotten)).status).toBe(404);
+    expect((await get(neverOpened)).status).toBe(404);
+    expect((await get(oldButUsed)).status).toBe(200);
+    expect((await get(recent)).status).toBe(200);
   });
 });

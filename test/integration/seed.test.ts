@@ -2,16 +2,24 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db/client";
+import { createExecClient } from "@/lib/exec/client";
+import { fillMissingThumbnails } from "@/lib/snippets/fill-missing-thumbnails";
 import { getSnippet } from "@/lib/snippets/get-snippet";
+import { getThumbnail } from "@/lib/snippets/get-thumbnail";
 import { listSnippetRevisions } from "@/lib/snippets/list-revisions";
 import { listSnippets } from "@/lib/snippets/list-snippets";
 import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
 import { getUserByUsername } from "@/lib/users/get-user";
 import { DEFAULT_EXAMPLES_DIR, readExamples, readTreeFromDisk, seedExamples, type TSeedResult } from "@/scripts/seed";
 import { closeDbAfterAll } from "@/test/support/db";
+import { useExecService } from "@/test/support/exec-service";
 
 // The seed owns the user names `example` and `student`; no other test uses them.
 closeDbAfterAll();
+// As in `npm run serve`, the seed runs with no execution service: a port where nothing listens
+// (not the default one, where another site on this machine may be serving).
+process.env.EXEC_URL = "http://127.0.0.1:9";
 
 const examples = readExamples();
 const decoder = new TextDecoder();
@@ -138,6 +146,48 @@ describe("seedExamples", () => {
     expect(await snippetsOf("example")).toHaveLength(examples.length);
     expect(await snippetsOf("student")).toHaveLength(studentBefore);
   });
+});
+
+describe("thumbnails of a freshly seeded site", () => {
+  // Started for this block only, after the seed above ran without it (the site's launcher starts it).
+  const why = useExecService("seed.test.ts");
+
+  it.skipIf(why !== null)(
+    "are made once the execution service is up: a real, different picture for each drawing example",
+    async () => {
+      await seedExamples();
+      const user = await getUserByUsername({ username: "example" });
+      const db = getDb();
+      const ownRows = () =>
+        db.snippet.findMany({ where: { ownerId: user!.id }, select: { slug: true, head: true, thumbnailRev: true }, orderBy: { slug: "asc" } });
+      // What a fresh site shows: no thumbnail at all (the seed's publication runs found no service).
+      expect((await ownRows()).filter((r) => r.thumbnailRev !== null)).toEqual([]);
+
+      const lines: string[] = [];
+      const result = await fillMissingThumbnails({ client: createExecClient(process.env.EXEC_URL!), owner: "example", log: (l) => lines.push(l) });
+      const rows = await ownRows();
+      const withThumb = rows.filter((r) => r.thumbnailRev === r.head);
+      expect(result.missing).toBe(examples.length);
+      expect(result.made).toBe(withThumb.length);
+      expect(lines).toEqual([`Thumbnails: made ${result.made} of the ${examples.length} missing`]);
+      // Every Python example that plots (all but a few) now has a picture; Sage ones wait for a
+      // service with Sage (this one has none).
+      const python = rows.filter((r) => !r.slug.startsWith("sage-"));
+      expect(withThumb.length).toBeGreaterThanOrEqual(python.length - 4);
+      expect(withThumb.filter((r) => r.slug.startsWith("sage-"))).toEqual([]);
+      for (const slug of ["mandelbrot-set", "logistic-map", "lissajous-curves", "fourier-gibbs"]) expect(withThumb.map((r) => r.slug)).toContain(slug);
+
+      const pictures = await Promise.all(withThumb.map((r) => getThumbnail({ owner: "example", slug: r.slug })));
+      for (const p of pictures) {
+        expect(p.mime).toBe("image/png");
+        expect(Buffer.from(p.bytes.subarray(0, 8)).toString("hex")).toBe("89504e470d0a1a0a");
+        expect(p.bytes.byteLength).toBeGreaterThan(2000);
+      }
+      // Different pictures, not one placeholder repeated.
+      expect(new Set(pictures.map((p) => Buffer.from(p.bytes).toString("base64"))).size).toBe(pictures.length);
+    },
+    300_000,
+  );
 });
 
 describe("reading examples from disk", () => {

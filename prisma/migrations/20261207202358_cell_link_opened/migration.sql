@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "CellLink" ADD COLUMN     "lastOpenedAt" TIMESTAMP(3);
