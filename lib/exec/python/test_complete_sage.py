@@ -3,22 +3,26 @@ the sage kernel's sessions have it): Sage's names, the attributes of Sage object
 categories' methods come through their own __dir__), and Sage's docstrings and argument specs.
 Skipped when Sage is not installed."""
 
+import sys
 import unittest
 
 from cellar_kernel import complete
+from testing_sage import hide_sage, load_sage
 
 
 class SageCompletion(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        try:
-            import sage.all
-        except ImportError as e:
-            raise unittest.SkipTest(f"Sage is not installed for this python: {e}")
+        cls.had_sage = "sage.all" in sys.modules
+        sage = load_sage()
         from sage.calculus.predefined import x
 
-        cls.ns = {**{k: v for k, v in vars(sage.all).items() if not k.startswith("_")}, "x": x}
-        cls.ns["n"] = sage.all.ZZ(12)
+        cls.ns = {**{k: v for k, v in vars(sage).items() if not k.startswith("_")}, "x": x}
+        cls.ns["n"] = sage.ZZ(12)
+
+    @classmethod
+    def tearDownClass(cls):
+        hide_sage(cls.had_sage)
 
     def matches(self, code):
         return complete.complete(code, len(code), self.ns)["matches"]
