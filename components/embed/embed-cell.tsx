@@ -113,7 +113,7 @@ function EmbedRun({
   );
   const opening = useMemo(() => ({ saved: null, autoRun: init.autoeval }), [init]);
   return (
-    <RunProvider target={target} oid="" opening={opening} link={link} keepOutput={!init.replaceOutput}>
+    <RunProvider target={target} oid="" opening={opening} link={link} keepOutput={!init.replaceOutput} followEvents={!init.outputElsewhere}>
       <EmbedBox init={init} />
       {init.hide.includes("output") ? null : init.outputElsewhere ? (
         <RunReporter rerunRef={rerunRef} onRun={onRun} />
@@ -194,7 +194,8 @@ function EmbedBox({ init }: { init: TEmbedInit }) {
 
 /**
  * For a cell whose output shows in another frame: reports each run once its session (and its
- * cell's message id) is known, and shows only a refused Run here (the output frame never hears of it).
+ * cell's message id) is known; shows here only that a run is starting, or that Run was refused
+ * (the output frame never hears of either).
  */
 function RunReporter({ rerunRef, onRun }: { rerunRef: RefObject<(() => void) | null>; onRun: (session: string, msgId: string | null) => void }) {
   const { run, phase, session, generation, log, problem } = useRun();
@@ -214,5 +215,12 @@ function RunReporter({ rerunRef, onRun }: { rerunRef: RefObject<(() => void) | n
     reported.current = generation;
     reportRef.current(session, msgId);
   }, [phase, session, generation, msgId]);
-  return problem ? <ProblemNotice problem={problem} /> : null;
+  if (problem) return <ProblemNotice problem={problem} />;
+  // Until the session exists the output frame knows nothing of this run: say it is on its way.
+  return phase === "starting" ? (
+    <p className="run-status embed-cell__starting" role="status">
+      <span className="run-spinner" aria-hidden="true" />
+      Starting…
+    </p>
+  ) : null;
 }

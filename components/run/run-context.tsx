@@ -287,6 +287,7 @@ export function RunProvider({
   link = null,
   keepOutput = false,
   watch = null,
+  followEvents = true,
   children,
 }: {
   target: TRunTarget;
@@ -298,6 +299,11 @@ export function RunProvider({
   keepOutput?: boolean;
   /** Follow this run instead of starting any (see {@link TRunWatch}); a new object follows anew. */
   watch?: TRunWatch | null;
+  /**
+   * false: start runs without following their messages (an embedded cell whose output frame
+   * follows them: a browser has few connections per site over HTTP/1.1, and each stream holds one).
+   */
+  followEvents?: boolean;
   children: ReactNode;
 }) {
   const [state, dispatch] = useReducer(reducer, INITIAL);
@@ -318,6 +324,8 @@ export function RunProvider({
   const startedRef = useRef(false);
   const watchRef = useRef(watch);
   watchRef.current = watch;
+  const followEventsRef = useRef(followEvents);
+  followEventsRef.current = followEvents;
 
   const closeSession = useCallback((keepalive: boolean, shared = false) => {
     sourceRef.current?.close();
@@ -401,7 +409,7 @@ export function RunProvider({
               mainFile: null,
               ran: typed,
             });
-            follow(shared, generation);
+            if (followEventsRef.current) follow(shared, generation);
             return;
           }
           if (cell.problem.code !== "NOT_FOUND" && cell.problem.code !== "CONFLICT") {
@@ -431,7 +439,7 @@ export function RunProvider({
           mainFile: body.mainFile,
           ran: typed,
         });
-        follow(body.session, generation);
+        if (followEventsRef.current) follow(body.session, generation);
       })();
     },
     // The target is read when Run is pressed (targetRef), so the page's typing does not remake Run.
