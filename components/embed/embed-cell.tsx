@@ -6,7 +6,8 @@ import Link from "@/components/link";
 import { ProblemNotice, RunPanel } from "@/components/run/run-panel";
 import { RunProvider, useRun, type TCodeTarget, type TRunLink } from "@/components/run/run-context";
 import { useFrameHeight } from "@/components/embed/frame-height";
-import { ZHostMessage, type TEmbedInit, type TFrameMessage } from "@/lib/embed/embed-messages";
+import { useHostChannel } from "@/components/embed/host-channel";
+import { ZHostMessage, type TEmbedInit } from "@/lib/embed/embed-messages";
 import "./embed.css";
 
 const CODE_ID = "embed-code";
@@ -22,45 +23,21 @@ const CODE_ID = "embed-code";
  */
 export function EmbedCell() {
   const [init, setInit] = useState<TEmbedInit | null>(null);
-  const [framed, setFramed] = useState(true);
-  const hostRef = useRef<string | null>(null);
   const sessionRef = useRef<string | null>(null);
   const rootRef = useRef<HTMLDivElement>(null);
   /** Runs the cell again: the output frame's Restart, relayed by the host page. */
   const rerunRef = useRef<(() => void) | null>(null);
   useFrameHeight(rootRef);
-
-  useEffect(() => {
-    if (window.parent === window) {
-      setFramed(false);
-      return;
+  const { framed, post } = useHostChannel(ZHostMessage, "init", (m) => {
+    if (m.cellar === "init") {
+      sessionRef.current = m.session;
+      setInit(m);
+    } else if (m.cellar === "rerun") {
+      rerunRef.current?.();
+    } else {
+      sessionRef.current = m.session;
     }
-    const onMessage = (e: MessageEvent) => {
-      if (e.source !== window.parent) return;
-      if (hostRef.current !== null && e.origin !== hostRef.current) return;
-      const m = ZHostMessage.safeParse(e.data);
-      if (!m.success) return;
-      if (m.data.cellar === "init") {
-        if (hostRef.current !== null) return;
-        hostRef.current = e.origin;
-        sessionRef.current = m.data.session;
-        setInit(m.data);
-      } else if (m.data.cellar === "rerun") {
-        rerunRef.current?.();
-      } else {
-        sessionRef.current = m.data.session;
-      }
-    };
-    window.addEventListener("message", onMessage);
-    post({ cellar: "ready" });
-    return () => window.removeEventListener("message", onMessage);
-  }, []);
-
-  /** To the host page: only the origin that sent `init` may read what we say after it. */
-  function post(message: TFrameMessage) {
-    const host = hostRef.current;
-    window.parent.postMessage(message, host === null || host === "null" ? "*" : host);
-  }
+  });
 
   const link = useMemo<TRunLink | null>(
     () =>
@@ -73,7 +50,7 @@ export function EmbedCell() {
             },
           }
         : null,
-    [init],
+    [init, post],
   );
 
   return (

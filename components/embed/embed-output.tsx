@@ -1,11 +1,12 @@
 "use client";
 
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import Link from "@/components/link";
 import { RunPanel } from "@/components/run/run-panel";
 import { RunProvider, type TCodeTarget, type TRunWatch } from "@/components/run/run-context";
 import { useFrameHeight } from "@/components/embed/frame-height";
-import { ZOutputHostMessage, type TEmbedOutputInit, type TEmbedRun, type TFrameMessage } from "@/lib/embed/embed-messages";
+import { useHostChannel } from "@/components/embed/host-channel";
+import { ZOutputHostMessage, type TEmbedOutputInit, type TEmbedRun } from "@/lib/embed/embed-messages";
 import "./embed.css";
 
 /** Never read: an output frame only follows runs its cell's frame started. */
@@ -22,43 +23,22 @@ const NO_TARGET: TCodeTarget = { read: () => ({ code: "", kernel: "python" }) };
 export function EmbedOutput() {
   const [init, setInit] = useState<TEmbedOutputInit | null>(null);
   const [run, setRun] = useState<TEmbedRun | null>(null);
-  const [framed, setFramed] = useState(true);
-  const hostRef = useRef<string | null>(null);
   const rootRef = useRef<HTMLDivElement>(null);
   useFrameHeight(rootRef);
-
-  useEffect(() => {
-    if (window.parent === window) {
-      setFramed(false);
-      return;
+  const { framed, post } = useHostChannel(ZOutputHostMessage, "output", (m) => {
+    if (m.cellar === "output") {
+      setInit(m);
+      setRun(m.run);
+    } else {
+      setRun(m);
     }
-    const onMessage = (e: MessageEvent) => {
-      if (e.source !== window.parent) return;
-      if (hostRef.current !== null && e.origin !== hostRef.current) return;
-      const m = ZOutputHostMessage.safeParse(e.data);
-      if (!m.success) return;
-      if (m.data.cellar === "output") {
-        if (hostRef.current !== null) return;
-        hostRef.current = e.origin;
-        setInit(m.data);
-        setRun(m.data.run);
-      } else if (hostRef.current !== null) {
-        setRun(m.data);
-      }
-    };
-    window.addEventListener("message", onMessage);
-    post({ cellar: "ready" });
-    return () => window.removeEventListener("message", onMessage);
-  }, []);
-
-  /** To the host page: only the origin that sent `output` may read what we say after it. */
-  function post(message: TFrameMessage) {
-    const host = hostRef.current;
-    window.parent.postMessage(message, host === null || host === "null" ? "*" : host);
-  }
+  });
 
   // A new object for each run reported, even of the same session (a linked cell run again).
-  const watch = useMemo<TRunWatch | null>(() => (run ? { session: run.session, msgId: run.msgId, restart: () => post({ cellar: "rerun" }) } : null), [run]);
+  const watch = useMemo<TRunWatch | null>(
+    () => (run ? { session: run.session, msgId: run.msgId, restart: () => post({ cellar: "rerun" }) } : null),
+    [run, post],
+  );
 
   return (
     <div className="embed-root embed-output" ref={rootRef}>

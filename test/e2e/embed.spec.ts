@@ -366,6 +366,7 @@ test("only the embed pages may be framed by other sites", async ({ request }) =>
     return /frame-ancestors ([^;]+)/.exec(csp)?.[1] ?? null;
   };
   expect(await frameAncestors("/embed/cell")).toBeNull();
+  expect(await frameAncestors("/embed/output")).toBeNull();
   expect(await frameAncestors("/cell")).toBe("'none'");
   expect(await frameAncestors("/")).toBe("'none'");
   // The script itself is served as JavaScript, from either name.
