@@ -11,7 +11,10 @@
  * Each cell is a frame of <site>/embed/cell, another origin than the host page: neither can read
  * the other. The code and options go to the frame by postMessage once it says it is ready; the
  * frame reports its height, and linked cells' session id, which this script passes to the other
- * frames of the same group. Messages are taken only from our frames, from the site's origin.
+ * frames of the same group. With `outputLocation`, a second frame (<site>/embed/output) goes
+ * there and shows the cell's output: the cell's frame reports each run (session and cell id),
+ * which this script passes to that cell's output frame only. Messages are taken only from our
+ * frames, from the site's origin.
  * Plain ES2017, no dependencies.
  */
 (function () {
@@ -26,9 +29,14 @@
   /** SageMathCell's names for what it hides, where ours differ. */
   var SAGECELL_HIDE = { sessionFiles: "files" };
   var SESSION = /^[A-Za-z0-9_-]{8,64}$/;
+  var MSG_ID = /^[A-Za-z0-9_-]{1,100}$/;
   var MAX_CODE = 100000;
 
-  /** The frames made so far: { frame, init, group, callback, ready }. */
+  /**
+   * The cells made so far: { frame, init, group, callback, ready, info, output, lastRun }, where
+   * `output` is { frame, ready } for a cell with an output frame (else null) and `lastRun` the
+   * run its frame last reported.
+   */
   var cells = [];
   /** Each link group's live session. */
   var sessions = {};
@@ -106,6 +114,7 @@
       group: group,
       session: null,
       replaceOutput: options.replaceOutput !== false,
+      outputElsewhere: false,
     };
   }
 
@@ -142,15 +151,49 @@
   }
 
   function post(cell, message) {
-    if (cell.frame.contentWindow) cell.frame.contentWindow.postMessage(message, SITE);
+    postTo(cell.frame, message);
+  }
+
+  function postTo(frame, message) {
+    if (frame.contentWindow) frame.contentWindow.postMessage(message, SITE);
+  }
+
+  function sizeFrame(frame, height, min) {
+    frame.style.height = Math.round(Math.max(min, Math.min(height + 2, 20000))) + "px";
+  }
+
+  /** A message from a cell's output frame: it is ready for its runs, has a new height, or asks for the cell to run again. */
+  function fromOutput(cell, d) {
+    var out = cell.output;
+    if (d.cellar === "ready") {
+      out.ready = true;
+      postTo(out.frame, {
+        cellar: "output",
+        replaceOutput: cell.init.replaceOutput,
+        hideFiles: cell.init.hide.indexOf("files") >= 0,
+        run: cell.lastRun,
+      });
+    } else if (d.cellar === "height" && typeof d.height === "number" && isFinite(d.height)) {
+      // No output yet: no room taken.
+      if (d.height < 1) out.frame.style.height = "0px";
+      else sizeFrame(out.frame, d.height, 0);
+    } else if (d.cellar === "rerun" && cell.ready) {
+      post(cell, { cellar: "rerun" });
+    }
   }
 
   window.addEventListener("message", function (e) {
     if (e.origin !== SITE) return;
     var cell = null;
-    for (var i = 0; i < cells.length; i++) if (cells[i].frame.contentWindow === e.source) cell = cells[i];
+    var output = null;
+    for (var i = 0; i < cells.length; i++) {
+      if (cells[i].frame.contentWindow === e.source) cell = cells[i];
+      else if (cells[i].output && cells[i].output.frame.contentWindow === e.source) output = cells[i];
+    }
     var d = e.data;
-    if (!cell || !d || typeof d !== "object") return;
+    if (!d || typeof d !== "object") return;
+    if (output) return fromOutput(output, d);
+    if (!cell) return;
     if (d.cellar === "ready") {
       var init = Object.assign({}, cell.init, { session: (cell.group && sessions[cell.group]) || null });
       post(cell, init);
@@ -165,19 +208,30 @@
       }
       cell.ready = true;
     } else if (d.cellar === "height" && typeof d.height === "number" && isFinite(d.height)) {
-      cell.frame.style.height = Math.round(Math.max(40, Math.min(d.height + 2, 20000))) + "px";
+      sizeFrame(cell.frame, d.height, 40);
     } else if (d.cellar === "session" && isString(d.session) && SESSION.test(d.session) && cell.group) {
       sessions[cell.group] = d.session;
       cells.forEach(function (other) {
         if (other !== cell && other.group === cell.group && other.ready) post(other, { cellar: "session", session: d.session });
       });
+    } else if (
+      d.cellar === "run" &&
+      cell.output &&
+      isString(d.session) &&
+      SESSION.test(d.session) &&
+      (d.msgId === null || (isString(d.msgId) && MSG_ID.test(d.msgId)))
+    ) {
+      // To this cell's output frame only: a linked cell's output frame shows its own cells.
+      cell.lastRun = { cellar: "run", session: d.session, msgId: d.msgId };
+      if (cell.output.ready) postTo(cell.output.frame, cell.lastRun);
     }
   });
 
   /** Makes one cell in place of each element `inputLocation` names. Returns what it made (one, or a list for several). */
   function makeCell(options) {
     var o = options || {};
-    var made = elementsOf(o.inputLocation).map(function (el) {
+    var outputs = elementsOf(o.outputLocation);
+    var made = elementsOf(o.inputLocation).map(function (el, n) {
       var init = resolve(o, el);
       if (el.tagName === "SCRIPT") {
         // The code block itself was named: the cell takes its place.
@@ -195,7 +249,22 @@
       while (el.firstChild) el.removeChild(el.firstChild);
       el.appendChild(frame);
       var info = { inputLocation: el, frame: frame, kernel: init.kernel };
-      cells.push({ frame: frame, init: init, group: init.group, callback: o.callback, ready: false, info: info });
+      // The n-th cell's output goes to the n-th element outputLocation names, or the first.
+      var at = init.hide.indexOf("output") >= 0 ? null : outputs[n] || outputs[0] || null;
+      var output = null;
+      if (at) {
+        var outFrame = document.createElement("iframe");
+        outFrame.src = SITE + "/embed/output";
+        outFrame.title = "Output of a runnable code cell";
+        outFrame.className = "cellar-output";
+        outFrame.style.cssText = "display:block;width:100%;height:0;border:0;";
+        at.appendChild(outFrame);
+        init.outputElsewhere = true;
+        output = { frame: outFrame, ready: false };
+        info.outputLocation = at;
+        info.outputFrame = outFrame;
+      }
+      cells.push({ frame: frame, init: init, group: init.group, callback: o.callback, ready: false, info: info, output: output, lastRun: null });
       return info;
     });
     return made.length === 1 ? made[0] : made;

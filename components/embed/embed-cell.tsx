@@ -1,12 +1,13 @@
 "use client";
 
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type RefObject } from "react";
 import { CodeEditor } from "@/components/code-editor";
 import Link from "@/components/link";
-import { RunPanel } from "@/components/run/run-panel";
+import { ProblemNotice, RunPanel } from "@/components/run/run-panel";
 import { RunProvider, useRun, type TCodeTarget, type TRunLink } from "@/components/run/run-context";
 import { useFrameHeight } from "@/components/embed/frame-height";
-import { ZHostMessage, type TEmbedInit, type TFrameMessage } from "@/lib/embed/embed-messages";
+import { useHostChannel } from "@/components/embed/host-channel";
+import { ZHostMessage, type TEmbedInit } from "@/lib/embed/embed-messages";
 import "./embed.css";
 
 const CODE_ID = "embed-code";
@@ -16,45 +17,27 @@ const CODE_ID = "embed-code";
  * host page's `init` message (the code and options, checked by ZEmbedInit), then shows the
  * editor, the Run button and the Run panel. Messages are accepted only from the parent window
  * and, after the first, only from the origin that sent it; they are data, never evaluated.
- * Linked cells share their group's session through the host page (TRunLink).
+ * Linked cells share their group's session through the host page (TRunLink). With its output
+ * elsewhere (`outputLocation`), the frame shows no output and tells the host page about each run,
+ * which embed.js passes to the cell's output frame (components/embed/embed-output.tsx).
  */
 export function EmbedCell() {
   const [init, setInit] = useState<TEmbedInit | null>(null);
-  const [framed, setFramed] = useState(true);
-  const hostRef = useRef<string | null>(null);
   const sessionRef = useRef<string | null>(null);
   const rootRef = useRef<HTMLDivElement>(null);
+  /** Runs the cell again: the output frame's Restart, relayed by the host page. */
+  const rerunRef = useRef<(() => void) | null>(null);
   useFrameHeight(rootRef);
-
-  useEffect(() => {
-    if (window.parent === window) {
-      setFramed(false);
-      return;
+  const { framed, post } = useHostChannel(ZHostMessage, "init", (m) => {
+    if (m.cellar === "init") {
+      sessionRef.current = m.session;
+      setInit(m);
+    } else if (m.cellar === "rerun") {
+      rerunRef.current?.();
+    } else {
+      sessionRef.current = m.session;
     }
-    const onMessage = (e: MessageEvent) => {
-      if (e.source !== window.parent) return;
-      if (hostRef.current !== null && e.origin !== hostRef.current) return;
-      const m = ZHostMessage.safeParse(e.data);
-      if (!m.success) return;
-      if (m.data.cellar === "init") {
-        if (hostRef.current !== null) return;
-        hostRef.current = e.origin;
-        sessionRef.current = m.data.session;
-        setInit(m.data);
-      } else {
-        sessionRef.current = m.data.session;
-      }
-    };
-    window.addEventListener("message", onMessage);
-    post({ cellar: "ready" });
-    return () => window.removeEventListener("message", onMessage);
-  }, []);
-
-  /** To the host page: only the origin that sent `init` may read what we say after it. */
-  function post(message: TFrameMessage) {
-    const host = hostRef.current;
-    window.parent.postMessage(message, host === null || host === "null" ? "*" : host);
-  }
+  });
 
   const link = useMemo<TRunLink | null>(
     () =>
@@ -67,7 +50,7 @@ export function EmbedCell() {
             },
           }
         : null,
-    [init],
+    [init, post],
   );
 
   return (
@@ -77,7 +60,7 @@ export function EmbedCell() {
           This is the frame of a Cellar cell embedded in another page (see the embed documentation). To run code here, open <Link href="/cell">Run code</Link>.
         </p>
       ) : init ? (
-        <EmbedRun init={init} link={link} />
+        <EmbedRun init={init} link={link} rerunRef={rerunRef} onRun={(session, msgId) => post({ cellar: "run", session, msgId })} />
       ) : (
         <p className="muted embed-cell__loading">Loading…</p>
       )}
@@ -85,7 +68,17 @@ export function EmbedCell() {
   );
 }
 
-function EmbedRun({ init, link }: { init: TEmbedInit; link: TRunLink | null }) {
+function EmbedRun({
+  init,
+  link,
+  rerunRef,
+  onRun,
+}: {
+  init: TEmbedInit;
+  link: TRunLink | null;
+  rerunRef: RefObject<(() => void) | null>;
+  onRun: (session: string, msgId: string | null) => void;
+}) {
   const target = useMemo<TCodeTarget>(
     () => ({
       read: () => ({
@@ -97,9 +90,13 @@ function EmbedRun({ init, link }: { init: TEmbedInit; link: TRunLink | null }) {
   );
   const opening = useMemo(() => ({ saved: null, autoRun: init.autoeval }), [init]);
   return (
-    <RunProvider target={target} oid="" opening={opening} link={link} keepOutput={!init.replaceOutput}>
+    <RunProvider target={target} oid="" opening={opening} link={link} keepOutput={!init.replaceOutput} followEvents={!init.outputElsewhere}>
       <EmbedBox init={init} />
-      {init.hide.includes("output") ? null : <RunPanel embedded hideFiles={init.hide.includes("files")} />}
+      {init.hide.includes("output") ? null : init.outputElsewhere ? (
+        <RunReporter rerunRef={rerunRef} onRun={onRun} />
+      ) : (
+        <RunPanel embedded hideFiles={init.hide.includes("files")} />
+      )}
     </RunProvider>
   );
 }
@@ -170,4 +167,37 @@ function EmbedBox({ init }: { init: TEmbedInit }) {
       )}
     </section>
   );
+}
+
+/**
+ * For a cell whose output shows in another frame: reports each run once its session (and its
+ * cell's message id) is known; shows here only that a run is starting, or that Run was refused
+ * (the output frame never hears of either).
+ */
+function RunReporter({ rerunRef, onRun }: { rerunRef: RefObject<(() => void) | null>; onRun: (session: string, msgId: string | null) => void }) {
+  const { run, phase, session, generation, log, problem } = useRun();
+  const reportRef = useRef(onRun);
+  reportRef.current = onRun;
+  useEffect(() => {
+    rerunRef.current = run;
+    return () => {
+      rerunRef.current = null;
+    };
+  }, [rerunRef, run]);
+  // The run's own cell is the first of its log ("started" adds it with the session).
+  const msgId = log.cells[0]?.msgId ?? null;
+  const reported = useRef<number | null>(null);
+  useEffect(() => {
+    if (phase !== "open" || session === null || reported.current === generation) return;
+    reported.current = generation;
+    reportRef.current(session, msgId);
+  }, [phase, session, generation, msgId]);
+  if (problem) return <ProblemNotice problem={problem} />;
+  // Until the session exists the output frame knows nothing of this run: say it is on its way.
+  return phase === "starting" ? (
+    <p className="run-status embed-cell__starting" role="status">
+      <span className="run-spinner" aria-hidden="true" />
+      Starting…
+    </p>
+  ) : null;
 }

@@ -44,6 +44,13 @@ export type TRunLink = {
   publish: (session: string) => void;
 };
 
+/**
+ * Follow-only: show a run another panel started (an embedded cell's output frame, docs/api.md
+ * "Embeds"), never start or end a session. `msgId`: the cell whose output to show (null: all the
+ * session prints); `restart`: what an ended interact's Restart does (asks that panel to run again).
+ */
+export type TRunWatch = { session: string; msgId: string | null; restart: (() => void) | null };
+
 type TRunState = {
   phase: "idle" | "starting" | "open";
   session: string | null;
@@ -83,7 +90,7 @@ type TRunState = {
 };
 
 type TAction =
-  | { type: "start"; saved: TSavedValues | null; ownOnly: boolean; keep: boolean; at: number }
+  | { type: "start"; saved: TSavedValues | null; ownOnly: boolean; keep: boolean; at: number | null }
   | {
       type: "started";
       generation: number;
@@ -279,6 +286,8 @@ export function RunProvider({
   opening = null,
   link = null,
   keepOutput = false,
+  watch = null,
+  followEvents = true,
   children,
 }: {
   target: TRunTarget;
@@ -288,6 +297,13 @@ export function RunProvider({
   link?: TRunLink | null;
   /** Keep earlier runs' output above the new one instead of replacing it. */
   keepOutput?: boolean;
+  /** Follow this run instead of starting any (see {@link TRunWatch}); a new object follows anew. */
+  watch?: TRunWatch | null;
+  /**
+   * false: start runs without following their messages (an embedded cell whose output frame
+   * follows them: a browser has few connections per site over HTTP/1.1, and each stream holds one).
+   */
+  followEvents?: boolean;
   children: ReactNode;
 }) {
   const [state, dispatch] = useReducer(reducer, INITIAL);
@@ -306,6 +322,10 @@ export function RunProvider({
   const keepRef = useRef(keepOutput);
   keepRef.current = keepOutput;
   const startedRef = useRef(false);
+  const watchRef = useRef(watch);
+  watchRef.current = watch;
+  const followEventsRef = useRef(followEvents);
+  followEventsRef.current = followEvents;
 
   const closeSession = useCallback((keepalive: boolean, shared = false) => {
     sourceRef.current?.close();
@@ -317,11 +337,12 @@ export function RunProvider({
   }, []);
 
   useEffect(() => {
-    const leave = () => closeSession(true);
+    // A watched session is the panel's that started it: leaving only stops following it.
+    const leave = () => closeSession(true, watchRef.current !== null);
     window.addEventListener("pagehide", leave);
     return () => {
       window.removeEventListener("pagehide", leave);
-      closeSession(true);
+      leave();
     };
   }, [closeSession]);
 
@@ -388,7 +409,7 @@ export function RunProvider({
               mainFile: null,
               ran: typed,
             });
-            follow(shared, generation);
+            if (followEventsRef.current) follow(shared, generation);
             return;
           }
           if (cell.problem.code !== "NOT_FOUND" && cell.problem.code !== "CONFLICT") {
@@ -418,14 +439,28 @@ export function RunProvider({
           mainFile: body.mainFile,
           ran: typed,
         });
-        follow(body.session, generation);
+        if (followEventsRef.current) follow(body.session, generation);
       })();
     },
     // The target is read when Run is pressed (targetRef), so the page's typing does not remake Run.
     [closeSession, follow],
   );
 
-  const run = useCallback(() => start(startedRef.current ? null : (openingRef.current?.saved ?? null)), [start]);
+  const run = useCallback(() => {
+    if (watchRef.current === null) start(startedRef.current ? null : (openingRef.current?.saved ?? null));
+  }, [start]);
+
+  // Follow-only: each new run to watch replaces (or, keeping output, follows) the one shown.
+  useEffect(() => {
+    if (watch === null) return;
+    closeSession(false, true);
+    flightsRef.current.clear();
+    dispatch({ type: "start", saved: null, ownOnly: watch.msgId !== null, keep: keepRef.current, at: null });
+    const generation = generationRef.current + 1;
+    sessionRef.current = watch.session;
+    dispatch({ type: "started", generation, session: watch.session, note: null, msgId: watch.msgId, mainFile: null, ran: null });
+    follow(watch.session, generation);
+  }, [watch, closeSession, follow]);
 
   const savedValues = useCallback((): TSavedValues => {
     const { log, values } = stateRef.current;
@@ -437,7 +472,11 @@ export function RunProvider({
     return saved;
   }, []);
 
-  const restart = useCallback(() => start(savedValues()), [start, savedValues]);
+  const restart = useCallback(() => {
+    const watching = watchRef.current;
+    if (watching) watching.restart?.();
+    else start(savedValues());
+  }, [start, savedValues]);
 
   // A permalink with values: run at once (the cached page is the same for everyone, so the
   // values are read here, in the browser, never on the server).

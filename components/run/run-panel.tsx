@@ -53,7 +53,7 @@ export function RunPanel({ embedded = false, hideFiles = false }: { embedded?: b
   );
 }
 
-function ProblemNotice({ problem }: { problem: TRunProblem }) {
+export function ProblemNotice({ problem }: { problem: TRunProblem }) {
   const busy = problem.code === "UNAVAILABLE" && problem.retryAfter !== null && /busy/i.test(problem.message);
   const text = busy ? `All runners are busy — try again in ${problem.retryAfter} second${problem.retryAfter === 1 ? "" : "s"}.` : problem.message;
   return (

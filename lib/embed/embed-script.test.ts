@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
-import { ZEmbedInit } from "./embed-messages";
+import { ZEmbedInit, ZEmbedOutputInit, ZEmbedRun, ZOutputHostMessage } from "./embed-messages";
 
 type TEmbedApi = {
   fromSagecellOptions: (o: unknown) => Record<string, unknown>;
@@ -72,6 +72,12 @@ describe("embed.js", () => {
     expect(ZEmbedInit.safeParse(init).success).toBe(true);
     expect(cellar.resolveOptions({ kernel: "bash" }, null).kernel).toBe("python");
   });
+
+  it("passes SageMathCell's outputLocation on; a cell's frame shows its own output until makeCell finds that element", () => {
+    const ours = cellar.fromSagecellOptions({ inputLocation: "#in", outputLocation: "#out" });
+    expect(ours.outputLocation).toBe("#out");
+    expect(cellar.resolveOptions(ours, null).outputElsewhere).toBe(false);
+  });
 });
 
 describe("ZEmbedInit (what the frame accepts from a host page)", () => {
@@ -86,6 +92,7 @@ describe("ZEmbedInit (what the frame accepts from a host page)", () => {
     group: null,
     session: null,
     replaceOutput: true,
+    outputElsewhere: false,
   };
   it("refuses what does not fit: other kernels, session ids that are not ours, oversized code, unknown hides", () => {
     expect(ZEmbedInit.safeParse(good).success).toBe(true);
@@ -93,5 +100,22 @@ describe("ZEmbedInit (what the frame accepts from a host page)", () => {
     expect(ZEmbedInit.safeParse({ ...good, session: "../../etc" }).success).toBe(false);
     expect(ZEmbedInit.safeParse({ ...good, code: "x".repeat(100_001) }).success).toBe(false);
     expect(ZEmbedInit.safeParse({ ...good, hide: ["everything"] }).success).toBe(false);
+  });
+});
+
+describe("an output frame's messages (what /embed/output accepts from a host page)", () => {
+  const run = { cellar: "run", session: "abcdEFGH1234_-", msgId: "0b6f2d9e-5b1c-4a4e-9d8e-2f7c1a9b3c4d" };
+  it("takes a run to follow: a session id of ours and a cell's message id, or null for the whole session", () => {
+    expect(ZEmbedRun.safeParse(run).success).toBe(true);
+    expect(ZEmbedRun.safeParse({ ...run, msgId: null }).success).toBe(true);
+    expect(ZOutputHostMessage.safeParse({ cellar: "output", replaceOutput: true, hideFiles: false, run: null }).success).toBe(true);
+    expect(ZEmbedOutputInit.safeParse({ cellar: "output", replaceOutput: false, hideFiles: true, run }).success).toBe(true);
+  });
+  it("refuses session or message ids that could name another path, and anything else", () => {
+    expect(ZEmbedRun.safeParse({ ...run, session: "../../api/v1/snippets" }).success).toBe(false);
+    expect(ZEmbedRun.safeParse({ ...run, msgId: "a/b" }).success).toBe(false);
+    expect(ZEmbedRun.safeParse({ ...run, msgId: "x".repeat(101) }).success).toBe(false);
+    expect(ZOutputHostMessage.safeParse({ cellar: "init", code: "1" }).success).toBe(false);
+    expect(ZOutputHostMessage.safeParse({ cellar: "output", replaceOutput: true, hideFiles: false }).success).toBe(false);
   });
 });

@@ -51,9 +51,9 @@ async function expectDone(frame: FrameLocator) {
   await expect(frame.getByRole("region", { name: "Run output" }).getByRole("status")).toHaveText(/^Done in \d/, SLOW);
 }
 
-/** Waits until every frame embed.js or a snippet script made is as tall as what it shows (the host sized it from the frame's reports). */
+/** Waits until every frame embed.js (cells and output frames) or a snippet script made is as tall as what it shows (the host sized it from the frame's reports). */
 async function expectFramesFit(page: Page) {
-  const frames = page.locator("iframe.cellar-cell, iframe.cellar-embed");
+  const frames = page.locator("iframe.cellar-cell, iframe.cellar-embed, iframe.cellar-output");
   for (let i = 0; i < (await frames.count()); i++) {
     const frame = frames.nth(i);
     const inner = frame.contentFrame().locator(".embed-root");
@@ -174,6 +174,108 @@ def times_k(n=slider(1, 10, 1, default=3)):
   await screenshot(page, "embed-interact.png");
 });
 
+test("outputLocation: the output shows in a frame there, not in the cell; linked cells' output frames show only their own cells", async ({ page, baseURL }) => {
+  test.setTimeout(150_000);
+  const csp = watchCspViolations(page);
+  const url = hostPage(
+    "output-location",
+    `<script src="${baseURL}/embed.js"></script>
+     <div class="plain">print(6*7)</div>
+     <p>The answer is printed below this paragraph.</p>
+     <div id="out"></div>
+     <div class="lesson">a = 6*7
+print("a is defined")</div>
+     <div class="lesson">print(a)</div>
+     <aside><h2>What the lesson printed</h2><div class="side"></div><div class="side"></div></aside>
+     <div class="nowhere">print("in the cell")</div>
+     <script>
+       cellar.makeCell({ inputLocation: "div.plain", outputLocation: "#out" });
+       cellar.makeCell({ inputLocation: "div.lesson", linked: true, outputLocation: "div.side" });
+       cellar.makeCell({ inputLocation: "div.nowhere", outputLocation: "#missing" });
+     </script>`,
+  );
+  // Tall enough for every frame: Chromium does not lay out cross-origin frames out of view, so
+  // those do not report their height until scrolled to.
+  await page.setViewportSize({ width: 1000, height: 2000 });
+  await page.goto(url);
+  // One output frame per cell whose outputLocation matched, placed where the page asked.
+  await expect(page.locator("iframe.cellar-output")).toHaveCount(3);
+  await expect(page.locator("p + #out > iframe.cellar-output")).toHaveCount(1);
+  const cell = page.frameLocator("div.plain iframe");
+  const out = page.frameLocator("#out iframe");
+  // Nothing to show yet: the output frame takes no room.
+  await expect.poll(async () => (await page.locator("#out").boundingBox())?.height ?? 0).toBe(0);
+
+  await cell.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(out.locator(".run-out--stdout")).toHaveText("42\n", SLOW);
+  await expectDone(out);
+  await expect(out.getByRole("region", { name: "Run output" })).toBeVisible();
+  // The cell's own frame shows no output.
+  await expect(cell.getByRole("region", { name: "Run output" })).toHaveCount(0);
+  await expect(cell.locator(".run-out")).toHaveCount(0);
+  expect((await page.locator("#out").boundingBox())?.height ?? 0).toBeGreaterThan(20);
+
+  // Linked cells: each one's output frame shows its own cells only.
+  await expectFramesFit(page);
+  const [first, second] = [0, 1].map((i) => page.frameLocator("div.lesson iframe").nth(i));
+  const [firstOut, secondOut] = [0, 1].map((i) => page.frameLocator("div.side iframe").nth(i));
+  await first!.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(firstOut!.locator(".run-out--stdout")).toHaveText("a is defined\n", SLOW);
+  await expectDone(firstOut!);
+  await expectFramesFit(page);
+  await second!.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(secondOut!.locator(".run-out--stdout")).toHaveText("42\n", SLOW);
+  await expect(firstOut!.locator(".run-out--stdout")).toHaveText("a is defined\n");
+  await expect(first!.locator(".run-out")).toHaveCount(0);
+  await expect(second!.locator(".run-out")).toHaveCount(0);
+
+  // outputLocation that matches nothing: the output shows in the cell, as without it.
+  await expectFramesFit(page);
+  const nowhere = page.frameLocator("div.nowhere iframe");
+  await nowhere.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(nowhere.locator(".run-out--stdout")).toHaveText("in the cell\n", SLOW);
+
+  // The host page's scripts cannot read an output frame either.
+  const seen = await page.evaluate(() => {
+    try {
+      return String(document.querySelector<HTMLIFrameElement>("#out iframe")?.contentWindow?.document.body.innerHTML);
+    } catch (e) {
+      return `refused: ${(e as Error).name}`;
+    }
+  });
+  expect(seen).toMatch(/^refused: SecurityError/);
+  expect(csp, "CSP violations in the page or its frames").toEqual([]);
+  await screenshot(page, "embed-output-location.png");
+});
+
+test("an interact placed by outputLocation (makeSagecell) stays live: its slider in the output frame re-runs it", async ({ page, baseURL }) => {
+  test.setTimeout(90_000);
+  const url = hostPage(
+    "output-location-interact",
+    `<script src="${baseURL}/embed_sagecell.js"></script>
+     <div style="display:flex;gap:1rem">
+       <div id="code" style="flex:1">@interact
+def square(n=slider(1, 10, 1, default=3)):
+    print(f"{n} squared is {n * n}")</div>
+       <div style="flex:1"><h2>Try it</h2><div id="side"></div></div>
+     </div>
+     <script>sagecell.makeSagecell({ inputLocation: "#code", outputLocation: "#side", languages: ["python"] });</script>`,
+  );
+  await page.goto(url);
+  const cell = page.frameLocator("#code iframe");
+  const out = page.frameLocator("#side iframe");
+  await cell.getByRole("button", { name: "Evaluate" }).click();
+  const output = out.getByRole("region", { name: "Output of square" });
+  await expect(output).toHaveText("3 squared is 9", SLOW);
+  await out.getByRole("region", { name: "Interact square" }).getByRole("slider", { name: "n" }).focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(output).toHaveText("4 squared is 16", SLOW);
+  await page.keyboard.press("ArrowRight");
+  await expect(output).toHaveText("5 squared is 25", SLOW);
+  await expect(cell.locator(".interact")).toHaveCount(0);
+  await screenshot(page, "embed-output-interact.png");
+});
+
 test("a page written for SageMathCell works with /embed_sagecell.js: a text/x-python block, Evaluate, the minimal template", async ({ page, baseURL }) => {
   test.setTimeout(90_000);
   const csp = watchCspViolations(page);
@@ -264,6 +366,7 @@ test("only the embed pages may be framed by other sites", async ({ request }) =>
     return /frame-ancestors ([^;]+)/.exec(csp)?.[1] ?? null;
   };
   expect(await frameAncestors("/embed/cell")).toBeNull();
+  expect(await frameAncestors("/embed/output")).toBeNull();
   expect(await frameAncestors("/cell")).toBe("'none'");
   expect(await frameAncestors("/")).toBe("'none'");
   // The script itself is served as JavaScript, from either name.
