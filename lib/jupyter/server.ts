@@ -370,7 +370,11 @@ export function createJupyterApi(o: { client: () => TExecClient }) {
         console.error(`Jupyter kernel ${k.id}: a ${frame.data.header.msg_type} failed`, e);
       });
     });
-    ws.on("error", () => ws.terminate());
+    // A frame ws itself refuses (over maxPayload, bad UTF-8): ws has already sent the close
+    // frame with its status (1009, 1007). Terminating here could drop that frame before it is
+    // flushed (the client then saw 1006); ws ends the socket after the close handshake, or
+    // after its close timeout, and destroys it itself on a socket error.
+    ws.on("error", () => undefined);
     ws.on("close", () => {
       k.connections.delete(conn);
       release();
