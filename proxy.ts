@@ -41,7 +41,9 @@ export function proxy(request: NextRequest): NextResponse {
     response = NextResponse.next();
   }
   // `<slug>.js` is a script or a page depending on how it is asked for (lib/http/embed-path.ts).
-  if (request.nextUrl.pathname.endsWith(".js")) response.headers.set("Vary", "Sec-Fetch-Dest");
+  // Only such paths: Next's chunks and /embed.js are always scripts, and a Vary there would only
+  // split caches.
+  if (embedScriptRoutePath(request.nextUrl.pathname, null) !== null) response.headers.set("Vary", "Sec-Fetch-Dest");
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }

@@ -15,6 +15,7 @@ import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { commitFiles, createRepo, packIfLoose, repoPathFor, type SnippetFile } from "../../lib/repos/index";
 import { runHttpBackend } from "../../lib/repos/http-backend";
+import { quantile } from "../support/site";
 
 const run = promisify(execFile);
 const root = mkdtempSync(join(tmpdir(), "cellar-bench-clone-"));
@@ -33,13 +34,11 @@ const files = (r: number): SnippetFile[] => [
   { path: "README.md", content: encoder.encode(`# Revision ${r}\n\n${"Some notes. ".repeat(50)}\n`) },
 ];
 
-function quantile(ms: number[], q: number): number {
-  const sorted = [...ms].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
+const median = (ms: number[]) => quantile([...ms].sort((a, b) => a - b), 0.5);
 
 function stats(ms: number[]): string {
-  return `median ${quantile(ms, 0.5).toFixed(1)} ms, p95 ${quantile(ms, 0.95).toFixed(1)} ms, n=${ms.length}`;
+  const sorted = [...ms].sort((a, b) => a - b);
+  return `median ${quantile(sorted, 0.5).toFixed(1)} ms, p95 ${quantile(sorted, 0.95).toFixed(1)} ms, n=${ms.length}`;
 }
 
 async function main() {
@@ -103,7 +102,7 @@ async function main() {
   console.log(`git clone of a ${REVISIONS}-revision snippet (3 files, packed)`);
   console.log(`  over smart HTTP (git http-backend): ${stats(overHttp)}`);
   console.log(`  baseline, from the filesystem path (--no-local): ${stats(fromPath)}`);
-  console.log(`  HTTP / filesystem, medians: ${(quantile(overHttp, 0.5) / quantile(fromPath, 0.5)).toFixed(2)}×`);
+  console.log(`  HTTP / filesystem, medians: ${(median(overHttp) / median(fromPath)).toFixed(2)}×`);
 }
 
 main()
