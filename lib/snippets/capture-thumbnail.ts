@@ -1,4 +1,5 @@
 import "server-only";
+import { getDb } from "@/lib/db/client";
 import { ExecError, execClient, type TExecClient } from "@/lib/exec/client";
 import { toNbOutput } from "@/lib/exec/protocol";
 import { effectiveKernel } from "./kernel";
@@ -116,6 +117,9 @@ export function thumbnailAtPublication(options: {
         return;
       }
     }
+    // Ran to its end (or to its own error) and drew nothing: the start-up sweep leaves this
+    // revision alone. A run cut short by a time or memory limit may draw another time.
+    if (result.status === "ok" || result.status === "error") await getDb().snippet.updateMany({ where: { id: options.snippetId }, data: { thumbnailTriedRev: options.rev } });
   });
   void outcome.then((o) => {
     if (o === "dropped")

@@ -26,8 +26,8 @@ export type TSweepResult = {
  * while the service was down, overloaded, or lacked a kernel get theirs later. The web server
  * runs it once at start-up (scripts/web-server.ts); `bin/cellar thumbnails` runs it by hand.
  *
- * Code that could draw but shows no image is run again by every sweep: at most SWEEP_LIMIT runs,
- * in the background, one at a time. Snippets whose kernel the service does not offer (Sage on a
+ * Code that could draw but ran to its end without an image is not run again until its next
+ * revision (`thumbnailTriedRev`); code cut short (time limit, error) is tried by the next sweep. Snippets whose kernel the service does not offer (Sage on a
  * server without it) are passed over without a run. Never rejects.
  */
 export async function fillMissingThumbnails(
@@ -49,7 +49,11 @@ export async function fillMissingThumbnails(
   // the head" is "thumbnailRev is not the head".
   const rows = await db.snippet.findMany({
     where: {
-      OR: [{ thumbnailRev: null }, { NOT: { thumbnailRev: { equals: db.snippet.fields.head } } }],
+      AND: [
+        { OR: [{ thumbnailRev: null }, { NOT: { thumbnailRev: { equals: db.snippet.fields.head } } }] },
+        // Ran before and drew nothing (capture-thumbnail.ts): not again until a new revision.
+        { OR: [{ thumbnailTriedRev: null }, { NOT: { thumbnailTriedRev: { equals: db.snippet.fields.head } } }] },
+      ],
       ...(options.owner ? { owner: { username: options.owner.toLowerCase() } } : {}),
     },
     select: { id: true, repoPath: true, head: true, mainFile: true, kernel: true },

@@ -11,6 +11,7 @@ import { execClient } from "@/lib/runs/service";
 import { startRun } from "@/lib/runs/start-run";
 import { closeRun } from "@/lib/runs/close-run";
 import { createSnippet } from "@/lib/snippets/create-snippet";
+import { fillMissingThumbnails } from "@/lib/snippets/fill-missing-thumbnails";
 import { getThumbnail } from "@/lib/snippets/get-thumbnail";
 import type { TActor } from "@/lib/snippets/schema";
 import { imageFromBundle } from "@/lib/snippets/thumbnail-image";
@@ -103,5 +104,23 @@ describe.skipIf(why !== null)("thumbnails from runs", () => {
     expect(row.thumbnailRev).toBe(plot.head);
     expect(await getDb().thumbnail.count({ where: { snippetId: hidden.id } })).toBe(0);
     expect((await getDb().snippet.findUniqueOrThrow({ where: { id: hidden.id } })).thumbnailRev).toBeNull();
+  });
+
+  it("code that could draw but ran to its end without a picture is not run again by the start-up sweep", async () => {
+    const owner = await newUser("owner");
+    const s = await createSnippet({
+      actor: owner,
+      title: "Imports pyplot, draws nothing",
+      files: [{ path: "main.py", content: "import matplotlib.pyplot as plt\nprint('no figure today')\n" }],
+    });
+    // The publication run (it may draw: pyplot is imported) ran and found no image.
+    const row = await eventually(
+      () => getDb().snippet.findUniqueOrThrow({ where: { id: s.id } }),
+      (r) => r.thumbnailTriedRev !== null,
+    );
+    expect(row).toMatchObject({ thumbnailRev: null, thumbnailTriedRev: s.head });
+    // A sweep (as at every start of the site) passes over it instead of running it again.
+    const sweep = await fillMissingThumbnails({ owner: owner.username });
+    expect(sweep).toEqual({ missing: 0, made: 0 });
   });
 });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Snippet" ADD COLUMN     "thumbnailTriedRev" TEXT;
