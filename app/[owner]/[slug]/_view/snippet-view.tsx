@@ -1,10 +1,8 @@
 import Link from "@/components/link";
-import { FileView } from "@/components/file-view";
 import { Markdown } from "@/components/markdown";
 import { CopyButton } from "@/components/copy-button";
 import { CloneUrl } from "@/components/clone-url";
 import { SnippetActions } from "@/components/forms/snippet-actions";
-import { highlightFile, highlightStylesheet } from "@/lib/render/highlight";
 import { formatDateTime } from "@/lib/render/format";
 import type { TSnippetAtRevision } from "@/lib/snippets/get-snippet";
 import type { TRevision } from "@/lib/snippets/list-revisions";
@@ -14,16 +12,13 @@ import { publicOrigin } from "@/lib/env";
 import { RunButton } from "@/components/run/run-button";
 import { RunProvider } from "@/components/run/run-context";
 import { RunPanel } from "@/components/run/run-panel";
+import { SnippetFiles } from "./snippet-files";
 import { SnippetTabs } from "./snippet-tabs";
 import { TagPathList } from "@/components/tags/tag-path-links";
 import { SnippetMeta } from "@/components/community/snippet-meta";
 import { SnippetRelated } from "@/components/community/snippet-related";
 import { SnippetComments } from "@/components/comments/snippet-comments";
 import { kernelLabel } from "@/lib/snippets/kernel";
-
-function rawHref(owner: string, slug: string, rev: string, path: string): string {
-  return `/${owner}/${slug}/raw/${rev}/${path.split("/").map(encodeURIComponent).join("/")}`;
-}
 
 /**
  * A snippet at one revision: title, blurb, credits, every file highlighted, and the links
@@ -33,10 +28,6 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
   const { snippet, rev, isHead } = data;
   const base = `/${snippet.owner}/${snippet.slug}`;
   const current = revisions.find((r) => r.oid === rev);
-  const files = await Promise.all(
-    data.files.map(async (f) => ({ ...f, highlighted: f.text === null ? null : await highlightFile({ path: f.path, oid: f.oid, content: f.text }) })),
-  );
-  const stylesheet = highlightStylesheet(files.flatMap((f) => (f.highlighted ? [f.highlighted] : [])));
   const permalink = `${base}/rev/${rev}`;
 
   return (
@@ -113,26 +104,7 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
         <RunPanel />
       </RunProvider>
 
-      {/* The highlighting classes of these files; theme colours only (see highlightStylesheet). */}
-      {stylesheet ? <style>{stylesheet}</style> : null}
-      <div className="files">
-        {files.map((f) => (
-          <FileView
-            key={f.path}
-            path={f.path}
-            size={f.size}
-            binary={f.binary}
-            {...(f.highlighted ? { lines: f.highlighted.lines } : {})}
-            rawUrl={rawHref(snippet.owner, snippet.slug, rev, f.path)}
-            comments={{ owner: snippet.owner, slug: snippet.slug, rev }}
-            actions={
-              <a className="button button-small" href={rawHref(snippet.owner, snippet.slug, rev, f.path)}>
-                Raw
-              </a>
-            }
-          />
-        ))}
-      </div>
+      <SnippetFiles data={data} full />
       <SnippetComments owner={snippet.owner} slug={snippet.slug} rev={rev} />
       <SnippetRelated snippet={snippet} />
       <NetworkActivity owner={snippet.owner} slug={snippet.slug} />

@@ -1,21 +1,16 @@
 import type { Metadata } from "next";
 import { EmbedRoot } from "@/components/embed/embed-root";
-import { FileView } from "@/components/file-view";
 import { RunButton } from "@/components/run/run-button";
 import { RunProvider } from "@/components/run/run-context";
 import { RunPanel } from "@/components/run/run-panel";
-import { highlightFile, highlightStylesheet } from "@/lib/render/highlight";
 import { getSnippet } from "@/lib/snippets/get-snippet";
 import { kernelLabel } from "@/lib/snippets/kernel";
 import { orNotFound } from "../_view/load";
+import { SnippetFiles } from "../_view/snippet-files";
 
 type Props = { params: Promise<{ owner: string; slug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export const metadata: Metadata = { robots: { index: false } };
-
-function rawHref(owner: string, slug: string, rev: string, path: string): string {
-  return `/${owner}/${slug}/raw/${rev}/${path.split("/").map(encodeURIComponent).join("/")}`;
-}
 
 /**
  * A snippet as other sites embed it (`<script src="/<owner>/<slug>.js">` frames this page, or an
@@ -29,10 +24,6 @@ export default async function SnippetEmbedPage({ params, searchParams }: Props) 
   const asked = typeof revParam === "string" && revParam !== "" ? revParam : undefined;
   const data = await orNotFound(() => getSnippet({ owner, slug, rev: asked }));
   const { snippet, rev } = data;
-  const files = await Promise.all(
-    data.files.map(async (f) => ({ ...f, highlighted: f.text === null ? null : await highlightFile({ path: f.path, oid: f.oid, content: f.text }) })),
-  );
-  const stylesheet = highlightStylesheet(files.flatMap((f) => (f.highlighted ? [f.highlighted] : [])));
   const page = `/${snippet.owner}/${snippet.slug}${asked ? `/rev/${rev}` : ""}`;
   return (
     <EmbedRoot className="embed-snippet">
@@ -50,19 +41,7 @@ export default async function SnippetEmbedPage({ params, searchParams }: Props) 
         </header>
         <RunPanel embedded />
       </RunProvider>
-      {stylesheet ? <style>{stylesheet}</style> : null}
-      <div className="files">
-        {files.map((f) => (
-          <FileView
-            key={f.path}
-            path={f.path}
-            size={f.size}
-            binary={f.binary}
-            {...(f.highlighted ? { lines: f.highlighted.lines } : {})}
-            rawUrl={rawHref(snippet.owner, snippet.slug, rev, f.path)}
-          />
-        ))}
-      </div>
+      <SnippetFiles data={data} full={false} />
     </EmbedRoot>
   );
 }
