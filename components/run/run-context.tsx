@@ -257,9 +257,12 @@ export type TRunContext = TRunState & {
   updateInteract: (id: string, values: TInteractValues) => void;
   /** Tab completion and Shift+Tab help for the page's code boxes, from this run's session. */
   assist: TEditorAssist;
+  /** Set while the page plays a precomputed run (static-run.tsx): `goLive` starts a real one. */
+  precomputed?: { goLive: () => void } | undefined;
 };
 
-const RunContext = createContext<TRunContext | null>(null);
+/** Provided by RunProvider, or by PrecomputedRunProvider (static-run.tsx) while it plays stored frames. */
+export const RunContext = createContext<TRunContext | null>(null);
 
 /** The run of the page's snippet, for the Run button and the Run panel. */
 export function useRun(): TRunContext {

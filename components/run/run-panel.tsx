@@ -20,9 +20,9 @@ import "./run.css";
  * files only unless `hideFiles`.
  */
 export function RunPanel({ embedded = false, hideFiles = false }: { embedded?: boolean; hideFiles?: boolean } = {}) {
-  const { phase, log, clocks, problem, note, files, busy, session, runCell, stop, history, assist } = useRun();
+  const { phase, log, clocks, problem, note, files, busy, session, runCell, stop, history, assist, precomputed } = useRun();
   if (phase === "idle" && !problem) return null;
-  const status = statusLine(phase, log, clocks);
+  const status = precomputed ? "Precomputed." : statusLine(phase, log, clocks);
   return (
     <section id="run-panel" className="run-panel" aria-label="Run output">
       <div className="run-panel__head">
@@ -37,6 +37,17 @@ export function RunPanel({ embedded = false, hideFiles = false }: { embedded?: b
         ) : null}
         {embedded ? null : <NotebookDownload />}
       </div>
+      {precomputed ? (
+        <div className="notice run-precomputed">
+          <p>
+            This output and the interacts&apos; results were computed in advance by the snippet&apos;s owner: moving a control shows the stored result, with no
+            live session.
+          </p>
+          <button type="button" className="button button--small button--primary" onClick={precomputed.goLive}>
+            Run live
+          </button>
+        </div>
+      ) : null}
       {problem ? <ProblemNotice problem={problem} /> : null}
       {note ? <p className="notice">{note}</p> : null}
       <ol className="run-cells">

@@ -11,6 +11,9 @@ import { NetworkActivity } from "@/components/activity/network-activity";
 import { publicOrigin } from "@/lib/env";
 import { RunButton } from "@/components/run/run-button";
 import { RunProvider } from "@/components/run/run-context";
+import { PrecomputeButton } from "@/components/run/precompute-button";
+import { PrecomputedRunProvider } from "@/components/run/static-run";
+import { getStaticRun } from "@/lib/interacts/get-static-run";
 import { RunPanel } from "@/components/run/run-panel";
 import { SnippetFiles } from "./snippet-files";
 import { SnippetTabs } from "./snippet-tabs";
@@ -29,6 +32,40 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
   const base = `/${snippet.owner}/${snippet.slug}`;
   const current = revisions.find((r) => r.oid === rev);
   const permalink = `${base}/rev/${rev}`;
+  const target = { owner: snippet.owner, slug: snippet.slug, rev: pinned ? rev : null };
+  // The owner's precomputed interacts of this revision, played without a session (static-run.tsx).
+  const staticRun = await getStaticRun({ owner: snippet.owner, slug: snippet.slug, rev });
+  // Only code that mentions interacts offers its owner "Precompute interacts".
+  const hasInteract = staticRun !== null || data.files.some((f) => f.text !== null && /\binteract/.test(f.text));
+  const runArea = (
+    <>
+      <nav className="snippet-bar" aria-label="Snippet">
+        <SnippetTabs base={base} active="code" forkCount={snippet.forkCount} revisionCount={revisions.length} />
+        <div className="snippet-bar-actions">
+          <RunButton />
+          {hasInteract ? <PrecomputeButton owner={snippet.owner} slug={snippet.slug} rev={rev} present={staticRun !== null} /> : null}
+          <span className="run-kernel" title={snippet.kernelChoice === "auto" ? "From the main file" : "Chosen by the owner"}>
+            Runs in {kernelLabel(snippet.kernel)}
+          </span>
+          <span className="rev-id" title={rev}>
+            Revision{" "}
+            <Link href={permalink}>
+              <code>{rev.slice(0, 7)}</code>
+            </Link>
+          </span>
+          <CopyButton text={publicOrigin() + permalink} label="Copy permalink" />
+          <a className="button" href={`${base}/archive/${rev}.zip`} download>
+            Download ZIP
+          </a>
+          <a className="button" href={`${base}/notebook/${rev}.ipynb`} download>
+            Download notebook
+          </a>
+        </div>
+      </nav>
+      <CloneUrl url={`${publicOrigin()}${base}.git`} />
+      <RunPanel />
+    </>
+  );
 
   return (
     <article className="snippet">
@@ -77,32 +114,15 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
       {snippet.description ? <Markdown source={snippet.description} /> : null}
 
       {/* Run is client-side (needs JavaScript); the cached page is the same for every visitor. */}
-      <RunProvider target={{ owner: snippet.owner, slug: snippet.slug, rev: pinned ? rev : null }} oid={rev}>
-        <nav className="snippet-bar" aria-label="Snippet">
-          <SnippetTabs base={base} active="code" forkCount={snippet.forkCount} revisionCount={revisions.length} />
-          <div className="snippet-bar-actions">
-            <RunButton />
-            <span className="run-kernel" title={snippet.kernelChoice === "auto" ? "From the main file" : "Chosen by the owner"}>
-              Runs in {kernelLabel(snippet.kernel)}
-            </span>
-            <span className="rev-id" title={rev}>
-              Revision{" "}
-              <Link href={permalink}>
-                <code>{rev.slice(0, 7)}</code>
-              </Link>
-            </span>
-            <CopyButton text={publicOrigin() + permalink} label="Copy permalink" />
-            <a className="button" href={`${base}/archive/${rev}.zip`} download>
-              Download ZIP
-            </a>
-            <a className="button" href={`${base}/notebook/${rev}.ipynb`} download>
-              Download notebook
-            </a>
-          </div>
-        </nav>
-        <CloneUrl url={`${publicOrigin()}${base}.git`} />
-        <RunPanel />
-      </RunProvider>
+      {staticRun ? (
+        <PrecomputedRunProvider target={target} oid={rev} data={{ rev, cell: staticRun.cell, messages: staticRun.messages, interacts: staticRun.interacts }}>
+          {runArea}
+        </PrecomputedRunProvider>
+      ) : (
+        <RunProvider target={target} oid={rev}>
+          {runArea}
+        </RunProvider>
+      )}
 
       <SnippetFiles data={data} full />
       <SnippetComments owner={snippet.owner} slug={snippet.slug} rev={rev} />
