@@ -98,11 +98,13 @@ export function InteractView({ id }: { id: string }) {
             {problem.message}
           </p>
         ) : null}
-        {/* Interacts exist only in the browser (after Run), so the page's origin is at hand.
-            Code typed on /cell has no revision to link to: its Share link keeps the values. */}
+        {/* A live interact exists only in the browser, but a precomputed one (static-run.tsx) is
+            rendered on the server too, where the link is not needed yet: the button only shows
+            once the page is hydrated. Code typed on /cell has no revision to link to: its Share
+            link keeps the values. */}
         {isSnippetTarget(target) ? (
           <CopyButton
-            text={valuesLink({ origin: window.location.origin, owner: target.owner, slug: target.slug, oid, interacts: log.interacts, values: allValues, id })}
+            text={valuesLink({ origin: typeof window === "undefined" ? "" : window.location.origin, owner: target.owner, slug: target.slug, oid, interacts: log.interacts, values: allValues, id })}
             label="Link to these values"
             className="button button--small button--quiet interact__link"
           />

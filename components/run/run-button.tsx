@@ -8,11 +8,12 @@ import { useRun } from "./run-context";
  * page is interactive; after a first run it reads "Run again" and starts a fresh session.
  */
 export function RunButton() {
-  const { run, phase, session } = useRun();
+  const { run, phase, session, precomputed } = useRun();
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
   if (!mounted) return null;
-  const again = phase !== "idle" || session !== null;
+  // A precomputed run (static-run.tsx) is shown, but nothing has run yet in this page.
+  const again = !precomputed && (phase !== "idle" || session !== null);
   return (
     <button type="button" className="button button--primary run-button" onClick={() => run()} disabled={phase === "starting"} aria-controls="run-panel">
       <span aria-hidden="true">▶ </span>
