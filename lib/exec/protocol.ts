@@ -197,12 +197,13 @@ const ENVELOPES = {
 export type TMsgType = keyof typeof ENVELOPES;
 export const MSG_TYPES = Object.keys(ENVELOPES) as TMsgType[];
 
+type TMessages = { [T in TMsgType]: z.infer<(typeof ENVELOPES)[T]> };
 /** A Jupyter message as the browser (and lib/runs) sees it; narrow it with `isMsgType`. */
-export type TJupyterMessage = { [T in TMsgType]: z.infer<(typeof ENVELOPES)[T]> }[TMsgType];
+export type TJupyterMessage = TMessages[TMsgType];
 /** The message of one `msg_type`. */
-export type TMessageOf<T extends TMsgType> = Extract<TJupyterMessage, { header: { msg_type: T } }>;
+export type TMessageOf<T extends TMsgType> = TMessages[T];
 /** The content of one `msg_type`'s message (`TContentOf<"status">` is `{ execution_state: ... }`). */
-export type TContentOf<T extends TMsgType> = TMessageOf<T>["content"];
+export type TContentOf<T extends TMsgType> = { [K in TMsgType]: TMessages[K]["content"] }[T];
 
 /**
  * Whether `message` is a `msgType` message, narrowing it (and its `content`) to that type.

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createExecClient, type TExecClient } from "@/lib/exec/client";
 import { PYTHON_KERNEL, SAGE_KERNEL, sageInstalled } from "@/lib/exec/kernels";
-import { isDeadStatus, isMsgType, type TSessionEvent } from "@/lib/exec/protocol";
+import { isDeadStatus, isMsgType, type TContentOf, type TMessageOf, type TMsgType, type TSessionEvent } from "@/lib/exec/protocol";
 import type { TLimits } from "@/lib/exec/service/limits";
 import { BWRAP, RUNNER_DIR } from "@/lib/exec/service/sandbox";
 import { startExecService, type TExecService } from "@/lib/exec/service/service";
@@ -143,6 +143,17 @@ export async function cellEvents(client: TExecClient, session: string, msgId: st
     if (dead || (out.at(-1) === e && isMsgType(e.message, "status") && e.message.content.execution_state === "idle")) break;
   }
   return out;
+}
+
+/** The content of each `msgType` message among `events`, in order (typed: `contentsOf(events, "error")[0]?.ename`). */
+export function contentsOf<T extends TMsgType>(events: TSessionEvent[], msgType: T): TContentOf<T>[] {
+  return (
+    events
+      .map((e) => e.message)
+      .filter((m): m is TMessageOf<T> => isMsgType(m, msgType))
+      // TypeScript does not follow a generic T from the message to its content: the guard did.
+      .map((m) => m.content as TContentOf<T>)
+  );
 }
 
 /** The interact descriptions (application/vnd.cellar.interact+json) among `events`. */
