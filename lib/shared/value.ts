@@ -67,7 +67,9 @@ export function encodeSharedValue(value: unknown): TEncodedValue {
   const text = JSON.stringify(value);
   const size = Buffer.byteLength(text, "utf8");
   if (size > SHARED_LIMITS.valueBytes) {
-    throw new AppError("TOO_LARGE", `A shared value is at most 1 MB as JSON; this one is ${formatBytes(size)}.`, { details: { limit: SHARED_LIMITS.valueBytes, size } });
+    throw new AppError("TOO_LARGE", `A shared value is at most 1 MB as JSON; this one is ${formatBytes(size)}.`, {
+      details: { limit: SHARED_LIMITS.valueBytes, size },
+    });
   }
   return { text, kind: isEnvelope(value) ? "ndarray" : "json", size };
 }
