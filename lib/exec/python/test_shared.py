@@ -80,6 +80,7 @@ class SharedMappingTest(unittest.TestCase):
         self.assertIn("a", s)
         self.assertNotIn("zzz", s)
         self.assertNotIn(3, s)
+        self.assertNotIn("not a key", s)
         self.assertEqual(s.keys(), ["a", "b"])
         self.assertEqual(list(s), ["a", "b"])
         self.assertEqual(len(s), 2)

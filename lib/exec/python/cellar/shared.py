@@ -76,7 +76,11 @@ class Shared(MutableMapping):
             raise KeyError(key)
 
     def __contains__(self, key):
-        return isinstance(key, str) and bool(self._get(key).get("found"))
+        try:
+            _check_key(key)
+        except (TypeError, KeyError):
+            return False  # a key that cannot exist is simply not there
+        return bool(self._get(key).get("found"))
 
     def __iter__(self):
         return iter(self.keys())
