@@ -64,13 +64,15 @@ export function SharedValuesPanel({ owner, slug }: { owner: string; slug: string
           type="checkbox"
           checked={data.anonymousWrites}
           disabled={busy}
-          onChange={(e) =>
+          onChange={(e) => {
+            // Shown at once; the reload after the request shows what was stored.
+            setData({ ...data, anonymousWrites: e.target.checked });
             void send(
               url,
               { method: "PATCH", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ anonymousWrites: e.target.checked }) },
               "Could not change the setting.",
-            )
-          }
+            );
+          }}
         />{" "}
         Readers who are not signed in may write shared values
       </label>

@@ -23,6 +23,8 @@ test("the owner sees the shared values, deletes one, allows anonymous writes and
   browser,
   baseURL,
 }) => {
+  // Seeding starts a Node process (tsx) of its own: seconds on a loaded machine.
+  test.setTimeout(120_000);
   const { path, slug } = await createSnippet(page.request, { title: "Shared board", files: [{ path: "main.py", content: "print(shared.keys())\n" }] });
   const data = Buffer.from(new Float64Array([1, 2, 3]).buffer).toString("base64");
   const revisions = seedShared(user.username, slug, {
@@ -32,6 +34,8 @@ test("the owner sees the shared values, deletes one, allows anonymous writes and
   });
 
   await page.goto(path);
+  // The page is the same for everyone: the owner's parts come once the browser knows who is looking.
+  await expect(page.getByRole("link", { name: "Edit" })).toBeVisible({ timeout: 15_000 });
   const panel = page.getByRole("region", { name: "Shared values" });
   await expect(panel).toBeVisible();
   const rows = panel.locator("tbody tr");
