@@ -3,6 +3,7 @@
 (mapping behaviour, the numpy envelope, refusals before anything is sent, errors mapped from the
 site's codes, watch); the real path through a session is tested once the kernel injects `call`."""
 
+import cellar_path  # noqa: F401 -- lib/exec/python on sys.path, first
 import base64
 import json
 import threading
