@@ -6,7 +6,7 @@
 # Python and Playwright tests), which CI reads. Skipped tests are counted as skipped, never as passed.
 # Where this machine can run the sandbox (root, bwrap, cgroup v1 memory and pids), a sandbox test
 # that skips fails instead: the script exports CELLAR_REQUIRE_SANDBOX=1 for the skip helpers
-# (test/support/sandbox-required.ts, lib/exec/python/testing_zygote.py); set it to 0 or 1 to
+# (test/support/sandbox-required.ts, test/python/testing_zygote.py); set it to 0 or 1 to
 # override the probe. Sage tests still skip where SageMath is not installed (CELLAR_SAGE=0).
 # Expects what scripts/setup.sh installs (`npm test` runs both).
 set -uo pipefail
@@ -132,9 +132,11 @@ run_vitest() { # name project engine
   [ "$code" -eq 0 ] || fail "$name" "vitest exited with code $code"
 }
 
-# Debian's interpreter, with numpy and matplotlib, is the one snippets run under.
+# Debian's interpreter, with numpy and matplotlib, is the one snippets run under. The tests of
+# the kernel's code (lib/exec/python, bound into every sandbox) live in test/python, out of sight
+# of the code users run.
 run_python() {
-  local dir=lib/exec/python report="$results/python.json"
+  local dir=test/python report="$results/python.json"
   stage python
   if [ -z "$(find "$dir" -name 'test_*.py' -print -quit 2>/dev/null)" ]; then
     echo "test: no Python tests in $dir, skipped"

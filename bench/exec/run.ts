@@ -25,6 +25,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { createExecClient, type TExecClient } from "@/lib/exec/client";
+import { isMsgType } from "@/lib/exec/protocol";
 import { PYTHON_KERNEL, SAGE_KERNEL, sageInstalled, type TKernel } from "@/lib/exec/kernels";
 import { coldCommand, RUNNER_DIR, SANDBOX_UID, sessionsDir, spawnSandboxed } from "@/lib/exec/service/sandbox";
 import { freePort } from "../../test/e2e/support/free-port";
@@ -123,12 +124,10 @@ type TExpect = "stdout" | "png";
 async function awaitCell(client: TExecClient, session: string, msgId: string | undefined, expect: TExpect): Promise<void> {
   let ok = false;
   for await (const { message } of client.events({ session })) {
-    const c = message.content as Record<string, unknown>;
-    const type = message.header.msg_type;
-    if (type === "stream" && expect === "stdout" && c.text === "1\n") ok = true;
+    if (isMsgType(message, "stream") && expect === "stdout" && message.content.text === "1\n") ok = true;
     // A plot is shown (display_data) or is the cell's value (execute_result, as Sage's plot(...) is).
-    if ((type === "display_data" || type === "execute_result") && expect === "png" && "image/png" in ((c.data as object) ?? {})) ok = true;
-    if ((message.parent_header as { msg_id?: string }).msg_id === msgId && type === "status" && c.execution_state !== "busy") break;
+    if ((isMsgType(message, "display_data") || isMsgType(message, "execute_result")) && expect === "png" && "image/png" in message.content.data) ok = true;
+    if (message.parent_header.msg_id === msgId && isMsgType(message, "status") && message.content.execution_state !== "busy") break;
   }
   if (!ok) throw new Error("the cell did not produce its output");
 }

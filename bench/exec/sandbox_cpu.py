@@ -1,5 +1,5 @@
 """CPU time per session of the sandboxed side alone: one real zygote (setpriv + bwrap + runner.py,
-as lib/exec/python/testing_zygote.py starts it) and the session children it clones, measured
+as test/python/testing_zygote.py starts it) and the session children it clones, measured
 with a cgroup v1 cpuacct group around them, so other work on this shared machine does not count.
 Executions/s depend on the machine's load; CPU ms per session much less. Prints; asserts nothing.
 
@@ -22,7 +22,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.normpath(os.path.join(HERE, "../../lib/exec/python"))
-sys.path.insert(0, RUNNER)
+sys.path.insert(0, os.path.normpath(os.path.join(HERE, "../../test/python")))
 
 import testing_zygote  # noqa: E402
 from testing_session import Connection  # noqa: E402
@@ -51,11 +51,11 @@ class Variant:
         os.mkdir(self.group)
         # The zygote is started from inside the group, so it and every session it clones count.
         _move(os.getpid(), self.group)
-        testing_zygote.HERE = runner
+        testing_zygote.KERNEL_DIR = runner
         try:
             self.zygote = testing_zygote.Zygote(KERNEL_ENV[kernel])
         finally:
-            testing_zygote.HERE = RUNNER
+            testing_zygote.KERNEL_DIR = RUNNER
             _move(os.getpid(), CPUACCT)
         self.pid = self.zygote.ready["pid"]
         self.rounds, self.zygote_ms, self.faults = [], [], []

@@ -6,7 +6,7 @@
   compiled (lib/exec/python/cellar_kernel/syscall_filter.py), timed in a forked child exactly as
   G does it (single-threaded, after no_new_privs), in microseconds of the thread's CPU time;
 - baselines: the load of a one-instruction filter the same way, and a whole session spawn (spawn -> hello) through a real zygote under bwrap
-  (testing_zygote.py), the filter's load included, in the same run; the load's share of it;
+  (test/python/testing_zygote.py), the filter's load included, in the same run; the load's share of it;
 - per call: a cheap allowed syscall (getppid) and a fork + exit + wait, in a child with and
   without the filter, so what every call of a cell pays is seen too (the kernel caches "always
   allowed" per syscall number, so most calls should not run the filter at all).
@@ -22,6 +22,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.normpath(os.path.join(HERE, "../../lib/exec/python")))
+sys.path.insert(0, os.path.normpath(os.path.join(HERE, "../../test/python")))
 
 from cellar_kernel import syscall_filter  # noqa: E402
 

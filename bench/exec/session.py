@@ -13,7 +13,7 @@ import statistics
 import sys
 import time
 
-sys.path.insert(0, os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../lib/exec/python")))
+sys.path.insert(0, os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../test/python")))
 
 from testing_session import LocalSession  # noqa: E402
 from testing_zygote import Zygote, missing_requirements  # noqa: E402

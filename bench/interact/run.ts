@@ -20,7 +20,7 @@ import { freemem, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { createExecClient, type TExecClient } from "@/lib/exec/client";
 import { sageInstalled } from "@/lib/exec/kernels";
-import type { TSessionEvent } from "@/lib/exec/protocol";
+import { isMsgType, type TSessionEvent } from "@/lib/exec/protocol";
 import { freePort } from "../../test/e2e/support/free-port";
 
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 300);
@@ -89,7 +89,9 @@ class LiveSession {
     const { msg_id: cell } = await client.execute({ session, code });
     void msg_id;
     const events = await live.done(cell);
-    const spec = events.map((e) => (e.message.content as { data?: Record<string, { id: string }> }).data?.[MIME]).find(Boolean);
+    const spec = events
+      .map((e) => (isMsgType(e.message, "display_data") ? (e.message.content.data[MIME] as { id: string } | undefined) : undefined))
+      .find(Boolean);
     if (!spec) throw new Error(`the cell made no interact: ${JSON.stringify(events.map((e) => e.message.content)).slice(0, 400)}`);
     return { live, interact: spec.id };
   }
@@ -98,14 +100,13 @@ class LiveSession {
     void (async () => {
       try {
         for await (const e of this.client.events({ session: this.session, signal: this.abort.signal })) {
-          const parent = (e.message.parent_header as { msg_id?: string }).msg_id;
+          const parent = e.message.parent_header.msg_id;
           if (!parent) continue;
           const entry = this.waiting.get(parent);
           const list = entry?.events ?? this.early.get(parent) ?? [];
           list.push(e);
           if (!entry) this.early.set(parent, list);
-          const state = (e.message.content as { execution_state?: string }).execution_state;
-          if (e.message.header.msg_type === "status" && state === "idle" && entry) {
+          if (isMsgType(e.message, "status") && e.message.content.execution_state === "idle" && entry) {
             this.waiting.delete(parent);
             entry.resolve(list);
           }
@@ -120,9 +121,7 @@ class LiveSession {
   done(msgId: string): Promise<TSessionEvent[]> {
     const early = this.early.get(msgId) ?? [];
     this.early.delete(msgId);
-    const finished = early.some(
-      (e) => e.message.header.msg_type === "status" && (e.message.content as { execution_state?: string }).execution_state === "idle",
-    );
+    const finished = early.some((e) => isMsgType(e.message, "status") && e.message.content.execution_state === "idle");
     if (finished) return Promise.resolve(early);
     return new Promise((resolve) => this.waiting.set(msgId, { resolve, events: early }));
   }
@@ -181,8 +180,7 @@ function memAvailable(): number {
   return m ? Number(m[1]) * 1024 : freemem();
 }
 
-const withPng = (events: TSessionEvent[]) =>
-  events.some((e) => e.message.header.msg_type === "display_data" && "image/png" in ((e.message.content as { data: object }).data ?? {}));
+const withPng = (events: TSessionEvent[]) => events.some((e) => isMsgType(e.message, "display_data") && "image/png" in e.message.content.data);
 const withOutput = (events: TSessionEvent[]) => events.some((e) => e.message.header.msg_type === "stream");
 
 /** One kernel: print and plot interact round trips, then `SESSIONS` idle sessions with the plot interact drawn once. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { EMPTY_LOG, INTERACT_MIME, ZInteractSpec, addCell, applyMessage, type TInteractSpec, type TRunLog, type TRunMessage } from "@/lib/runs/run-log";
+import { EMPTY_LOG, INTERACT_MIME, ZInteractSpec, addCell, applyMessage, type TInteractSpec, type TRunLog } from "@/lib/runs/run-log";
+import { ZJupyterMessage, type TJupyterMessage } from "@/lib/exec/protocol";
 import { coalesce, defaultValues, endMessage, lastingValues, restoreValues, savedFromSearch, valuesLink, type TInteractValues } from "./interact-values";
 
 /** A description as the kernel sends it (docs/exec.md, Interacts), read the way the page reads it. */
@@ -54,13 +55,13 @@ const MOVED: TInteractValues = {
   roll: null,
 };
 
-function msg(type: string, parent: string, content: Record<string, unknown>, interact?: string): TRunMessage {
-  return {
-    header: { msg_id: `m-${Math.random()}`, msg_type: type },
+function msg(type: string, parent: string, content: Record<string, unknown>, interact?: string): TJupyterMessage {
+  return ZJupyterMessage.parse({
+    header: { msg_id: `m-${Math.random()}`, msg_type: type, session: "s", date: "", version: "5.3" },
     parent_header: { msg_id: parent },
+    metadata: interact ? { interact } : {},
     content,
-    ...(interact ? { metadata: { interact } } : {}),
-  };
+  });
 }
 
 /** A run whose cell makes `outer` (i1), whose first run makes `inner` (i2) inside it. */

@@ -1,7 +1,8 @@
 "use client";
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from "react";
-import { EMPTY_LOG, ZRunMessage, addCell, applyMessage, beginUpdate, endLog, isFinished, isOwnMessage, type TRunCell, type TRunLog } from "@/lib/runs/run-log";
+import { EMPTY_LOG, addCell, applyMessage, beginUpdate, endLog, isFinished, isOwnMessage, type TRunCell, type TRunLog } from "@/lib/runs/run-log";
+import { ZJupyterMessage } from "@/lib/exec/protocol";
 import {
   coalesce,
   lastingValues,
@@ -165,7 +166,8 @@ function reducer(state: TRunState, action: TAction): TRunState {
       } catch {
         return state;
       }
-      const m = ZRunMessage.safeParse(parsed);
+      // What does not parse as one of the service's messages (lib/exec/protocol) is dropped.
+      const m = ZJupyterMessage.safeParse(parsed);
       if (m.success && state.ownOnly && !isOwnMessage(state.log, m.data)) return state;
       return m.success ? stampFinished(withNewInteracts({ ...state, log: applyMessage(state.log, action.seq, m.data, Date.now()) })) : state;
     }

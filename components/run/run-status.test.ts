@@ -1,14 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { EMPTY_LOG, addCell, applyMessage, type TRunLog, type TRunMessage } from "@/lib/runs/run-log";
+import { ZJupyterMessage } from "@/lib/exec/protocol";
+import { EMPTY_LOG, addCell, applyMessage, type TRunLog } from "@/lib/runs/run-log";
 import { statusLine } from "./run-status";
 
 /** The kernel's messages for one cell, stamped by the service's clock: busy at `start`, idle at `end` (ms since the epoch). */
 function ranOnService(log: TRunLog, msgId: string, start: number, end: number, reply: "ok" | "error" = "ok"): TRunLog {
   const at = (ms: number) => new Date(ms).toISOString();
-  const messages: TRunMessage[] = [
-    { header: { msg_id: `${msgId}-b`, msg_type: "status", date: at(start) }, parent_header: { msg_id: msgId }, content: { execution_state: "busy" } },
-    { header: { msg_id: `${msgId}-r`, msg_type: "execute_reply", date: at(end) }, parent_header: { msg_id: msgId }, content: { status: reply } },
-    { header: { msg_id: `${msgId}-i`, msg_type: "status", date: at(end) }, parent_header: { msg_id: msgId }, content: { execution_state: "idle" } },
+  const message = (id: string, msg_type: string, date: string, content: Record<string, unknown>) =>
+    ZJupyterMessage.parse({ header: { msg_id: id, msg_type, session: "s", date, version: "5.3" }, parent_header: { msg_id: msgId }, metadata: {}, content });
+  const messages = [
+    message(`${msgId}-b`, "status", at(start), { execution_state: "busy" }),
+    message(`${msgId}-r`, "execute_reply", at(end), { status: reply }),
+    message(`${msgId}-i`, "status", at(end), { execution_state: "idle" }),
   ];
   return messages.reduce((l, m) => applyMessage(l, l.lastSeq + 1, m, 0), log);
 }

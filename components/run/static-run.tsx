@@ -1,7 +1,8 @@
 "use client";
 
+import type { TJupyterMessage } from "@/lib/exec/protocol";
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { EMPTY_LOG, addCell, applyMessage, beginUpdate, type TRunLog, type TRunMessage } from "@/lib/runs/run-log";
+import { EMPTY_LOG, addCell, applyMessage, beginUpdate, type TRunLog } from "@/lib/runs/run-log";
 import { frameKey, staticGrid } from "@/lib/interacts/static-grid";
 import { lastingValues, type TInteractValues, type TSavedValues } from "@/components/interact/interact-values";
 import type { TEditorAssist } from "@/components/editor-assist";
@@ -13,11 +14,11 @@ import type { TRunProblem } from "./run-api";
 export type TStaticRunData = {
   rev: string;
   cell: { msgId: string; file: string };
-  messages: TRunMessage[];
+  messages: TJupyterMessage[];
   interacts: { id: string; name: string; frames: number }[];
 };
 
-type TFrame = { msgId: string; messages: TRunMessage[] };
+type TFrame = { msgId: string; messages: TJupyterMessage[] };
 
 /** No session: the editor says "Run once…". */
 const NO_ASSIST: TEditorAssist = sessionAssist(() => null);

@@ -22,6 +22,8 @@ import {
   ZInspectHttpResponse,
   ZJupyterMessage,
   hostOfSession,
+  isDeadStatus,
+  isMsgType,
   type TCompleteHttpResponse,
   type TFileEntry,
   type THealth,
@@ -355,18 +357,15 @@ export function createExecClient(hosts: string | TExecHost[]) {
         const outputs: TNbOutput[] = [];
         let status: TRunStatus = "ok";
         for await (const { message } of client.events({ session, signal: abort.signal })) {
-          const parent = (message.parent_header as { msg_id?: string }).msg_id;
-          const type = message.header.msg_type;
-          if (type === "status" && (message.content as { execution_state: string }).execution_state === "dead") break;
-          if (parent !== msg_id) continue;
+          if (isDeadStatus(message)) break;
+          if (message.parent_header.msg_id !== msg_id) continue;
           const output = toNbOutput(message);
           if (output) appendOutput(outputs, output);
-          if (type === "error") {
+          if (isMsgType(message, "error")) {
             const limit = message.metadata.limit;
-            const ename = (message.content as { ename: string }).ename;
-            status = ename === "LimitExceeded" ? (limit === "time" ? "timeout" : "limit") : "error";
+            status = message.content.ename === "LimitExceeded" ? (limit === "time" ? "timeout" : "limit") : "error";
           }
-          if (type === "status" && (message.content as { execution_state: string }).execution_state === "idle") break;
+          if (isMsgType(message, "status") && message.content.execution_state === "idle") break;
         }
         const files = await client.listFiles({ session });
         return { status, outputs, files, session };

@@ -5,6 +5,7 @@
  * parsed with these; nothing from the sandbox is trusted.
  */
 import { z } from "zod";
+import "@/lib/zod-no-eval";
 
 /**
  * A session id: also a directory and cgroup name, so kept to a safe alphabet. A host with an id
@@ -161,6 +162,9 @@ export const ZHeader = z.object({
   username: z.string().optional(),
 });
 
+/** The request a message answers: empty for the session's own messages (its final `dead` status). */
+export const ZParentHeader = ZHeader.partial();
+
 /** Which limit stopped a cell, on the `metadata.limit` of a `LimitExceeded` error. */
 export const ZLimitKind = z.enum(["time", "cpu", "memory", "output", "files", "processes"]);
 export type TLimitKind = z.infer<typeof ZLimitKind>;
@@ -168,21 +172,105 @@ export type TLimitKind = z.infer<typeof ZLimitKind>;
 const envelope = <T extends string, C extends z.ZodType>(msgType: T, content: C) =>
   z.object({
     header: ZHeader.extend({ msg_type: z.literal(msgType) }),
-    parent_header: z.union([ZHeader.partial().extend({ msg_id: z.string() }), z.object({})]),
+    parent_header: ZParentHeader,
+    /**
+     * `interact`: the interact whose function made the message; on an `error` LimitExceeded,
+     * `limit`; on the final `dead` status, `reason` (and `seconds`, or the site's `message`).
+     */
     metadata: z.record(z.string(), z.unknown()),
     content,
   });
 
-/** A Jupyter message as the browser (and lib/runs) sees it. */
-export const ZJupyterMessage = z.union([
-  envelope("status", ZStatusContent),
-  envelope("stream", ZStreamContent),
-  envelope("display_data", ZDisplayDataContent),
-  envelope("execute_result", ZExecuteResultContent),
-  envelope("error", ZErrorContent),
-  envelope("execute_reply", ZExecuteReplyContent),
-]);
-export type TJupyterMessage = z.infer<typeof ZJupyterMessage>;
+/**
+ * The Jupyter messages the service sends (docs/exec.md section 3), by `header.msg_type`: the one
+ * definition of their shapes, for the service, the site and the page. What R sends that is not
+ * one of these (`dropped`, query replies) never leaves the service.
+ */
+const ENVELOPES = {
+  status: envelope("status", ZStatusContent),
+  stream: envelope("stream", ZStreamContent),
+  display_data: envelope("display_data", ZDisplayDataContent),
+  execute_result: envelope("execute_result", ZExecuteResultContent),
+  error: envelope("error", ZErrorContent),
+  execute_reply: envelope("execute_reply", ZExecuteReplyContent),
+};
+export type TMsgType = keyof typeof ENVELOPES;
+export const MSG_TYPES = Object.keys(ENVELOPES) as TMsgType[];
+
+type TMessages = { [T in TMsgType]: z.infer<(typeof ENVELOPES)[T]> };
+/** A Jupyter message as the browser (and lib/runs) sees it; narrow it with `isMsgType`. */
+export type TJupyterMessage = TMessages[TMsgType];
+/** The message of one `msg_type`. */
+export type TMessageOf<T extends TMsgType> = TMessages[T];
+/** The content of one `msg_type`'s message (`TContentOf<"status">` is `{ execution_state: ... }`). */
+export type TContentOf<T extends TMsgType> = { [K in TMsgType]: TMessages[K]["content"] }[T];
+
+/**
+ * Whether `message` is a `msgType` message, narrowing it (and its `content`) to that type.
+ * TypeScript narrows a union by a property of its own only, not by `header.msg_type`: this does.
+ */
+export function isMsgType<T extends TMsgType>(message: TJupyterMessage, msgType: T): message is TMessageOf<T> {
+  return message.header.msg_type === msgType;
+}
+
+/** Whether `message` is the session's final `dead` status (nothing comes after it). */
+export function isDeadStatus(message: TJupyterMessage): message is TMessageOf<"status"> {
+  return isMsgType(message, "status") && message.content.execution_state === "dead";
+}
+
+function isKnownMsgType(msgType: unknown): msgType is TMsgType {
+  return typeof msgType === "string" && Object.hasOwn(ENVELOPES, msgType);
+}
+
+/**
+ * A Jupyter message, a union discriminated by `header.msg_type` (zod's discriminatedUnion reads
+ * a top-level key only, so the dispatch is here): a message of a type not in `MSG_TYPES` is
+ * refused (`unknown msg_type "x"`), as is one whose content does not fit its type, with the
+ * path of what is wrong (`content.execution_state: ...`). Unknown keys are dropped, except in
+ * `execute_reply`'s content.
+ */
+export const ZJupyterMessage = z
+  .object({ header: z.object({ msg_type: z.string("header.msg_type is required") }).loose() }, "a Jupyter message is an object with a header")
+  .loose()
+  .transform((message, ctx): TJupyterMessage => {
+    const msgType = message.header.msg_type;
+    if (!isKnownMsgType(msgType)) {
+      ctx.issues.push({
+        code: "custom",
+        input: msgType,
+        path: ["header", "msg_type"],
+        message: `unknown msg_type "${msgType.slice(0, 100)}" (known: ${MSG_TYPES.join(", ")})`,
+      });
+      return z.NEVER;
+    }
+    const parsed = ENVELOPES[msgType].safeParse(message);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) {
+      ctx.issues.push({ code: "custom", input: message, path: issue.path, message: `${msgType}: ${issue.message}` });
+    }
+    return z.NEVER;
+  });
+
+/**
+ * A message of `msgType` with its envelope: the service's own (`Session.emit`), and the site's
+ * in the service's place (`lostServiceEnd`). TypeScript checks that the content fits the type.
+ */
+export function jupyterMessage<T extends TMsgType>(o: {
+  msgType: T;
+  msgId: string;
+  session: string;
+  date?: string;
+  parent: z.infer<typeof ZParentHeader>;
+  content: TContentOf<T>;
+  metadata?: Record<string, unknown>;
+}): TMessageOf<T> {
+  return {
+    header: { msg_id: o.msgId, msg_type: o.msgType, session: o.session, date: o.date ?? new Date().toISOString(), version: "5.3" },
+    parent_header: o.parent,
+    metadata: o.metadata ?? {},
+    content: o.content,
+  } as TMessageOf<T>;
+}
 
 /** A message with its position in the session's log (the SSE `id`, used to resume). */
 export type TSessionEvent = { seq: number; message: TJupyterMessage };
@@ -295,26 +383,15 @@ export type TNbOutput = z.infer<typeof ZNbOutput>;
  * Consecutive stream chunks are not merged here; `appendOutput` does that.
  */
 export function toNbOutput(message: TJupyterMessage): TNbOutput | null {
-  switch (message.header.msg_type) {
-    case "stream": {
-      const c = message.content as z.infer<typeof ZStreamContent>;
-      return { output_type: "stream", name: c.name, text: c.text };
-    }
-    case "display_data": {
-      const c = message.content as z.infer<typeof ZDisplayDataContent>;
-      return { output_type: "display_data", data: c.data, metadata: c.metadata };
-    }
-    case "execute_result": {
-      const c = message.content as z.infer<typeof ZExecuteResultContent>;
-      return { output_type: "execute_result", execution_count: c.execution_count, data: c.data, metadata: c.metadata };
-    }
-    case "error": {
-      const c = message.content as z.infer<typeof ZErrorContent>;
-      return { output_type: "error", ename: c.ename, evalue: c.evalue, traceback: c.traceback };
-    }
-    default:
-      return null;
+  if (isMsgType(message, "stream")) return { output_type: "stream", name: message.content.name, text: message.content.text };
+  if (isMsgType(message, "display_data")) return { output_type: "display_data", data: message.content.data, metadata: message.content.metadata };
+  if (isMsgType(message, "execute_result")) {
+    const c = message.content;
+    return { output_type: "execute_result", execution_count: c.execution_count, data: c.data, metadata: c.metadata };
   }
+  if (isMsgType(message, "error"))
+    return { output_type: "error", ename: message.content.ename, evalue: message.content.evalue, traceback: message.content.traceback };
+  return null;
 }
 
 /** Appends an output, merging it into the previous one when both are the same stream (as Jupyter does). */

@@ -1,8 +1,9 @@
 import "server-only";
+import { ZJupyterMessage, type TJupyterMessage } from "@/lib/exec/protocol";
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { ZRunMessage, type TRunMessage } from "@/lib/runs/run-log";
+
 import { findSnippetRefOrThrow } from "@/lib/snippets/internal";
 
 /**
@@ -16,12 +17,12 @@ export async function getStaticFrame(options: {
   rev: string;
   interact: string;
   key: string;
-}): Promise<{ msgId: string; messages: TRunMessage[] }> {
+}): Promise<{ msgId: string; messages: TJupyterMessage[] }> {
   const ref = await findSnippetRefOrThrow(options.owner, options.slug);
   const frame = await getDb().staticFrame.findFirst({
     where: { interact: options.interact, key: options.key, run: { snippetId: ref.id, rev: options.rev } },
     select: { msgId: true, messages: true },
   });
   if (!frame) throw new AppError("NOT_FOUND", "These values were not precomputed. Press Run to run the interact live.");
-  return { msgId: frame.msgId, messages: z.array(ZRunMessage).parse(frame.messages) };
+  return { msgId: frame.msgId, messages: z.array(ZJupyterMessage).parse(frame.messages) };
 }

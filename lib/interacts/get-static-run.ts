@@ -1,20 +1,21 @@
 import "server-only";
+import { ZJupyterMessage, type TJupyterMessage } from "@/lib/exec/protocol";
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
-import { ZRunMessage, type TRunMessage } from "@/lib/runs/run-log";
+
 import { findSnippetRefOrThrow } from "@/lib/snippets/internal";
 
 export type TStaticRun = {
   rev: string;
   /** The main file's cell: its msg_id and file, and the messages of its run. */
   cell: { msgId: string; file: string };
-  messages: TRunMessage[];
+  messages: TJupyterMessage[];
   /** The interacts whose controls play stored frames (the others need Run). */
   interacts: { id: string; name: string; frames: number }[];
   createdAt: Date;
 };
 
-const ZStored = z.object({ cell: z.object({ msgId: z.string(), file: z.string() }), messages: z.array(ZRunMessage) });
+const ZStored = z.object({ cell: z.object({ msgId: z.string(), file: z.string() }), messages: z.array(ZJupyterMessage) });
 const ZInteracts = z.array(z.object({ id: z.string(), name: z.string(), frames: z.number().int() }));
 
 /**

@@ -1,9 +1,10 @@
 import "server-only";
+import { isDeadStatus, isMsgType, type TJupyterMessage } from "@/lib/exec/protocol";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { execClient, type TExecClient } from "@/lib/exec/client";
 import { fromExecError } from "@/lib/runs/exec-client";
-import { INTERACT_MIME, ZInteractSpec, type TInteractSpec, type TRunMessage } from "@/lib/runs/run-log";
+import { INTERACT_MIME, ZInteractSpec, type TInteractSpec } from "@/lib/runs/run-log";
 import { revalidateSnippet } from "@/lib/snippets/revalidate";
 import { findOwnSnippetOrThrow } from "@/lib/snippets/internal";
 import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
@@ -29,7 +30,7 @@ export type TPrecomputed = {
 };
 
 /** What a finished update or cell sent: its messages, in order. */
-type TTurn = TRunMessage[];
+type TTurn = TJupyterMessage[];
 
 /**
  * One session of the precomputation: its messages grouped by the request they answer; `turn`
@@ -37,7 +38,7 @@ type TTurn = TRunMessage[];
  * session ends first.
  */
 function follow(client: TExecClient, session: string) {
-  const buckets = new Map<string, TRunMessage[]>();
+  const buckets = new Map<string, TJupyterMessage[]>();
   const waiters = new Map<string, { resolve: (t: TTurn) => void; reject: (e: Error) => void }>();
   const done = new Map<string, TTurn>();
   const abort = new AbortController();
@@ -45,9 +46,9 @@ function follow(client: TExecClient, session: string) {
   void (async () => {
     try {
       for await (const { message } of client.events({ session, signal: abort.signal })) {
-        const m = message as unknown as TRunMessage;
-        const state = m.header.msg_type === "status" ? (m.content as { execution_state?: string }).execution_state : undefined;
-        if (state === "dead") break;
+        const m: TJupyterMessage = message;
+        if (isDeadStatus(m)) break;
+        const state = isMsgType(m, "status") ? m.content.execution_state : undefined;
         const parent = m.parent_header.msg_id;
         if (!parent) continue;
         const bucket = buckets.get(parent) ?? [];
@@ -87,9 +88,8 @@ function follow(client: TExecClient, session: string) {
 function interactsOf(messages: TTurn): TInteractSpec[] {
   const specs: TInteractSpec[] = [];
   for (const m of messages) {
-    if (m.header.msg_type !== "display_data" || m.metadata?.interact !== undefined) continue;
-    const data = (m.content as { data?: Record<string, unknown> }).data;
-    const spec = ZInteractSpec.safeParse(data?.[INTERACT_MIME]);
+    if (!isMsgType(m, "display_data") || m.metadata?.interact !== undefined) continue;
+    const spec = ZInteractSpec.safeParse(m.content.data[INTERACT_MIME]);
     if (spec.success) specs.push(spec.data);
   }
   return specs;
@@ -97,7 +97,7 @@ function interactsOf(messages: TTurn): TInteractSpec[] {
 
 /** Whether an update's messages make an interact (nested): its controls could not be played without a session. */
 function makesInteracts(messages: TTurn): boolean {
-  return messages.some((m) => m.header.msg_type === "display_data" && INTERACT_MIME in ((m.content as { data?: object }).data ?? {}));
+  return messages.some((m) => isMsgType(m, "display_data") && INTERACT_MIME in m.content.data);
 }
 
 let running = false;

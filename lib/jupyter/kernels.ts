@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { AppError } from "@/lib/errors";
 import type { TExecClient } from "@/lib/exec/client";
-import type { TSessionEvent } from "@/lib/exec/protocol";
+import { isDeadStatus, isMsgType, type TSessionEvent } from "@/lib/exec/protocol";
 import { fromCreationError, fromExecError } from "@/lib/runs/exec-client";
 import { MAX_CELL_CHARS } from "@/lib/runs/run-cell";
 import { serviceClientKey, spendBudget, type TRunner } from "@/lib/runs/run-client-key";
@@ -267,7 +267,7 @@ async function pump(k: TKernel, client: TExecClient): Promise<void> {
   try {
     for await (const event of client.events({ session, signal })) {
       const m = event.message;
-      if (m.header.msg_type === "status" && (m.content as { execution_state: string }).execution_state === "dead") {
+      if (isDeadStatus(m)) {
         const why = typeof m.metadata.reason === "string" ? m.metadata.reason : "ended";
         reason = DEAD_REASONS[why] ?? `its session ended (${why})`;
         break;
@@ -311,19 +311,17 @@ function end(k: TKernel, reason: string): void {
 /** One message of the session, in Jupyter's form, to the clients: iopub to all, the execute_reply to the requester. */
 function relay(k: TKernel, event: TSessionEvent): void {
   const m = event.message;
-  const parentId = "msg_id" in m.parent_header ? m.parent_header.msg_id : undefined;
+  const parentId = m.parent_header.msg_id;
   const p = parentId === undefined ? undefined : k.pending.get(parentId);
-  const type = m.header.msg_type;
-  const content = { ...(m.content as Record<string, unknown>) };
   const send = (channel: TOutgoing["channel"], msgType: string, body: Record<string, unknown>, to?: TConnection) => {
     const out = kernelMessage({ channel, type: msgType, session: k.kernelSession, parent: p?.header ?? null, content: body, metadata: m.metadata });
     if (to) to.send(out);
     else broadcast(k, out);
   };
-  if (type === "status") {
-    const state = content.execution_state as string;
+  if (isMsgType(m, "status")) {
+    const state = m.content.execution_state;
     if (state === "busy" || state === "idle") k.state = state;
-    send("iopub", "status", content);
+    send("iopub", "status", { ...m.content });
     if (p && state === "busy" && !p.inputSent && !p.silent) {
       p.inputSent = true;
       send("iopub", "execute_input", { code: p.code, execution_count: p.count });
@@ -332,16 +330,17 @@ function relay(k: TKernel, event: TSessionEvent): void {
     k.lastActivity = new Date();
     return;
   }
-  if (type === "execute_reply") {
+  if (isMsgType(m, "execute_reply")) {
+    const content = m.content;
     const reply: Record<string, unknown> = { ...content, execution_count: p?.count ?? content.execution_count ?? null, user_expressions: {}, payload: [] };
     // Our runner calls an interrupted cell "aborted" (with its KeyboardInterrupt error); Jupyter kernels call it an error.
     if ((content.status === "error" || content.status === "aborted") && p?.lastError) Object.assign(reply, { status: "error" }, p.lastError);
     if (p) send("shell", "execute_reply", reply, p.conn);
     return;
   }
-  if (type === "error" && p) p.lastError = { ename: content.ename, evalue: content.evalue, traceback: content.traceback };
-  if (type === "execute_result" && p) content.execution_count = p.count;
-  send("iopub", type, content);
+  if (isMsgType(m, "error") && p) p.lastError = { ename: m.content.ename, evalue: m.content.evalue, traceback: m.content.traceback };
+  if (isMsgType(m, "execute_result")) send("iopub", "execute_result", { ...m.content, execution_count: p ? p.count : m.content.execution_count });
+  else send("iopub", m.header.msg_type, { ...m.content });
 }
 
 /** Ends every kernel (the server is stopping). */

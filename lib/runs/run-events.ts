@@ -1,5 +1,5 @@
 import "server-only";
-import type { TSessionEvent } from "@/lib/exec/protocol";
+import { isDeadStatus, jupyterMessage, type TSessionEvent } from "@/lib/exec/protocol";
 import { checkSessionId, fromExecError, type TExecClient } from "./exec-client";
 
 /** How often an idle stream sends a comment line, so proxies and browsers keep it open. */
@@ -23,12 +23,14 @@ export const SERVICE_LOST_MESSAGE = "The execution service restarted; this run e
 export function lostServiceEnd(session: string, seq: number): TSessionEvent {
   return {
     seq,
-    message: {
-      header: { msg_id: `lost-${session}`, msg_type: "status", session, date: new Date().toISOString(), version: "5.3" },
-      parent_header: {},
+    message: jupyterMessage({
+      msgType: "status",
+      msgId: `lost-${session}`,
+      session,
+      parent: {},
       metadata: { reason: "lost", message: SERVICE_LOST_MESSAGE },
       content: { execution_state: "dead" },
-    },
+    }),
   };
 }
 
@@ -96,7 +98,7 @@ export async function runEvents(options: {
         }
         lastSeq = next.value.seq;
         const m = next.value.message;
-        if (m.header.msg_type === "status" && (m.content as { execution_state?: string }).execution_state === "dead") ended = true;
+        if (isDeadStatus(m)) ended = true;
         controller.enqueue(encoder.encode(sseEvent(next.value)));
       } catch (e) {
         // Aborted by us (the reader went away) before this catch, or broken off by the service.

@@ -1,12 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { EMPTY_LOG, INTERACT_MIME, addCell, applyMessage, beginUpdate, isOwnMessage, type TRunLog, type TRunMessage } from "./run-log";
+import { ZJupyterMessage, type TJupyterMessage } from "@/lib/exec/protocol";
+import { EMPTY_LOG, INTERACT_MIME, addCell, applyMessage, beginUpdate, isOwnMessage, type TRunLog } from "./run-log";
 
-function msg(type: string, parent: string | null, content: Record<string, unknown>): TRunMessage {
-  return { header: { msg_id: `m-${Math.random()}`, msg_type: type }, parent_header: parent ? { msg_id: parent } : {}, content };
+/** A message as the page reads it (parsed as the page does), without a date: timed by its arrival. */
+function msg(type: string, parent: string | null, content: Record<string, unknown>): TJupyterMessage {
+  return ZJupyterMessage.parse({
+    header: { msg_id: `m-${Math.random()}`, msg_type: type, session: "s", date: "", version: "5.3" },
+    parent_header: parent ? { msg_id: parent } : {},
+    metadata: {},
+    content,
+  });
 }
 
 /** Applies messages with seq numbers from `from`, one millisecond apart. */
-function play(log: TRunLog, from: number, ...messages: TRunMessage[]): TRunLog {
+function play(log: TRunLog, from: number, ...messages: TJupyterMessage[]): TRunLog {
   return messages.reduce((l, m, i) => applyMessage(l, from + i, m, 1000 + from + i), log);
 }
 
@@ -38,11 +45,13 @@ describe("run log", () => {
   });
 
   it("times a cell by the messages' own dates, not by when they arrived", () => {
-    const at = (type: string, content: Record<string, unknown>, date: string): TRunMessage => ({
-      header: { msg_id: `m-${date}`, msg_type: type, date },
-      parent_header: { msg_id: "t" },
-      content,
-    });
+    const at = (type: string, content: Record<string, unknown>, date: string): TJupyterMessage =>
+      ZJupyterMessage.parse({
+        header: { msg_id: `m-${date}`, msg_type: type, session: "s", date, version: "5.3" },
+        parent_header: { msg_id: "t" },
+        metadata: {},
+        content,
+      });
     const log = [
       at("status", { execution_state: "busy" }, "2026-11-22T10:00:00.000Z"),
       at("execute_reply", { status: "ok", execution_count: 1 }, "2026-11-22T10:00:01.250Z"),
@@ -79,18 +88,26 @@ describe("run log", () => {
     expect(log.cells[0]?.state).toBe("error");
   });
 
-  it("drops content that does not have its type's shape", () => {
-    const log = play(EMPTY_LOG, 0, msg("stream", "d", { name: "stdin", text: 3 }), msg("display_data", "d", { data: "nope" }));
-    expect(log.cells[0]?.outputs).toEqual([]);
+  it("never sees content that does not have its type's shape: the page's parse refuses the message", () => {
+    const refused = (type: string, content: Record<string, unknown>) =>
+      !ZJupyterMessage.safeParse({
+        header: { msg_id: "m", msg_type: type, session: "s", date: "", version: "5.3" },
+        parent_header: { msg_id: "d" },
+        metadata: {},
+        content,
+      }).success;
+    expect(refused("stream", { name: "stdin", text: 3 })).toBe(true);
+    expect(refused("display_data", { data: "nope" })).toBe(true);
+    expect(refused("stream", { name: "stdout", text: "3" })).toBe(false);
   });
 
   describe("interacts", () => {
     /** A message an interact's function made: metadata.interact names it. */
-    function tagged(type: string, parent: string, interact: string, content: Record<string, unknown>, request?: "interact_request"): TRunMessage {
+    function tagged(type: string, parent: string, interact: string, content: Record<string, unknown>, request?: "interact_request"): TJupyterMessage {
       return { ...msg(type, parent, content), metadata: { interact }, parent_header: { msg_id: parent, ...(request ? { msg_type: request } : {}) } };
     }
     /** A message of an update (the service's busy/idle are not tagged). */
-    function ofUpdate(type: string, parent: string, content: Record<string, unknown>): TRunMessage {
+    function ofUpdate(type: string, parent: string, content: Record<string, unknown>): TJupyterMessage {
       return { ...msg(type, parent, content), parent_header: { msg_id: parent, msg_type: "interact_request" } };
     }
     function description(
@@ -295,7 +312,7 @@ describe("isOwnMessage (a session shared by linked cells)", () => {
     expect(isOwnMessage(log, msg("status", null, { execution_state: "dead" }))).toBe(true);
     expect(isOwnMessage(log, msg("stream", "theirs", { name: "stdout", text: "42" }))).toBe(false);
     // An update's messages before its id is known: kept when they name one of this log's interacts.
-    const early = (interact: string): TRunMessage => ({
+    const early = (interact: string): TJupyterMessage => ({
       ...msg("stream", "upd2", { name: "stdout", text: "x" }),
       metadata: { interact },
       parent_header: { msg_id: "upd2", msg_type: "interact_request" },

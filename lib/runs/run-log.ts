@@ -1,5 +1,6 @@
 import { z } from "zod";
 import "@/lib/zod-no-eval";
+import { isMsgType, type TJupyterMessage } from "@/lib/exec/protocol";
 
 /*
  * What a run looks like in the page: its cells, each with its outputs, built from the Jupyter
@@ -8,23 +9,7 @@ import "@/lib/zod-no-eval";
  * server-only): the Run panel imports it, and the integration tests read streams with it.
  */
 
-export const ZMimeBundle = z.record(z.string(), z.unknown());
-
-export const ZRunMessage = z.object({
-  header: z.object({ msg_id: z.string(), msg_type: z.string(), date: z.string().optional() }),
-  parent_header: z.object({ msg_id: z.string().optional(), msg_type: z.string().optional() }).loose(),
-  /** `interact`: the interact whose function made the message; on the final `dead` status, `reason` and `seconds`. */
-  metadata: z.record(z.string(), z.unknown()).optional(),
-  content: z.record(z.string(), z.unknown()),
-});
-export type TRunMessage = z.infer<typeof ZRunMessage>;
-
-const ZStream = z.object({ name: z.enum(["stdout", "stderr"]), text: z.string() });
-const ZDisplay = z.object({ data: ZMimeBundle, metadata: z.record(z.string(), z.unknown()).optional() });
-const ZResult = ZDisplay.extend({ execution_count: z.number().int().nullable().optional() });
-const ZError = z.object({ ename: z.string(), evalue: z.string(), traceback: z.array(z.string()).optional() });
-const ZReply = z.object({ status: z.enum(["ok", "error", "aborted"]), execution_count: z.number().int().nullable().optional() });
-const ZStatus = z.object({ execution_state: z.enum(["busy", "idle", "starting", "dead"]) });
+// The messages themselves (their envelope and each msg_type's content) are lib/exec/protocol's.
 const ZEnd = z.object({ reason: z.string().catch("unknown"), seconds: z.number().positive().nullable().optional().catch(null) });
 
 /** The MIME type of an interact's description (a `display_data` the kernel sends when one is made). */
@@ -197,39 +182,34 @@ export function beginUpdate(log: TRunLog, interact: string, msgId: string): TRun
 }
 
 /**
- * Applies one message of the stream. Messages at or below `lastSeq` were seen already (a
- * reconnect may repeat the last one) and change nothing. Malformed content is dropped.
+ * Applies one message of the stream (parsed with lib/exec/protocol's `ZJupyterMessage`: the page
+ * drops what does not parse). Messages at or below `lastSeq` were seen already (a reconnect may
+ * repeat the last one) and change nothing.
  */
-export function applyMessage(log: TRunLog, seq: number, message: TRunMessage, received: number): TRunLog {
+export function applyMessage(log: TRunLog, seq: number, message: TJupyterMessage, received: number): TRunLog {
   if (seq <= log.lastSeq) return log;
   // The message's own time: messages that arrive together (a page that connects late, a
   // reconnect) still time their cell right. The receiving time when it has none.
   const stamped = message.header.date ? Date.parse(message.header.date) : NaN;
   const now = Number.isFinite(stamped) ? stamped : received;
   const next = { ...log, lastSeq: seq };
-  const type = message.header.msg_type;
-  const c = message.content;
-  if (type === "status") {
-    const s = ZStatus.safeParse(c);
-    if (!s.success) return next;
-    if (s.data.execution_state === "dead") {
-      const end = ZEnd.safeParse(message.metadata ?? {});
-      return endLog(next, now, end.success && message.metadata?.reason !== undefined ? { reason: end.data.reason, seconds: end.data.seconds ?? null } : null);
-    }
+  if (isMsgType(message, "status") && message.content.execution_state === "dead") {
+    const end = ZEnd.safeParse(message.metadata);
+    return endLog(next, now, end.success && message.metadata.reason !== undefined ? { reason: end.data.reason, seconds: end.data.seconds ?? null } : null);
   }
   const parent = message.parent_header.msg_id;
   if (!parent) return next;
-  const tag = message.metadata?.interact;
+  const tag = message.metadata.interact;
   const tagged = typeof tag === "string" ? next.interacts[tag] : undefined;
-  const spec = interactSpecOf(type, c);
-  const output: TRunOutput | null = spec ? { kind: "interact", id: spec.id } : toOutput(type, c);
+  const spec = interactSpecOf(message);
+  const output: TRunOutput | null = spec ? { kind: "interact", id: spec.id } : toOutput(message);
   if (parent in next.updates || message.parent_header.msg_type === "interact_request")
-    return applyToUpdate(next, parent, type, c, tagged ?? null, output, spec);
+    return applyToUpdate(next, parent, message, tagged ?? null, output, spec);
   if (tagged && output) return appendToInteract(next, tagged, null, output, spec);
   const withCell = next.cells.some((x) => x.msgId === parent) ? next : { ...next, cells: [...next.cells, newCell(parent, { code: null, file: null })] };
   const registered = spec ? addInteract(withCell, spec, null, String(withCell.topLevel + 1)) : withCell;
   const counted = spec ? { ...registered, topLevel: registered.topLevel + 1 } : registered;
-  return updateCell(counted, parent, (cell) => applyToCell(cell, type, c, output, now));
+  return updateCell(counted, parent, (cell) => applyToCell(cell, message, output, now));
 }
 
 /**
@@ -237,13 +217,13 @@ export function applyMessage(log: TRunLog, seq: number, message: TRunMessage, re
  * this log: one of its cells, an update of one of its interacts, or the session's own status
  * (no parent). The others are other panels' cells.
  */
-export function isOwnMessage(log: TRunLog, message: TRunMessage): boolean {
+export function isOwnMessage(log: TRunLog, message: TJupyterMessage): boolean {
   const parent = message.parent_header.msg_id;
   if (!parent) return true;
   if (log.cells.some((c) => c.msgId === parent) || parent in log.updates) return true;
   // An update's messages may come before the site's answer names it: they carry their interact.
   if (message.parent_header.msg_type === "interact_request") {
-    const tag = message.metadata?.interact;
+    const tag = message.metadata.interact;
     return typeof tag !== "string" || tag in log.interacts;
   }
   return false;
@@ -253,8 +233,7 @@ export function isOwnMessage(log: TRunLog, message: TRunMessage): boolean {
 function applyToUpdate(
   log: TRunLog,
   msgId: string,
-  type: string,
-  c: Record<string, unknown>,
+  message: TJupyterMessage,
   tagged: TInteract | null,
   output: TRunOutput | null,
   spec: TInteractSpec | null,
@@ -267,8 +246,7 @@ function applyToUpdate(
     const target = tagged ?? owner;
     return target ? appendToInteract(withUpdate, target, msgId, output, spec) : withUpdate;
   }
-  const s = type === "status" ? ZStatus.safeParse(c) : null;
-  if (s?.data?.execution_state !== "idle") return withUpdate;
+  if (!isMsgType(message, "status") || message.content.execution_state !== "idle") return withUpdate;
   const done = { ...withUpdate, updates: { ...withUpdate.updates, [msgId]: { ...update, done: true } } };
   if (!owner) return done;
   const pending = owner.pending === msgId ? null : owner.pending;
@@ -321,65 +299,42 @@ function withInteract(log: TRunLog, x: TInteract): TRunLog {
 }
 
 /** The interact description in a `display_data`, if it is one the page can show. */
-function interactSpecOf(type: string, c: Record<string, unknown>): TInteractSpec | null {
-  if (type !== "display_data") return null;
-  const d = ZDisplay.safeParse(c);
-  if (!d.success || !(INTERACT_MIME in d.data.data)) return null;
-  const spec = ZInteractSpec.safeParse(d.data.data[INTERACT_MIME]);
+function interactSpecOf(message: TJupyterMessage): TInteractSpec | null {
+  if (!isMsgType(message, "display_data") || !(INTERACT_MIME in message.content.data)) return null;
+  const spec = ZInteractSpec.safeParse(message.content.data[INTERACT_MIME]);
   return spec.success ? spec.data : null;
 }
 
-/** What a message shows, or null when it shows nothing (status, replies) or is malformed. */
-function toOutput(type: string, c: Record<string, unknown>): TRunOutput | null {
-  switch (type) {
-    case "stream": {
-      const s = ZStream.safeParse(c);
-      return s.success ? { kind: "stream", name: s.data.name, text: s.data.text } : null;
-    }
-    case "display_data": {
-      const d = ZDisplay.safeParse(c);
-      // A description the page cannot read still has its text/plain ("Interactive function f with controls a").
-      return d.success ? { kind: "display", data: d.data.data } : null;
-    }
-    case "execute_result": {
-      const r = ZResult.safeParse(c);
-      return r.success ? { kind: "result", count: r.data.execution_count ?? null, data: r.data.data } : null;
-    }
-    case "error": {
-      const e = ZError.safeParse(c);
-      if (!e.success) return null;
-      return e.data.ename === "LimitExceeded"
-        ? { kind: "limit", text: e.data.evalue }
-        : { kind: "error", ename: e.data.ename, evalue: e.data.evalue, traceback: e.data.traceback ?? [] };
-    }
-    default:
-      return null;
+/** What a message shows, or null when it shows nothing (status, replies). */
+function toOutput(message: TJupyterMessage): TRunOutput | null {
+  if (isMsgType(message, "stream")) return { kind: "stream", name: message.content.name, text: message.content.text };
+  // A description the page cannot read still has its text/plain ("Interactive function f with controls a").
+  if (isMsgType(message, "display_data")) return { kind: "display", data: message.content.data };
+  if (isMsgType(message, "execute_result")) return { kind: "result", count: message.content.execution_count, data: message.content.data };
+  if (isMsgType(message, "error")) {
+    const e = message.content;
+    return e.ename === "LimitExceeded" ? { kind: "limit", text: e.evalue } : { kind: "error", ename: e.ename, evalue: e.evalue, traceback: e.traceback };
   }
+  return null;
 }
 
-function applyToCell(cell: TRunCell, type: string, c: Record<string, unknown>, output: TRunOutput | null, now: number): TRunCell {
+function applyToCell(cell: TRunCell, message: TJupyterMessage, output: TRunOutput | null, now: number): TRunCell {
   if (output) {
     const outputs = output.kind === "stream" ? appendStream(cell.outputs, output.name, output.text) : [...cell.outputs, output];
     const count = output.kind === "result" ? (output.count ?? cell.count) : cell.count;
     return { ...cell, outputs, count, state: output.kind === "error" || output.kind === "limit" ? "error" : cell.state };
   }
-  switch (type) {
-    case "status": {
-      const s = ZStatus.safeParse(c);
-      if (!s.success) return cell;
-      if (s.data.execution_state === "busy") return { ...cell, state: isFinished(cell) ? cell.state : "running", startedAt: cell.startedAt ?? now };
-      if (s.data.execution_state === "idle")
-        return { ...cell, state: cell.state === "running" || cell.state === "queued" ? "ok" : cell.state, endedAt: cell.endedAt ?? now };
-      return cell;
-    }
-    case "execute_reply": {
-      const r = ZReply.safeParse(c);
-      if (!r.success) return cell;
-      return { ...cell, state: r.data.status, count: r.data.execution_count ?? cell.count, endedAt: cell.endedAt ?? now };
-    }
-    default:
-      return cell;
+  if (isMsgType(message, "status")) {
+    const state = message.content.execution_state;
+    if (state === "busy") return { ...cell, state: isFinished(cell) ? cell.state : "running", startedAt: cell.startedAt ?? now };
+    if (state === "idle") return { ...cell, state: cell.state === "running" || cell.state === "queued" ? "ok" : cell.state, endedAt: cell.endedAt ?? now };
+    return cell;
   }
+  if (isMsgType(message, "execute_reply")) {
+    const r = message.content;
+    return { ...cell, state: r.status, count: r.execution_count ?? cell.count, endedAt: cell.endedAt ?? now };
+  }
+  return cell;
 }
 
 /** The session ended: no more messages come, so unfinished cells end as aborted and no update is in flight. */

@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "@/lib/db/client";
 import { ExecError, execClient, type TExecClient } from "@/lib/exec/client";
-import { toNbOutput } from "@/lib/exec/protocol";
+import { isDeadStatus, toNbOutput } from "@/lib/exec/protocol";
 import { effectiveKernel } from "./kernel";
 import { mainFileOf } from "./main-file";
 import { saveThumbnail } from "./save-thumbnail";
@@ -34,8 +34,7 @@ export function watchRunForThumbnail(options: { client: TExecClient; session: st
   const timer = setTimeout(() => abort.abort(), WATCH_MS);
   void (async () => {
     for await (const { message } of options.client.events({ session: options.session, signal: abort.signal })) {
-      const type = message.header.msg_type;
-      if (type === "status" && (message.content as { execution_state: string }).execution_state === "dead") return;
+      if (isDeadStatus(message)) return;
       const output = toNbOutput(message);
       const image = output && "data" in output ? imageFromBundle(output.data) : null;
       if (image) {

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statusLine } from "@/components/run/run-status";
 import { superviseService, type TSupervisor } from "@/lib/exec/supervise";
 import { SERVICE_LOST_MESSAGE, runEvents } from "@/lib/runs/run-events";
-import { EMPTY_LOG, ZRunMessage, applyMessage } from "@/lib/runs/run-log";
+import { ZJupyterMessage } from "@/lib/exec/protocol";
+import { EMPTY_LOG, applyMessage } from "@/lib/runs/run-log";
 import { execClient } from "@/lib/runs/service";
 import { freePort } from "@/test/e2e/support/free-port";
 
@@ -89,7 +90,7 @@ describe.skipIf(why)("the execution service dies during a run", () => {
     for (const event of text.split("\n\n")) {
       const id = /^id: (\d+)$/m.exec(event)?.[1];
       const data = /^data: (.*)$/m.exec(event)?.[1];
-      if (id !== undefined && data !== undefined) log = applyMessage(log, Number(id), ZRunMessage.parse(JSON.parse(data)), Date.now());
+      if (id !== undefined && data !== undefined) log = applyMessage(log, Number(id), ZJupyterMessage.parse(JSON.parse(data)), Date.now());
     }
     expect(log.dead, `the stream: ${text}`).toBe(true);
     expect(log.end?.reason).toBe("lost");

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { POST as postExec } from "@/app/api/v1/exec/route";
+import { isMsgType } from "@/lib/exec/protocol";
 import { closeRun } from "@/lib/runs/close-run";
 import { runCell } from "@/lib/runs/run-cell";
 import { execClient } from "@/lib/runs/service";
@@ -74,12 +75,10 @@ describe.skipIf(why !== null)("runs on a server with Sage", () => {
     const messages = [];
     for await (const e of execClient().events({ session: run.session })) {
       messages.push(e.message);
-      const parent = (e.message.parent_header as { msg_id?: string }).msg_id;
-      if (parent === cell.msgId && e.message.header.msg_type === "status" && (e.message.content as { execution_state: string }).execution_state === "idle")
-        break;
+      if (e.message.parent_header.msg_id === cell.msgId && isMsgType(e.message, "status") && e.message.content.execution_state === "idle") break;
     }
-    const result = messages.find((m) => m.header.msg_type === "execute_result" && (m.parent_header as { msg_id?: string }).msg_id === cell.msgId);
-    expect((result?.content as { data: Record<string, string> }).data["text/plain"]).toBe("t * (t + 1) * (t + 2) * (t + 3) * (t + 4) * (t + 5) * (t + 6)");
+    const result = messages.flatMap((m) => (isMsgType(m, "execute_result") && m.parent_header.msg_id === cell.msgId ? [m.content] : []))[0];
+    expect(result?.data["text/plain"]).toBe("t * (t + 1) * (t + 2) * (t + 3) * (t + 4) * (t + 5) * (t + 6)");
     await closeRun({ session: run.session, client: execClient() });
   }, 120_000);
 });

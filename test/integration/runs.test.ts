@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { POST as postInteractUpdate } from "@/app/api/v1/runs/[session]/interacts/route";
 import { AppError } from "@/lib/errors";
+import { isMsgType } from "@/lib/exec/protocol";
 import { spendBudget } from "@/lib/runs/run-client-key";
 import { runToCompletion } from "@/lib/runs/run-code";
 import { runCell } from "@/lib/runs/run-cell";
@@ -266,8 +267,8 @@ describe.skipIf(why !== null)("interact updates", () => {
     // Only the kernel knows its interacts (a re-run cell forgets the old ones), so the answer comes on the stream.
     const { msgId } = await updateInteract({ actor, address: null, session, interact: "i999", values: { n: 4 }, client: execClient() });
     const { messages } = await follow(session, msgId);
-    const errors = messages.filter((m) => m.parent_header.msg_id === msgId && m.header.msg_type === "error");
-    expect(errors.map((m) => m.content.ename)).toEqual(["InteractGone"]);
+    const errors = messages.flatMap((m) => (m.parent_header.msg_id === msgId && isMsgType(m, "error") ? [m.content.ename] : []));
+    expect(errors).toEqual(["InteractGone"]);
     expect(await updateAndShow(actor, session, interact, { n: 2 })).toBe("run 2: hihi\n");
     await closeRun({ session, client: execClient() });
   });

@@ -4,6 +4,7 @@
  * revision; reading a combination back needs no session. Interacts with a text box stay live;
  * only the owner may precompute; a new revision has nothing precomputed.
  */
+import { isMsgType, type TJupyterMessage } from "@/lib/exec/protocol";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { deleteStaticRun } from "@/lib/interacts/delete-static-run";
@@ -11,7 +12,7 @@ import { getStaticFrame } from "@/lib/interacts/get-static-frame";
 import { getStaticRun } from "@/lib/interacts/get-static-run";
 import { precomputeInteracts } from "@/lib/interacts/precompute-interacts";
 import { frameKey, staticGrid } from "@/lib/interacts/static-grid";
-import { INTERACT_MIME, ZInteractSpec, type TRunMessage } from "@/lib/runs/run-log";
+import { INTERACT_MIME, ZInteractSpec } from "@/lib/runs/run-log";
 import { createSnippet } from "@/lib/snippets/create-snippet";
 import { updateSnippet } from "@/lib/snippets/update-snippet";
 import type { TActor } from "@/lib/snippets/schema";
@@ -42,10 +43,10 @@ const MAIN = [
   "",
 ].join("\n");
 
-const stdout = (messages: TRunMessage[]) =>
+const stdout = (messages: TJupyterMessage[]) =>
   messages
-    .filter((m) => m.header.msg_type === "stream")
-    .map((m) => String(m.content.text))
+    .filter((m) => isMsgType(m, "stream"))
+    .map((m) => m.content.text)
     .join("");
 
 describe.skipIf(why !== null)("static interacts", () => {
@@ -64,8 +65,8 @@ describe.skipIf(why !== null)("static interacts", () => {
     expect(run.interacts.map((x) => x.id)).toEqual(["i1"]);
     // The main file's own run: both interacts' descriptions and their first runs' output.
     expect(stdout(run.messages)).toBe("n=4a\nhi\n");
-    const described = run.messages.find((m) => m.header.msg_type === "display_data" && INTERACT_MIME in (m.content.data as object));
-    const spec = ZInteractSpec.parse((described!.content.data as Record<string, unknown>)[INTERACT_MIME]);
+    const described = run.messages.filter((m) => isMsgType(m, "display_data")).find((m) => INTERACT_MIME in m.content.data);
+    const spec = ZInteractSpec.parse(described!.content.data[INTERACT_MIME]);
 
     // A combination, named as the page names it (by the values its controls send).
     const key = frameKey(staticGrid(spec)!, { n: 3, loud: true, word: 1 })!;

@@ -3,21 +3,22 @@
  * Server-Sent Events (lib/runs/run-events.ts) folded into the run log the page shows.
  */
 import { runEvents } from "@/lib/runs/run-events";
-import { EMPTY_LOG, ZRunMessage, applyMessage, isFinished, type TRunLog, type TRunMessage } from "@/lib/runs/run-log";
+import { ZJupyterMessage, type TJupyterMessage } from "@/lib/exec/protocol";
+import { EMPTY_LOG, applyMessage, isFinished, type TRunLog } from "@/lib/runs/run-log";
 import { execClient } from "@/lib/runs/service";
 
 /**
  * Reads a session's Server-Sent Events (as the browser gets them) into a run log until the
  * cell or interact update `msgId` has finished; returns the log, every event's seq and message.
  */
-export async function follow(session: string, msgId: string, after?: number): Promise<{ log: TRunLog; seqs: number[]; messages: TRunMessage[] }> {
+export async function follow(session: string, msgId: string, after?: number): Promise<{ log: TRunLog; seqs: number[]; messages: TJupyterMessage[] }> {
   const abort = new AbortController();
   const stream = await runEvents({ session, after, signal: abort.signal, client: execClient() });
   const reader = stream.getReader();
   const decoder = new TextDecoder();
   let log = EMPTY_LOG;
   const seqs: number[] = [];
-  const messages: TRunMessage[] = [];
+  const messages: TJupyterMessage[] = [];
   let buffer = "";
   const deadline = setTimeout(() => abort.abort(), 30_000);
   try {
@@ -34,7 +35,7 @@ export async function follow(session: string, msgId: string, after?: number): Pr
         const data = /^data: (.*)$/m.exec(event)?.[1];
         if (id === undefined || data === undefined) continue;
         seqs.push(Number(id));
-        const message = ZRunMessage.parse(JSON.parse(data));
+        const message = ZJupyterMessage.parse(JSON.parse(data));
         messages.push(message);
         log = applyMessage(log, Number(id), message, Date.now());
       }

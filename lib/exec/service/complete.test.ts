@@ -6,14 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TSessionEvent } from "@/lib/exec/protocol";
 import { QUERY_WALL_MS } from "@/lib/exec/service/session";
-import { cellEvents, SAGE_TEST_LIMITS, sageSkipReason, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { cellEvents, contentsOf, SAGE_TEST_LIMITS, sageSkipReason, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
 const skip = skipReason();
 
 const stdout = (events: TSessionEvent[]) =>
-  events
-    .filter((e) => e.message.header.msg_type === "stream")
-    .map((e) => (e.message.content as { text: string }).text)
+  contentsOf(events, "stream")
+    .map((c) => c.text)
     .join("");
 
 describe.skipIf(skip !== undefined)("completion and help in the service", () => {
@@ -55,8 +54,7 @@ describe.skipIf(skip !== undefined)("completion and help in the service", () => 
     const { msg_id } = await t.client.execute({ session, code: "print(my_counter + 1)" });
     const events = await cellEvents(t.client, session, msg_id);
     expect(stdout(events)).toBe("1\n");
-    const reply = events.find((e) => e.message.header.msg_type === "execute_reply");
-    expect((reply?.message.content as { execution_count: number }).execution_count).toBe(2);
+    expect(contentsOf(events, "execute_reply")[0]?.execution_count).toBe(2);
   }, 60_000);
 
   it("answers empty and busy while a cell runs, and the cell is not disturbed", async () => {
@@ -89,8 +87,7 @@ describe.skipIf(skip !== undefined)("completion and help in the service", () => 
     expect(answer.busy).toBe(false); // the session is dead, not busy
     const events: TSessionEvent[] = [];
     for await (const e of t.client.events({ session })) events.push(e);
-    const error = events.find((e) => e.message.header.msg_type === "error");
-    expect((error?.message.content as { evalue: string }).evalue).toBe(`stopped: a completion did not answer within ${QUERY_WALL_MS / 1000} s`);
+    expect(contentsOf(events, "error")[0]?.evalue).toBe(`stopped: a completion did not answer within ${QUERY_WALL_MS / 1000} s`);
     expect(events.at(-1)?.message.content).toEqual({ execution_state: "dead" });
   }, 60_000);
 });

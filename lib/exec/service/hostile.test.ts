@@ -7,8 +7,9 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { isDeadStatus, isMsgType } from "@/lib/exec/protocol";
 import { ETC_ALLOWED, ETC_GENERATED } from "@/lib/exec/service/sandbox";
-import { cellEvents, runCell as runInKernel, sageSkipReason, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { cellEvents, contentsOf, runCell as runInKernel, sageSkipReason, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
 const skip = skipReason();
 const SECRET = "cellar-fake-secret-0d5f";
@@ -102,10 +103,10 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
         const { msg_id } = await t.client.execute({ session, code });
         let out = "";
         for (const e of await cellEvents(t.client, session, msg_id)) {
-          const c = e.message.content as { name?: string; text?: string; ename?: string; evalue?: string; execution_state?: string };
-          if (e.message.header.msg_type === "stream" && c.name === "stdout") out += c.text;
-          if (e.message.header.msg_type === "error") out += `ERROR ${c.ename}: ${c.evalue}\n`;
-          if (c.execution_state === "dead") out += "DEAD\n";
+          const m = e.message;
+          if (isMsgType(m, "stream") && m.content.name === "stdout") out += m.content.text;
+          if (isMsgType(m, "error")) out += `ERROR ${m.content.ename}: ${m.content.evalue}\n`;
+          if (isDeadStatus(m)) out += "DEAD\n";
         }
         outs.push(out);
       }
@@ -307,9 +308,10 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
     const second = await t.client.execute({ session, code: "print('still here')" });
     const texts: string[] = [];
     for await (const e of t.client.events({ session })) {
-      if (e.message.header.msg_type === "stream") texts.push((e.message.content as { text: string }).text);
-      const state = (e.message.content as { execution_state?: string }).execution_state;
-      if ((e.message.parent_header as { msg_id?: string }).msg_id === second.msg_id && (state === "idle" || state === "dead")) break;
+      const m = e.message;
+      if (isMsgType(m, "stream")) texts.push(m.content.text);
+      const state = isMsgType(m, "status") ? m.content.execution_state : undefined;
+      if (m.parent_header.msg_id === second.msg_id && (state === "idle" || state === "dead")) break;
     }
     expect(texts.join("")).toContain("still here");
     await t.client.close({ session });
@@ -391,7 +393,9 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
         ].join("\n"),
       });
       const events = await cellEvents(t.client, a, made.msg_id);
-      const stdout = events.flatMap((e) => (e.message.header.msg_type === "stream" ? [(e.message.content as { text: string }).text] : [])).join("");
+      const stdout = contentsOf(events, "stream")
+        .map((c) => c.text)
+        .join("");
       expect(stdout).toBe("shm True msg True\nlistening\n");
       const [seen] = await inOneSession([
         [
@@ -498,16 +502,14 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
     try {
       const { msg_id } = await t.client.execute({ session, code });
       const events = await cellEvents(t.client, session, msg_id);
-      const messages = events.map((e) => e.message);
-      const limits = messages.filter((m) => m.header.msg_type === "error" && (m.content as { ename: string }).ename === "LimitExceeded");
+      const limits = events.flatMap((e) => (isMsgType(e.message, "error") && e.message.content.ename === "LimitExceeded" ? [e.message] : []));
       // The wall clock still ran: the cell ended by the time limit, the only limit said.
-      expect(limits.map((m) => [(m.content as { evalue: string }).evalue, m.metadata.limit])).toEqual([["stopped: ran longer than 3 s", "time"]]);
-      expect(messages.filter((m) => m.header.msg_type === "execute_reply").map((m) => (m.content as { status: string }).status)).toEqual(["error"]);
-      const states = messages.filter((m) => m.header.msg_type === "status").map((m) => (m.content as { execution_state: string }).execution_state);
+      expect(limits.map((m) => [m.content.evalue, m.metadata.limit])).toEqual([["stopped: ran longer than 3 s", "time"]]);
+      expect(contentsOf(events, "execute_reply").map((c) => c.status)).toEqual(["error"]);
+      const states = contentsOf(events, "status").map((c) => c.execution_state);
       expect(states).toEqual(["busy", "idle"]);
-      const text = messages
-        .filter((m) => m.header.msg_type === "stream")
-        .map((m) => (m.content as { text: string }).text)
+      const text = contentsOf(events, "stream")
+        .map((c) => c.text)
         .join("");
       expect(text).toContain("forging done\n");
     } finally {

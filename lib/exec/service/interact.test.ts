@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TSessionEvent } from "@/lib/exec/protocol";
-import { cellEvents, interactSpecs, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { isMsgType, type TSessionEvent } from "@/lib/exec/protocol";
+import { cellEvents, contentsOf, interactSpecs, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
 const skip = skipReason();
 
@@ -16,10 +16,7 @@ const specsIn = (events: TSessionEvent[]) => interactSpecs<TSpec>(events);
 
 /** Text printed by the interact `id` (messages tagged with it). */
 const textOf = (events: TSessionEvent[], id: string) =>
-  events
-    .filter((e) => e.message.header.msg_type === "stream" && e.message.metadata.interact === id)
-    .map((e) => (e.message.content as { text: string }).text)
-    .join("");
+  events.flatMap((e) => (isMsgType(e.message, "stream") && e.message.metadata.interact === id ? [e.message.content.text] : [])).join("");
 
 describe.skipIf(skip !== undefined)("live interacts in the service", () => {
   let t: TTestService;
@@ -54,7 +51,7 @@ describe.skipIf(skip !== undefined)("live interacts in the service", () => {
     expect(textOf(events, spec.id)).toBe("hihihi\n");
     const next = await update(session, spec.id, { n: 2, word: "ab" });
     expect(textOf(next.events, spec.id)).toBe("abab\n");
-    expect(next.events.every((e) => (e.message.parent_header as { msg_type?: string }).msg_type === "interact_request")).toBe(true);
+    expect(next.events.every((e) => e.message.parent_header.msg_type === "interact_request")).toBe(true);
     // Values outside the control are constrained, not trusted: the slider stops at 10.
     const clamped = await update(session, spec.id, { n: 1e9, word: "x" });
     expect(textOf(clamped.events, spec.id)).toBe("x".repeat(10) + "\n");
@@ -67,8 +64,8 @@ describe.skipIf(skip !== undefined)("live interacts in the service", () => {
     const failed = await update(session, id, { x: 0 });
     const error = failed.events.find((e) => e.message.header.msg_type === "error");
     expect(error?.message.metadata.interact).toBe(id);
-    expect((error?.message.content as { ename: string; traceback: string[] }).ename).toBe("ZeroDivisionError");
-    expect((error?.message.content as { traceback: string[] }).traceback.join("\n")).toContain("print(10 // x)");
+    expect(contentsOf(failed.events, "error")[0]?.ename).toBe("ZeroDivisionError");
+    expect(contentsOf(failed.events, "error")[0]?.traceback.join("\n")).toContain("print(10 // x)");
     const again = await update(session, id, { x: 2 });
     expect(textOf(again.events, id)).toBe("5\n");
     await t.client.close({ session });
@@ -119,7 +116,7 @@ describe.skipIf(skip !== undefined)("live interacts in the service", () => {
       });
       const events = await cellEvents(t.client, session, msg_id!);
       await t.client.close({ session });
-      expect(events.filter((e) => e.message.header.msg_type === "error").map((e) => (e.message.content as { evalue: string }).evalue)).toEqual([]);
+      expect(contentsOf(events, "error").map((c) => c.evalue)).toEqual([]);
       expect(specsIn(events).length).toBeGreaterThanOrEqual(1);
     },
     30_000,

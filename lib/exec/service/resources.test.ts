@@ -8,10 +8,11 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TSessionEvent } from "@/lib/exec/protocol";
+import { isDeadStatus, isMsgType, type TSessionEvent } from "@/lib/exec/protocol";
 import { sessionsDir } from "@/lib/exec/service/sandbox";
 import {
   cellEvents,
+  contentsOf,
   runCell as runInKernel,
   SAGE_TEST_LIMITS,
   sageSkipReason,
@@ -75,8 +76,7 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
   let t: TTestService;
   const runCell = (code: string, o: Parameters<typeof runInKernel>[2] = {}) => runInKernel(t.client, code, { kernel, ...o });
   /** The LimitExceeded message among `events`, if any. */
-  const limitIn = (events: TSessionEvent[]) =>
-    events.map((e) => e.message.content as { ename?: string; evalue?: string }).find((c) => c.ename === "LimitExceeded")?.evalue;
+  const limitIn = (events: TSessionEvent[]) => contentsOf(events, "error").find((c) => c.ename === "LimitExceeded")?.evalue;
 
   beforeAll(async () => {
     t = await startTestService({
@@ -101,7 +101,11 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
     const code = "import subprocess, sys\nfor _ in range(4):\n    subprocess.Popen([sys.executable, '-c', 'while True: pass'])\nprint('started')";
     const { session, msg_id } = await t.client.createSession({ files: [], client: "cpu-share", kernel, execute: { code } });
     const events = await cellEvents(t.client, session, msg_id!);
-    expect(events.map((e) => (e.message.content as { text?: string }).text).join("")).toContain("started");
+    expect(
+      contentsOf(events, "stream")
+        .map((c) => c.text)
+        .join(""),
+    ).toContain("started");
     // Measured by the kernel's per-process accounting over a window, not by our cgroup's counter.
     const pids = sessionPids(session);
     expect(pids.length).toBeGreaterThanOrEqual(5); // the session process and its four loops
@@ -135,7 +139,7 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
     try {
       for await (const e of t.client.events({ session, signal: abort.signal })) {
         events.push(e);
-        if ((e.message.content as { execution_state?: string }).execution_state === "dead") break;
+        if (isDeadStatus(e.message)) break;
       }
     } catch (e) {
       if (!abort.signal.aborted) throw e;
@@ -143,12 +147,12 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
       clearTimeout(timer);
     }
     const dead = events.at(-1)!;
-    expect((dead.message.content as { execution_state?: string }).execution_state).toBe("dead");
+    expect(dead.message.content).toEqual({ execution_state: "dead" });
     expect(dead.message.metadata).toMatchObject({ reason: "limit" });
-    const mine = events.filter((e) => (e.message.parent_header as { msg_id?: string }).msg_id === msg_id);
+    const mine = events.filter((e) => e.message.parent_header.msg_id === msg_id);
     expect(limitIn(mine)).toBe(`stopped: processes left running used more than ${CPU_SECONDS} s of CPU time between cells`);
     // Ended after its cell had finished, not as part of it.
-    const idle = mine.findIndex((e) => (e.message.content as { execution_state?: string }).execution_state === "idle");
+    const idle = mine.findIndex((e) => isMsgType(e.message, "status") && e.message.content.execution_state === "idle");
     expect(idle).toBeGreaterThanOrEqual(0);
     expect(idle).toBeLessThan(mine.findIndex((e) => e.message.header.msg_type === "error"));
   });
@@ -184,8 +188,8 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
     for (let i = 0; i < 200 && hostUsage(work).bytes <= 4 * FILES_BYTES; i++) {
       const read = await t.client.execute({ session, code: "import os\nprint(open('/tmp/writer.txt').read() if os.path.exists('/tmp/writer.txt') else '')" });
       const out = await cellEvents(t.client, session, read.msg_id);
-      result = out
-        .map((e) => (e.message.content as { text?: string }).text ?? "")
+      result = contentsOf(out, "stream")
+        .map((c) => c.text)
         .join("")
         .trim();
       if (result) break;
@@ -202,7 +206,9 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
       "import os\ntry:\n    for n in range(100000):\n        os.close(os.open('f%d' % n, os.O_CREAT | os.O_WRONLY))\nexcept OSError as e:\n    print(n, os.strerror(e.errno))";
     const { session, msg_id } = await t.client.createSession({ files: [], client: "inodes", kernel, execute: { code } });
     const events = await cellEvents(t.client, session, msg_id!);
-    const stdout = events.map((e) => (e.message.content as { text?: string }).text ?? "").join("");
+    const stdout = contentsOf(events, "stream")
+      .map((c) => c.text)
+      .join("");
     expect(stdout).toMatch(/^\d+ No space left on device\n$/);
     // The two inodes a pre-spawned session's files passed through are the cell's afterwards (mounts.ts).
     expect(Number(stdout.split(" ")[0])).toBeLessThanOrEqual(FILE_COUNT + 2);
@@ -222,7 +228,9 @@ describe.skipIf(skip !== undefined).each(sageSkip ? ["python"] : ["python", "sag
       session,
       code: "import os\ntry:\n    for n in range(20000):\n        os.close(os.open('/tmp/f%d' % n, os.O_CREAT | os.O_WRONLY))\n    print('all created')\nexcept OSError as e:\n    print(n, os.strerror(e.errno))",
     });
-    const stdout = (await cellEvents(t.client, session, fill.msg_id)).map((e) => (e.message.content as { text?: string }).text ?? "").join("");
+    const stdout = contentsOf(await cellEvents(t.client, session, fill.msg_id), "stream")
+      .map((c) => c.text)
+      .join("");
     expect(stdout).toMatch(/^\d+ No space left on device\n$/);
     expect(Number(stdout.split(" ")[0])).toBeLessThanOrEqual(4096);
     await t.client.close({ session });

@@ -10,8 +10,8 @@ import katex from "katex";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KATEX_OPTIONS } from "@/components/run/latex-options";
 import { splitMath } from "@/components/run/latex-output";
-import type { TSessionEvent } from "@/lib/exec/protocol";
-import { cellEvents, SAGE_TEST_LIMITS, sageSkipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { isMsgType, type TSessionEvent } from "@/lib/exec/protocol";
+import { cellEvents, contentsOf, SAGE_TEST_LIMITS, sageSkipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
 const skip = sageSkipReason();
 if (skip) console.warn(`Sage example tests skipped: ${skip}`);
@@ -28,16 +28,13 @@ type TScene = { objects: { type: string; color?: string; positions?: number[] }[
 type TShown = { status: string | undefined; errors: string[]; stdout: string; bundles: TBundle[]; specs: TSpec[] };
 
 function shown(events: TSessionEvent[]): TShown {
-  const of = (type: string) => events.filter((e) => e.message.header.msg_type === type).map((e) => e.message.content as Record<string, unknown>);
-  const bundles = [...events]
-    .filter((e) => e.message.header.msg_type === "display_data" || e.message.header.msg_type === "execute_result")
-    .map((e) => (e.message.content as { data: TBundle }).data);
+  const bundles = events.flatMap((e) => (isMsgType(e.message, "display_data") || isMsgType(e.message, "execute_result") ? [e.message.content.data] : []));
   return {
-    status: of("execute_reply")[0]?.status as string | undefined,
-    errors: of("error").map((c) => `${String(c.ename)}: ${String(c.evalue)}\n${(c.traceback as string[]).join("\n")}`),
-    stdout: of("stream")
+    status: contentsOf(events, "execute_reply")[0]?.status,
+    errors: contentsOf(events, "error").map((c) => `${c.ename}: ${c.evalue}\n${c.traceback.join("\n")}`),
+    stdout: contentsOf(events, "stream")
       .filter((c) => c.name === "stdout")
-      .map((c) => c.text as string)
+      .map((c) => c.text)
       .join(""),
     bundles: bundles.filter((b) => !(INTERACT in b)),
     specs: bundles.flatMap((b) => (INTERACT in b ? [b[INTERACT] as TSpec] : [])),

@@ -6,8 +6,17 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TNbOutput, TSessionEvent } from "@/lib/exec/protocol";
-import { cellEvents, interactSpecs, runCell, SAGE_TEST_LIMITS, sageSkipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { isMsgType, type TNbOutput, type TSessionEvent } from "@/lib/exec/protocol";
+import {
+  cellEvents,
+  contentsOf,
+  interactSpecs,
+  runCell,
+  SAGE_TEST_LIMITS,
+  sageSkipReason,
+  startTestService,
+  type TTestService,
+} from "@/lib/exec/service/testing";
 
 const skip = sageSkipReason();
 if (skip) console.warn(`sage kernel tests skipped: ${skip}`);
@@ -205,12 +214,10 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     await new Promise((r) => setTimeout(r, 500));
     await t.client.interrupt({ session });
     const rest = await cellEvents(t.client, session, msg_id!);
-    const error = rest.find((e) => e.message.header.msg_type === "error");
-    expect((error?.message.content as { ename: string }).ename).toBe("KeyboardInterrupt");
+    expect(contentsOf(rest, "error")[0]?.ename).toBe("KeyboardInterrupt");
     const next = await t.client.execute({ session, code: "factor(2^20 - 1)" });
     const after = await cellEvents(t.client, session, next.msg_id);
-    const result = after.find((e) => e.message.header.msg_type === "execute_result");
-    expect((result?.message.content as { data: Record<string, string> }).data["text/plain"]).toBe("3 * 5^2 * 11 * 31 * 41");
+    expect(contentsOf(after, "execute_result")[0]?.data["text/plain"]).toBe("3 * 5^2 * 11 * 31 * 41");
     await t.client.close({ session });
   });
 
@@ -230,9 +237,8 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
       ["c", "color"],
     ]);
     const printed = (events: TSessionEvent[]) =>
-      events
-        .filter((e) => e.message.header.msg_type === "stream")
-        .map((e) => (e.message.content as { text: string }).text)
+      contentsOf(events, "stream")
+        .map((c) => c.text)
         .join("");
     expect(printed(first)).toBe("Rational 3/2 Rational 0 7 Color\n");
     const { msg_id: update } = await t.client.updateInteract({
@@ -264,8 +270,8 @@ describe.skipIf(skip !== undefined)("sage kernel", () => {
     const output = (events: TSessionEvent[]) =>
       events
         .flatMap((e) => {
-          const c = e.message.content as { text?: string; ename?: string; evalue?: string };
-          return e.message.header.msg_type === "stream" ? [c.text!] : e.message.header.msg_type === "error" ? [`${c.ename}: ${c.evalue}`] : [];
+          const m = e.message;
+          return isMsgType(m, "stream") ? [m.content.text] : isMsgType(m, "error") ? [`${m.content.ename}: ${m.content.evalue}`] : [];
         })
         .join("");
     // Writing outside the run directory fails in the sandbox, and nothing appears on the host.

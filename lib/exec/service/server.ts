@@ -13,6 +13,7 @@ import {
   type TCompleteHttpResponse,
   type THealth,
   type TInspectHttpResponse,
+  isDeadStatus,
 } from "@/lib/exec/protocol";
 import { readJsonBody } from "@/lib/http/read-json-body";
 import { AdmissionError, UnknownKernelError, type Registry } from "@/lib/exec/service/registry";
@@ -198,7 +199,7 @@ function streamEvents(session: ReturnType<Registry["get"]> & object, after: numb
     }
     res.write(`id: ${event.seq}\ndata: ${JSON.stringify(event.message)}\n\n`);
     // The final `dead` status ends the stream: nothing can follow it.
-    if (event.message.header.msg_type === "status" && (event.message.content as { execution_state?: string }).execution_state === "dead") {
+    if (isDeadStatus(event.message)) {
       setImmediate(finish);
     }
   });

@@ -3,8 +3,8 @@
  * cgroups: what a reader pressing Run sees.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TSessionEvent } from "@/lib/exec/protocol";
-import { cellEvents, runCell, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { isMsgType, type TSessionEvent } from "@/lib/exec/protocol";
+import { cellEvents, contentsOf, runCell, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
 const skip = skipReason();
 if (skip) console.warn(`lib/exec service tests skipped: ${skip}`);
@@ -36,8 +36,7 @@ describe.skipIf(skip !== undefined)("execution service", () => {
     await cellEvents(t.client, session, first.msg_id);
     const second = await t.client.execute({ session, code: "y = x + 1\ny" });
     const events = await cellEvents(t.client, session, second.msg_id);
-    const result = events.find((e) => e.message.header.msg_type === "execute_result");
-    expect((result?.message.content as { data: Record<string, string> }).data["text/plain"]).toBe("42");
+    expect(contentsOf(events, "execute_result")[0]?.data["text/plain"]).toBe("42");
     await t.client.close({ session });
   });
 
@@ -112,10 +111,9 @@ describe.skipIf(skip !== undefined)("execution service", () => {
       seen.push(e);
       // Once the cell's own output says it is in the loop (not a guess at how long that takes).
       if (e.message.header.msg_type === "stream") await t.client.interrupt({ session });
-      if (e.message.header.msg_type === "status" && (e.message.content as { execution_state: string }).execution_state === "idle") break;
+      if (isMsgType(e.message, "status") && e.message.content.execution_state === "idle") break;
     }
-    const error = seen.find((e) => e.message.header.msg_type === "error");
-    expect((error?.message.content as { ename: string }).ename).toBe("KeyboardInterrupt");
+    expect(contentsOf(seen, "error")[0]?.ename).toBe("KeyboardInterrupt");
     const next = await t.client.execute({ session, code: "n > 0" });
     const events = await cellEvents(t.client, session, next.msg_id);
     expect(JSON.stringify(events.map((e) => e.message.content))).toContain('"text/plain":"True"');

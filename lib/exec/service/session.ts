@@ -11,6 +11,8 @@ import path from "node:path";
 import {
   ZChildMessage,
   ZHello,
+  jupyterMessage,
+  type TContentOf,
   type TEndReason,
   type TCompleteReplyContent,
   type TExecuteRequest,
@@ -20,6 +22,7 @@ import {
   type TInputFile,
   type TJupyterMessage,
   type TLimitKind,
+  type TMsgType,
   type TQueryRequest,
   type TSessionEvent,
 } from "@/lib/exec/protocol";
@@ -349,7 +352,8 @@ export class Session {
       void this.end({ limit: "output" });
       return;
     }
-    if (msg.msg_type === "dropped") return;
+    // A query's reply outside a query is no cell's output (R never sends one): not passed on.
+    if (msg.msg_type === "dropped" || msg.msg_type === "complete_reply" || msg.msg_type === "inspect_reply") return;
     if (msg.msg_type === "status") {
       // busy is ours to say (at execute); idle from R (never from the cell: R says it only once the
       // user process is back waiting for a request) closes the cell; "dead" is only ours.
@@ -373,7 +377,7 @@ export class Session {
     }
     if (!parsed.success || parsed.data.parent !== cell.msgId) return;
     const msg = parsed.data;
-    if (msg.msg_type === `${query.op}_reply`) query.reply = msg.content as TCompleteReplyContent | TInspectReplyContent;
+    if ((msg.msg_type === "complete_reply" || msg.msg_type === "inspect_reply") && msg.msg_type === `${query.op}_reply`) query.reply = msg.content;
     else if (msg.msg_type === "status" && msg.content.execution_state === "idle") this.finishCell();
   }
 
@@ -395,15 +399,17 @@ export class Session {
   }
 
   /** Appends a Jupyter message to the log and hands it to live listeners. */
-  private emit(msgType: string, parent: TCell | null, content: object, metadata: Record<string, unknown> = {}): void {
-    const message = {
-      header: { msg_id: randomUUID(), msg_type: msgType, session: this.id, date: new Date().toISOString(), version: "5.3" },
-      parent_header: parent
+  private emit<T extends TMsgType>(msgType: T, parent: TCell | null, content: TContentOf<T>, metadata: Record<string, unknown> = {}): void {
+    const message: TJupyterMessage = jupyterMessage({
+      msgType,
+      msgId: randomUUID(),
+      session: this.id,
+      parent: parent
         ? { msg_id: parent.msgId, msg_type: parent.interact ? "interact_request" : "execute_request", session: this.id, date: parent.date, version: "5.3" }
         : {},
       metadata,
       content,
-    } as TJupyterMessage;
+    });
     const event = { seq: this.log.length + 1, message };
     this.log.push(event);
     for (const listener of this.listeners) listener(event);

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createExecClient, ExecError, type TExecClient } from "@/lib/exec/client";
-import type { TSessionEvent } from "@/lib/exec/protocol";
-import { skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { isDeadStatus, isMsgType, type TSessionEvent } from "@/lib/exec/protocol";
+import { contentsOf, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
 const skip = skipReason();
 
@@ -15,15 +15,14 @@ async function untilDead(client: TExecClient, session: string): Promise<TSession
   const out: TSessionEvent[] = [];
   for await (const e of client.events({ session })) {
     out.push(e);
-    if (e.message.header.msg_type === "status" && (e.message.content as { execution_state: string }).execution_state === "dead") break;
+    if (isDeadStatus(e.message)) break;
   }
   return out;
 }
 
 function stdoutOf(events: TSessionEvent[]): string {
-  return events
-    .filter((e) => e.message.header.msg_type === "stream")
-    .map((e) => (e.message.content as { text: string }).text)
+  return contentsOf(events, "stream")
+    .map((c) => c.text)
     .join("");
 }
 
@@ -68,9 +67,9 @@ describe.skipIf(skip !== undefined)("session lifetime", () => {
     expect(results.filter((r) => r.status === "fulfilled").length).toBeLessThanOrEqual(64);
     const out: string[] = [];
     for await (const e of t.client.events({ session })) {
-      if (e.message.header.msg_type === "stream") out.push((e.message.content as { text: string }).text);
-      if ((e.message.parent_header as { msg_id?: string }).msg_id === first.msg_id && e.message.header.msg_type === "status") {
-        if ((e.message.content as { execution_state: string }).execution_state === "idle") break;
+      if (isMsgType(e.message, "stream")) out.push(e.message.content.text);
+      if (e.message.parent_header.msg_id === first.msg_id && isMsgType(e.message, "status")) {
+        if (e.message.content.execution_state === "idle") break;
       }
     }
     expect(out.join("")).toBe("first\n");
@@ -105,9 +104,9 @@ describe.skipIf(skip !== undefined)("several execution hosts", () => {
       const { msg_id } = await site.execute({ session, code: "print(word)" });
       let text = "";
       for await (const e of site.events({ session })) {
-        if ((e.message.parent_header as { msg_id?: string }).msg_id !== msg_id) continue;
-        if (e.message.header.msg_type === "stream") text += (e.message.content as { text: string }).text;
-        if (e.message.header.msg_type === "status" && (e.message.content as { execution_state: string }).execution_state === "idle") break;
+        if (e.message.parent_header.msg_id !== msg_id) continue;
+        if (isMsgType(e.message, "stream")) text += e.message.content.text;
+        if (isMsgType(e.message, "status") && e.message.content.execution_state === "idle") break;
       }
       expect(text).toBe(`${word}\n`);
       await site.close({ session });

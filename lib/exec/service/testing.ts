@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createExecClient, type TExecClient } from "@/lib/exec/client";
 import { PYTHON_KERNEL, SAGE_KERNEL, sageInstalled } from "@/lib/exec/kernels";
-import type { TSessionEvent } from "@/lib/exec/protocol";
+import { isDeadStatus, isMsgType, type TContentOf, type TMessageOf, type TMsgType, type TSessionEvent } from "@/lib/exec/protocol";
 import type { TLimits } from "@/lib/exec/service/limits";
 import { BWRAP, RUNNER_DIR } from "@/lib/exec/service/sandbox";
 import { startExecService, type TExecService } from "@/lib/exec/service/service";
@@ -127,11 +127,7 @@ export async function runCell(
     ...(o.kernel ? { kernel: o.kernel } : {}),
     ...(o.timeout ? { timeout: o.timeout } : {}),
   });
-  const text = (name: string) =>
-    result.outputs
-      .filter((x) => x.output_type === "stream" && x.name === name)
-      .map((x) => (x as { text: string }).text)
-      .join("");
+  const text = (name: string) => result.outputs.flatMap((x) => (x.output_type === "stream" && x.name === name ? [x.text] : [])).join("");
   return { ...result, stdout: text("stdout"), stderr: text("stderr") };
 }
 
@@ -142,20 +138,28 @@ export async function runCell(
 export async function cellEvents(client: TExecClient, session: string, msgId: string, after = 0): Promise<TSessionEvent[]> {
   const out: TSessionEvent[] = [];
   for await (const e of client.events({ session, after })) {
-    const state = (e.message.content as { execution_state?: string }).execution_state;
-    const dead = e.message.header.msg_type === "status" && state === "dead";
-    if ((e.message.parent_header as { msg_id?: string }).msg_id === msgId || dead) out.push(e);
-    if (dead || (out.at(-1) === e && e.message.header.msg_type === "status" && state === "idle")) break;
+    const dead = isDeadStatus(e.message);
+    if (e.message.parent_header.msg_id === msgId || dead) out.push(e);
+    if (dead || (out.at(-1) === e && isMsgType(e.message, "status") && e.message.content.execution_state === "idle")) break;
   }
   return out;
+}
+
+/** The content of each `msgType` message among `events`, in order (typed: `contentsOf(events, "error")[0]?.ename`). */
+export function contentsOf<T extends TMsgType>(events: TSessionEvent[], msgType: T): TContentOf<T>[] {
+  return (
+    events
+      .map((e) => e.message)
+      .filter((m): m is TMessageOf<T> => isMsgType(m, msgType))
+      // TypeScript does not follow a generic T from the message to its content: the guard did.
+      .map((m) => m.content as TContentOf<T>)
+  );
 }
 
 /** The interact descriptions (application/vnd.cellar.interact+json) among `events`. */
 export function interactSpecs<T = { id: string; controls: { name: string; type: string }[] }>(events: TSessionEvent[]): T[] {
   return events.flatMap((e) => {
-    const data = (e.message.content as { data?: Record<string, unknown> }).data;
-    return e.message.header.msg_type === "display_data" && data?.["application/vnd.cellar.interact+json"]
-      ? [data["application/vnd.cellar.interact+json"] as T]
-      : [];
+    const data = isMsgType(e.message, "display_data") ? e.message.content.data : {};
+    return data["application/vnd.cellar.interact+json"] ? [data["application/vnd.cellar.interact+json"] as T] : [];
   });
 }

@@ -22,6 +22,7 @@ import { SnippetMeta } from "@/components/community/snippet-meta";
 import { SnippetRelated } from "@/components/community/snippet-related";
 import { SnippetComments } from "@/components/comments/snippet-comments";
 import { kernelLabel } from "@/lib/snippets/kernel";
+import { SharedValuesPanel } from "@/components/shared/shared-values-panel";
 
 /**
  * A snippet at one revision: title, blurb, credits, every file highlighted, and the links
@@ -123,6 +124,7 @@ export async function SnippetView({ data, revisions, pinned }: { data: TSnippetA
           {runArea}
         </RunProvider>
       )}
+      <SharedValuesPanel owner={snippet.owner} slug={snippet.slug} />
 
       <SnippetFiles data={data} full />
       <SnippetComments owner={snippet.owner} slug={snippet.slug} rev={rev} />

@@ -4,6 +4,7 @@ kernel's; updates go through cellar.interact.update as the session's do. Asserts
 function receives (Sage types and values) and what the page is told. Skipped when Sage is not
 installed."""
 
+import cellar_path  # noqa: F401 -- lib/exec/python on sys.path, first
 import importlib.util
 import json
 import os

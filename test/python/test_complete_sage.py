@@ -3,6 +3,7 @@ the sage kernel's sessions have it): Sage's names, the attributes of Sage object
 categories' methods come through their own __dir__), and Sage's docstrings and argument specs.
 Skipped when Sage is not installed."""
 
+import cellar_path  # noqa: F401 -- lib/exec/python on sys.path, first
 import sys
 import unittest
 

@@ -3,6 +3,7 @@ runner's (runner.py, cellar_kernel, cellar), whichever way the error arose — S
 limit, a `_repr_*_` method, an imported module. Against a real runner over a real socket, and
 in the real sandbox (where the runner lives at /cellar)."""
 
+import cellar_path  # noqa: F401 -- lib/exec/python on sys.path, first
 import os
 import re
 import signal

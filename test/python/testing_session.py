@@ -1,6 +1,7 @@
 """Test and benchmark helper: plays the service's side of the session socket
 (docs/exec.md section 2) against a real runner process."""
 
+from cellar_path import KERNEL_DIR  # lib/exec/python (/cellar in a sandbox), put first on sys.path
 import json
 import os
 import socket
@@ -9,8 +10,7 @@ import tempfile
 import time
 import uuid
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-RUNNER = os.path.join(HERE, "runner.py")
+RUNNER = os.path.join(KERNEL_DIR, "runner.py")
 PYTHON = "/usr/bin/python3"
 
 

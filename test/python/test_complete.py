@@ -2,6 +2,7 @@
 (runner.py --no-isolation: U and its relay R) over a real unix socket (docs/exec.md,
 "Completion and help")."""
 
+import cellar_path  # noqa: F401 -- lib/exec/python on sys.path, first
 import time
 import unittest
 

@@ -3,6 +3,7 @@ arguments, automatic controls from defaults, untrusted wire values constrained a
 layout forms, nesting, the description's exact shape, and the channel's tags. Outside a session,
 as a plain Python program would use it; the session's side is in test_interact_session.py."""
 
+import cellar_path  # noqa: F401 -- lib/exec/python on sys.path, first
 import contextlib
 import io
 import json

@@ -11,7 +11,7 @@ import tempfile
 import time
 import unittest
 
-from testing_session import HERE, PYTHON, Connection
+from testing_session import KERNEL_DIR, PYTHON, Connection
 
 SANDBOX_UID = 65534
 
@@ -58,7 +58,7 @@ def bwrap_args(exec_dir: str, env: dict | None = None, seccomp_fd: int | None = 
     # bwrap applies options in order: --remount-ro / must follow every mount that creates a
     # mount point in the root, or it fails with "Can't mkdir /cellar: Read-only file system".
     args += ["--ro-bind", "/etc", "/etc", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-             "--ro-bind", HERE, "/cellar",
+             "--ro-bind", KERNEL_DIR, "/cellar",
              "--bind", os.path.join(exec_dir, "sessions"), "/sessions",
              "--ro-bind", os.path.join(exec_dir, "mplconfig"), "/mplconfig",
              "--remount-ro", "/", "--clearenv"]

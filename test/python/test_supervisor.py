@@ -2,6 +2,7 @@
 runner process (runner.py --no-isolation: U, and R started by it) over a real unix socket. The
 service-level versions (wall clock, the page's view) are in lib/exec/service/hostile.test.ts."""
 
+import cellar_path  # noqa: F401 -- lib/exec/python on sys.path, first
 import json
 import time
 import unittest

@@ -3,6 +3,7 @@ the runner lives at /cellar). A cell defines an interact: its description and ta
 arrive; `op: interact` updates re-run it, tagged, without counting as cells (docs/exec.md
 section 2 "Interacts")."""
 
+import cellar_path  # noqa: F401 -- lib/exec/python on sys.path, first
 import os
 import signal
 import time

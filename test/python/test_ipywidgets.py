@@ -5,6 +5,7 @@ control in the interact's description, updates from the page re-run the function
 (and checked) values, return values and Output show in the interact's output, and what is not
 supported says so."""
 
+from cellar_path import KERNEL_DIR  # lib/exec/python (/cellar in a sandbox), put first on sys.path
 import importlib.util
 import os
 import unittest
@@ -13,8 +14,6 @@ from testing_session import LocalSession, of_type
 from testing_zygote import Zygote, needs_sandbox
 
 MIME = "application/vnd.cellar.interact+json"
-HERE = os.path.dirname(os.path.abspath(__file__))
-
 
 def tag(msg: dict):
     return (msg.get("metadata") or {}).get("interact")
@@ -271,7 +270,7 @@ class IpywidgetsCase:
 
 
 class LocalIpywidgetsTest(IpywidgetsCase, unittest.TestCase):
-    module_path = os.path.join(HERE, "ipywidgets", "__init__.py")
+    module_path = os.path.join(KERNEL_DIR, "ipywidgets", "__init__.py")
 
     @classmethod
     def setUpClass(cls):
@@ -332,7 +331,7 @@ class SageIpywidgetsTest(unittest.TestCase):
             "    return factor(Integer(n))\n")
         self.assertEqual(of_type(msgs, "error"), [])
         spec = specs(msgs)[0]
-        self.assertEqual(stdout_of(msgs, None), os.path.join(HERE, "ipywidgets", "__init__.py") + "\n")
+        self.assertEqual(stdout_of(msgs, None), os.path.join(KERNEL_DIR, "ipywidgets", "__init__.py") + "\n")
         self.assertEqual(controls(spec)["n"], {"type": "slider", "label": "n", "min": 2, "max": 30, "step": 1, "default": 16,
                                                "display_value": True})
         self.assertEqual(stdout_of(msgs, spec["id"]), "int 16 float 0.5 a\n")

@@ -2,6 +2,7 @@
 this test: what the session profile denies and with which errno, what the zygote profile still
 allows for G's set-up, and the script the service runs to write both files."""
 
+from cellar_path import KERNEL_DIR  # lib/exec/python (/cellar in a sandbox), put first on sys.path
 import ctypes
 import errno
 import os
@@ -11,8 +12,6 @@ import sys
 import tempfile
 import threading
 import unittest
-
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 try:
     from cellar_kernel import syscall_filter
@@ -82,7 +81,7 @@ class SyscallFilterTest(unittest.TestCase):
 
     def test_the_script_writes_both_programs(self):
         with tempfile.TemporaryDirectory() as out:
-            subprocess.run([sys.executable, os.path.join(HERE, "cellar_kernel", "syscall_filter.py"), out], check=True)
+            subprocess.run([sys.executable, os.path.join(KERNEL_DIR, "cellar_kernel", "syscall_filter.py"), out], check=True)
             session = open(os.path.join(out, "session.bpf"), "rb").read()
             zygote = open(os.path.join(out, "zygote.bpf"), "rb").read()
         self.assertEqual(session, syscall_filter.compile_bpf("session"))

@@ -1,6 +1,7 @@
 """A real zygote under bwrap as uid 65534 (docs/exec.md section 1): spawn -> socket -> execute,
 and isolation checked from inside the cell and from the host."""
 
+import cellar_path  # noqa: F401 -- lib/exec/python on sys.path, first
 import json
 import os
 import unittest

@@ -1,6 +1,7 @@
 """The session protocol and cell engine, against a real runner process (runner.py
 --no-isolation) over a real unix socket. The sandbox itself is tested in test_sandbox.py."""
 
+import cellar_path  # noqa: F401 -- lib/exec/python on sys.path, first
 import base64
 import os
 import signal
