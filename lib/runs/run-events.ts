@@ -1,6 +1,8 @@
 import "server-only";
 import type { TSessionEvent } from "@/lib/exec/protocol";
-import { checkSessionId, fromExecError, type TExecClient } from "./exec-client";
+import { ExecError, type TExecClient } from "@/lib/exec/client";
+import { HOST_LOST_MESSAGE } from "@/lib/exec/nats-client";
+import { checkSessionId, fromExecError } from "./exec-client";
 
 /** How often an idle stream sends a comment line, so proxies and browsers keep it open. */
 const HEARTBEAT_MS = 15_000;
@@ -15,18 +17,25 @@ export function sseEvent(m: TSessionEvent): string {
 
 /** The words for a run whose execution service went away under it (its stream broke off). */
 export const SERVICE_LOST_MESSAGE = "The execution service restarted; this run ended. Press Run again.";
+/** The words for a run whose execution host (NATS, docs/scale.md) stopped sending heartbeats. */
+export { HOST_LOST_MESSAGE };
+
+/** The words for a stream that broke off with `e`: a host that stopped, else the service restarted. */
+function lostMessage(e: unknown): string {
+  return e instanceof ExecError && e.code === "HOST_LOST" ? HOST_LOST_MESSAGE : SERVICE_LOST_MESSAGE;
+}
 
 /**
  * The final `dead` status the site sends in the service's place when the service's stream broke
  * off before the session's own: `reason: "lost"` and the words for the page and API clients.
  */
-export function lostServiceEnd(session: string, seq: number): TSessionEvent {
+export function lostServiceEnd(session: string, seq: number, message: string = SERVICE_LOST_MESSAGE): TSessionEvent {
   return {
     seq,
     message: {
       header: { msg_id: `lost-${session}`, msg_type: "status", session, date: new Date().toISOString(), version: "5.3" },
       parent_header: {},
-      metadata: { reason: "lost", message: SERVICE_LOST_MESSAGE },
+      metadata: { reason: "lost", message },
       content: { execution_state: "dead" },
     },
   };
@@ -105,7 +114,7 @@ export async function runEvents(options: {
         if (readerLeft) controller.close();
         else {
           console.error(`The execution service's stream of session ${options.session} broke off`, e);
-          if (!ended) controller.enqueue(encoder.encode(sseEvent(lostServiceEnd(options.session, lastSeq + 1))));
+          if (!ended) controller.enqueue(encoder.encode(sseEvent(lostServiceEnd(options.session, lastSeq + 1, lostMessage(e)))));
           controller.close();
         }
       }

@@ -25,7 +25,11 @@ const ZResult = ZDisplay.extend({ execution_count: z.number().int().nullable().o
 const ZError = z.object({ ename: z.string(), evalue: z.string(), traceback: z.array(z.string()).optional() });
 const ZReply = z.object({ status: z.enum(["ok", "error", "aborted"]), execution_count: z.number().int().nullable().optional() });
 const ZStatus = z.object({ execution_state: z.enum(["busy", "idle", "starting", "dead"]) });
-const ZEnd = z.object({ reason: z.string().catch("unknown"), seconds: z.number().positive().nullable().optional().catch(null) });
+const ZEnd = z.object({
+  reason: z.string().catch("unknown"),
+  seconds: z.number().positive().nullable().optional().catch(null),
+  message: z.string().max(500).optional().catch(undefined),
+});
 
 /** The MIME type of an interact's description (a `display_data` the kernel sends when one is made). */
 export const INTERACT_MIME = "application/vnd.cellar.interact+json";
@@ -157,7 +161,8 @@ export type TInteract = {
 export type TUpdate = { interact: string | null; done: boolean };
 
 /** Why the session ended, from the final `dead` status ("idle", "lifetime", "closed", ...); seconds for idle and lifetime. */
-export type TRunEnd = { reason: string; seconds: number | null };
+/** `message`: the site's words for a `lost` end (the service restarted, or the execution host stopped). */
+export type TRunEnd = { reason: string; seconds: number | null; message?: string };
 
 export type TRunLog = {
   cells: TRunCell[];
@@ -214,7 +219,7 @@ export function applyMessage(log: TRunLog, seq: number, message: TRunMessage, re
     if (!s.success) return next;
     if (s.data.execution_state === "dead") {
       const end = ZEnd.safeParse(message.metadata ?? {});
-      return endLog(next, now, end.success && message.metadata?.reason !== undefined ? { reason: end.data.reason, seconds: end.data.seconds ?? null } : null);
+      return endLog(next, now, end.success && message.metadata?.reason !== undefined ? { reason: end.data.reason, seconds: end.data.seconds ?? null, ...(end.data.message ? { message: end.data.message } : {}) } : null);
     }
   }
   const parent = message.parent_header.msg_id;
