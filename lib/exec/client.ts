@@ -10,8 +10,6 @@ import https from "node:https";
 import { Readable } from "node:stream";
 import { z } from "zod";
 import {
-  appendOutput,
-  toNbOutput,
   ZCompleteHttpResponse,
   ZCreateSessionResponse,
   ZErrorBody,
@@ -24,7 +22,6 @@ import {
   type TFileEntry,
   type THealth,
   type TInspectHttpResponse,
-  type TNbOutput,
   type TSessionEvent,
 } from "@/lib/exec/protocol";
 import { execConfig } from "@/lib/exec/config";

@@ -1,4 +1,5 @@
 import "server-only";
+import { execClient } from "@/lib/exec/client";
 import type { TSessionEvent } from "@/lib/exec/protocol";
 import { ExecError, type TExecClient } from "@/lib/exec/client";
 import { HOST_LOST_MESSAGE } from "@/lib/exec/nats-client";
@@ -53,7 +54,7 @@ export async function runEvents(options: {
   session: string;
   after: number | undefined;
   signal: AbortSignal;
-  client: TExecClient;
+  client?: TExecClient | undefined;
   /** Called once when the stream has ended, by any path. */
   onEnd?: () => void;
 }): Promise<ReadableStream<Uint8Array>> {
@@ -61,7 +62,7 @@ export async function runEvents(options: {
   const upstream = new AbortController();
   const abort = () => upstream.abort();
   options.signal.addEventListener("abort", abort, { once: true });
-  const iterator = options.client
+  const iterator = (options.client ?? execClient())
     .events({ session: options.session, ...(options.after !== undefined ? { after: options.after } : {}), signal: upstream.signal })
     [Symbol.asyncIterator]();
   let pending: IteratorResult<TSessionEvent> | null;

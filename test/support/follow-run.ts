@@ -4,7 +4,6 @@
  */
 import { runEvents } from "@/lib/runs/run-events";
 import { EMPTY_LOG, ZRunMessage, applyMessage, isFinished, type TRunLog, type TRunMessage } from "@/lib/runs/run-log";
-import { execClient } from "@/lib/runs/service";
 
 /**
  * Reads a session's Server-Sent Events (as the browser gets them) into a run log until the
@@ -12,7 +11,7 @@ import { execClient } from "@/lib/runs/service";
  */
 export async function follow(session: string, msgId: string, after?: number): Promise<{ log: TRunLog; seqs: number[]; messages: TRunMessage[] }> {
   const abort = new AbortController();
-  const stream = await runEvents({ session, after, signal: abort.signal, client: execClient() });
+  const stream = await runEvents({ session, after, signal: abort.signal });
   const reader = stream.getReader();
   const decoder = new TextDecoder();
   let log = EMPTY_LOG;
