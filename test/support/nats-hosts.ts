@@ -54,6 +54,8 @@ export function startHost(id: string, prefix: string, env: Record<string, string
       NATS_URL: TEST_NATS_URL,
       NATS_PREFIX: prefix,
       EXEC_HOST_ID: id,
+      // Its loopback HTTP API (health) on a port of its own: several hosts share this machine.
+      EXEC_URL: "http://127.0.0.1:0",
       EXEC_DIR: execDir,
       EXEC_POOL_SIZE: "1",
       EXEC_SAGE: "0",

@@ -27,7 +27,7 @@ async function main(): Promise<number> {
     );
     return 1;
   }
-  if (!config.nats && !["127.0.0.1", "localhost", "::1", "[::1]"].includes(config.host)) {
+  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(config.host)) {
     console.error(`exec: cannot start: EXEC_URL must name a loopback address (got ${config.host}); the API has no authentication`);
     return 1;
   }

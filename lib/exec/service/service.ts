@@ -38,8 +38,8 @@ export type TServiceConfig = {
   /** The cgroups' parents; `memoryTotalBytes` defaults to 75% of the host's RAM. */
   cgroups?: TCgroupOptions;
   /**
-   * Serve the site through NATS (a multi-host setup, docs/scale.md) instead of HTTP on `host`:
-   * `hostId` is then required, and the shipped trees are cached up to `treeCacheBytes`.
+   * Serve the site through NATS too (a multi-host setup, docs/scale.md): `hostId` is then
+   * required, and the shipped trees are cached up to `treeCacheBytes`.
    */
   nats?: TNatsEnv | undefined;
   treeCacheBytes?: number;
@@ -50,7 +50,7 @@ export type TServiceConfig = {
 };
 
 export type TExecService = {
-  /** The HTTP API's base URL; with NATS, `nats:<host id>` (there is no HTTP API). */
+  /** The HTTP API's base URL (loopback; with NATS too, for the launcher's health checks). */
   url: string;
   /** The NATS side, when serving through NATS. */
   natsHost?: TNatsHost | undefined;
@@ -197,7 +197,6 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
         treeCacheBytes: config.treeCacheBytes ?? 256 * 1024 * 1024,
         log,
       });
-      return { url: `nats:${config.hostId ?? ""}`, registry, pools, natsHost, close };
     }
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -208,5 +207,5 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
     throw e;
   }
   const address = server.address() as AddressInfo;
-  return { url: `http://${config.host}:${address.port}`, registry, pools, close };
+  return { url: `http://${config.host}:${address.port}`, registry, pools, natsHost, close };
 }
