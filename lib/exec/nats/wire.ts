@@ -34,15 +34,17 @@ export type TSessionOp = (typeof SESSION_OPS)[number];
 export const CREATE_QUEUE = "hosts";
 
 /**
- * Connects with the NATS_* credentials. A refusal of the credentials becomes an Error saying so
+ * Connects with the NATS_* credentials. A host passes `inboxPrefix` `_INBOX_<id>`: the shipped
+ * configuration (docs/nats/cellar.conf) lets each host read only its own inboxes. A refusal of the credentials becomes an Error saying so
  * plainly (the server's "Authorization Violation" alone names no setting).
  */
-export async function connectNats(env: TNatsEnv, name: string): Promise<NatsConnection> {
+export async function connectNats(env: TNatsEnv, name: string, o: { inboxPrefix?: string } = {}): Promise<NatsConnection> {
   const auth = env.auth;
   try {
     return await connect({
       servers: env.servers,
       name,
+      ...(o.inboxPrefix ? { inboxPrefix: o.inboxPrefix } : {}),
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
       ...(auth.kind === "user" ? { user: auth.user, pass: auth.password } : {}),
@@ -60,6 +62,11 @@ export async function connectNats(env: TNatsEnv, name: string): Promise<NatsConn
     }
     throw new Error(`cannot reach NATS at ${env.servers.join(", ")}: ${(e as Error).message}`, { cause: e });
   }
+}
+
+/** The inboxes of host `id` (its JetStream answers come there): `_INBOX_<id>`. */
+export function hostInboxPrefix(id: string): string {
+  return `_INBOX_${id}`;
 }
 
 /** Room kept in each part for headers and protocol. */

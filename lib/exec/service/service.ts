@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { totalmem } from "node:os";
 import type { TExecEnv, TNatsEnv } from "@/lib/exec/config";
-import { connectNats } from "@/lib/exec/nats/wire";
+import { connectNats, hostInboxPrefix } from "@/lib/exec/nats/wire";
 import { loadKernels, type TKernel } from "@/lib/exec/kernels";
 import { prepareCgroups, removeSpareCgroups, type TCgroupOptions } from "@/lib/exec/service/cgroups";
 import type { TLimits } from "@/lib/exec/service/limits";
@@ -185,7 +185,7 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
     // starting behind it, and a session asking for one waits for it (ZygotePool.acquire).
     await pools.get(defaultKernel.name)?.whenReady(60_000);
     if (config.nats) {
-      natsConnection = await connectNats(config.nats, `cellar exec host ${config.hostId ?? ""}`);
+      natsConnection = await connectNats(config.nats, `cellar exec host ${config.hostId ?? ""}`, { inboxPrefix: hostInboxPrefix(config.hostId ?? "") });
       natsHost = await startNatsHost({
         nc: natsConnection,
         prefix: config.nats.prefix,
