@@ -29,7 +29,7 @@ export type TServiceConfig = {
   queue: number;
   idleSeconds: number;
   maxLifeSeconds?: number;
-  /** This host's id: session ids start with it and a dash, so a site with several hosts routes by id. */
+  /** This host's id: session ids start with it and a dash, so a site on NATS sends a session's requests to its host. */
   hostId?: string;
   retainSeconds?: number;
   interruptGraceMs?: number;
