@@ -49,7 +49,8 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
 } {
   const subjects = natsSubjects(env.prefix);
   const hosts = new Map<string, { hb: THeartbeat; seen: number }>();
-  const startedAt = Date.now();
+  /** When the connection was made: hosts not heard of yet count as alive for a moment after it. */
+  let connectedAt = Date.now();
   const uploaded = new Set<string>();
   const stats = { treesUploaded: 0 };
   let connecting: Promise<NatsConnection> | undefined;
@@ -70,6 +71,7 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
         }
       })();
       await nc.flush();
+      connectedAt = Date.now();
       nc.publish(subjects.ping); // every host answers with a heartbeat now
       return nc;
     })().catch((e: unknown) => {
@@ -81,7 +83,7 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
 
   /** Whether host `id` sent a heartbeat lately (a host not heard of yet counts as alive for a while after start). */
   function alive(id: string): boolean {
-    const seen = hosts.get(id)?.seen ?? startedAt;
+    const seen = hosts.get(id)?.seen ?? connectedAt;
     return Date.now() - seen < HOST_DEAD_MS;
   }
 
@@ -118,8 +120,19 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
   }
 
   async function json<T extends z.ZodType>(schema: T, subject: string, body: unknown, timeoutMs?: number): Promise<z.infer<T>> {
-    const r = await request(subject, body, timeoutMs);
+    const r = await sessionRequest(subject, body, timeoutMs);
     return schema.parse(decodeJson(r.data));
+  }
+
+  /** A request about a session: nobody listening on its host's subject means the host is gone, and the session with it. */
+  async function sessionRequest(subject: string, body: unknown, timeoutMs?: number): Promise<TReply> {
+    try {
+      return await request(subject, body, timeoutMs);
+    } catch (e) {
+      if (e instanceof ExecError && e.code === "NO_RESPONDERS")
+        throw new ExecError("NOT_FOUND", "No such session: its execution host has stopped.", 404, undefined, { cause: e });
+      throw e;
+    }
   }
 
   function sessionSubject(session: string, op: TSessionOp): string {
@@ -230,7 +243,14 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
       o.signal?.addEventListener("abort", onAbort);
       try {
         await nc.flush(); // the subscription stands before the backlog is asked for
-        const backlog = await request(subject, { after: o.after ?? 0 });
+        let backlog: TReply;
+        try {
+          backlog = await request(subject, { after: o.after ?? 0 });
+        } catch (e) {
+          // Its host is gone (a page reconnecting after the host died): the session ended with it.
+          if (e instanceof ExecError && e.code === "NO_RESPONDERS") throw new ExecError("HOST_LOST", HOST_LOST_MESSAGE, undefined, undefined, { cause: e });
+          throw e;
+        }
         queue.unshift(
           ...z
             .array(ZHostEvent)
@@ -265,11 +285,11 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
     },
 
     async interrupt(o: { session: string }): Promise<void> {
-      await request(sessionSubject(o.session, "interrupt"), {});
+      await sessionRequest(sessionSubject(o.session, "interrupt"), {});
     },
 
     async close(o: { session: string }): Promise<void> {
-      await request(sessionSubject(o.session, "close"), {});
+      await sessionRequest(sessionSubject(o.session, "close"), {});
     },
 
     async listFiles(o: { session: string }) {
@@ -352,7 +372,7 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
     async hosts(): Promise<TExecHostInfo[]> {
       await conn();
       // Just connected: give the hosts a moment to answer the ping.
-      const wait = startedAt + 300 - Date.now();
+      const wait = connectedAt + 300 - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       return liveHosts()
         .sort((a, b) => (a.id < b.id ? -1 : 1))

@@ -66,11 +66,16 @@ export async function runEvents(options: {
     .events({ session: options.session, ...(options.after !== undefined ? { after: options.after } : {}), signal: upstream.signal })
     [Symbol.asyncIterator]();
   let pending: IteratorResult<TSessionEvent> | null;
+  // Why the stream broke off before the session's own end, when it did.
+  let brokeOff: unknown;
   try {
     pending = await iterator.next();
   } catch (e) {
     upstream.abort();
-    throw fromExecError(e);
+    // Its host stopped before the reader came back: the stream says so, as it would have live.
+    if (!(e instanceof ExecError && e.code === "HOST_LOST")) throw fromExecError(e);
+    pending = { done: true, value: undefined };
+    brokeOff = e;
   }
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let lastSeq = options.after ?? 0;
@@ -100,7 +105,7 @@ export async function runEvents(options: {
         pending = null;
         if (next.done) {
           stop();
-          if (!ended) controller.enqueue(encoder.encode(sseEvent(lostServiceEnd(options.session, lastSeq + 1))));
+          if (!ended) controller.enqueue(encoder.encode(sseEvent(lostServiceEnd(options.session, lastSeq + 1, lostMessage(brokeOff)))));
           controller.close();
           return;
         }

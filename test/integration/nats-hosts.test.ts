@@ -70,6 +70,11 @@ describe.skipIf(why)("execution hosts on NATS", () => {
         return { word, ...created };
       }),
     );
+    // The queue group picks a host at random for each: six may all land on one (1 in 32), so a
+    // few more, one at a time, until both have had one (all 20 on one host: 1 in a million).
+    for (let i = 0; i < 14 && new Set(runs.map((r) => r.host)).size < 2; i++) {
+      runs.push({ word: `more${i}`, ...(await site.createSession({ files: [], client: `spread-more-${i}`, execute: { code: `word = 'more${i}'` } })) });
+    }
     for (const r of runs) expect(r.session.startsWith(`${r.host}-`)).toBe(true);
     expect(new Set(runs.map((r) => r.host))).toEqual(new Set(["a", "b"]));
     for (const { word, session, msg_id } of runs) {
@@ -184,6 +189,10 @@ describe.skipIf(why)("execution hosts on NATS", () => {
     expect(next.host).not.toBe(victim.id);
     expect(Date.now() - killedAt).toBeLessThan(15_000);
     await waitFor("the killed host to leave the list", async () => !(await site.hosts()).some((h) => h.id === victim.id), 10_000);
+    // A page coming back to the dead session hears the same end; a cell sent to it is a 404.
+    const again = await runEvents({ session: created.session, after: 2, signal: new AbortController().signal, client: site });
+    expect(await new Response(again).text()).toContain(`"message":"${HOST_LOST_MESSAGE}"`);
+    await expect(site.execute({ session: created.session, code: "1" })).rejects.toMatchObject({ status: 404 });
     await victim.stop();
     hosts.delete(victim.id);
   }, 120_000);
@@ -198,6 +207,26 @@ describe.skipIf(why)("execution hosts on NATS", () => {
       await site.close({ session: created.session });
     }
     expect(seen.has("c")).toBe(true);
+  }, 120_000);
+});
+
+describe.skipIf(why)("full execution hosts", () => {
+  it("leave the queue group while every slot runs a cell, and take work again when one is free", async () => {
+    const live = (await site.hosts()).map((h) => h.id);
+    const capacity = 4 * live.length;
+    const busy = await Promise.all(
+      Array.from({ length: capacity }, (_, i) => site.createSession({ files: [], client: `full-${i}`, execute: { code: "import time\ntime.sleep(60)" } })),
+    );
+    await waitFor("every host to say it is full", async () => (await site.hosts()).every((h) => h.free === 0), 20_000);
+    await expect(site.createSession({ files: [], client: "one-too-many", execute: { code: "1" } })).rejects.toMatchObject({
+      status: 503,
+      message: "All runners are busy; try again in a few seconds.",
+    });
+    const freed = busy[0]!;
+    await site.interrupt({ session: freed.session });
+    const next = await site.createSession({ files: [], client: "after-room", execute: { code: "1" } });
+    expect(next.host).toBe(freed.host);
+    await Promise.all([...busy, next].map((s) => site.close({ session: s.session })));
   }, 120_000);
 });
 

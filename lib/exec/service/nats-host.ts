@@ -71,13 +71,17 @@ export async function startNatsHost(o: TNatsHostOptions): Promise<TNatsHost> {
     return bucket.getBlob(key);
   });
 
+  /** Creations being handled now: each will hold a slot, so they count against the room left. */
+  let creating = 0;
+  /** This host's live sessions (all come through NATS): those starting or with cells to run take a slot. */
+  const mine = new Set<Session>();
   const heartbeat = (): THeartbeat => {
     const stats = registry.stats();
     return {
       id: hostId,
       kernels: o.kernels,
       capacity: o.capacity,
-      free: Math.max(0, o.capacity - stats.busy - stats.queue),
+      free: Math.max(0, o.capacity - [...mine].filter((s) => s.busy).length - stats.queue - creating),
       sessions: stats.sessions,
       at: Date.now(),
       trees: { ...trees.stats },
@@ -113,25 +117,36 @@ export async function startNatsHost(o: TNatsHostOptions): Promise<TNatsHost> {
     // Live only: a site asks for what came before with `events` (it subscribes first).
     const stop = session.subscribe(Number.MAX_SAFE_INTEGER, (event: TSessionEvent) => {
       chain = chain.then(() => publishParts(nc, subject, encodeJson(event))).catch((e: Error) => o.log(`publishing ${subject}: ${e.message}`));
-      if (event.message.header.msg_type === "status" && (event.message.content as { execution_state?: string }).execution_state === "dead") stop();
+      if (event.message.header.msg_type === "status" && (event.message.content as { execution_state?: string }).execution_state === "dead") {
+        stop();
+        mine.delete(session);
+      }
     });
   };
 
   const onCreate = async (m: Msg) => {
+    let counted = false;
     try {
+      // Refused at once rather than queued here: the site tries another host.
       if (heartbeat().free <= 0) {
         throw new ServiceError(503, "UNAVAILABLE", "This execution host is full; another may have room.", { "Retry-After": "1" });
       }
+      creating++;
+      counted = true;
+      checkRoom();
       const body = ZNatsCreateRequest.safeParse(parseRequest(m));
       if (!body.success)
         throw new ServiceError(400, "BAD_REQUEST", `${body.error.issues[0]?.path.join(".") || "body"}: ${body.error.issues[0]?.message ?? "invalid"}`);
       const files = body.data.tree === undefined ? [] : await trees.files(body.data.tree);
       if (files === null) throw new ServiceError(422, "UNKNOWN_TREE", `the tree ${body.data.tree} is not in ${subjects.treesBucket}`);
       const { reply: r, session } = await createSession(registry, { kernel: body.data.kernel, files, client: body.data.client, execute: body.data.execute });
+      if (session.state !== "dead") mine.add(session);
       forward(session);
       await reply(m, { status: r.status, body: { ...(r.body as object), host: hostId } });
     } catch (e) {
       await replyError(m, e);
+    } finally {
+      if (counted) creating--;
     }
   };
 
