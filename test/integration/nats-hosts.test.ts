@@ -7,7 +7,10 @@
  * file cross NATS (max_payload 1 MB).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execClient, resetExecClientForTests } from "@/lib/exec/client";
+import { resetExecConfigForTests } from "@/lib/exec/config";
 import { createNatsExecClient, HOST_LOST_MESSAGE } from "@/lib/exec/nats-client";
+import { listExecHosts } from "@/lib/runs/list-exec-hosts";
 import { cellEvents } from "@/lib/exec/service/testing";
 import { runEvents } from "@/lib/runs/run-events";
 import { EMPTY_LOG, ZRunMessage, applyMessage } from "@/lib/runs/run-log";
@@ -99,6 +102,20 @@ describe.skipIf(why)("execution hosts on NATS", () => {
       expect(h.free).toBeGreaterThan(0);
       expect(Date.now() - Date.parse(h.lastHeartbeat)).toBeLessThan(3000);
       expect(JSON.stringify(h)).not.toMatch(/127\.0\.0\.1|nats:/);
+    }
+    // The site's own client comes from the settings: NATS_URL set, it is the NATS one.
+    const saved = { NATS_URL: process.env.NATS_URL, NATS_PREFIX: process.env.NATS_PREFIX };
+    Object.assign(process.env, { NATS_URL: siteNats(prefix).servers[0], NATS_PREFIX: prefix });
+    resetExecConfigForTests();
+    resetExecClientForTests();
+    try {
+      expect((await listExecHosts()).map((h) => h.id)).toEqual(["a", "b"]);
+    } finally {
+      await (execClient() as Partial<ReturnType<typeof createNatsExecClient>>).disconnect?.();
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+      resetExecConfigForTests();
+      resetExecClientForTests();
     }
   });
 
