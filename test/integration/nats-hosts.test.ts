@@ -112,8 +112,9 @@ describe.skipIf(why)("execution hosts on NATS", () => {
       expect((await listExecHosts()).map((h) => h.id)).toEqual(["a", "b"]);
     } finally {
       await (execClient() as Partial<ReturnType<typeof createNatsExecClient>>).disconnect?.();
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
       resetExecConfigForTests();
       resetExecClientForTests();
     }

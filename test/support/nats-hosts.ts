@@ -44,11 +44,14 @@ export function uniquePrefix(): string {
 export type TTestHost = { id: string; child: ChildProcess; execDir: string; log: () => string; stop: () => Promise<void> };
 
 /** Starts execution host `id` as its own process, serving NATS under `prefix`. */
-export function startHost(id: string, prefix: string, env: Record<string, string> = {}): TTestHost {
+export function startHost(id: string, prefix: string, env: Record<string, string> = {}, o: { wrap?: string[] } = {}): TTestHost {
   const execDir = mkdtempSync(path.join(tmpdir(), `cellar-nats-${id}-`));
   let output = "";
   // One process (tsx as a loader), so its pid is the host's: kill -9 kills the host itself.
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "lib/exec/service/main.ts"], {
+  // `wrap` (e.g. nsenter into a network namespace) must exec the command, keeping that pid.
+  const command = [process.execPath, "--import", "tsx", "--conditions=react-server", "lib/exec/service/main.ts"];
+  const [file, ...args] = [...(o.wrap ?? []), ...command] as [string, ...string[]];
+  const child = spawn(file, args, {
     env: {
       ...process.env,
       NATS_URL: TEST_NATS_URL,
