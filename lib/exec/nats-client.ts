@@ -60,7 +60,7 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
     connecting ??= (async () => {
       const nc = await connectNats(env, "cellar site");
       const sub = nc.subscribe(subjects.heartbeat);
-      void (async () => {
+      (async () => {
         for await (const m of sub) {
           try {
             const hb = decodeJson(m.data) as THeartbeat;
@@ -69,7 +69,7 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
             // not a heartbeat
           }
         }
-      })();
+      })().catch((e: Error) => console.error(`cellar: the hosts' heartbeats cannot be heard: ${e.message}`));
       await nc.flush();
       connectedAt = Date.now();
       nc.publish(subjects.ping); // every host answers with a heartbeat now
@@ -226,6 +226,8 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
       const sub = nc.subscribe(subjects.events(host, o.session));
       const queue: TSessionEvent[] = [];
       let wake = null as (() => void) | null;
+      /** Why the session's subscription ended (refused by the server), if it did. */
+      let failed: Error | undefined;
       const parts = new Reassembler();
       void (async () => {
         for await (const m of sub) {
@@ -238,7 +240,10 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
           }
           wake?.();
         }
-      })();
+      })().catch((e: Error) => {
+        failed = e;
+        wake?.();
+      });
       const onAbort = () => wake?.();
       o.signal?.addEventListener("abort", onAbort);
       try {
@@ -268,6 +273,7 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
             if (m.header.msg_type === "status" && (m.content as { execution_state?: string }).execution_state === "dead") return;
           }
           if (o.signal?.aborted) return;
+          if (failed) throw new ExecError("UNAVAILABLE", `the session's messages cannot be heard: ${failed.message}`, undefined, undefined, { cause: failed });
           if (!alive(host)) throw new ExecError("HOST_LOST", HOST_LOST_MESSAGE);
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, 500);

@@ -203,9 +203,10 @@ export async function startNatsHost(o: TNatsHostOptions): Promise<TNatsHost> {
 
   const subs: Subscription[] = [];
   const serve = (sub: Subscription, handler: (m: Msg) => Promise<void>) => {
-    void (async () => {
+    // A subscription the server refuses (permissions) ends its iterator with the error: say so, once.
+    (async () => {
       for await (const m of sub) void handler(m);
-    })();
+    })().catch((e: Error) => o.log(`NATS subscription ${sub.getSubject()} ended: ${e.message}`));
     return sub;
   };
   subs.push(serve(nc.subscribe(subjects.hostOps(hostId)), onSessionOp));
