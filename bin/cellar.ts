@@ -30,6 +30,9 @@ Commands:
   cells prune --unused-days N
                           remove the /cell short links nobody made or opened in the last
                           N days (N >= 90); the site itself keeps short links for good
+  exec-host               run a standalone execution host for the site's NATS (NATS_URL,
+                          NATS credentials, EXEC_HOST_ID required; docs/scale.md); needs no
+                          database: run it on any machine with bubblewrap, as root
   help                    show this text
 
 Settings come from the same environment variables as the server (DATABASE_URL, PGLITE_DIR,

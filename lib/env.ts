@@ -2,7 +2,10 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { parseExecHosts } from "@/lib/exec/hosts";
+import { EnvError, issueLines, optionalText } from "@/lib/env-error";
+import { parseExecEnv, type TExecEnv } from "@/lib/exec/config";
+
+export { EnvError, parseExecEnv, type TExecEnv };
 
 /**
  * The environment, parsed once. Deliberately no `import "server-only"`: the launcher
@@ -11,12 +14,6 @@ import { parseExecHosts } from "@/lib/exec/hosts";
 
 /** 200 MB: what a user's snippets may take in the git store (lib/users/storage-quota.ts). */
 export const DEFAULT_USER_STORAGE_BYTES = 200 * 1024 * 1024;
-
-/** Empty strings count as "not set": `FOO= npm start` should mean the default, not an error. */
-const optionalText = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
 const ZRawEnv = z.object({
   PORT: optionalText.pipe(
@@ -138,158 +135,6 @@ function isHttpOrigin(v: string): boolean {
   }
 }
 
-/**
- * Settings of the execution service (docs/exec.md section 3). Parsed on their own by
- * `parseExecEnv` because the service process gets only these (no database URL, no secrets).
- */
-const execInt = (name: string, fallback: number, min: number, max: number) =>
-  optionalText.pipe(
-    z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined) return fallback;
-        const n = Number(v);
-        if (!/^\d+$/.test(v) || n < min || n > max) {
-          ctx.addIssue({ code: "custom", message: `${name} must be a whole number between ${min} and ${max} (got "${v}")` });
-          return z.NEVER;
-        }
-        return n;
-      }),
-  );
-
-const ZRawExecEnv = z.object({
-  EXEC_URL: optionalText.pipe(
-    z
-      .string()
-      .refine((v) => isHttpOrigin(v) && v.startsWith("http://"), {
-        message: "EXEC_URL must be an http:// URL, e.g. http://127.0.0.1:3101",
-      })
-      .optional(),
-  ),
-  // Several execution hosts for the site (lib/exec/hosts.ts); checked here so a typo stops the start.
-  EXEC_HOSTS: optionalText.superRefine((v, ctx) => {
-    if (v === undefined) return;
-    try {
-      parseExecHosts(v);
-    } catch (e) {
-      ctx.addIssue({ code: "custom", message: (e as Error).message });
-    }
-  }),
-  EXEC_DIR: optionalText,
-  EXEC_KERNELS: optionalText,
-  EXEC_SAGE: optionalText.pipe(
-    z.enum(["auto", "1", "0"], { error: 'EXEC_SAGE must be "auto" (offer the sage kernel when SageMath is installed), "1" or "0"' }).optional(),
-  ),
-  EXEC_MEMORY_MB: execInt("EXEC_MEMORY_MB", 512, 16, 1_048_576),
-  // 0: the default, 75% of the host's RAM (configFromEnv).
-  EXEC_MEMORY_TOTAL_MB: execInt("EXEC_MEMORY_TOTAL_MB", 0, 0, 1_073_741_824),
-  EXEC_CPUS: optionalText.pipe(
-    z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined) return 1;
-        const n = Number(v);
-        if (!/^\d+(\.\d+)?$/.test(v) || n < 0.01 || n > 1024) {
-          ctx.addIssue({ code: "custom", message: `EXEC_CPUS must be a number of cores between 0.01 and 1024, e.g. 1 or 0.5 (got "${v}")` });
-          return z.NEVER;
-        }
-        return n;
-      }),
-  ),
-  EXEC_PIDS: execInt("EXEC_PIDS", 64, 4, 100_000),
-  EXEC_CPU_SECONDS: execInt("EXEC_CPU_SECONDS", 30, 1, 86_400),
-  EXEC_WALL_SECONDS: execInt("EXEC_WALL_SECONDS", 30, 1, 86_400),
-  EXEC_OUTPUT_BYTES: execInt("EXEC_OUTPUT_BYTES", 1_048_576, 1024, 1_073_741_824),
-  EXEC_FILES_BYTES: execInt("EXEC_FILES_BYTES", 52_428_800, 1024, 1_099_511_627_776),
-  EXEC_NOFILE: execInt("EXEC_NOFILE", 1024, 16, 1_048_576),
-  EXEC_POOL_SIZE: execInt("EXEC_POOL_SIZE", 2, 1, 64),
-  EXEC_MAX_SESSIONS: execInt("EXEC_MAX_SESSIONS", 16, 1, 10_000),
-  EXEC_QUEUE: execInt("EXEC_QUEUE", 32, 0, 100_000),
-  EXEC_PER_CLIENT: execInt("EXEC_PER_CLIENT", 2, 1, 10_000),
-  EXEC_IDLE_SECONDS: execInt("EXEC_IDLE_SECONDS", 600, 1, 86_400),
-  EXEC_MAX_LIFE_SECONDS: execInt("EXEC_MAX_LIFE_SECONDS", 1800, 1, 604_800),
-  EXEC_HOST_ID: z
-    .string()
-    .regex(/^[a-z0-9]{0,16}$/, "EXEC_HOST_ID must be up to 16 lowercase letters or digits (the id the site's EXEC_HOSTS gives this host)")
-    .default(""),
-});
-
-/** The execution service's settings; `dir` and `kernelsFile` are absolute. */
-export type TExecEnv = {
-  /** Where the service listens and the site's client connects (loopback). */
-  url: string;
-  dir: string;
-  /** A JSON file of extra kernel descriptions (lib/exec/kernels.ts), or undefined for the default `python`. */
-  kernelsFile: string | undefined;
-  /** Whether to offer the `sage` kernel (EXEC_SAGE: auto by default). */
-  sage: "auto" | "on" | "off";
-  memoryMb: number;
-  /** The memory of all sessions together, in MB; 0: 75% of the host's RAM. */
-  memoryTotalMb: number;
-  /** Each session's CPU share in cores (a CFS quota; may be fractional). */
-  cpus: number;
-  pids: number;
-  cpuSeconds: number;
-  wallSeconds: number;
-  outputBytes: number;
-  filesBytes: number;
-  /** Open files per sandboxed process (RLIMIT_NOFILE). */
-  nofile: number;
-  poolSize: number;
-  maxSessions: number;
-  queue: number;
-  perClient: number;
-  idleSeconds: number;
-  /** The longest a session (a live interact) lives, however active. */
-  maxLifeSeconds: number;
-  /** This host's id in the site's EXEC_HOSTS ("" for a lone host): the prefix of its session ids. */
-  hostId: string;
-};
-
-/** One plain sentence per zod issue, naming the variable. */
-function issueLines(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const key = String(issue.path[0] ?? "environment");
-    // Our messages already name the variable; zod's built-in ones don't.
-    return issue.message.startsWith(key) ? issue.message : `${key}: ${issue.message}`;
-  });
-}
-
-/**
- * Parses only the EXEC_* settings (the execution service's process has nothing else).
- * Throws `EnvError` listing every problem.
- */
-export function parseExecEnv(source: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): TExecEnv {
-  const parsed = ZRawExecEnv.safeParse(source);
-  if (!parsed.success) throw new EnvError(issueLines(parsed.error));
-  const raw = parsed.data;
-  return {
-    url: (raw.EXEC_URL ?? "http://127.0.0.1:3101").replace(/\/+$/, ""),
-    // Under DATA_DIR by default, so each site (and each test run) has its own run directories.
-    dir: path.resolve(cwd, raw.EXEC_DIR ?? path.join(source.DATA_DIR?.trim() || "data", "exec")),
-    kernelsFile: raw.EXEC_KERNELS === undefined ? undefined : path.resolve(cwd, raw.EXEC_KERNELS),
-    sage: raw.EXEC_SAGE === "1" ? "on" : raw.EXEC_SAGE === "0" ? "off" : "auto",
-    memoryMb: raw.EXEC_MEMORY_MB,
-    memoryTotalMb: raw.EXEC_MEMORY_TOTAL_MB,
-    cpus: raw.EXEC_CPUS,
-    pids: raw.EXEC_PIDS,
-    cpuSeconds: raw.EXEC_CPU_SECONDS,
-    wallSeconds: raw.EXEC_WALL_SECONDS,
-    outputBytes: raw.EXEC_OUTPUT_BYTES,
-    filesBytes: raw.EXEC_FILES_BYTES,
-    nofile: raw.EXEC_NOFILE,
-    poolSize: raw.EXEC_POOL_SIZE,
-    maxSessions: raw.EXEC_MAX_SESSIONS,
-    queue: raw.EXEC_QUEUE,
-    perClient: raw.EXEC_PER_CLIENT,
-    idleSeconds: raw.EXEC_IDLE_SECONDS,
-    maxLifeSeconds: raw.EXEC_MAX_LIFE_SECONDS,
-    hostId: raw.EXEC_HOST_ID,
-  };
-}
-
 /** An OAuth application's credentials. */
 export type TOAuthApp = { id: string; secret: string };
 
@@ -327,16 +172,6 @@ export type TEnv = {
 
 /** Where Meilisearch is: its URL, API key (if it needs one) and index name (default `snippets`). */
 export type TMeiliEnv = { url: string; key: string | undefined; index: string };
-
-/** Thrown when the environment is unusable; `problems` has one plain sentence each. */
-export class EnvError extends Error {
-  readonly problems: string[];
-  constructor(problems: string[]) {
-    super(problems.join("\n"));
-    this.name = "EnvError";
-    this.problems = problems;
-  }
-}
 
 function oauthApp(problems: string[], provider: string, prefix: string, id: string | undefined, secret: string | undefined): TOAuthApp | undefined {
   if (id && secret) return { id, secret };

@@ -4,7 +4,9 @@
  * then runs the web server (scripts/web-server.ts: Next behind our node:http server) as a child
  * process with the settings it needs. Started as root, the launcher and the execution service
  * keep root (the sandbox needs it) while the web server runs as the unprivileged CELLAR_USER
- * (default `cellar`), owning the folders the site writes. A bad setting stops it here with one
+ * (default `cellar`), owning the folders the site writes. With NATS_URL the service is this
+ * machine's execution host on NATS (EXEC_HOST_ID, default `local`), one of the site's hosts;
+ * EXEC_LOCAL=0 starts none (docs/scale.md). A bad setting stops it here with one
  * line per problem, before anything listens on a port. A host that cannot sandbox (no bwrap,
  * no cgroups) still gets the site, with Run answering that it is not available.
  */
@@ -42,7 +44,9 @@ function dropPageCache(): void {
 /** Environment variables the execution service gets: its own settings, never the site's secrets. */
 function execServiceEnv(site: TEnv): NodeJS.ProcessEnv {
   const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", NODE_ENV: "production" };
-  for (const [k, v] of Object.entries(process.env)) if (k.startsWith("EXEC_") && v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if ((k.startsWith("EXEC_") || k.startsWith("NATS_")) && v !== undefined) env[k] = v;
+  // With NATS, the local host needs an id among the site's hosts (docs/scale.md).
+  if (site.exec.nats && !site.exec.hostId) env.EXEC_HOST_ID = "local";
   // Resolved here, where DATA_DIR is known (the default lives under it).
   env.EXEC_DIR = site.exec.dir;
   return env as NodeJS.ProcessEnv;
@@ -140,7 +144,11 @@ async function main(): Promise<number> {
       return 1;
     }
   }
-  const exec = await startExecService(env);
+  // With NATS the site finds its hosts there (docs/scale.md); EXEC_LOCAL=0 runs the site alone.
+  const exec: Pick<TSupervisor, "started" | "stop"> =
+    env.exec.nats && !env.exec.local
+      ? (console.log("[exec] EXEC_LOCAL=0: no execution host here; runs go to the hosts on NATS"), { started: true, stop: () => {} })
+      : await startExecService(env);
   // Same lifetime: the service ends with the launcher, however the web server ends.
   process.on("exit", () => exec.stop());
   // A signal means stop, not "the service died": no restart while the web server winds down.

@@ -142,7 +142,9 @@ export function endMessage(end: TRunEnd | null): string {
     case "failed":
       return "This interact stopped: its session ended unexpectedly.";
     case "lost":
-      return "This interact stopped: the execution service restarted. Press Run again.";
+      return end.message?.startsWith("The execution host")
+        ? "This interact stopped: the execution host running it stopped. Press Run again."
+        : "This interact stopped: the execution service restarted. Press Run again.";
     default:
       return "This interact stopped: its session ended.";
   }

@@ -34,8 +34,10 @@ export function statusLine(phase: "idle" | "starting" | "open", log: TRunLog, cl
   if (phase === "starting") return "Starting…";
   const last = log.cells[log.cells.length - 1];
   const lost = log.end?.reason === "lost";
-  if (!last) return log.dead ? (lost ? LOST : "The session has ended.") : phase === "open" ? "Ready." : "";
-  if (lost && last.state === "aborted") return LOST;
+  // The site says which went away: the service (restarted) or the execution host (stopped).
+  const lostText = log.end?.message ?? LOST;
+  if (!last) return log.dead ? (lost ? lostText : "The session has ended.") : phase === "open" ? "Ready." : "";
+  if (lost && last.state === "aborted") return lostText;
   if (!isFinished(last)) return last.state === "queued" ? "Waiting for a runner…" : "Running…";
   const time = took(last, clocks[last.msgId]);
   const which = log.cells.length > 1 ? `Cell ${log.cells.length} ` : "";

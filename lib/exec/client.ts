@@ -1,18 +1,15 @@
 /**
- * The site's client of the execution service (docs/exec.md section 4). It talks to one host or
- * to several: a session id carries its host's id as a prefix (`b-Xy…`, see `hostOfSession`), so
- * every call about a session goes back to the host whose process holds it (sticky by session id:
- * a live interact finds its kernel again, whichever site process serves the request). New
- * sessions go round-robin over the hosts, skipping one that is full or not answering. Every
- * answer of the service is parsed with the schemas of lib/exec/protocol.ts.
+ * The site's client of the execution layer (docs/exec.md section 4). `execClient()` picks how
+ * the site reaches its hosts from the settings (lib/exec/config.ts): without NATS_URL, the one
+ * embedded service over HTTP at EXEC_URL (`createExecClient`, this file); with it, any number
+ * of hosts through NATS (`createNatsExecClient`, nats-client.ts). Both have the same operations
+ * (`TExecClient`); every answer of a service is parsed with the schemas of lib/exec/protocol.ts.
  */
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import { Readable } from "node:stream";
 import { z } from "zod";
 import {
-  appendOutput,
-  toNbOutput,
   ZCompleteHttpResponse,
   ZCreateSessionResponse,
   ZErrorBody,
@@ -21,44 +18,34 @@ import {
   ZHealth,
   ZInspectHttpResponse,
   ZJupyterMessage,
-  hostOfSession,
-  isDeadStatus,
-  isMsgType,
   type TCompleteHttpResponse,
   type TFileEntry,
   type THealth,
   type TInspectHttpResponse,
-  type TNbOutput,
   type TSessionEvent,
 } from "@/lib/exec/protocol";
-import { parseExecHosts, type TExecHost } from "@/lib/exec/hosts";
+import { execConfig } from "@/lib/exec/config";
+import { ExecError } from "@/lib/exec/exec-error";
+import { createNatsExecClient } from "@/lib/exec/nats-client";
+import { runToCompletion, type TRunResult, type TRunToCompletionInput } from "@/lib/exec/run-to-completion";
+
+export { ExecError };
+export type { TRunResult, TRunStatus } from "@/lib/exec/run-to-completion";
 
 /** A file for a session's working directory. */
 export type TClientFile = { path: string; content: Uint8Array | string };
 
-export type TRunStatus = "ok" | "error" | "timeout" | "limit";
-/** `session`: the session that ran the cell (its files are downloadable from it for a while). */
-export type TRunResult = { status: TRunStatus; outputs: TNbOutput[]; files: TFileEntry[]; session: string };
-
-/**
- * A refusal or failure of the service. `status` is the service's HTTP status (absent when it
- * could not be reached: then `code` is "UNAVAILABLE" and `cause` the network error), `retryAfter`
- * its Retry-After in seconds, `kernels` the kernels it has (with code "UNKNOWN_KERNEL").
- */
-export class ExecError extends Error {
-  readonly kernels: readonly string[] | undefined;
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status?: number,
-    readonly retryAfter?: number,
-    options?: { cause?: unknown; kernels?: readonly string[] | undefined },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = "ExecError";
-    this.kernels = options?.kernels;
-  }
-}
+/** An execution host as `GET /api/v1/exec/hosts` lists it (no address). */
+export type TExecHostInfo = {
+  id: string;
+  kernels: string[];
+  /** Sessions it may hold, and room for new ones now. */
+  capacity: number;
+  free: number;
+  sessions: number;
+  /** Its last heartbeat (ISO 8601; the embedded host: now, when it answered). */
+  lastHeartbeat: string;
+};
 
 /** A response body, whole. */
 async function readBody(res: IncomingMessage): Promise<Buffer> {
@@ -67,17 +54,35 @@ async function readBody(res: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** The client's operations against the service (one host or several). */
-export type TExecClient = ReturnType<typeof createExecClient>;
-
-/**
- * The hosts named by `EXEC_HOSTS` (`a=http://10.0.0.5:3101,b=http://10.0.0.6:3101`, each
- * service started with the matching `EXEC_HOST_ID`), else the one host at `EXEC_URL`.
- */
-export function execHostsFromEnv(env: Record<string, string | undefined> = process.env): TExecHost[] {
-  const list = env.EXEC_HOSTS?.trim();
-  return list ? parseExecHosts(list) : [{ id: "", url: (env.EXEC_URL || "http://127.0.0.1:3101").trim() }];
-}
+/** The client's operations, over HTTP (one embedded host) or NATS (any number of hosts). */
+export type TExecClient = {
+  /**
+   * Starts a session whose working directory holds `files`; `client` is the rate key (user or
+   * address). With `execute`, its first cell is queued in the same request (`msg_id`). `tree`:
+   * the files' git tree oid when the caller knows it (NATS ships files by it). `host`: the
+   * execution host that took the session.
+   */
+  createSession(o: {
+    files: TClientFile[];
+    tree?: string | undefined;
+    client: string;
+    kernel?: string;
+    execute?: { code: string; filename?: string | null; timeout?: number | undefined };
+  }): Promise<{ session: string; msg_id?: string; host: string }>;
+  execute(o: { session: string; code: string; filename?: string | null; timeout?: number }): Promise<{ msg_id: string }>;
+  updateInteract(o: { session: string; interact: string; values: Record<string, unknown>; timeout?: number }): Promise<{ msg_id: string }>;
+  complete(o: { session: string; code: string; cursor_pos: number }): Promise<TCompleteHttpResponse>;
+  inspect(o: { session: string; code: string; cursor_pos: number; detail_level?: 0 | 1 }): Promise<TInspectHttpResponse>;
+  events(o: { session: string; after?: number; signal?: AbortSignal }): AsyncGenerator<TSessionEvent>;
+  interrupt(o: { session: string }): Promise<void>;
+  close(o: { session: string }): Promise<void>;
+  listFiles(o: { session: string }): Promise<TFileEntry[]>;
+  openFile(o: { session: string; name: string }): Promise<{ size: number; body: ReadableStream<Uint8Array> }>;
+  readFile(o: { session: string; name: string }): Promise<Uint8Array>;
+  health(): Promise<THealth[]>;
+  hosts(): Promise<TExecHostInfo[]>;
+  runToCompletion(o: TRunToCompletionInput): Promise<TRunResult>;
+};
 
 type TCallInit = { method?: string; body?: string; headers?: Record<string, string>; signal?: AbortSignal | undefined };
 
@@ -88,33 +93,24 @@ type TCallInit = { method?: string; body?: string; headers?: Record<string, stri
  */
 const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 256 }), https: new https.Agent({ keepAlive: true, maxSockets: 256 }) };
 
-type TBase = { id: string; url: URL; secure: boolean; prefix: string };
+type TBase = { url: URL; secure: boolean; prefix: string };
 
 /**
- * A client for the service at `hosts`: one base URL (e.g. `http://127.0.0.1:3101`), or several
- * hosts whose session ids carry their id (see `TExecHost`).
+ * A client for the one service at `url` (e.g. `http://127.0.0.1:3101`). `host`: the id it names
+ * as where runs ran ("local" unless the service has an EXEC_HOST_ID); `capacity`: its
+ * EXEC_MAX_SESSIONS, for the hosts list.
  */
-export function createExecClient(hosts: string | TExecHost[]) {
-  const bases: TBase[] = (typeof hosts === "string" ? [{ id: "", url: hosts }] : hosts).map((h) => {
-    const url = new URL(h.url.replace(/\/+$/, "") + "/");
-    return { id: h.id, url, secure: url.protocol === "https:", prefix: url.pathname.replace(/\/+$/, "") };
-  });
-  if (bases.length === 0) throw new Error("createExecClient: no execution host");
+export function createExecClient(url: string, o: { host?: string; capacity?: number } = {}): TExecClient {
+  const base: TBase = (() => {
+    const u = new URL(url.replace(/\/+$/, "") + "/");
+    return { url: u, secure: u.protocol === "https:", prefix: u.pathname.replace(/\/+$/, "") };
+  })();
+  const hostId = o.host || "local";
   const enc = encodeURIComponent;
-  let nextHost = 0;
 
-  /** The host holding `session`: by its id's prefix; a lone host holds every session. */
-  function hostFor(session: string): TBase {
-    if (bases.length === 1) return bases[0]!;
-    const id = hostOfSession(session);
-    const host = bases.find((b) => b.id === id);
-    if (!host) throw new ExecError("NOT_FOUND", "No such session (its execution host is not one of this site's).", 404);
-    return host;
-  }
-
-  /** A call about a session, sent to its host. */
+  /** A call about a session. */
   function sessionCall(session: string, rest: string, init?: TCallInit): Promise<IncomingMessage> {
-    return call(hostFor(session), `/sessions/${enc(session)}${rest}`, init);
+    return call(base, `/sessions/${enc(session)}${rest}`, init);
   }
 
   /** One request; resolves with the response (2xx) once its headers are in, else throws ExecError. */
@@ -169,40 +165,25 @@ export function createExecClient(hosts: string | TExecHost[]) {
     return schema.parse(JSON.parse((await readBody(res)).toString("utf8")));
   }
 
-  /**
-   * `POST /sessions` on the next host in turn; a host that is full (503) or not answering passes
-   * the request to the next one, and the last refusal is thrown when every host refused.
-   */
-  async function create(body: string): Promise<IncomingMessage> {
-    let refusal: unknown;
-    for (let tried = 0; tried < bases.length; tried++) {
-      const base = bases[nextHost++ % bases.length]!;
-      try {
-        return await call(base, "/sessions", { method: "POST", body });
-      } catch (e) {
-        if (!(e instanceof ExecError) || (e.status !== undefined && e.status !== 503)) throw e;
-        refusal = e;
-      }
-    }
-    throw refusal;
-  }
-
   /** Reads a response to its end (which also frees its connection for the next call). */
   async function drain(res: IncomingMessage): Promise<void> {
     await readBody(res);
   }
 
-  const client = {
+  const client: TExecClient = {
     /**
      * Starts a session whose working directory holds `files`; `client` is the rate key (user or
      * address). With `execute`, its first cell is queued in the same request (`msg_id`).
+     * `tree`: the files' git tree oid when the caller knows it (NATS ships files by it);
+     * `host`: the host that took the session.
      */
     async createSession(o: {
       files: TClientFile[];
+      tree?: string | undefined;
       client: string;
       kernel?: string;
       execute?: { code: string; filename?: string | null; timeout?: number | undefined };
-    }): Promise<{ session: string; msg_id?: string }> {
+    }): Promise<{ session: string; msg_id?: string; host: string }> {
       const files = o.files.map((f) => ({
         path: f.path,
         base64: (typeof f.content === "string" ? Buffer.from(f.content, "utf8") : Buffer.from(f.content)).toString("base64"),
@@ -210,9 +191,12 @@ export function createExecClient(hosts: string | TExecHost[]) {
       const execute = o.execute && { code: o.execute.code, filename: o.execute.filename ?? null, timeout: o.execute.timeout };
       const created = await parse(
         ZCreateSessionResponse,
-        await create(JSON.stringify({ kernel: o.kernel ?? "python", files, client: o.client, ...(execute ? { execute } : {}) })),
+        await call(base, "/sessions", {
+          method: "POST",
+          body: JSON.stringify({ kernel: o.kernel ?? "python", files, client: o.client, ...(execute ? { execute } : {}) }),
+        }),
       );
-      return created.msg_id === undefined ? { session: created.session } : created;
+      return created.msg_id === undefined ? { session: created.session, host: hostId } : { ...created, host: hostId };
     },
 
     /** Queues a cell (a file's text with `filename`, or an interactive cell); cells run in order. */
@@ -321,58 +305,30 @@ export function createExecClient(hosts: string | TExecHost[]) {
       return new Uint8Array(await new Response(body).arrayBuffer());
     },
 
-    /** The pool and queue of each host, in order. */
+    /** The pool and queue of each host. */
     async health(): Promise<THealth[]> {
-      return Promise.all(bases.map(async (b) => parse(ZHealth, await call(b, "/health"))));
+      return [await parse(ZHealth, await call(base, "/health"))];
     },
 
-    /**
-     * Runs one cell in a fresh session and waits for it (`POST /api/v1/exec`): its outputs as
-     * nbformat v4, its status (a `LimitExceeded` for the wall clock is "timeout", for another
-     * limit "limit"), and the files it wrote. The session is closed afterwards; the files stay
-     * downloadable for the service's retention time.
-     */
-    async runToCompletion(o: {
-      files: TClientFile[];
-      code: string;
-      filename?: string | null;
-      timeout?: number;
-      client: string;
-      /** The kernel to run in (default "python"). */
-      kernel?: string;
-    }): Promise<TRunResult> {
-      // The cell goes with the creation: one round trip less.
-      const created = await client.createSession({
-        files: o.files,
-        client: o.client,
-        ...(o.kernel !== undefined ? { kernel: o.kernel } : {}),
-        execute: { code: o.code, filename: o.filename, timeout: o.timeout },
-      });
-      const { session } = created;
-      // The service's own wall clock ends every cell; this is a backstop against a lost stream.
-      const abort = new AbortController();
-      const backstop = setTimeout(() => abort.abort(), ((o.timeout ?? 600) + 30) * 1000);
-      try {
-        const msg_id = created.msg_id ?? (await client.execute({ session, code: o.code, filename: o.filename, timeout: o.timeout })).msg_id;
-        const outputs: TNbOutput[] = [];
-        let status: TRunStatus = "ok";
-        for await (const { message } of client.events({ session, signal: abort.signal })) {
-          if (isDeadStatus(message)) break;
-          if (message.parent_header.msg_id !== msg_id) continue;
-          const output = toNbOutput(message);
-          if (output) appendOutput(outputs, output);
-          if (isMsgType(message, "error")) {
-            const limit = message.metadata.limit;
-            status = message.content.ename === "LimitExceeded" ? (limit === "time" ? "timeout" : "limit") : "error";
-          }
-          if (isMsgType(message, "status") && message.content.execution_state === "idle") break;
-        }
-        const files = await client.listFiles({ session });
-        return { status, outputs, files, session };
-      } finally {
-        clearTimeout(backstop);
-        await client.close({ session }).catch(() => {});
-      }
+    /** The one host, as `GET /api/v1/exec/hosts` lists it. */
+    async hosts(): Promise<TExecHostInfo[]> {
+      const [h] = await client.health();
+      const capacity = o.capacity ?? 16;
+      return [
+        {
+          id: hostId,
+          kernels: h?.kernels ?? ["python"],
+          capacity,
+          free: Math.max(0, capacity - (h?.pool.busy ?? 0) - (h?.queue ?? 0)),
+          sessions: h?.sessions ?? 0,
+          lastHeartbeat: new Date().toISOString(),
+        },
+      ];
+    },
+
+    /** Runs one cell in a fresh session and waits for it (run-to-completion.ts). */
+    runToCompletion(o) {
+      return runToCompletion(client, o);
     },
   };
   return client;
@@ -380,8 +336,18 @@ export function createExecClient(hosts: string | TExecHost[]) {
 
 let defaultClient: TExecClient | undefined;
 
-/** The client of the service hosts named by EXEC_HOSTS, or of the one at EXEC_URL (default http://127.0.0.1:3101). */
+/**
+ * The site's client: through NATS when NATS_URL is set (docs/scale.md), else of the embedded
+ * service at EXEC_URL (default http://127.0.0.1:3101). lib/runs gets it here; nothing passes it down.
+ */
 export function execClient(): TExecClient {
-  defaultClient ??= createExecClient(execHostsFromEnv());
+  if (defaultClient) return defaultClient;
+  const config = execConfig();
+  defaultClient = config.nats ? createNatsExecClient(config.nats) : createExecClient(config.url, { host: config.hostId, capacity: config.maxSessions });
   return defaultClient;
+}
+
+/** Forgets the site's client (tests that change the settings). */
+export function resetExecClientForTests(): void {
+  defaultClient = undefined;
 }

@@ -15,7 +15,7 @@ export const ZSessionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "a session i
 export type TSessionId = z.infer<typeof ZSessionId>;
 
 /**
- * The id of the host holding a session, for a site with several hosts (each with an id, which
+ * The id of the host holding a session, for a site with hosts on NATS (each with an id, which
  * has no dash): what comes before the first dash.
  */
 export function hostOfSession(session: string): string {

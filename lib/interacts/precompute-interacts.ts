@@ -136,7 +136,13 @@ export async function precomputeInteracts(options: {
     const open = async (n: number) => {
       let created: { session: string; msg_id?: string };
       try {
-        created = await client.createSession({ files, client: `precompute:${row.id}:${n}`, kernel: revision.kernel, execute: { code, filename: main.path } });
+        created = await client.createSession({
+          files,
+          tree: revision.rev,
+          client: `precompute:${row.id}:${n}`,
+          kernel: revision.kernel,
+          execute: { code, filename: main.path },
+        });
       } catch (e) {
         throw fromExecError(e, { kernel: revision.kernel });
       }

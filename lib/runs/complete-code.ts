@@ -1,4 +1,5 @@
 import "server-only";
+import { execClient } from "@/lib/exec/client";
 import { AppError } from "@/lib/errors";
 import { checkSessionId, fromExecError, type TExecClient } from "./exec-client";
 import { MAX_CELL_CHARS } from "./run-cell";
@@ -14,11 +15,13 @@ export type TCompletion = { matches: string[]; cursorStart: number; cursorEnd: n
  * code points. While a cell runs the answer is empty with `busy` (docs/exec.md, "Completion
  * and help"). Spends the interact budget: a reader presses Tab often, as they drag a slider.
  */
-export async function completeCode(options: TRunner & { session: string; code: string; cursor: number; client: TExecClient }): Promise<TCompletion> {
+export async function completeCode(
+  options: TRunner & { session: string; code: string; cursor: number; client?: TExecClient | undefined },
+): Promise<TCompletion> {
   const { code, cursor } = checkQuery(options);
   await spendBudget(options, "interact");
   try {
-    const reply = await options.client.complete({ session: options.session, code, cursor_pos: toCodePoints(code, cursor) });
+    const reply = await (options.client ?? execClient()).complete({ session: options.session, code, cursor_pos: toCodePoints(code, cursor) });
     return { matches: reply.matches, cursorStart: toUtf16(code, reply.cursor_start), cursorEnd: toUtf16(code, reply.cursor_end), busy: reply.busy };
   } catch (e) {
     throw fromExecError(e);

@@ -9,7 +9,7 @@ let cached: TKernelName[] | undefined;
  * The kernels to offer on the /cell page: those the execution service is configured with
  * (EXEC_SAGE, EXEC_KERNELS: the same settings the service reads at start; lib/exec/kernels.ts)
  * that a run may ask for. Read from the configuration rather than asked of the service, so the
- * page renders while the service is down; a service elsewhere (EXEC_HOSTS) configured otherwise
+ * page renders while the service is down; a host elsewhere (on NATS) configured otherwise
  * still answers a Run in a kernel it lacks with a 422 naming those it has, which the page shows.
  */
 export function offeredKernels(): TKernelName[] {

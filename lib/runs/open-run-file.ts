@@ -1,4 +1,5 @@
 import "server-only";
+import { execClient } from "@/lib/exec/client";
 import { AppError } from "@/lib/errors";
 import { checkSessionId, fromExecError, type TExecClient } from "./exec-client";
 
@@ -10,7 +11,7 @@ import { checkSessionId, fromExecError, type TExecClient } from "./exec-client";
 export async function openRunFile(options: {
   session: string;
   name: string;
-  client: TExecClient;
+  client?: TExecClient | undefined;
 }): Promise<{ size: number; body: ReadableStream<Uint8Array> }> {
   checkSessionId(options.session);
   const parts = options.name.split("/");
@@ -18,7 +19,7 @@ export async function openRunFile(options: {
     throw new AppError("NOT_FOUND", `There is no file ${JSON.stringify(options.name)} in this run.`);
   }
   try {
-    return await options.client.openFile({ session: options.session, name: options.name });
+    return await (options.client ?? execClient()).openFile({ session: options.session, name: options.name });
   } catch (e) {
     const mapped = fromExecError(e);
     if (mapped instanceof AppError && mapped.code === "NOT_FOUND") {

@@ -1,4 +1,5 @@
 import "server-only";
+import { execClient } from "@/lib/exec/client";
 import type { TExecClient } from "@/lib/exec/client";
 import type { TRunner } from "./run-client-key";
 import { runEvents } from "./run-events";
@@ -14,12 +15,12 @@ export async function openRunStream(options: {
   after: number | undefined;
   signal: AbortSignal;
   runner: TRunner;
-  client: TExecClient;
+  client?: TExecClient | undefined;
 }): Promise<ReadableStream<Uint8Array>> {
   const release = takeStreamSlot(options.runner);
   options.signal.addEventListener("abort", release, { once: true });
   try {
-    return await runEvents({ session: options.session, after: options.after, signal: options.signal, client: options.client, onEnd: release });
+    return await runEvents({ session: options.session, after: options.after, signal: options.signal, client: options.client ?? execClient(), onEnd: release });
   } catch (e) {
     release();
     throw e;

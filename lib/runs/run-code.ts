@@ -1,4 +1,5 @@
 import "server-only";
+import { execClient } from "@/lib/exec/client";
 import { AppError } from "@/lib/errors";
 import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
 import type { TRunStatus } from "@/lib/exec/client";
@@ -15,6 +16,8 @@ export type TRunCodeResult = {
   files: { name: string; size: number }[];
   /** The session that kept the files, to download them from; null when none was kept. */
   session: string | null;
+  /** The execution host the code ran on ("local" on a site without NATS). */
+  host: string;
 };
 
 /**
@@ -31,7 +34,7 @@ export async function runToCompletion(
     snippet?: { owner: string; slug: string; rev?: string | undefined } | undefined;
     timeout?: number | undefined;
     kernel?: TKernelName | undefined;
-    client: TExecClient;
+    client?: TExecClient | undefined;
   },
 ): Promise<TRunCodeResult> {
   if (options.code.length > MAX_CELL_CHARS) throw new AppError("TOO_LARGE", `code may hold at most ${MAX_CELL_CHARS.toLocaleString("en")} characters.`);
@@ -42,18 +45,16 @@ export async function runToCompletion(
   const files = revision ? revision.files.map((f) => ({ path: f.path, content: f.content })) : [];
   const kernel = options.kernel ?? revision?.kernel ?? "python";
   try {
-    const result = await options.client.runToCompletion({
+    const result = await (options.client ?? execClient()).runToCompletion({
       files,
+      ...(revision ? { tree: revision.rev } : {}),
       code: options.code,
       filename: null,
       ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
       client: serviceClientKey(options),
       kernel,
     });
-    // The files' download URLs need the session that wrote them; the client's answer names it
-    // once it carries `session` (until then the files are listed without a URL).
-    const session = "session" in result && typeof result.session === "string" ? result.session : null;
-    return { status: result.status, outputs: result.outputs, files: result.files, session };
+    return { status: result.status, outputs: result.outputs, files: result.files, session: result.session, host: result.host };
   } catch (e) {
     throw await fromCreationError(e, options, kernel);
   }

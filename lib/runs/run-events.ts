@@ -1,6 +1,8 @@
 import "server-only";
+import { execClient, ExecError, type TExecClient } from "@/lib/exec/client";
+import { HOST_LOST_MESSAGE } from "@/lib/exec/nats-client";
 import { isDeadStatus, jupyterMessage, type TSessionEvent } from "@/lib/exec/protocol";
-import { checkSessionId, fromExecError, type TExecClient } from "./exec-client";
+import { checkSessionId, fromExecError } from "./exec-client";
 
 /** How often an idle stream sends a comment line, so proxies and browsers keep it open. */
 const HEARTBEAT_MS = 15_000;
@@ -15,12 +17,19 @@ export function sseEvent(m: TSessionEvent): string {
 
 /** The words for a run whose execution service went away under it (its stream broke off). */
 export const SERVICE_LOST_MESSAGE = "The execution service restarted; this run ended. Press Run again.";
+/** The words for a run whose execution host (NATS, docs/scale.md) stopped sending heartbeats. */
+export { HOST_LOST_MESSAGE };
+
+/** The words for a stream that broke off with `e`: a host that stopped, else the service restarted. */
+function lostMessage(e: unknown): string {
+  return e instanceof ExecError && e.code === "HOST_LOST" ? HOST_LOST_MESSAGE : SERVICE_LOST_MESSAGE;
+}
 
 /**
  * The final `dead` status the site sends in the service's place when the service's stream broke
  * off before the session's own: `reason: "lost"` and the words for the page and API clients.
  */
-export function lostServiceEnd(session: string, seq: number): TSessionEvent {
+export function lostServiceEnd(session: string, seq: number, message: string = SERVICE_LOST_MESSAGE): TSessionEvent {
   return {
     seq,
     message: jupyterMessage({
@@ -28,7 +37,7 @@ export function lostServiceEnd(session: string, seq: number): TSessionEvent {
       msgId: `lost-${session}`,
       session,
       parent: {},
-      metadata: { reason: "lost", message: SERVICE_LOST_MESSAGE },
+      metadata: { reason: "lost", message },
       content: { execution_state: "dead" },
     }),
   };
@@ -46,7 +55,7 @@ export async function runEvents(options: {
   session: string;
   after: number | undefined;
   signal: AbortSignal;
-  client: TExecClient;
+  client?: TExecClient | undefined;
   /** Called once when the stream has ended, by any path. */
   onEnd?: () => void;
 }): Promise<ReadableStream<Uint8Array>> {
@@ -54,15 +63,20 @@ export async function runEvents(options: {
   const upstream = new AbortController();
   const abort = () => upstream.abort();
   options.signal.addEventListener("abort", abort, { once: true });
-  const iterator = options.client
+  const iterator = (options.client ?? execClient())
     .events({ session: options.session, ...(options.after !== undefined ? { after: options.after } : {}), signal: upstream.signal })
     [Symbol.asyncIterator]();
   let pending: IteratorResult<TSessionEvent> | null;
+  // Why the stream broke off before the session's own end, when it did.
+  let brokeOff: unknown;
   try {
     pending = await iterator.next();
   } catch (e) {
     upstream.abort();
-    throw fromExecError(e);
+    // Its host stopped before the reader came back: the stream says so, as it would have live.
+    if (!(e instanceof ExecError && e.code === "HOST_LOST")) throw fromExecError(e);
+    pending = { done: true, value: undefined };
+    brokeOff = e;
   }
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let lastSeq = options.after ?? 0;
@@ -92,7 +106,7 @@ export async function runEvents(options: {
         pending = null;
         if (next.done) {
           stop();
-          if (!ended) controller.enqueue(encoder.encode(sseEvent(lostServiceEnd(options.session, lastSeq + 1))));
+          if (!ended) controller.enqueue(encoder.encode(sseEvent(lostServiceEnd(options.session, lastSeq + 1, lostMessage(brokeOff)))));
           controller.close();
           return;
         }
@@ -107,7 +121,7 @@ export async function runEvents(options: {
         if (readerLeft) controller.close();
         else {
           console.error(`The execution service's stream of session ${options.session} broke off`, e);
-          if (!ended) controller.enqueue(encoder.encode(sseEvent(lostServiceEnd(options.session, lastSeq + 1))));
+          if (!ended) controller.enqueue(encoder.encode(sseEvent(lostServiceEnd(options.session, lastSeq + 1, lostMessage(e)))));
           controller.close();
         }
       }

@@ -10,7 +10,11 @@ import { isMsgType, type TJupyterMessage } from "@/lib/exec/protocol";
  */
 
 // The messages themselves (their envelope and each msg_type's content) are lib/exec/protocol's.
-const ZEnd = z.object({ reason: z.string().catch("unknown"), seconds: z.number().positive().nullable().optional().catch(null) });
+const ZEnd = z.object({
+  reason: z.string().catch("unknown"),
+  seconds: z.number().positive().nullable().optional().catch(null),
+  message: z.string().max(500).optional().catch(undefined),
+});
 
 /** The MIME type of an interact's description (a `display_data` the kernel sends when one is made). */
 export const INTERACT_MIME = "application/vnd.cellar.interact+json";
@@ -142,7 +146,8 @@ export type TInteract = {
 export type TUpdate = { interact: string | null; done: boolean };
 
 /** Why the session ended, from the final `dead` status ("idle", "lifetime", "closed", ...); seconds for idle and lifetime. */
-export type TRunEnd = { reason: string; seconds: number | null };
+/** `message`: the site's words for a `lost` end (the service restarted, or the execution host stopped). */
+export type TRunEnd = { reason: string; seconds: number | null; message?: string };
 
 export type TRunLog = {
   cells: TRunCell[];
@@ -195,7 +200,13 @@ export function applyMessage(log: TRunLog, seq: number, message: TJupyterMessage
   const next = { ...log, lastSeq: seq };
   if (isMsgType(message, "status") && message.content.execution_state === "dead") {
     const end = ZEnd.safeParse(message.metadata);
-    return endLog(next, now, end.success && message.metadata.reason !== undefined ? { reason: end.data.reason, seconds: end.data.seconds ?? null } : null);
+    return endLog(
+      next,
+      now,
+      end.success && message.metadata.reason !== undefined
+        ? { reason: end.data.reason, seconds: end.data.seconds ?? null, ...(end.data.message ? { message: end.data.message } : {}) }
+        : null,
+    );
   }
   const parent = message.parent_header.msg_id;
   if (!parent) return next;

@@ -1,4 +1,4 @@
 import "server-only";
 
-/** The client of the execution service at EXEC_URL, which the routes hand to lib/runs. */
+/** The site's execution client (lib/exec/client.ts: HTTP to EXEC_URL, or NATS); lib/runs operations use it unless given another. */
 export { execClient } from "@/lib/exec/client";

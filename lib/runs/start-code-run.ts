@@ -1,11 +1,13 @@
 import "server-only";
+import { execClient } from "@/lib/exec/client";
 import { AppError } from "@/lib/errors";
 import type { TKernelName } from "@/lib/snippets/kernel";
 import { fromCreationError, type TExecClient } from "./exec-client";
 import { MAX_CELL_CHARS } from "./run-cell";
 import { serviceClientKey, spendBudget, type TRunner } from "./run-client-key";
 
-export type TStartedCodeRun = { session: string; kernel: TKernelName; msgId: string };
+/** `host`: the execution host running the session ("local" on a site without NATS). */
+export type TStartedCodeRun = { session: string; kernel: TKernelName; msgId: string; host: string };
 
 /**
  * Opens a session with an empty working directory and runs `code` in it as its first
@@ -13,12 +15,13 @@ export type TStartedCodeRun = { session: string; kernel: TKernelName; msgId: str
  * session, budget and limits as a snippet's Run (start-run.ts), only without files. Anyone may
  * run code; the Run budget is spent first, and given back when the service lacks `kernel`.
  */
-export async function startCodeRun(options: TRunner & { code: string; kernel: TKernelName; client: TExecClient }): Promise<TStartedCodeRun> {
+export async function startCodeRun(options: TRunner & { code: string; kernel: TKernelName; client?: TExecClient | undefined }): Promise<TStartedCodeRun> {
+  const client = options.client ?? execClient();
   if (options.code.length > MAX_CELL_CHARS) throw new AppError("TOO_LARGE", `code may hold at most ${MAX_CELL_CHARS.toLocaleString("en")} characters.`);
   await spendBudget(options);
-  let created: { session: string; msg_id?: string };
+  let created: { session: string; msg_id?: string; host: string };
   try {
-    created = await options.client.createSession({
+    created = await client.createSession({
       files: [],
       client: serviceClientKey(options),
       kernel: options.kernel,
@@ -28,8 +31,8 @@ export async function startCodeRun(options: TRunner & { code: string; kernel: TK
     throw await fromCreationError(e, options, options.kernel);
   }
   if (created.msg_id === undefined) {
-    await options.client.close({ session: created.session }).catch(() => undefined);
+    await client.close({ session: created.session }).catch(() => undefined);
     throw new Error("The execution service created a session without running its first cell.");
   }
-  return { session: created.session, kernel: options.kernel, msgId: created.msg_id };
+  return { session: created.session, kernel: options.kernel, msgId: created.msg_id, host: created.host };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { execClient } from "@/lib/exec/client";
 import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
 import { noteRunStart } from "@/lib/snippets/note-run-start";
 import type { TKernelName } from "@/lib/snippets/kernel";
@@ -17,6 +18,8 @@ export type TStartedRun = {
   msgId: string | null;
   /** Why nothing ran yet, for the page to show, when mainFile is null. */
   note: string | null;
+  /** The execution host running the session ("local" on a site without NATS). */
+  host: string;
 };
 
 /**
@@ -33,20 +36,23 @@ export async function startRun(
     slug: string;
     rev?: string | undefined;
     kernel?: TKernelName | undefined;
-    client: TExecClient;
+    client?: TExecClient | undefined;
   },
 ): Promise<TStartedRun> {
+  const client = options.client ?? execClient();
   await spendBudget(options);
   const revision = await readSnippetFiles({ owner: options.owner, slug: options.slug, ...(options.rev ? { rev: options.rev } : {}) });
   const files = revision.files.map((f) => ({ path: f.path, content: f.content }));
   const main = revision.mainFile ? revision.files.find((f) => f.path === revision.mainFile) : undefined;
   const runnable = main && !main.binary ? main : undefined;
   const kernel = options.kernel ?? revision.kernel;
-  let created: { session: string; msg_id?: string };
+  let created: { session: string; msg_id?: string; host: string };
   try {
     // The main file goes with the session's creation: one round trip to first output.
-    created = await options.client.createSession({
+    created = await client.createSession({
       files,
+      // The revision pins the files: hosts on NATS fetch them by it once and keep them (docs/scale.md).
+      tree: revision.rev,
       client: serviceClientKey(options),
       kernel,
       ...(runnable ? { execute: { code: new TextDecoder().decode(runnable.content), filename: runnable.path } } : {}),
@@ -60,19 +66,19 @@ export async function startRun(
     slug: options.slug,
     rev: revision.rev,
     session,
-    client: options.client,
+    client,
     visitor: { actor: options.actor, address: options.address },
   });
   if (!runnable) {
     const note = main
       ? `${main.path} is not a text file, so there is nothing to run first. Type code in the cell below.`
       : "This snippet has no main file to run first (name one main.py or main.sage, or keep one Python or Sage file). Its files are in the working directory: type code in the cell below.";
-    return { session, rev: revision.rev, mainFile: null, kernel, msgId: null, note };
+    return { session, rev: revision.rev, mainFile: null, kernel, msgId: null, note, host: created.host };
   }
   if (created.msg_id === undefined) {
     // The service did not take the first cell with the session: it must be queued, or nobody hears of the session.
-    await options.client.close({ session }).catch(() => undefined);
+    await client.close({ session }).catch(() => undefined);
     throw new Error("The execution service created a session without running its first cell.");
   }
-  return { session, rev: revision.rev, mainFile: runnable.path, kernel, msgId: created.msg_id, note: null };
+  return { session, rev: revision.rev, mainFile: runnable.path, kernel, msgId: created.msg_id, note: null, host: created.host };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { execClient } from "@/lib/exec/client";
 import { AppError } from "@/lib/errors";
 import { ZInteractHttpRequest } from "@/lib/exec/protocol";
 import { checkSessionId, fromExecError, type TExecClient } from "./exec-client";
@@ -12,14 +13,14 @@ import { spendBudget, type TRunner } from "./run-client-key";
  * one after another (the page keeps one in flight per interact).
  */
 export async function updateInteract(
-  options: TRunner & { session: string; interact: string; values: Record<string, unknown>; client: TExecClient },
+  options: TRunner & { session: string; interact: string; values: Record<string, unknown>; client?: TExecClient | undefined },
 ): Promise<{ msgId: string }> {
   checkSessionId(options.session);
   const parsed = ZInteractHttpRequest.safeParse({ interact: options.interact, values: options.values });
   if (!parsed.success) throw new AppError("INVALID", `Interact update: ${parsed.error.issues[0]?.message ?? "invalid"}.`);
   await spendBudget(options, "interact");
   try {
-    const { msg_id } = await options.client.updateInteract({ session: options.session, interact: options.interact, values: options.values });
+    const { msg_id } = await (options.client ?? execClient()).updateInteract({ session: options.session, interact: options.interact, values: options.values });
     return { msgId: msg_id };
   } catch (e) {
     throw fromExecError(e);

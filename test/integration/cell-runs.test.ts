@@ -7,7 +7,6 @@ import { describe, expect, it } from "vitest";
 import { POST as postRuns } from "@/app/api/v1/runs/route";
 import { closeRun } from "@/lib/runs/close-run";
 import { runCell } from "@/lib/runs/run-cell";
-import { execClient } from "@/lib/runs/service";
 import { closeDbAfterAll } from "@/test/support/db";
 import { useExecService } from "@/test/support/exec-service";
 import { follow, stdoutOf } from "@/test/support/follow-run";
@@ -38,10 +37,10 @@ describe.skipIf(why !== null)("running code from the /cell page", () => {
     const outputs = first.log.cells.find((c) => c.msgId === msgId)?.outputs ?? [];
     expect(outputs.at(-1)).toEqual({ kind: "result", count: expect.any(Number), data: expect.objectContaining({ "text/plain": "42" }) });
 
-    const cell = await runCell({ actor: null, address: "198.18.7.1", session, code: "print(answer + 1)", client: execClient() });
+    const cell = await runCell({ actor: null, address: "198.18.7.1", session, code: "print(answer + 1)" });
     const second = await follow(session, cell.msgId, Math.max(...first.seqs));
     expect(stdoutOf(second.log, cell.msgId)).toBe("43\n");
-    await closeRun({ session, client: execClient() });
+    await closeRun({ session });
   });
 
   it("refuses a kernel the server lacks, an unknown one, and code with a snippet, before anything runs", async () => {

@@ -8,7 +8,6 @@ import { POST as postComplete } from "@/app/api/v1/runs/[session]/complete/route
 import { POST as postInspect } from "@/app/api/v1/runs/[session]/inspect/route";
 import { POST as postRuns } from "@/app/api/v1/runs/route";
 import { closeRun } from "@/lib/runs/close-run";
-import { execClient } from "@/lib/runs/service";
 import { closeDbAfterAll } from "@/test/support/db";
 import { useExecService } from "@/test/support/exec-service";
 import { follow } from "@/test/support/follow-run";
@@ -72,7 +71,7 @@ describe.skipIf(why !== null)("completion and help on the Run API", () => {
     expect(huge.status).toBe(413);
     expect((await complete(session, "{not json")).status).toBe(400);
 
-    await closeRun({ session, client: execClient() });
+    await closeRun({ session });
     const ended = await complete(session, { code: "ab", cursor: 1 });
     expect([404, 409]).toContain(ended.status);
     expect((await complete("not a session id!", { code: "ab", cursor: 1 })).status).toBe(404);

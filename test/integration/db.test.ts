@@ -225,7 +225,7 @@ describe("environment", () => {
     ]);
   });
 
-  it("refuses to start with an EXEC_HOSTS it cannot route by, naming the entry", () => {
+  it("refuses to start with NATS settings that cannot work, naming them with the site's other problems", () => {
     const cwd = path.join(scratch, uniqueName("env"));
     const problems = (source: Record<string, string>) => {
       try {
@@ -235,11 +235,12 @@ describe("environment", () => {
         return (e as EnvError).problems;
       }
     };
-    expect(problems({ EXEC_HOSTS: "a=http://10.0.0.5:3101,http://10.0.0.6:3101" })).toEqual([
-      'EXEC_HOSTS: "http://10.0.0.6:3101" is not id=url (id: 1–16 lowercase letters or digits, url: http://host:port)',
+    expect(problems({ NATS_URL: "10.0.0.5", PORT: "abc" })).toEqual([
+      "NATS_URL must be nats://host:port (several separated by commas), e.g. nats://127.0.0.1:4222",
+      'PORT must be a whole number between 1 and 65535 (got "abc")',
     ]);
-    expect(problems({ EXEC_HOSTS: "a=http://10.0.0.5:3101,a=http://10.0.0.6:3101" })).toEqual(['EXEC_HOSTS: the host id "a" is given twice']);
-    expect(problems({ EXEC_HOSTS: "a=http://10.0.0.5:3101,b=http://10.0.0.6:3101" })).toEqual([]);
+    expect(problems({ NATS_URL: "nats://10.0.0.5:4222", NATS_PASSWORD: "pw" })).toEqual(["NATS_USER and NATS_PASSWORD go together: set both or neither"]);
+    expect(problems({ NATS_URL: "nats://10.0.0.5:4222", NATS_USER: "site", NATS_PASSWORD: "pw" })).toEqual([]);
   });
 
   it("defaults to port 3000 and PGlite under ./data, and keeps one generated secret private on disk", () => {

@@ -68,7 +68,7 @@ describe.skipIf(why)("the execution service dies during a run", () => {
       execute: { code: "import time\nprint('started', flush=True)\ntime.sleep(60)" },
     });
     const abort = new AbortController();
-    const reader = (await runEvents({ session, after: undefined, signal: abort.signal, client: execClient() })).getReader();
+    const reader = (await runEvents({ session, after: undefined, signal: abort.signal })).getReader();
     const decoder = new TextDecoder();
     let text = "";
     while (!text.includes("started")) {

@@ -69,9 +69,9 @@ describe.skipIf(why !== null)("runs on a server with Sage", () => {
   it("runs a cell typed after a Sage snippet's Run in Sage, with the file's names", async () => {
     const { actor } = await newUser();
     const s = await createSnippet({ actor, title: "Ring", files: [{ path: "main.sage", content: "R.<t> = GF(7)[]\nprint('ready')\n" }] });
-    const run = await startRun({ actor, address: null, owner: actor.username, slug: s.slug, client: execClient() });
+    const run = await startRun({ actor, address: null, owner: actor.username, slug: s.slug });
     expect(run).toMatchObject({ kernel: "sage", mainFile: "main.sage" });
-    const cell = await runCell({ actor, address: null, session: run.session, code: "(t^7 - t).factor()", client: execClient() });
+    const cell = await runCell({ actor, address: null, session: run.session, code: "(t^7 - t).factor()" });
     const messages = [];
     for await (const e of execClient().events({ session: run.session })) {
       messages.push(e.message);
@@ -79,6 +79,6 @@ describe.skipIf(why !== null)("runs on a server with Sage", () => {
     }
     const result = messages.flatMap((m) => (isMsgType(m, "execute_result") && m.parent_header.msg_id === cell.msgId ? [m.content] : []))[0];
     expect(result?.data["text/plain"]).toBe("t * (t + 1) * (t + 2) * (t + 3) * (t + 4) * (t + 5) * (t + 6)");
-    await closeRun({ session: run.session, client: execClient() });
+    await closeRun({ session: run.session });
   }, 120_000);
 });

@@ -13,7 +13,6 @@ import { GET as getSnippetRoute, PATCH as patchSnippetRoute } from "@/app/api/v1
 import { GET as listSnippetsRoute, POST as createSnippetRoute } from "@/app/api/v1/snippets/route";
 import { getDb } from "@/lib/db/client";
 import { runToCompletion } from "@/lib/runs/run-code";
-import { execClient } from "@/lib/runs/service";
 import { startRun } from "@/lib/runs/start-run";
 import { closeRun } from "@/lib/runs/close-run";
 import { createSnippet } from "@/lib/snippets/create-snippet";
@@ -208,7 +207,7 @@ describe.skipIf(why !== null)("runs on a server without Sage", () => {
 
     // The snippet's own kernel, by default; more times than the Run budget allows in a minute.
     for (let i = 0; i < 62; i++) {
-      const e = await appError(startRun({ actor: reader.actor, address: null, owner: actor.username, slug: s.slug, client: execClient() }));
+      const e = await appError(startRun({ actor: reader.actor, address: null, owner: actor.username, slug: s.slug }));
       expect([e.code, e.status, e.message, e.details], `try ${i + 1}`).toEqual(["INVALID", 422, NO_SAGE, { kernels: ["python"] }]);
     }
     // As the page and API clients see it.
@@ -227,9 +226,9 @@ describe.skipIf(why !== null)("runs on a server without Sage", () => {
 
     // The budget is intact, and asking for Python runs the same snippet (its main file as Python),
     // which counts as the reader's run.
-    const run = await startRun({ actor: reader.actor, address: null, owner: actor.username, slug: s.slug, kernel: "python", client: execClient() });
+    const run = await startRun({ actor: reader.actor, address: null, owner: actor.username, slug: s.slug, kernel: "python" });
     expect(run).toMatchObject({ kernel: "python", mainFile: "main.sage" });
-    await closeRun({ session: run.session, client: execClient() });
+    await closeRun({ session: run.session });
     await expect.poll(runCount).toBe(1);
     const result = await runToCompletion({
       actor: reader.actor,
@@ -237,7 +236,6 @@ describe.skipIf(why !== null)("runs on a server without Sage", () => {
       code: "print(6 * 7)",
       snippet: { owner: actor.username, slug: s.slug },
       kernel: "python",
-      client: execClient(),
     });
     expect(result.outputs).toEqual([{ output_type: "stream", name: "stdout", text: "42\n" }]);
   });
@@ -245,10 +243,10 @@ describe.skipIf(why !== null)("runs on a server without Sage", () => {
   it("runs a .py snippet in Python by default, and refuses one its owner set to SageMath", async () => {
     const { actor } = await newUser();
     const py = await createSnippet({ actor, title: "Python", files: [{ path: "main.py", content: "print('py')\n" }] });
-    const run = await startRun({ actor, address: null, owner: actor.username, slug: py.slug, client: execClient() });
+    const run = await startRun({ actor, address: null, owner: actor.username, slug: py.slug });
     expect(run.kernel).toBe("python");
-    await closeRun({ session: run.session, client: execClient() });
+    await closeRun({ session: run.session });
     await updateSnippet({ actor, owner: actor.username, slug: py.slug, kernel: "sage" });
-    expect((await appError(startRun({ actor, address: null, owner: actor.username, slug: py.slug, client: execClient() }))).message).toBe(NO_SAGE);
+    expect((await appError(startRun({ actor, address: null, owner: actor.username, slug: py.slug }))).message).toBe(NO_SAGE);
   });
 });

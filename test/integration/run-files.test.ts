@@ -7,7 +7,6 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { GET as getRunFile } from "@/app/api/v1/runs/[session]/files/[...name]/route";
 import { runToCompletion } from "@/lib/runs/run-code";
-import { execClient } from "@/lib/runs/service";
 import { createToken } from "@/lib/tokens/create-token";
 import { createUser } from "@/lib/users/create-user";
 import { closeDbAfterAll, uniqueName } from "@/test/support/db";
@@ -43,7 +42,7 @@ async function download(session: string, name: string): Promise<Response> {
 
 describe.skipIf(why !== null)("a file a run wrote", () => {
   it("downloads intact with its length, streamed: the answer starts before the service has read the file", async () => {
-    const result = await runToCompletion({ actor: null, address: "198.18.0.7", code: WRITE_BIG, client: execClient() });
+    const result = await runToCompletion({ actor: null, address: "198.18.0.7", code: WRITE_BIG });
     expect(result.status).toBe("ok");
     expect(result.session).not.toBeNull();
     const printed = result.outputs.find((o) => o.output_type === "stream");
@@ -74,7 +73,7 @@ describe.skipIf(why !== null)("a file a run wrote", () => {
   });
 
   it("answers 404 for a file the run did not write", async () => {
-    const result = await runToCompletion({ actor: null, address: "198.18.0.7", code: "print(1)", client: execClient() });
+    const result = await runToCompletion({ actor: null, address: "198.18.0.7", code: "print(1)" });
     const response = await download(result.session!, "nope.txt");
     expect(response.status).toBe(404);
     expect((await response.json()).error.message).toBe('There is no file "nope.txt" in this run, or the run has ended.');

@@ -21,7 +21,7 @@ const why = useExecService("run-streams.test.ts");
 function open(session: string, headers: Record<string, string>): { response: Promise<Response>; abort: AbortController } {
   const abort = new AbortController();
   const runner = { actor: null, address: clientAddress(new Headers(headers)) };
-  const response = openRunStream({ session, after: undefined, signal: abort.signal, runner, client: execClient() }).then(
+  const response = openRunStream({ session, after: undefined, signal: abort.signal, runner }).then(
     (stream) => new Response(stream),
     (e: unknown) => {
       const err = toPublicError(e);

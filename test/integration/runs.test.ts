@@ -11,9 +11,9 @@ import { AppError } from "@/lib/errors";
 import { isMsgType } from "@/lib/exec/protocol";
 import { spendBudget } from "@/lib/runs/run-client-key";
 import { runToCompletion } from "@/lib/runs/run-code";
+import { listExecHosts } from "@/lib/runs/list-exec-hosts";
 import { runCell } from "@/lib/runs/run-cell";
 import type { TInteract } from "@/lib/runs/run-log";
-import { execClient } from "@/lib/runs/service";
 import { startRun } from "@/lib/runs/start-run";
 import { closeRun } from "@/lib/runs/close-run";
 import { updateInteract } from "@/lib/runs/update-interact";
@@ -47,20 +47,22 @@ describe.skipIf(why !== null)("runs on the execution service", () => {
       ],
     });
     // Someone else, signed out, presses Run.
-    const run = await startRun({ actor: null, address: "198.18.0.1", owner: owner.username, slug: snippet.slug, client: execClient() });
+    const run = await startRun({ actor: null, address: "198.18.0.1", owner: owner.username, slug: snippet.slug });
     expect(run.mainFile).toBe("main.py");
     expect(run.msgId).toBeTruthy();
+    // Without NATS the one embedded host ran it.
+    expect(run.host).toBe("local");
     const first = await follow(run.session, run.msgId ?? "");
     expect(stdoutOf(first.log, run.msgId ?? "")).toBe("helper says 42\n");
 
-    const cell = await runCell({ actor: null, address: "198.18.0.1", session: run.session, code: "VALUE * 2", client: execClient() });
+    const cell = await runCell({ actor: null, address: "198.18.0.1", session: run.session, code: "VALUE * 2" });
     const second = await follow(run.session, cell.msgId, Math.max(...first.seqs));
     const outputs = second.log.cells.find((c) => c.msgId === cell.msgId)?.outputs;
     expect(outputs).toEqual([{ kind: "result", count: expect.any(Number), data: expect.objectContaining({ "text/plain": "84" }) }]);
     // Resuming after the last message seen gives only what came after it.
     expect(Math.min(...second.seqs)).toBeGreaterThan(Math.max(...first.seqs));
     expect(second.log.cells.some((c) => c.msgId === run.msgId)).toBe(false);
-    await closeRun({ session: run.session, client: execClient() });
+    await closeRun({ session: run.session });
   });
 
   it("runs an older revision's files when asked for it", async () => {
@@ -74,11 +76,11 @@ describe.skipIf(why !== null)("runs on the execution service", () => {
       base: snippet.head,
       files: [{ path: "main.py", content: "print('second')\n" }],
     });
-    const run = await startRun({ actor: owner, address: null, owner: owner.username, slug: snippet.slug, rev: snippet.head, client: execClient() });
+    const run = await startRun({ actor: owner, address: null, owner: owner.username, slug: snippet.slug, rev: snippet.head });
     expect(run.rev).toBe(snippet.head);
     const { log } = await follow(run.session, run.msgId ?? "");
     expect(stdoutOf(log, run.msgId ?? "")).toBe("first\n");
-    await closeRun({ session: run.session, client: execClient() });
+    await closeRun({ session: run.session });
   });
 
   it("opens a session for cells only when the snippet has no clear main file, and says so", async () => {
@@ -91,17 +93,17 @@ describe.skipIf(why !== null)("runs on the execution service", () => {
         { path: "b.py", content: "B = 2\n" },
       ],
     });
-    const run = await startRun({ actor: owner, address: null, owner: owner.username, slug: snippet.slug, client: execClient() });
+    const run = await startRun({ actor: owner, address: null, owner: owner.username, slug: snippet.slug });
     expect(run.msgId).toBeNull();
     expect(run.note).toMatch(/no main file/);
-    const cell = await runCell({ actor: owner, address: null, session: run.session, code: "import a, b\nprint(a.A + b.B)", client: execClient() });
+    const cell = await runCell({ actor: owner, address: null, session: run.session, code: "import a, b\nprint(a.A + b.B)" });
     const { log } = await follow(run.session, cell.msgId);
     expect(stdoutOf(log, cell.msgId)).toBe("3\n");
-    await closeRun({ session: run.session, client: execClient() });
+    await closeRun({ session: run.session });
   });
 
   it("runs code to completion with nbformat v4 outputs", async () => {
-    const ok = await runToCompletion({ actor: null, address: "198.18.0.2", code: "print(1)\n2 + 3", client: execClient() });
+    const ok = await runToCompletion({ actor: null, address: "198.18.0.2", code: "print(1)\n2 + 3" });
     expect(ok.status).toBe("ok");
     expect(ok.outputs).toEqual([
       { output_type: "stream", name: "stdout", text: "1\n" },
@@ -113,7 +115,7 @@ describe.skipIf(why !== null)("runs on the execution service", () => {
       },
     ]);
 
-    const failed = await runToCompletion({ actor: null, address: "198.18.0.2", code: "1 / 0", client: execClient() });
+    const failed = await runToCompletion({ actor: null, address: "198.18.0.2", code: "1 / 0" });
     expect(failed.status).toBe("error");
     const error = failed.outputs.find((o) => o.output_type === "error");
     expect(error).toMatchObject({ ename: "ZeroDivisionError", evalue: "division by zero" });
@@ -134,9 +136,17 @@ describe.skipIf(why !== null)("runs on the execution service", () => {
       address: null,
       code: "print(sum(int(l) for l in open('data.csv').read().split()[1:]))",
       snippet: { owner: owner.username, slug: snippet.slug },
-      client: execClient(),
     });
     expect(result.outputs).toEqual([{ output_type: "stream", name: "stdout", text: "6\n" }]);
+    expect(result.host).toBe("local");
+  });
+
+  it("lists the one embedded host (GET /api/v1/exec/hosts), with its kernels and room and no address", async () => {
+    const body = { hosts: await listExecHosts() };
+    expect(body.hosts).toEqual([
+      { id: "local", kernels: ["python"], capacity: 16, free: expect.any(Number), sessions: expect.any(Number), lastHeartbeat: expect.any(String) },
+    ]);
+    expect(JSON.stringify(body)).not.toContain("127.0.0.1");
   });
 });
 
@@ -144,7 +154,7 @@ describe("the Run budget", () => {
   it("refuses a user's 61st run within a minute with a 429 saying when to retry", async () => {
     const actor = await newUser();
     // A well-formed session id nobody has: each try spends a point, then the service says 404 (or is absent).
-    const tryOnce = () => runCell({ actor, address: null, session: "nosuchsession0000", code: "1", client: execClient() }).catch((e: unknown) => e);
+    const tryOnce = () => runCell({ actor, address: null, session: "nosuchsession0000", code: "1" }).catch((e: unknown) => e);
     for (let i = 0; i < 60; i++) {
       const e = await tryOnce();
       expect(e instanceof AppError && e.code === "RATE_LIMITED", `try ${i + 1} was refused by the rate limit`).toBe(false);
@@ -154,9 +164,7 @@ describe("the Run budget", () => {
     expect((refused as AppError).code).toBe("RATE_LIMITED");
     expect((refused as AppError).details?.retryAfter).toBeGreaterThan(0);
     // Another user is not affected.
-    const other = await runCell({ actor: await newUser(), address: null, session: "nosuchsession0000", code: "1", client: execClient() }).catch(
-      (e: unknown) => e,
-    );
+    const other = await runCell({ actor: await newUser(), address: null, session: "nosuchsession0000", code: "1" }).catch((e: unknown) => e);
     expect(other instanceof AppError && other.code === "RATE_LIMITED").toBe(false);
   });
 });
@@ -181,7 +189,7 @@ function shownText(x: TInteract | undefined): string {
 /** `actor` presses Run on a snippet whose main.py makes the interact `counter`: its session and the interact's id, once it has run with its defaults. */
 async function startCounter(actor: TActor): Promise<{ session: string; interact: string }> {
   const snippet = await createSnippet({ actor, title: "Counter", files: [{ path: "main.py", content: COUNTER }] });
-  const run = await startRun({ actor, address: null, owner: actor.username, slug: snippet.slug, client: execClient() });
+  const run = await startRun({ actor, address: null, owner: actor.username, slug: snippet.slug });
   const { log } = await follow(run.session, run.msgId ?? "");
   const [counter, ...others] = Object.values(log.interacts);
   expect(others).toEqual([]);
@@ -191,7 +199,7 @@ async function startCounter(actor: TActor): Promise<{ session: string; interact:
 
 /** Sends an update as the page does (through lib/runs) and waits for it: what the interact shows afterwards. */
 async function updateAndShow(actor: TActor, session: string, interact: string, values: Record<string, unknown>): Promise<string> {
-  const { msgId } = await updateInteract({ actor, address: null, session, interact, values, client: execClient() });
+  const { msgId } = await updateInteract({ actor, address: null, session, interact, values });
   const { log } = await follow(session, msgId);
   expect(log.interacts[interact]?.shown, "the update replaced the interact's output").toBe(msgId);
   return shownText(log.interacts[interact]);
@@ -248,9 +256,7 @@ describe.skipIf(why !== null)("interact updates", () => {
     expect(notJson.json.error?.message).toBe("The request body must be JSON.");
 
     // lib/runs checks for itself what its other callers hand it.
-    const nullValues = await appError(
-      updateInteract({ actor, address: null, session, interact, values: null as unknown as Record<string, unknown>, client: execClient() }),
-    );
+    const nullValues = await appError(updateInteract({ actor, address: null, session, interact, values: null as unknown as Record<string, unknown> }));
     expect({ code: nullValues.code, status: nullValues.status }).toEqual({ code: "INVALID", status: 422 });
     expect(nullValues.message).toBe("Interact update: values must be an object of control values by name.");
 
@@ -258,19 +264,19 @@ describe.skipIf(why !== null)("interact updates", () => {
     expect(await updateAndShow(actor, session, interact, { n: "ten", word: "x".repeat(10_001) })).toBe("run 2: hihihi\n");
     // Run 2 above was the function's second run: none of the refused updates ran. A good one still works.
     expect(await updateAndShow(actor, session, interact, { n: 4, word: "ho" })).toBe("run 3: hohohoho\n");
-    await closeRun({ session, client: execClient() });
+    await closeRun({ session });
   });
 
   it("accepts an update for an interact the session does not have, which ends with InteractGone and leaves the others working", async () => {
     const actor = await newUser();
     const { session, interact } = await startCounter(actor);
     // Only the kernel knows its interacts (a re-run cell forgets the old ones), so the answer comes on the stream.
-    const { msgId } = await updateInteract({ actor, address: null, session, interact: "i999", values: { n: 4 }, client: execClient() });
+    const { msgId } = await updateInteract({ actor, address: null, session, interact: "i999", values: { n: 4 } });
     const { messages } = await follow(session, msgId);
     const errors = messages.flatMap((m) => (m.parent_header.msg_id === msgId && isMsgType(m, "error") ? [m.content.ename] : []));
     expect(errors).toEqual(["InteractGone"]);
     expect(await updateAndShow(actor, session, interact, { n: 2 })).toBe("run 2: hihi\n");
-    await closeRun({ session, client: execClient() });
+    await closeRun({ session });
   });
 
   it("says a run has ended, or does not exist, when the session is unknown, malformed or closed", async () => {
@@ -279,11 +285,11 @@ describe.skipIf(why !== null)("interact updates", () => {
     const unknown = await postUpdate(token, "nosuchsession0000", JSON.stringify({ interact: "i1", values: { n: 4 } }));
     expect(unknown.status).toBe(404);
     expect(unknown.json.error?.message).toBe("This run has ended or does not exist. Press Run to start again.");
-    const malformed = await appError(updateInteract({ actor, address: null, session: "../../health", interact: "i1", values: {}, client: execClient() }));
+    const malformed = await appError(updateInteract({ actor, address: null, session: "../../health", interact: "i1", values: {} }));
     expect(malformed.status).toBe(404);
 
     const { session, interact } = await startCounter(actor);
-    await closeRun({ session, client: execClient() });
+    await closeRun({ session });
     const closed = await postUpdate(token, session, JSON.stringify({ interact, values: { n: 4 } }));
     // The service may still know the session as ended (409) or have forgotten it (404): either way it says so.
     expect([404, 409]).toContain(closed.status);
@@ -294,7 +300,7 @@ describe.skipIf(why !== null)("interact updates", () => {
     const actor = await newUser();
     const token = await tokenFor(actor);
     const { session, interact } = await startCounter(actor);
-    const update = (s: string, values: Record<string, unknown>) => updateInteract({ actor, address: null, session: s, interact, values, client: execClient() });
+    const update = (s: string, values: Record<string, unknown>) => updateInteract({ actor, address: null, session: s, interact, values });
 
     // The budget is a one-minute window from its first point, so most of it is spent at once,
     // in memory, as the operation spends it (a slow machine could otherwise see the window end
@@ -317,6 +323,6 @@ describe.skipIf(why !== null)("interact updates", () => {
 
     // Another user's budget is untouched, and the function's count shows the refused updates never ran.
     expect(await updateAndShow(await newUser(), session, interact, { n: 1 })).toBe("run 3: hi\n");
-    await closeRun({ session, client: execClient() });
+    await closeRun({ session });
   });
 });

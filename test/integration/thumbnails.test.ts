@@ -68,23 +68,23 @@ describe.skipIf(why !== null)("thumbnails from runs", () => {
     const row = () => getDb().snippet.findUniqueOrThrow({ where: { id: s.id } });
 
     // A reader's run: counted once, no thumbnail.
-    const theirs = await startRun({ actor: reader, address: null, owner: s.owner, slug: s.slug, client: execClient() });
+    const theirs = await startRun({ actor: reader, address: null, owner: s.owner, slug: s.slug });
     expect((await eventually(row, (r) => r.runCount === 1)).runCount).toBe(1);
     // Only once the reader's run has drawn does "no thumbnail" say anything; the wait after it
     // gives a wrongly attached watcher time to save what it saw.
     expect(await showsImage(theirs.session)).toBe(true);
     await new Promise((r) => setTimeout(r, 1000));
     expect((await row()).thumbnailRev).toBeNull();
-    await closeRun({ session: theirs.session, client: execClient() });
+    await closeRun({ session: theirs.session });
 
     // The owner's run: a PNG thumbnail of this revision; not counted.
-    const mine = await startRun({ actor: owner, address: null, owner: s.owner, slug: s.slug, client: execClient() });
+    const mine = await startRun({ actor: owner, address: null, owner: s.owner, slug: s.slug });
     const after = await eventually(row, (r) => r.thumbnailRev !== null);
     expect(after).toMatchObject({ thumbnailRev: s.head, runCount: 1 });
     const thumb = await getThumbnail({ owner: s.owner, slug: s.slug });
     expect(thumb.mime).toBe("image/png");
     expect(Buffer.from(thumb.bytes).subarray(1, 4).toString()).toBe("PNG");
-    await closeRun({ session: mine.session, client: execClient() });
+    await closeRun({ session: mine.session });
   });
 
   it("publishing code that draws gets a thumbnail without anyone pressing Run; code that does not visibly draw is not run", async () => {

@@ -5,7 +5,6 @@
 import { runEvents } from "@/lib/runs/run-events";
 import { ZJupyterMessage, type TJupyterMessage } from "@/lib/exec/protocol";
 import { EMPTY_LOG, applyMessage, isFinished, type TRunLog } from "@/lib/runs/run-log";
-import { execClient } from "@/lib/runs/service";
 
 /**
  * Reads a session's Server-Sent Events (as the browser gets them) into a run log until the
@@ -13,7 +12,7 @@ import { execClient } from "@/lib/runs/service";
  */
 export async function follow(session: string, msgId: string, after?: number): Promise<{ log: TRunLog; seqs: number[]; messages: TJupyterMessage[] }> {
   const abort = new AbortController();
-  const stream = await runEvents({ session, after, signal: abort.signal, client: execClient() });
+  const stream = await runEvents({ session, after, signal: abort.signal });
   const reader = stream.getReader();
   const decoder = new TextDecoder();
   let log = EMPTY_LOG;

@@ -1,11 +1,14 @@
 /**
- * Entry of the execution service: `tsx lib/exec/service/main.ts`. Reads the EXEC_* environment,
+ * Entry of the execution service: `tsx lib/exec/service/main.ts` (or `bin/cellar exec-host`).
+ * With NATS_URL it serves the site through NATS as host EXEC_HOST_ID (docs/scale.md), else
+ * HTTP on EXEC_URL. Reads the EXEC_* and NATS_* environment,
  * removes the session cgroups an earlier service process left when it crashed (its run
  * directories' mounts are undone by startExecService, before any zygote starts), listens on
  * EXEC_URL's host and port (loopback), and exits non-zero with one line per problem when this
  * host cannot sandbox (no bwrap, cgroups not writable, ...).
  */
-import { EnvError, parseExecEnv } from "@/lib/env";
+import { EnvError } from "@/lib/env-error";
+import { parseExecEnv } from "@/lib/exec/config";
 import { removeStaleCgroups } from "@/lib/exec/service/cgroups";
 import { configFromEnv, ServiceUnavailableError, startExecService } from "@/lib/exec/service/service";
 
@@ -16,6 +19,12 @@ async function main(): Promise<number> {
   } catch (e) {
     const lines = e instanceof EnvError ? e.problems : [(e as Error).message];
     for (const line of lines) console.error(`exec: cannot start: ${line}`);
+    return 1;
+  }
+  if (config.nats && !config.hostId) {
+    console.error(
+      "exec: cannot start: EXEC_HOST_ID is required with NATS_URL: each execution host needs its own id (1–16 lowercase letters or digits, e.g. EXEC_HOST_ID=a)",
+    );
     return 1;
   }
   if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(config.host)) {
@@ -38,7 +47,9 @@ async function main(): Promise<number> {
     for (const line of lines) console.error(`exec: cannot start: ${line}`);
     return 1;
   }
-  console.log(`exec: listening on ${service.url} (kernels: ${[...config.kernels.keys()].join(", ")}; pool ${config.poolSize} per kernel)`);
+  console.log(
+    `exec: ${config.nats ? `serving NATS ${config.nats.servers.join(",")} as host ${config.hostId}` : `listening on ${service.url}`} (kernels: ${[...config.kernels.keys()].join(", ")}; pool ${config.poolSize} per kernel)`,
+  );
   return new Promise<number>((resolve) => {
     let closing = false;
     for (const signal of ["SIGINT", "SIGTERM"] as const) {

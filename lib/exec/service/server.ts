@@ -4,38 +4,24 @@
  * (an unknown kernel also lists the service's `kernels`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { z } from "zod";
-import {
-  ZCreateSessionRequest,
-  ZExecuteHttpRequest,
-  ZInteractHttpRequest,
-  ZQueryHttpRequest,
-  type TCompleteHttpResponse,
-  type THealth,
-  type TInspectHttpResponse,
-  isDeadStatus,
-} from "@/lib/exec/protocol";
+import { ZCreateSessionRequest, isDeadStatus, type THealth } from "@/lib/exec/protocol";
 import { readJsonBody } from "@/lib/http/read-json-body";
-import { AdmissionError, UnknownKernelError, type Registry } from "@/lib/exec/service/registry";
-import { SessionEndedError, SessionQueueFullError } from "@/lib/exec/service/session";
+import {
+  createSession,
+  findSession,
+  INTERNAL_ERROR,
+  parseBody,
+  ServiceError,
+  sessionOperation,
+  toServiceError,
+  type TReply,
+} from "@/lib/exec/service/operations";
+import type { Registry } from "@/lib/exec/service/registry";
 
 /** Bodies larger than this are refused (a snippet is at most 5 MB, ~6.7 MB as base64). */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** SSE comment lines keep idle connections (and proxies) from timing out. */
 const HEARTBEAT_MS = 15_000;
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-    /** More fields of the error body. */
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
 
 export type TServerDeps = {
   registry: Registry;
@@ -47,22 +33,11 @@ export type TServerDeps = {
 export function createExecServer(deps: TServerDeps): Server {
   const server = createServer((req, res) => {
     handle(deps, req, res).catch((e: unknown) => {
-      const err =
-        e instanceof HttpError
-          ? e
-          : e instanceof AdmissionError
-            ? new HttpError(e.status, e.code, e.message, { "Retry-After": String(e.retryAfter) })
-            : e instanceof UnknownKernelError
-              ? new HttpError(422, "UNKNOWN_KERNEL", e.message, {}, { kernels: e.kernels })
-              : e instanceof SessionEndedError
-                ? new HttpError(409, "SESSION_ENDED", "This session has ended; start a new one.")
-                : e instanceof SessionQueueFullError
-                  ? new HttpError(429, "QUEUE_FULL", "Too many cells are waiting in this session; wait for them to finish.", { "Retry-After": "1" })
-                  : null;
+      const err = toServiceError(e);
       if (!err) deps.log(`${req.method} ${req.url}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      const { status, code, message, headers, extra } = err ?? new HttpError(500, "INTERNAL", "The execution service failed; see its log.");
+      const refusal = err ?? INTERNAL_ERROR;
       if (res.headersSent) return void res.destroy();
-      sendJson(res, status, { error: { ...extra, code, message } }, headers);
+      sendJson(res, refusal.status, refusal.body(), refusal.headers);
     });
   });
   server.keepAliveTimeout = 65_000;
@@ -75,82 +50,37 @@ async function handle(deps: TServerDeps, req: IncomingMessage, res: ServerRespon
   const method = req.method ?? "GET";
 
   if (parts.length === 1 && parts[0] === "health" && method === "GET") return sendJson(res, 200, deps.health());
-  if (parts[0] !== "sessions") throw new HttpError(404, "NOT_FOUND", `no route ${method} ${url.pathname}`);
+  if (parts[0] !== "sessions") throw new ServiceError(404, "NOT_FOUND", `no route ${method} ${url.pathname}`);
 
   if (parts.length === 1) {
     if (method !== "POST") throw methodNotAllowed(method, url.pathname);
-    const body = parseBody(ZCreateSessionRequest, await readJson(req));
-    const session = await deps.registry.create(body);
-    if (!body.execute) return sendJson(res, 201, { session: session.id });
-    let msgId: string;
-    try {
-      msgId = session.execute(body.execute.code, body.execute.filename ?? null, body.execute.timeout);
-    } catch (e) {
-      void session.end({ reason: "closed" }); // nobody will hear of this session
-      throw e;
-    }
-    return sendJson(res, 201, { session: session.id, msg_id: msgId });
+    const { reply } = await createSession(deps.registry, parseBody(ZCreateSessionRequest, await readJson(req)));
+    return sendReply(res, reply);
   }
 
-  const id = parts[1]!;
-  const session = deps.registry.get(id);
-  if (!session) throw new HttpError(404, "NOT_FOUND", "No such session (it may have ended long ago).");
+  const session = findSession(deps.registry, parts[1]!);
   const action = parts[2];
 
   if (action === undefined) {
     if (method !== "DELETE") throw methodNotAllowed(method, url.pathname);
-    // Answered once the session is marked ended; its processes are killed at once and its
-    // cgroups and directory are cleaned up in the background.
-    void session.end({ reason: "closed" });
-    res.writeHead(204).end();
-    return;
+    return sendReply(res, await sessionOperation(session, "close", null));
   }
-  if (action === "execute" && parts.length === 3) {
+  if ((action === "execute" || action === "interact" || action === "complete" || action === "inspect" || action === "interrupt") && parts.length === 3) {
     if (method !== "POST") throw methodNotAllowed(method, url.pathname);
-    const body = parseBody(ZExecuteHttpRequest, await readJson(req));
-    const msgId = session.execute(body.code, body.filename ?? null, body.timeout);
-    return sendJson(res, 202, { msg_id: msgId });
-  }
-  if (action === "interact" && parts.length === 3) {
-    if (method !== "POST") throw methodNotAllowed(method, url.pathname);
-    const body = parseBody(ZInteractHttpRequest, await readJson(req));
-    const msgId = session.updateInteract(body.interact, body.values, body.timeout);
-    return sendJson(res, 202, { msg_id: msgId });
-  }
-  if ((action === "complete" || action === "inspect") && parts.length === 3) {
-    if (method !== "POST") throw methodNotAllowed(method, url.pathname);
-    const body = parseBody(ZQueryHttpRequest, await readJson(req));
-    if (action === "complete") {
-      const reply = await session.query("complete", body.code, body.cursor_pos);
-      const answer: TCompleteHttpResponse = reply
-        ? { ...reply, busy: false }
-        : { status: "ok", matches: [], cursor_start: body.cursor_pos, cursor_end: body.cursor_pos, metadata: {}, busy: session.state !== "dead" };
-      return sendJson(res, 200, answer);
-    }
-    const reply = await session.query("inspect", body.code, body.cursor_pos, body.detail_level);
-    const answer: TInspectHttpResponse = reply
-      ? { ...reply, busy: false }
-      : { status: "ok", found: false, data: {}, metadata: {}, busy: session.state !== "dead" };
-    return sendJson(res, 200, answer);
-  }
-  if (action === "interrupt" && parts.length === 3) {
-    if (method !== "POST") throw methodNotAllowed(method, url.pathname);
-    session.interrupt();
-    res.writeHead(202, { "Content-Type": "application/json" }).end("{}");
-    return;
+    return sendReply(res, await sessionOperation(session, action, action === "interrupt" ? null : await readJson(req)));
   }
   if (action === "events" && parts.length === 3) {
     if (method !== "GET") throw methodNotAllowed(method, url.pathname);
     const raw = url.searchParams.get("after") ?? req.headers["last-event-id"] ?? "0";
     const after = Number(raw);
-    if (!Number.isInteger(after) || after < 0) throw new HttpError(400, "BAD_REQUEST", `after must be a whole number (got "${raw}")`);
+    if (!Number.isInteger(after) || after < 0) throw new ServiceError(400, "BAD_REQUEST", `after must be a whole number (got "${raw}")`);
     return streamEvents(session, after, req, res);
   }
   if (action === "files" && method === "GET") {
-    if (parts.length === 3) return sendJson(res, 200, await session.listFiles());
+    if (parts.length === 3) return sendReply(res, await sessionOperation(session, "files", null));
     const name = parts.slice(3).join("/");
     const file = await session.openFile(name);
-    if (!file) throw new HttpError(404, "NOT_FOUND", `no file "${name}" in this session`);
+    if (!file) throw new ServiceError(404, "NOT_FOUND", `no file "${name}" in this session`);
     res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": String(file.size) });
     const stream = file.handle.createReadStream({ end: Math.max(0, file.size - 1) });
     stream.on("error", () => res.destroy());
@@ -162,7 +92,7 @@ async function handle(deps: TServerDeps, req: IncomingMessage, res: ServerRespon
     stream.pipe(res);
     return;
   }
-  throw new HttpError(404, "NOT_FOUND", `no route ${method} ${url.pathname}`);
+  throw new ServiceError(404, "NOT_FOUND", `no route ${method} ${url.pathname}`);
 }
 
 function streamEvents(session: ReturnType<Registry["get"]> & object, after: number, req: IncomingMessage, res: ServerResponse): void {
@@ -207,8 +137,13 @@ function streamEvents(session: ReturnType<Registry["get"]> & object, after: numb
   req.on("close", finish);
 }
 
-function methodNotAllowed(method: string, pathname: string): HttpError {
-  return new HttpError(405, "METHOD_NOT_ALLOWED", `${method} is not allowed on ${pathname}`);
+function methodNotAllowed(method: string, pathname: string): ServiceError {
+  return new ServiceError(405, "METHOD_NOT_ALLOWED", `${method} is not allowed on ${pathname}`);
+}
+
+function sendReply(res: ServerResponse, reply: TReply): void {
+  if (reply.body === null) return void res.writeHead(reply.status).end();
+  sendJson(res, reply.status, reply.body);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -220,13 +155,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const body = await readJsonBody(req, MAX_BODY_BYTES);
   if (body.ok) return body.value;
-  if (body.problem === "too-large") throw new HttpError(413, "TOO_LARGE", `the request body is larger than ${MAX_BODY_BYTES} bytes`);
-  throw new HttpError(400, "BAD_REQUEST", "the request body is not JSON");
-}
-
-function parseBody<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new HttpError(400, "BAD_REQUEST", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+  if (body.problem === "too-large") throw new ServiceError(413, "TOO_LARGE", `the request body is larger than ${MAX_BODY_BYTES} bytes`);
+  throw new ServiceError(400, "BAD_REQUEST", "the request body is not JSON");
 }

@@ -6,7 +6,8 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { totalmem } from "node:os";
-import type { TExecEnv } from "@/lib/env";
+import type { TExecEnv, TNatsEnv } from "@/lib/exec/config";
+import { connectNats, hostInboxPrefix } from "@/lib/exec/nats/wire";
 import { loadKernels, type TKernel } from "@/lib/exec/kernels";
 import { prepareCgroups, removeSpareCgroups, type TCgroupOptions } from "@/lib/exec/service/cgroups";
 import type { TLimits } from "@/lib/exec/service/limits";
@@ -14,6 +15,7 @@ import { detachAll, Mounter, prepareSessionsMount } from "@/lib/exec/service/mou
 import { ZygotePool } from "@/lib/exec/service/pool";
 import { Registry } from "@/lib/exec/service/registry";
 import { prepareExecDir, RUNNER_DIR, sandboxProblems, sessionsDir, type TSandboxPaths } from "@/lib/exec/service/sandbox";
+import { startNatsHost, type TNatsHost } from "@/lib/exec/service/nats-host";
 import { createExecServer } from "@/lib/exec/service/server";
 
 export type TServiceConfig = {
@@ -27,7 +29,7 @@ export type TServiceConfig = {
   queue: number;
   idleSeconds: number;
   maxLifeSeconds?: number;
-  /** This host's id: session ids start with it and a dash, so a site with several hosts routes by id. */
+  /** This host's id: session ids start with it and a dash, so a site on NATS sends a session's requests to its host. */
   hostId?: string;
   retainSeconds?: number;
   interruptGraceMs?: number;
@@ -35,6 +37,12 @@ export type TServiceConfig = {
   prespawn?: number;
   /** The cgroups' parents; `memoryTotalBytes` defaults to 75% of the host's RAM. */
   cgroups?: TCgroupOptions;
+  /**
+   * Serve the site through NATS too (a multi-host setup, docs/scale.md): `hostId` is then
+   * required, and the shipped trees are cached up to `treeCacheBytes`.
+   */
+  nats?: TNatsEnv | undefined;
+  treeCacheBytes?: number;
   host: string;
   /** 0 → any free port (tests). */
   port: number;
@@ -42,7 +50,10 @@ export type TServiceConfig = {
 };
 
 export type TExecService = {
+  /** The HTTP API's base URL (loopback; with NATS too, for the launcher's health checks). */
   url: string;
+  /** The NATS side, when serving through NATS. */
+  natsHost?: TNatsHost | undefined;
   registry: Registry;
   pools: Map<string, ZygotePool>;
   close: () => Promise<void>;
@@ -72,6 +83,8 @@ export function configFromEnv(env: TExecEnv): TServiceConfig {
     idleSeconds: env.idleSeconds,
     maxLifeSeconds: env.maxLifeSeconds,
     hostId: env.hostId,
+    nats: env.nats,
+    treeCacheBytes: env.treeCacheBytes,
     cgroups: env.memoryTotalMb > 0 ? { memoryTotalBytes: env.memoryTotalMb * 1024 * 1024 } : {},
     host: url.hostname,
     port: Number(url.port || 80),
@@ -151,9 +164,15 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
       return { ok: ready > 0, pool: { ready, busy: stats.busy }, queue: stats.queue, sessions: stats.sessions, kernels: [...pools.keys()] };
     },
   });
+  let natsHost: TNatsHost | undefined;
+  let natsConnection: Awaited<ReturnType<typeof connectNats>> | undefined;
   const close = async () => {
-    server.closeAllConnections?.();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await natsHost?.close().catch((e: Error) => log(e.message));
+    await natsConnection?.drain().catch(() => {});
+    if (server.listening) {
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
     await registry.closeAll();
     await removeSpareCgroups(cgroups);
     for (const pool of pools.values()) pool.close();
@@ -165,6 +184,20 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
     // The default kernel's zygotes before listening; others (Sage takes ~10 s to import) go on
     // starting behind it, and a session asking for one waits for it (ZygotePool.acquire).
     await pools.get(defaultKernel.name)?.whenReady(60_000);
+    if (config.nats) {
+      natsConnection = await connectNats(config.nats, `cellar exec host ${config.hostId ?? ""}`, { inboxPrefix: hostInboxPrefix(config.hostId ?? "") });
+      natsHost = await startNatsHost({
+        nc: natsConnection,
+        prefix: config.nats.prefix,
+        hostId: config.hostId ?? "",
+        registry,
+        kernels: [...pools.keys()],
+        capacity: config.maxSessions,
+        execDir: config.execDir,
+        treeCacheBytes: config.treeCacheBytes ?? 256 * 1024 * 1024,
+        log,
+      });
+    }
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(config.port, config.host, () => resolve());
@@ -174,5 +207,5 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
     throw e;
   }
   const address = server.address() as AddressInfo;
-  return { url: `http://${config.host}:${address.port}`, registry, pools, close };
+  return { url: `http://${config.host}:${address.port}`, registry, pools, natsHost, close };
 }

@@ -4,7 +4,7 @@
  * it when a site has several, and a runaway client cannot queue without bound.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createExecClient, ExecError, type TExecClient } from "@/lib/exec/client";
+import { ExecError, type TExecClient } from "@/lib/exec/client";
 import { isDeadStatus, isMsgType, type TSessionEvent } from "@/lib/exec/protocol";
 import { contentsOf, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
@@ -75,51 +75,4 @@ describe.skipIf(skip !== undefined)("session lifetime", () => {
     expect(out.join("")).toBe("first\n");
     await t.client.close({ session });
   }, 30_000);
-});
-
-describe.skipIf(skip !== undefined)("several execution hosts", () => {
-  let a: TTestService;
-  let b: TTestService;
-  beforeAll(async () => {
-    [a, b] = await Promise.all([startTestService({ hostId: "a" }), startTestService({ hostId: "b" })]);
-  }, 120_000);
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-  });
-
-  it("spreads new sessions over the hosts and finds each session again on its own host", async () => {
-    const site = createExecClient([
-      { id: "a", url: a.service.url },
-      { id: "b", url: b.service.url },
-    ]);
-    const sessions = await Promise.all(
-      ["one", "two"].map(async (word) => {
-        const { session } = await site.createSession({ files: [], client: word, execute: { code: `word = '${word}'` } });
-        return { word, session };
-      }),
-    );
-    expect(sessions.map((s) => s.session.split("-")[0]).sort()).toEqual(["a", "b"]);
-    // Later cells go to the process that holds the namespace: the variable is still there.
-    for (const { word, session } of sessions) {
-      const { msg_id } = await site.execute({ session, code: "print(word)" });
-      let text = "";
-      for await (const e of site.events({ session })) {
-        if (e.message.parent_header.msg_id !== msg_id) continue;
-        if (isMsgType(e.message, "stream")) text += e.message.content.text;
-        if (isMsgType(e.message, "status") && e.message.content.execution_state === "idle") break;
-      }
-      expect(text).toBe(`${word}\n`);
-      await site.close({ session });
-    }
-    const health = await site.health();
-    expect(health).toHaveLength(2);
-  }, 60_000);
-
-  it("answers 404 for a session of a host the site does not know", async () => {
-    const site = createExecClient([
-      { id: "a", url: a.service.url },
-      { id: "b", url: b.service.url },
-    ]);
-    await expect(site.execute({ session: "zz-AAAAAAAAAAAAAAAAAAAAAA", code: "1" })).rejects.toMatchObject({ status: 404 });
-  });
 });

@@ -2,7 +2,6 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { runToCompletion } from "@/lib/runs/run-code";
 import { ZKernelName } from "@/lib/snippets/kernel";
-import { execClient } from "@/lib/runs/service";
 import { readJson } from "../_lib/respond";
 import { absoluteUrl } from "../_lib/urls";
 import { runApi, runFilePath } from "../runs/_lib/run-api";
@@ -33,10 +32,11 @@ const ZExecBody = z.strictObject({
  */
 export const POST = runApi(async (request, { runner }) => {
   const body = await readJson(request, ZExecBody, 512 * 1024);
-  const result = await runToCompletion({ ...runner, code: body.code, snippet: body.snippet, timeout: body.timeout, kernel: body.kernel, client: execClient() });
+  const result = await runToCompletion({ ...runner, code: body.code, snippet: body.snippet, timeout: body.timeout, kernel: body.kernel });
   const session = result.session;
   return NextResponse.json({
     status: result.status,
+    host: result.host,
     outputs: result.outputs,
     files: result.files.map((f) => ({ name: f.name, size: f.size, url: session ? absoluteUrl(request, runFilePath(session, f.name)) : null })),
   });

@@ -1,7 +1,6 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { execClient } from "@/lib/runs/service";
 import { startCodeRun } from "@/lib/runs/start-code-run";
 import { startRun } from "@/lib/runs/start-run";
 import { ZKernelName } from "@/lib/snippets/kernel";
@@ -31,12 +30,12 @@ export const POST = runApi(async (request, { runner }) => {
     if (body.owner !== undefined || body.slug !== undefined || body.rev !== undefined) {
       throw new AppError("INVALID", "code: send either code or a snippet (owner, slug, rev), not both.");
     }
-    const run = await startCodeRun({ ...runner, code: body.code, kernel: body.kernel ?? "python", client: execClient() });
+    const run = await startCodeRun({ ...runner, code: body.code, kernel: body.kernel ?? "python" });
     const started = { ...run, rev: null, mainFile: null, note: null };
     return NextResponse.json({ ...started, events: `/api/v1/runs/${run.session}/events` }, { status: 201 });
   }
   if (body.owner === undefined) throw new AppError("INVALID", "owner: owner is required.");
   if (body.slug === undefined) throw new AppError("INVALID", "slug: slug is required.");
-  const run = await startRun({ ...runner, owner: body.owner, slug: body.slug, rev: body.rev, kernel: body.kernel, client: execClient() });
+  const run = await startRun({ ...runner, owner: body.owner, slug: body.slug, rev: body.rev, kernel: body.kernel });
   return NextResponse.json({ ...run, events: `/api/v1/runs/${run.session}/events` }, { status: 201 });
 });

@@ -1,7 +1,6 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { completeCode } from "@/lib/runs/complete-code";
-import { execClient } from "@/lib/runs/service";
 import { readJson } from "../../../_lib/respond";
 import { runApi } from "../../_lib/run-api";
 
@@ -13,5 +12,5 @@ const ZCompleteBody = z.strictObject({
 /** Completions for the name before `cursor` from the session's namespace: `{matches, cursorStart, cursorEnd, busy}`. */
 export const POST = runApi<{ session: string }>(async (request, { params, runner }) => {
   const { code, cursor } = await readJson(request, ZCompleteBody, 512 * 1024);
-  return NextResponse.json(await completeCode({ ...runner, session: params.session, code, cursor, client: execClient() }));
+  return NextResponse.json(await completeCode({ ...runner, session: params.session, code, cursor }));
 });

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { openRunStream } from "@/lib/runs/open-run-stream";
-import { execClient } from "@/lib/runs/service";
 import { parseQuery } from "../../../_lib/query";
 import { runApi } from "../../_lib/run-api";
 
@@ -22,7 +21,7 @@ export const GET = runApi<{ session: string }>(async (request, { params, runner 
   const fromHeader = header !== null && header.trim() !== "" ? ZSeq.safeParse(header.trim()).data : undefined;
   const seen = [fromQuery, fromHeader].filter((n): n is number => n !== undefined);
   const after = seen.length > 0 ? Math.max(...seen) : undefined;
-  const stream = await openRunStream({ session: params.session, after, signal: request.signal, runner, client: execClient() });
+  const stream = await openRunStream({ session: params.session, after, signal: request.signal, runner });
   return new Response(stream, {
     headers: {
       "Content-Type": "text/event-stream; charset=utf-8",

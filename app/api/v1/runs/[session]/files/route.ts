@@ -1,6 +1,5 @@
 import { NextResponse } from "next/server";
 import { listRunFiles } from "@/lib/runs/list-run-files";
-import { execClient } from "@/lib/runs/service";
 import { runApi, runFilePath } from "../../_lib/run-api";
 import { absoluteUrl } from "../../../_lib/urls";
 
@@ -8,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 /** Files the run's cells created or changed, each with its download URL. */
 export const GET = runApi<{ session: string }>(async (request, { params }) => {
-  const files = await listRunFiles({ session: params.session, client: execClient() });
+  const files = await listRunFiles({ session: params.session });
   return NextResponse.json(
     { files: files.map((f) => ({ name: f.name, size: f.size, url: absoluteUrl(request, runFilePath(params.session, f.name)) })) },
     { headers: { "Cache-Control": "no-store" } },

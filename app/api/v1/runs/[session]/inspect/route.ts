@@ -1,7 +1,6 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { inspectCode } from "@/lib/runs/inspect-code";
-import { execClient } from "@/lib/runs/service";
 import { readJson } from "../../../_lib/respond";
 import { runApi } from "../../_lib/run-api";
 
@@ -14,5 +13,5 @@ const ZInspectBody = z.strictObject({
 /** Help for the name at `cursor` (or the call it is in): `{found, text, busy}`. */
 export const POST = runApi<{ session: string }>(async (request, { params, runner }) => {
   const { code, cursor, detail } = await readJson(request, ZInspectBody, 512 * 1024);
-  return NextResponse.json(await inspectCode({ ...runner, session: params.session, code, cursor, detail: detail ?? 0, client: execClient() }));
+  return NextResponse.json(await inspectCode({ ...runner, session: params.session, code, cursor, detail: detail ?? 0 }));
 });

@@ -1,6 +1,5 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { execClient } from "@/lib/runs/service";
 import { updateInteract } from "@/lib/runs/update-interact";
 import { readJson } from "../../../_lib/respond";
 import { runApi } from "../../_lib/run-api";
@@ -13,6 +12,6 @@ const ZUpdateBody = z.strictObject({
 /** Re-runs an interact with new control values; its messages carry `msgId` as parent and `metadata.interact`. */
 export const POST = runApi<{ session: string }>(async (request, { params, runner }) => {
   const { interact, values } = await readJson(request, ZUpdateBody, 256 * 1024);
-  const update = await updateInteract({ ...runner, session: params.session, interact, values, client: execClient() });
+  const update = await updateInteract({ ...runner, session: params.session, interact, values });
   return NextResponse.json(update, { status: 202 });
 });

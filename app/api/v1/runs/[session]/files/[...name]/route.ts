@@ -1,6 +1,5 @@
 import { openRunFile } from "@/lib/runs/open-run-file";
 import { runFileHeaders } from "@/lib/runs/run-file-headers";
-import { execClient } from "@/lib/runs/service";
 import { runApi } from "../../../_lib/run-api";
 
 export const dynamic = "force-dynamic";
@@ -12,6 +11,6 @@ export const dynamic = "force-dynamic";
  */
 export const GET = runApi<{ session: string; name: string[] }>(async (_request, { params }) => {
   const name = params.name.join("/");
-  const file = await openRunFile({ session: params.session, name, client: execClient() });
+  const file = await openRunFile({ session: params.session, name });
   return new Response(file.body, { headers: runFileHeaders(name, file.size) });
 });
