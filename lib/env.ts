@@ -210,6 +210,11 @@ const ZRawExecEnv = z.object({
   EXEC_PER_CLIENT: execInt("EXEC_PER_CLIENT", 2, 1, 10_000),
   EXEC_IDLE_SECONDS: execInt("EXEC_IDLE_SECONDS", 600, 1, 86_400),
   EXEC_MAX_LIFE_SECONDS: execInt("EXEC_MAX_LIFE_SECONDS", 1800, 1, 604_800),
+  // scatter/gather from cells (docs/exec.md, "Scatter/gather"); 0 workers: one per core.
+  EXEC_SCATTER_WORKERS: execInt("EXEC_SCATTER_WORKERS", 0, 0, 1024),
+  EXEC_SCATTER_MAX: execInt("EXEC_SCATTER_MAX", 64, 1, 100_000),
+  EXEC_SCATTER_QUEUE: execInt("EXEC_SCATTER_QUEUE", 10_000, 1, 10_000_000),
+  EXEC_SCATTER_CPU_SECONDS: execInt("EXEC_SCATTER_CPU_SECONDS", 600, 1, 10_000_000),
   EXEC_HOST_ID: z
     .string()
     .regex(/^[a-z0-9]{0,16}$/, "EXEC_HOST_ID must be up to 16 lowercase letters or digits (the id the site's EXEC_HOSTS gives this host)")
@@ -246,6 +251,8 @@ export type TExecEnv = {
   maxLifeSeconds: number;
   /** This host's id in the site's EXEC_HOSTS ("" for a lone host): the prefix of its session ids. */
   hostId: string;
+  /** scatter/gather: workers per job and client (0: one per core), tasks running per session, tasks unfinished per session, CPU seconds per job. */
+  scatter: { workers: number; maxInFlight: number; maxQueued: number; cpuSecondsPerJob: number };
 };
 
 /** One plain sentence per zod issue, naming the variable. */
@@ -287,6 +294,12 @@ export function parseExecEnv(source: Record<string, string | undefined> = proces
     idleSeconds: raw.EXEC_IDLE_SECONDS,
     maxLifeSeconds: raw.EXEC_MAX_LIFE_SECONDS,
     hostId: raw.EXEC_HOST_ID,
+    scatter: {
+      workers: raw.EXEC_SCATTER_WORKERS,
+      maxInFlight: raw.EXEC_SCATTER_MAX,
+      maxQueued: raw.EXEC_SCATTER_QUEUE,
+      cpuSecondsPerJob: raw.EXEC_SCATTER_CPU_SECONDS,
+    },
   };
 }
 

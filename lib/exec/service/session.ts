@@ -23,6 +23,16 @@ import {
   type TQueryRequest,
   type TSessionEvent,
 } from "@/lib/exec/protocol";
+import {
+  CellRequests,
+  errorReply,
+  MAX_REQUEST_BYTES,
+  RequestLimiter,
+  ZServiceRequest,
+  type TRequestCell,
+  type TRequester,
+  type TRequestReply,
+} from "@/lib/exec/service/cell-requests";
 import { SessionCgroups, type TCgroupOptions } from "@/lib/exec/service/cgroups";
 import { limitMessage, type TLimits } from "@/lib/exec/service/limits";
 import { RUN_DIR_OVERHEAD_INODES, type Mounter } from "@/lib/exec/service/mounts";
@@ -70,6 +80,8 @@ export type TSessionOptions = {
    * "go", while it waits unassigned, so a reader's first plot does not pay for it.
    */
   warm?: boolean;
+  /** Answers the cells' service requests (cell-requests.ts); without it every request is refused. */
+  requests?: CellRequests;
 };
 
 export type TQueryOp = "complete" | "inspect";
@@ -109,7 +121,7 @@ type TEnd = { limit: TLimitKind; evalue?: string } | { reason: Exclude<TEndReaso
 
 export type TSessionState = "starting" | "idle" | "busy" | "dead";
 
-export class Session {
+export class Session implements TRequester {
   readonly id: string;
   /** The rate key; "" while the session is pre-spawned and nobody's yet (see `assign`). */
   client: string;
@@ -121,9 +133,19 @@ export class Session {
   onEnd: (s: Session) => void = () => {};
   /** Called when the session stops running a cell (it may be evicted then). */
   onIdle: (s: Session) => void = () => {};
+  /** The files the session was given (at creation, or when a pre-spawned one was handed out). */
+  inputFiles: TInputFile[];
+  /** "worker": a scatter job's worker (its cells are the service's; scatter.ts). */
+  role: "user" | "worker" = "user";
+  /** Whether messages are kept for replay (a worker's are read live only: nobody resumes them). */
+  keepLog = true;
+  private readonly endListeners: (() => void)[] = [];
+  private readonly requestLimiter = new RequestLimiter();
 
   private readonly o: TSessionOptions;
   private readonly log: TSessionEvent[] = [];
+  /** The last event's sequence number. */
+  private seq = 0;
   /** The kernel this session runs ("python", "sage"). */
   get kernel(): string {
     return this.o.kernel;
@@ -152,6 +174,7 @@ export class Session {
     this.o = o;
     this.id = o.id;
     this.client = o.client;
+    this.inputFiles = o.files;
     this.runDir = path.join(sessionsDir(o.execDir), o.id);
     this.workDir = path.join(this.runDir, "work");
   }
@@ -221,6 +244,7 @@ export class Session {
     rmdirSync(staged);
     rmdirSync(incoming);
     this.snapshot = snapshot;
+    this.inputFiles = files;
     this.client = client;
     // The warm-up ran no user code: the budget between cells starts now.
     this.cpuAtIdle = this.cgroups?.cpuSeconds() ?? 0;
@@ -251,8 +275,8 @@ export class Session {
         socket.setEncoding("utf8");
         socket.on("data", (chunk: string) => {
           buffered += chunk;
-          // A line longer than the output limit can only be an attack or a runaway: it is the output limit.
-          if (buffered.length > this.o.limits.outputBytes * 2 + 65536) {
+          // A line longer than the output limit (or a service request's) can only be an attack or a runaway: it is the output limit.
+          if (buffered.length > Math.max(this.o.limits.outputBytes * 2, MAX_REQUEST_BYTES) + 65536) {
             buffered = "";
             if (this.running) void this.end({ limit: "output" });
             else socket.destroy();
@@ -318,13 +342,16 @@ export class Session {
     const cell = this.running;
     if (!cell) return;
     if (cell.query) return this.onQueryLine(cell, cell.query, line);
-    cell.outputBytes += Buffer.byteLength(line);
-    let parsed;
+    let json: unknown;
     try {
-      parsed = ZChildMessage.safeParse(JSON.parse(line));
+      json = JSON.parse(line);
     } catch {
+      cell.outputBytes += Buffer.byteLength(line);
       return;
     }
+    if ((json as { msg_type?: unknown } | null)?.msg_type === "service_request") return this.onServiceRequest(cell, json, line.length);
+    cell.outputBytes += Buffer.byteLength(line);
+    const parsed = ZChildMessage.safeParse(json);
     if (!parsed.success) {
       this.o.log(`session ${this.id}: dropped a malformed message: ${parsed.error.issues[0]?.message}`);
       return;
@@ -357,6 +384,56 @@ export class Session {
       return;
     }
     this.emit(msg.msg_type, cell, msg.content, msg.metadata?.interact ? { interact: msg.metadata.interact } : {});
+  }
+
+  /**
+   * A service request of the running cell (cell-requests.ts): within the session's request
+   * budget, answered while the same cell still runs (the relay passes the reply to the kernel).
+   */
+  private onServiceRequest(cell: TRunning, json: unknown, size: number): void {
+    const parsed = ZServiceRequest.safeParse(json);
+    if (!parsed.success || parsed.data.parent !== cell.msgId || size > MAX_REQUEST_BYTES) return;
+    const request = parsed.data.content;
+    const denied = this.requestLimiter.tryStart();
+    if (denied) return this.replyTo(cell, request.id, errorReply("TOO_MANY_REQUESTS", denied));
+    const reply = this.o.requests
+      ? this.o.requests.handle(this, cell, request)
+      : Promise.resolve(errorReply("UNKNOWN_OP", `unknown service request "${request.op}" (this service answers none)`));
+    void reply.then((r) => {
+      this.requestLimiter.finish();
+      this.replyTo(cell, request.id, r);
+    });
+  }
+
+  private replyTo(cell: TRunning, id: number, reply: TRequestReply): void {
+    if (this.running !== cell || !this.socket || this.ending) return; // the cell is over: nobody waits
+    this.socket.write(JSON.stringify({ ...reply, op: "service_reply", id }) + "\n");
+  }
+
+  /** Adds a message of the service's own (a scatter job's progress) to the event stream, under `parent`. */
+  announce(parent: TRequestCell, msgType: string, content: object): void {
+    if (this.state === "dead") return;
+    this.emit(
+      msgType,
+      { ...parent, code: "", filename: null, wallSeconds: 0, interact: parent.interact ? { id: parent.interact.id, values: {} } : undefined },
+      content,
+    );
+  }
+
+  /** Calls `listener` once when the session ends (at once if it is ending). */
+  onceEnded(listener: () => void): void {
+    if (this.ending) queueMicrotask(listener);
+    else this.endListeners.push(listener);
+  }
+
+  /** The CPU time of all the session's processes so far, in seconds (0 before the spawn). */
+  cpuSeconds(): number {
+    return this.cgroups?.cpuSeconds() ?? 0;
+  }
+
+  /** G's host pid (0 before the spawn), for tests that kill a session from outside. */
+  get hostPid(): number {
+    return this.pid;
   }
 
   /**
@@ -404,8 +481,8 @@ export class Session {
       metadata,
       content,
     } as TJupyterMessage;
-    const event = { seq: this.log.length + 1, message };
-    this.log.push(event);
+    const event = { seq: ++this.seq, message };
+    if (this.keepLog) this.log.push(event); // else read live only: nothing kept to replay
     for (const listener of this.listeners) listener(event);
   }
 
@@ -681,6 +758,7 @@ export class Session {
     this.state = "dead";
     this.emit("status", cell ?? this.lastParent, { execution_state: "dead" }, endMetadata(how, this.o));
     this.listeners.clear();
+    for (const listener of this.endListeners.splice(0)) listener();
     try {
       await this.cgroups?.destroy();
     } catch (e) {

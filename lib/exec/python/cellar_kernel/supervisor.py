@@ -302,6 +302,14 @@ class _Link:
             return
         if op == "signal":
             return self._signal(msg.get("signal"))
+        if op == "service_reply":
+            # The answer to a service request of the running cell: U reads it during the cell
+            # (requests.py). The service sends one only while that cell runs; one that crosses
+            # the cell's end meets no cell here, or a later cell's U, which drops it by its id.
+            if self._cell is not None and self._cell.op not in frames.QUERIES:
+                self._to_user += line + b"\n"
+                self._write_user()
+            return
         try:
             op, msg_id, *args = frames.parse_request(msg)
         except ValueError:
@@ -406,6 +414,10 @@ class _Link:
             self._checks = 0
             self.check_at = time.monotonic()
             return
+        request = frames.service_request_of(msg, len(line))
+        if request is not None:
+            # Passed on while a cell runs (not a query); the service limits their size and rate.
+            return self._send(frames.line("service_request", cell.msg_id, request))
         output = frames.output_of(msg)
         if output is not None:
             msg_type, content, tag = output

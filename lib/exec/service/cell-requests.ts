@@ -1,0 +1,138 @@
+/**
+ * Service requests from a running cell (docs/exec.md, "Service requests"): the kernel sends
+ * `{"msg_type": "service_request", "parent", "content": {"id", "op", ...}}` through the relay
+ * (only while a cell runs), the session hands it here, a handler registered for its `op`
+ * answers, and the session writes `{"op": "service_reply", "id", ...}` back while the same cell
+ * still runs. Everything in a request is the cell's, hence untrusted: handlers parse their own
+ * fields (zod) and act only for the requesting session (`TRequester`). Each session's requests
+ * are bounded by a `RequestLimiter` (rate, requests waiting for an answer).
+ */
+import { z } from "zod";
+import type { TInputFile } from "@/lib/exec/protocol";
+
+/** The longest request line the service takes (the relay and the kernel cap it too). */
+export const MAX_REQUEST_BYTES = 4 << 20;
+
+/** A request as the relay frames it. `content` keeps the op's own fields. */
+export const ZServiceRequest = z.object({
+  msg_type: z.literal("service_request"),
+  parent: z.string(),
+  content: z.looseObject({
+    id: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    op: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/),
+  }),
+});
+export type TServiceRequest = z.infer<typeof ZServiceRequest>["content"];
+
+/** The cell that made a request: replies and announcements go under it. */
+export type TRequestCell = { msgId: string; date: string; interact?: { id: string } };
+
+/** What a handler knows of (and may do for) the session that asked. */
+export type TRequester = {
+  readonly id: string;
+  readonly client: string;
+  readonly kernel: string;
+  /** The session's files (the snippet's), as it was given them. */
+  readonly inputFiles: TInputFile[];
+  /** A worker session of a scatter job (its cells are the service's): it may not start jobs. */
+  readonly role: "user" | "worker";
+  /** Adds a message of the service's own to the session's event stream, under `parent`. */
+  announce(parent: TRequestCell, msgType: string, content: object): void;
+  /** Calls `listener` once when the session ends (at once if it has). */
+  onceEnded(listener: () => void): void;
+  readonly ending_: boolean;
+};
+
+/** The answer to a request: its fields, or `error` with a code and a plain message for the cell. */
+export type TRequestReply = Record<string, unknown>;
+
+export type TRequestHandler = (from: TRequester, cell: TRequestCell, content: Record<string, unknown>) => Promise<TRequestReply> | TRequestReply;
+
+/** Thrown by a handler for a refusal the cell should read (bad input, a limit): becomes `error`. */
+export class RequestError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "RequestError";
+  }
+}
+
+/** The handlers by op. One per service, shared by its sessions. */
+export class CellRequests {
+  private readonly handlers = new Map<string, TRequestHandler>();
+
+  constructor(private readonly log: (line: string) => void = () => {}) {}
+
+  /** Handles `op` from now on (one handler per op). */
+  register(op: string, handler: TRequestHandler): void {
+    if (this.handlers.has(op)) throw new Error(`service request op ${op} is registered twice`);
+    this.handlers.set(op, handler);
+  }
+
+  /** The ops handled. */
+  ops(): string[] {
+    return [...this.handlers.keys()].sort();
+  }
+
+  /** The reply to one request (never throws: refusals and failures become `error`). */
+  async handle(from: TRequester, cell: TRequestCell, request: TServiceRequest): Promise<TRequestReply> {
+    const handler = this.handlers.get(request.op);
+    if (!handler) {
+      const known = this.ops();
+      return errorReply("UNKNOWN_OP", `unknown service request "${request.op}" (this service answers: ${known.join(", ") || "none"})`);
+    }
+    const { id: _id, op: _op, ...content } = request;
+    try {
+      return await handler(from, cell, content);
+    } catch (e) {
+      if (e instanceof RequestError) return errorReply(e.code, e.message);
+      this.log(`session ${from.id}: service request ${request.op} failed: ${(e as Error).stack ?? e}`);
+      return errorReply("FAILED", `${request.op} failed in the service`);
+    }
+  }
+}
+
+export function errorReply(code: string, message: string): TRequestReply {
+  return { error: { code, message } };
+}
+
+export type TRequestLimits = {
+  /** Requests per second, sustained. */
+  perSecond: number;
+  /** Requests at once above the sustained rate. */
+  burst: number;
+  /** Requests waiting for their answer at once. */
+  inFlight: number;
+};
+
+/** Requests a session may make: 200/s sustained, bursts of 400, 8 unanswered at once. */
+export const DEFAULT_REQUEST_LIMITS: TRequestLimits = { perSecond: 200, burst: 400, inFlight: 8 };
+
+/** One session's request budget: a token bucket and a count of unanswered requests. */
+export class RequestLimiter {
+  private tokens: number;
+  private at = Date.now();
+  private pending = 0;
+
+  constructor(private readonly limits: TRequestLimits = DEFAULT_REQUEST_LIMITS) {
+    this.tokens = limits.burst;
+  }
+
+  /** Null when the request may go ahead (then `finish` once answered), else why not. */
+  tryStart(): string | null {
+    const now = Date.now();
+    this.tokens = Math.min(this.limits.burst, this.tokens + ((now - this.at) / 1000) * this.limits.perSecond);
+    this.at = now;
+    if (this.pending >= this.limits.inFlight) return `more than ${this.limits.inFlight} service requests are waiting for an answer`;
+    if (this.tokens < 1) return `more than ${this.limits.perSecond} service requests per second`;
+    this.tokens -= 1;
+    this.pending += 1;
+    return null;
+  }
+
+  finish(): void {
+    this.pending = Math.max(0, this.pending - 1);
+  }
+}
