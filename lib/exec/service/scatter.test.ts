@@ -37,7 +37,7 @@ describe.skipIf(skip !== undefined)("scatter/gather in the service", () => {
 
   async function run(code: string, files: { path: string; content: string }[] = []) {
     const { session, msg_id } = await t.client.createSession({
-      files: files.map((f) => ({ path: f.path, base64: Buffer.from(f.content).toString("base64") })),
+      files,
       client: "scatter",
       execute: { code },
     });
@@ -107,4 +107,143 @@ describe.skipIf(skip !== undefined)("scatter/gather in the service", () => {
     expect(r.errors[0]!.evalue).toContain("ValueError: bad task 2");
     expect(progressOf(r.events).at(-1)).toMatchObject({ done: 8, failed: 2, total: 8, state: "done" });
   }, 60_000);
+
+  it("cancels a job: tasks not started never run, wait says it was cancelled", async () => {
+    const r = await run(
+      [
+        "import time",
+        "from cellar import JobCancelled",
+        "def f(i):",
+        "    time.sleep(0.3)",
+        "    return i",
+        "job = scatter(f, range(40))",
+        "time.sleep(0.5)",
+        "job.cancel()",
+        "finished, failed, total = job.progress",
+        "print(job.done, finished < 40, total)",
+        "try:",
+        "    job.wait()",
+        "except JobCancelled as e:",
+        "    print('cancelled:', 'was cancelled' in str(e))",
+      ].join("\n"),
+    );
+    expect(r.errors).toEqual([]);
+    expect(r.stdout).toBe("True True 40\ncancelled: True\n");
+    expect(progressOf(r.events).at(-1)?.state).toBe("cancelled");
+    // Its workers are gone with it.
+    expect(t.service.scatter.stats().workers).toBe(0);
+  }, 60_000);
+
+  it("refuses more tasks than a session may have waiting, with a clear error", async () => {
+    const r = await run("job = scatter(abs, range(501))");
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]!.ename).toBe("ServiceError");
+    expect(r.errors[0]!.evalue).toBe("scatter: 501 tasks is more than this session may have waiting (at most 500 unfinished tasks); scatter fewer at once");
+  }, 60_000);
+
+  it("runs functions imported from the snippet's files, which the workers have too", async () => {
+    const r = await run("from helpers import square\nprint(gather(scatter(square, range(5))))", [
+      { path: "helpers.py", content: "def square(x):\n    return x * x\n" },
+    ]);
+    expect(r.errors).toEqual([]);
+    expect(r.stdout).toBe("[0, 1, 4, 9, 16]\n");
+  }, 60_000);
+
+  it("retries the task of a worker killed mid-task on another worker, and reports a task that kills every worker as failed", async () => {
+    const { session, msg_id } = await t.client.createSession({
+      files: [],
+      client: "scatter",
+      execute: {
+        code: [
+          "import os, time",
+          "from cellar import TasksFailed",
+          "def f(i):",
+          "    if i == 0:",
+          "        time.sleep(1.5)",
+          "    if i == 5:",
+          "        os._exit(3)",
+          "    return i",
+          "job = scatter(f, range(6))",
+          "try:",
+          "    job.wait(timeout=30)",
+          "except TasksFailed as e:",
+          "    print(sorted(e.results.items()), e.errors[5].ename, e.errors[5].evalue)",
+          "    print(sorted(e.errors))",
+        ].join("\n"),
+      },
+    });
+    // Kill a worker from outside while task 0 sleeps in it.
+    let killed = false;
+    for (let i = 0; i < 100 && !killed; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      for (const job of t.service.scatter.jobIds()) {
+        const worker = t.service.scatter.workersOf(job).find((w) => w.busy && w.hostPid > 0);
+        if (worker) {
+          process.kill(worker.hostPid, "SIGKILL");
+          killed = true;
+          break;
+        }
+      }
+    }
+    expect(killed).toBe(true);
+    const events = await cellEvents(t.client, session, msg_id!);
+    expect(errorsOf(events)).toEqual([]);
+    expect(stdoutOf(events)).toBe("[(0, 0), (1, 1), (2, 2), (3, 3), (4, 4)] WorkerLost task 5 did not finish: its worker ended (exited) twice\n[5]\n");
+  }, 60_000);
+
+  it("answers an unknown request, another session's job and a forged reply with clear errors, within its own session", async () => {
+    const first = await run("job = scatter(abs, [-1, -2])\nprint(job.id, gather(job))");
+    expect(first.errors).toEqual([]);
+    const jobId = first.stdout.split(" ")[0]!;
+    const r = await run(
+      [
+        "from cellar_kernel import requests",
+        "for op, content in [('nope.nothing', {}), ('scatter.poll', {'job': " + JSON.stringify(jobId) + ", 'after': 0}), ('scatter.poll', {'job': 5})]:",
+        "    try:",
+        "        requests.request(op, content)",
+        "    except requests.ServiceError as e:",
+        "        print(e)",
+      ].join("\n"),
+    );
+    expect(r.errors).toEqual([]);
+    expect(r.stdout).toBe(
+      [
+        'unknown service request "nope.nothing" (this service answers: scatter.add, scatter.cancel, scatter.create, scatter.poll)',
+        `there is no scatter job ${jobId} in this session`,
+        "scatter.poll: job: Invalid input: expected string, received number",
+        "",
+      ].join("\n"),
+    );
+  }, 60_000);
+
+  it("runs outside a session too: the tasks run in the cell's own process", async () => {
+    const r = await runCell(t.client, "import cellar_kernel.requests as q\nq.client = None\nprint(gather(scatter(lambda x: x + 1, [1, 2])))");
+    expect(r.stdout).toBe("[2, 3]\n");
+  }, 60_000);
+});
+
+describe.skipIf(sageSkipReason() !== undefined)("scatter/gather in the sage kernel", () => {
+  let t: TTestService;
+  beforeAll(async () => {
+    t = await startTestService({ sage: true, limits: { memoryBytes: 768 * 1024 * 1024, wallSeconds: 30 }, scatter: { workers: 2 } });
+  }, 180_000);
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it("round-trips Sage integers and polynomials through the workers", async () => {
+    const { session, msg_id } = await t.client.createSession({
+      files: [],
+      client: "sage-scatter",
+      kernel: "sage",
+      execute: {
+        code: ["R.<y> = QQ[]", "def f(n, p):", "    return (factorial(n), p^n)", "print(gather(scatter(f, [((n, y + 1), {}) for n in range(1, 4)])))"].join(
+          "\n",
+        ),
+      },
+    });
+    const events = await cellEvents(t.client, session, msg_id!);
+    expect(errorsOf(events)).toEqual([]);
+    expect(stdoutOf(events)).toBe("[(1, y + 1), (2, y^2 + 2*y + 1), (6, y^3 + 3*y^2 + 3*y + 1)]\n");
+  }, 120_000);
 });

@@ -415,7 +415,8 @@ export class ScatterManager {
     if (m.header.msg_type === "display_data") {
       const data = (m.content as { data?: Record<string, unknown> }).data;
       if (data && TASK_MIME in data) this.onOutcome(worker, batch, data[TASK_MIME]);
-    } else if (m.header.msg_type === "status" && state === "idle") this.onBatchEnd(worker, batch);
+    } else if (m.header.msg_type === "status" && state === "idle" && !worker.session.ending_) this.onBatchEnd(worker, batch);
+    // (A worker that is ending says idle for its cell too: its "dead" that follows decides.)
   }
 
   private onOutcome(worker: Worker, batch: TBatch, raw: unknown): void {

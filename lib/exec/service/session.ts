@@ -160,6 +160,8 @@ export class Session implements TRequester {
   private pid = 0;
   private snapshot: TSnapshot = new Map();
   private ending: Promise<void> | null = null;
+  /** Whether `end` has been called (true while doEnd still runs synchronously, before `ending` is set). */
+  private closing = false;
   private idleTimer: NodeJS.Timeout | null = null;
   private lifeTimer: NodeJS.Timeout | null = null;
   private lastParent: TCell | null = null;
@@ -503,7 +505,7 @@ export class Session implements TRequester {
   }
 
   private enqueue(what: Pick<TCell, "code" | "filename" | "interact">, timeout: number | undefined): string {
-    if (this.state === "dead" || this.ending) throw new SessionEndedError(this.id);
+    if (this.state === "dead" || this.closing) throw new SessionEndedError(this.id);
     if (this.queue.length >= MAX_QUEUED_CELLS) throw new SessionQueueFullError(this.id);
     const wall = Math.max(1, Math.min(this.o.limits.wallSeconds, timeout ?? Infinity));
     const cell: TCell = { msgId: randomUUID(), ...what, wallSeconds: wall, date: new Date().toISOString() };
@@ -667,7 +669,7 @@ export class Session implements TRequester {
 
   /** Whether the session is ending or has ended. */
   get ending_(): boolean {
-    return this.ending !== null;
+    return this.closing;
   }
 
   /** Whether a cell is running or waiting. */
@@ -699,7 +701,11 @@ export class Session implements TRequester {
    * and removes the run directory now (nothing written) or after the retention time.
    */
   end(how: TEnd): Promise<void> {
-    this.ending ??= this.doEnd(how);
+    if (!this.ending) {
+      // Set first: doEnd tells listeners synchronously, and they must see the session ending.
+      this.closing = true;
+      this.ending = this.doEnd(how);
+    }
     return this.ending;
   }
 
