@@ -30,6 +30,16 @@ const ZEnd = z.object({ reason: z.string().catch("unknown"), seconds: z.number()
 /** The MIME type of an interact's description (a `display_data` the kernel sends when one is made). */
 export const INTERACT_MIME = "application/vnd.cellar.interact+json";
 
+/** The MIME type of a scatter job's progress (a `display_data` the service sends, again as it goes: the latest replaces the earlier). */
+export const JOB_MIME = "application/vnd.cellar.job+json";
+const ZJobProgress = z.object({
+  job: z.string().max(64),
+  done: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  state: z.enum(["running", "done", "cancelled", "stopped"]).catch("running"),
+});
+
 const ZName = z.string().min(1).max(200);
 const ZLabel = z.string().max(1000).catch("");
 const ZCount = z.number().int().min(1).max(100).nullable().optional().catch(null);
@@ -115,7 +125,9 @@ export type TRunOutput =
   /** A limit the service enforced, said in plain words ("stopped: used more than 512 MB of memory"). */
   | { kind: "limit"; text: string }
   /** Where an interact was made: its controls and output area (`interacts[id]` of the log). */
-  | { kind: "interact"; id: string };
+  | { kind: "interact"; id: string }
+  /** A scatter job's progress (one per job: its latest state). */
+  | { kind: "job"; job: string; done: number; failed: number; total: number; state: "running" | "done" | "cancelled" | "stopped" };
 
 export type TCellState = "queued" | "running" | "ok" | "error" | "aborted";
 
@@ -338,6 +350,10 @@ function toOutput(type: string, c: Record<string, unknown>): TRunOutput | null {
     }
     case "display_data": {
       const d = ZDisplay.safeParse(c);
+      if (d.success && JOB_MIME in d.data.data) {
+        const job = ZJobProgress.safeParse(d.data.data[JOB_MIME]);
+        if (job.success) return { kind: "job", ...job.data };
+      }
       // A description the page cannot read still has its text/plain ("Interactive function f with controls a").
       return d.success ? { kind: "display", data: d.data.data } : null;
     }
@@ -359,7 +375,12 @@ function toOutput(type: string, c: Record<string, unknown>): TRunOutput | null {
 
 function applyToCell(cell: TRunCell, type: string, c: Record<string, unknown>, output: TRunOutput | null, now: number): TRunCell {
   if (output) {
-    const outputs = output.kind === "stream" ? appendStream(cell.outputs, output.name, output.text) : [...cell.outputs, output];
+    const outputs =
+      output.kind === "stream"
+        ? appendStream(cell.outputs, output.name, output.text)
+        : output.kind === "job"
+          ? replaceJob(cell.outputs, output)
+          : [...cell.outputs, output];
     const count = output.kind === "result" ? (output.count ?? cell.count) : cell.count;
     return { ...cell, outputs, count, state: output.kind === "error" || output.kind === "limit" ? "error" : cell.state };
   }
@@ -397,6 +418,12 @@ export function endLog(log: TRunLog, now: number = Date.now(), end: TRunEnd | nu
 /** Whether a cell has finished (its reply came, or the session ended under it). */
 export function isFinished(cell: TRunCell): boolean {
   return cell.state === "ok" || cell.state === "error" || cell.state === "aborted";
+}
+
+/** A job's progress replaces its earlier progress where that was shown. */
+function replaceJob(outputs: TRunOutput[], job: Extract<TRunOutput, { kind: "job" }>): TRunOutput[] {
+  const i = outputs.findIndex((o) => o.kind === "job" && o.job === job.job);
+  return i < 0 ? [...outputs, job] : outputs.map((o, j) => (j === i ? job : o));
 }
 
 /** Output arrives in small chunks; consecutive chunks of one stream read as one block. */
