@@ -136,3 +136,34 @@ export class RequestLimiter {
     this.pending = Math.max(0, this.pending - 1);
   }
 }
+
+/**
+ * One session's side of the channel: a relay line that claims to be a request is checked
+ * (shape, parent, size), counted against the session's budget, handed to the handlers, and
+ * answered through `reply` (which the session writes only while the same cell runs).
+ */
+export class SessionRequestChannel {
+  private readonly limiter: RequestLimiter;
+
+  constructor(
+    private readonly requests: CellRequests | undefined,
+    limits: TRequestLimits = DEFAULT_REQUEST_LIMITS,
+  ) {
+    this.limiter = new RequestLimiter(limits);
+  }
+
+  take(from: TRequester, cell: TRequestCell, json: unknown, size: number, reply: (id: number, reply: TRequestReply) => void): void {
+    const parsed = ZServiceRequest.safeParse(json);
+    if (!parsed.success || parsed.data.parent !== cell.msgId || size > MAX_REQUEST_BYTES) return;
+    const request = parsed.data.content;
+    const denied = this.limiter.tryStart();
+    if (denied) return reply(request.id, errorReply("TOO_MANY_REQUESTS", denied));
+    const answer = this.requests
+      ? this.requests.handle(from, cell, request)
+      : Promise.resolve(errorReply("UNKNOWN_OP", `unknown service request "${request.op}" (this service answers none)`));
+    void answer.then((r) => {
+      this.limiter.finish();
+      reply(request.id, r);
+    });
+  }
+}

@@ -5,12 +5,11 @@
  * enforces the wall clock, output, files and memory limits, and cleans up when it ends.
  */
 import { randomUUID } from "node:crypto";
-import { chownSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statfsSync } from "node:fs";
-import { createServer, type Server, type Socket } from "node:net";
+import { mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statfsSync } from "node:fs";
+import type { Server, Socket } from "node:net";
 import path from "node:path";
 import {
   ZChildMessage,
-  ZHello,
   type TEndReason,
   type TCompleteReplyContent,
   type TExecuteRequest,
@@ -25,10 +24,8 @@ import {
 } from "@/lib/exec/protocol";
 import {
   CellRequests,
-  errorReply,
   MAX_REQUEST_BYTES,
-  RequestLimiter,
-  ZServiceRequest,
+  SessionRequestChannel,
   type TRequestCell,
   type TRequester,
   type TRequestReply,
@@ -37,13 +34,11 @@ import { SessionCgroups, type TCgroupOptions } from "@/lib/exec/service/cgroups"
 import { limitMessage, type TLimits } from "@/lib/exec/service/limits";
 import { RUN_DIR_OVERHEAD_INODES, type Mounter } from "@/lib/exec/service/mounts";
 import type { ZygotePool } from "@/lib/exec/service/pool";
-import { SANDBOX_UID, sessionsDir } from "@/lib/exec/service/sandbox";
+import { sessionsDir } from "@/lib/exec/service/sandbox";
+import { MAX_QUEUED_CELLS, SessionEndedError, SessionQueueFullError } from "@/lib/exec/service/session-errors";
+import { listenForRelay } from "@/lib/exec/service/session-socket";
 import { changedFiles, openWorkFile, populateWorkDir, type TSnapshot } from "@/lib/exec/service/workdir";
 
-/** How long G has to connect and say hello after the spawn. */
-const HELLO_TIMEOUT_MS = 10_000;
-/** Cells and updates waiting in one session: a page sends one at a time, so more is a runaway client. */
-const MAX_QUEUED_CELLS = 64;
 /** How often a running cell's memory and CPU time are checked. */
 const WATCH_INTERVAL_MS = 100;
 /** How often the CPU time of processes left running is checked while no cell runs. */
@@ -83,6 +78,8 @@ export type TSessionOptions = {
   /** Answers the cells' service requests (cell-requests.ts); without it every request is refused. */
   requests?: CellRequests;
 };
+
+export { SessionEndedError, SessionQueueFullError } from "@/lib/exec/service/session-errors";
 
 export type TQueryOp = "complete" | "inspect";
 export type TQueryReply<Op extends TQueryOp> = Op extends "complete" ? TCompleteReplyContent : TInspectReplyContent;
@@ -140,7 +137,7 @@ export class Session implements TRequester {
   /** Whether messages are kept for replay (a worker's are read live only: nobody resumes them). */
   keepLog = true;
   private readonly endListeners: (() => void)[] = [];
-  private readonly requestLimiter = new RequestLimiter();
+  private readonly requestChannel: SessionRequestChannel;
 
   private readonly o: TSessionOptions;
   private readonly log: TSessionEvent[] = [];
@@ -177,6 +174,7 @@ export class Session implements TRequester {
     this.id = o.id;
     this.client = o.client;
     this.inputFiles = o.files;
+    this.requestChannel = new SessionRequestChannel(o.requests);
     this.runDir = path.join(sessionsDir(o.execDir), o.id);
     this.workDir = path.join(this.runDir, "work");
   }
@@ -263,77 +261,27 @@ export class Session implements TRequester {
 
   /** Listens on the session's socket for the relay's single connection (for G); resolves after its hello. */
   private listen(sockPath: string): { listening: Promise<void>; hello: Promise<Socket> } {
-    let listened!: () => void;
-    let failed!: (e: Error) => void;
-    const listening = new Promise<void>((res, rej) => ((listened = res), (failed = rej)));
-    const hello = new Promise<Socket>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the session child did not connect within ${HELLO_TIMEOUT_MS / 1000} s`)), HELLO_TIMEOUT_MS);
-      const server = createServer((socket) => {
-        if (this.socket) return socket.destroy(); // only G, once
+    const { server, listening, hello } = listenForRelay(sockPath, {
+      session: this.id,
+      // A line longer than the output limit (or a service request's) can only be an attack or a runaway: it is the output limit.
+      maxBuffered: Math.max(this.o.limits.outputBytes * 2, MAX_REQUEST_BYTES) + 65536,
+      accept: (socket) => {
+        if (this.socket) return false;
         this.socket = socket;
-        server.close(); // no second connection; the path is unlinked at the end
-        let buffered = "";
-        let greeted = false;
-        socket.setEncoding("utf8");
-        socket.on("data", (chunk: string) => {
-          buffered += chunk;
-          // A line longer than the output limit (or a service request's) can only be an attack or a runaway: it is the output limit.
-          if (buffered.length > Math.max(this.o.limits.outputBytes * 2, MAX_REQUEST_BYTES) + 65536) {
-            buffered = "";
-            if (this.running) void this.end({ limit: "output" });
-            else socket.destroy();
-            return;
-          }
-          let nl: number;
-          while ((nl = buffered.indexOf("\n")) >= 0) {
-            const line = buffered.slice(0, nl);
-            buffered = buffered.slice(nl + 1);
-            if (!greeted) {
-              greeted = this.onHello(line);
-              if (greeted) {
-                clearTimeout(timer);
-                resolve(socket);
-              } else {
-                socket.destroy();
-                reject(new Error("the session child's first message was not a hello for this session"));
-                return;
-              }
-            } else this.onLine(line);
-          }
-        });
-        socket.on("error", () => {}); // "close" follows
-        socket.on("close", () => {
-          clearTimeout(timer);
-          reject(new Error("the session child hung up before saying hello"));
-          this.socketClosed = true;
-          if (this.state !== "starting") void this.end({ reason: "exited" });
-        });
-      });
-      this.server = server;
-      server.on("error", (e) => {
-        failed(e);
-        reject(e);
-      });
-      server.listen(sockPath, () => {
-        // Root made the socket; G (uid 65534) must be able to connect to it.
-        try {
-          chownSync(sockPath, SANDBOX_UID, SANDBOX_UID);
-          listened();
-        } catch (e) {
-          failed(e as Error);
-        }
-      });
+        return true;
+      },
+      onLine: (line) => this.onLine(line),
+      onOverflow: (socket) => {
+        if (this.running) void this.end({ limit: "output" });
+        else socket.destroy();
+      },
+      onClose: () => {
+        this.socketClosed = true;
+        if (this.state !== "starting") void this.end({ reason: "exited" });
+      },
     });
+    this.server = server;
     return { listening, hello };
-  }
-
-  private onHello(line: string): boolean {
-    try {
-      const hello = ZHello.safeParse(JSON.parse(line));
-      return hello.success && hello.data.session === this.id;
-    } catch {
-      return false;
-    }
   }
 
   /**
@@ -393,18 +341,7 @@ export class Session implements TRequester {
    * budget, answered while the same cell still runs (the relay passes the reply to the kernel).
    */
   private onServiceRequest(cell: TRunning, json: unknown, size: number): void {
-    const parsed = ZServiceRequest.safeParse(json);
-    if (!parsed.success || parsed.data.parent !== cell.msgId || size > MAX_REQUEST_BYTES) return;
-    const request = parsed.data.content;
-    const denied = this.requestLimiter.tryStart();
-    if (denied) return this.replyTo(cell, request.id, errorReply("TOO_MANY_REQUESTS", denied));
-    const reply = this.o.requests
-      ? this.o.requests.handle(this, cell, request)
-      : Promise.resolve(errorReply("UNKNOWN_OP", `unknown service request "${request.op}" (this service answers none)`));
-    void reply.then((r) => {
-      this.requestLimiter.finish();
-      this.replyTo(cell, request.id, r);
-    });
+    this.requestChannel.take(this, cell, json, size, (id, reply) => this.replyTo(cell, id, reply));
   }
 
   private replyTo(cell: TRunning, id: number, reply: TRequestReply): void {
@@ -812,20 +749,4 @@ function endMetadata(how: TEnd, o: TSessionOptions): { reason: TEndReason; secon
   if (how.reason === "idle") return { reason: "idle", seconds: o.idleSeconds };
   if (how.reason === "lifetime") return { reason: "lifetime", seconds: o.maxLifeSeconds };
   return { reason: how.reason };
-}
-
-/** Thrown by `execute` when the session already has `MAX_QUEUED_CELLS` waiting. */
-export class SessionQueueFullError extends Error {
-  constructor(id: string) {
-    super(`session ${id} has ${MAX_QUEUED_CELLS} cells waiting`);
-    this.name = "SessionQueueFullError";
-  }
-}
-
-/** Thrown by `execute` on a session that has ended. */
-export class SessionEndedError extends Error {
-  constructor(id: string) {
-    super(`session ${id} has ended`);
-    this.name = "SessionEndedError";
-  }
 }
