@@ -32,7 +32,8 @@ test("a scattered job shows its progress bar, live, ending at 40 / 40 tasks", as
   await page.getByRole("button", { name: "Run", exact: true }).click();
   const panel = page.getByRole("region", { name: "Run output" });
   const job = panel.getByTestId("run-job");
-  await expect(job).toBeVisible();
+  // The first progress comes as soon as the cell scatters (the session may take a while to start on a loaded machine).
+  await expect(job).toBeVisible({ timeout: 30_000 });
   await expect(job.locator("progress")).toHaveAttribute("max", "40");
   await expect(panel.locator(".run-out--stdout")).toHaveText(`sum ${Array.from({ length: 40 }, (_, i) => i * i).reduce((a, b) => a + b)}\n`, {
     timeout: 60_000,

@@ -222,6 +222,40 @@ describe.skipIf(skip !== undefined)("scatter/gather in the service", () => {
   }, 60_000);
 });
 
+describe.skipIf(skip !== undefined)("a scatter job's CPU budget", () => {
+  let t: TTestService;
+  beforeAll(async () => {
+    t = await startTestService({ limits: { wallSeconds: 20 }, scatter: { workers: 2, cpuSecondsPerJob: 1 } });
+  }, 120_000);
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it("stops a job whose workers used more CPU time than its budget, and says why", async () => {
+    const r = await runCell(
+      t.client,
+      [
+        "import time",
+        "from cellar import JobCancelled",
+        "def burn(i):",
+        "    end = time.process_time() + 0.3",
+        "    while time.process_time() < end:",
+        "        pass",
+        "    return i",
+        "job = scatter(burn, range(20))",
+        "try:",
+        "    job.wait()",
+        "except JobCancelled as e:",
+        "    print(e)",
+        "finished, failed, total = job.progress",
+        "print(finished < 20)",
+      ].join("\n"),
+      { timeout: 20 },
+    );
+    expect(r.stdout).toMatch(/^scatter job \S+ was stopped \(its workers used more than 1 s of CPU time together\): \d+ of 20 tasks finished\nTrue\n$/);
+  }, 60_000);
+});
+
 describe.skipIf(sageSkipReason() !== undefined)("scatter/gather in the sage kernel", () => {
   let t: TTestService;
   beforeAll(async () => {

@@ -429,6 +429,15 @@ export class ScatterManager {
     batch.reported.add(task.index);
     const { job: _job, ...result } = outcome;
     this.record(worker.job, task, result);
+    this.checkCpu(worker.job);
+  }
+
+  /** Stops a job whose workers have used its CPU budget (batches running counted so far, not only at their end). */
+  private checkCpu(job: Job): void {
+    if (job.state !== "running") return;
+    let used = job.cpuUsed;
+    for (const w of job.workers) if (w.batch) used += Math.max(0, w.session.cpuSeconds() - w.batch.cpuAtStart);
+    if (used > this.config.cpuSecondsPerJob) this.finish(job, "stopped", `its workers used more than ${this.config.cpuSecondsPerJob} s of CPU time together`);
   }
 
   private record(job: Job, task: TTask, result: TResult): void {
@@ -493,9 +502,7 @@ export class ScatterManager {
     const n = Math.max(1, batch.reported.size);
     const perTask = cpu / n;
     job.secondsPerTask = job.secondsPerTask === null ? perTask : job.secondsPerTask * 0.5 + perTask * 0.5;
-    if (job.state === "running" && job.cpuUsed > this.config.cpuSecondsPerJob) {
-      this.finish(job, "stopped", `its workers used more than ${this.config.cpuSecondsPerJob} s of CPU time together`);
-    }
+    this.checkCpu(job);
   }
 
   private checkDone(job: Job): void {

@@ -93,6 +93,7 @@ class Job:
         self._state = "running"
         self._service_done = 0
         self._service_failed = 0
+        self._reason = ""
 
     def _take(self, reply: dict) -> None:
         for r in reply.get("results", []):
@@ -103,6 +104,7 @@ class Job:
                 self._errors[index] = TaskError(index, r.get("ename", "Error"), r.get("evalue", ""), r.get("traceback", []))
             self._received += 1
         self._state = reply.get("state", self._state)
+        self._reason = reply.get("reason") or self._reason
         self._service_done = reply.get("done", self._service_done)
         self._service_failed = reply.get("failed", self._service_failed)
 
@@ -148,7 +150,8 @@ class Job:
                 wait = min(wait, left)
             self._fetch(wait)
         if self._state != "done":
-            raise JobCancelled(f"scatter job {self.id} was {self._state}: "
+            why = f" ({self._reason})" if self._reason and self._reason != self._state else ""
+            raise JobCancelled(f"scatter job {self.id} was {self._state}{why}: "
                                f"{len(self._values) + len(self._errors)} of {self.total} tasks finished")
         if self._errors:
             raise TasksFailed(self._errors, dict(self._values), self.total)
