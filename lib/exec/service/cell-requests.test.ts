@@ -39,6 +39,11 @@ describe("service requests", () => {
     expect(limiter.tryStart()).toBe("more than 10 service requests per second");
     vi.advanceTimersByTime(100);
     expect(limiter.tryStart()).toBeNull();
+    limiter.finish();
+    // A large answer costs as many requests as its 64 KB pieces.
+    vi.advanceTimersByTime(300);
+    limiter.charge(3 * 64 * 1024);
+    expect(limiter.tryStart()).toBe("more than 10 service requests per second");
   });
 
   it("takes only well-formed requests of the running cell, and answers each by its id", async () => {
@@ -46,7 +51,7 @@ describe("service requests", () => {
     requests.register("test.echo", (_f, _c, content) => ({ got: content.x }));
     const channel = new SessionRequestChannel(requests, { perSecond: 100, burst: 100, inFlight: 10 });
     const replies: [number, unknown][] = [];
-    const reply = (id: number, r: unknown) => replies.push([id, r]);
+    const reply = (id: number, r: unknown) => replies.push([id, r]) && 10;
     channel.take(from, cell, { msg_type: "service_request", parent: "m1", content: { id: 7, op: "test.echo", x: 1 } }, 100, reply);
     channel.take(from, cell, { msg_type: "service_request", parent: "other", content: { id: 8, op: "test.echo" } }, 100, reply);
     channel.take(from, cell, { msg_type: "service_request", parent: "m1", content: { id: -1, op: "test.echo" } }, 100, reply);

@@ -107,6 +107,9 @@ export type TRequestLimits = {
   inFlight: number;
 };
 
+/** What one request's worth of answer is (larger answers cost more of the rate). */
+const REPLY_BYTES_PER_REQUEST = 64 * 1024;
+
 /** Requests a session may make: 200/s sustained, bursts of 400, 8 unanswered at once. */
 export const DEFAULT_REQUEST_LIMITS: TRequestLimits = { perSecond: 200, burst: 400, inFlight: 8 };
 
@@ -135,6 +138,11 @@ export class RequestLimiter {
   finish(): void {
     this.pending = Math.max(0, this.pending - 1);
   }
+
+  /** Charges an answer's size: every 64 KB costs one request, so answers stream at most 64 KB × `perSecond` a second. */
+  charge(bytes: number): void {
+    this.tokens -= Math.floor(bytes / REPLY_BYTES_PER_REQUEST);
+  }
 }
 
 /**
@@ -152,18 +160,21 @@ export class SessionRequestChannel {
     this.limiter = new RequestLimiter(limits);
   }
 
-  take(from: TRequester, cell: TRequestCell, json: unknown, size: number, reply: (id: number, reply: TRequestReply) => void): void {
+  take(from: TRequester, cell: TRequestCell, json: unknown, size: number, reply: (id: number, reply: TRequestReply) => number): void {
     const parsed = ZServiceRequest.safeParse(json);
     if (!parsed.success || parsed.data.parent !== cell.msgId || size > MAX_REQUEST_BYTES) return;
     const request = parsed.data.content;
     const denied = this.limiter.tryStart();
-    if (denied) return reply(request.id, errorReply("TOO_MANY_REQUESTS", denied));
+    if (denied) {
+      reply(request.id, errorReply("TOO_MANY_REQUESTS", denied));
+      return;
+    }
     const answer = this.requests
       ? this.requests.handle(from, cell, request)
       : Promise.resolve(errorReply("UNKNOWN_OP", `unknown service request "${request.op}" (this service answers none)`));
     void answer.then((r) => {
       this.limiter.finish();
-      reply(request.id, r);
+      this.limiter.charge(reply(request.id, r));
     });
   }
 }

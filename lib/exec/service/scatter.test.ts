@@ -216,6 +216,32 @@ describe.skipIf(skip !== undefined)("scatter/gather in the service", () => {
     );
   }, 60_000);
 
+  it("survives a cell that floods requests and never reads the answers: refused past the budget, the next cell runs", async () => {
+    const { session, msg_id } = await t.client.createSession({
+      files: [],
+      client: "scatter",
+      execute: {
+        code: [
+          "from cellar_kernel import requests",
+          "channel = requests.client._channel",
+          "for i in range(3000):",
+          "    channel.send('service_request', {'id': i + 1000, 'op': 'scatter.poll', 'job': 'x' * 1000, 'after': 0})",
+          "refused = 0",
+          "for i in range(1000):",
+          "    try:",
+          "        requests.request('nope.x', {})",
+          "    except requests.ServiceError as e:",
+          "        refused += 'per second' in str(e) or 'waiting for an answer' in str(e)",
+          "print('refused', refused > 0)",
+        ].join("\n"),
+      },
+    });
+    const events = await cellEvents(t.client, session, msg_id!);
+    expect(stdoutOf(events)).toBe("refused True\n");
+    const next = await t.client.execute({ session, code: "print('still here')" });
+    expect(stdoutOf(await cellEvents(t.client, session, next.msg_id))).toBe("still here\n");
+  }, 60_000);
+
   it("runs outside a session too: the tasks run in the cell's own process", async () => {
     const r = await runCell(t.client, "import cellar_kernel.requests as q\nq.client = None\nprint(gather(scatter(lambda x: x + 1, [1, 2])))");
     expect(r.stdout).toBe("[2, 3]\n");

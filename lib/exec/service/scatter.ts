@@ -41,7 +41,7 @@ const PROGRESS_PER_SECOND = 10;
 const MAX_POLL_WAIT_SECONDS = 5;
 const MAX_POLL_BYTES = 3 << 20;
 /** A job keeps at most this many bytes of results the cell has not read (past it, workers pause). */
-const MAX_UNREAD_BYTES = 64 << 20;
+const MAX_UNREAD_BYTES = 16 << 20;
 /** Jobs a session may have running at once. */
 const MAX_JOBS_PER_SESSION = 16;
 /** The most tasks in one worker cell, and the share of the worker's wall clock a batch aims for. */

@@ -344,9 +344,12 @@ export class Session implements TRequester {
     this.requestChannel.take(this, cell, json, size, (id, reply) => this.replyTo(cell, id, reply));
   }
 
-  private replyTo(cell: TRunning, id: number, reply: TRequestReply): void {
-    if (this.running !== cell || !this.socket || this.ending) return; // the cell is over: nobody waits
-    this.socket.write(JSON.stringify({ ...reply, op: "service_reply", id }) + "\n");
+  /** Writes a reply while `cell` still runs; returns its size (0 when dropped). */
+  private replyTo(cell: TRunning, id: number, reply: TRequestReply): number {
+    if (this.running !== cell || !this.socket || this.closing) return 0; // the cell is over: nobody waits
+    const line = JSON.stringify({ ...reply, op: "service_reply", id }) + "\n";
+    this.socket.write(line);
+    return line.length;
   }
 
   /** Adds a message of the service's own (a scatter job's progress) to the event stream, under `parent`. */
