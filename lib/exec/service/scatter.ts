@@ -264,7 +264,7 @@ export class ScatterManager {
       bytes += size;
     }
     if (job.freed > 0) this.pump(); // workers paused for unread results may go on
-    return { results, done: job.done, failed: job.failed, total: job.total, state: job.state, reason: job.reason };
+    return { results, done: job.done, failed: job.failed, total: job.total, state: job.state, reason: job.reason, cpu_seconds: this.cpuOf(job) };
   }
 
   private cancelRequest(from: TRequester, content: unknown): Record<string, unknown> {
@@ -432,11 +432,17 @@ export class ScatterManager {
     this.checkCpu(worker.job);
   }
 
+  /** The CPU time of a job's workers so far (running batches included), in seconds. */
+  private cpuOf(job: Job): number {
+    let used = job.cpuUsed;
+    for (const w of job.workers) if (w.batch) used += Math.max(0, w.session.cpuSeconds() - w.batch.cpuAtStart);
+    return used;
+  }
+
   /** Stops a job whose workers have used its CPU budget (batches running counted so far, not only at their end). */
   private checkCpu(job: Job): void {
     if (job.state !== "running") return;
-    let used = job.cpuUsed;
-    for (const w of job.workers) if (w.batch) used += Math.max(0, w.session.cpuSeconds() - w.batch.cpuAtStart);
+    const used = this.cpuOf(job);
     if (used > this.config.cpuSecondsPerJob) this.finish(job, "stopped", `its workers used more than ${this.config.cpuSecondsPerJob} s of CPU time together`);
   }
 

@@ -5,6 +5,7 @@
     job = scatter(f, [((1, 2), {"k": 3}), ...])    # (args, kwargs) tuples
     job.poll()        # {index: value} of the tasks finished so far, at once (a failed task's value is its TaskError)
     job.progress      # (finished, failed, total)
+    job.cpu_seconds   # CPU time its workers used (the job's budget counts it)
     job.done          # every task finished (or the job was cancelled)
     job.wait()        # all values in task order; TasksFailed names the failed tasks
     gather(job)       # job.wait()
@@ -94,6 +95,7 @@ class Job:
         self._service_done = 0
         self._service_failed = 0
         self._reason = ""
+        self._cpu = 0.0
 
     def _take(self, reply: dict) -> None:
         for r in reply.get("results", []):
@@ -105,6 +107,7 @@ class Job:
             self._received += 1
         self._state = reply.get("state", self._state)
         self._reason = reply.get("reason") or self._reason
+        self._cpu = reply.get("cpu_seconds", self._cpu)
         self._service_done = reply.get("done", self._service_done)
         self._service_failed = reply.get("failed", self._service_failed)
 
@@ -128,6 +131,12 @@ class Job:
         """(finished, failed, total): tasks finished (failed ones included), failed, all."""
         self._fetch(0.0)
         return (max(self._service_done, self._received), max(self._service_failed, len(self._errors)), self.total)
+
+    @property
+    def cpu_seconds(self) -> float:
+        """The CPU time the job's workers have used so far (running tasks' batches included), as
+        the service last said: what counts against its CPU budget."""
+        return self._cpu
 
     @property
     def done(self) -> bool:
