@@ -299,7 +299,8 @@ function appendToInteract(log: TRunLog, x: TInteract, update: string | null, out
   const replacing = update !== null && x.shown !== update;
   const base = replacing ? forget(log, x.outputs) : log;
   const previous = replacing ? [] : x.outputs;
-  const outputs = output.kind === "stream" ? appendStream(previous, output.name, output.text) : [...previous, output];
+  const outputs =
+    output.kind === "stream" ? appendStream(previous, output.name, output.text) : output.kind === "job" ? replaceJob(previous, output) : [...previous, output];
   const withOutput = withInteract(base, { ...x, outputs, shown: replacing ? update : x.shown });
   if (!spec) return withOutput;
   const nth = outputs.filter((o) => o.kind === "interact").length;

@@ -64,8 +64,10 @@ const ZTaskOutcome = z.union([
   }),
 ]);
 
-const ZCreate = z.object({ fn: z.string().min(1), total: z.number().int().nonnegative() });
-const ZAdd = z.object({ job: z.string(), tasks: z.array(z.string()), last: z.boolean().optional() });
+/** Pickles travel as base64 text (and are written into the workers' cells as string literals). */
+const ZBase64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64 text");
+const ZCreate = z.object({ fn: ZBase64.min(1), total: z.number().int().nonnegative() });
+const ZAdd = z.object({ job: z.string(), tasks: z.array(ZBase64), last: z.boolean().optional() });
 const ZPoll = z.object({ job: z.string(), after: z.number().int().nonnegative(), wait: z.number().min(0).max(60).optional() });
 const ZCancel = z.object({ job: z.string() });
 

@@ -355,16 +355,14 @@ export class Session implements TRequester {
   /** Adds a message of the service's own (a scatter job's progress) to the event stream, under `parent`. */
   announce(parent: TRequestCell, msgType: string, content: object): void {
     if (this.state === "dead") return;
-    this.emit(
-      msgType,
-      { ...parent, code: "", filename: null, wallSeconds: 0, interact: parent.interact ? { id: parent.interact.id, values: {} } : undefined },
-      content,
-    );
+    const interact = parent.interact ? { id: parent.interact.id, values: {} } : undefined;
+    // An update's messages carry its interact's tag, so the page shows them in its output area.
+    this.emit(msgType, { ...parent, code: "", filename: null, wallSeconds: 0, interact }, content, interact ? { interact: interact.id } : {});
   }
 
   /** Calls `listener` once when the session ends (at once if it is ending). */
   onceEnded(listener: () => void): void {
-    if (this.ending) queueMicrotask(listener);
+    if (this.closing) queueMicrotask(listener);
     else this.endListeners.push(listener);
   }
 
