@@ -282,6 +282,39 @@ describe.skipIf(skip !== undefined)("a scatter job's CPU budget", () => {
   }, 60_000);
 });
 
+describe.skipIf(skip !== undefined)("scatter with little room", () => {
+  let t: TTestService;
+  beforeAll(async () => {
+    t = await startTestService({ maxSessions: 2, limits: { wallSeconds: 10 }, scatter: { workers: 4 } });
+  }, 120_000);
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it("takes only free room: a job waits while a reader's session holds the last slot, without blocking the cell, and goes on once it is free", async () => {
+    const { session, msg_id } = await t.client.createSession({
+      files: [],
+      client: "room",
+      execute: { code: "job = scatter(lambda i: i + 1, range(20))\nprint(gather(job, timeout=8)[-1])" },
+    });
+    const first = await cellEvents(t.client, session, msg_id!);
+    expect(stdoutOf(first)).toBe("20\n");
+    // A reader's session takes the last slot: the next job finds no room, and its wait times out
+    // instead of holding the session (which answers the next cell).
+    const other = await t.client.createSession({ files: [], client: "reader", execute: { code: "import time\ntime.sleep(6)" } });
+    const second = await t.client.execute({
+      session,
+      code: "job = scatter(abs, [1, 2])\ntry:\n    job.wait(timeout=2)\nexcept TimeoutError as e:\n    print('timeout', job.progress)",
+    });
+    expect(stdoutOf(await cellEvents(t.client, session, second.msg_id))).toBe("timeout (0, 0, 2)\n");
+    // The reader's session ends: its slot goes to the waiting job's worker.
+    await cellEvents(t.client, other.session, other.msg_id!);
+    await t.client.close({ session: other.session });
+    const third = await t.client.execute({ session, code: "print(job.wait(timeout=8))" });
+    expect(stdoutOf(await cellEvents(t.client, session, third.msg_id))).toBe("[1, 2]\n");
+  }, 60_000);
+});
+
 describe.skipIf(sageSkipReason() !== undefined)("scatter/gather in the sage kernel", () => {
   let t: TTestService;
   beforeAll(async () => {
