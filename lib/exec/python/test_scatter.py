@@ -57,6 +57,23 @@ class RequestChannelTest(unittest.TestCase):
             lambda req: [{"op": "service_reply", "id": req["id"], "error": {"code": "UNKNOWN_OP", "message": "unknown service request"}}])
         self.assertEqual(text(msgs), "refused: unknown service request\n")
 
+    def test_a_refusal_for_the_rate_is_retried_when_asked(self):
+        refusals = [2]
+
+        def answer(req):
+            if refusals[0] > 0:
+                refusals[0] -= 1
+                return [{"op": "service_reply", "id": req["id"], "error": {"code": "TOO_MANY_REQUESTS", "message": "slow down"}}]
+            return [{"op": "service_reply", "id": req["id"], "ok": True}]
+
+        msgs = self.serve_cell(
+            "from cellar_kernel import requests\nprint(requests.request('a.b', {}, retry=True))\n"
+            "try:\n    requests.request('a.b', {})\nexcept requests.ServiceError as e:\n    print(e.code, e)", answer)
+        self.assertEqual(text(msgs), "{'ok': True}\n")  # the second request was answered at once: no refusals left
+        refusals[0] = 1
+        msgs = self.serve_cell("from cellar_kernel import requests\ntry:\n    requests.request('a.b', {})\nexcept requests.ServiceError as e:\n    print(e.code, e)", answer)
+        self.assertEqual(text(msgs), "TOO_MANY_REQUESTS slow down\n")
+
     def test_a_reply_between_cells_is_dropped_and_the_next_cell_runs(self):
         self.s.conn.send({"op": "service_reply", "id": 1, "x": 1})
         msgs = self.s.conn.execute("print('next')")

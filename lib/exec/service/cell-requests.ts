@@ -110,7 +110,7 @@ export type TRequestLimits = {
 /** What one request's worth of answer is (larger answers cost more of the rate). */
 const REPLY_BYTES_PER_REQUEST = 64 * 1024;
 
-/** Requests a session may make: 200/s sustained, bursts of 400, 8 unanswered at once. */
+/** Requests a session may make: 200/s sustained, bursts of 400, 8 unanswered at once (sizes charged, see `charge`). */
 export const DEFAULT_REQUEST_LIMITS: TRequestLimits = { perSecond: 200, burst: 400, inFlight: 8 };
 
 /** One session's request budget: a token bucket and a count of unanswered requests. */
@@ -139,7 +139,7 @@ export class RequestLimiter {
     this.pending = Math.max(0, this.pending - 1);
   }
 
-  /** Charges an answer's size: every 64 KB costs one request, so answers stream at most 64 KB × `perSecond` a second. */
+  /** Charges a request's or an answer's size: every 64 KB costs one request, so at most 64 KB × `perSecond` a second go either way. */
   charge(bytes: number): void {
     this.tokens -= Math.floor(bytes / REPLY_BYTES_PER_REQUEST);
   }
@@ -165,6 +165,8 @@ export class SessionRequestChannel {
     if (!parsed.success || parsed.data.parent !== cell.msgId || size > MAX_REQUEST_BYTES) return;
     const request = parsed.data.content;
     const denied = this.limiter.tryStart();
+    // A request's size counts too (every 64 KB one request more): parsing them is the service's work.
+    this.limiter.charge(size);
     if (denied) {
       reply(request.id, errorReply("TOO_MANY_REQUESTS", denied));
       return;

@@ -64,7 +64,7 @@ class JobCancelled(Exception):
 def _request(op: str, content: dict, timeout: float = 60.0) -> dict:
     from cellar_kernel import requests
 
-    return requests.request(op, content, timeout)
+    return requests.request(op, content, timeout, retry=True)  # paced by the session's request rate
 
 
 def _normalize(task):

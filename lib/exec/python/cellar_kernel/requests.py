@@ -26,7 +26,12 @@ MAX_REQUEST_BYTES = 4 << 20
 
 
 class ServiceError(Exception):
-    """The service refused a request (unknown op, a limit, bad input): its message says why."""
+    """The service refused a request (unknown op, a limit, bad input): its message says why,
+    `code` names the refusal ("UNKNOWN_OP", "TOO_MANY_REQUESTS", ...)."""
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class LineReader:
@@ -91,9 +96,23 @@ class Requests:
         self._next_id = 0
         self._lock = threading.Lock()
 
-    def request(self, op: str, content: dict, timeout: float = 60.0) -> dict:
+    def request(self, op: str, content: dict, timeout: float = 60.0, retry: bool = False) -> dict:
         """Sends request `op` and returns the service's reply (without op and id). ServiceError
-        when the service refused it; TimeoutError without an answer within `timeout` seconds."""
+        when the service refused it; TimeoutError without an answer within `timeout` seconds.
+        With `retry`, a refusal for the session's request rate is retried after a pause
+        (doubling from 50 ms to 1 s) until `timeout`."""
+        deadline = time.monotonic() + timeout
+        pause = 0.05
+        while True:
+            try:
+                return self._request(op, content, max(0.001, deadline - time.monotonic()))
+            except ServiceError as e:
+                if not retry or e.code != "TOO_MANY_REQUESTS" or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(1.0, pause * 2)
+
+    def _request(self, op: str, content: dict, timeout: float) -> dict:
         if threading.current_thread() is not threading.main_thread():
             raise RuntimeError("service requests (scatter, gather) are made from the cell's main thread")
         if not self._gate.in_user:
@@ -124,7 +143,9 @@ class Requests:
                     continue  # a late answer to a request given up earlier
                 error = reply.get("error")
                 if error is not None:
-                    raise ServiceError(str(error.get("message") if isinstance(error, dict) else error))
+                    if isinstance(error, dict):
+                        raise ServiceError(str(error.get("message")), str(error.get("code") or ""))
+                    raise ServiceError(str(error))
                 return {k: v for k, v in reply.items() if k not in ("op", "id")}
 
 
@@ -132,8 +153,8 @@ class Requests:
 client = None
 
 
-def request(op: str, content: dict, timeout: float = 60.0) -> dict:
+def request(op: str, content: dict, timeout: float = 60.0, retry: bool = False) -> dict:
     """Sends a request from the running cell (see Requests.request)."""
     if client is None:
         raise RuntimeError("service requests are available in a Cellar session only")
-    return client.request(op, content, timeout)
+    return client.request(op, content, timeout, retry)
