@@ -47,6 +47,8 @@ const MAX_JOBS_PER_SESSION = 16;
 /** The most tasks in one worker cell, and the share of the worker's wall clock a batch aims for. */
 const MAX_BATCH = 64;
 const BATCH_WALL_SHARE = 0.25;
+/** After a worker failed to start, how long before the next try. */
+const WORKER_RETRY_MS = 1000;
 /** How long an idle worker of a job whose tasks may still come is kept. */
 const WORKER_LINGER_MS = 2000;
 
@@ -103,6 +105,8 @@ class Job {
   cpuUsed = 0;
   readonly workers = new Set<Worker>();
   starting = 0;
+  /** No worker is started for the job before this time (after one failed to start). */
+  retryAt = 0;
   readonly waiters = new Set<() => void>();
   progressTimer: NodeJS.Timeout | null = null;
   progressAt = 0;
@@ -317,7 +321,7 @@ export class ScatterManager {
   private grow(job: Job): void {
     const queued = this.source.size(job.id);
     const idle = [...job.workers].filter((w) => !w.batch).length;
-    if (queued === 0 || idle > 0 || job.starting > 0) return;
+    if (queued === 0 || idle > 0 || job.starting > 0 || Date.now() < job.retryAt) return;
     if (job.workers.size >= this.config.workers || this.workersOfClient(job.owner.client) >= this.config.workers) return;
     if (job.workers.size > 0 && queued <= this.batchSize(job, queued)) return; // one batch left: no new sandbox for it
     job.starting++;
@@ -339,6 +343,9 @@ export class ScatterManager {
       (e: Error) => {
         job.starting--;
         this.log(`scatter job ${job.id}: a worker did not start: ${e.message}`);
+        // Not again at once (its failed session's end would ask for the next right away).
+        job.retryAt = Date.now() + WORKER_RETRY_MS;
+        setTimeout(() => this.pump(), WORKER_RETRY_MS).unref();
       },
     );
   }
