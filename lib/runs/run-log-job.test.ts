@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { appendOutput, type TNbOutput } from "@/lib/exec/protocol";
 import { jobText } from "@/lib/notebooks/run-outputs";
 import { EMPTY_LOG, JOB_MIME, addCell, applyMessage, type TRunMessage } from "./run-log";
 
@@ -33,5 +34,18 @@ describe("a scatter job's progress in the run log", () => {
     let log = addCell(EMPTY_LOG, { msgId: "a", code: null, file: null });
     log = applyMessage(log, 1, { ...progress("a", "j", 0, 0, 1), content: { data: { [JOB_MIME]: { job: 5 }, "text/plain": "x" }, metadata: {} } }, 1);
     expect(log.cells[0]?.outputs[0]?.kind).toBe("display");
+  });
+
+  it("keeps one nbformat output per job in runToCompletion's outputs, the last", () => {
+    const outputs: TNbOutput[] = [];
+    const job = (done: number) => ({
+      output_type: "display_data" as const,
+      data: { [JOB_MIME]: { job: "j", done, failed: 0, total: 2, state: "running" } },
+      metadata: {},
+    });
+    appendOutput(outputs, job(0));
+    appendOutput(outputs, { output_type: "stream", name: "stdout", text: "x\n" });
+    appendOutput(outputs, job(2));
+    expect(outputs).toEqual([job(2), { output_type: "stream", name: "stdout", text: "x\n" }]);
   });
 });
