@@ -60,6 +60,8 @@ has_cmd unzip || missing+=(unzip)
 /usr/bin/python3 -c "import seccomp" >/dev/null 2>&1 || missing+=(python3-seccomp)
 # Jupyter's own notebook validator: the tests check exported notebooks with it (docs/api.md).
 /usr/bin/python3 -c "import nbformat" >/dev/null 2>&1 || missing+=(python3-nbformat)
+# cloudpickle: scatter/gather ships functions defined in cells to worker sandboxes (docs/exec.md).
+/usr/bin/python3 -c "import cloudpickle" >/dev/null 2>&1 || missing+=(python3-cloudpickle)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 

@@ -45,8 +45,22 @@ export const OutputView = memo(function OutputView({ output }: { output: TRunOut
       return <MimeView data={output.data} />;
     case "interact":
       return <InteractView id={output.id} />;
+    case "job":
+      return <JobProgress output={output} />;
   }
 });
+
+/** A scatter job's progress bar: "37 / 200 tasks, 2 failed", updated as the service says. */
+function JobProgress({ output }: { output: Extract<TRunOutput, { kind: "job" }> }) {
+  const { done, failed, total, state } = output;
+  const label = `${done} / ${total} tasks${failed ? `, ${failed} failed` : ""}${state === "running" ? "" : state === "done" ? "" : ` (${state})`}`;
+  return (
+    <div className={`run-job run-job--${state}`} data-testid="run-job">
+      <progress className="run-job__bar" max={Math.max(total, 1)} value={total === 0 ? 1 : done} aria-label={`Scatter job: ${label}`} />
+      <span className="run-job__label">{label}</span>
+    </div>
+  );
+}
 
 /** The richest part of a MIME bundle the page can show safely. */
 export function MimeView({ data }: { data: TMimeBundle }) {

@@ -126,6 +126,11 @@ const ZRawExecEnv = z.object({
   EXEC_PER_CLIENT: execInt("EXEC_PER_CLIENT", 2, 1, 10_000),
   EXEC_IDLE_SECONDS: execInt("EXEC_IDLE_SECONDS", 600, 1, 86_400),
   EXEC_MAX_LIFE_SECONDS: execInt("EXEC_MAX_LIFE_SECONDS", 1800, 1, 604_800),
+  // scatter/gather from cells (docs/exec.md, "Scatter/gather"); 0 workers: one per core.
+  EXEC_SCATTER_WORKERS: execInt("EXEC_SCATTER_WORKERS", 0, 0, 1024),
+  EXEC_SCATTER_MAX: execInt("EXEC_SCATTER_MAX", 64, 1, 100_000),
+  EXEC_SCATTER_QUEUE: execInt("EXEC_SCATTER_QUEUE", 10_000, 1, 10_000_000),
+  EXEC_SCATTER_CPU_SECONDS: execInt("EXEC_SCATTER_CPU_SECONDS", 600, 1, 10_000_000),
   EXEC_TREE_CACHE_MB: execInt("EXEC_TREE_CACHE_MB", 256, 1, 1_048_576),
   EXEC_LOCAL: optionalText.pipe(
     z.enum(["0", "1"], { error: 'EXEC_LOCAL must be "1" (run an execution host beside the site) or "0" (the site alone)' }).optional(),
@@ -192,6 +197,8 @@ export type TExecEnv = {
   /** The longest a session (a live interact) lives, however active. */
   maxLifeSeconds: number;
   /** This host's id ("" for the embedded host): the prefix of its session ids and, with NATS, of its subjects. */
+  /** scatter/gather: workers per job and client (0: one per core), tasks running per session, tasks unfinished per session, CPU seconds per job. */
+  scatter: { workers: number; maxInFlight: number; maxQueued: number; cpuSecondsPerJob: number };
   hostId: string;
   /** The shipped snippet trees this host keeps on disk (EXEC_TREE_CACHE_MB), in bytes. */
   treeCacheBytes: number;
@@ -232,6 +239,12 @@ export function parseExecEnv(source: Record<string, string | undefined> = proces
     idleSeconds: raw.EXEC_IDLE_SECONDS,
     maxLifeSeconds: raw.EXEC_MAX_LIFE_SECONDS,
     hostId: raw.EXEC_HOST_ID,
+    scatter: {
+      workers: raw.EXEC_SCATTER_WORKERS,
+      maxInFlight: raw.EXEC_SCATTER_MAX,
+      maxQueued: raw.EXEC_SCATTER_QUEUE,
+      cpuSecondsPerJob: raw.EXEC_SCATTER_CPU_SECONDS,
+    },
     treeCacheBytes: raw.EXEC_TREE_CACHE_MB * 1024 * 1024,
     local: raw.EXEC_LOCAL !== "0",
     nats: natsEnv(raw, problems, cwd),

@@ -394,12 +394,27 @@ export function toNbOutput(message: TJupyterMessage): TNbOutput | null {
   return null;
 }
 
-/** Appends an output, merging it into the previous one when both are the same stream (as Jupyter does). */
+/**
+ * Appends an output, merging it into the previous one when both are the same stream (as Jupyter
+ * does); a scatter job's progress (`application/vnd.cellar.job+json`) replaces its earlier one.
+ */
 export function appendOutput(outputs: TNbOutput[], output: TNbOutput): void {
+  const job = output.output_type === "display_data" ? jobOf(output.data) : undefined;
+  const earlier = job === undefined ? -1 : outputs.findIndex((o) => o.output_type === "display_data" && jobOf(o.data) === job);
+  if (earlier >= 0) {
+    outputs[earlier] = output;
+    return;
+  }
   const last = outputs.at(-1);
   if (output.output_type === "stream" && last?.output_type === "stream" && last.name === output.name) {
     last.text += output.text;
     return;
   }
   outputs.push(output);
+}
+
+/** The job id of a scatter job's progress bundle, else undefined. */
+function jobOf(data: Record<string, unknown>): string | undefined {
+  const job = data["application/vnd.cellar.job+json"] as { job?: unknown } | undefined;
+  return typeof job?.job === "string" ? job.job : undefined;
 }

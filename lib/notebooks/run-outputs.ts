@@ -46,6 +46,8 @@ function toNbOutputs(output: TRunOutput, log: TRunLog, depth = 0): TNbOutput[] {
       const data = toNbData(output.data);
       return data ? [{ output_type: "execute_result", execution_count: output.count, data, metadata: {} }] : [];
     }
+    case "job":
+      return [{ output_type: "display_data", data: { "text/plain": [jobText(output)] }, metadata: {} }];
     case "interact": {
       // Its controls live on Cellar only; what its latest run showed is kept (nested ones too, to a point).
       const interact = log.interacts[output.id];
@@ -78,4 +80,9 @@ export function withRunOutputs(notebook: TNotebook, log: TRunLog): TNotebook {
     cells.push({ cell_type: "code", id: `run-cell-${added}`, metadata: {}, execution_count: cell.count, source: toLines(cell.code), outputs });
   }
   return { ...notebook, cells };
+}
+
+/** A scatter job's progress in words: "scatter: 37 / 200 tasks, 2 failed". */
+export function jobText(job: { done: number; failed: number; total: number; state: string }): string {
+  return `scatter: ${job.done} / ${job.total} tasks${job.failed ? `, ${job.failed} failed` : ""}${job.state === "running" ? "" : ` (${job.state})`}`;
 }

@@ -19,6 +19,16 @@ const ZEnd = z.object({
 /** The MIME type of an interact's description (a `display_data` the kernel sends when one is made). */
 export const INTERACT_MIME = "application/vnd.cellar.interact+json";
 
+/** The MIME type of a scatter job's progress (a `display_data` the service sends, again as it goes: the latest replaces the earlier). */
+export const JOB_MIME = "application/vnd.cellar.job+json";
+const ZJobProgress = z.object({
+  job: z.string().max(64),
+  done: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  state: z.enum(["running", "done", "cancelled", "stopped"]).catch("running"),
+});
+
 const ZName = z.string().min(1).max(200);
 const ZLabel = z.string().max(1000).catch("");
 const ZCount = z.number().int().min(1).max(100).nullable().optional().catch(null);
@@ -104,7 +114,9 @@ export type TRunOutput =
   /** A limit the service enforced, said in plain words ("stopped: used more than 512 MB of memory"). */
   | { kind: "limit"; text: string }
   /** Where an interact was made: its controls and output area (`interacts[id]` of the log). */
-  | { kind: "interact"; id: string };
+  | { kind: "interact"; id: string }
+  /** A scatter job's progress (one per job: its latest state). */
+  | { kind: "job"; job: string; done: number; failed: number; total: number; state: "running" | "done" | "cancelled" | "stopped" };
 
 export type TCellState = "queued" | "running" | "ok" | "error" | "aborted";
 
@@ -276,7 +288,8 @@ function appendToInteract(log: TRunLog, x: TInteract, update: string | null, out
   const replacing = update !== null && x.shown !== update;
   const base = replacing ? forget(log, x.outputs) : log;
   const previous = replacing ? [] : x.outputs;
-  const outputs = output.kind === "stream" ? appendStream(previous, output.name, output.text) : [...previous, output];
+  const outputs =
+    output.kind === "stream" ? appendStream(previous, output.name, output.text) : output.kind === "job" ? replaceJob(previous, output) : [...previous, output];
   const withOutput = withInteract(base, { ...x, outputs, shown: replacing ? update : x.shown });
   if (!spec) return withOutput;
   const nth = outputs.filter((o) => o.kind === "interact").length;
@@ -319,8 +332,15 @@ function interactSpecOf(message: TJupyterMessage): TInteractSpec | null {
 /** What a message shows, or null when it shows nothing (status, replies). */
 function toOutput(message: TJupyterMessage): TRunOutput | null {
   if (isMsgType(message, "stream")) return { kind: "stream", name: message.content.name, text: message.content.text };
-  // A description the page cannot read still has its text/plain ("Interactive function f with controls a").
-  if (isMsgType(message, "display_data")) return { kind: "display", data: message.content.data };
+  if (isMsgType(message, "display_data")) {
+    const data = message.content.data;
+    if (JOB_MIME in data) {
+      const job = ZJobProgress.safeParse(data[JOB_MIME]);
+      if (job.success) return { kind: "job", ...job.data };
+    }
+    // A description the page cannot read still has its text/plain ("Interactive function f with controls a").
+    return { kind: "display", data };
+  }
   if (isMsgType(message, "execute_result")) return { kind: "result", count: message.content.execution_count, data: message.content.data };
   if (isMsgType(message, "error")) {
     const e = message.content;
@@ -331,7 +351,12 @@ function toOutput(message: TJupyterMessage): TRunOutput | null {
 
 function applyToCell(cell: TRunCell, message: TJupyterMessage, output: TRunOutput | null, now: number): TRunCell {
   if (output) {
-    const outputs = output.kind === "stream" ? appendStream(cell.outputs, output.name, output.text) : [...cell.outputs, output];
+    const outputs =
+      output.kind === "stream"
+        ? appendStream(cell.outputs, output.name, output.text)
+        : output.kind === "job"
+          ? replaceJob(cell.outputs, output)
+          : [...cell.outputs, output];
     const count = output.kind === "result" ? (output.count ?? cell.count) : cell.count;
     return { ...cell, outputs, count, state: output.kind === "error" || output.kind === "limit" ? "error" : cell.state };
   }
@@ -363,6 +388,12 @@ export function endLog(log: TRunLog, now: number = Date.now(), end: TRunEnd | nu
 /** Whether a cell has finished (its reply came, or the session ended under it). */
 export function isFinished(cell: TRunCell): boolean {
   return cell.state === "ok" || cell.state === "error" || cell.state === "aborted";
+}
+
+/** A job's progress replaces its earlier progress where that was shown. */
+function replaceJob(outputs: TRunOutput[], job: Extract<TRunOutput, { kind: "job" }>): TRunOutput[] {
+  const i = outputs.findIndex((o) => o.kind === "job" && o.job === job.job);
+  return i < 0 ? [...outputs, job] : outputs.map((o, j) => (j === i ? job : o));
 }
 
 /** Output arrives in small chunks; consecutive chunks of one stream read as one block. */

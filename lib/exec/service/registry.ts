@@ -57,6 +57,7 @@ export class Registry {
   private prespawning = false;
   private prespawnTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private readonly roomListeners = new Set<() => void>();
 
   constructor(private readonly o: TRegistryOptions) {
     this.sweeper = setInterval(() => this.sweep(), 30_000);
@@ -143,11 +144,13 @@ export class Registry {
     this.ended.set(s.id, s);
     this.wakeOne();
     this.schedulePrespawn();
+    for (const listener of this.roomListeners) listener();
   }
 
   private onSessionIdle(): void {
     this.wakeOne();
     this.schedulePrespawn();
+    for (const listener of this.roomListeners) listener();
   }
 
   /** Creates and starts a session, waiting in the queue when every slot is running a cell. */
@@ -185,6 +188,39 @@ export class Registry {
     session.onIdle = () => this.onSessionIdle();
     await session.start(); // on failure the session has ended itself (onEnd ran)
     return session;
+  }
+
+  /**
+   * A session for a scatter job's worker (scatter.ts), or null when there is no free room now.
+   * It never waits in the queue, never ends anyone's idle session to make room, and yields to
+   * creations waiting in the queue: workers take only free capacity, so a job can neither
+   * starve other readers nor block the session that started it. Not counted against any
+   * client's sessions (the job's owner bounds its workers).
+   */
+  async tryCreate(input: { kernel: string; files: TInputFile[]; client: string }): Promise<Session | null> {
+    const sessionOptions = this.o.sessionOptions(input.kernel);
+    if (!sessionOptions) throw new UnknownKernelError(input.kernel, this.o.kernels ?? []);
+    if (this.closed || this.waiting.length > 0) return null;
+    let counting = 0;
+    for (const s of this.live.values()) if (!s.ending_) counting++;
+    if (counting >= this.o.maxSessions) return null;
+    const ready = this.takeReady(input);
+    if (ready) {
+      this.schedulePrespawn();
+      return ready;
+    }
+    const session = new Session({ ...sessionOptions, id: this.newId(), client: input.client, kernel: input.kernel, files: input.files });
+    this.live.set(session.id, session);
+    session.onEnd = (s) => this.onSessionEnd(s);
+    session.onIdle = () => this.onSessionIdle();
+    await session.start();
+    return session;
+  }
+
+  /** Calls `listener` whenever a session ends or goes idle (room may have been made). */
+  onRoom(listener: () => void): () => void {
+    this.roomListeners.add(listener);
+    return () => this.roomListeners.delete(listener);
   }
 
   /**

@@ -5,15 +5,17 @@
  */
 import { chmodSync, mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { totalmem } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
 import type { TExecEnv, TNatsEnv } from "@/lib/exec/config";
 import { connectNats, hostInboxPrefix } from "@/lib/exec/nats/wire";
 import { loadKernels, type TKernel } from "@/lib/exec/kernels";
+import { CellRequests } from "@/lib/exec/service/cell-requests";
 import { prepareCgroups, removeSpareCgroups, type TCgroupOptions } from "@/lib/exec/service/cgroups";
 import type { TLimits } from "@/lib/exec/service/limits";
 import { detachAll, Mounter, prepareSessionsMount } from "@/lib/exec/service/mounts";
 import { ZygotePool } from "@/lib/exec/service/pool";
 import { Registry } from "@/lib/exec/service/registry";
+import { ScatterManager, type TScatterConfig } from "@/lib/exec/service/scatter";
 import { prepareExecDir, RUNNER_DIR, sandboxProblems, sessionsDir, type TSandboxPaths } from "@/lib/exec/service/sandbox";
 import { startNatsHost, type TNatsHost } from "@/lib/exec/service/nats-host";
 import { createExecServer } from "@/lib/exec/service/server";
@@ -43,6 +45,8 @@ export type TServiceConfig = {
    */
   nats?: TNatsEnv | undefined;
   treeCacheBytes?: number;
+  /** scatter/gather budgets (scatter.ts); `workers` 0 or unset: one per core. */
+  scatter?: Partial<Pick<TScatterConfig, "workers" | "maxInFlight" | "maxQueued" | "cpuSecondsPerJob">>;
   host: string;
   /** 0 → any free port (tests). */
   port: number;
@@ -55,6 +59,7 @@ export type TExecService = {
   /** The NATS side, when serving through NATS. */
   natsHost?: TNatsHost | undefined;
   registry: Registry;
+  scatter: ScatterManager;
   pools: Map<string, ZygotePool>;
   close: () => Promise<void>;
 };
@@ -85,6 +90,7 @@ export function configFromEnv(env: TExecEnv): TServiceConfig {
     hostId: env.hostId,
     nats: env.nats,
     treeCacheBytes: env.treeCacheBytes,
+    scatter: env.scatter,
     cgroups: env.memoryTotalMb > 0 ? { memoryTotalBytes: env.memoryTotalMb * 1024 * 1024 } : {},
     host: url.hostname,
     port: Number(url.port || 80),
@@ -128,6 +134,7 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
 
   const pools = new Map<string, ZygotePool>();
   for (const kernel of config.kernels.values()) pools.set(kernel.name, new ZygotePool(kernel, paths, config.poolSize, log));
+  const requests = new CellRequests(log);
   const registry = new Registry({
     maxSessions: config.maxSessions,
     perClient: config.perClient,
@@ -151,7 +158,21 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
         cgroups,
         mounts,
         log,
+        requests,
       };
+    },
+  });
+  const scatter = new ScatterManager({
+    registry,
+    requests,
+    log,
+    config: {
+      workers: config.scatter?.workers || availableParallelism(),
+      maxInFlight: config.scatter?.maxInFlight ?? 64,
+      maxQueued: config.scatter?.maxQueued ?? 10_000,
+      cpuSecondsPerJob: config.scatter?.cpuSecondsPerJob ?? 600,
+      wallSeconds: config.limits.wallSeconds,
+      outputBytes: config.limits.outputBytes,
     },
   });
   const server = createExecServer({
@@ -173,6 +194,7 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+    scatter.close();
     await registry.closeAll();
     await removeSpareCgroups(cgroups);
     for (const pool of pools.values()) pool.close();
@@ -207,5 +229,5 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
     throw e;
   }
   const address = server.address() as AddressInfo;
-  return { url: `http://${config.host}:${address.port}`, registry, pools, natsHost, close };
+  return { url: `http://${config.host}:${address.port}`, registry, scatter, pools, natsHost, close };
 }

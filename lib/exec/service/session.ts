@@ -5,12 +5,11 @@
  * enforces the wall clock, output, files and memory limits, and cleans up when it ends.
  */
 import { randomUUID } from "node:crypto";
-import { chownSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statfsSync } from "node:fs";
-import { createServer, type Server, type Socket } from "node:net";
+import { mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statfsSync } from "node:fs";
+import type { Server, Socket } from "node:net";
 import path from "node:path";
 import {
   ZChildMessage,
-  ZHello,
   jupyterMessage,
   type TContentOf,
   type TEndReason,
@@ -26,17 +25,23 @@ import {
   type TQueryRequest,
   type TSessionEvent,
 } from "@/lib/exec/protocol";
+import {
+  CellRequests,
+  MAX_REQUEST_BYTES,
+  SessionRequestChannel,
+  type TRequestCell,
+  type TRequester,
+  type TRequestReply,
+} from "@/lib/exec/service/cell-requests";
 import { SessionCgroups, type TCgroupOptions } from "@/lib/exec/service/cgroups";
 import { limitMessage, type TLimits } from "@/lib/exec/service/limits";
 import { RUN_DIR_OVERHEAD_INODES, type Mounter } from "@/lib/exec/service/mounts";
 import type { ZygotePool } from "@/lib/exec/service/pool";
-import { SANDBOX_UID, sessionsDir } from "@/lib/exec/service/sandbox";
+import { sessionsDir } from "@/lib/exec/service/sandbox";
+import { MAX_QUEUED_CELLS, SessionEndedError, SessionQueueFullError } from "@/lib/exec/service/session-errors";
+import { listenForRelay } from "@/lib/exec/service/session-socket";
 import { changedFiles, openWorkFile, populateWorkDir, type TSnapshot } from "@/lib/exec/service/workdir";
 
-/** How long G has to connect and say hello after the spawn. */
-const HELLO_TIMEOUT_MS = 10_000;
-/** Cells and updates waiting in one session: a page sends one at a time, so more is a runaway client. */
-const MAX_QUEUED_CELLS = 64;
 /** How often a running cell's memory and CPU time are checked. */
 const WATCH_INTERVAL_MS = 100;
 /** How often the CPU time of processes left running is checked while no cell runs. */
@@ -73,7 +78,11 @@ export type TSessionOptions = {
    * "go", while it waits unassigned, so a reader's first plot does not pay for it.
    */
   warm?: boolean;
+  /** Answers the cells' service requests (cell-requests.ts); without it every request is refused. */
+  requests?: CellRequests;
 };
+
+export { SessionEndedError, SessionQueueFullError } from "@/lib/exec/service/session-errors";
 
 export type TQueryOp = "complete" | "inspect";
 export type TQueryReply<Op extends TQueryOp> = Op extends "complete" ? TCompleteReplyContent : TInspectReplyContent;
@@ -112,7 +121,7 @@ type TEnd = { limit: TLimitKind; evalue?: string } | { reason: Exclude<TEndReaso
 
 export type TSessionState = "starting" | "idle" | "busy" | "dead";
 
-export class Session {
+export class Session implements TRequester {
   readonly id: string;
   /** The rate key; "" while the session is pre-spawned and nobody's yet (see `assign`). */
   client: string;
@@ -124,9 +133,19 @@ export class Session {
   onEnd: (s: Session) => void = () => {};
   /** Called when the session stops running a cell (it may be evicted then). */
   onIdle: (s: Session) => void = () => {};
+  /** The files the session was given (at creation, or when a pre-spawned one was handed out). */
+  inputFiles: TInputFile[];
+  /** "worker": a scatter job's worker (its cells are the service's; scatter.ts). */
+  role: "user" | "worker" = "user";
+  /** Whether messages are kept for replay (a worker's are read live only: nobody resumes them). */
+  keepLog = true;
+  private readonly endListeners: (() => void)[] = [];
+  private readonly requestChannel: SessionRequestChannel;
 
   private readonly o: TSessionOptions;
   private readonly log: TSessionEvent[] = [];
+  /** The last event's sequence number. */
+  private seq = 0;
   /** The kernel this session runs ("python", "sage"). */
   get kernel(): string {
     return this.o.kernel;
@@ -141,6 +160,8 @@ export class Session {
   private pid = 0;
   private snapshot: TSnapshot = new Map();
   private ending: Promise<void> | null = null;
+  /** Whether `end` has been called (true while doEnd still runs synchronously, before `ending` is set). */
+  private closing = false;
   private idleTimer: NodeJS.Timeout | null = null;
   private lifeTimer: NodeJS.Timeout | null = null;
   private lastParent: TCell | null = null;
@@ -155,6 +176,8 @@ export class Session {
     this.o = o;
     this.id = o.id;
     this.client = o.client;
+    this.inputFiles = o.files;
+    this.requestChannel = new SessionRequestChannel(o.requests);
     this.runDir = path.join(sessionsDir(o.execDir), o.id);
     this.workDir = path.join(this.runDir, "work");
   }
@@ -224,6 +247,7 @@ export class Session {
     rmdirSync(staged);
     rmdirSync(incoming);
     this.snapshot = snapshot;
+    this.inputFiles = files;
     this.client = client;
     // The warm-up ran no user code: the budget between cells starts now.
     this.cpuAtIdle = this.cgroups?.cpuSeconds() ?? 0;
@@ -240,77 +264,27 @@ export class Session {
 
   /** Listens on the session's socket for the relay's single connection (for G); resolves after its hello. */
   private listen(sockPath: string): { listening: Promise<void>; hello: Promise<Socket> } {
-    let listened!: () => void;
-    let failed!: (e: Error) => void;
-    const listening = new Promise<void>((res, rej) => ((listened = res), (failed = rej)));
-    const hello = new Promise<Socket>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the session child did not connect within ${HELLO_TIMEOUT_MS / 1000} s`)), HELLO_TIMEOUT_MS);
-      const server = createServer((socket) => {
-        if (this.socket) return socket.destroy(); // only G, once
+    const { server, listening, hello } = listenForRelay(sockPath, {
+      session: this.id,
+      // A line longer than the output limit (or a service request's) can only be an attack or a runaway: it is the output limit.
+      maxBuffered: Math.max(this.o.limits.outputBytes * 2, MAX_REQUEST_BYTES) + 65536,
+      accept: (socket) => {
+        if (this.socket) return false;
         this.socket = socket;
-        server.close(); // no second connection; the path is unlinked at the end
-        let buffered = "";
-        let greeted = false;
-        socket.setEncoding("utf8");
-        socket.on("data", (chunk: string) => {
-          buffered += chunk;
-          // A line longer than the output limit can only be an attack or a runaway: it is the output limit.
-          if (buffered.length > this.o.limits.outputBytes * 2 + 65536) {
-            buffered = "";
-            if (this.running) void this.end({ limit: "output" });
-            else socket.destroy();
-            return;
-          }
-          let nl: number;
-          while ((nl = buffered.indexOf("\n")) >= 0) {
-            const line = buffered.slice(0, nl);
-            buffered = buffered.slice(nl + 1);
-            if (!greeted) {
-              greeted = this.onHello(line);
-              if (greeted) {
-                clearTimeout(timer);
-                resolve(socket);
-              } else {
-                socket.destroy();
-                reject(new Error("the session child's first message was not a hello for this session"));
-                return;
-              }
-            } else this.onLine(line);
-          }
-        });
-        socket.on("error", () => {}); // "close" follows
-        socket.on("close", () => {
-          clearTimeout(timer);
-          reject(new Error("the session child hung up before saying hello"));
-          this.socketClosed = true;
-          if (this.state !== "starting") void this.end({ reason: "exited" });
-        });
-      });
-      this.server = server;
-      server.on("error", (e) => {
-        failed(e);
-        reject(e);
-      });
-      server.listen(sockPath, () => {
-        // Root made the socket; G (uid 65534) must be able to connect to it.
-        try {
-          chownSync(sockPath, SANDBOX_UID, SANDBOX_UID);
-          listened();
-        } catch (e) {
-          failed(e as Error);
-        }
-      });
+        return true;
+      },
+      onLine: (line) => this.onLine(line),
+      onOverflow: (socket) => {
+        if (this.running) void this.end({ limit: "output" });
+        else socket.destroy();
+      },
+      onClose: () => {
+        this.socketClosed = true;
+        if (this.state !== "starting") void this.end({ reason: "exited" });
+      },
     });
+    this.server = server;
     return { listening, hello };
-  }
-
-  private onHello(line: string): boolean {
-    try {
-      const hello = ZHello.safeParse(JSON.parse(line));
-      return hello.success && hello.data.session === this.id;
-    } catch {
-      return false;
-    }
   }
 
   /**
@@ -321,13 +295,16 @@ export class Session {
     const cell = this.running;
     if (!cell) return;
     if (cell.query) return this.onQueryLine(cell, cell.query, line);
-    cell.outputBytes += Buffer.byteLength(line);
-    let parsed;
+    let json: unknown;
     try {
-      parsed = ZChildMessage.safeParse(JSON.parse(line));
+      json = JSON.parse(line);
     } catch {
+      cell.outputBytes += Buffer.byteLength(line);
       return;
     }
+    if ((json as { msg_type?: unknown } | null)?.msg_type === "service_request") return this.onServiceRequest(cell, json, line.length);
+    cell.outputBytes += Buffer.byteLength(line);
+    const parsed = ZChildMessage.safeParse(json);
     if (!parsed.success) {
       this.o.log(`session ${this.id}: dropped a malformed message: ${parsed.error.issues[0]?.message}`);
       return;
@@ -361,6 +338,46 @@ export class Session {
       return;
     }
     this.emit(msg.msg_type, cell, msg.content, msg.metadata?.interact ? { interact: msg.metadata.interact } : {});
+  }
+
+  /**
+   * A service request of the running cell (cell-requests.ts): within the session's request
+   * budget, answered while the same cell still runs (the relay passes the reply to the kernel).
+   */
+  private onServiceRequest(cell: TRunning, json: unknown, size: number): void {
+    this.requestChannel.take(this, cell, json, size, (id, reply) => this.replyTo(cell, id, reply));
+  }
+
+  /** Writes a reply while `cell` still runs; returns its size (0 when dropped). */
+  private replyTo(cell: TRunning, id: number, reply: TRequestReply): number {
+    if (this.running !== cell || !this.socket || this.closing) return 0; // the cell is over: nobody waits
+    const line = JSON.stringify({ ...reply, op: "service_reply", id }) + "\n";
+    this.socket.write(line);
+    return line.length;
+  }
+
+  /** Adds a message of the service's own (a scatter job's progress) to the event stream, under `parent`. */
+  announce<T extends TMsgType>(parent: TRequestCell, msgType: T, content: TContentOf<T>): void {
+    if (this.state === "dead") return;
+    const interact = parent.interact ? { id: parent.interact.id, values: {} } : undefined;
+    // An update's messages carry its interact's tag, so the page shows them in its output area.
+    this.emit(msgType, { ...parent, code: "", filename: null, wallSeconds: 0, interact }, content, interact ? { interact: interact.id } : {});
+  }
+
+  /** Calls `listener` once when the session ends (at once if it is ending). */
+  onceEnded(listener: () => void): void {
+    if (this.closing) queueMicrotask(listener);
+    else this.endListeners.push(listener);
+  }
+
+  /** The CPU time of all the session's processes so far, in seconds (0 before the spawn). */
+  cpuSeconds(): number {
+    return this.cgroups?.cpuSeconds() ?? 0;
+  }
+
+  /** G's host pid (0 before the spawn), for tests that kill a session from outside. */
+  get hostPid(): number {
+    return this.pid;
   }
 
   /**
@@ -410,8 +427,8 @@ export class Session {
       metadata,
       content,
     });
-    const event = { seq: this.log.length + 1, message };
-    this.log.push(event);
+    const event = { seq: ++this.seq, message };
+    if (this.keepLog) this.log.push(event); // else read live only: nothing kept to replay
     for (const listener of this.listeners) listener(event);
   }
 
@@ -432,7 +449,7 @@ export class Session {
   }
 
   private enqueue(what: Pick<TCell, "code" | "filename" | "interact">, timeout: number | undefined): string {
-    if (this.state === "dead" || this.ending) throw new SessionEndedError(this.id);
+    if (this.state === "dead" || this.closing) throw new SessionEndedError(this.id);
     if (this.queue.length >= MAX_QUEUED_CELLS) throw new SessionQueueFullError(this.id);
     const wall = Math.max(1, Math.min(this.o.limits.wallSeconds, timeout ?? Infinity));
     const cell: TCell = { msgId: randomUUID(), ...what, wallSeconds: wall, date: new Date().toISOString() };
@@ -596,7 +613,7 @@ export class Session {
 
   /** Whether the session is ending or has ended. */
   get ending_(): boolean {
-    return this.ending !== null;
+    return this.closing;
   }
 
   /** Whether a cell is running or waiting. */
@@ -628,7 +645,11 @@ export class Session {
    * and removes the run directory now (nothing written) or after the retention time.
    */
   end(how: TEnd): Promise<void> {
-    this.ending ??= this.doEnd(how);
+    if (!this.ending) {
+      // Set first: doEnd tells listeners synchronously, and they must see the session ending.
+      this.closing = true;
+      this.ending = this.doEnd(how);
+    }
     return this.ending;
   }
 
@@ -687,6 +708,7 @@ export class Session {
     this.state = "dead";
     this.emit("status", cell ?? this.lastParent, { execution_state: "dead" }, endMetadata(how, this.o));
     this.listeners.clear();
+    for (const listener of this.endListeners.splice(0)) listener();
     try {
       await this.cgroups?.destroy();
     } catch (e) {
@@ -734,20 +756,4 @@ function endMetadata(how: TEnd, o: TSessionOptions): { reason: TEndReason; secon
   if (how.reason === "idle") return { reason: "idle", seconds: o.idleSeconds };
   if (how.reason === "lifetime") return { reason: "lifetime", seconds: o.maxLifeSeconds };
   return { reason: how.reason };
-}
-
-/** Thrown by `execute` when the session already has `MAX_QUEUED_CELLS` waiting. */
-export class SessionQueueFullError extends Error {
-  constructor(id: string) {
-    super(`session ${id} has ${MAX_QUEUED_CELLS} cells waiting`);
-    this.name = "SessionQueueFullError";
-  }
-}
-
-/** Thrown by `execute` on a session that has ended. */
-export class SessionEndedError extends Error {
-  constructor(id: string) {
-    super(`session ${id} has ended`);
-    this.name = "SessionEndedError";
-  }
 }

@@ -10,7 +10,7 @@ import { PYTHON_KERNEL, SAGE_KERNEL, sageInstalled } from "@/lib/exec/kernels";
 import { isDeadStatus, isMsgType, type TContentOf, type TMessageOf, type TMsgType, type TSessionEvent } from "@/lib/exec/protocol";
 import type { TLimits } from "@/lib/exec/service/limits";
 import { BWRAP, RUNNER_DIR } from "@/lib/exec/service/sandbox";
-import { startExecService, type TExecService } from "@/lib/exec/service/service";
+import { startExecService, type TExecService, type TServiceConfig } from "@/lib/exec/service/service";
 import { sandboxSkip } from "@/test/support/sandbox-required";
 
 /**
@@ -66,6 +66,7 @@ export async function startTestService(
     maxLifeSeconds?: number;
     hostId?: string;
     sage?: boolean;
+    scatter?: TServiceConfig["scatter"];
   } = {},
 ): Promise<TTestService> {
   const execDir = mkdtempSync(path.join(tmpdir(), "cellar-exec-test-"));
@@ -88,6 +89,7 @@ export async function startTestService(
     idleSeconds: overrides.idleSeconds ?? 60,
     maxLifeSeconds: overrides.maxLifeSeconds ?? 600,
     hostId: overrides.hostId ?? "",
+    scatter: overrides.scatter,
     retainSeconds: 60,
     interruptGraceMs: 1500,
     cgroups: { parent },

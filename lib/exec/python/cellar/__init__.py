@@ -7,13 +7,19 @@
 `_repr_html_`, `_repr_png_`, ... methods displays richly; a matplotlib figure displays as PNG.
 Outside a Cellar session, `display` prints the plain-text form.
 
+`scatter(f, tasks)` runs `f` over many tasks in worker sandboxes and `gather(job)` collects the
+results (cellar.jobs); both are also available in every cell.
+
 Live interacts (`@interact` and its controls) are in `cellar.interact`, also importable as the
 top-level module `interact`.
 """
 
 import os
 
-__all__ = ["display", "HTML", "Markdown", "Latex", "SVG", "Image", "JSON"]
+from .jobs import Job, JobCancelled, TaskError, TasksFailed, gather, scatter
+
+__all__ = ["display", "HTML", "Markdown", "Latex", "SVG", "Image", "JSON", "scatter", "gather", "Job", "TaskError",
+           "TasksFailed", "JobCancelled"]
 
 # Set by the session to a function that sends a display_data bundle. A cell that replaces it
 # only changes its own display() calls: the session's own output does not go through here.

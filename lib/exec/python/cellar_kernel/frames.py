@@ -55,6 +55,27 @@ def output_of(msg):
     return msg_type, content, tag
 
 
+# A service request's line at most (cellar_kernel/requests.py; the service checks it too).
+MAX_REQUEST_BYTES = 4 << 20
+_REQUEST_OP = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")
+
+
+def service_request_of(msg, size: int):
+    """The content of a service request U may send ({"id": n, "op": "...", ...}, at most
+    MAX_REQUEST_BYTES), else None."""
+    if not isinstance(msg, dict) or msg.get("msg_type") != "service_request" or size > MAX_REQUEST_BYTES:
+        return None
+    content = msg.get("content")
+    if not isinstance(content, dict):
+        return None
+    rid, op = content.get("id"), content.get("op")
+    if isinstance(rid, bool) or not isinstance(rid, int) or not 0 <= rid < 1 << 53:
+        return None
+    if not isinstance(op, str) or not _REQUEST_OP.match(op):
+        return None
+    return content
+
+
 def reply_of(msg):
     """The content of U's execute_reply, reduced to status and execution_count, else None."""
     if not isinstance(msg, dict) or msg.get("msg_type") != "execute_reply":

@@ -10,7 +10,7 @@ import sys
 import cellar
 import cellar.interact
 
-from . import figures, sage_kernel
+from . import figures, requests, sage_kernel
 from .channel import Channel
 from .engine import Engine, new_main_namespace
 from .frames import parse_request
@@ -19,9 +19,10 @@ from .streams import OutStream, Pump
 from .warmup import warm_up
 
 def preimported() -> dict:
-    """The names every cell has without importing them: display and the interact API."""
+    """The names every cell has without importing them: display, scatter/gather and the interact API."""
     api = cellar.interact
-    return {"display": cellar.display, **{name: getattr(api, name) for name in api.__all__}}
+    return {"display": cellar.display, "scatter": cellar.scatter, "gather": cellar.gather,
+            **{name: getattr(api, name) for name in api.__all__}}
 
 
 def _main_namespace() -> dict:
@@ -38,7 +39,9 @@ def serve(req_fd: int, msg_fd: int, work_dir: str = "/work") -> None:
     the request pipe closes; never returns (the process exits). Between requests the main thread
     is blocked reading `req_fd`: that is how the relay knows a cell has ended, so nothing else
     may read it."""
-    reader = os.fdopen(req_fd, "rb")
+    # Read by lines with plain read(2) (the relay's end-of-cell check looks for it); a cell
+    # waiting for a service reply reads the same pipe (requests.py).
+    reader = requests.LineReader(req_fd)
     # Before go nothing is allocated for the user: the service puts this process in the
     # session's cgroups first. {"op": "go", "warm": true}: a pre-spawned session warms up.
     try:
@@ -65,6 +68,7 @@ def serve(req_fd: int, msg_fd: int, work_dir: str = "/work") -> None:
     engine = Engine(channel, pump, gate, _main_namespace(), work_dir)
     cellar._publisher = engine.publish
     cellar._interact_runner = engine.run_interact
+    requests.client = requests.Requests(channel, reader, gate)
     figures._publish = engine.publish
     sage_kernel._publish = engine.publish
     if warm:
@@ -76,7 +80,10 @@ def serve(req_fd: int, msg_fd: int, work_dir: str = "/work") -> None:
         if not line:
             break
         try:
-            op, *args = parse_request(json.loads(line))
+            msg = json.loads(line)
+            if isinstance(msg, dict) and msg.get("op") == "service_reply":
+                continue  # a reply that came after its cell ended: nobody waits for it
+            op, *args = parse_request(msg)
         except ValueError as e:  # json.JSONDecodeError is a ValueError
             os.write(2, f"cellar session: ignored a request: {e}\n".encode())
             continue

@@ -49,6 +49,8 @@ _BACKLOG = 1 << 20
 # At a cell's end everything U wrote before blocking is read: at most a pipe's capacity (up to
 # /proc/sys/fs/pipe-max-size, 1 MB by default), while a process the cell left may keep writing.
 _DRAIN = 4 << 20
+# Service replies waiting for U to read them at most (more are dropped).
+_REPLY_BACKLOG = 8 << 20
 # The signals the service may have R send to U.
 _SIGNALS = {"SIGINT": signal.SIGINT, "SIGXCPU": signal.SIGXCPU}
 
@@ -302,6 +304,15 @@ class _Link:
             return
         if op == "signal":
             return self._signal(msg.get("signal"))
+        if op == "service_reply":
+            # The answer to a service request of the running cell: U reads it during the cell
+            # (requests.py). The service sends one only while that cell runs; one that crosses
+            # the cell's end meets no cell here, or a later cell's U, which drops it by its id.
+            # Bounded: a cell that asks and never reads its answers loses them, not R's memory.
+            if self._cell is not None and self._cell.op not in frames.QUERIES and len(self._to_user) + len(line) <= _REPLY_BACKLOG:
+                self._to_user += line + b"\n"
+                self._write_user()
+            return
         try:
             op, msg_id, *args = frames.parse_request(msg)
         except ValueError:
@@ -406,6 +417,10 @@ class _Link:
             self._checks = 0
             self.check_at = time.monotonic()
             return
+        request = frames.service_request_of(msg, len(line))
+        if request is not None:
+            # Passed on while a cell runs (not a query); the service limits their size and rate.
+            return self._send(frames.line("service_request", cell.msg_id, request))
         output = frames.output_of(msg)
         if output is not None:
             msg_type, content, tag = output

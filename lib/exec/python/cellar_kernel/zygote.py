@@ -18,7 +18,7 @@ import time
 # At import, not in spawn(): a function-level `from . import` runs importlib's Python code in
 # the zygote on every spawn, pages written again after each clone. (None of these imports
 # numpy: the BLAS thread setting in preload() still comes first.)
-from . import linux, sandbox, sage_kernel, supervisor
+from . import frames, linux, sandbox, sage_kernel, supervisor
 from .child import run_session_child
 
 DEFAULT_PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot")
@@ -222,7 +222,8 @@ def spawn(request: dict, relay) -> dict:
         _close(ours)
         error = merged.get("error") or "the session child ended without reporting"
         return {"op": "spawn_failed", "session": session, "error": error}
-    max_line = request["limits"].get("output_bytes", supervisor.MAX_LINE)
+    # A service request may be longer than the output limit (it has its own cap).
+    max_line = max(request["limits"].get("output_bytes", supervisor.MAX_LINE), frames.MAX_REQUEST_BYTES)
     try:
         supervisor.hand_over(relay, session, os.path.join(request["dir"], "sock"), pid, ours[2], req_w, msg_r, max_line)
     except OSError as e:
