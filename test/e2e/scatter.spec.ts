@@ -42,4 +42,5 @@ test("a scattered job shows its progress bar, live, ending at 40 / 40 tasks", as
   await expect(job).toHaveCount(1);
   await expect(job).toHaveText("40 / 40 tasks");
   await expect(job.locator("progress")).toHaveAttribute("value", "40");
+  await page.screenshot({ path: "test-results/e2e/scatter.png", fullPage: true });
 });

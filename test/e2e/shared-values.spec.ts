@@ -45,6 +45,7 @@ test("the owner sees the shared values, deletes one, allows anonymous writes and
   await expect(best).toContainText(String(revisions[0]));
   await expect(best).toContainText(`by ${user.username}`);
   await expect(panel.locator('tr[data-key="grid"]')).toContainText("ndarray float64 (3,)");
+  await panel.screenshot({ path: "test-results/e2e/shared-values.png" });
 
   // Someone else sees the page without the panel.
   const other = await signedInContext(browser, baseURL, "shother");
