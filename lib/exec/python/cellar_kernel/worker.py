@@ -15,6 +15,7 @@ import sys
 
 import cellar
 
+from .engine import _Discard  # what tasks print goes nowhere (it would count against the output limit)
 from .tracebacks import format_error
 
 TASK_MIME = "application/vnd.cellar.task+json"
@@ -24,21 +25,6 @@ _MARGIN = 4096
 _functions = {}
 _publish = None
 _budget = 1 << 20
-
-
-class _Discard:
-    """What tasks print goes nowhere (it would count against the worker's output limit)."""
-
-    encoding = "utf-8"
-
-    def write(self, text) -> int:
-        return len(text) if isinstance(text, str) else 0
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
 
 
 def load(job: str, fn: str, output_bytes: int) -> None:
