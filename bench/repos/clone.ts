@@ -34,7 +34,11 @@ const files = (r: number): SnippetFile[] => [
   { path: "README.md", content: encoder.encode(`# Revision ${r}\n\n${"Some notes. ".repeat(50)}\n`) },
 ];
 
-const median = (ms: number[]) => quantile([...ms].sort((a, b) => a - b), 0.5);
+const median = (ms: number[]) =>
+  quantile(
+    [...ms].sort((a, b) => a - b),
+    0.5,
+  );
 
 function stats(ms: number[]): string {
   const sorted = [...ms].sort((a, b) => a - b);

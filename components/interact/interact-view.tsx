@@ -104,7 +104,15 @@ export function InteractView({ id }: { id: string }) {
             link keeps the values. */}
         {isSnippetTarget(target) ? (
           <CopyButton
-            text={valuesLink({ origin: typeof window === "undefined" ? "" : window.location.origin, owner: target.owner, slug: target.slug, oid, interacts: log.interacts, values: allValues, id })}
+            text={valuesLink({
+              origin: typeof window === "undefined" ? "" : window.location.origin,
+              owner: target.owner,
+              slug: target.slug,
+              oid,
+              interacts: log.interacts,
+              values: allValues,
+              id,
+            })}
             label="Link to these values"
             className="button button--small button--quiet interact__link"
           />

@@ -118,7 +118,8 @@ export function thumbnailAtPublication(options: {
     }
     // Ran to its end (or to its own error) and drew nothing: the start-up sweep leaves this
     // revision alone. A run cut short by a time or memory limit may draw another time.
-    if (result.status === "ok" || result.status === "error") await getDb().snippet.updateMany({ where: { id: options.snippetId }, data: { thumbnailTriedRev: options.rev } });
+    if (result.status === "ok" || result.status === "error")
+      await getDb().snippet.updateMany({ where: { id: options.snippetId }, data: { thumbnailTriedRev: options.rev } });
   });
   void outcome.then((o) => {
     if (o === "dropped")

@@ -17,7 +17,12 @@ test("the owner precomputes an interact; a reader plays it with no session, then
     files: [
       {
         path: "main.py",
-        content: ["@interact", "def squares(n=slider(0, 6, 1, default=2), loud=False):", "    print(('N' if loud else 'n') + ' squared is ' + str(n * n))", ""].join("\n"),
+        content: [
+          "@interact",
+          "def squares(n=slider(0, 6, 1, default=2), loud=False):",
+          "    print(('N' if loud else 'n') + ' squared is ' + str(n * n))",
+          "",
+        ].join("\n"),
       },
     ],
   });
