@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isMsgType, type TSharedScope } from "@/lib/exec/protocol";
-import { cellEvents, contentsOf, runCell, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
+import { cellEvents, contentsOf, runCell, SAGE_TEST_LIMITS, sageSkipReason, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 import { handleSharedRequest } from "@/lib/shared/handle-shared-request";
 import { resolveSharedScope } from "@/lib/shared/resolve-shared-scope";
 import { createSnippet } from "@/lib/snippets/create-snippet";
@@ -157,4 +157,27 @@ describe.skipIf(skip !== undefined)("shared values in cells", () => {
       await t.client.close({ session });
     }
   }, 60_000);
+});
+
+const sageSkip = sageSkipReason();
+
+describe.skipIf(sageSkip !== undefined)("shared values in the sage kernel", () => {
+  let t: TTestService;
+  beforeAll(async () => {
+    t = await startTestService({ sage: true, limits: SAGE_TEST_LIMITS, sharedBackend: (scope, request) => handleSharedRequest({ scope, request }) });
+  }, 120_000);
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it("has `shared` pre-imported, with the same values as Python sessions of the snippet", async () => {
+    const owner = await newUser("shcsage");
+    const snippet = await createSnippet({ actor: owner, title: "Shared sage", files: [{ path: "main.sage", content: "1\n" }] });
+    const scope = await resolveSharedScope({ snippetId: snippet.id, actor: owner });
+    const python = await runCell(t.client, 'shared["n"] = 21', { shared: scope, timeout: 20 });
+    expect(python.stderr).toBe("");
+    const sage = await runCell(t.client, 'print(shared["n"] * 2, type(shared).__name__)', { kernel: "sage", shared: scope, timeout: 60 });
+    expect(sage.stderr).toBe("");
+    expect(sage.stdout).toBe("42 Shared\n");
+  }, 120_000);
 });
