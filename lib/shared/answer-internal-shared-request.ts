@@ -13,8 +13,10 @@ import { handleSharedRequest } from "./handle-shared-request";
  * database only this process can open it, so the service asks here. Only it may:
  * - the route exists only when EXEC_SITE_TOKEN is set (else 404, as for any unknown path);
  * - the request must come from a loopback socket (the peer our web server stamps,
- *   lib/auth/peer-header.ts) and carry no X-Forwarded-For / Forwarded header (a request that a
- *   reverse proxy on this machine passed on from outside has one): else 403;
+ *   lib/auth/peer-header.ts), every X-Forwarded-For entry must be a loopback address too (Next
+ *   sets the header to the socket's address when it is absent; a reverse proxy on this machine
+ *   passing on an outside request adds the outside address), and it has no Forwarded header:
+ *   else 403;
  * - `Authorization: Bearer <EXEC_SITE_TOKEN>`, compared in constant time: else 401.
  * The scope is trusted because only the service knows the token, and the service takes it from
  * the session (the site resolved it at the session's creation), never from the cell.
@@ -29,7 +31,8 @@ export async function answerInternalSharedRequest(request: Request): Promise<Res
   const token = getEnv().exec.site?.token;
   if (!token) return refusal(404, "NOT_FOUND", "Not found.");
   const peer = request.headers.get(PEER_HEADER)?.trim() ?? "";
-  if (!isLoopback(peer) || request.headers.has("x-forwarded-for") || request.headers.has("forwarded")) {
+  const forwardedFor = (request.headers.get("x-forwarded-for") ?? "").split(",").map((a) => a.trim());
+  if (!isLoopback(peer) || !forwardedFor.every((a) => a === "" || isLoopback(a)) || request.headers.has("forwarded")) {
     return refusal(403, "FORBIDDEN", "This route answers the execution service on this machine only.");
   }
   const given = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";

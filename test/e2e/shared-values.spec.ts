@@ -85,12 +85,7 @@ test("a run of the snippet writes and reads `shared` through the running site (e
   const run = await page.request.post("/api/v1/exec", { data: { code, snippet: { owner: user.username, slug } } });
   expect(run.status()).toBe(200);
   const result = (await run.json()) as { status: string; outputs: { output_type: string; text?: string }[] };
-  expect(
-    result.outputs
-      .filter((o) => o.output_type === "stream")
-      .map((o) => o.text)
-      .join(""),
-  ).toBe("{'a': 1} ['fromrun']\n");
+  expect(result.outputs).toEqual([expect.objectContaining({ output_type: "stream", name: "stdout", text: "{'a': 1} ['fromrun']\n" })]);
   const listed = await page.request.get(`/api/v1/snippets/${user.username}/${slug}/shared`);
   expect(((await listed.json()) as { values: { key: string }[] }).values.map((v) => v.key)).toEqual(["fromrun"]);
 

@@ -64,11 +64,14 @@ describe("POST /api/internal/shared", () => {
     expect((await post(body, { [PEER_HEADER]: "203.0.113.9", authorization: `Bearer ${TOKEN}` })).status).toBe(403);
     expect((await post(body, { authorization: `Bearer ${TOKEN}` })).status).toBe(403);
     expect((await post(body, { [PEER_HEADER]: "127.0.0.1", "x-forwarded-for": "203.0.113.9", authorization: `Bearer ${TOKEN}` })).status).toBe(403);
+    expect((await post(body, { [PEER_HEADER]: "127.0.0.1", "x-forwarded-for": "127.0.0.1, 203.0.113.9", authorization: `Bearer ${TOKEN}` })).status).toBe(403);
+    expect((await post(body, { [PEER_HEADER]: "127.0.0.1", forwarded: "for=203.0.113.9", authorization: `Bearer ${TOKEN}` })).status).toBe(403);
     // Nothing was written by the refused requests.
     const before = await post({ scope, request: { op: "get", key: "k" } }, { [PEER_HEADER]: "::1", authorization: `Bearer ${TOKEN}` });
     expect(await before.json()).toEqual({ ok: true, found: false, key: "k" });
 
-    const res = await post(body, { [PEER_HEADER]: "::ffff:127.0.0.1", authorization: `Bearer ${TOKEN}` });
+    // As Next passes it on: X-Forwarded-For set to the (loopback) socket's address.
+    const res = await post(body, { [PEER_HEADER]: "::ffff:127.0.0.1", "x-forwarded-for": "::ffff:127.0.0.1", authorization: `Bearer ${TOKEN}` });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ ok: true, revision: expect.any(Number) });
     const read = await post({ scope, request: { op: "get", key: "k" } }, { [PEER_HEADER]: "127.0.0.1", authorization: `Bearer ${TOKEN}` });
