@@ -11,6 +11,7 @@
  * no cgroups) still gets the site, with Run answering that it is not available.
  */
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import { rmSync } from "node:fs";
 import path from "node:path";
@@ -41,14 +42,25 @@ function dropPageCache(): void {
   rmSync(path.join(distDir, "server", "route-cache"), { recursive: true, force: true });
 }
 
+/**
+ * How the execution service asks the site for the cells' `shared` values (docs/exec.md section
+ * 5): the site on loopback and a random token made for this start (both processes get it),
+ * unless the operator set EXEC_SITE_URL and EXEC_SITE_TOKEN.
+ */
+function siteCallback(env: TEnv): { url: string; token: string } {
+  return env.exec.site ?? { url: `http://127.0.0.1:${env.port}`, token: randomBytes(32).toString("base64url") };
+}
+
 /** Environment variables the execution service gets: its own settings, never the site's secrets. */
-function execServiceEnv(site: TEnv): NodeJS.ProcessEnv {
+function execServiceEnv(site: TEnv, callback: { url: string; token: string }): NodeJS.ProcessEnv {
   const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", NODE_ENV: "production" };
   for (const [k, v] of Object.entries(process.env)) if ((k.startsWith("EXEC_") || k.startsWith("NATS_")) && v !== undefined) env[k] = v;
   // With NATS, the local host needs an id among the site's hosts (docs/scale.md).
   if (site.exec.nats && !site.exec.hostId) env.EXEC_HOST_ID = "local";
   // Resolved here, where DATA_DIR is known (the default lives under it).
   env.EXEC_DIR = site.exec.dir;
+  env.EXEC_SITE_URL = callback.url;
+  env.EXEC_SITE_TOKEN = callback.token;
   return env as NodeJS.ProcessEnv;
 }
 
@@ -57,7 +69,7 @@ function execServiceEnv(site: TEnv): NodeJS.ProcessEnv {
  * `[exec]`), waits until it answers /health, and starts it again whenever it dies. Resolves to
  * its supervisor; when the first start fails (logged) Run is unavailable and nothing restarts.
  */
-async function startExecService(env: TEnv): Promise<TSupervisor> {
+async function startExecService(env: TEnv, callback: { url: string; token: string }): Promise<TSupervisor> {
   const supervisor = await superviseService({
     healthUrl: `${env.exec.url}/health`,
     log: (line) => console.log(`[exec] ${line}`),
@@ -65,7 +77,7 @@ async function startExecService(env: TEnv): Promise<TSupervisor> {
       // tsx as a loader (not its CLI, which runs the script in a child of its own): the process
       // the supervisor watches is the service itself, so its death is seen and nothing is orphaned.
       const child = spawn(process.execPath, ["--import", "tsx", "lib/exec/service/main.ts"], {
-        env: execServiceEnv(env),
+        env: execServiceEnv(env, callback),
         stdio: ["ignore", "pipe", "pipe"],
       });
       for (const stream of [child.stdout, child.stderr]) {
@@ -80,7 +92,7 @@ async function startExecService(env: TEnv): Promise<TSupervisor> {
   return supervisor;
 }
 
-function runWebServer(env: TEnv, dev: boolean, user: TWebUser | null, execStarted: boolean): Promise<number> {
+function runWebServer(env: TEnv, dev: boolean, user: TWebUser | null, execStarted: boolean, callback: { url: string; token: string }): Promise<number> {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts", ...(dev ? ["--dev"] : [])], {
     stdio: "inherit",
     ...(user ? { uid: user.uid, gid: user.gid } : {}),
@@ -92,6 +104,9 @@ function runWebServer(env: TEnv, dev: boolean, user: TWebUser | null, execStarte
       NEXTAUTH_SECRET: env.authSecret,
       NEXTAUTH_URL: publicOrigin(env),
       EXEC_URL: env.exec.url,
+      // The internal route for the service's `shared` requests answers this token only.
+      EXEC_SITE_URL: callback.url,
+      EXEC_SITE_TOKEN: callback.token,
       // The service answers now: snippets published without it get their thumbnails (web-server.ts).
       CELLAR_THUMBNAIL_SWEEP: execStarted ? "1" : "0",
       // Its home is /nonexistent: nothing may try to write there.
@@ -144,16 +159,17 @@ async function main(): Promise<number> {
       return 1;
     }
   }
+  const callback = siteCallback(env);
   // With NATS the site finds its hosts there (docs/scale.md); EXEC_LOCAL=0 runs the site alone.
   const exec: Pick<TSupervisor, "started" | "stop"> =
     env.exec.nats && !env.exec.local
       ? (console.log("[exec] EXEC_LOCAL=0: no execution host here; runs go to the hosts on NATS"), { started: true, stop: () => {} })
-      : await startExecService(env);
+      : await startExecService(env, callback);
   // Same lifetime: the service ends with the launcher, however the web server ends.
   process.on("exit", () => exec.stop());
   // A signal means stop, not "the service died": no restart while the web server winds down.
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => exec.stop());
-  const code = await runWebServer(env, dev, user, exec.started);
+  const code = await runWebServer(env, dev, user, exec.started, callback);
   exec.stop();
   return code;
 }

@@ -23,6 +23,7 @@ import {
   type THealth,
   type TInspectHttpResponse,
   type TSessionEvent,
+  type TSharedScope,
 } from "@/lib/exec/protocol";
 import { execConfig } from "@/lib/exec/config";
 import { ExecError } from "@/lib/exec/exec-error";
@@ -68,6 +69,8 @@ export type TExecClient = {
     client: string;
     kernel?: string;
     execute?: { code: string; filename?: string | null; timeout?: number | undefined };
+    /** The snippet's shared-values scope (lib/shared/resolve-shared-scope.ts); none: `shared` refuses in the session. */
+    shared?: TSharedScope | null | undefined;
   }): Promise<{ session: string; msg_id?: string; host: string }>;
   execute(o: { session: string; code: string; filename?: string | null; timeout?: number }): Promise<{ msg_id: string }>;
   updateInteract(o: { session: string; interact: string; values: Record<string, unknown>; timeout?: number }): Promise<{ msg_id: string }>;
@@ -183,6 +186,7 @@ export function createExecClient(url: string, o: { host?: string; capacity?: num
       client: string;
       kernel?: string;
       execute?: { code: string; filename?: string | null; timeout?: number | undefined };
+      shared?: TSharedScope | null | undefined;
     }): Promise<{ session: string; msg_id?: string; host: string }> {
       const files = o.files.map((f) => ({
         path: f.path,
@@ -193,7 +197,13 @@ export function createExecClient(url: string, o: { host?: string; capacity?: num
         ZCreateSessionResponse,
         await call(base, "/sessions", {
           method: "POST",
-          body: JSON.stringify({ kernel: o.kernel ?? "python", files, client: o.client, ...(execute ? { execute } : {}) }),
+          body: JSON.stringify({
+            kernel: o.kernel ?? "python",
+            files,
+            client: o.client,
+            ...(execute ? { execute } : {}),
+            ...(o.shared ? { shared: o.shared } : {}),
+          }),
         }),
       );
       return created.msg_id === undefined ? { session: created.session, host: hostId } : { ...created, host: hostId };

@@ -55,3 +55,22 @@ describe("NATS settings", () => {
     expect(problems({ EXEC_HOSTS: "a=http://h:1" })).toEqual([]); // gone: ignored like any unknown variable
   });
 });
+
+describe("the site callback for shared values (EXEC_SITE_URL, EXEC_SITE_TOKEN)", () => {
+  const token = "k".repeat(43);
+  it("is off without them and read with both (a trailing slash dropped)", () => {
+    expect(parseExecEnv({ EXEC_SAGE: "0" }).site).toBeUndefined();
+    expect(parseExecEnv({ EXEC_SAGE: "0", EXEC_SITE_URL: "http://127.0.0.1:3000/", EXEC_SITE_TOKEN: token }).site).toEqual({
+      url: "http://127.0.0.1:3000",
+      token,
+    });
+  });
+  it("refuses one without the other, a URL that is not http(s) and a short token", () => {
+    expect(problems({ EXEC_SITE_URL: "http://127.0.0.1:3000" })).toEqual([expect.stringContaining("EXEC_SITE_URL and EXEC_SITE_TOKEN go together")]);
+    expect(problems({ EXEC_SITE_TOKEN: token })).toEqual([expect.stringContaining("EXEC_SITE_URL and EXEC_SITE_TOKEN go together")]);
+    expect(problems({ EXEC_SITE_URL: "ftp://h", EXEC_SITE_TOKEN: token })).toEqual([expect.stringContaining("EXEC_SITE_URL must be the site's http(s) URL")]);
+    expect(problems({ EXEC_SITE_URL: "http://h:1", EXEC_SITE_TOKEN: "short" })).toEqual([
+      expect.stringContaining("EXEC_SITE_TOKEN must be at least 32 characters"),
+    ]);
+  });
+});

@@ -131,6 +131,13 @@ const ZRawExecEnv = z.object({
   EXEC_SCATTER_MAX: execInt("EXEC_SCATTER_MAX", 64, 1, 100_000),
   EXEC_SCATTER_QUEUE: execInt("EXEC_SCATTER_QUEUE", 10_000, 1, 10_000_000),
   EXEC_SCATTER_CPU_SECONDS: execInt("EXEC_SCATTER_CPU_SECONDS", 600, 1, 10_000_000),
+  // The site's internal route for `shared` (docs/exec.md section 5); scripts/start.ts sets both for its own host.
+  EXEC_SITE_URL: optionalText.pipe(
+    z.string().refine(isHttpOrigin, { message: "EXEC_SITE_URL must be the site's http(s) URL as this host reaches it, e.g. http://127.0.0.1:3000" }).optional(),
+  ),
+  EXEC_SITE_TOKEN: optionalText.pipe(
+    z.string().min(32, "EXEC_SITE_TOKEN must be at least 32 characters (a random secret shared by the site and its execution hosts)").optional(),
+  ),
   EXEC_TREE_CACHE_MB: execInt("EXEC_TREE_CACHE_MB", 256, 1, 1_048_576),
   EXEC_LOCAL: optionalText.pipe(
     z.enum(["0", "1"], { error: 'EXEC_LOCAL must be "1" (run an execution host beside the site) or "0" (the site alone)' }).optional(),
@@ -206,6 +213,11 @@ export type TExecEnv = {
   local: boolean;
   /** The NATS connection of a multi-host setup (NATS_*), or undefined for the embedded default. */
   nats: TNatsEnv | undefined;
+  /**
+   * How this host reaches the site for the cells' `shared` (EXEC_SITE_URL, EXEC_SITE_TOKEN), and
+   * what the site's internal route expects; undefined: `shared` is not available.
+   */
+  site: { url: string; token: string } | undefined;
 };
 
 /**
@@ -248,7 +260,14 @@ export function parseExecEnv(source: Record<string, string | undefined> = proces
     treeCacheBytes: raw.EXEC_TREE_CACHE_MB * 1024 * 1024,
     local: raw.EXEC_LOCAL !== "0",
     nats: natsEnv(raw, problems, cwd),
+    site:
+      raw.EXEC_SITE_URL !== undefined && raw.EXEC_SITE_TOKEN !== undefined
+        ? { url: raw.EXEC_SITE_URL.replace(/\/+$/, ""), token: raw.EXEC_SITE_TOKEN }
+        : undefined,
   };
+  if ((raw.EXEC_SITE_URL === undefined) !== (raw.EXEC_SITE_TOKEN === undefined)) {
+    problems.push("EXEC_SITE_URL and EXEC_SITE_TOKEN go together: set both (`shared` in cells asks the site through them) or neither");
+  }
   if (problems.length > 0) throw new EnvError(problems);
   return env;
 }

@@ -23,6 +23,7 @@ import {
   ZInspectHttpResponse,
   ZJupyterMessage,
   type TSessionEvent,
+  type TSharedScope,
 } from "@/lib/exec/protocol";
 import { runToCompletion } from "@/lib/exec/run-to-completion";
 import { z } from "zod";
@@ -167,10 +168,17 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
       client: string;
       kernel?: string;
       execute?: { code: string; filename?: string | null; timeout?: number | undefined };
+      shared?: TSharedScope | null | undefined;
     }): Promise<{ session: string; msg_id?: string; host: string }> {
       const tree = o.files.length > 0 ? await shipTree(o.files, o.tree) : undefined;
       const execute = o.execute && { code: o.execute.code, filename: o.execute.filename ?? null, timeout: o.execute.timeout };
-      const body = { kernel: o.kernel ?? "python", client: o.client, ...(tree ? { tree } : {}), ...(execute ? { execute } : {}) };
+      const body = {
+        kernel: o.kernel ?? "python",
+        client: o.client,
+        ...(tree ? { tree } : {}),
+        ...(execute ? { execute } : {}),
+        ...(o.shared ? { shared: o.shared } : {}),
+      };
       const deadline = Date.now() + CREATE_RETRY_MS;
       for (let attempt = 0; ; attempt++) {
         try {

@@ -336,12 +336,27 @@ export type TInspectHttpResponse = z.infer<typeof ZInspectHttpResponse>;
 export const ZEndReason = z.enum(["idle", "lifetime", "closed", "replaced", "limit", "exited", "shutdown", "failed"]);
 export type TEndReason = z.infer<typeof ZEndReason>;
 
+/**
+ * Whose shared values a session's `shared` reads and writes (docs/exec.md section 5), as the site
+ * resolved it (lib/shared/resolve-shared-scope.ts) when it created the session; the service
+ * keeps it with the session and never takes a scope from a cell.
+ */
+export const ZSharedScope = z.object({
+  snippetId: z.string().min(1).max(100),
+  forkOf: z.string().min(1).max(100).nullable(),
+  actor: z.string().min(1).max(100).nullable(),
+  canWrite: z.boolean(),
+});
+export type TSharedScope = z.infer<typeof ZSharedScope>;
+
 export const ZCreateSessionRequest = z.object({
   kernel: z.string().default("python"),
   files: z.array(ZInputFile).max(1000).default([]),
   client: z.string().max(200).default("anonymous"),
   /** A first cell, queued as by `POST /sessions/<id>/execute`: one round trip instead of two. */
   execute: ZExecuteHttpRequest.optional(),
+  /** The snippet's shared-values scope; absent or null (code without a snippet): `shared` refuses. */
+  shared: ZSharedScope.nullable().optional(),
 });
 /** `msg_id` is the first cell's, when the request had one. */
 export const ZCreateSessionResponse = z.object({ session: ZSessionId, msg_id: z.string().optional() });

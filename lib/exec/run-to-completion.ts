@@ -1,4 +1,4 @@
-import { appendOutput, isDeadStatus, isMsgType, toNbOutput, type TFileEntry, type TNbOutput } from "@/lib/exec/protocol";
+import { appendOutput, isDeadStatus, isMsgType, toNbOutput, type TFileEntry, type TNbOutput, type TSharedScope } from "@/lib/exec/protocol";
 import type { TClientFile, TExecClient } from "@/lib/exec/client";
 
 export type TRunStatus = "ok" | "error" | "timeout" | "limit";
@@ -18,6 +18,8 @@ export type TRunToCompletionInput = {
   kernel?: string;
   /** The files' git tree oid, when known (NATS ships files by it). */
   tree?: string | undefined;
+  /** The snippet's shared-values scope (none: `shared` refuses in the cell). */
+  shared?: TSharedScope | null | undefined;
 };
 
 /**
@@ -33,6 +35,7 @@ export async function runToCompletion(client: TExecClient, o: TRunToCompletionIn
     ...(o.tree !== undefined ? { tree: o.tree } : {}),
     client: o.client,
     ...(o.kernel !== undefined ? { kernel: o.kernel } : {}),
+    ...(o.shared ? { shared: o.shared } : {}),
     execute: { code: o.code, filename: o.filename, timeout: o.timeout },
   });
   const { session } = created;

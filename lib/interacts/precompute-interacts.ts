@@ -7,6 +7,7 @@ import { fromExecError } from "@/lib/runs/exec-client";
 import { INTERACT_MIME, ZInteractSpec, type TInteractSpec } from "@/lib/runs/run-log";
 import { revalidateSnippet } from "@/lib/snippets/revalidate";
 import { findOwnSnippetOrThrow } from "@/lib/snippets/internal";
+import { resolveSharedScope } from "@/lib/shared/resolve-shared-scope";
 import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
 import type { TActor } from "@/lib/snippets/schema";
 import { combination, staticGrid, type TStaticGrid } from "./static-grid";
@@ -132,6 +133,8 @@ export async function precomputeInteracts(options: {
   try {
     const code = new TextDecoder().decode(main.content);
     const files = revision.files.map((f) => ({ path: f.path, content: f.content }));
+    // The main file and its interacts read the snippet's `shared` values; a precomputation does not write them.
+    const shared = { ...(await resolveSharedScope({ snippetId: row.id, actor: options.actor })), canWrite: false };
     /** A session that has run the main file: its messages and the interacts it made. */
     const open = async (n: number) => {
       let created: { session: string; msg_id?: string };
@@ -141,6 +144,7 @@ export async function precomputeInteracts(options: {
           tree: revision.rev,
           client: `precompute:${row.id}:${n}`,
           kernel: revision.kernel,
+          shared,
           execute: { code, filename: main.path },
         });
       } catch (e) {

@@ -1,6 +1,7 @@
 import "server-only";
 import { execClient } from "@/lib/exec/client";
 import { AppError } from "@/lib/errors";
+import { resolveSharedScope } from "@/lib/shared/resolve-shared-scope";
 import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
 import type { TRunStatus } from "@/lib/exec/client";
 import type { TNbOutput } from "@/lib/exec/protocol";
@@ -44,6 +45,8 @@ export async function runToCompletion(
     : null;
   const files = revision ? revision.files.map((f) => ({ path: f.path, content: f.content })) : [];
   const kernel = options.kernel ?? revision?.kernel ?? "python";
+  // Code run in a snippet's files sees its `shared` values; code without a snippet has none.
+  const shared = revision ? await resolveSharedScope({ snippetId: revision.snippetId, actor: options.actor }) : null;
   try {
     const result = await (options.client ?? execClient()).runToCompletion({
       files,
@@ -53,6 +56,7 @@ export async function runToCompletion(
       ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
       client: serviceClientKey(options),
       kernel,
+      shared,
     });
     return { status: result.status, outputs: result.outputs, files: result.files, session: result.session, host: result.host };
   } catch (e) {

@@ -1,5 +1,6 @@
 import "server-only";
 import { execClient } from "@/lib/exec/client";
+import { resolveSharedScope } from "@/lib/shared/resolve-shared-scope";
 import { readSnippetFiles } from "@/lib/snippets/read-snippet-files";
 import { noteRunStart } from "@/lib/snippets/note-run-start";
 import type { TKernelName } from "@/lib/snippets/kernel";
@@ -46,6 +47,8 @@ export async function startRun(
   const main = revision.mainFile ? revision.files.find((f) => f.path === revision.mainFile) : undefined;
   const runnable = main && !main.binary ? main : undefined;
   const kernel = options.kernel ?? revision.kernel;
+  // Whose `shared` values the session's cells see, and whether they may write (docs/exec.md section 5).
+  const shared = await resolveSharedScope({ snippetId: revision.snippetId, actor: options.actor });
   let created: { session: string; msg_id?: string; host: string };
   try {
     // The main file goes with the session's creation: one round trip to first output.
@@ -55,6 +58,7 @@ export async function startRun(
       tree: revision.rev,
       client: serviceClientKey(options),
       kernel,
+      shared,
       ...(runnable ? { execute: { code: new TextDecoder().decode(runnable.content), filename: runnable.path } } : {}),
     });
   } catch (e) {

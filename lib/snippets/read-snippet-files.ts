@@ -15,12 +15,12 @@ export async function readSnippetFiles(options: {
   owner: string;
   slug: string;
   rev?: string;
-}): Promise<{ rev: string; head: string; files: TSnippetFileBytes[]; mainFile: string | null; kernel: TKernelName }> {
+}): Promise<{ snippetId: string; rev: string; head: string; files: TSnippetFileBytes[]; mainFile: string | null; kernel: TKernelName }> {
   const row = await findSnippetOrThrow(options.owner, options.slug);
   const revision = await readRevision(row.repoPath, options.rev);
   const mainFile = mainFileOf(
     revision.files.map((f) => f.path),
     row.mainFile,
   );
-  return { ...revision, mainFile, kernel: effectiveKernel(row.kernel, mainFile) };
+  return { ...revision, snippetId: row.id, mainFile, kernel: effectiveKernel(row.kernel, mainFile) };
 }

@@ -74,3 +74,33 @@ test("the owner sees the shared values, deletes one, allows anonymous writes and
   const listed = await page.request.get(`/api/v1/snippets/${user.username}/${slug}/shared`);
   expect(((await listed.json()) as { values: unknown[] }).values).toEqual([]);
 });
+
+test("a run of the snippet writes and reads `shared` through the running site (exec service → internal route); the route refuses a caller without the token", async ({
+  page,
+  user,
+}) => {
+  test.setTimeout(120_000);
+  const { slug } = await createSnippet(page.request, { title: "Shared from a run", files: [{ path: "main.py", content: "print(1)\n" }] });
+  const code = 'shared["fromrun"] = {"a": 1}\nprint(shared["fromrun"], list(shared))';
+  const run = await page.request.post("/api/v1/exec", { data: { code, snippet: { owner: user.username, slug } } });
+  expect(run.status()).toBe(200);
+  const result = (await run.json()) as { status: string; outputs: { output_type: string; text?: string }[] };
+  expect(result.outputs).toEqual([expect.objectContaining({ output_type: "stream", name: "stdout", text: "{'a': 1} ['fromrun']\n" })]);
+  const listed = await page.request.get(`/api/v1/snippets/${user.username}/${slug}/shared`);
+  expect(((await listed.json()) as { values: { key: string }[] }).values.map((v) => v.key)).toEqual(["fromrun"]);
+
+  // Code without a snippet has no shared values.
+  const bare = await page.request.post("/api/v1/exec", { data: { code: 'try:\n    shared["x"]\nexcept RuntimeError as e:\n    print(e)' } });
+  expect(((await bare.json()) as { outputs: { text?: string }[] }).outputs.map((o) => o.text ?? "").join("")).toMatch(/^shared values belong to a snippet/);
+
+  // The internal route, even from this machine: nothing without the service's token.
+  const forged = await page.request.post("/api/internal/shared", {
+    data: { scope: { snippetId: "x", forkOf: null, actor: null, canWrite: true }, request: { op: "keys" } },
+  });
+  expect(forged.status()).toBe(401);
+  const wrong = await page.request.post("/api/internal/shared", {
+    headers: { authorization: "Bearer not-the-token-not-the-token-not-the-token" },
+    data: { scope: { snippetId: "x", forkOf: null, actor: null, canWrite: true }, request: { op: "keys" } },
+  });
+  expect(wrong.status()).toBe(401);
+});

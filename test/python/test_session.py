@@ -277,7 +277,7 @@ class WarmUpTest(unittest.TestCase):
                 "print(plt.get_fignums(), os.listdir('.'))\n"
                 "print(plt.figure().number)\n"
                 "plt.close('all')")
-            preimported = sorted(["display", "scatter", "gather", "interact", "slider", "range_slider", "input_box", "input_grid",
+            preimported = sorted(["display", "scatter", "gather", "shared", "interact", "slider", "range_slider", "input_box", "input_grid",
                                   "checkbox", "selector", "color_selector", "text_control", "button",
                                   "button_bar", "Color", "Slider", "DiscreteSlider", "ContinuousSlider",
                                   "InputBox", "ExpressionBox", "InputGrid", "Checkbox", "Selector",

@@ -215,6 +215,13 @@ class SharedWatchTest(unittest.TestCase):
         self.assertEqual((second.value, second.deleted, second.revision), (None, True, None))
         changes.stop()
 
+    def test_a_kernel_style_shared_refuses_the_callback_form_before_asking_anything(self):
+        calls = []
+        kernel_shared = Shared(lambda op, payload: calls.append(op) or {"ok": True}, callbacks=False)
+        with self.assertRaisesRegex(RuntimeError, r"not available in a cell.*for change in shared\.watch\('best'\)"):
+            kernel_shared.watch("best", print)
+        self.assertEqual(calls, [])
+
     def test_callback_runs_in_the_background_until_stopped(self):
         seen = []
         got = threading.Event()

@@ -8,7 +8,7 @@
  * are bounded by a `RequestLimiter` (rate, requests waiting for an answer).
  */
 import { z } from "zod";
-import type { TContentOf, TInputFile, TMsgType } from "@/lib/exec/protocol";
+import type { TContentOf, TInputFile, TMsgType, TSharedScope } from "@/lib/exec/protocol";
 
 /** The longest request line the service takes (the relay and the kernel cap it too). */
 export const MAX_REQUEST_BYTES = 4 << 20;
@@ -36,6 +36,8 @@ export type TRequester = {
   readonly inputFiles: TInputFile[];
   /** A worker session of a scatter job (its cells are the service's): it may not start jobs. */
   readonly role: "user" | "worker";
+  /** Whose shared values the session's `shared` uses (the site's, from its creation); null: none. */
+  readonly shared: TSharedScope | null;
   /** Adds a message of the service's own to the session's event stream, under `parent`. */
   announce<T extends TMsgType>(parent: TRequestCell, msgType: T, content: TContentOf<T>): void;
   /** Calls `listener` once when the session ends (at once if it has). */

@@ -13,7 +13,7 @@
 import { headers, nuid, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 import { Objm } from "@nats-io/obj";
 import { z } from "zod";
-import { ZExecuteHttpRequest, isDeadStatus, type TSessionEvent } from "@/lib/exec/protocol";
+import { ZExecuteHttpRequest, ZSharedScope, isDeadStatus, type TSessionEvent } from "@/lib/exec/protocol";
 import {
   CREATE_QUEUE,
   decodeJson,
@@ -41,6 +41,7 @@ export const ZNatsCreateRequest = z.object({
   tree: ZTreeKey.optional(),
   client: z.string().max(200).default("anonymous"),
   execute: ZExecuteHttpRequest.optional(),
+  shared: ZSharedScope.nullable().optional(),
 });
 
 export type TNatsHostOptions = {
@@ -139,7 +140,13 @@ export async function startNatsHost(o: TNatsHostOptions): Promise<TNatsHost> {
         throw new ServiceError(400, "BAD_REQUEST", `${body.error.issues[0]?.path.join(".") || "body"}: ${body.error.issues[0]?.message ?? "invalid"}`);
       const files = body.data.tree === undefined ? [] : await trees.files(body.data.tree);
       if (files === null) throw new ServiceError(422, "UNKNOWN_TREE", `the tree ${body.data.tree} is not in ${subjects.treesBucket}`);
-      const { reply: r, session } = await createSession(registry, { kernel: body.data.kernel, files, client: body.data.client, execute: body.data.execute });
+      const { reply: r, session } = await createSession(registry, {
+        kernel: body.data.kernel,
+        files,
+        client: body.data.client,
+        execute: body.data.execute,
+        shared: body.data.shared ?? null,
+      });
       if (session.state !== "dead") mine.add(session);
       forward(session);
       await reply(m, { status: r.status, body: { ...(r.body as object), host: hostId } });

@@ -12,6 +12,7 @@ import {
   type TCompleteHttpResponse,
   type TInputFile,
   type TInspectHttpResponse,
+  type TSharedScope,
 } from "@/lib/exec/protocol";
 import { AdmissionError, UnknownKernelError, type Registry } from "@/lib/exec/service/registry";
 import { SessionEndedError, SessionQueueFullError, type Session } from "@/lib/exec/service/session";
@@ -72,6 +73,8 @@ export async function createSession(
     files: TInputFile[];
     client: string;
     execute?: z.infer<typeof ZExecuteHttpRequest> | undefined;
+    /** The snippet's shared-values scope, kept with the session (none: `shared` refuses). */
+    shared?: TSharedScope | null | undefined;
   },
 ): Promise<{ reply: TReply; session: Session }> {
   const session = await registry.create(request);

@@ -5,7 +5,7 @@
  * bounded queue of creations waiting for a running session to finish (503 past it).
  */
 import { randomBytes } from "node:crypto";
-import type { TInputFile } from "@/lib/exec/protocol";
+import type { TInputFile, TSharedScope } from "@/lib/exec/protocol";
 import { Session, SessionEndedError, type TSessionOptions } from "@/lib/exec/service/session";
 
 /** A creation refused by admission; `status` is the HTTP status the server answers. */
@@ -154,7 +154,7 @@ export class Registry {
   }
 
   /** Creates and starts a session, waiting in the queue when every slot is running a cell. */
-  async create(input: { kernel: string; files: TInputFile[]; client: string }): Promise<Session> {
+  async create(input: { kernel: string; files: TInputFile[]; client: string; shared?: TSharedScope | null | undefined }): Promise<Session> {
     const sessionOptions = this.o.sessionOptions(input.kernel);
     if (!sessionOptions) throw new UnknownKernelError(input.kernel, this.o.kernels ?? []);
     const deadline = Date.now() + QUEUE_WAIT_MS;
@@ -179,10 +179,12 @@ export class Registry {
     }
     const ready = this.takeReady(input);
     if (ready) {
+      ready.shared = input.shared ?? null;
       this.schedulePrespawn();
       return ready;
     }
     const session = new Session({ ...sessionOptions, id: this.newId(), client: input.client, kernel: input.kernel, files: input.files });
+    session.shared = input.shared ?? null;
     this.live.set(session.id, session);
     session.onEnd = (s) => this.onSessionEnd(s);
     session.onIdle = () => this.onSessionIdle();

@@ -208,7 +208,7 @@ describe.skipIf(skip !== undefined)("scatter/gather in the service", () => {
     expect(r.errors).toEqual([]);
     expect(r.stdout).toBe(
       [
-        'unknown service request "nope.nothing" (this service answers: scatter.add, scatter.cancel, scatter.create, scatter.poll)',
+        'unknown service request "nope.nothing" (this service answers: scatter.add, scatter.cancel, scatter.create, scatter.poll, shared.delete, shared.get, shared.keys, shared.set, shared.wait)',
         `there is no scatter job ${jobId} in this session`,
         "scatter.poll: job: Invalid input: expected string, received number",
         "",

@@ -19,6 +19,7 @@ import { ScatterManager, type TScatterConfig } from "@/lib/exec/service/scatter"
 import { prepareExecDir, RUNNER_DIR, sandboxProblems, sessionsDir, type TSandboxPaths } from "@/lib/exec/service/sandbox";
 import { startNatsHost, type TNatsHost } from "@/lib/exec/service/nats-host";
 import { createExecServer } from "@/lib/exec/service/server";
+import { registerSharedOps, siteSharedBackend, type TSharedBackend } from "@/lib/exec/service/shared-values";
 
 export type TServiceConfig = {
   execDir: string;
@@ -45,6 +46,12 @@ export type TServiceConfig = {
    */
   nats?: TNatsEnv | undefined;
   treeCacheBytes?: number;
+  /**
+   * Answers the cells' `shared` requests for a session's scope (shared-values.ts): in-process
+   * (tests) or `siteSharedBackend` (EXEC_SITE_URL + EXEC_SITE_TOKEN). Unset: `shared` answers
+   * that it is not available here.
+   */
+  sharedBackend?: TSharedBackend | undefined;
   /** scatter/gather budgets (scatter.ts); `workers` 0 or unset: one per core. */
   scatter?: Partial<Pick<TScatterConfig, "workers" | "maxInFlight" | "maxQueued" | "cpuSecondsPerJob">>;
   host: string;
@@ -91,6 +98,7 @@ export function configFromEnv(env: TExecEnv): TServiceConfig {
     nats: env.nats,
     treeCacheBytes: env.treeCacheBytes,
     scatter: env.scatter,
+    sharedBackend: env.site ? siteSharedBackend({ url: env.site.url, token: env.site.token, log: (line) => console.error(`exec: ${line}`) }) : undefined,
     cgroups: env.memoryTotalMb > 0 ? { memoryTotalBytes: env.memoryTotalMb * 1024 * 1024 } : {},
     host: url.hostname,
     port: Number(url.port || 80),
@@ -135,6 +143,7 @@ export async function startExecService(config: TServiceConfig): Promise<TExecSer
   const pools = new Map<string, ZygotePool>();
   for (const kernel of config.kernels.values()) pools.set(kernel.name, new ZygotePool(kernel, paths, config.poolSize, log));
   const requests = new CellRequests(log);
+  registerSharedOps(requests, config.sharedBackend);
   const registry = new Registry({
     maxSessions: config.maxSessions,
     perClient: config.perClient,

@@ -24,6 +24,7 @@ import {
   type TMsgType,
   type TQueryRequest,
   type TSessionEvent,
+  type TSharedScope,
 } from "@/lib/exec/protocol";
 import {
   CellRequests,
@@ -137,6 +138,8 @@ export class Session implements TRequester {
   inputFiles: TInputFile[];
   /** "worker": a scatter job's worker (its cells are the service's; scatter.ts). */
   role: "user" | "worker" = "user";
+  /** The snippet's shared-values scope the site gave at creation; null: `shared` refuses (no snippet, or a worker). */
+  shared: TSharedScope | null = null;
   /** Whether messages are kept for replay (a worker's are read live only: nobody resumes them). */
   keepLog = true;
   private readonly endListeners: (() => void)[] = [];

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createExecClient, type TExecClient } from "@/lib/exec/client";
 import { PYTHON_KERNEL, SAGE_KERNEL, sageInstalled } from "@/lib/exec/kernels";
-import { isDeadStatus, isMsgType, type TContentOf, type TMessageOf, type TMsgType, type TSessionEvent } from "@/lib/exec/protocol";
+import { isDeadStatus, isMsgType, type TContentOf, type TMessageOf, type TMsgType, type TSessionEvent, type TSharedScope } from "@/lib/exec/protocol";
 import type { TLimits } from "@/lib/exec/service/limits";
 import { BWRAP, RUNNER_DIR } from "@/lib/exec/service/sandbox";
 import { startExecService, type TExecService, type TServiceConfig } from "@/lib/exec/service/service";
@@ -67,6 +67,7 @@ export async function startTestService(
     hostId?: string;
     sage?: boolean;
     scatter?: TServiceConfig["scatter"];
+    sharedBackend?: TServiceConfig["sharedBackend"];
   } = {},
 ): Promise<TTestService> {
   const execDir = mkdtempSync(path.join(tmpdir(), "cellar-exec-test-"));
@@ -90,6 +91,7 @@ export async function startTestService(
     maxLifeSeconds: overrides.maxLifeSeconds ?? 600,
     hostId: overrides.hostId ?? "",
     scatter: overrides.scatter,
+    sharedBackend: overrides.sharedBackend,
     retainSeconds: 60,
     interruptGraceMs: 1500,
     cgroups: { parent },
@@ -119,7 +121,14 @@ export async function startTestService(
 export async function runCell(
   client: TExecClient,
   code: string,
-  o: { filename?: string; files?: { path: string; content: string }[]; clientKey?: string; kernel?: string; timeout?: number } = {},
+  o: {
+    filename?: string;
+    files?: { path: string; content: string }[];
+    clientKey?: string;
+    kernel?: string;
+    timeout?: number;
+    shared?: TSharedScope | null;
+  } = {},
 ) {
   const result = await client.runToCompletion({
     files: o.files ?? [],
@@ -128,6 +137,7 @@ export async function runCell(
     client: o.clientKey ?? "test",
     ...(o.kernel ? { kernel: o.kernel } : {}),
     ...(o.timeout ? { timeout: o.timeout } : {}),
+    ...(o.shared ? { shared: o.shared } : {}),
   });
   const text = (name: string) => result.outputs.flatMap((x) => (x.output_type === "stream" && x.name === name ? [x.text] : [])).join("");
   return { ...result, stdout: text("stdout"), stderr: text("stderr") };

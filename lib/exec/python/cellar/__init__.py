@@ -10,6 +10,10 @@ Outside a Cellar session, `display` prints the plain-text form.
 `scatter(f, tasks)` runs `f` over many tasks in worker sandboxes and `gather(job)` collects the
 results (cellar.jobs); both are also available in every cell.
 
+`shared` (also in every cell) holds the snippet's values that outlive sessions (cellar.shared;
+docs/exec.md section 5). The name `cellar.shared` is that object; the module stays importable as
+`from cellar.shared import Shared`.
+
 Live interacts (`@interact` and its controls) are in `cellar.interact`, also importable as the
 top-level module `interact`.
 """
@@ -17,9 +21,28 @@ top-level module `interact`.
 import os
 
 from .jobs import Job, JobCancelled, TaskError, TasksFailed, gather, scatter
+from .shared import Shared
 
 __all__ = ["display", "HTML", "Markdown", "Latex", "SVG", "Image", "JSON", "scatter", "gather", "Job", "TaskError",
-           "TasksFailed", "JobCancelled"]
+           "TasksFailed", "JobCancelled", "shared"]
+
+# A wait ("shared.watch") holds at most 30 s in the service; the rest is slack.
+_SHARED_TIMEOUT = 60.0
+
+
+def _shared_call(op: str, payload: dict) -> dict:
+    """One `shared` request as the service request "shared.<op>" (the service adds the session's
+    scope). A refusal comes back as the reply the Shared class reads ({"ok": False, "error"})."""
+    from cellar_kernel import requests
+
+    try:
+        return requests.request("shared." + op, payload, _SHARED_TIMEOUT, retry=True)
+    except requests.ServiceError as e:
+        return {"ok": False, "error": {"code": e.code, "message": str(e)}}
+
+
+# Main thread only, while a cell runs (service requests): no watch(key, callback).
+shared = Shared(_shared_call, callbacks=False)
 
 # Set by the session to a function that sends a display_data bundle. A cell that replaces it
 # only changes its own display() calls: the session's own output does not go through here.

@@ -5,7 +5,8 @@
     shared["grid"] = numpy.zeros((3, 3))
     "best" in shared, list(shared), shared.get("x", 0), del shared["best"]
     shared.revision("best")          # grows with every write of the key
-    shared.watch("best", lambda change: print(change.value))   # react to another reader's write
+    for change in shared.watch("best"):   # in a cell: wait for another reader's write
+        print(change.value)
 
 A value is JSON (dict with str keys, list, tuple, str, int, float, bool, None) or a numpy
 array, at most 1 MB as JSON, 100 keys per snippet, keys of 1-128 letters, digits, '_', '-',
@@ -14,8 +15,13 @@ little-endian bytes}}; nothing is pickled. Values are copies: change a value, th
 again to store the change. In a fork, keys it does not have read from the snippet it was
 forked from, read-only.
 
+In a cell, `shared.watch(key)` is an iterator that the cell's main thread reads (each `next`
+waits for the next change); the callback form `watch(key, callback)` needs a `call` usable from a
+background thread, which the kernel's is not (service requests go from the cell's main thread,
+while the cell runs), so in a cell it raises RuntimeError saying to use the iterator.
+
 The class talks to the site through one function, `call(op, payload) -> reply`, which the
-kernel injects: ops "get" {key}, "set" {key, value}, "delete" {key}, "keys" {}, "wait" {key,
+kernel injects (cellar/__init__.py: service requests "shared.<op>"): ops "get" {key}, "set" {key, value}, "delete" {key}, "keys" {}, "wait" {key,
 after, timeout_ms}; replies are the dicts lib/shared/handle-shared-request.ts returns
 (docs/exec.md, "Shared values").
 """
@@ -55,8 +61,11 @@ _ERRORS = {
 class Shared(MutableMapping):
     """The snippet's shared values as a mapping; see the module's documentation."""
 
-    def __init__(self, call):
+    def __init__(self, call, callbacks=True):
+        """`call(op, payload) -> reply`; `callbacks`: whether `call` may be used from a
+        background thread (watch(key, callback)); the kernel's may not."""
         self._call = call
+        self._callbacks = callbacks
 
     # -- the mapping ---------------------------------------------------------------------
 
@@ -113,11 +122,17 @@ class Shared(MutableMapping):
         blocks until the next one; stop() ends it too). A change is a Change(key, value,
         revision, deleted, read_only)."""
         _check_key(key)
+        if callback is not None and not self._callbacks:
+            raise RuntimeError(
+                "shared.watch(key, callback) is not available in a cell: a cell asks the service for"
+                " shared values from its main thread only, while it runs. Iterate instead, inside the"
+                " cell: `for change in shared.watch(%r): ...` (each step waits for the next change)." % key
+            )
+        if callback is not None and not callable(callback):
+            raise TypeError("watch(key, callback): callback must be callable")
         watcher = _Watch(self, key)
         if callback is None:
             return watcher
-        if not callable(callback):
-            raise TypeError("watch(key, callback): callback must be callable")
         watcher.start_thread(callback)
         return watcher
 

@@ -114,7 +114,7 @@ class Requests:
 
     def _request(self, op: str, content: dict, timeout: float) -> dict:
         if threading.current_thread() is not threading.main_thread():
-            raise RuntimeError("service requests (scatter, gather) are made from the cell's main thread")
+            raise RuntimeError("service requests (scatter, gather, shared) are made from the cell's main thread")
         if not self._gate.in_user:
             raise RuntimeError("service requests are made while a cell runs")
         with self._lock:

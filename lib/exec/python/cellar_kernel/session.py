@@ -19,9 +19,9 @@ from .streams import OutStream, Pump
 from .warmup import warm_up
 
 def preimported() -> dict:
-    """The names every cell has without importing them: display, scatter/gather and the interact API."""
+    """The names every cell has without importing them: display, scatter/gather, shared and the interact API."""
     api = cellar.interact
-    return {"display": cellar.display, "scatter": cellar.scatter, "gather": cellar.gather,
+    return {"display": cellar.display, "scatter": cellar.scatter, "gather": cellar.gather, "shared": cellar.shared,
             **{name: getattr(api, name) for name in api.__all__}}
 
 
