@@ -4,7 +4,7 @@ import { jobText } from "@/lib/notebooks/run-outputs";
 import { EMPTY_LOG, JOB_MIME, addCell, applyMessage } from "./run-log";
 
 /** A message as the page parses it off the stream: a full header, metadata. */
-const wire = (m: { header: { msg_id: string; msg_type: string }; parent_header: { msg_id: string }; content: unknown }): TJupyterMessage =>
+const wire = (m: { header: { msg_id: string; msg_type: string }; parent_header: { msg_id?: string }; content: unknown }): TJupyterMessage =>
   ZJupyterMessage.parse({ ...m, header: { ...m.header, session: "s", date: "2026-12-08T00:00:00.000Z", version: "5.3" }, metadata: {} });
 
 function progress(parent: string, job: string, done: number, failed: number, total: number, state = "running"): TJupyterMessage {
