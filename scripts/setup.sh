@@ -68,6 +68,11 @@ has_cmd unzip || missing+=(unzip)
 if [ "$with_postgres" -eq 1 ] && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
+# NATS with JetStream: the tests of several execution hosts (docs/scale.md) use one on
+# 127.0.0.1:4222 and start private ones from this binary.
+if [ "$with_postgres" -eq 1 ] && [ ! -x /usr/sbin/nats-server ]; then
+  missing+=(nats-server)
+fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
   apt_install "${missing[@]}"
@@ -137,6 +142,19 @@ SQL
       >>"$HOME/.pgpass"
     chmod 600 "$HOME/.pgpass"
   fi
+fi
+
+# The tests' NATS: started with JetStream on 127.0.0.1:4222 when nothing answers there.
+if [ "$with_postgres" -eq 1 ] && ! (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null; then
+  say "starting NATS with JetStream on 127.0.0.1:4222"
+  as_root mkdir -p /var/lib/nats-server
+  as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- \
+    -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log \
+    || die "could not start nats-server (see /var/log/nats-server.log)"
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null && break
+    sleep 0.5
+  done
 fi
 
 # --- npm packages ----------------------------------------------------------------------------
