@@ -26,3 +26,34 @@ export function issueLines(error: z.ZodError): string[] {
     return issue.message.startsWith(key) ? issue.message : `${key}: ${issue.message}`;
   });
 }
+
+/** Whether `v` is an http:// or https:// URL. */
+export function isHttpOrigin(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return u.protocol === "http:" || u.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A whole-number setting between `min` and `max`, `fallback` when unset; otherwise a sentence
+ * naming the variable: "`name` must be a whole number[ of `unit`] between min and max (got "x")".
+ */
+export function wholeNumber(name: string, fallback: number, min: number, max: number, unit?: string) {
+  return optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return fallback;
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n < min || n > max) {
+          ctx.addIssue({ code: "custom", message: `${name} must be a whole number${unit ? ` of ${unit}` : ""} between ${min} and ${max} (got "${v}")` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+  );
+}

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { EnvError, issueLines, optionalText } from "@/lib/env-error";
+import { EnvError, isHttpOrigin, issueLines, optionalText, wholeNumber } from "@/lib/env-error";
 import { parseExecEnv, type TExecEnv } from "@/lib/exec/config";
 
 export { EnvError, parseExecEnv, type TExecEnv };
@@ -16,20 +16,7 @@ export { EnvError, parseExecEnv, type TExecEnv };
 export const DEFAULT_USER_STORAGE_BYTES = 200 * 1024 * 1024;
 
 const ZRawEnv = z.object({
-  PORT: optionalText.pipe(
-    z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined) return 3000;
-        const n = Number(v);
-        if (!/^\d+$/.test(v) || n < 1 || n > 65535) {
-          ctx.addIssue({ code: "custom", message: `PORT must be a whole number between 1 and 65535 (got "${v}")` });
-          return z.NEVER;
-        }
-        return n;
-      }),
-  ),
+  PORT: wholeNumber("PORT", 3000, 1, 65535),
   DATABASE_URL: optionalText.pipe(
     z
       .string()
@@ -72,20 +59,7 @@ const ZRawEnv = z.object({
         return origins;
       }),
   ),
-  RATE_LIMIT_SCALE: optionalText.pipe(
-    z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined) return 1;
-        const n = Number(v);
-        if (!/^\d+$/.test(v) || n < 1 || n > 10_000) {
-          ctx.addIssue({ code: "custom", message: `RATE_LIMIT_SCALE must be a whole number between 1 and 10000 (got "${v}")` });
-          return z.NEVER;
-        }
-        return n;
-      }),
-  ),
+  RATE_LIMIT_SCALE: wholeNumber("RATE_LIMIT_SCALE", 1, 1, 10_000),
   CELLAR_USER: optionalText.pipe(
     z
       .string()
@@ -104,20 +78,7 @@ const ZRawEnv = z.object({
   ),
   MEILI_KEY: optionalText,
   // Counted in an INTEGER column (prisma/schema.prisma), hence the ceiling.
-  USER_STORAGE_BYTES: optionalText.pipe(
-    z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined) return DEFAULT_USER_STORAGE_BYTES;
-        const n = Number(v);
-        if (!/^\d+$/.test(v) || n < 1 || n > 2_147_483_647) {
-          ctx.addIssue({ code: "custom", message: `USER_STORAGE_BYTES must be a whole number of bytes between 1 and 2147483647 (got "${v}")` });
-          return z.NEVER;
-        }
-        return n;
-      }),
-  ),
+  USER_STORAGE_BYTES: wholeNumber("USER_STORAGE_BYTES", DEFAULT_USER_STORAGE_BYTES, 1, 2_147_483_647, "bytes"),
   MEILI_INDEX: optionalText.pipe(
     z
       .string()
@@ -125,15 +86,6 @@ const ZRawEnv = z.object({
       .optional(),
   ),
 });
-
-function isHttpOrigin(v: string): boolean {
-  try {
-    const u = new URL(v);
-    return u.protocol === "http:" || u.protocol === "https:";
-  } catch {
-    return false;
-  }
-}
 
 /** An OAuth application's credentials. */
 export type TOAuthApp = { id: string; secret: string };

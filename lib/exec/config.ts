@@ -6,16 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { EnvError, issueLines, optionalText } from "@/lib/env-error";
-
-function isHttpOrigin(v: string): boolean {
-  try {
-    const u = new URL(v);
-    return u.protocol === "http:" || u.protocol === "https:";
-  } catch {
-    return false;
-  }
-}
+import { EnvError, isHttpOrigin, issueLines, optionalText, wholeNumber } from "@/lib/env-error";
 
 /** How a site or a host reaches NATS (docs/scale.md). At most one of user/password, token, nkey seed or creds. */
 export type TNatsEnv = {
@@ -67,22 +58,6 @@ function natsEnv(raw: TRawExecEnv, problems: string[], cwd: string): TNatsEnv | 
  * Settings of the execution service (docs/exec.md section 3). Parsed on their own by
  * `parseExecEnv` because the service process gets only these (no database URL, no secrets).
  */
-const execInt = (name: string, fallback: number, min: number, max: number) =>
-  optionalText.pipe(
-    z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined) return fallback;
-        const n = Number(v);
-        if (!/^\d+$/.test(v) || n < min || n > max) {
-          ctx.addIssue({ code: "custom", message: `${name} must be a whole number between ${min} and ${max} (got "${v}")` });
-          return z.NEVER;
-        }
-        return n;
-      }),
-  );
-
 const ZRawExecEnv = z.object({
   EXEC_URL: optionalText.pipe(
     z
@@ -97,9 +72,9 @@ const ZRawExecEnv = z.object({
   EXEC_SAGE: optionalText.pipe(
     z.enum(["auto", "1", "0"], { error: 'EXEC_SAGE must be "auto" (offer the sage kernel when SageMath is installed), "1" or "0"' }).optional(),
   ),
-  EXEC_MEMORY_MB: execInt("EXEC_MEMORY_MB", 512, 16, 1_048_576),
+  EXEC_MEMORY_MB: wholeNumber("EXEC_MEMORY_MB", 512, 16, 1_048_576),
   // 0: the default, 75% of the host's RAM (configFromEnv).
-  EXEC_MEMORY_TOTAL_MB: execInt("EXEC_MEMORY_TOTAL_MB", 0, 0, 1_073_741_824),
+  EXEC_MEMORY_TOTAL_MB: wholeNumber("EXEC_MEMORY_TOTAL_MB", 0, 0, 1_073_741_824),
   EXEC_CPUS: optionalText.pipe(
     z
       .string()
@@ -114,23 +89,23 @@ const ZRawExecEnv = z.object({
         return n;
       }),
   ),
-  EXEC_PIDS: execInt("EXEC_PIDS", 64, 4, 100_000),
-  EXEC_CPU_SECONDS: execInt("EXEC_CPU_SECONDS", 30, 1, 86_400),
-  EXEC_WALL_SECONDS: execInt("EXEC_WALL_SECONDS", 30, 1, 86_400),
-  EXEC_OUTPUT_BYTES: execInt("EXEC_OUTPUT_BYTES", 1_048_576, 1024, 1_073_741_824),
-  EXEC_FILES_BYTES: execInt("EXEC_FILES_BYTES", 52_428_800, 1024, 1_099_511_627_776),
-  EXEC_NOFILE: execInt("EXEC_NOFILE", 1024, 16, 1_048_576),
-  EXEC_POOL_SIZE: execInt("EXEC_POOL_SIZE", 2, 1, 64),
-  EXEC_MAX_SESSIONS: execInt("EXEC_MAX_SESSIONS", 16, 1, 10_000),
-  EXEC_QUEUE: execInt("EXEC_QUEUE", 32, 0, 100_000),
-  EXEC_PER_CLIENT: execInt("EXEC_PER_CLIENT", 2, 1, 10_000),
-  EXEC_IDLE_SECONDS: execInt("EXEC_IDLE_SECONDS", 600, 1, 86_400),
-  EXEC_MAX_LIFE_SECONDS: execInt("EXEC_MAX_LIFE_SECONDS", 1800, 1, 604_800),
+  EXEC_PIDS: wholeNumber("EXEC_PIDS", 64, 4, 100_000),
+  EXEC_CPU_SECONDS: wholeNumber("EXEC_CPU_SECONDS", 30, 1, 86_400),
+  EXEC_WALL_SECONDS: wholeNumber("EXEC_WALL_SECONDS", 30, 1, 86_400),
+  EXEC_OUTPUT_BYTES: wholeNumber("EXEC_OUTPUT_BYTES", 1_048_576, 1024, 1_073_741_824),
+  EXEC_FILES_BYTES: wholeNumber("EXEC_FILES_BYTES", 52_428_800, 1024, 1_099_511_627_776),
+  EXEC_NOFILE: wholeNumber("EXEC_NOFILE", 1024, 16, 1_048_576),
+  EXEC_POOL_SIZE: wholeNumber("EXEC_POOL_SIZE", 2, 1, 64),
+  EXEC_MAX_SESSIONS: wholeNumber("EXEC_MAX_SESSIONS", 16, 1, 10_000),
+  EXEC_QUEUE: wholeNumber("EXEC_QUEUE", 32, 0, 100_000),
+  EXEC_PER_CLIENT: wholeNumber("EXEC_PER_CLIENT", 2, 1, 10_000),
+  EXEC_IDLE_SECONDS: wholeNumber("EXEC_IDLE_SECONDS", 600, 1, 86_400),
+  EXEC_MAX_LIFE_SECONDS: wholeNumber("EXEC_MAX_LIFE_SECONDS", 1800, 1, 604_800),
   // scatter/gather from cells (docs/exec.md, "Scatter/gather"); 0 workers: one per core.
-  EXEC_SCATTER_WORKERS: execInt("EXEC_SCATTER_WORKERS", 0, 0, 1024),
-  EXEC_SCATTER_MAX: execInt("EXEC_SCATTER_MAX", 64, 1, 100_000),
-  EXEC_SCATTER_QUEUE: execInt("EXEC_SCATTER_QUEUE", 10_000, 1, 10_000_000),
-  EXEC_SCATTER_CPU_SECONDS: execInt("EXEC_SCATTER_CPU_SECONDS", 600, 1, 10_000_000),
+  EXEC_SCATTER_WORKERS: wholeNumber("EXEC_SCATTER_WORKERS", 0, 0, 1024),
+  EXEC_SCATTER_MAX: wholeNumber("EXEC_SCATTER_MAX", 64, 1, 100_000),
+  EXEC_SCATTER_QUEUE: wholeNumber("EXEC_SCATTER_QUEUE", 10_000, 1, 10_000_000),
+  EXEC_SCATTER_CPU_SECONDS: wholeNumber("EXEC_SCATTER_CPU_SECONDS", 600, 1, 10_000_000),
   // The site's internal route for `shared` (docs/exec.md section 5); scripts/start.ts sets both for its own host.
   EXEC_SITE_URL: optionalText.pipe(
     z.string().refine(isHttpOrigin, { message: "EXEC_SITE_URL must be the site's http(s) URL as this host reaches it, e.g. http://127.0.0.1:3000" }).optional(),
@@ -138,7 +113,7 @@ const ZRawExecEnv = z.object({
   EXEC_SITE_TOKEN: optionalText.pipe(
     z.string().min(32, "EXEC_SITE_TOKEN must be at least 32 characters (a random secret shared by the site and its execution hosts)").optional(),
   ),
-  EXEC_TREE_CACHE_MB: execInt("EXEC_TREE_CACHE_MB", 256, 1, 1_048_576),
+  EXEC_TREE_CACHE_MB: wholeNumber("EXEC_TREE_CACHE_MB", 256, 1, 1_048_576),
   EXEC_LOCAL: optionalText.pipe(
     z.enum(["0", "1"], { error: 'EXEC_LOCAL must be "1" (run an execution host beside the site) or "0" (the site alone)' }).optional(),
   ),

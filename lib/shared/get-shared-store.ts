@@ -1,5 +1,5 @@
 import "server-only";
-import { readSharedConfig } from "./config";
+import { execConfig } from "@/lib/exec/config";
 import { DbSharedStore } from "./db-store";
 import { NatsSharedStore } from "./nats-store";
 import type { SharedStore } from "./store";
@@ -10,8 +10,9 @@ const globalForStore = globalThis as typeof globalThis & { __cellarSharedStore?:
 /** The process's shared-values store: the NATS bucket when NATS_URL is set, else the database. */
 export function getSharedStore(): SharedStore {
   if (!globalForStore.__cellarSharedStore) {
-    const config = readSharedConfig();
-    globalForStore.__cellarSharedStore = config.natsUrl ? new NatsSharedStore({ servers: config.natsUrl, bucket: config.bucket }) : new DbSharedStore();
+    // The same NATS settings (and credentials) as the execution hosts' (NATS_*, lib/exec/config.ts).
+    const nats = execConfig().nats;
+    globalForStore.__cellarSharedStore = nats ? new NatsSharedStore({ nats }) : new DbSharedStore();
   }
   return globalForStore.__cellarSharedStore;
 }

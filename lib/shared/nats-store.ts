@@ -1,7 +1,9 @@
 import "server-only";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { Kvm, KvWatchInclude, type KV, type KvEntry } from "@nats-io/kv";
 import { AppError } from "@/lib/errors";
+import type { TNatsEnv } from "@/lib/exec/config";
+import { connectNats } from "@/lib/exec/nats/wire";
 import { tooManyKeys } from "./db-store";
 import { changeQueue, type SharedStore, type TSharedEntry, type TSharedInfo, type TSharedWatch } from "./store";
 import { SHARED_LIMITS, ZSharedKind, type TEncodedValue } from "./value";
@@ -23,18 +25,19 @@ import { SHARED_LIMITS, ZSharedKind, type TEncodedValue } from "./value";
 const META_BYTES = 512;
 
 export class NatsSharedStore implements SharedStore {
-  private readonly servers: string;
+  private readonly nats: TNatsEnv;
   private readonly bucket: string;
   private opening: Promise<{ nc: NatsConnection; kv: KV }> | undefined;
 
-  constructor(options: { servers: string; bucket: string }) {
-    this.servers = options.servers;
-    this.bucket = options.bucket;
+  /** `nats`: the process's NATS settings (lib/exec/config.ts, credentials included); `bucket` default `<prefix>-shared`. */
+  constructor(options: { nats: TNatsEnv; bucket?: string }) {
+    this.nats = options.nats;
+    this.bucket = options.bucket ?? `${options.nats.prefix}-shared`;
   }
 
   private open(): Promise<{ nc: NatsConnection; kv: KV }> {
     this.opening ??= (async () => {
-      const nc = await connect({ servers: this.servers, name: "cellar-shared", maxReconnectAttempts: -1 });
+      const nc = await connectNats(this.nats, "cellar-shared");
       try {
         const kv = await new Kvm(nc).create(this.bucket, { history: 1, maxValueSize: SHARED_LIMITS.valueBytes + META_BYTES });
         return { nc, kv };

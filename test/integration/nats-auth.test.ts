@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TNatsEnv } from "@/lib/exec/config";
 import { createNatsExecClient } from "@/lib/exec/nats-client";
 import { connectNats, hostInboxPrefix } from "@/lib/exec/nats/wire";
+import { NatsSharedStore } from "@/lib/shared/nats-store";
 import { freePort } from "@/test/e2e/support/free-port";
 import { natsReachable, startHost, type TTestHost } from "@/test/support/nats-hosts";
 import { sandboxSkip } from "@/test/support/sandbox-required";
@@ -52,6 +53,23 @@ afterAll(async () => {
 }, 60_000);
 
 describe.skipIf(why)("the shipped NATS configuration", () => {
+  it("lets the site keep shared values in its bucket, and no host near it", async () => {
+    const store = new NatsSharedStore({ nats: as("site", "change-me-site") });
+    const value = { text: '{"best":1}', kind: "json" as const, size: 10 };
+    try {
+      const revision = await store.set("snippet1", "k", value, { writer: null, maxKeys: 100 });
+      expect(await store.get("snippet1", "k")).toMatchObject({ text: '{"best":1}', revision });
+    } finally {
+      await store.close();
+    }
+    const hostStore = new NatsSharedStore({ nats: as("a", "change-me-a") });
+    try {
+      await expect(hostStore.get("snippet1", "k")).rejects.toMatchObject({ code: "UNAVAILABLE" });
+    } finally {
+      await hostStore.close();
+    }
+  });
+
   it("refuses wrong credentials with a message that says so", async () => {
     await expect(connectNats(as("a", "wrong"), "test")).rejects.toThrow(`NATS at ${url} refused the user credentials from NATS_*`);
     await expect(connectNats({ servers: [url], auth: { kind: "none" }, prefix: "cellar" }, "test")).rejects.toThrow(/refused no credentials/);

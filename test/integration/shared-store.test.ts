@@ -90,8 +90,9 @@ const backends: TBackend[] = [
 ];
 
 beforeAll(async () => {
-  nats = new NatsSharedStore({ servers: NATS_URL, bucket: natsBucket });
-  natsOther = new NatsSharedStore({ servers: NATS_URL, bucket: natsBucket });
+  const env = { servers: [NATS_URL], auth: { kind: "none" as const }, prefix: "cellar" };
+  nats = new NatsSharedStore({ nats: env, bucket: natsBucket });
+  natsOther = new NatsSharedStore({ nats: env, bucket: natsBucket });
 });
 
 afterAll(async () => {
