@@ -55,6 +55,19 @@ async function readBody(res: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** What `createSession` takes (see TExecClient). */
+export type TCreateSessionInput = {
+  files: TClientFile[];
+  tree?: string | undefined;
+  client: string;
+  kernel?: string;
+  execute?: { code: string; filename?: string | null; timeout?: number | undefined };
+  /** The snippet's shared-values scope (lib/shared/resolve-shared-scope.ts); none: `shared` refuses in the session. */
+  shared?: TSharedScope | null | undefined;
+};
+/** A new session, its first cell's msg_id (with `execute`), and the execution host that took it. */
+export type TCreatedSession = { session: string; msg_id?: string; host: string };
+
 /** The client's operations, over HTTP (one embedded host) or NATS (any number of hosts). */
 export type TExecClient = {
   /**
@@ -63,15 +76,7 @@ export type TExecClient = {
    * the files' git tree oid when the caller knows it (NATS ships files by it). `host`: the
    * execution host that took the session.
    */
-  createSession(o: {
-    files: TClientFile[];
-    tree?: string | undefined;
-    client: string;
-    kernel?: string;
-    execute?: { code: string; filename?: string | null; timeout?: number | undefined };
-    /** The snippet's shared-values scope (lib/shared/resolve-shared-scope.ts); none: `shared` refuses in the session. */
-    shared?: TSharedScope | null | undefined;
-  }): Promise<{ session: string; msg_id?: string; host: string }>;
+  createSession(o: TCreateSessionInput): Promise<TCreatedSession>;
   execute(o: { session: string; code: string; filename?: string | null; timeout?: number }): Promise<{ msg_id: string }>;
   updateInteract(o: { session: string; interact: string; values: Record<string, unknown>; timeout?: number }): Promise<{ msg_id: string }>;
   complete(o: { session: string; code: string; cursor_pos: number }): Promise<TCompleteHttpResponse>;
@@ -180,14 +185,7 @@ export function createExecClient(url: string, o: { host?: string; capacity?: num
      * `tree`: the files' git tree oid when the caller knows it (NATS ships files by it);
      * `host`: the host that took the session.
      */
-    async createSession(o: {
-      files: TClientFile[];
-      tree?: string | undefined;
-      client: string;
-      kernel?: string;
-      execute?: { code: string; filename?: string | null; timeout?: number | undefined };
-      shared?: TSharedScope | null | undefined;
-    }): Promise<{ session: string; msg_id?: string; host: string }> {
+    async createSession(o: TCreateSessionInput): Promise<TCreatedSession> {
       const files = o.files.map((f) => ({
         path: f.path,
         base64: (typeof f.content === "string" ? Buffer.from(f.content, "utf8") : Buffer.from(f.content)).toString("base64"),

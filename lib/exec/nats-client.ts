@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import { Objm, type ObjectStore } from "@nats-io/obj";
-import type { TClientFile, TExecClient, TExecHostInfo } from "@/lib/exec/client";
+import type { TClientFile, TCreatedSession, TCreateSessionInput, TExecClient, TExecHostInfo } from "@/lib/exec/client";
 import type { TNatsEnv } from "@/lib/exec/config";
 import { ExecError } from "@/lib/exec/exec-error";
 import { connectNats, decodeJson, encodeJson, natsSubjects, Reassembler, type THeartbeat, type TSessionOp } from "@/lib/exec/nats/wire";
@@ -23,7 +23,6 @@ import {
   ZInspectHttpResponse,
   ZJupyterMessage,
   type TSessionEvent,
-  type TSharedScope,
 } from "@/lib/exec/protocol";
 import { runToCompletion } from "@/lib/exec/run-to-completion";
 import { z } from "zod";
@@ -162,14 +161,7 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
   }
 
   const client = {
-    async createSession(o: {
-      files: TClientFile[];
-      tree?: string | undefined;
-      client: string;
-      kernel?: string;
-      execute?: { code: string; filename?: string | null; timeout?: number | undefined };
-      shared?: TSharedScope | null | undefined;
-    }): Promise<{ session: string; msg_id?: string; host: string }> {
+    async createSession(o: TCreateSessionInput): Promise<TCreatedSession> {
       const tree = o.files.length > 0 ? await shipTree(o.files, o.tree) : undefined;
       const execute = o.execute && { code: o.execute.code, filename: o.execute.filename ?? null, timeout: o.execute.timeout };
       const body = {
