@@ -11,7 +11,7 @@ import { Objm, type ObjectStore } from "@nats-io/obj";
 import type { TClientFile, TCreatedSession, TCreateSessionInput, TExecClient, TExecHostInfo } from "@/lib/exec/client";
 import type { TNatsEnv } from "@/lib/exec/config";
 import { ExecError } from "@/lib/exec/exec-error";
-import { connectNats, decodeJson, encodeJson, natsSubjects, Reassembler, type THeartbeat, type TSessionOp } from "@/lib/exec/nats/wire";
+import { connectNats, decodeJson, encodeJson, natsSubjects, Reassembler, type THeartbeat, type TSessionOp, ZHeartbeat } from "@/lib/exec/nats/wire";
 import {
   hostOfSession,
   isDeadStatus,
@@ -29,6 +29,8 @@ import { z } from "zod";
 
 /** A host that sent no heartbeat for this long is dead: its sessions end, new ones go elsewhere. */
 export const HOST_DEAD_MS = 3000;
+/** A host unheard of this long is dropped from the site's list (it comes back with its next heartbeat). */
+const FORGET_HOST_MS = 60_000;
 /** The message of a session whose host stopped (the page shows it with Restart). */
 export const HOST_LOST_MESSAGE = "The execution host running this run stopped; this run ended. Press Run again.";
 
@@ -60,15 +62,20 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
   function conn(): Promise<NatsConnection> {
     connecting ??= (async () => {
       const nc = await connectNats(env, "cellar site");
-      const sub = nc.subscribe(subjects.heartbeat);
+      const sub = nc.subscribe(subjects.heartbeats);
       (async () => {
         for await (const m of sub) {
+          // The host is the subject's (NATS lets each host publish only its own); the body is checked.
+          const id = m.subject.slice(m.subject.lastIndexOf(".") + 1);
+          let hb: THeartbeat;
           try {
-            const hb = decodeJson(m.data) as THeartbeat;
-            hosts.set(hb.id, { hb, seen: Date.now() });
+            hb = ZHeartbeat.parse(decodeJson(m.data));
           } catch {
-            // not a heartbeat
+            continue; // not a heartbeat
           }
+          hosts.set(id, { hb: { ...hb, id }, seen: Date.now() });
+          // Hosts gone for good (a minute without a heartbeat) are forgotten, not kept forever.
+          for (const [other, h] of hosts) if (Date.now() - h.seen > FORGET_HOST_MS) hosts.delete(other);
         }
       })().catch((e: Error) => console.error(`cellar: the hosts' heartbeats cannot be heard: ${e.message}`));
       await nc.flush();

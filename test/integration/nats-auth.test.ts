@@ -88,16 +88,20 @@ describe.skipIf(why)("the shipped NATS configuration", () => {
           })(),
         ).rejects.toThrow(/Permissions Violation for Subscription/);
       }
-      // Publishing as host b goes nowhere; as itself, it arrives.
+      // Publishing as host b (its events, its heartbeat) goes nowhere; as itself, it arrives.
       const heard: string[] = [];
       const sub = site.subscribe("cellar.ev.>", { callback: (_e, m) => void heard.push(m.subject) });
+      const beats = site.subscribe("cellar.hosts.hb.*", { callback: (_e, m) => void heard.push(m.subject) });
       await site.flush();
       a.publish("cellar.ev.b.fake", "x");
       a.publish("cellar.ev.a.real", "x");
+      a.publish("cellar.hosts.hb.b", "x");
+      a.publish("cellar.hosts.hb.a", "x");
       await a.flush();
       await new Promise((r) => setTimeout(r, 500));
-      expect(heard).toEqual(["cellar.ev.a.real"]);
+      expect(heard.sort()).toEqual(["cellar.ev.a.real", "cellar.hosts.hb.a"]);
       sub.unsubscribe();
+      beats.unsubscribe();
     } finally {
       await a.close();
       await site.close();

@@ -251,14 +251,11 @@ async function heartbeatOf(id: string) {
   const { natsSubjects, decodeJson } = await import("@/lib/exec/nats/wire");
   const nc = await connect({ servers: siteNats(prefix).servers });
   try {
-    const sub = nc.subscribe(natsSubjects(prefix).heartbeat);
+    const sub = nc.subscribe(natsSubjects(prefix).heartbeat(id));
     const timer = setTimeout(() => sub.unsubscribe(), 3000);
     for await (const m of sub) {
-      const hb = decodeJson(m.data) as { id: string; trees: { fetched: number; cached: number } };
-      if (hb.id === id) {
-        clearTimeout(timer);
-        return hb;
-      }
+      clearTimeout(timer);
+      return decodeJson(m.data) as { id: string; trees: { fetched: number; cached: number } };
     }
     return undefined;
   } finally {

@@ -5,13 +5,19 @@
  */
 import { connect } from "@nats-io/transport-node";
 import { AuthorizationError, credsAuthenticator, headers, nkeyAuthenticator, nuid, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
+import { z } from "zod";
 import type { TNatsEnv } from "@/lib/exec/config";
 
 /** Every subject and the trees bucket, under one prefix (NATS_PREFIX). */
 export function natsSubjects(prefix: string) {
   return {
-    /** Hosts publish their heartbeat here every second. */
-    heartbeat: `${prefix}.hosts.hb`,
+    /**
+     * Host `id` publishes its heartbeat on `<prefix>.hosts.hb.<id>` every second; the site
+     * listens to all of them (`heartbeats`) and takes the id from the subject, which the NATS
+     * permissions tie to the host's credentials (docs/nats/cellar.conf), never from the body.
+     */
+    heartbeat: (host: string) => `${prefix}.hosts.hb.${host}`,
+    heartbeats: `${prefix}.hosts.hb.*`,
     /** A site asks every host for a heartbeat now (it just started). */
     ping: `${prefix}.hosts.ping`,
     /** New sessions: the hosts with room take them in queue group `hosts`. */
@@ -120,20 +126,21 @@ export class Reassembler {
   }
 }
 
-/** A host's heartbeat (also its answer to a ping). */
-export type THeartbeat = {
-  id: string;
-  kernels: string[];
+/** A host's heartbeat (also its answer to a ping); checked by the site, which trusts its hosts' subjects, not their bodies. */
+export const ZHeartbeat = z.object({
+  id: z.string(),
+  kernels: z.array(z.string().max(64)).max(64),
   /** Sessions it may hold at once. */
-  capacity: number;
+  capacity: z.number().int().min(0),
   /** Room for new sessions now (capacity less the sessions running a cell and the creations waiting). */
-  free: number;
-  sessions: number;
+  free: z.number().int(),
+  sessions: z.number().int().min(0),
   /** Its clock, ms since the epoch. */
-  at: number;
+  at: z.number(),
   /** Snippet trees fetched from the bucket, and served from its disk cache, since it started. */
-  trees: { fetched: number; cached: number };
-};
+  trees: z.object({ fetched: z.number().int(), cached: z.number().int() }),
+});
+export type THeartbeat = z.infer<typeof ZHeartbeat>;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

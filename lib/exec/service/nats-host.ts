@@ -1,7 +1,7 @@
 /**
  * The execution service on NATS (docs/scale.md): beside (or instead of) the HTTP API, the same
  * operations (operations.ts) on the same Registry, for a site that reaches its hosts through NATS.
- * - every second a heartbeat on `<prefix>.hosts.hb` (and at once when a site pings);
+ * - every second a heartbeat on `<prefix>.hosts.hb.<id>` (and at once when a site pings);
  * - new sessions from the queue group `hosts` on `<prefix>.exec.create`, which this host leaves
  *   while it has no room and joins again when it has (a creation that races in is refused with
  *   a 503 and the site tries another host);
@@ -88,7 +88,7 @@ export async function startNatsHost(o: TNatsHostOptions): Promise<TNatsHost> {
       trees: { ...trees.stats },
     };
   };
-  const beat = () => nc.publish(subjects.heartbeat, encodeJson(heartbeat()));
+  const beat = () => nc.publish(subjects.heartbeat(o.hostId), encodeJson(heartbeat()));
 
   /** Replies to a request with `{status, body}` (errors as `{error}`), in parts when large. */
   const reply = async (m: Msg, r: TReply, extra: Record<string, string> = {}) => {
