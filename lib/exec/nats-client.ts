@@ -60,7 +60,8 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
   let bucket: Promise<ObjectStore> | undefined;
 
   function conn(): Promise<NatsConnection> {
-    connecting ??= (async () => {
+    if (connecting) return connecting;
+    const opened: Promise<NatsConnection> = (async () => {
       const nc = await connectNats(env, "cellar site");
       const sub = nc.subscribe(subjects.heartbeats);
       (async () => {
@@ -81,12 +82,20 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
       await nc.flush();
       connectedAt = Date.now();
       nc.publish(subjects.ping); // every host answers with a heartbeat now
+      // A connection NATS gave up on (credentials refused twice, say) is not kept: the next call connects anew.
+      void nc.closed().then(() => {
+        if (connecting === opened) {
+          connecting = undefined;
+          bucket = undefined;
+        }
+      });
       return nc;
     })().catch((e: unknown) => {
       connecting = undefined; // the next call tries again
       throw new ExecError("UNAVAILABLE", "Run is not available on this server (NATS is not answering).", undefined, undefined, { cause: e });
     });
-    return connecting;
+    connecting = opened;
+    return opened;
   }
 
   /** Whether host `id` sent a heartbeat lately (a host not heard of yet counts as alive for a while after start). */
@@ -149,19 +158,31 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
     return subjects.op(host, session, op);
   }
 
-  /** Puts the files into the trees bucket under their key unless they are there; answers the key. */
-  async function shipTree(files: TClientFile[], tree: string | undefined): Promise<string> {
+  /**
+   * Puts the files into the trees bucket under their key unless they are there; answers the key.
+   * A known tree is neither encoded nor asked about again (`uploaded`), unless `again`: a host
+   * found it missing (the bucket was purged or JetStream lost its store).
+   */
+  async function shipTree(files: TClientFile[], tree: string | undefined, again = false): Promise<string> {
+    if (tree !== undefined && uploaded.has(tree) && !again) return tree;
     const encoded = files
       .map((f) => ({ path: f.path, base64: (typeof f.content === "string" ? Buffer.from(f.content, "utf8") : Buffer.from(f.content)).toString("base64") }))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const key = tree ?? `sha256-${createHash("sha256").update(JSON.stringify(encoded)).digest("hex")}`;
-    if (uploaded.has(key)) return key;
+    if (uploaded.has(key) && !again) return key;
     const nc = await conn();
-    bucket ??= new Objm(nc).create(subjects.treesBucket, { description: "Cellar: snippet trees for the execution hosts" });
-    const store = await bucket;
-    if ((await store.info(key)) === null) {
-      await store.putBlob({ name: key }, encodeJson({ files: encoded }));
-      stats.treesUploaded++;
+    try {
+      bucket ??= new Objm(nc).create(subjects.treesBucket, { description: "Cellar: snippet trees for the execution hosts" });
+      const store = await bucket;
+      if (again || (await store.info(key)) === null) {
+        await store.putBlob({ name: key }, encodeJson({ files: encoded }));
+        stats.treesUploaded++;
+      }
+    } catch (e) {
+      bucket = undefined;
+      throw new ExecError("UNAVAILABLE", "Run is not available on this server (the snippets' store on NATS is not answering).", undefined, undefined, {
+        cause: e,
+      });
     }
     uploaded.add(key);
     return key;
@@ -169,22 +190,31 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
 
   const client = {
     async createSession(o: TCreateSessionInput): Promise<TCreatedSession> {
-      const tree = o.files.length > 0 ? await shipTree(o.files, o.tree) : undefined;
+      let tree = o.files.length > 0 ? await shipTree(o.files, o.tree) : undefined;
       const execute = o.execute && { code: o.execute.code, filename: o.execute.filename ?? null, timeout: o.execute.timeout };
-      const body = {
+      const body = () => ({
         kernel: o.kernel ?? "python",
         client: o.client,
         ...(tree ? { tree } : {}),
         ...(execute ? { execute } : {}),
         ...(o.shared ? { shared: o.shared } : {}),
-      };
+      });
       const deadline = Date.now() + CREATE_RETRY_MS;
+      let shippedAgain = false;
       for (let attempt = 0; ; attempt++) {
         try {
-          const r = await request(subjects.create, body, CREATE_TIMEOUT_MS);
-          const created = ZCreateSessionResponse.extend({ host: z.string() }).parse(decodeJson(r.data));
-          return created.msg_id === undefined ? { session: created.session, host: created.host } : created;
+          const r = await request(subjects.create, body(), CREATE_TIMEOUT_MS);
+          const created = ZCreateSessionResponse.parse(decodeJson(r.data));
+          // The host is the one the session id names (every later call goes by it), not a claim of the reply.
+          const host = hostOfSession(created.session);
+          return created.msg_id === undefined ? { session: created.session, host } : { ...created, host };
         } catch (e) {
+          // The host found no such tree (the bucket was purged since this site shipped it): ship it again, once.
+          if (e instanceof ExecError && e.code === "UNKNOWN_TREE" && tree !== undefined && !shippedAgain) {
+            shippedAgain = true;
+            tree = await shipTree(o.files, o.tree, true);
+            continue;
+          }
           // A full host (it left the queue group a moment late) or none at all: another may have room soon.
           const retry = e instanceof ExecError && e.status === 503;
           if (!retry || Date.now() > deadline) {

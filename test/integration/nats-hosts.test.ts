@@ -147,6 +147,31 @@ describe.skipIf(why)("execution hosts on NATS", () => {
     expect(counters.fetched).toBe(1);
   }, 120_000);
 
+  it("ships a tree again when a host finds it gone from the bucket", async () => {
+    const files = [{ path: "n.txt", content: "41\n" }];
+    const tree = "fedcba9876543210fedcba9876543210fedcba98";
+    const before = site.stats.treesUploaded;
+    const run = () => site.runToCompletion({ files, tree, code: "print(int(open('n.txt').read()) + 1)", client: "tree-gone" });
+    const first = await run();
+    expect(site.stats.treesUploaded).toBe(before + 1);
+    // The bucket loses the tree (purged, or a fresh JetStream store); the first host still has it on disk.
+    const { connect } = await import("@nats-io/transport-node");
+    const { Objm } = await import("@nats-io/obj");
+    const nc = await connect({ servers: siteNats(prefix).servers });
+    try {
+      await (await new Objm(nc).open(`${prefix}-trees`)).delete(tree);
+    } finally {
+      await nc.close();
+    }
+    // A run on the other host asks the bucket, finds nothing, and the site ships the tree again.
+    let other = await run();
+    for (let i = 0; i < 12 && other.host === first.host; i++) other = await run();
+    expect(other.host).not.toBe(first.host);
+    expect(other.status).toBe("ok");
+    expect(other.outputs).toEqual([expect.objectContaining({ name: "stdout", text: "42\n" })]);
+    expect(site.stats.treesUploaded).toBe(before + 2);
+  }, 120_000);
+
   it("carries a 3 MB image output and a 20 MB file through NATS", async () => {
     const code = [
       "import os",

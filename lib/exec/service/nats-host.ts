@@ -149,7 +149,7 @@ export async function startNatsHost(o: TNatsHostOptions): Promise<TNatsHost> {
       });
       if (session.state !== "dead") mine.add(session);
       forward(session);
-      await reply(m, { status: r.status, body: { ...(r.body as object), host: hostId } });
+      await reply(m, { status: r.status, body: r.body });
     } catch (e) {
       await replyError(m, e);
     } finally {
