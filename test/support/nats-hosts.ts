@@ -47,9 +47,10 @@ export type TTestHost = { id: string; child: ChildProcess; execDir: string; log:
 export function startHost(id: string, prefix: string, env: Record<string, string> = {}, o: { wrap?: string[] } = {}): TTestHost {
   const execDir = mkdtempSync(path.join(tmpdir(), `cellar-nats-${id}-`));
   let output = "";
-  // One process (tsx as a loader), so its pid is the host's: kill -9 kills the host itself.
-  // `wrap` (e.g. nsenter into a network namespace) must exec the command, keeping that pid.
-  const command = [process.execPath, "--import", "tsx", "--conditions=react-server", "lib/exec/service/main.ts"];
+  // The operator's command (docs/scale.md). It execs one node process (tsx as a loader), so its
+  // pid is the host's: kill -9 kills the host itself. `wrap` (e.g. nsenter into a network
+  // namespace) must exec the command too, keeping that pid.
+  const command = ["bin/cellar", "exec-host"];
   const [file, ...args] = [...(o.wrap ?? []), ...command] as [string, ...string[]];
   const child = spawn(file, args, {
     env: {
