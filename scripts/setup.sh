@@ -155,6 +155,7 @@ if [ "$with_postgres" -eq 1 ] && ! (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null
     (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null && break
     sleep 0.5
   done
+  (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null || die "nats-server started but does not answer on 127.0.0.1:4222 (see /var/log/nats-server.log)"
 fi
 
 # --- npm packages ----------------------------------------------------------------------------

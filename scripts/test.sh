@@ -81,6 +81,21 @@ probe_sandbox() {
   export CELLAR_REQUIRE_SANDBOX
 }
 
+# Whether this machine has NATS (scripts/setup.sh installs nats-server and starts it on
+# 127.0.0.1:4222 for the tests): then no test of several execution hosts may skip.
+probe_nats() {
+  if [ -z "${CELLAR_REQUIRE_NATS:-}" ]; then
+    if [ -x /usr/sbin/nats-server ] && (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null; then
+      CELLAR_REQUIRE_NATS=1
+      echo "test: NATS answers on 127.0.0.1:4222: a NATS test that skips fails"
+    else
+      CELLAR_REQUIRE_NATS=0
+      echo "test: NATS tests may skip here (no nats-server answering on 127.0.0.1:4222)"
+    fi
+  fi
+  export CELLAR_REQUIRE_NATS
+}
+
 # ESLint and Prettier, one check each in the counts; both run, so one report shows all problems.
 run_lint() {
   stage "lint (eslint, prettier --check)"
@@ -149,6 +164,7 @@ run_python() {
 }
 
 probe_sandbox
+probe_nats
 
 for s in "${stages[@]}"; do
   case "$s" in

@@ -16,11 +16,11 @@ import { connectNats, hostInboxPrefix } from "@/lib/exec/nats/wire";
 import { NatsSharedStore } from "@/lib/shared/nats-store";
 import { freePort } from "@/test/e2e/support/free-port";
 import { natsReachable, startHost, type TTestHost } from "@/test/support/nats-hosts";
-import { sandboxSkip } from "@/test/support/sandbox-required";
+import { natsSkip, sandboxSkip } from "@/test/support/sandbox-required";
 
 const NATS_SERVER = "/usr/sbin/nats-server";
 const why = !existsSync(NATS_SERVER)
-  ? "nats-server is not installed (apt-get install nats-server)"
+  ? natsSkip("nats-server is not installed (apt-get install nats-server)")
   : !existsSync("/usr/bin/bwrap")
     ? sandboxSkip("bubblewrap (/usr/bin/bwrap) is not installed")
     : process.getuid?.() !== 0

@@ -17,7 +17,7 @@ import { ZJupyterMessage, isMsgType } from "@/lib/exec/protocol";
 import { EMPTY_LOG, applyMessage } from "@/lib/runs/run-log";
 import { statusLine } from "@/components/run/run-status";
 import { endMessage } from "@/components/interact/interact-values";
-import { sandboxSkip } from "@/test/support/sandbox-required";
+import { natsSkip, sandboxSkip } from "@/test/support/sandbox-required";
 import { natsReachable, removeRunStreams, siteNats, startHost, uniquePrefix, type TTestHost } from "@/test/support/nats-hosts";
 import { existsSync } from "node:fs";
 
@@ -27,7 +27,7 @@ const why = !existsSync("/usr/bin/bwrap")
     ? sandboxSkip("the execution hosts need root (cgroups)")
     : (await natsReachable())
       ? undefined
-      : "NATS is not running on 127.0.0.1:4222 (apt-get install nats-server; run it with -js)";
+      : natsSkip("NATS is not running on 127.0.0.1:4222 (apt-get install nats-server; run it with -js)");
 if (why) console.warn(`nats-hosts.test.ts: skipped: ${why}`);
 
 const prefix = uniquePrefix();

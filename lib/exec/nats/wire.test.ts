@@ -1,10 +1,12 @@
 /** Parts of a reply or event larger than max_payload, put together again (with the machine's NATS). */
+import { natsSkip } from "@/test/support/sandbox-required";
 import { describe, expect, it } from "vitest";
 import { connect } from "@nats-io/transport-node";
 import { natsReachable, TEST_NATS_URL } from "@/test/support/nats-hosts";
 import { publishParts, Reassembler } from "./wire";
 
-const why = (await natsReachable()) ? undefined : "NATS is not running on 127.0.0.1:4222";
+const why = (await natsReachable()) ? undefined : natsSkip("NATS is not running on 127.0.0.1:4222");
+if (why) console.warn(`wire.test.ts: skipped: ${why}`);
 
 describe.skipIf(why)("publishParts and Reassembler", () => {
   it("sends 5 MB over a 1 MB max_payload in parts that arrive whole, with the first part's headers", async () => {
