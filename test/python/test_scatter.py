@@ -5,6 +5,8 @@ worker sandboxes, is in lib/exec/service/scatter.test.ts."""
 
 import cellar_path  # noqa: F401 -- lib/exec/python on sys.path, first
 import base64
+import contextlib
+import io
 import pickle
 import sys
 import time
@@ -189,8 +191,11 @@ class WorkerTest(unittest.TestCase):
 
     def test_what_a_task_prints_is_dropped(self):
         self.load(print)
-        worker.run("j", [[0, _b64((("hidden",), {}))]])
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+            worker.run("j", [[0, _b64((("hidden",), {}))]])
         self.assertEqual(self.sent[0]["ok"], True)
+        self.assertEqual(printed.getvalue(), "")
 
 
 class RelayChecksTest(unittest.TestCase):

@@ -216,6 +216,40 @@ describe.skipIf(skip !== undefined)("scatter/gather in the service", () => {
     );
   }, 60_000);
 
+  it("refuses a scatter.add that does not fit its job with a clear error, and leaves the job as it was", async () => {
+    const r = await run(
+      [
+        "import base64, cloudpickle",
+        "from cellar_kernel import requests",
+        "b64 = lambda x: base64.b64encode(cloudpickle.dumps(x)).decode('ascii')",
+        "task = lambda n: b64(((n,), {}))",
+        "job = requests.request('scatter.create', {'fn': b64({'f': abs, 'sources': {}}), 'total': 3})['job']",
+        "for content in [{'tasks': [task(-1)], 'last': True}, {'tasks': [task(-1)] * 4}]:",
+        "    try:",
+        "        requests.request('scatter.add', {'job': job, **content})",
+        "    except requests.ServiceError as e:",
+        "        print(e)",
+        "requests.request('scatter.add', {'job': job, 'tasks': [task(-1), task(-2), task(-3)], 'last': True})",
+        "from cellar.jobs import Job",
+        "print(Job(job, 3).wait(timeout=30))",
+        "try:",
+        "    requests.request('scatter.add', {'job': job, 'tasks': []})",
+        "except requests.ServiceError as e:",
+        "    print(e)",
+      ].join("\n"),
+    );
+    expect(r.errors).toEqual([]);
+    expect(r.stdout).toBe(
+      [
+        "scatter.add: 1 tasks, 3 announced",
+        "scatter.add: more tasks than the 3 announced",
+        "[1, 2, 3]",
+        "scatter.add: the job has all its tasks already",
+        "",
+      ].join("\n"),
+    );
+  }, 60_000);
+
   it("survives a cell that floods requests and never reads the answers: refused past the budget, the next cell runs", async () => {
     const { session, msg_id } = await t.client.createSession({
       files: [],

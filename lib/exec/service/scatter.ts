@@ -225,14 +225,15 @@ export class ScatterManager {
     const job = this.jobOf(from, id);
     if (job.last) throw new RequestError("BAD_REQUEST", "scatter.add: the job has all its tasks already");
     if (job.tasks.length + tasks.length > job.total) throw new RequestError("BAD_REQUEST", `scatter.add: more tasks than the ${job.total} announced`);
+    // Checked before anything is queued: a refused add leaves the job as it was.
+    if (last && job.tasks.length + tasks.length !== job.total) {
+      throw new RequestError("BAD_REQUEST", `scatter.add: ${job.tasks.length + tasks.length} tasks, ${job.total} announced`);
+    }
     if (job.state !== "running") return {};
     const added = tasks.map((args, i): TTask => ({ job: job.id, index: job.tasks.length + i, args, attempts: 0, state: "queued" }));
     job.tasks.push(...added);
     this.source.push(job.id, added);
-    if (last) {
-      if (job.tasks.length !== job.total) throw new RequestError("BAD_REQUEST", `scatter.add: ${job.tasks.length} tasks, ${job.total} announced`);
-      job.last = true;
-    }
+    if (last) job.last = true;
     this.pump();
     return {};
   }
