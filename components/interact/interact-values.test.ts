@@ -226,6 +226,8 @@ describe("interact values", () => {
       [{ reason: "shutdown", seconds: null }, "This interact stopped: the server restarted."],
       [{ reason: "exited", seconds: null }, "This interact stopped: its Python process exited."],
       [{ reason: "failed", seconds: null }, "This interact stopped: its session ended unexpectedly."],
+      [{ reason: "lost", seconds: null, lost: "service" as const }, "This interact stopped: the execution service restarted. Press Run again."],
+      [{ reason: "lost", seconds: null, lost: "host" as const }, "This interact stopped: the execution host running it stopped. Press Run again."],
       [{ reason: "unknown", seconds: null }, "This interact stopped: its session ended."],
       [null, "This interact stopped: its session ended."],
     ])("says %j plainly", (end, text) => {

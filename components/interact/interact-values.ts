@@ -142,7 +142,7 @@ export function endMessage(end: TRunEnd | null): string {
     case "failed":
       return "This interact stopped: its session ended unexpectedly.";
     case "lost":
-      return end.message?.startsWith("The execution host")
+      return end.lost === "host"
         ? "This interact stopped: the execution host running it stopped. Press Run again."
         : "This interact stopped: the execution service restarted. Press Run again.";
     default:

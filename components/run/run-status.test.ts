@@ -33,6 +33,25 @@ describe("statusLine", () => {
     expect(statusLine("open", log, { ...clocks, c3: { sentAt: 5_000, doneAt: null } })).toBe("Cell 3 finished with an error after 1 ms.");
   });
 
+  it("says what went away when the site ended a run whose host or service was lost, in the site's words", () => {
+    const running = addCell(EMPTY_LOG, { msgId: "run", code: null, file: null });
+    const lost = (metadata: Record<string, unknown>) =>
+      applyMessage(
+        running,
+        0,
+        ZJupyterMessage.parse({
+          header: { msg_id: "lost-s", msg_type: "status", session: "s", date: new Date(0).toISOString(), version: "5.3" },
+          parent_header: {},
+          metadata,
+          content: { execution_state: "dead" },
+        }),
+        0,
+      );
+    const host = "The execution host running this run stopped; this run ended. Press Run again.";
+    expect(statusLine("open", lost({ reason: "lost", lost: "host", message: host }))).toBe(host);
+    expect(statusLine("open", lost({ reason: "lost" }))).toBe("The execution service restarted; this run ended. Press Run again.");
+  });
+
   it("says Running… until the cell is seen finished", () => {
     const log = addCell(EMPTY_LOG, { msgId: "run", code: null, file: null });
     expect(statusLine("open", log, { run: { sentAt: 0, doneAt: null } })).toBe("Waiting for a runner…");

@@ -74,7 +74,7 @@ describe("a message of a msg_type the site does not know, from the service", () 
       expect(events[0]?.data).toEqual(KNOWN);
       const end = ZJupyterMessage.parse(events[1]?.data);
       expect(isDeadStatus(end)).toBe(true);
-      expect(end.metadata).toEqual({ reason: "lost", message: SERVICE_LOST_MESSAGE });
+      expect(end.metadata).toEqual({ reason: "lost", lost: "service", message: SERVICE_LOST_MESSAGE });
       expect(quiet).toHaveBeenCalledWith(expect.stringContaining("broke off"), expect.anything());
     } finally {
       quiet.mockRestore();

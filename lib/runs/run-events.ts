@@ -20,16 +20,18 @@ export const SERVICE_LOST_MESSAGE = "The execution service restarted; this run e
 /** The words for a run whose execution host (NATS, docs/scale.md) stopped sending heartbeats. */
 export { HOST_LOST_MESSAGE };
 
-/** The words for a stream that broke off with `e`: a host that stopped, else the service restarted. */
-function lostMessage(e: unknown): string {
-  return e instanceof ExecError && e.code === "HOST_LOST" ? HOST_LOST_MESSAGE : SERVICE_LOST_MESSAGE;
+/** What went away under a stream that broke off with `e`: its execution host (it stopped), else the service (it restarted). */
+function lostWhat(e: unknown): "host" | "service" {
+  return e instanceof ExecError && e.code === "HOST_LOST" ? "host" : "service";
 }
 
 /**
  * The final `dead` status the site sends in the service's place when the service's stream broke
- * off before the session's own: `reason: "lost"` and the words for the page and API clients.
+ * off before the session's own: `reason: "lost"`, `lost` saying what went away (`host` or
+ * `service`, for the page's words), and the words for API clients.
  */
-export function lostServiceEnd(session: string, seq: number, message: string = SERVICE_LOST_MESSAGE): TSessionEvent {
+export function lostServiceEnd(session: string, seq: number, lost: "host" | "service" = "service"): TSessionEvent {
+  const message = lost === "host" ? HOST_LOST_MESSAGE : SERVICE_LOST_MESSAGE;
   return {
     seq,
     message: jupyterMessage({
@@ -37,7 +39,7 @@ export function lostServiceEnd(session: string, seq: number, message: string = S
       msgId: `lost-${session}`,
       session,
       parent: {},
-      metadata: { reason: "lost", message },
+      metadata: { reason: "lost", lost, message },
       content: { execution_state: "dead" },
     }),
   };
@@ -106,7 +108,7 @@ export async function runEvents(options: {
         pending = null;
         if (next.done) {
           stop();
-          if (!ended) controller.enqueue(encoder.encode(sseEvent(lostServiceEnd(options.session, lastSeq + 1, lostMessage(brokeOff)))));
+          if (!ended) controller.enqueue(encoder.encode(sseEvent(lostServiceEnd(options.session, lastSeq + 1, lostWhat(brokeOff)))));
           controller.close();
           return;
         }
@@ -121,7 +123,7 @@ export async function runEvents(options: {
         if (readerLeft) controller.close();
         else {
           console.error(`The execution service's stream of session ${options.session} broke off`, e);
-          if (!ended) controller.enqueue(encoder.encode(sseEvent(lostServiceEnd(options.session, lastSeq + 1, lostMessage(e)))));
+          if (!ended) controller.enqueue(encoder.encode(sseEvent(lostServiceEnd(options.session, lastSeq + 1, lostWhat(e)))));
           controller.close();
         }
       }

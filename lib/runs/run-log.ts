@@ -14,6 +14,8 @@ const ZEnd = z.object({
   reason: z.string().catch("unknown"),
   seconds: z.number().positive().nullable().optional().catch(null),
   message: z.string().max(500).optional().catch(undefined),
+  /** With reason "lost": what went away, the session's execution host or the service (run-events.ts). */
+  lost: z.enum(["host", "service"]).optional().catch(undefined),
 });
 
 /** The MIME type of an interact's description (a `display_data` the kernel sends when one is made). */
@@ -159,7 +161,7 @@ export type TUpdate = { interact: string | null; done: boolean };
 
 /** Why the session ended, from the final `dead` status ("idle", "lifetime", "closed", ...); seconds for idle and lifetime. */
 /** `message`: the site's words for a `lost` end (the service restarted, or the execution host stopped). */
-export type TRunEnd = { reason: string; seconds: number | null; message?: string };
+export type TRunEnd = { reason: string; seconds: number | null; message?: string; lost?: "host" | "service" };
 
 export type TRunLog = {
   cells: TRunCell[];
@@ -216,7 +218,12 @@ export function applyMessage(log: TRunLog, seq: number, message: TJupyterMessage
       next,
       now,
       end.success && message.metadata.reason !== undefined
-        ? { reason: end.data.reason, seconds: end.data.seconds ?? null, ...(end.data.message ? { message: end.data.message } : {}) }
+        ? {
+            reason: end.data.reason,
+            seconds: end.data.seconds ?? null,
+            ...(end.data.message ? { message: end.data.message } : {}),
+            ...(end.data.lost ? { lost: end.data.lost } : {}),
+          }
         : null,
     );
   }
