@@ -5,7 +5,7 @@ import { z } from "zod";
 import { EnvError, isHttpOrigin, issueLines, optionalText, wholeNumber } from "@/lib/env-error";
 import { parseExecEnv, type TExecEnv } from "@/lib/exec/config";
 
-export { EnvError, parseExecEnv, type TExecEnv };
+export { EnvError };
 
 /**
  * The environment, parsed once. Deliberately no `import "server-only"`: the launcher

@@ -6,7 +6,6 @@
  * (`TExecClient`); every answer of a service is parsed with the schemas of lib/exec/protocol.ts.
  */
 import http, { type IncomingMessage } from "node:http";
-import https from "node:https";
 import { Readable } from "node:stream";
 import { z } from "zod";
 import {
@@ -99,31 +98,26 @@ type TCallInit = { method?: string; body?: string; headers?: Record<string, stri
  * connection per call (fetch's default pool is small and closes sockets between bursts) cost
  * more CPU than the call itself. node:http directly also skips fetch's WHATWG streams.
  */
-const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 256 }), https: new https.Agent({ keepAlive: true, maxSockets: 256 }) };
-
-type TBase = { url: URL; secure: boolean; prefix: string };
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 /**
- * A client for the one service at `url` (e.g. `http://127.0.0.1:3101`). `host`: the id it names
+ * A client for the one service at `url` (`http://`, loopback: EXEC_URL, e.g. `http://127.0.0.1:3101`). `host`: the id it names
  * as where runs ran ("local" unless the service has an EXEC_HOST_ID); `capacity`: its
  * EXEC_MAX_SESSIONS, for the hosts list.
  */
 export function createExecClient(url: string, o: { host?: string; capacity?: number } = {}): TExecClient {
-  const base: TBase = (() => {
-    const u = new URL(url.replace(/\/+$/, "") + "/");
-    return { url: u, secure: u.protocol === "https:", prefix: u.pathname.replace(/\/+$/, "") };
-  })();
+  const base = new URL(url.replace(/\/+$/, "") + "/");
+  const prefix = base.pathname.replace(/\/+$/, "");
   const hostId = o.host || "local";
   const enc = encodeURIComponent;
 
   /** A call about a session. */
   function sessionCall(session: string, rest: string, init?: TCallInit): Promise<IncomingMessage> {
-    return call(base, `/sessions/${enc(session)}${rest}`, init);
+    return call(`/sessions/${enc(session)}${rest}`, init);
   }
 
   /** One request; resolves with the response (2xx) once its headers are in, else throws ExecError. */
-  async function call(base: TBase, path: string, init: TCallInit = {}): Promise<IncomingMessage> {
-    const secure = base.secure;
+  async function call(path: string, init: TCallInit = {}): Promise<IncomingMessage> {
     let res: IncomingMessage;
     try {
       res = await new Promise<IncomingMessage>((resolve, reject) => {
@@ -132,15 +126,14 @@ export function createExecClient(url: string, o: { host?: string; capacity?: num
           headers["Content-Type"] = "application/json";
           headers["Content-Length"] = String(Buffer.byteLength(init.body));
         }
-        const req = (secure ? https : http).request(
+        const req = http.request(
           {
-            protocol: base.url.protocol,
-            hostname: base.url.hostname,
-            port: base.url.port || undefined,
-            path: base.prefix + path,
+            hostname: base.hostname,
+            port: base.port || undefined,
+            path: prefix + path,
             method: init.method ?? "GET",
             headers,
-            agent: secure ? agents.https : agents.http,
+            agent,
             signal: init.signal,
           },
           resolve,
@@ -193,7 +186,7 @@ export function createExecClient(url: string, o: { host?: string; capacity?: num
       const execute = o.execute && { code: o.execute.code, filename: o.execute.filename ?? null, timeout: o.execute.timeout };
       const created = await parse(
         ZCreateSessionResponse,
-        await call(base, "/sessions", {
+        await call("/sessions", {
           method: "POST",
           body: JSON.stringify({
             kernel: o.kernel ?? "python",
@@ -315,7 +308,7 @@ export function createExecClient(url: string, o: { host?: string; capacity?: num
 
     /** The pool and queue of each host. */
     async health(): Promise<THealth[]> {
-      return [await parse(ZHealth, await call(base, "/health"))];
+      return [await parse(ZHealth, await call("/health"))];
     },
 
     /** The one host, as `GET /api/v1/exec/hosts` lists it. */

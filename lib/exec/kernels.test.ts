@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { EnvError, parseExecEnv } from "@/lib/env";
+import { EnvError } from "@/lib/env-error";
+import { parseExecEnv } from "@/lib/exec/config";
 import { loadKernels, PYTHON_KERNEL, SAGE_KERNEL, SAGE_PROBE, sageInstalled } from "./kernels";
 
 describe("which kernels a service offers", () => {

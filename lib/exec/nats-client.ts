@@ -370,6 +370,11 @@ export function createNatsExecClient(env: TNatsEnv): TExecClient & {
       }
       const size = Number(first.headers?.get("Cellar-Size"));
       const total = Number(first.headers?.get("Cellar-Parts") ?? 1);
+      // As the HTTP client: a download passes the length on (Content-Length), so it must be one.
+      if (!Number.isSafeInteger(size) || size < 0 || !Number.isSafeInteger(total) || total < 1) {
+        sub.unsubscribe();
+        throw new ExecError("ERROR", "the execution host sent a file without its length");
+      }
       let received = 1;
       const body = new ReadableStream<Uint8Array>({
         start(controller) {

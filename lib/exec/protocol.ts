@@ -428,8 +428,11 @@ export function appendOutput(outputs: TNbOutput[], output: TNbOutput): void {
   outputs.push(output);
 }
 
+/** The MIME type of a scatter job's progress (a `display_data` the service sends, again as it goes: the latest replaces the earlier). */
+export const JOB_MIME = "application/vnd.cellar.job+json";
+
 /** The job id of a scatter job's progress bundle, else undefined. */
 function jobOf(data: Record<string, unknown>): string | undefined {
-  const job = data["application/vnd.cellar.job+json"] as { job?: unknown } | undefined;
+  const job = data[JOB_MIME] as { job?: unknown } | undefined;
   return typeof job?.job === "string" ? job.job : undefined;
 }

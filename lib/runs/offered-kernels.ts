@@ -1,5 +1,5 @@
 import "server-only";
-import { parseExecEnv } from "@/lib/env";
+import { execConfig } from "@/lib/exec/config";
 import { loadKernels } from "@/lib/exec/kernels";
 import { KERNELS, type TKernelName } from "@/lib/snippets/kernel";
 
@@ -16,7 +16,7 @@ export function offeredKernels(): TKernelName[] {
   if (cached) return cached;
   let names: string[];
   try {
-    const env = parseExecEnv();
+    const env = execConfig();
     names = [...loadKernels(env.kernelsFile, env.sage).keys()];
   } catch {
     names = ["python"];

@@ -17,8 +17,6 @@ export function sseEvent(m: TSessionEvent): string {
 
 /** The words for a run whose execution service went away under it (its stream broke off). */
 export const SERVICE_LOST_MESSAGE = "The execution service restarted; this run ended. Press Run again.";
-/** The words for a run whose execution host (NATS, docs/scale.md) stopped sending heartbeats. */
-export { HOST_LOST_MESSAGE };
 
 /** What went away under a stream that broke off with `e`: its execution host (it stopped), else the service (it restarted). */
 function lostWhat(e: unknown): "host" | "service" {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { appendOutput, ZJupyterMessage, type TJupyterMessage, type TNbOutput } from "@/lib/exec/protocol";
+import { appendOutput, JOB_MIME, ZJupyterMessage, type TJupyterMessage, type TNbOutput } from "@/lib/exec/protocol";
 import { jobText } from "@/lib/notebooks/run-outputs";
-import { EMPTY_LOG, JOB_MIME, addCell, applyMessage } from "./run-log";
+import { EMPTY_LOG, addCell, applyMessage } from "./run-log";
 
 /** A message as the page parses it off the stream: a full header, metadata. */
 const wire = (m: { header: { msg_id: string; msg_type: string }; parent_header: { msg_id?: string }; content: unknown }): TJupyterMessage =>

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import "@/lib/zod-no-eval";
-import { isMsgType, type TJupyterMessage } from "@/lib/exec/protocol";
+import { JOB_MIME, isMsgType, type TJupyterMessage } from "@/lib/exec/protocol";
 
 /*
  * What a run looks like in the page: its cells, each with its outputs, built from the Jupyter
@@ -21,8 +21,6 @@ const ZEnd = z.object({
 /** The MIME type of an interact's description (a `display_data` the kernel sends when one is made). */
 export const INTERACT_MIME = "application/vnd.cellar.interact+json";
 
-/** The MIME type of a scatter job's progress (a `display_data` the service sends, again as it goes: the latest replaces the earlier). */
-export const JOB_MIME = "application/vnd.cellar.job+json";
 const ZJobProgress = z.object({
   job: z.string().max(64),
   done: z.number().int().nonnegative(),

@@ -14,7 +14,7 @@ import { superviseService, type TSupervisor } from "@/lib/exec/supervise";
 import { SERVICE_LOST_MESSAGE, runEvents } from "@/lib/runs/run-events";
 import { ZJupyterMessage } from "@/lib/exec/protocol";
 import { EMPTY_LOG, applyMessage } from "@/lib/runs/run-log";
-import { execClient } from "@/lib/runs/service";
+import { execClient } from "@/lib/exec/client";
 import { freePort } from "@/test/e2e/support/free-port";
 
 const why = existsSync("/usr/bin/bwrap") ? null : "bubblewrap (/usr/bin/bwrap) is not installed";

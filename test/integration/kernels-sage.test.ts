@@ -8,7 +8,7 @@ import { POST as postExec } from "@/app/api/v1/exec/route";
 import { isMsgType } from "@/lib/exec/protocol";
 import { closeRun } from "@/lib/runs/close-run";
 import { runCell } from "@/lib/runs/run-cell";
-import { execClient } from "@/lib/runs/service";
+import { execClient } from "@/lib/exec/client";
 import { startRun } from "@/lib/runs/start-run";
 import { createSnippet } from "@/lib/snippets/create-snippet";
 import { createToken } from "@/lib/tokens/create-token";

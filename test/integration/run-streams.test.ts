@@ -8,7 +8,7 @@ import { clientAddress } from "@/lib/auth/client-address";
 import { PEER_HEADER } from "@/lib/auth/peer-header";
 import { toPublicError } from "@/lib/errors";
 import { openRunStream } from "@/lib/runs/open-run-stream";
-import { execClient } from "@/lib/runs/service";
+import { execClient } from "@/lib/exec/client";
 import { STREAMS_PER_CLIENT } from "@/lib/runs/stream-slots";
 import { closeDbAfterAll } from "@/test/support/db";
 import { useExecService } from "@/test/support/exec-service";

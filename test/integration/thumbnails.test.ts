@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { toNbOutput } from "@/lib/exec/protocol";
-import { execClient } from "@/lib/runs/service";
+import { execClient } from "@/lib/exec/client";
 import { startRun } from "@/lib/runs/start-run";
 import { closeRun } from "@/lib/runs/close-run";
 import { createSnippet } from "@/lib/snippets/create-snippet";

@@ -1,6 +1,7 @@
 /** The service's resource settings from the environment: EXEC_CPUS and EXEC_MEMORY_TOTAL_MB. */
 import { describe, expect, it } from "vitest";
-import { EnvError, parseExecEnv } from "@/lib/env";
+import { EnvError } from "@/lib/env-error";
+import { parseExecEnv } from "@/lib/exec/config";
 import { configFromEnv } from "@/lib/exec/service/service";
 
 const problemOf = (env: Record<string, string>) => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TSessionEvent } from "@/lib/exec/protocol";
-import { JOB_MIME } from "@/lib/exec/service/scatter";
+import { JOB_MIME } from "@/lib/exec/protocol";
 import { cellEvents, runCell, sageSkipReason, skipReason, startTestService, type TTestService } from "@/lib/exec/service/testing";
 
 const skip = skipReason();

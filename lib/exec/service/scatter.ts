@@ -10,14 +10,13 @@
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { TSessionEvent } from "@/lib/exec/protocol";
+import { JOB_MIME, type TSessionEvent } from "@/lib/exec/protocol";
 import { RequestError, type CellRequests, type TRequestCell, type TRequester } from "@/lib/exec/service/cell-requests";
 import type { Registry } from "@/lib/exec/service/registry";
 import { LocalTaskQueue, type TaskSource, type TTask } from "@/lib/exec/service/scatter-queue";
 import type { Session } from "@/lib/exec/service/session";
 
 /** The MIME type of a job's progress in the page. */
-export const JOB_MIME = "application/vnd.cellar.job+json";
 /** The MIME type of a task's outcome, sent by worker sessions only (cellar_kernel/worker.py). */
 export const TASK_MIME = "application/vnd.cellar.task+json";
 
